@@ -1,0 +1,1 @@
+"""casework: software for a health-care Case Management Program."""

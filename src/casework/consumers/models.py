@@ -1,0 +1,113 @@
+"""The consumer and their support system (C4, C5)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Consumer(models.Model):
+    program = models.ForeignKey("core.Program", on_delete=models.PROTECT, related_name="consumers")
+    mrn = models.CharField(_("medical record number"), max_length=40, blank=True)
+    member_id = models.CharField(_("member id"), max_length=40, blank=True)
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    birth_date = models.DateField(_("birth date"))
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=20, default="en", help_text=_("BCP 47 code, e.g. en, es")
+    )
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    cultural_preferences = models.TextField(_("cultural preferences"), blank=True)
+    makes_own_decisions = models.BooleanField(
+        _("makes own decisions"),
+        default=True,
+        help_text=_("False when a surrogate (legal decision maker) decides for the consumer."),
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    # Kept only for equity reporting (B5, J4); never an input to a selection or service rule.
+    race = models.CharField(_("race"), max_length=60, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=60, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "mrn"], condition=~Q(mrn=""), name="consumer_unique_mrn"
+            )
+        ]
+        indexes = [models.Index(fields=["family_name", "given_name"], name="consumer_name")]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class Relationship(models.TextChoices):
+    SPOUSE = "spouse", _("Spouse or partner")
+    PARENT = "parent", _("Parent")
+    CHILD = "child", _("Child")
+    SIBLING = "sibling", _("Sibling")
+    OTHER_FAMILY = "other_family", _("Other family")
+    FRIEND = "friend", _("Friend")
+    GUARDIAN = "guardian", _("Court-appointed guardian")
+    CAREGIVER = "caregiver", _("Paid caregiver")
+    OTHER = "other", _("Other")
+
+
+class SupportPerson(models.Model):
+    consumer = models.ForeignKey(Consumer, on_delete=models.CASCADE, related_name="support_persons")
+    name = models.CharField(_("name"), max_length=200)
+    relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    is_legal_decision_maker = models.BooleanField(_("legal decision maker"), default=False)
+    has_power_of_attorney = models.BooleanField(_("holds health-care power of attorney"), default=False)
+    is_emergency_contact = models.BooleanField(_("emergency contact"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consumer"],
+                condition=Q(is_legal_decision_maker=True),
+                name="one_legal_decision_maker",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DirectiveKind(models.TextChoices):
+    LIVING_WILL = "living_will", _("Living will")
+    HEALTH_CARE_POA = "health_care_poa", _("Durable power of attorney for health care")
+    POLST = "polst", _("POLST / MOLST")
+    DNR = "dnr", _("Do-not-resuscitate order")
+    MENTAL_HEALTH = "mental_health", _("Psychiatric advance directive")
+    OTHER = "other", _("Other")
+
+
+class AdvanceDirective(models.Model):
+    consumer = models.ForeignKey(Consumer, on_delete=models.CASCADE, related_name="advance_directives")
+    kind = models.CharField(_("kind"), max_length=20, choices=DirectiveKind.choices)
+    document_date = models.DateField(_("document date"), null=True, blank=True)
+    location = models.CharField(_("where the document is kept"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

@@ -1,0 +1,215 @@
+"""Core tables: the program and its teams, the audit trail, deadlines and API tokens (N1, N2)."""
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casework.core.roles import PurposeOfUse
+
+
+class Program(models.Model):
+    """The organization running case management (MA §II)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    purpose_statement = models.TextField(
+        help_text=_("What the program does and for whom; given to the consumer at enrollment.")
+    )
+    complaint_contact = models.TextField(
+        help_text=_("How a consumer makes a complaint: phone, address, web (MA 5.1d).")
+    )
+    after_closure_contact = models.TextField(
+        help_text=_("Where a consumer goes if things change after closure (MA 5.1q).")
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=120)
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervised_teams",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="team_unique_name_in_program")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditAction(models.TextChoices):
+    READ = "read", _("Read")
+    LIST = "list", _("List or search")
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    DELETE = "delete", _("Delete")
+    PRINT = "print", _("Print or download")
+    EXPORT = "export", _("Export")
+    LOGIN = "login", _("Sign in")
+    LOGOUT = "logout", _("Sign out")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    PRIVILEGE = "privilege", _("Privilege change")
+
+
+class AuditOutcome(models.TextChoices):
+    SUCCESS = "success", _("Success")
+    DENIED = "denied", _("Denied")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Append-only: bulk update and delete are refused (S23)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("audit events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("audit events are append-only")
+
+    def _raw_delete(self, using: Any) -> int:
+        raise PermissionError("audit events are append-only")
+
+
+class AuditEvent(models.Model):
+    """One access to, or change of, consumer data or security state (ASTM E2147 fields).
+
+    Append-only; sealed afterwards into an HMAC chain by `AuditSeal` rows.
+    """
+
+    occurred_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    actor_role = models.CharField(max_length=40, blank=True)
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    outcome = models.CharField(max_length=10, choices=AuditOutcome.choices)
+    consumer_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    purpose_of_use = models.CharField(max_length=12, choices=PurposeOfUse.choices, blank=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    break_glass = models.BooleanField(default=False)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects: ClassVar[models.Manager["AuditEvent"]] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        indexes = [models.Index(fields=["actor", "occurred_at"], name="audit_actor_time")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("audit events are append-only")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
+
+
+class AuditSealQuerySet(AuditEventQuerySet):
+    pass
+
+
+class AuditSeal(models.Model):
+    """The HMAC chain over audit events, in sealing order (see docs/adr/0002)."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    event = models.OneToOneField(
+        AuditEvent, on_delete=models.PROTECT, related_name="seal", db_constraint=False
+    )
+    mac = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager["AuditSeal"]] = AuditSealQuerySet.as_manager()  # type: ignore[assignment]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("audit seals are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("audit seals are append-only")
+
+
+class DeadlineKind(models.TextChoices):
+    WORK_ITEM_DUE = "work_item_due", _("Work item due")
+    WORK_ITEM_REMINDER = "work_item_reminder", _("Work item reminder")
+
+
+class DeadlineState(models.TextChoices):
+    OPEN = "open", _("Open")
+    MET = "met", _("Met")
+    BREACHED = "breached", _("Breached")
+    WAIVED = "waived", _("Waived")
+    PAUSED = "paused", _("Paused")
+
+
+class Deadline(models.Model):
+    """A due date as a row: overdue is a query, and `casework sweep` acts on due rows."""
+
+    kind = models.CharField(max_length=40, choices=DeadlineKind.choices)
+    subject_type = models.CharField(max_length=60)
+    subject_id = models.BigIntegerField()
+    consumer_id = models.BigIntegerField(null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    due_at = models.DateTimeField()
+    state = models.CharField(
+        max_length=10, choices=DeadlineState.choices, default=DeadlineState.OPEN
+    )
+    pause_reason = models.CharField(max_length=200, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    rule_version = models.CharField(max_length=20, default="1")
+    swept_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="deadline_state_due"),
+            models.Index(fields=["subject_type", "subject_id"], name="deadline_subject"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id"], name="deadline_one_per_subject_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_type}:{self.subject_id} {self.due_at:%Y-%m-%d}"
+
+
+class ApiToken(models.Model):
+    """A per-user API token; only its SHA-256 is stored (revocable, optional expiry)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
