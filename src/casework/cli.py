@@ -1,11 +1,11 @@
 """The `casework` console script: Django's management commands, with the product's own.
 
-    casework serve            migrate and serve on 127.0.0.1:8000
-    casework demo-data        load demo data (refused under production settings)
-    casework createstaff      create a staff account with a role
-    casework sweep            act on due deadlines (overdue work items, reminders)
-    casework audit seal|verify
-    casework <any Django management command>
+casework serve            migrate and serve on 127.0.0.1:8000
+casework demo-data        load demo data (refused under production settings)
+casework createstaff      create a staff account with a role
+casework sweep            act on due deadlines (overdue work items, reminders)
+casework audit seal|verify
+casework <any Django management command>
 """
 
 import os

@@ -69,7 +69,9 @@ class ClosureReason(models.TextChoices):
 
 class Case(models.Model):
     program = models.ForeignKey("core.Program", on_delete=models.PROTECT, related_name="cases")
-    consumer = models.ForeignKey("consumers.Consumer", on_delete=models.PROTECT, related_name="cases")
+    consumer = models.ForeignKey(
+        "consumers.Consumer", on_delete=models.PROTECT, related_name="cases"
+    )
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="case")
     state = models.CharField(
         _("state"), max_length=12, choices=CaseState.choices, default=CaseState.REFERRED
@@ -151,7 +153,9 @@ class Notice(models.Model):
         _("acknowledgement"), max_length=20, choices=Acknowledgement.choices
     )
     good_faith_note = models.TextField(_("good-faith effort made"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField()
 
     def __str__(self) -> str:
@@ -188,7 +192,9 @@ class Consent(models.Model):
     method = models.CharField(_("method"), max_length=12, choices=ConsentMethod.choices)
     decided_at = models.DateTimeField(_("decided on"))
     evidence = models.TextField(_("evidence or witness"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField()
 
     class Meta:
@@ -205,11 +211,15 @@ class Consent(models.Model):
 
 class CaseAssignment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assignments")
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     previous = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     assigned_at = models.DateTimeField()
     reason = models.CharField(max_length=300, blank=True)
 

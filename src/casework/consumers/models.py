@@ -22,7 +22,10 @@ class Consumer(models.Model):
     birth_date = models.DateField(_("birth date"))
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=20, default="en", help_text=_("BCP 47 code, e.g. en, es")
+        _("preferred language"),
+        max_length=20,
+        default="en",
+        help_text=_("BCP 47 code, e.g. en, es"),
     )
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
     cultural_preferences = models.TextField(_("cultural preferences"), blank=True)
@@ -72,11 +75,15 @@ class SupportPerson(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_legal_decision_maker = models.BooleanField(_("legal decision maker"), default=False)
-    has_power_of_attorney = models.BooleanField(_("holds health-care power of attorney"), default=False)
+    has_power_of_attorney = models.BooleanField(
+        _("holds health-care power of attorney"), default=False
+    )
     is_emergency_contact = models.BooleanField(_("emergency contact"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -101,13 +108,17 @@ class DirectiveKind(models.TextChoices):
 
 
 class AdvanceDirective(models.Model):
-    consumer = models.ForeignKey(Consumer, on_delete=models.CASCADE, related_name="advance_directives")
+    consumer = models.ForeignKey(
+        Consumer, on_delete=models.CASCADE, related_name="advance_directives"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=DirectiveKind.choices)
     document_date = models.DateField(_("document date"), null=True, blank=True)
     location = models.CharField(_("where the document is kept"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     recorded_at = models.DateTimeField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     def __str__(self) -> str:
         return self.get_kind_display()

@@ -30,7 +30,9 @@ class WorkItem(models.Model):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(_("outcome or cancellation reason"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
     version = models.PositiveIntegerField(default=1)
 
@@ -73,7 +75,9 @@ class Communication(models.Model):
     parties = models.CharField(_("parties"), max_length=300)
     summary = models.TextField(_("summary"))
     occurred_at = models.DateTimeField(_("when"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField()
 
     class Meta:

@@ -1,6 +1,6 @@
 """Core tables: the program and its teams, the audit trail, deadlines and API tokens (N1, N2)."""
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -67,7 +67,7 @@ class AuditOutcome(models.TextChoices):
     DENIED = "denied", _("Denied")
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AppendOnlyQuerySet[M: models.Model](models.QuerySet[M]):
     """Append-only: bulk update and delete are refused (S23)."""
 
     def update(self, **kwargs: Any) -> int:
@@ -78,6 +78,9 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
     def _raw_delete(self, using: Any) -> int:
         raise PermissionError("audit events are append-only")
+
+
+AppendOnlyManager = models.Manager.from_queryset(AppendOnlyQuerySet)
 
 
 class AuditEvent(models.Model):
@@ -107,10 +110,13 @@ class AuditEvent(models.Model):
     break_glass = models.BooleanField(default=False)
     detail = models.JSONField(default=dict, blank=True)
 
-    objects: ClassVar[models.Manager["AuditEvent"]] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
+    objects = AppendOnlyManager()
 
     class Meta:
         indexes = [models.Index(fields=["actor", "occurred_at"], name="audit_actor_time")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
@@ -119,13 +125,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("audit events are append-only")
-
-    def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
-
-
-class AuditSealQuerySet(AuditEventQuerySet):
-    pass
 
 
 class AuditSeal(models.Model):
@@ -138,7 +137,10 @@ class AuditSeal(models.Model):
     mac = models.CharField(max_length=64)
     sealed_at = models.DateTimeField()
 
-    objects: ClassVar[models.Manager["AuditSeal"]] = AuditSealQuerySet.as_manager()  # type: ignore[assignment]
+    objects = AppendOnlyManager()
+
+    def __str__(self) -> str:
+        return f"seal {self.seq}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

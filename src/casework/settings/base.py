@@ -8,6 +8,7 @@ Environment variables:
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -70,7 +71,7 @@ TEMPLATES = [
 ]
 
 
-def sqlite_database(path: Path) -> dict[str, object]:
+def sqlite_database(path: Path) -> dict[str, Any]:
     """The embedded default: WAL, synchronous=FULL, IMMEDIATE transactions (S46)."""
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -87,7 +88,9 @@ def sqlite_database(path: Path) -> dict[str, object]:
 
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    DATABASES: dict[str, Any] = {
+        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)
+    }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": sqlite_database(DATA_DIR / "casework.sqlite3")}

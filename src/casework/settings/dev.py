@@ -8,6 +8,4 @@ from .secrets import data_dir_secret
 
 DEBUG = os.environ.get("CASEWORK_DEBUG", "") == "1"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or data_dir_secret(DATA_DIR, "secret.key")
-CASEWORK_AUDIT_KEY = os.environ.get("CASEWORK_AUDIT_KEY") or data_dir_secret(
-    DATA_DIR, "audit.key"
-)
+CASEWORK_AUDIT_KEY = os.environ.get("CASEWORK_AUDIT_KEY") or data_dir_secret(DATA_DIR, "audit.key")

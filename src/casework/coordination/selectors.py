@@ -1,0 +1,72 @@
+"""Reads for work items, communications, notes and the care team."""
+
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from casework.coordination.models import (
+    CareTeamMember,
+    Communication,
+    Note,
+    WorkItem,
+    WorkItemStatus,
+)
+
+
+def care_team_member_exists(*, user_id: int, consumer_ref: OuterRef) -> Exists:
+    """Exists() of an active care-team membership of the user for the referenced consumer."""
+    return Exists(
+        CareTeamMember.objects.filter(consumer_id=consumer_ref, user_id=user_id, ended_at=None)
+    )
+
+
+def work_item_list_for_case(*, case_id: int) -> QuerySet[WorkItem]:
+    return (
+        WorkItem.objects.filter(case_id=case_id)
+        .select_related("owner")
+        .order_by("status", "due_at")
+    )
+
+
+def work_item_open_count(*, case_id: int) -> int:
+    return WorkItem.objects.filter(case_id=case_id, status=WorkItemStatus.OPEN).count()
+
+
+def work_item_list_for_worklist(
+    *, owner_ids: list[int] | None, program_id: int, now: datetime, due_within_days: int = 7
+) -> QuerySet[WorkItem]:
+    """Open work items of the given owners (None: every owner), overdue first then by due."""
+    from datetime import timedelta
+
+    qs = WorkItem.objects.filter(status=WorkItemStatus.OPEN, case__program_id=program_id)
+    if owner_ids is not None:
+        qs = qs.filter(owner_id__in=owner_ids)
+    return (
+        qs.filter(due_at__lte=now + timedelta(days=due_within_days))
+        .select_related("case__consumer", "owner")
+        .order_by("due_at", "id")
+    )
+
+
+def communication_list_for_case(*, case_id: int) -> QuerySet[Communication]:
+    return (
+        Communication.objects.filter(case_id=case_id)
+        .select_related("recorded_by")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def note_list_for_case(*, case_id: int) -> QuerySet[Note]:
+    return (
+        Note.objects.filter(case_id=case_id).select_related("author").order_by("-signed_at", "-id")
+    )
+
+
+def care_team_for_consumer(*, consumer_id: int) -> QuerySet[CareTeamMember]:
+    return CareTeamMember.objects.filter(consumer_id=consumer_id, ended_at=None).order_by("name")
+
+
+def external_providers_exist(*, consumer_id: int) -> bool:
+    return CareTeamMember.objects.filter(
+        Q(consumer_id=consumer_id), Q(ended_at=None), Q(is_external_provider=True)
+    ).exists()

@@ -1,0 +1,276 @@
+"""Writes for work items, communications and notes (F1, F3). One audit event each.
+
+Clinical records need active consent (C1, S39): service work items, communications
+about care and notes other than the consent attempt. Enrollment records (administrative
+work items, enrollment communications, consent-attempt notes) only need an open case.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from casework.cases import rules
+from casework.cases.models import Case
+from casework.cases.selectors import case_facts
+from casework.coordination.models import (
+    Communication,
+    CommunicationTopic,
+    Note,
+    NoteKind,
+    WorkItem,
+    WorkItemKind,
+    WorkItemStatus,
+)
+from casework.core import clock
+from casework.core.actor import Actor
+from casework.core.audit import audit_record
+from casework.core.deadlines import deadlines_close, work_item_deadlines_set
+from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
+from casework.core.models import AuditAction, DeadlineState
+from casework.core.validation import validated
+from casework.staff.models import User
+
+
+def _gate(case: Case, *, clinical: bool) -> None:
+    facts = case_facts(case=case)
+    decision = rules.may_record_clinical(facts) if clinical else rules.may_record_enrollment(facts)
+    if not decision:
+        raise RuleViolation(decision.reason)
+
+
+def _check_owner(case: Case, owner: User) -> None:
+    if not owner.is_active or owner.program_id != case.program_id:
+        raise ValidationFailed.single("owner", _("not an active staff member of this program"))
+
+
+def work_item_create(
+    *,
+    actor: Actor,
+    case: Case,
+    title: str,
+    kind: str,
+    owner: User,
+    due_at: datetime,
+    description: str = "",
+) -> WorkItem:
+    """Create a work item with an owner and due date; its due date and reminder become
+    deadline rows. Service work items need active consent. Who: case.manage."""
+    _check_owner(case, owner)
+    with transaction.atomic():
+        _gate(case, clinical=kind == WorkItemKind.SERVICE)
+        item = validated(
+            WorkItem(
+                case=case,
+                title=title,
+                description=description,
+                kind=kind,
+                owner=owner,
+                due_at=due_at,
+                created_by=actor.user,
+                created_at=clock.now(),
+            )
+        )
+        item.save()
+        work_item_deadlines_set(
+            work_item_id=item.pk, due_at=due_at, owner_id=owner.pk, consumer_id=case.consumer_id
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            consumer_id=case.consumer_id,
+            object_type="work_item",
+            object_id=item.pk,
+        )
+    return item
+
+
+def _finish(actor: Actor, item: WorkItem, version: int, status: str, outcome: str) -> WorkItem:
+    with transaction.atomic():
+        if item.status != WorkItemStatus.OPEN:
+            raise RuleViolation(_("the work item is already %(s)s") % {"s": item.status})
+        now = clock.now()
+        changed = WorkItem.objects.filter(
+            pk=item.pk, version=version, status=WorkItemStatus.OPEN
+        ).update(status=status, outcome=outcome, completed_at=now, version=version + 1)
+        if not changed:
+            raise StaleVersion(WorkItem.objects.values_list("version", flat=True).get(pk=item.pk))
+        item.status, item.outcome, item.completed_at, item.version = (
+            status,
+            outcome,
+            now,
+            version + 1,
+        )
+        deadlines_close(
+            subject_type="work_item",
+            subject_id=item.pk,
+            state=DeadlineState.MET if status == WorkItemStatus.COMPLETED else DeadlineState.WAIVED,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            consumer_id=item.case.consumer_id,
+            object_type="work_item",
+            object_id=item.pk,
+            detail={"status": status},
+        )
+    return item
+
+
+def work_item_complete(
+    *, actor: Actor, item: WorkItem, version: int, outcome: str = ""
+) -> WorkItem:
+    """Mark an open work item completed. Who: case.manage."""
+    return _finish(actor, item, version, WorkItemStatus.COMPLETED, outcome)
+
+
+def work_item_cancel(*, actor: Actor, item: WorkItem, version: int, reason: str) -> WorkItem:
+    """Cancel an open work item; a reason is required (a case closes only when every
+    work item is completed or cancelled with a reason). Who: case.manage."""
+    if not reason.strip():
+        raise ValidationFailed.single("reason", _("say why the work item is cancelled"))
+    return _finish(actor, item, version, WorkItemStatus.CANCELLED, reason)
+
+
+def work_item_update(
+    *,
+    actor: Actor,
+    item: WorkItem,
+    version: int,
+    title: str | None = None,
+    due_at: datetime | None = None,
+    owner: User | None = None,
+    description: str | None = None,
+) -> WorkItem:
+    """Change an open work item's title, description, due date or owner (S43: stale
+    version refused). Who: case.manage."""
+    if item.status != WorkItemStatus.OPEN:
+        raise RuleViolation(_("only open work items can be changed"))
+    if owner is not None:
+        _check_owner(item.case, owner)
+    changes: dict[str, object] = {}
+    for name, value in (
+        ("title", title),
+        ("due_at", due_at),
+        ("owner", owner),
+        ("description", description),
+    ):
+        if value is not None:
+            setattr(item, name, value)
+            changes[name] = value
+    if not changes:
+        raise ValidationFailed.single("__all__", _("nothing to change"))
+    validated(item)
+    with transaction.atomic():
+        changed = WorkItem.objects.filter(
+            pk=item.pk, version=version, status=WorkItemStatus.OPEN
+        ).update(**changes, version=version + 1)
+        if not changed:
+            raise StaleVersion(WorkItem.objects.values_list("version", flat=True).get(pk=item.pk))
+        item.version = version + 1
+        if "due_at" in changes or "owner" in changes:
+            work_item_deadlines_set(
+                work_item_id=item.pk,
+                due_at=item.due_at,
+                owner_id=item.owner_id,
+                consumer_id=item.case.consumer_id,
+            )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            consumer_id=item.case.consumer_id,
+            object_type="work_item",
+            object_id=item.pk,
+            detail={"fields": sorted(changes)},
+        )
+    return item
+
+
+def work_items_transfer(*, case: Case, from_user_id: int | None, to_user: User) -> int:
+    """Move the previous assignee's open work items on a case to the new one (called
+    inside case_reassign, which audits the act)."""
+    if from_user_id is None:
+        return 0
+    items = WorkItem.objects.filter(case=case, owner_id=from_user_id, status=WorkItemStatus.OPEN)
+    ids = list(items.values_list("id", flat=True))
+    for item in WorkItem.objects.filter(pk__in=ids):
+        WorkItem.objects.filter(pk=item.pk).update(owner=to_user, version=item.version + 1)
+        work_item_deadlines_set(
+            work_item_id=item.pk,
+            due_at=item.due_at,
+            owner_id=to_user.pk,
+            consumer_id=case.consumer_id,
+        )
+    return len(ids)
+
+
+def communication_create(
+    *,
+    actor: Actor,
+    case: Case,
+    channel: str,
+    direction: str,
+    topic: str,
+    parties: str,
+    summary: str,
+    occurred_at: datetime,
+) -> Communication:
+    """Log a communication (F3, N5). About care: needs active consent. Who: record.note."""
+    if occurred_at > clock.now():
+        raise ValidationFailed.single("occurred_at", _("a communication cannot be in the future"))
+    with transaction.atomic():
+        _gate(case, clinical=topic == CommunicationTopic.CARE)
+        communication = validated(
+            Communication(
+                case=case,
+                channel=channel,
+                direction=direction,
+                topic=topic,
+                parties=parties,
+                summary=summary,
+                occurred_at=occurred_at,
+                recorded_by=actor.user,
+                recorded_at=clock.now(),
+            )
+        )
+        communication.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            consumer_id=case.consumer_id,
+            object_type="communication",
+            object_id=communication.pk,
+        )
+    return communication
+
+
+def note_create(
+    *, actor: Actor, case: Case, kind: str, text: str, amends: Note | None = None
+) -> Note:
+    """Write and sign a case note. A correction is a new note that amends an earlier one:
+    signed notes are never edited. Notes other than the consent attempt need active
+    consent. Who: record.note."""
+    if amends is not None and amends.case_id != case.pk:
+        raise ValidationFailed.single("amends", _("the amended note belongs to another case"))
+    with transaction.atomic():
+        _gate(case, clinical=kind != NoteKind.CONSENT_ATTEMPT)
+        note = validated(
+            Note(
+                case=case,
+                kind=kind,
+                text=text,
+                author=actor.user,
+                signed_at=clock.now(),
+                amends=amends,
+            )
+        )
+        note.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            consumer_id=case.consumer_id,
+            object_type="note",
+            object_id=note.pk,
+            detail={"amends": amends.pk} if amends else {},
+        )
+    return note

@@ -1,0 +1,202 @@
+"""Writing audit events (N1, N2, S20) and sealing them into an HMAC-SHA256 chain (S24).
+
+`audit_record` is called inside the same transaction as the service's writes, so an
+event exists exactly when the change does. Sealing happens afterwards, in one writer
+(`casework audit seal`, also run by `casework sweep`), so request handling never waits
+on a chain lock. See docs/adr/0002-audit-chain.md.
+"""
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from casework.core import clock
+from casework.core.actor import Actor
+from casework.core.models import AuditAction, AuditEvent, AuditOutcome, AuditSeal
+
+GENESIS = "0" * 64
+
+
+def audit_record(
+    *,
+    actor: Actor | None,
+    action: str,
+    outcome: str = AuditOutcome.SUCCESS,
+    consumer_id: int | None = None,
+    object_type: str = "",
+    object_id: object = "",
+    detail: dict[str, Any] | None = None,
+    username: str = "",
+    client_address: str | None = None,
+) -> AuditEvent:
+    """Append one audit event. Detail holds identifiers and counts, never PHI values."""
+    return AuditEvent.objects.create(
+        occurred_at=clock.now(),
+        actor=actor.user if actor else None,
+        actor_username=actor.user.username if actor else username,
+        actor_role=actor.role if actor else "",
+        action=action,
+        outcome=outcome,
+        consumer_id=consumer_id,
+        object_type=object_type,
+        object_id="" if object_id in (None, "") else str(object_id),
+        purpose_of_use=actor.purpose_of_use if actor else "",
+        client_address=actor.client_address if actor else client_address,
+        break_glass=actor.break_glass if actor else False,
+        detail=detail or {},
+    )
+
+
+def audit_denied(
+    *, actor: Actor, action: str, object_type: str, object_id: object, reason: str
+) -> AuditEvent:
+    """Record a refused attempt. The consumer is not named: the caller had no right to it."""
+    return audit_record(
+        actor=actor,
+        action=action,
+        outcome=AuditOutcome.DENIED,
+        object_type=object_type,
+        object_id=object_id,
+        detail={"reason": reason},
+    )
+
+
+def _key() -> bytes:
+    key = settings.CASEWORK_AUDIT_KEY
+    if not key:
+        raise ImproperlyConfigured("CASEWORK_AUDIT_KEY is not set")
+    return key.encode()
+
+
+def canonical(event: AuditEvent) -> bytes:
+    """The bytes a seal covers: every column of the event, in a fixed order."""
+    fields = {
+        "id": event.pk,
+        "occurred_at": event.occurred_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_username": event.actor_username,
+        "actor_role": event.actor_role,
+        "action": event.action,
+        "outcome": event.outcome,
+        "consumer_id": event.consumer_id,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "purpose_of_use": event.purpose_of_use,
+        "client_address": event.client_address,
+        "break_glass": event.break_glass,
+        "detail": event.detail,
+    }
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def chain_mac(previous_mac: str, seq: int, event: AuditEvent) -> str:
+    message = previous_mac.encode() + b"|" + str(seq).encode() + b"|" + canonical(event)
+    return hmac.new(_key(), message, hashlib.sha256).hexdigest()
+
+
+def audit_seal(*, batch_size: int = 5000) -> int:
+    """Seal every committed, unsealed event in id order; returns how many were sealed.
+
+    One sealer at a time: the next seq is taken inside the transaction, and the
+    primary key on seq makes a concurrent sealer fail rather than fork the chain."""
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            last = AuditSeal.objects.order_by("-seq").first()
+            seq = last.seq if last else 0
+            mac = last.mac if last else GENESIS
+            events = list(AuditEvent.objects.filter(seal__isnull=True).order_by("id")[:batch_size])
+            if not events:
+                return sealed
+            now = clock.now()
+            seals = []
+            for event in events:
+                seq += 1
+                mac = chain_mac(mac, seq, event)
+                seals.append(AuditSeal(seq=seq, event=event, mac=mac, sealed_at=now))
+            AuditSeal.objects.bulk_create(seals)
+            sealed += len(seals)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    unsealed: int
+    head_seq: int
+    head_mac: str
+    broken_seq: int | None = None
+    problem: str = ""
+
+
+def audit_verify(*, anchor_seq: int | None = None, anchor_mac: str | None = None) -> VerifyResult:
+    """Walk the chain in seq order and report the first broken link.
+
+    An edited event, a deleted event (a gap in seq or a seal without its event) and a
+    reordering all break the link at the seq where they happened. Deleting the newest
+    rows is caught by comparing with an anchor (a head seq and mac kept outside the DB)."""
+    mac = GENESIS
+    expected_seq = 0
+    checked = 0
+    # The join drops a seal whose event was deleted: that shows as a gap at its seq.
+    seals = AuditSeal.objects.select_related("event").order_by("seq")
+    for seal in seals.iterator(chunk_size=2000):
+        expected_seq += 1
+        if seal.seq != expected_seq:
+            return VerifyResult(
+                False,
+                checked,
+                0,
+                expected_seq - 1,
+                mac,
+                expected_seq,
+                f"seq {expected_seq}: the event or its seal is missing",
+            )
+        if not hmac.compare_digest(chain_mac(mac, seal.seq, seal.event), seal.mac):
+            return VerifyResult(
+                False,
+                checked,
+                0,
+                seal.seq - 1,
+                mac,
+                seal.seq,
+                f"seq {seal.seq}: event {seal.event_id} does not match its seal "
+                "(edited or reordered)",
+            )
+        mac = seal.mac
+        checked += 1
+    unsealed = AuditEvent.objects.filter(seal__isnull=True).count()
+    if anchor_seq is not None:
+        if anchor_seq > expected_seq:
+            return VerifyResult(
+                False,
+                checked,
+                unsealed,
+                expected_seq,
+                mac,
+                expected_seq + 1,
+                f"the chain ends at {expected_seq} but the anchor is at {anchor_seq}: "
+                "newest rows deleted",
+            )
+        if anchor_mac is not None:
+            row = AuditSeal.objects.filter(seq=anchor_seq).values_list("mac", flat=True).first()
+            if row != anchor_mac:
+                return VerifyResult(
+                    False,
+                    checked,
+                    unsealed,
+                    expected_seq,
+                    mac,
+                    anchor_seq,
+                    "the seal at the anchor differs from the anchor",
+                )
+    return VerifyResult(True, checked, unsealed, expected_seq, mac)
+
+
+__all__ = ["AuditAction", "AuditOutcome", "audit_denied", "audit_record", "audit_seal"]

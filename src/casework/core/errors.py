@@ -1,0 +1,33 @@
+"""Domain errors raised by services; the API and the views map them to responses."""
+
+
+class DomainError(Exception):
+    """Base class: the operation was refused and nothing was written."""
+
+
+class ValidationFailed(DomainError):
+    """Bad input: field → reasons (422 in the API, form errors in the UI)."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+    @classmethod
+    def single(cls, field: str, reason: str) -> "ValidationFailed":
+        return cls({field: [reason]})
+
+
+class RuleViolation(DomainError):
+    """The case's state or consent forbids the operation (409)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class StaleVersion(DomainError):
+    """Optimistic concurrency: the record changed since the caller read it (409, S43)."""
+
+    def __init__(self, current_version: int) -> None:
+        self.current_version = current_version
+        super().__init__(f"the record has changed (now at version {current_version}); reload it")

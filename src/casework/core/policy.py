@@ -1,0 +1,64 @@
+"""Role-by-relationship policy (A1, N2, S3): which role may do what, over which consumers.
+
+A scope says whose records a permission reaches:
+  own      consumers whose case is assigned to the user, or whose care team includes them
+  team     consumers whose case belongs to a team the user supervises
+  program  every consumer of the user's program
+Anything not listed is denied (404 to the caller, audited as a denied attempt).
+"""
+
+from enum import StrEnum
+
+from casework.core.roles import Role
+
+
+class Scope(StrEnum):
+    NONE = "none"
+    OWN = "own"
+    TEAM = "team"
+    PROGRAM = "program"
+
+
+class Permission(StrEnum):
+    CONSUMER_READ = "consumer.read"
+    CASE_INTAKE = "case.intake"  # take a referral and open a case
+    CASE_MANAGE = "case.manage"  # notices, consent, consumer details, work items, closure
+    RECORD_NOTE = "record.note"  # notes and communications
+    CASE_REASSIGN = "case.reassign"
+    AUDIT_READ = "audit.read"
+
+
+POLICY: dict[str, dict[Permission, Scope]] = {
+    Role.CASE_MANAGER: {
+        Permission.CONSUMER_READ: Scope.OWN,
+        Permission.CASE_INTAKE: Scope.OWN,
+        Permission.CASE_MANAGE: Scope.OWN,
+        Permission.RECORD_NOTE: Scope.OWN,
+    },
+    Role.SUPERVISOR: {
+        Permission.CONSUMER_READ: Scope.TEAM,
+        Permission.CASE_INTAKE: Scope.TEAM,
+        Permission.CASE_MANAGE: Scope.TEAM,
+        Permission.RECORD_NOTE: Scope.TEAM,
+        Permission.CASE_REASSIGN: Scope.TEAM,
+    },
+    Role.SENIOR_CLINICAL: {
+        Permission.CONSUMER_READ: Scope.PROGRAM,
+        Permission.RECORD_NOTE: Scope.PROGRAM,
+    },
+    Role.PHYSICIAN_ADVISOR: {
+        Permission.CONSUMER_READ: Scope.PROGRAM,
+        Permission.RECORD_NOTE: Scope.PROGRAM,
+    },
+    Role.QUALITY_ANALYST: {Permission.CONSUMER_READ: Scope.PROGRAM},
+    Role.COMPLIANCE_OFFICER: {
+        Permission.CONSUMER_READ: Scope.PROGRAM,
+        Permission.AUDIT_READ: Scope.PROGRAM,
+    },
+    Role.ADMINISTRATOR: {},
+    Role.AUDITOR: {Permission.CONSUMER_READ: Scope.PROGRAM, Permission.AUDIT_READ: Scope.PROGRAM},
+}
+
+
+def scope_for(role: str, permission: Permission) -> Scope:
+    return POLICY.get(role, {}).get(permission, Scope.NONE)

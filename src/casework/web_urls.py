@@ -1,0 +1,5 @@
+"""Browser pages."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,72 @@
+"""Shared fixtures: a program with a team (supervisor + three case managers), other roles,
+and a second program for cross-program checks."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from casework.core.models import Program, Team
+from casework.core.roles import Role
+from casework.staff.models import User
+from tests import factories
+
+
+@dataclass
+class World:
+    program: Program
+    team: Team
+    supervisor: User
+    cm: User
+    cm2: User
+    cm3: User
+    other_team: Team
+    other_supervisor: User
+    other_cm: User
+    senior: User
+    physician: User
+    quality: User
+    compliance: User
+    admin: User
+    auditor: User
+    outsider_program: Program
+    outsider_cm: User
+
+    def by_role(self, role: str) -> User:
+        return {
+            Role.CASE_MANAGER: self.cm,
+            Role.SUPERVISOR: self.supervisor,
+            Role.SENIOR_CLINICAL: self.senior,
+            Role.PHYSICIAN_ADVISOR: self.physician,
+            Role.QUALITY_ANALYST: self.quality,
+            Role.COMPLIANCE_OFFICER: self.compliance,
+            Role.ADMINISTRATOR: self.admin,
+            Role.AUDITOR: self.auditor,
+        }[role]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    prog = factories.program("main")
+    team, sup = factories.team(prog, "Team A")
+    other_team, other_sup = factories.team(prog, "Team B")
+    outsider = factories.program("other")
+    outsider_team, _ = factories.team(outsider, "Elsewhere")
+    return World(
+        program=prog,
+        team=team,
+        supervisor=sup,
+        cm=factories.user(Role.CASE_MANAGER, prog, team),
+        cm2=factories.user(Role.CASE_MANAGER, prog, team),
+        cm3=factories.user(Role.CASE_MANAGER, prog, team),
+        other_team=other_team,
+        other_supervisor=other_sup,
+        other_cm=factories.user(Role.CASE_MANAGER, prog, other_team),
+        senior=factories.user(Role.SENIOR_CLINICAL, prog),
+        physician=factories.user(Role.PHYSICIAN_ADVISOR, prog),
+        quality=factories.user(Role.QUALITY_ANALYST, prog),
+        compliance=factories.user(Role.COMPLIANCE_OFFICER, prog),
+        admin=factories.user(Role.ADMINISTRATOR, prog),
+        auditor=factories.user(Role.AUDITOR, prog),
+        outsider_program=outsider,
+        outsider_cm=factories.user(Role.CASE_MANAGER, outsider, outsider_team),
+    )

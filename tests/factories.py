@@ -1,0 +1,112 @@
+"""Test data built through the real services, so every fixture passes the same rules."""
+
+import itertools
+from datetime import date, datetime, timedelta
+
+from casework.cases import services as case_services
+from casework.cases.models import Case
+from casework.consumers.models import Consumer
+from casework.core import clock
+from casework.core.actor import Actor, actor_for
+from casework.core.models import Program, Team
+from casework.core.roles import Role
+from casework.staff.models import User
+
+_seq = itertools.count(1)
+
+
+def program(code: str = "main") -> Program:
+    return Program.objects.create(
+        code=code,
+        name=f"Program {code}",
+        purpose_statement="Helps adults with complex conditions coordinate their care.",
+        complaint_contact="Call 555-0100 or write to the program office.",
+        after_closure_contact="Call 555-0100 if your needs change.",
+    )
+
+
+def user(role: str, prog: Program, team: Team | None = None, username: str = "") -> User:
+    n = next(_seq)
+    return User.objects.create_user(
+        username=username or f"{role}{n}",
+        password=None,
+        role=role,
+        program=prog,
+        team=team,
+        first_name=role.replace("_", " ").title(),
+        last_name=str(n),
+    )
+
+
+def team(prog: Program, name: str = "Team A") -> tuple[Team, User]:
+    """A team with its supervisor."""
+    t = Team.objects.create(program=prog, name=name)
+    sup = user(Role.SUPERVISOR, prog, t)
+    t.supervisor = sup
+    t.save()
+    return t, sup
+
+
+def actor(u: User) -> Actor:
+    return actor_for(u, address="127.0.0.1")
+
+
+def consumer_fields(**overrides: object) -> dict[str, object]:
+    n = next(_seq)
+    fields: dict[str, object] = {
+        "given_name": f"Given{n}",
+        "family_name": f"Family{n}",
+        "birth_date": date(1950, 1, 1) + timedelta(days=n),
+        "sex": "female",
+        "preferred_language": "en",
+        "mrn": f"MRN{n:06d}",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def referred_case(cm: User, **consumer_overrides: object) -> Case:
+    """A new referral, opened by (and assigned to) case manager `cm`."""
+    return case_services.referral_intake(
+        actor=actor(cm),
+        source="professional",
+        referrer_name="Dr. Referrer",
+        referrer_organization="Clinic",
+        reason="Frequent admissions",
+        received_at=clock.now(),
+        new_consumer=consumer_fields(**consumer_overrides),  # type: ignore[arg-type]
+    )
+
+
+def give_enrollment_notices(cm: User, case: Case, when: datetime | None = None) -> None:
+    at = when or clock.now()
+    for kind in ("program_purpose", "complaint_process", "privacy_practices"):
+        case_services.notice_record(
+            actor=actor(cm),
+            case=case,
+            kind=kind,
+            method="in_person",
+            delivered_at=at,
+            acknowledgement="acknowledged",
+        )
+
+
+def engaged_case(cm: User, **consumer_overrides: object) -> Case:
+    case = referred_case(cm, **consumer_overrides)
+    give_enrollment_notices(cm, case)
+    case_services.consent_record(
+        actor=actor(cm), case=case, decision="granted", method="written", decided_at=clock.now()
+    )
+    case.refresh_from_db()
+    return case
+
+
+def active_case(cm: User, **consumer_overrides: object) -> Case:
+    case = engaged_case(cm, **consumer_overrides)
+    case_services.case_activate(actor=actor(cm), case=case, version=case.version)
+    case.refresh_from_db()
+    return case
+
+
+def consumer_of(case: Case) -> Consumer:
+    return Consumer.objects.get(pk=case.consumer_id)
