@@ -1,0 +1,50 @@
+"""`casework screen import RUN --as SUPERVISOR`: selected members become referrals, once."""
+
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from casework.cases.services import ScreenedMember, referrals_import_from_screening
+from casework.core.actor import actor_for
+from casework.core.errors import DomainError
+from casework.core.roles import Role
+from casework.staff.models import User
+
+
+class Command(BaseCommand):
+    help = (
+        "Create referrals in the case-management queue from a population-screening run "
+        "(idempotent: a member is referred once per screening window)."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "run_dir", type=Path, help="the run folder written by `casework screen`"
+        )
+        parser.add_argument(
+            "--as",
+            dest="username",
+            required=True,
+            help="the supervisor whose team queue receives the referrals",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from casework.population.handoff import selected_members
+
+        user = User.objects.filter(username__iexact=options["username"], is_active=True).first()
+        if user is None or user.role != Role.SUPERVISOR:
+            raise CommandError("--as must name an active supervisor")
+        run_dir: Path = options["run_dir"]
+        if not run_dir.is_dir():
+            raise CommandError(f"{run_dir}: no such run folder")
+        members = [ScreenedMember(**row) for row in selected_members(run_dir)]
+        try:
+            result = referrals_import_from_screening(actor=actor_for(user), members=members)
+        except DomainError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"referrals created: {result.created}; already imported: {result.already_present}; "
+            f"skipped (open case): {result.skipped_open_case}"
+        )
