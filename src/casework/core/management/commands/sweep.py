@@ -3,7 +3,7 @@
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from casework.core.sweep import sweep_loop, sweep_once
 
@@ -32,8 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(str(sweep_once()))
             return
         if options["interval"] < 0:
-            self.stderr.write("--interval must not be negative")
-            return
+            raise CommandError("--interval must not be negative")
         self.stdout.write(f"sweeping every {options['interval']} s (Ctrl-C to stop)")
         try:
             done = sweep_loop(interval=options["interval"], iterations=options["iterations"])
