@@ -1,25 +1,36 @@
-"""The `casework` console script: Django's management commands, with the product's own.
+"""casework: Case Management Program software.
 
-casework serve            migrate and serve on 127.0.0.1:8000
-casework demo-data        load demo data (refused under production settings)
-casework createstaff      create a staff account with a role
-casework sweep            act on due deadlines (overdue work items, reminders)
-casework audit seal|verify
-casework <any Django management command>
+Usage: casework <command> [options]      (casework <command> --help for each)
+
+Product commands:
+  serve          serve the web application on 127.0.0.1:8000 (waitress), with the
+                 background sweeper (audit sealing, overdue work items, reminders)
+  demo-data      load demo data (refused under production settings)
+  createstaff    create a staff account with a role
+  sweep          seal the audit chain and act on due deadlines (once, or --loop)
+  audit          audit seal | audit verify [--anchor-seq N --anchor-mac MAC]
+  db_worker      run the background task worker (django-tasks-db)
+
+Every Django management command works too: casework migrate, casework check, ...
+(`casework help --commands` lists them all).
 """
 
 import os
 import sys
 
+# Product commands spelled with a hyphen on the console; Django names them with "_".
+ALIASES = {"demo-data": "demo_data", "db-worker": "db_worker"}
+
 
 def main(argv: list[str] | None = None) -> None:
+    """Run a casework (or Django) management command from the console."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings.dev")
     args = list(sys.argv if argv is None else ["casework", *argv])
-    if len(args) == 1:
-        args.append("help")
-    elif args[1] == "--help" and len(args) == 2:
+    args[0] = "casework"
+    if len(args) == 1 or (args[1] in ("--help", "-h", "help") and len(args) == 2):
         print(__doc__)
-        args[1] = "help"
+        return
+    args[1] = ALIASES.get(args[1], args[1])
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(args)

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 
 from casework.core import clock
 from casework.core.actor import Actor
@@ -100,32 +100,64 @@ def chain_mac(previous_mac: str, seq: int, event: AuditEvent) -> str:
     return hmac.new(_key(), message, hashlib.sha256).hexdigest()
 
 
+# Any fixed 64-bit number: the PostgreSQL advisory lock that one sealer holds at a time.
+SEALER_LOCK_ID = 0x0A0D17_5EA1
+
+
+def _sealer_lock() -> None:
+    """Serialize sealers (never request handling) for the current transaction.
+
+    PostgreSQL: a transaction-scoped advisory lock, taken only by sealers. SQLite: the
+    transaction already began IMMEDIATE, which holds the database's single write lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEALER_LOCK_ID])
+
+
+def _chain_head() -> tuple[int, str]:
+    """The seq and mac of the newest seal (0 and the genesis mac on an empty chain)."""
+    last = AuditSeal.objects.order_by("-seq").values_list("seq", "mac").first()
+    return last if last else (0, GENESIS)
+
+
+def _seal_batch(batch_size: int) -> int:
+    """Seal up to `batch_size` unsealed events after the head; returns how many."""
+    with transaction.atomic():
+        _sealer_lock()
+        seq, mac = _chain_head()
+        events = list(AuditEvent.objects.filter(seal__isnull=True).order_by("id")[:batch_size])
+        if not events:
+            return 0
+        now = clock.now()
+        seals = []
+        for event in events:
+            seq += 1
+            mac = chain_mac(mac, seq, event)
+            seals.append(AuditSeal(seq=seq, event=event, mac=mac, sealed_at=now))
+        # The primary key on seq (and the unique event) is the backstop: a sealer that
+        # read a stale head fails here and rolls back; the chain can never fork.
+        AuditSeal.objects.bulk_create(seals)
+        return len(seals)
+
+
 def audit_seal(*, batch_size: int = 5000) -> int:
     """Seal every committed, unsealed event in id order; returns how many were sealed.
 
-    One sealer at a time: the next seq is taken inside the transaction, and the
-    primary key on seq makes a concurrent sealer fail rather than fork the chain."""
+    Runs outside request handling (`casework audit seal`, `casework sweep`, the sweeper
+    thread of `casework serve`). Sealers take a lock only sealers take; requests keep
+    inserting events without waiting. Each batch is one transaction."""
     sealed = 0
     while True:
-        with transaction.atomic():
-            last = AuditSeal.objects.order_by("-seq").first()
-            seq = last.seq if last else 0
-            mac = last.mac if last else GENESIS
-            events = list(AuditEvent.objects.filter(seal__isnull=True).order_by("id")[:batch_size])
-            if not events:
-                return sealed
-            now = clock.now()
-            seals = []
-            for event in events:
-                seq += 1
-                mac = chain_mac(mac, seq, event)
-                seals.append(AuditSeal(seq=seq, event=event, mac=mac, sealed_at=now))
-            AuditSeal.objects.bulk_create(seals)
-            sealed += len(seals)
+        count = _seal_batch(batch_size)
+        sealed += count
+        if count < batch_size:
+            return sealed
 
 
 @dataclass(frozen=True)
 class VerifyResult:
+    """The outcome of `audit_verify`: the head of the intact chain, or the first break."""
+
     ok: bool
     checked: int
     unsealed: int
@@ -138,65 +170,51 @@ class VerifyResult:
 def audit_verify(*, anchor_seq: int | None = None, anchor_mac: str | None = None) -> VerifyResult:
     """Walk the chain in seq order and report the first broken link.
 
-    An edited event, a deleted event (a gap in seq or a seal without its event) and a
+    An edited event, a deleted event (a gap in seq, or a seal without its event) and a
     reordering all break the link at the seq where they happened. Deleting the newest
-    rows is caught by comparing with an anchor (a head seq and mac kept outside the DB)."""
+    rows together with their seals is caught only by comparing with an anchor (a head
+    seq and mac recorded outside the database). Unsealed events are counted, not checked."""
     mac = GENESIS
-    expected_seq = 0
-    checked = 0
-    # The join drops a seal whose event was deleted: that shows as a gap at its seq.
+    seq = 0
+    unsealed = AuditEvent.objects.filter(seal__isnull=True).count()
+
+    def broken(at: int, problem: str) -> VerifyResult:
+        return VerifyResult(False, seq, unsealed, seq, mac, at, problem)
+
+    # The inner join drops a seal whose event was deleted: that shows as a gap at its seq.
     seals = AuditSeal.objects.select_related("event").order_by("seq")
     for seal in seals.iterator(chunk_size=2000):
-        expected_seq += 1
-        if seal.seq != expected_seq:
-            return VerifyResult(
-                False,
-                checked,
-                0,
-                expected_seq - 1,
-                mac,
-                expected_seq,
-                f"seq {expected_seq}: the event or its seal is missing",
-            )
+        if seal.seq != seq + 1:
+            return broken(seq + 1, f"seq {seq + 1}: the event or its seal is missing")
         if not hmac.compare_digest(chain_mac(mac, seal.seq, seal.event), seal.mac):
-            return VerifyResult(
-                False,
-                checked,
-                0,
-                seal.seq - 1,
-                mac,
+            return broken(
                 seal.seq,
                 f"seq {seal.seq}: event {seal.event_id} does not match its seal "
-                "(edited or reordered)",
+                "(edited, reordered or sealed with another key)",
             )
-        mac = seal.mac
-        checked += 1
-    unsealed = AuditEvent.objects.filter(seal__isnull=True).count()
+        seq, mac = seal.seq, seal.mac
+    if AuditSeal.objects.filter(seq__gt=seq).exists():
+        return broken(seq + 1, f"seq {seq + 1}: the event of this seal is missing")
     if anchor_seq is not None:
-        if anchor_seq > expected_seq:
-            return VerifyResult(
-                False,
-                checked,
-                unsealed,
-                expected_seq,
-                mac,
-                expected_seq + 1,
-                f"the chain ends at {expected_seq} but the anchor is at {anchor_seq}: "
-                "newest rows deleted",
+        if anchor_seq > seq:
+            return broken(
+                seq + 1,
+                f"the chain ends at seq {seq} but the anchor is at seq {anchor_seq}: "
+                "the newest rows were deleted",
             )
         if anchor_mac is not None:
-            row = AuditSeal.objects.filter(seq=anchor_seq).values_list("mac", flat=True).first()
-            if row != anchor_mac:
-                return VerifyResult(
-                    False,
-                    checked,
-                    unsealed,
-                    expected_seq,
-                    mac,
-                    anchor_seq,
-                    "the seal at the anchor differs from the anchor",
-                )
-    return VerifyResult(True, checked, unsealed, expected_seq, mac)
+            found = AuditSeal.objects.filter(seq=anchor_seq).values_list("mac", flat=True).first()
+            if found is None or not hmac.compare_digest(found, anchor_mac):
+                return broken(anchor_seq, f"seq {anchor_seq}: the seal differs from the anchor")
+    return VerifyResult(True, seq, unsealed, seq, mac)
 
 
-__all__ = ["AuditAction", "AuditOutcome", "audit_denied", "audit_record", "audit_seal"]
+__all__ = [
+    "AuditAction",
+    "AuditOutcome",
+    "VerifyResult",
+    "audit_denied",
+    "audit_record",
+    "audit_seal",
+    "audit_verify",
+]

@@ -1,0 +1,73 @@
+"""`casework serve`: the web application on waitress, with the background sweeper."""
+
+import threading
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from casework.core.demo import ACCOUNTS_FILE
+from casework.core.sweep import sweep_loop
+
+
+def serve_app(*, host: str, port: int, threads: int) -> None:
+    """Serve the WSGI application until interrupted (static files come from WhiteNoise)."""
+    from waitress import serve  # type: ignore[import-untyped]
+
+    from casework.wsgi import application
+
+    serve(application, host=host, port=port, threads=threads, ident="casework")
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve casework with waitress (default http://127.0.0.1:8000/). A background "
+        "thread sweeps every --sweep-interval seconds: it seals the audit chain and acts on "
+        "due deadlines. Run `casework migrate` first (make run does)."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--threads", type=int, default=8, help="request threads")
+        parser.add_argument(
+            "--sweep-interval",
+            type=float,
+            default=5.0,
+            help="seconds between background sweeps; 0 turns the sweeper off "
+            "(then run `casework sweep --loop` elsewhere)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        host, port = options["host"], options["port"]
+        # WhiteNoise serves STATIC_ROOT (after collectstatic) and the app finders.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+        url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}/"  # noqa: S104
+        stop = threading.Event()
+        sweeper = None
+        if options["sweep_interval"] > 0:
+            sweeper = threading.Thread(
+                target=sweep_loop,
+                kwargs={"interval": options["sweep_interval"], "stop": stop},
+                name="casework-sweeper",
+                daemon=True,
+            )
+            sweeper.start()
+            self.stdout.write(f"sweeper: every {options['sweep_interval']} s")
+        self.stdout.write(f"casework: serving on {url} (Ctrl-C to stop)")
+        self.stdout.write(f"Sign in at {url}")
+        accounts = Path(settings.DATA_DIR) / ACCOUNTS_FILE
+        if accounts.exists():
+            self.stdout.write(f"Demo accounts and their passwords: {accounts}")
+        else:
+            self.stdout.write("Create an account with: casework createstaff USERNAME --role ROLE")
+        try:
+            serve_app(host=host, port=port, threads=options["threads"])
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            if sweeper is not None:
+                sweeper.join(timeout=10)

@@ -1,0 +1,101 @@
+"""The sweep: seal the audit chain, then act on due deadline rows (F1; docs/deadlines.md).
+
+Each due row is claimed by compare-and-swap (`deadline_claim`), and the claim and the
+task it enqueues commit together: a row is acted on exactly once, however many sweepers
+run, and a crash between the two leaves the row open for the next sweep.
+"""
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from django.db import close_old_connections, transaction
+
+from casework.core import clock
+from casework.core.audit import audit_seal
+from casework.core.deadlines import deadline_claim, deadlines_due
+from casework.core.models import Deadline, DeadlineKind, DeadlineState
+from casework.core.tasks import work_item_overdue_notify, work_item_reminder_notify
+
+logger = logging.getLogger("casework.sweep")
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What one sweep did."""
+
+    sealed: int
+    overdue: int
+    reminders: int
+
+    def __str__(self) -> str:
+        return (
+            f"sealed {self.sealed} audit event(s); {self.overdue} work item(s) overdue; "
+            f"{self.reminders} reminder(s) enqueued"
+        )
+
+
+def _act_on(deadline: Deadline) -> str:
+    """Enqueue the side effect of a claimed (now breached) deadline; returns its kind."""
+    deadline_id, work_item_id, owner_id = deadline.pk, deadline.subject_id, deadline.owner_id
+    if deadline.kind == DeadlineKind.WORK_ITEM_DUE:
+        work_item_overdue_notify.enqueue(
+            deadline_id=deadline_id, work_item_id=work_item_id, owner_id=owner_id
+        )
+    elif deadline.kind == DeadlineKind.WORK_ITEM_REMINDER:
+        # A reminder is done once sent: it is met, not breached.
+        Deadline.objects.filter(pk=deadline.pk).update(state=DeadlineState.MET)
+        work_item_reminder_notify.enqueue(
+            deadline_id=deadline_id, work_item_id=work_item_id, owner_id=owner_id
+        )
+    else:
+        logger.warning("deadline %s has unknown kind %s: left breached", deadline.pk, deadline.kind)
+    return deadline.kind
+
+
+def deadlines_sweep(*, batch_size: int = 500) -> tuple[int, int]:
+    """Claim and act on every deadline due now; returns (overdue, reminders)."""
+    now = clock.now()
+    overdue = reminders = 0
+    while True:
+        ids = deadlines_due(now=now, limit=batch_size)
+        claimed = 0
+        for deadline_id in ids:
+            with transaction.atomic():
+                deadline = deadline_claim(deadline_id=deadline_id, now=now)
+                if deadline is None:
+                    continue  # another sweeper won this row
+                kind = _act_on(deadline)
+            claimed += 1
+            overdue += kind == DeadlineKind.WORK_ITEM_DUE
+            reminders += kind == DeadlineKind.WORK_ITEM_REMINDER
+        if len(ids) < batch_size or not claimed:
+            return overdue, reminders
+
+
+def sweep_once() -> SweepResult:
+    """Seal the audit chain and act on due deadlines. Safe to run concurrently."""
+    sealed = audit_seal()
+    overdue, reminders = deadlines_sweep()
+    return SweepResult(sealed=sealed, overdue=overdue, reminders=reminders)
+
+
+def sweep_loop(*, interval: float, iterations: int = 0, stop: threading.Event | None = None) -> int:
+    """Sweep every `interval` seconds until `stop` is set (or `iterations` sweeps ran, when
+    positive). A failing sweep is logged and retried next time. Returns the sweeps run."""
+    stop = stop or threading.Event()
+    done = 0
+    while not stop.is_set():
+        close_old_connections()
+        try:
+            result = sweep_once()
+            if result.sealed or result.overdue or result.reminders:
+                logger.info("sweep: %s", result)
+        except Exception:
+            logger.exception("sweep failed; retrying in %s s", interval)
+        done += 1
+        if iterations and done >= iterations:
+            break
+        stop.wait(interval)
+    close_old_connections()
+    return done
