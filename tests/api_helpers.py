@@ -17,7 +17,12 @@ from casework.staff.models import User
 
 PREFIX = "/api/v1"
 # Routes anyone may fetch without signing in: the API description only, no data (S2).
-PUBLIC_ROUTES = {("GET", "/api/v1/openapi.json"), ("GET", "/api/v1/docs")}
+# The root is Ninja's marker view: always 404.
+PUBLIC_ROUTES = {
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/docs"),
+    ("GET", "/api/v1/"),
+}
 
 SNAPSHOT_MODELS = [
     Consumer,
@@ -89,3 +94,23 @@ def fill(template: str, params: dict[str, int]) -> str:
 
 def routes_iter() -> Iterator[tuple[str, str]]:
     yield from sorted(api_routes())
+
+
+def session_client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def refused(client: Client, method: str, path: str, body: dict[str, Any] | None) -> Any:
+    """Call and assert that nothing changed and nothing was audited; return the response."""
+    before, since = snapshot(), last_event_id()
+    response = call(client, method, path, body)
+    assert snapshot() == before, response.content
+    assert events_since(since) == [], response.content
+    return response
+
+
+def first_error(response: Any) -> tuple[list[str | int], str]:
+    error = response.json()["detail"][0]
+    return error["loc"], error["msg"]

@@ -182,7 +182,7 @@ ERRORS: dict[int, type[Schema]] = {
     404: ErrorOut,
     422: ValidationErrorOut,
 }
-WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 409: ConflictOut}
+WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 409: ConflictOut, 413: ErrorOut}
 
 
 def responses(ok: dict[int, Any], *, write: bool = False) -> dict[int, Any]:
