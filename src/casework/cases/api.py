@@ -1,0 +1,317 @@
+"""Referrals and cases: intake, worklist, notices, consent, activation, withdrawal,
+closure and reassignment (B2, C1-C3, I1).
+
+Reads need consumer.read over the consumer; intake needs case.intake; enrollment and
+lifecycle changes need case.manage; reassignment needs case.reassign (supervisors).
+Each request writes exactly one audit event (read, list, create, update or denied)."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from casework.cases import selectors, services
+from casework.cases.access import access_case, access_consumer
+from casework.cases.models import Case, Consent, Notice, RecipientType
+from casework.cases.schemas import (
+    CaseFilters,
+    CaseOut,
+    CaseSummaryPage,
+    CloseIn,
+    ConsentIn,
+    ConsentOut,
+    ConsentPage,
+    IntakeIn,
+    NoticeIn,
+    NoticeOut,
+    NoticePage,
+    ReassignIn,
+    WithdrawIn,
+    WorklistPage,
+)
+from casework.consumers.models import SupportPerson
+from casework.core.api import (
+    PageParams,
+    VersionIn,
+    actor_of,
+    audit_list,
+    paginate,
+    require,
+    responses,
+    staff_member,
+)
+from casework.core.errors import ValidationFailed
+from casework.core.policy import Permission
+
+router = Router(tags=["cases"])
+
+
+@router.post(
+    "/referrals",
+    response=responses({201: CaseOut}, write=True),
+    summary="Take a referral and open a case",
+    operation_id="referral_intake",
+)
+def referral_intake(request: HttpRequest, payload: IntakeIn) -> Status[Case]:
+    """Open a case in state `referred` for a new consumer or one you already reach.
+    A case manager opens it for themself; a supervisor for their team, optionally
+    assigned. Audits one create."""
+    actor = actor_of(request)
+    require(actor, Permission.CASE_INTAKE, "consumer", payload.consumer_id or "")
+    data = payload.model_dump(exclude={"consumer_id", "consumer", "assign_to"})
+    consumer = None
+    if payload.consumer_id is not None:
+        consumer = access_consumer(
+            actor, payload.consumer_id, permission=Permission.CASE_INTAKE, log_read=False
+        )
+    assign_to = None
+    if payload.assign_to is not None:
+        assign_to = staff_member(actor, payload.assign_to, "assign_to")
+    new_consumer = payload.consumer.model_dump() if payload.consumer is not None else None
+    case = services.referral_intake(
+        actor=actor,
+        consumer=consumer,
+        new_consumer=new_consumer,  # type: ignore[arg-type]
+        assign_to=assign_to,
+        **data,
+    )
+    return Status(201, _reload(case))
+
+
+def _reload(case: Case) -> Case:
+    return Case.objects.select_related("consumer", "referral", "assigned_to").get(pk=case.pk)
+
+
+@router.get(
+    "/cases",
+    response=responses({200: WorklistPage}),
+    summary="List my cases or my team's cases",
+    operation_id="case_list",
+)
+def case_list(
+    request: HttpRequest, filters: Query[CaseFilters], page: Query[PageParams]
+) -> dict[str, Any]:
+    """Cases assigned to you (`scope=mine`) or to the teams you supervise (`scope=team`),
+    open states unless `state` says otherwise; cases with overdue work first. Audits one
+    list event with the count and the case ids returned."""
+    actor = actor_of(request)
+    require(actor, Permission.CONSUMER_READ, "case", "")
+    qs = selectors.case_list_for_worklist(
+        user=actor.user, team=filters.scope == "team", states=[str(s) for s in filters.state]
+    )
+    count, items = paginate(qs, page)
+    audit_list(actor, object_type="case", count=count, returned=[c.pk for c in items])
+    return {"count": count, "items": items}
+
+
+@router.get(
+    "/consumers/{consumer_id}/cases",
+    response=responses({200: CaseSummaryPage}),
+    summary="List a consumer's cases",
+    operation_id="consumer_case_list",
+    tags=["consumers"],
+)
+def consumer_case_list(
+    request: HttpRequest, consumer_id: int, page: Query[PageParams]
+) -> dict[str, Any]:
+    """Every case episode of the consumer, newest first. Audits one list."""
+    actor = actor_of(request)
+    require(actor, Permission.CONSUMER_READ, "consumer", consumer_id)
+    consumer = access_consumer(actor, consumer_id, log_read=False)
+    qs = selectors.case_list_for_consumer(consumer_id=consumer.pk).select_related("consumer")
+    count, items = paginate(qs, page)
+    audit_list(
+        actor,
+        object_type="case",
+        count=count,
+        returned=[c.pk for c in items],
+        consumer_id=consumer.pk,
+        parent=consumer.pk,
+    )
+    return {"count": count, "items": items}
+
+
+@router.get(
+    "/cases/{case_id}",
+    response=responses({200: CaseOut}),
+    summary="Get a case",
+    operation_id="case_get",
+)
+def case_get(request: HttpRequest, case_id: int) -> Case:
+    """The case, its consumer, referral, state and assignment. Audits one read."""
+    actor = actor_of(request)
+    require(actor, Permission.CONSUMER_READ, "case", case_id)
+    return access_case(actor, case_id)
+
+
+@router.get(
+    "/cases/{case_id}/notices",
+    response=responses({200: NoticePage}),
+    summary="List the notices given on a case",
+    operation_id="notice_list",
+)
+def notice_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> dict[str, Any]:
+    """Enrollment and closure notices, in the order given. Audits one list."""
+    actor = actor_of(request)
+    require(actor, Permission.CONSUMER_READ, "case", case_id)
+    case = access_case(actor, case_id, log_read=False)
+    count, items = paginate(selectors.notice_list_for_case(case_id=case.pk), page)
+    audit_list(
+        actor,
+        object_type="notice",
+        count=count,
+        returned=[n.pk for n in items],
+        consumer_id=case.consumer_id,
+        parent=case.pk,
+    )
+    return {"count": count, "items": items}
+
+
+@router.post(
+    "/cases/{case_id}/notices",
+    response=responses({201: NoticeOut}, write=True),
+    summary="Record an enrollment notice",
+    operation_id="notice_create",
+)
+def notice_create(request: HttpRequest, case_id: int, payload: NoticeIn) -> Status[Notice]:
+    """Program purpose, complaint process or privacy practices (C1-C3). With all three
+    and consent granted the case becomes `engaged`. Audits one create."""
+    actor = actor_of(request)
+    require(actor, Permission.CASE_MANAGE, "case", case_id)
+    case = access_case(actor, case_id, permission=Permission.CASE_MANAGE, log_read=False)
+    return Status(201, services.notice_record(actor=actor, case=case, **payload.model_dump()))
+
+
+@router.get(
+    "/cases/{case_id}/consents",
+    response=responses({200: ConsentPage}),
+    summary="Consent history of a case",
+    operation_id="consent_list",
+)
+def consent_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> dict[str, Any]:
+    """Every decision in the order recorded; the last one is current. Audits one list."""
+    actor = actor_of(request)
+    require(actor, Permission.CONSUMER_READ, "case", case_id)
+    case = access_case(actor, case_id, log_read=False)
+    count, items = paginate(selectors.consent_history(case_id=case.pk), page)
+    audit_list(
+        actor,
+        object_type="consent",
+        count=count,
+        returned=[c.pk for c in items],
+        consumer_id=case.consumer_id,
+        parent=case.pk,
+    )
+    return {"count": count, "items": items}
+
+
+@router.post(
+    "/cases/{case_id}/consents",
+    response=responses({201: ConsentOut}, write=True),
+    summary="Record consent, refusal or revocation",
+    operation_id="consent_create",
+)
+def consent_create(request: HttpRequest, case_id: int, payload: ConsentIn) -> Status[Consent]:
+    """Consent to case management (C1, S39). Refusal declines a referred case; revocation
+    stops new clinical activity. A surrogate decides through `surrogate` (the legal
+    decision maker's support-person id). Audits one create."""
+    actor = actor_of(request)
+    require(actor, Permission.CASE_MANAGE, "case", case_id)
+    case = access_case(actor, case_id, permission=Permission.CASE_MANAGE, log_read=False)
+    surrogate = None
+    if payload.surrogate is not None:
+        surrogate = SupportPerson.objects.filter(
+            pk=payload.surrogate, consumer_id=case.consumer_id
+        ).first()
+        if surrogate is None:
+            raise ValidationFailed.single("surrogate", "no such support person of this consumer")
+    data = payload.model_dump(exclude={"surrogate"})
+    return Status(201, services.consent_record(actor=actor, case=case, surrogate=surrogate, **data))
+
+
+@router.post(
+    "/cases/{case_id}/activate",
+    response=responses({200: CaseOut}, write=True),
+    summary="Start services on an engaged case",
+    operation_id="case_activate",
+)
+def case_activate(request: HttpRequest, case_id: int, payload: VersionIn) -> Case:
+    """engaged → active; needs active consent. Audits one update."""
+    actor = actor_of(request)
+    require(actor, Permission.CASE_MANAGE, "case", case_id)
+    case = access_case(actor, case_id, permission=Permission.CASE_MANAGE, log_read=False)
+    return _reload(services.case_activate(actor=actor, case=case, version=payload.version))
+
+
+@router.post(
+    "/cases/{case_id}/withdraw",
+    response=responses({200: CaseOut}, write=True),
+    summary="Withdraw a case",
+    operation_id="case_withdraw",
+)
+def case_withdraw(request: HttpRequest, case_id: int, payload: WithdrawIn) -> Case:
+    """The consumer withdraws before or during services. Audits one update."""
+    actor = actor_of(request)
+    require(actor, Permission.CASE_MANAGE, "case", case_id)
+    case = access_case(actor, case_id, permission=Permission.CASE_MANAGE, log_read=False)
+    return _reload(
+        services.case_withdraw(
+            actor=actor, case=case, version=payload.version, reason=payload.reason
+        )
+    )
+
+
+@router.post(
+    "/cases/{case_id}/close",
+    response=responses({200: CaseOut}, write=True),
+    summary="Close a case with notice",
+    operation_id="case_close",
+)
+def case_close(request: HttpRequest, case_id: int, payload: CloseIn) -> Case:
+    """Close (I1) with a reason, the notice to the consumer and to each involved
+    provider, and where to go if things change. Refused (409) while work items are open.
+    Audits one update."""
+    actor = actor_of(request)
+    require(actor, Permission.CASE_MANAGE, "case", case_id)
+    case = access_case(actor, case_id, permission=Permission.CASE_MANAGE, log_read=False)
+    consumer_notice = services.ClosureNotice(**payload.consumer_notice.model_dump())
+    provider_notices = [
+        services.ClosureNotice(recipient_type=RecipientType.PROVIDER, **n.model_dump())
+        for n in payload.provider_notices
+    ]
+    closed = services.case_close(
+        actor=actor,
+        case=case,
+        version=payload.version,
+        reason=payload.reason,
+        instructions=payload.instructions,
+        summary=payload.summary,
+        consumer_notice=consumer_notice,
+        provider_notices=provider_notices,
+        no_providers_involved=payload.no_providers_involved,
+    )
+    return _reload(closed)
+
+
+@router.post(
+    "/cases/{case_id}/reassign",
+    response=responses({200: CaseOut}, write=True),
+    summary="Reassign a case (supervisors)",
+    operation_id="case_reassign",
+)
+def case_reassign(request: HttpRequest, case_id: int, payload: ReassignIn) -> Case:
+    """Give the case to another case manager on a team you supervise; the previous
+    assignee's open work items move with it. Audits one update."""
+    actor = actor_of(request)
+    require(actor, Permission.CASE_REASSIGN, "case", case_id)
+    case = access_case(actor, case_id, permission=Permission.CASE_REASSIGN, log_read=False)
+    assign_to = staff_member(actor, payload.assign_to, "assign_to")
+    return _reload(
+        services.case_reassign(
+            actor=actor,
+            case=case,
+            version=payload.version,
+            assign_to=assign_to,
+            reason=payload.reason,
+        )
+    )

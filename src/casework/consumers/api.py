@@ -1,0 +1,174 @@
+"""Consumers, support persons and advance directives (C4, C5).
+
+Reads need consumer.read over the consumer; writes need case.manage. Each request
+writes exactly one audit event (read, list, create, update or denied)."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from casework.cases.access import access_consumer
+from casework.consumers import services
+from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
+from casework.consumers.schemas import (
+    AdvanceDirectiveIn,
+    AdvanceDirectiveOut,
+    AdvanceDirectivePage,
+    ConsumerOut,
+    ConsumerPatch,
+    SupportPersonIn,
+    SupportPersonOut,
+    SupportPersonPage,
+)
+from casework.core.api import PageParams, actor_of, audit_list, paginate, require, responses
+from casework.core.errors import ValidationFailed
+from casework.core.policy import Permission
+
+router = Router(tags=["consumers"])
+
+
+def _support_persons(consumer: Consumer) -> QuerySet[SupportPerson]:
+    return (
+        SupportPerson.objects.filter(consumer=consumer)
+        .select_related("created_by")
+        .order_by("-is_legal_decision_maker", "name", "id")
+    )
+
+
+def _advance_directives(consumer: Consumer) -> QuerySet[AdvanceDirective]:
+    return (
+        AdvanceDirective.objects.filter(consumer=consumer)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-id")
+    )
+
+
+@router.get(
+    "/consumers/{consumer_id}",
+    response=responses({200: ConsumerOut}),
+    summary="Get a consumer",
+    operation_id="consumer_get",
+)
+def consumer_get(request: HttpRequest, consumer_id: int) -> Consumer:
+    """Demographics, language, interpreter need and decision-making. Audits one read."""
+    actor = actor_of(request)
+    require(actor, Permission.CONSUMER_READ, "consumer", consumer_id)
+    return access_consumer(actor, consumer_id)
+
+
+@router.patch(
+    "/consumers/{consumer_id}",
+    response=responses({200: ConsumerOut}, write=True),
+    summary="Update a consumer's details",
+    operation_id="consumer_update",
+)
+def consumer_update(request: HttpRequest, consumer_id: int, payload: ConsumerPatch) -> Consumer:
+    """Change the fields sent; a stale `version` is 409. Audits one update."""
+    actor = actor_of(request)
+    require(actor, Permission.CASE_MANAGE, "consumer", consumer_id)
+    consumer = access_consumer(
+        actor, consumer_id, permission=Permission.CASE_MANAGE, log_read=False
+    )
+    fields = payload.model_dump(exclude_unset=True, exclude={"version"})
+    nulls = sorted(name for name, value in fields.items() if value is None)
+    if nulls:
+        raise ValidationFailed({name: ["may not be null"] for name in nulls})
+    if not fields:
+        raise ValidationFailed.single("__all__", "nothing to change")
+    return services.consumer_update(
+        actor=actor, consumer=consumer, version=payload.version, **fields
+    )
+
+
+@router.get(
+    "/consumers/{consumer_id}/support-persons",
+    response=responses({200: SupportPersonPage}),
+    summary="List a consumer's support persons",
+    operation_id="support_person_list",
+)
+def support_person_list(
+    request: HttpRequest, consumer_id: int, page: Query[PageParams]
+) -> dict[str, Any]:
+    """The legal decision maker first, then by name. Audits one list."""
+    actor = actor_of(request)
+    require(actor, Permission.CONSUMER_READ, "consumer", consumer_id)
+    consumer = access_consumer(actor, consumer_id, log_read=False)
+    count, items = paginate(_support_persons(consumer), page)
+    audit_list(
+        actor,
+        object_type="support_person",
+        count=count,
+        returned=[p.pk for p in items],
+        consumer_id=consumer.pk,
+        parent=consumer.pk,
+    )
+    return {"count": count, "items": items}
+
+
+@router.post(
+    "/consumers/{consumer_id}/support-persons",
+    response=responses({201: SupportPersonOut}, write=True),
+    summary="Add a support person",
+    operation_id="support_person_create",
+)
+def support_person_create(
+    request: HttpRequest, consumer_id: int, payload: SupportPersonIn
+) -> Status[SupportPerson]:
+    """At most one legal decision maker per consumer; naming one marks the consumer as
+    not making their own decisions. Audits one create."""
+    actor = actor_of(request)
+    require(actor, Permission.CASE_MANAGE, "consumer", consumer_id)
+    consumer = access_consumer(
+        actor, consumer_id, permission=Permission.CASE_MANAGE, log_read=False
+    )
+    return Status(
+        201, services.support_person_create(actor=actor, consumer=consumer, **payload.model_dump())
+    )
+
+
+@router.get(
+    "/consumers/{consumer_id}/advance-directives",
+    response=responses({200: AdvanceDirectivePage}),
+    summary="List a consumer's advance directives",
+    operation_id="advance_directive_list",
+)
+def advance_directive_list(
+    request: HttpRequest, consumer_id: int, page: Query[PageParams]
+) -> dict[str, Any]:
+    """Newest first. Audits one list."""
+    actor = actor_of(request)
+    require(actor, Permission.CONSUMER_READ, "consumer", consumer_id)
+    consumer = access_consumer(actor, consumer_id, log_read=False)
+    count, items = paginate(_advance_directives(consumer), page)
+    audit_list(
+        actor,
+        object_type="advance_directive",
+        count=count,
+        returned=[d.pk for d in items],
+        consumer_id=consumer.pk,
+        parent=consumer.pk,
+    )
+    return {"count": count, "items": items}
+
+
+@router.post(
+    "/consumers/{consumer_id}/advance-directives",
+    response=responses({201: AdvanceDirectiveOut}, write=True),
+    summary="Record an advance directive",
+    operation_id="advance_directive_create",
+)
+def advance_directive_create(
+    request: HttpRequest, consumer_id: int, payload: AdvanceDirectiveIn
+) -> Status[AdvanceDirective]:
+    """Record where the document is and what it says. Audits one create."""
+    actor = actor_of(request)
+    require(actor, Permission.CASE_MANAGE, "consumer", consumer_id)
+    consumer = access_consumer(
+        actor, consumer_id, permission=Permission.CASE_MANAGE, log_read=False
+    )
+    return Status(
+        201,
+        services.advance_directive_create(actor=actor, consumer=consumer, **payload.model_dump()),
+    )

@@ -1,0 +1,129 @@
+"""API schemas for consumers and their support system (C4, C5)."""
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+from casework.consumers.models import DirectiveKind, Relationship, Sex
+from casework.core.api import InputSchema, StaffRef, VersionIn
+
+LONG_TEXT = 5000
+
+
+class ConsumerOut(Schema):
+    id: int
+    program_id: int
+    mrn: str
+    member_id: str
+    given_name: str
+    family_name: str
+    birth_date: date
+    sex: Sex
+    preferred_language: str = Field(..., description="BCP 47 code, e.g. en, es")
+    interpreter_needed: bool
+    cultural_preferences: str
+    makes_own_decisions: bool = Field(
+        ..., description="false when a legal decision maker decides for the consumer"
+    )
+    phone: str
+    email: str
+    address: str
+    race: str = Field(..., description="kept only for equity reporting")
+    ethnicity: str = Field(..., description="kept only for equity reporting")
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class ConsumerIn(InputSchema):
+    """A new consumer, taken with a referral."""
+
+    given_name: str = Field(..., min_length=1, max_length=100)
+    family_name: str = Field(..., min_length=1, max_length=100)
+    birth_date: date
+    sex: Sex = Sex.UNKNOWN
+    mrn: str = Field("", max_length=40, description="medical record number, unique per program")
+    member_id: str = Field("", max_length=40)
+    preferred_language: str = Field("en", min_length=2, max_length=20)
+    interpreter_needed: bool = False
+    cultural_preferences: str = Field("", max_length=LONG_TEXT)
+    makes_own_decisions: bool = True
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
+    address: str = Field("", max_length=300)
+    race: str = Field("", max_length=60)
+    ethnicity: str = Field("", max_length=60)
+
+
+class ConsumerPatch(VersionIn):
+    """Only the fields sent are changed; `version` is the one you read."""
+
+    given_name: str | None = Field(None, min_length=1, max_length=100)
+    family_name: str | None = Field(None, min_length=1, max_length=100)
+    birth_date: date | None = None
+    sex: Sex | None = None
+    mrn: str | None = Field(None, max_length=40)
+    member_id: str | None = Field(None, max_length=40)
+    preferred_language: str | None = Field(None, min_length=2, max_length=20)
+    interpreter_needed: bool | None = None
+    cultural_preferences: str | None = Field(None, max_length=LONG_TEXT)
+    makes_own_decisions: bool | None = None
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=254)
+    address: str | None = Field(None, max_length=300)
+    race: str | None = Field(None, max_length=60)
+    ethnicity: str | None = Field(None, max_length=60)
+
+
+class SupportPersonIn(InputSchema):
+    name: str = Field(..., min_length=1, max_length=200)
+    relationship: Relationship
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
+    is_legal_decision_maker: bool = False
+    has_power_of_attorney: bool = False
+    is_emergency_contact: bool = False
+    notes: str = Field("", max_length=LONG_TEXT)
+
+
+class SupportPersonOut(Schema):
+    id: int
+    consumer_id: int
+    name: str
+    relationship: Relationship
+    phone: str
+    email: str
+    is_legal_decision_maker: bool
+    has_power_of_attorney: bool
+    is_emergency_contact: bool
+    notes: str
+    created_at: datetime
+    created_by: StaffRef
+
+
+class SupportPersonPage(Schema):
+    count: int
+    items: list[SupportPersonOut]
+
+
+class AdvanceDirectiveIn(InputSchema):
+    kind: DirectiveKind
+    document_date: date | None = None
+    location: str = Field("", max_length=300, description="where the document is kept")
+    summary: str = Field("", max_length=LONG_TEXT)
+
+
+class AdvanceDirectiveOut(Schema):
+    id: int
+    consumer_id: int
+    kind: DirectiveKind
+    document_date: date | None
+    location: str
+    summary: str
+    recorded_at: datetime
+    recorded_by: StaffRef
+
+
+class AdvanceDirectivePage(Schema):
+    count: int
+    items: list[AdvanceDirectiveOut]

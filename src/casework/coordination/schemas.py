@@ -1,0 +1,117 @@
+"""API schemas for work items, communications and notes (F1, F3)."""
+
+from datetime import datetime
+
+from ninja import Field, Schema
+from pydantic import AwareDatetime
+
+from casework.coordination.models import (
+    Channel,
+    CommunicationTopic,
+    Direction,
+    NoteKind,
+    WorkItemKind,
+    WorkItemStatus,
+)
+from casework.core.api import InputSchema, StaffRef, VersionIn
+
+LONG_TEXT = 20000
+
+
+class WorkItemIn(InputSchema):
+    title: str = Field(..., min_length=1, max_length=200)
+    kind: WorkItemKind = Field(
+        ..., description="service items need active consent; administrative ones do not"
+    )
+    owner: int = Field(..., description="the staff member responsible")
+    due_at: AwareDatetime
+    description: str = Field("", max_length=LONG_TEXT)
+
+
+class WorkItemPatch(VersionIn):
+    """Only the fields sent are changed; `version` is the one you read."""
+
+    title: str | None = Field(None, min_length=1, max_length=200)
+    owner: int | None = None
+    due_at: AwareDatetime | None = None
+    description: str | None = Field(None, max_length=LONG_TEXT)
+
+
+class WorkItemCompleteIn(VersionIn):
+    outcome: str = Field("", max_length=LONG_TEXT)
+
+
+class WorkItemCancelIn(VersionIn):
+    reason: str = Field(..., min_length=1, max_length=LONG_TEXT)
+
+
+class WorkItemOut(Schema):
+    id: int
+    version: int
+    case_id: int
+    title: str
+    description: str
+    kind: WorkItemKind
+    owner: StaffRef
+    due_at: datetime
+    status: WorkItemStatus
+    completed_at: datetime | None
+    outcome: str = Field(..., description="the outcome, or the reason it was cancelled")
+    created_at: datetime
+
+
+class WorkItemPage(Schema):
+    count: int
+    items: list[WorkItemOut]
+
+
+class CommunicationIn(InputSchema):
+    channel: Channel
+    direction: Direction
+    topic: CommunicationTopic = Field(
+        ..., description="care communications need active consent; enrollment ones do not"
+    )
+    parties: str = Field(..., min_length=1, max_length=300)
+    summary: str = Field(..., min_length=1, max_length=LONG_TEXT)
+    occurred_at: AwareDatetime
+
+
+class CommunicationOut(Schema):
+    id: int
+    case_id: int
+    channel: Channel
+    direction: Direction
+    topic: CommunicationTopic
+    parties: str
+    summary: str
+    occurred_at: datetime
+    recorded_by: StaffRef
+    recorded_at: datetime
+
+
+class CommunicationPage(Schema):
+    count: int
+    items: list[CommunicationOut]
+
+
+class NoteIn(InputSchema):
+    kind: NoteKind = Field(..., description="notes other than consent_attempt need consent")
+    text: str = Field(..., min_length=1, max_length=LONG_TEXT)
+    amends: int | None = Field(
+        None, description="the id of an earlier note on this case that this note corrects"
+    )
+
+
+class NoteOut(Schema):
+    id: int
+    case_id: int
+    kind: NoteKind
+    text: str
+    author: StaffRef
+    signed_at: datetime
+    amends_id: int | None
+
+
+class NotePage(Schema):
+    count: int
+    items: list[NoteOut]

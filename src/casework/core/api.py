@@ -1,0 +1,229 @@
+"""API plumbing shared by every context's router: authentication, the acting user,
+role checks, pagination, list auditing and the error responses (S2, S3, S7, S35, S37).
+
+Authentication (tried in this order):
+  bearer   `Authorization: Bearer cw_…` per-user API token; needs no CSRF token. A bearer
+           header that does not verify is a 401 even when a session cookie is present.
+  session  the browser's Django session; unsafe methods need the CSRF token
+           (`X-CSRFToken` header) or they are refused with 403.
+Anything else is 401 on every route.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+from pydantic import ConfigDict
+
+from casework.core.actor import Actor, actor_from_request
+from casework.core.audit import audit_denied, audit_record
+from casework.core.errors import ValidationFailed
+from casework.core.models import AuditAction
+from casework.core.policy import Permission, Scope, scope_for
+from casework.core.tokens import token_verify
+from casework.staff.models import User
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 50
+
+
+class TokenAuth(HttpBearer):
+    """Per-user API token (`casework apitoken create`)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User:
+        user = token_verify(token.strip())
+        if user is None:
+            # Fail closed: a bad bearer token never falls through to the session.
+            raise AuthenticationError()
+        request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session; CSRF enforced on unsafe methods for a signed-in user."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest) -> User | None:
+        user = request.user
+        if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+            return None
+        if check_csrf(request) is not None:
+            raise HttpError(403, "CSRF check failed")
+        return user
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        return None  # unused: __call__ checks the session user itself
+
+
+# --- request helpers --------------------------------------------------------------------
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    """The acting user (set by either authenticator), with purpose of use and address."""
+    return actor_from_request(request)
+
+
+def require(actor: Actor, permission: Permission, object_type: str, object_id: object) -> None:
+    """A role without `permission` at any scope gets 403 (audited as denied).
+
+    This reveals nothing about the object: it depends only on the caller's role. A role
+    that has the permission, but not over this consumer, gets 404 from `access_*`."""
+    if scope_for(actor.role, permission) == Scope.NONE:
+        audit_denied(
+            actor=actor,
+            action=_denied_action(permission),
+            object_type=object_type,
+            object_id=object_id,
+            reason=f"role lacks {permission}",
+        )
+        raise HttpError(403, "your role does not permit this")
+
+
+def _denied_action(permission: Permission) -> str:
+    return AuditAction.READ if permission == Permission.CONSUMER_READ else AuditAction.UPDATE
+
+
+def audit_list(
+    actor: Actor,
+    *,
+    object_type: str,
+    count: int,
+    returned: list[int],
+    consumer_id: int | None = None,
+    parent: object = "",
+    **detail: Any,
+) -> None:
+    """One `list` event for a list request: the total, and the ids returned (no PHI)."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.LIST,
+        consumer_id=consumer_id,
+        object_type=object_type,
+        object_id=parent,
+        detail={"count": count, "ids": returned, **detail},
+    )
+
+
+def paginate[M: models.Model](qs: QuerySet[M], page: "PageParams") -> tuple[int, list[M]]:
+    """The total and one page of `qs` (its order is fixed by the selector)."""
+    return qs.count(), list(qs[page.offset : page.offset + page.limit])
+
+
+def staff_member(actor: Actor, user_id: int, field: str) -> User:
+    """A staff member of the actor's program named in a request body; 422 otherwise."""
+    program_id = actor.user.program_id
+    user = None
+    if program_id is not None:
+        user = User.objects.filter(pk=user_id, program_id=program_id).first()
+    if user is None:
+        raise ValidationFailed.single(field, "no such staff member in your program")
+    return user
+
+
+# --- schemas shared by every router -----------------------------------------------------
+
+
+class InputSchema(Schema):
+    """Request bodies accept only their declared fields (S9: no mass assignment)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PageParams(Schema):
+    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="page size")
+    offset: int = Field(0, ge=0, le=1_000_000, description="items to skip")
+
+
+class ErrorOut(Schema):
+    detail: str = Field(..., description="why the request was refused")
+
+
+class ConflictOut(Schema):
+    detail: str = Field(..., description="why the request conflicts with the record's state")
+    current_version: int | None = Field(
+        None, description="present when the version sent is stale: reload and retry"
+    )
+
+
+class FieldErrorOut(Schema):
+    loc: list[str | int] = Field(..., description='where, e.g. ["body", "title"]')
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[FieldErrorOut]
+
+
+class StaffRef(Schema):
+    id: int
+    username: str
+    name: str
+
+    @staticmethod
+    def resolve_name(obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class VersionIn(InputSchema):
+    version: int = Field(..., ge=1, description="the version you read (optimistic concurrency)")
+
+
+ERRORS: dict[int, type[Schema]] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ValidationErrorOut,
+}
+WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 409: ConflictOut, 413: ErrorOut}
+
+
+def responses(ok: dict[int, Any], *, write: bool = False) -> dict[int, Any]:
+    """The response map of an operation: its success plus every error it can return."""
+    return {**ok, **(WRITE_ERRORS if write else ERRORS)}
+
+
+# --- who am I ------------------------------------------------------------------------------
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    role: str
+    program_id: int | None
+    team_id: int | None
+    permissions: dict[str, str] = Field(
+        ..., description="each permission the role holds, with its scope (own, team, program)"
+    )
+
+
+router = Router(tags=["session"])
+
+
+@router.get(
+    "/me",
+    response=responses({200: MeOut}),
+    summary="The signed-in user, their role and permissions",
+    operation_id="me",
+)
+def me(request: HttpRequest) -> MeOut:
+    """Who the API treats you as: no consumer data, so no audit event."""
+    user = actor_of(request).user
+    perms = {p.value: scope_for(user.role, p).value for p in Permission}
+    return MeOut(
+        id=user.pk,
+        username=user.username,
+        name=user.get_full_name() or user.username,
+        role=user.role,
+        program_id=user.program_id,
+        team_id=user.team_id,
+        permissions={k: v for k, v in perms.items() if v != Scope.NONE},
+    )

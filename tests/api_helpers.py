@@ -1,0 +1,116 @@
+"""Helpers for the API tests: authenticated clients, the route list, DB snapshots."""
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from django.test import Client
+
+from casework.api import api
+from casework.cases.models import Case, CaseAssignment, Consent, Notice, Referral
+from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
+from casework.coordination.models import Communication, Note, WorkItem
+from casework.core.models import AuditEvent, Deadline
+from casework.core.tokens import token_issue
+from casework.staff.models import User
+
+PREFIX = "/api/v1"
+# Routes anyone may fetch without signing in: the API description only, no data (S2).
+# The root is Ninja's marker view: always 404.
+PUBLIC_ROUTES = {
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/docs"),
+    ("GET", "/api/v1/"),
+}
+
+SNAPSHOT_MODELS = [
+    Consumer,
+    SupportPerson,
+    AdvanceDirective,
+    Referral,
+    Case,
+    CaseAssignment,
+    Notice,
+    Consent,
+    WorkItem,
+    Communication,
+    Note,
+    Deadline,
+]
+
+
+def api_routes() -> set[tuple[str, str]]:
+    """Every (method, path template) the API serves, from Ninja's routers."""
+    routes = set()
+    for bound in api._get_bound_routers():
+        for path, view in bound.path_operations.items():
+            full = PREFIX + "/" + (bound.prefix.strip("/") + path).lstrip("/")
+            full = re.sub(r"/+", "/", full)
+            for operation in view.operations:
+                for method in operation.methods:
+                    routes.add((method, full))
+    return routes
+
+
+def token_client(user: User) -> Client:
+    """A client that authenticates with a fresh bearer token of `user`."""
+    _, raw = token_issue(user=user, name="test client")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def call(client: Client, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    if method == "GET":
+        return client.get(path)
+    return client.generic(method, path, data=_json(body or {}), content_type="application/json")
+
+
+def _json(body: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(body, default=str)
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def snapshot() -> dict[str, list[dict[str, Any]]]:
+    """Every row of every consumer-data table: compare before and after a refused call."""
+    return {m.__name__: list(m.objects.order_by("pk").values()) for m in SNAPSHOT_MODELS}
+
+
+def last_event_id() -> int:
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def events_since(event_id: int) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(pk__gt=event_id).order_by("pk"))
+
+
+def fill(template: str, params: dict[str, int]) -> str:
+    return template.format(**params)
+
+
+def routes_iter() -> Iterator[tuple[str, str]]:
+    yield from sorted(api_routes())
+
+
+def session_client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def refused(client: Client, method: str, path: str, body: dict[str, Any] | None) -> Any:
+    """Call and assert that nothing changed and nothing was audited; return the response."""
+    before, since = snapshot(), last_event_id()
+    response = call(client, method, path, body)
+    assert snapshot() == before, response.content
+    assert events_since(since) == [], response.content
+    return response
+
+
+def first_error(response: Any) -> tuple[list[str | int], str]:
+    error = response.json()["detail"][0]
+    return error["loc"], error["msg"]

@@ -1,0 +1,410 @@
+"""The authorization matrix of the REST API, generated from the route list (S2, S3, S4, S20).
+
+For every route: anonymous → 401 with nothing changed and nothing audited; each role →
+success when its policy grants the permission, else 403 with nothing changed and one
+denied audit row; a user of another caseload, team or program → 404 with nothing
+changed and one denied audit row that names no consumer. A route without a matrix
+entry fails `test_every_route_has_a_matrix_entry`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from casework.cases import services as case_services
+from casework.coordination import services as coordination_services
+from casework.core import clock
+from casework.core.models import AuditAction, AuditOutcome
+from casework.core.policy import Permission, Scope, scope_for
+from casework.core.roles import Role
+from casework.staff.models import User
+from tests import factories
+from tests.api_helpers import (
+    api_routes,
+    call,
+    events_since,
+    fill,
+    iso,
+    last_event_id,
+    snapshot,
+    token_client,
+)
+from tests.conftest import World
+
+
+@dataclass(frozen=True)
+class Target:
+    params: dict[str, int]
+    body: dict[str, Any] | None
+    consumer_id: int | None  # the consumer a successful call's audit event names
+
+
+@dataclass(frozen=True)
+class Entry:
+    permission: Permission | None  # None: any signed-in user; no consumer data
+    setup: Callable[[World], Target]
+    action: str  # the audit action of a success ("" → no event)
+    ok: int = 200
+    object_route: bool = True  # names a consumer's object (path or body): BOLA applies
+
+
+def _when(hours: int = -1) -> str:
+    return iso(clock.now() + timedelta(hours=hours))
+
+
+def referred(w: World) -> Any:
+    return factories.referred_case(w.cm)
+
+
+def active(w: World) -> Any:
+    return factories.active_case(w.cm)
+
+
+def consumer_target(case_for: Callable[[World], Any], body: dict[str, Any] | None = None):
+    def setup(w: World) -> Target:
+        case = case_for(w)
+        return Target({"consumer_id": case.consumer_id}, body, case.consumer_id)
+
+    return setup
+
+
+def case_target(
+    case_for: Callable[[World], Any],
+    body: Callable[[World, Any], dict[str, Any]] | None = None,
+) -> Callable[[World], Target]:
+    def setup(w: World) -> Target:
+        case = case_for(w)
+        return Target({"case_id": case.pk}, body(w, case) if body else None, case.consumer_id)
+
+    return setup
+
+
+def work_item_target(body: Callable[[Any], dict[str, Any]]) -> Callable[[World], Target]:
+    def setup(w: World) -> Target:
+        case = factories.active_case(w.cm)
+        item = coordination_services.work_item_create(
+            actor=factories.actor(w.cm),
+            case=case,
+            title="Arrange transport",
+            kind="service",
+            owner=w.cm,
+            due_at=clock.now() + timedelta(days=3),
+        )
+        return Target({"work_item_id": item.pk}, body(item), case.consumer_id)
+
+    return setup
+
+
+def consumer_consent(w: World) -> Target:
+    case = factories.referred_case(w.cm)
+    return Target(
+        {"consumer_id": case.consumer_id},
+        {"version": factories.consumer_of(case).version, "phone": "555-0199"},
+        case.consumer_id,
+    )
+
+
+def intake_existing(w: World) -> Target:
+    """A consumer on cm's caseload whose earlier case was withdrawn: intake reopens."""
+    case = factories.referred_case(w.cm)
+    case_services.case_withdraw(
+        actor=factories.actor(w.cm), case=case, version=case.version, reason="moved away"
+    )
+    body = {
+        "consumer_id": case.consumer_id,
+        "source": "self",
+        "reason": "Back in the area",
+        "received_at": _when(),
+    }
+    return Target({}, body, case.consumer_id)
+
+
+def no_target(w: World) -> Target:
+    factories.referred_case(w.cm)
+    return Target({}, None, None)
+
+
+MATRIX: dict[tuple[str, str], Entry] = {
+    ("GET", "/api/v1/me"): Entry(None, no_target, action="", object_route=False),
+    ("GET", "/api/v1/consumers/{consumer_id}"): Entry(
+        Permission.CONSUMER_READ, consumer_target(referred), AuditAction.READ
+    ),
+    ("PATCH", "/api/v1/consumers/{consumer_id}"): Entry(
+        Permission.CASE_MANAGE, consumer_consent, AuditAction.UPDATE
+    ),
+    ("GET", "/api/v1/consumers/{consumer_id}/support-persons"): Entry(
+        Permission.CONSUMER_READ, consumer_target(referred), AuditAction.LIST
+    ),
+    ("POST", "/api/v1/consumers/{consumer_id}/support-persons"): Entry(
+        Permission.CASE_MANAGE,
+        consumer_target(referred, {"name": "Pat Doe", "relationship": "spouse"}),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("GET", "/api/v1/consumers/{consumer_id}/advance-directives"): Entry(
+        Permission.CONSUMER_READ, consumer_target(referred), AuditAction.LIST
+    ),
+    ("POST", "/api/v1/consumers/{consumer_id}/advance-directives"): Entry(
+        Permission.CASE_MANAGE,
+        consumer_target(referred, {"kind": "living_will", "location": "Home safe"}),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("GET", "/api/v1/consumers/{consumer_id}/cases"): Entry(
+        Permission.CONSUMER_READ, consumer_target(referred), AuditAction.LIST
+    ),
+    ("POST", "/api/v1/referrals"): Entry(
+        Permission.CASE_INTAKE, intake_existing, AuditAction.CREATE, ok=201
+    ),
+    ("GET", "/api/v1/cases"): Entry(
+        Permission.CONSUMER_READ, no_target, AuditAction.LIST, object_route=False
+    ),
+    ("GET", "/api/v1/cases/{case_id}"): Entry(
+        Permission.CONSUMER_READ, case_target(referred), AuditAction.READ
+    ),
+    ("GET", "/api/v1/cases/{case_id}/notices"): Entry(
+        Permission.CONSUMER_READ, case_target(active), AuditAction.LIST
+    ),
+    ("POST", "/api/v1/cases/{case_id}/notices"): Entry(
+        Permission.CASE_MANAGE,
+        case_target(
+            referred,
+            lambda w, c: {
+                "kind": "program_purpose",
+                "method": "mail",
+                "delivered_at": _when(),
+                "acknowledgement": "acknowledged",
+            },
+        ),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("GET", "/api/v1/cases/{case_id}/consents"): Entry(
+        Permission.CONSUMER_READ, case_target(active), AuditAction.LIST
+    ),
+    ("POST", "/api/v1/cases/{case_id}/consents"): Entry(
+        Permission.CASE_MANAGE,
+        case_target(
+            referred,
+            lambda w, c: {"decision": "granted", "method": "written", "decided_at": _when()},
+        ),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/activate"): Entry(
+        Permission.CASE_MANAGE,
+        case_target(lambda w: factories.engaged_case(w.cm), lambda w, c: {"version": c.version}),
+        AuditAction.UPDATE,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/withdraw"): Entry(
+        Permission.CASE_MANAGE,
+        case_target(referred, lambda w, c: {"version": c.version, "reason": "Moved away"}),
+        AuditAction.UPDATE,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/close"): Entry(
+        Permission.CASE_MANAGE,
+        case_target(
+            active,
+            lambda w, c: {
+                "version": c.version,
+                "reason": "goals_met",
+                "instructions": "Call 555-0100 if your needs change.",
+                "consumer_notice": {"method": "mail", "delivered_at": _when()},
+                "no_providers_involved": True,
+            },
+        ),
+        AuditAction.UPDATE,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/reassign"): Entry(
+        Permission.CASE_REASSIGN,
+        case_target(
+            referred,
+            lambda w, c: {"version": c.version, "assign_to": w.cm2.pk, "reason": "Leave"},
+        ),
+        AuditAction.UPDATE,
+    ),
+    ("GET", "/api/v1/cases/{case_id}/work-items"): Entry(
+        Permission.CONSUMER_READ, case_target(active), AuditAction.LIST
+    ),
+    ("POST", "/api/v1/cases/{case_id}/work-items"): Entry(
+        Permission.CASE_MANAGE,
+        case_target(
+            active,
+            lambda w, c: {
+                "title": "Book follow-up visit",
+                "kind": "service",
+                "owner": w.cm.pk,
+                "due_at": _when(48),
+            },
+        ),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("PATCH", "/api/v1/work-items/{work_item_id}"): Entry(
+        Permission.CASE_MANAGE,
+        work_item_target(lambda i: {"version": i.version, "title": "Arrange a ride"}),
+        AuditAction.UPDATE,
+    ),
+    ("POST", "/api/v1/work-items/{work_item_id}/complete"): Entry(
+        Permission.CASE_MANAGE,
+        work_item_target(lambda i: {"version": i.version, "outcome": "Ride booked"}),
+        AuditAction.UPDATE,
+    ),
+    ("POST", "/api/v1/work-items/{work_item_id}/cancel"): Entry(
+        Permission.CASE_MANAGE,
+        work_item_target(lambda i: {"version": i.version, "reason": "Family drives"}),
+        AuditAction.UPDATE,
+    ),
+    ("GET", "/api/v1/cases/{case_id}/communications"): Entry(
+        Permission.CONSUMER_READ, case_target(active), AuditAction.LIST
+    ),
+    ("POST", "/api/v1/cases/{case_id}/communications"): Entry(
+        Permission.RECORD_NOTE,
+        case_target(
+            active,
+            lambda w, c: {
+                "channel": "phone",
+                "direction": "outbound",
+                "topic": "care",
+                "parties": "Consumer and daughter",
+                "summary": "Discussed the discharge plan.",
+                "occurred_at": _when(),
+            },
+        ),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("GET", "/api/v1/cases/{case_id}/notes"): Entry(
+        Permission.CONSUMER_READ, case_target(active), AuditAction.LIST
+    ),
+    ("POST", "/api/v1/cases/{case_id}/notes"): Entry(
+        Permission.RECORD_NOTE,
+        case_target(active, lambda w, c: {"kind": "progress", "text": "Doing well."}),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+}
+
+ROUTES = sorted(MATRIX)
+OBJECT_ROUTES = [r for r in ROUTES if MATRIX[r].object_route]
+
+
+def _id(route: tuple[str, str]) -> str:
+    return f"{route[0]} {route[1].removeprefix('/api/v1')}"
+
+
+def _allowed(role: str, entry: Entry) -> bool:
+    return entry.permission is None or scope_for(role, entry.permission) != Scope.NONE
+
+
+def test_every_route_has_a_matrix_entry() -> None:
+    assert api_routes() == set(MATRIX)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=_id)
+def test_anonymous_is_401_and_changes_nothing(world: World, route: tuple[str, str]) -> None:
+    method, template = route
+    target = MATRIX[route].setup(world)
+    before, since = snapshot(), last_event_id()
+
+    response = call(Client(), method, fill(template, target.params), target.body)
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Unauthorized"}
+    assert snapshot() == before
+    assert events_since(since) == []
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=_id)
+def test_a_bad_bearer_token_is_401_and_changes_nothing(
+    world: World, route: tuple[str, str]
+) -> None:
+    method, template = route
+    target = MATRIX[route].setup(world)
+    before, since = snapshot(), last_event_id()
+    client = Client(HTTP_AUTHORIZATION="Bearer cw_" + "A" * 43)
+
+    response = call(client, method, fill(template, target.params), target.body)
+
+    assert response.status_code == 401
+    assert snapshot() == before
+    assert events_since(since) == []
+
+
+@pytest.mark.parametrize("role", list(Role.values))
+@pytest.mark.parametrize("route", ROUTES, ids=_id)
+def test_each_role_gets_what_the_policy_grants(
+    world: World, route: tuple[str, str], role: str
+) -> None:
+    method, template = route
+    entry = MATRIX[route]
+    user = world.by_role(role)
+    target = entry.setup(world)
+    client = token_client(user)
+    before, since = snapshot(), last_event_id()
+
+    response = call(client, method, fill(template, target.params), target.body)
+
+    events = events_since(since)
+    if _allowed(role, entry):
+        assert response.status_code == entry.ok, response.content
+        if entry.action:
+            assert [(e.action, e.outcome, e.actor_id, e.consumer_id) for e in events] == [
+                (entry.action, AuditOutcome.SUCCESS, user.pk, target.consumer_id)
+            ]
+        else:
+            assert events == []
+    else:
+        assert response.status_code == 403, response.content
+        assert response.json() == {"detail": "your role does not permit this"}
+        assert snapshot() == before
+        assert [(e.outcome, e.actor_id, e.consumer_id) for e in events] == [
+            (AuditOutcome.DENIED, user.pk, None)
+        ]
+
+
+def _outsiders(world: World) -> dict[str, User]:
+    return {
+        "same team, other caseload": world.cm2,
+        "other team's supervisor": world.other_supervisor,
+        "other team's case manager": world.other_cm,
+        "other program": world.outsider_cm,
+    }
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "same team, other caseload",
+        "other team's supervisor",
+        "other team's case manager",
+        "other program",
+    ],
+)
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=_id)
+def test_another_caseload_is_404_changes_nothing_and_is_audited(
+    world: World, route: tuple[str, str], who: str
+) -> None:
+    method, template = route
+    entry = MATRIX[route]
+    user = _outsiders(world)[who]
+    target = entry.setup(world)
+    client = token_client(user)
+    before, since = snapshot(), last_event_id()
+
+    response = call(client, method, fill(template, target.params), target.body)
+
+    events = events_since(since)
+    if not _allowed(user.role, entry):
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 404, response.content
+        assert response.json() == {"detail": "Not Found"}
+    assert snapshot() == before
+    assert [(e.outcome, e.actor_id, e.consumer_id) for e in events] == [
+        (AuditOutcome.DENIED, user.pk, None)
+    ]

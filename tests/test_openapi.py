@@ -1,0 +1,116 @@
+"""The OpenAPI document at /api/v1/openapi.json describes every route an integrating
+client can call, with tags, summaries, security and the responses each can return."""
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.api_helpers import PUBLIC_ROUTES, api_routes
+
+WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
+
+
+@pytest.fixture
+def document(db: None) -> dict[str, Any]:
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def _operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        (method.upper(), path): operation
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    }
+
+
+def test_the_document_lists_every_route(document: dict[str, Any]) -> None:
+    assert set(_operations(document)) == api_routes()
+
+
+def test_every_api_url_is_a_documented_route_or_public() -> None:
+    """Nothing is served under /api/v1/ that the document (or the allowlist) omits."""
+    api_resolver = next(
+        p
+        for p in get_resolver().url_patterns
+        if isinstance(p, URLResolver) and str(p.pattern) == "api/v1/"
+    )
+    served = {
+        "/api/v1/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(p.pattern))
+        for p in api_resolver.url_patterns
+        if isinstance(p, URLPattern)
+    }
+    documented = {path for _, path in api_routes()} | {path for _, path in PUBLIC_ROUTES}
+    assert served == documented
+
+
+def test_the_docs_are_public_and_the_root_serves_nothing(db: None) -> None:
+    assert Client().get("/api/v1/docs").status_code == 200
+    assert Client().get("/api/v1/").status_code == 404
+
+
+def test_every_operation_has_a_tag_summary_id_and_description(document: dict[str, Any]) -> None:
+    for key, operation in _operations(document).items():
+        assert operation["tags"], key
+        assert operation["summary"], key
+        assert operation["operationId"], key
+        assert operation["description"], key
+
+
+def test_every_operation_requires_a_token_or_the_session(document: dict[str, Any]) -> None:
+    for key, operation in _operations(document).items():
+        assert operation["security"] == [{"TokenAuth": []}, {"SessionAuth": []}], key
+    assert document["components"]["securitySchemes"] == {
+        "TokenAuth": {"type": "http", "scheme": "bearer"},
+        "SessionAuth": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
+    }
+
+
+def test_every_operation_documents_its_error_responses(document: dict[str, Any]) -> None:
+    for (method, path), operation in _operations(document).items():
+        expected = {"401", "403", "404", "422"}
+        if method in WRITE_METHODS:
+            expected |= {"409", "413"}
+        codes = set(operation["responses"])
+        assert expected <= codes, (method, path)
+        success = codes - expected
+        assert success in ({"200"}, {"201"}), (method, path)
+
+
+def test_creates_answer_201_and_other_operations_200(document: dict[str, Any]) -> None:
+    created = {
+        key
+        for key, op in _operations(document).items()
+        if "201" in op["responses"] and "200" not in op["responses"]
+    }
+    assert created == {
+        ("POST", "/api/v1/referrals"),
+        ("POST", "/api/v1/consumers/{consumer_id}/support-persons"),
+        ("POST", "/api/v1/consumers/{consumer_id}/advance-directives"),
+        ("POST", "/api/v1/cases/{case_id}/notices"),
+        ("POST", "/api/v1/cases/{case_id}/consents"),
+        ("POST", "/api/v1/cases/{case_id}/work-items"),
+        ("POST", "/api/v1/cases/{case_id}/communications"),
+        ("POST", "/api/v1/cases/{case_id}/notes"),
+    }
+
+
+def test_input_schemas_forbid_unknown_fields(document: dict[str, Any]) -> None:
+    """S9: every request body refuses fields it does not declare."""
+    schemas = document["components"]["schemas"]
+    for key, operation in _operations(document).items():
+        body = operation.get("requestBody")
+        if body is None:
+            continue
+        ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        assert schemas[ref].get("additionalProperties") is False, (key, ref)
+
+
+def test_update_bodies_require_the_version(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    for name in ("ConsumerPatch", "WorkItemPatch", "VersionIn", "WithdrawIn", "CloseIn"):
+        assert "version" in schemas[name]["required"], name
