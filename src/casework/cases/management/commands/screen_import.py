@@ -13,6 +13,25 @@ from casework.core.roles import Role
 from casework.staff.models import User
 
 
+def member_from_handoff(row: dict[str, Any]) -> ScreenedMember:
+    """Map one row of `casework.population.handoff.selected_members` to the service input."""
+    return ScreenedMember(
+        key=row["idempotency_key"],
+        member_id=str(row["member_id"]),
+        given_name=row.get("given_name") or "",
+        family_name=row.get("family_name") or "",
+        birth_date=str(row["birth_date"]),
+        sex=row.get("sex") or "unknown",
+        language=row.get("language") or "",
+        tier=str(row.get("tier_label") or row["tier"]),
+        reasons=list(row.get("reasons") or []),
+        criteria_id=str(row["criteria_id"]),
+        criteria_version=str(row["criteria_version"]),
+        window_start=str(row["window_start"]),
+        window_end=str(row["window_end"]),
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Create referrals in the case-management queue from a population-screening run "
@@ -39,7 +58,7 @@ class Command(BaseCommand):
         run_dir: Path = options["run_dir"]
         if not run_dir.is_dir():
             raise CommandError(f"{run_dir}: no such run folder")
-        members = [ScreenedMember(**row) for row in selected_members(run_dir)]
+        members = [member_from_handoff(row) for row in selected_members(run_dir)]
         try:
             result = referrals_import_from_screening(actor=actor_for(user), members=members)
         except DomainError as exc:
