@@ -68,14 +68,29 @@ def referral_intake(request: HttpRequest, payload: IntakeIn) -> Status[Case]:
     if payload.assign_to is not None:
         assign_to = staff_member(actor, payload.assign_to, "assign_to")
     new_consumer = payload.consumer.model_dump() if payload.consumer is not None else None
-    case = services.referral_intake(
-        actor=actor,
-        consumer=consumer,
-        new_consumer=new_consumer,  # type: ignore[arg-type]
-        assign_to=assign_to,
-        **data,
-    )
+    try:
+        case = services.referral_intake(
+            actor=actor,
+            consumer=consumer,
+            new_consumer=new_consumer,  # type: ignore[arg-type]
+            assign_to=assign_to,
+            **data,
+        )
+    except ValidationFailed as exc:
+        if new_consumer is None:
+            raise
+        raise _under_consumer(exc, set(new_consumer)) from exc
     return Status(201, _reload(case))
+
+
+def _under_consumer(exc: ValidationFailed, consumer_fields: set[str]) -> ValidationFailed:
+    """Point errors about the new consumer's fields at `consumer.<field>` in the body."""
+    return ValidationFailed(
+        {
+            (f"consumer.{field}" if field in consumer_fields else field): reasons
+            for field, reasons in exc.errors.items()
+        }
+    )
 
 
 def _reload(case: Case) -> Case:
