@@ -31,6 +31,7 @@ from casework.cases.schemas import (
 )
 from casework.consumers.models import SupportPerson
 from casework.core.api import (
+    LIST_THROTTLE,
     PageParams,
     VersionIn,
     actor_of,
@@ -99,7 +100,8 @@ def _reload(case: Case) -> Case:
 
 @router.get(
     "/cases",
-    response=responses({200: WorklistPage}),
+    response=responses({200: WorklistPage}, listing=True),
+    throttle=LIST_THROTTLE,
     summary="List my cases or my team's cases",
     operation_id="case_list",
 )
@@ -121,7 +123,8 @@ def case_list(
 
 @router.get(
     "/consumers/{consumer_id}/cases",
-    response=responses({200: CaseSummaryPage}),
+    response=responses({200: CaseSummaryPage}, listing=True),
+    throttle=LIST_THROTTLE,
     summary="List a consumer's cases",
     operation_id="consumer_case_list",
     tags=["consumers"],
@@ -161,7 +164,8 @@ def case_get(request: HttpRequest, case_id: int) -> Case:
 
 @router.get(
     "/cases/{case_id}/notices",
-    response=responses({200: NoticePage}),
+    response=responses({200: NoticePage}, listing=True),
+    throttle=LIST_THROTTLE,
     summary="List the notices given on a case",
     operation_id="notice_list",
 )
@@ -199,7 +203,8 @@ def notice_create(request: HttpRequest, case_id: int, payload: NoticeIn) -> Stat
 
 @router.get(
     "/cases/{case_id}/consents",
-    response=responses({200: ConsentPage}),
+    response=responses({200: ConsentPage}, listing=True),
+    throttle=LIST_THROTTLE,
     summary="Consent history of a case",
     operation_id="consent_list",
 )
