@@ -68,8 +68,9 @@ class SessionAuth(APIKeyCookie):
 
 class ListRateThrottle(BaseThrottle):
     """A per-user limit on list (search) requests (S37): `CASEWORK_API_LIST_RATE`
-    requests per minute (default 600), counted in the default cache. Over it → 429
-    with Retry-After. Thread-safe: nothing about a request is kept on the instance."""
+    requests per minute (default 600), counted in the default cache (per process with
+    the local-memory cache; approximate under concurrent requests of one user). Over it
+    → 429 with Retry-After. The instance is shared, so the wait is kept per thread."""
 
     def __init__(self) -> None:
         self._local = threading.local()
