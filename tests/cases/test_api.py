@@ -156,6 +156,11 @@ INTAKE_REFUSALS: dict[str, tuple[Callable[[World], dict[str, Any]], int, Any]] =
         422,
         (["body", "consumer"], "give an existing consumer or a new one"),
     ),
+    "consumer email invalid": (
+        lambda w: intake_body(consumer={**intake_body()["consumer"], "email": "nope"}),
+        422,
+        (["body", "consumer", "email"], "Enter a valid email address."),
+    ),
     "unknown assignee": (
         lambda w: intake_body(assign_to=999_999),
         422,

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from casework.consumers.models import Consumer, SupportPerson
 from casework.consumers.services import support_person_create
@@ -16,6 +17,7 @@ from tests.api_helpers import (
     last_event_id,
     refused,
     session_client,
+    token_client,
 )
 from tests.conftest import World
 
@@ -316,3 +318,46 @@ def test_an_unknown_consumer_is_404_like_a_forbidden_one(world: World) -> None:
 
     assert (missing.status_code, missing.json()) == (forbidden.status_code, forbidden.json())
     assert SupportPerson.objects.count() == 0
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="the SQLite test database is an in-memory shared cache whose table locks fail "
+    "at once instead of waiting (busy_timeout applies to the file database only)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_updates_at_one_version_let_exactly_one_win(world: World) -> None:
+    """S43: eight writers send version 1 at once; one succeeds, seven get 409, and the
+    stored phone is the winner's."""
+    import threading
+
+    from django.db import connection
+
+    case = factories.referred_case(world.cm)
+    path = f"/api/v1/consumers/{case.consumer_id}"
+    start = threading.Barrier(8, timeout=30)
+    results: list[tuple[int, str]] = []
+    lock = threading.Lock()
+    clients = [token_client(world.cm) for _ in range(8)]
+
+    def writer(n: int) -> None:
+        client = clients[n]
+        try:
+            start.wait()
+            response = call(client, "PATCH", path, {"version": 1, "phone": f"555-010{n}"})
+            with lock:
+                results.append((response.status_code, f"555-010{n}"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [200] + [409] * 7
+    winner = next(phone for status, phone in results if status == 200)
+    consumer = Consumer.objects.get(pk=case.consumer_id)
+    assert (consumer.phone, consumer.version) == (winner, 2)

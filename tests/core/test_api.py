@@ -224,3 +224,29 @@ def test_denied_403_names_the_role_gap_and_is_audited(world: World) -> None:
         str(case.pk),
         {"reason": "role lacks case.manage"},
     )
+
+
+@override_settings(CASEWORK_API_LIST_RATE=2)
+def test_list_requests_over_the_per_user_rate_are_429(world: World) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    case = factories.referred_case(world.cm)
+    client = Client()
+    client.force_login(world.cm)
+    other = Client()
+    other.force_login(world.cm2)
+    path = f"/api/v1/cases/{case.pk}/notices"
+    try:
+        assert [client.get(path).status_code for _ in range(2)] == [200, 200]
+        since = last_event_id()
+
+        refused = client.get(path)
+
+        assert refused.status_code == 429
+        assert refused.json() == {"detail": "Too many requests."}
+        assert 1 <= int(refused["Retry-After"]) <= 60
+        assert events_since(since) == []
+        assert other.get("/api/v1/cases").status_code == 200
+    finally:
+        cache.clear()

@@ -31,6 +31,7 @@ from casework.cases.schemas import (
 )
 from casework.consumers.models import SupportPerson
 from casework.core.api import (
+    LIST_THROTTLE,
     PageParams,
     VersionIn,
     actor_of,
@@ -68,14 +69,29 @@ def referral_intake(request: HttpRequest, payload: IntakeIn) -> Status[Case]:
     if payload.assign_to is not None:
         assign_to = staff_member(actor, payload.assign_to, "assign_to")
     new_consumer = payload.consumer.model_dump() if payload.consumer is not None else None
-    case = services.referral_intake(
-        actor=actor,
-        consumer=consumer,
-        new_consumer=new_consumer,  # type: ignore[arg-type]
-        assign_to=assign_to,
-        **data,
-    )
+    try:
+        case = services.referral_intake(
+            actor=actor,
+            consumer=consumer,
+            new_consumer=new_consumer,  # type: ignore[arg-type]
+            assign_to=assign_to,
+            **data,
+        )
+    except ValidationFailed as exc:
+        if new_consumer is None:
+            raise
+        raise _under_consumer(exc, set(new_consumer)) from exc
     return Status(201, _reload(case))
+
+
+def _under_consumer(exc: ValidationFailed, consumer_fields: set[str]) -> ValidationFailed:
+    """Point errors about the new consumer's fields at `consumer.<field>` in the body."""
+    return ValidationFailed(
+        {
+            (f"consumer.{field}" if field in consumer_fields else field): reasons
+            for field, reasons in exc.errors.items()
+        }
+    )
 
 
 def _reload(case: Case) -> Case:
@@ -84,7 +100,8 @@ def _reload(case: Case) -> Case:
 
 @router.get(
     "/cases",
-    response=responses({200: WorklistPage}),
+    response=responses({200: WorklistPage}, listing=True),
+    throttle=LIST_THROTTLE,
     summary="List my cases or my team's cases",
     operation_id="case_list",
 )
@@ -106,7 +123,8 @@ def case_list(
 
 @router.get(
     "/consumers/{consumer_id}/cases",
-    response=responses({200: CaseSummaryPage}),
+    response=responses({200: CaseSummaryPage}, listing=True),
+    throttle=LIST_THROTTLE,
     summary="List a consumer's cases",
     operation_id="consumer_case_list",
     tags=["consumers"],
@@ -146,7 +164,8 @@ def case_get(request: HttpRequest, case_id: int) -> Case:
 
 @router.get(
     "/cases/{case_id}/notices",
-    response=responses({200: NoticePage}),
+    response=responses({200: NoticePage}, listing=True),
+    throttle=LIST_THROTTLE,
     summary="List the notices given on a case",
     operation_id="notice_list",
 )
@@ -184,7 +203,8 @@ def notice_create(request: HttpRequest, case_id: int, payload: NoticeIn) -> Stat
 
 @router.get(
     "/cases/{case_id}/consents",
-    response=responses({200: ConsentPage}),
+    response=responses({200: ConsentPage}, listing=True),
+    throttle=LIST_THROTTLE,
     summary="Consent history of a case",
     operation_id="consent_list",
 )

@@ -22,7 +22,15 @@ from casework.consumers.schemas import (
     SupportPersonOut,
     SupportPersonPage,
 )
-from casework.core.api import PageParams, actor_of, audit_list, paginate, require, responses
+from casework.core.api import (
+    LIST_THROTTLE,
+    PageParams,
+    actor_of,
+    audit_list,
+    paginate,
+    require,
+    responses,
+)
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
 
@@ -84,7 +92,8 @@ def consumer_update(request: HttpRequest, consumer_id: int, payload: ConsumerPat
 
 @router.get(
     "/consumers/{consumer_id}/support-persons",
-    response=responses({200: SupportPersonPage}),
+    response=responses({200: SupportPersonPage}, listing=True),
+    throttle=LIST_THROTTLE,
     summary="List a consumer's support persons",
     operation_id="support_person_list",
 )
@@ -130,7 +139,8 @@ def support_person_create(
 
 @router.get(
     "/consumers/{consumer_id}/advance-directives",
-    response=responses({200: AdvanceDirectivePage}),
+    response=responses({200: AdvanceDirectivePage}, listing=True),
+    throttle=LIST_THROTTLE,
     summary="List a consumer's advance directives",
     operation_id="advance_directive_list",
 )

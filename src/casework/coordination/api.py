@@ -27,6 +27,7 @@ from casework.coordination.schemas import (
     WorkItemPatch,
 )
 from casework.core.api import (
+    LIST_THROTTLE,
     PageParams,
     actor_of,
     audit_list,
@@ -43,7 +44,8 @@ router = Router(tags=["coordination"])
 
 @router.get(
     "/cases/{case_id}/work-items",
-    response=responses({200: WorkItemPage}),
+    response=responses({200: WorkItemPage}, listing=True),
+    throttle=LIST_THROTTLE,
     summary="List a case's work items",
     operation_id="work_item_list",
 )
@@ -141,7 +143,8 @@ def work_item_cancel(
 
 @router.get(
     "/cases/{case_id}/communications",
-    response=responses({200: CommunicationPage}),
+    response=responses({200: CommunicationPage}, listing=True),
+    throttle=LIST_THROTTLE,
     summary="List a case's communications",
     operation_id="communication_list",
 )
@@ -184,7 +187,8 @@ def communication_create(
 
 @router.get(
     "/cases/{case_id}/notes",
-    response=responses({200: NotePage}),
+    response=responses({200: NotePage}, listing=True),
+    throttle=LIST_THROTTLE,
     summary="List a case's notes",
     operation_id="note_list",
 )

@@ -9,15 +9,19 @@ Authentication (tried in this order):
 Anything else is 401 on every route.
 """
 
+import threading
+import time
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.throttling import BaseThrottle
 from ninja.utils import check_csrf
 from pydantic import ConfigDict
 
@@ -60,6 +64,37 @@ class SessionAuth(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         return None  # unused: __call__ checks the session user itself
+
+
+class ListRateThrottle(BaseThrottle):
+    """A per-user limit on list (search) requests (S37): `CASEWORK_API_LIST_RATE`
+    requests per minute (default 600), counted in the default cache (per process with
+    the local-memory cache; approximate under concurrent requests of one user). Over it
+    → 429 with Retry-After. The instance is shared, so the wait is kept per thread."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        user = getattr(request, "auth", None)
+        if not isinstance(user, User):
+            return True
+        limit = int(getattr(settings, "CASEWORK_API_LIST_RATE", 600))
+        window = 60.0
+        key = f"casework:api-list:{user.pk}"
+        now = time.time()
+        history = [t for t in cache.get(key, []) if t > now - window]
+        if len(history) >= limit:
+            self._local.wait = max(1.0, history[-1] + window - now)
+            return False
+        cache.set(key, [now, *history], int(window))
+        return True
+
+    def wait(self) -> float | None:
+        return getattr(self._local, "wait", None)
+
+
+LIST_THROTTLE = ListRateThrottle()
 
 
 # --- request helpers --------------------------------------------------------------------
@@ -185,9 +220,12 @@ ERRORS: dict[int, type[Schema]] = {
 WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 409: ConflictOut, 413: ErrorOut}
 
 
-def responses(ok: dict[int, Any], *, write: bool = False) -> dict[int, Any]:
+LIST_ERRORS: dict[int, type[Schema]] = {**ERRORS, 429: ErrorOut}
+
+
+def responses(ok: dict[int, Any], *, write: bool = False, listing: bool = False) -> dict[int, Any]:
     """The response map of an operation: its success plus every error it can return."""
-    return {**ok, **(WRITE_ERRORS if write else ERRORS)}
+    return {**ok, **(WRITE_ERRORS if write else LIST_ERRORS if listing else ERRORS)}
 
 
 # --- who am I ------------------------------------------------------------------------------
