@@ -101,3 +101,14 @@ def test_advance_directive_recorded_and_audited(world: World) -> None:
     assert AdvanceDirective.objects.get().pk == directive.pk
     event = AuditEvent.objects.latest("id")
     assert (event.object_type, event.object_id) == ("advance_directive", str(directive.pk))
+
+
+def test_duplicate_mrn_names_the_field(world: World) -> None:
+    consumer = factories.consumer_of(factories.referred_case(world.cm))
+    with pytest.raises(ValidationFailed) as info:
+        services.consumer_build(
+            program_id=world.program.pk, **factories.consumer_fields(mrn=consumer.mrn)
+        )  # type: ignore[arg-type]
+    assert info.value.errors == {
+        "mrn": ["a consumer with this medical record number is already in the program"]
+    }

@@ -39,6 +39,11 @@ def consumer_build(*, program_id: int, **fields: Unpack[ConsumerFields]) -> Cons
     """A validated, unsaved consumer (used by referral intake, which audits the whole act)."""
     now = clock.now()
     consumer = Consumer(program_id=program_id, created_at=now, updated_at=now, **fields)
+    mrn = fields.get("mrn", "")
+    if mrn and Consumer.objects.filter(program_id=program_id, mrn=mrn).exists():
+        raise ValidationFailed.single(
+            "mrn", "a consumer with this medical record number is already in the program"
+        )
     return validated(consumer)
 
 
