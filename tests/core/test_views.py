@@ -71,3 +71,32 @@ def test_sign_out_without_a_csrf_token_is_refused(world: World) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.cm)
     assert client.post(reverse("logout")).status_code == 403
+
+
+PUBLIC_ROUTES = {"login", "logout"}
+
+
+def test_every_page_route_but_sign_in_needs_a_signed_in_user(world: World) -> None:
+    """S2: enumerate the browser routes; anonymous → the sign-in page, except the
+    allowlist (sign-in itself, and sign-out, which answers only POST)."""
+    from django.urls import URLPattern
+
+    from casework import web_urls
+
+    checked = []
+    for pattern in web_urls.urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        if pattern.name in PUBLIC_ROUTES:
+            continue
+        kwargs = {
+            name: "program_purpose" if name == "kind" else 1
+            for name in pattern.pattern.regex.groupindex
+        }
+        url = reverse(str(pattern.name), kwargs=kwargs)
+        for method in ("get", "post"):
+            response = getattr(Client(), method)(url)
+            assert response.status_code == 302, (method, url)
+            assert response["Location"] == f"{reverse('login')}?next={url}", (method, url)
+        checked.append(pattern.name)
+    assert len(checked) == len(web_urls.urlpatterns) - len(PUBLIC_ROUTES)
+    assert AuditEvent.objects.count() == 0

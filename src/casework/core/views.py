@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
@@ -23,5 +24,6 @@ class SignOutView(auth_views.LogoutView):
         return response
 
 
+@login_required
 def home(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("worklist"))

@@ -11,6 +11,14 @@
       button.addEventListener("click", function () { window.print(); });
     });
   });
+  // A fragment request after the session ended lands on the sign-in page: go there whole.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var url = event.detail.xhr && event.detail.xhr.responseURL;
+    if (url && url.indexOf("/sign-in/") !== -1) {
+      event.detail.shouldSwap = false;
+      window.location.assign(url);
+    }
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     focusErrorSummary(event.target);
   });
