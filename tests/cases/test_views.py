@@ -564,3 +564,51 @@ def test_cancelling_a_work_item_needs_a_reason(world: World) -> None:
     assert response.status_code == 200
     item.refresh_from_db()
     assert item.status == "open"
+
+
+ENGLISH_NOTICE_TEXT = (
+    "You have been referred",
+    "What the program does",
+    "Case management is voluntary",
+    "How to make a complaint",
+    "We will look into your complaint",
+    "notice of privacy practices",
+    "Signature of the consumer",
+    "Your case management has ended",
+    "If things change",
+    "Goals of the plan met",
+    "Prepared for",
+)
+
+
+@pytest.mark.parametrize(
+    "kind", ["program_purpose", "complaint_process", "privacy_practices", "closure"]
+)
+def test_every_notice_is_fully_translated_into_spanish(world: World, kind: str) -> None:
+    case = factories.active_case(world.cm, preferred_language="es")
+    client = signed_in(world.cm)
+    client.post(
+        reverse("case_close", args=[case.pk]),
+        {
+            "version": case.version,
+            "reason": "goals_met",
+            "instructions": "Llame al 555-0100.",
+            "consumer_method": "phone",
+            "consumer_delivered_at": "2026-01-02T10:00",
+            "no_providers_involved": "on",
+        },
+    )
+    html = client.get(reverse("notice_print", args=[case.pk, kind])).content.decode()
+    article = html[html.index('<article class="cw-notice" lang="es">') : html.index("</article>")]
+    assert [text for text in ENGLISH_NOTICE_TEXT if text in article] == []
+
+
+def test_an_english_speaking_consumers_notice_is_in_english(world: World) -> None:
+    case = factories.referred_case(world.cm, preferred_language="en")
+    html = (
+        signed_in(world.cm)
+        .get(reverse("notice_print", args=[case.pk, "program_purpose"]))
+        .content.decode()
+    )
+    assert '<article class="cw-notice" lang="en">' in html
+    assert "Case management is voluntary." in html

@@ -171,7 +171,14 @@ def test_referral_to_closure(checked: Checked, staff: World) -> None:
     case = Case.objects.get()
     assert case.state == CaseState.CLOSED
     assert case.notices.filter(kind="closure").count() == 2
+    # S33: nothing about the consumer is kept in the browser's storage.
+    stored = page.evaluate(
+        "() => [localStorage, sessionStorage].flatMap(s => Object.entries(s)).flat().join(' ')"
+    )
+    for phi in ("Rosa", "Delgado", "1948", "Luis", "heart failure", "Home visit arranged"):
+        assert phi not in stored
     assert page.evaluate("() => window.localStorage.length") == 0
+    assert page.evaluate("async () => (await indexedDB.databases()).length") == 0
 
 
 def test_refused_consent_declines_and_offers_no_clinical_forms(

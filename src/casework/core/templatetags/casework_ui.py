@@ -145,3 +145,12 @@ def language_label(code: str) -> str:
     from casework.core.forms import LANGUAGE_CHOICES
 
     return str(dict(LANGUAGE_CHOICES).get(code, code))
+
+
+@register.simple_tag
+def may_take_referrals(user: Any) -> bool:
+    """Whether to offer 'New referral' in the navigation (the page itself checks too)."""
+    from casework.core.policy import Permission, Scope, scope_for
+
+    role = getattr(user, "role", "")
+    return scope_for(role, Permission.CASE_INTAKE) != Scope.NONE
