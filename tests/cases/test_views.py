@@ -612,3 +612,12 @@ def test_an_english_speaking_consumers_notice_is_in_english(world: World) -> Non
     )
     assert '<article class="cw-notice" lang="en">' in html
     assert "Case management is voluntary." in html
+
+
+def test_page_titles_never_name_the_consumer(world: World) -> None:
+    case = factories.referred_case(world.cm, given_name="Zenobia")
+    client = signed_in(world.cm)
+    for url in case_urls(case):
+        html = client.get(url).content.decode()
+        title = html[html.index("<title>") : html.index("</title>")]
+        assert "Zenobia" not in title, url

@@ -225,5 +225,6 @@ def test_refused_consent_declines_and_offers_no_clinical_forms(
     page.get_by_label("Case state").select_option("referred")
     expect(page.locator("#worklist-results")).to_contain_text("No open cases match these filters.")
     expect(page).to_have_url(re.compile(r"state=referred"))
+    expect(page.locator("#worklist-status")).to_have_text("Showing 0 open cases.")
     c.check()
     assert Case.objects.get().state == CaseState.DECLINED

@@ -141,6 +141,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     template = "cases/worklist.html"
     if request.headers.get("HX-Request") == "true":
         template += "#results"
+        context["fragment"] = True
     return render(request, template, context)
 
 
