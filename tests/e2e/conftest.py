@@ -70,11 +70,19 @@ class Checked:
         if message.type == "error":
             self.errors.append(message.text)
 
-    def check(self) -> None:
-        """No accessibility violations and no console errors on the current page."""
+    def check(self, *, expect_status: int | None = None) -> None:
+        """No accessibility violations and no console errors on the current page (an
+        error page's own status shows up as one console error, which is expected)."""
         results = self.axe.run(self.page)
         assert results.violations_count == 0, f"{self.page.url}\n{results.generate_report()}"
-        assert self.errors == [], f"{self.page.url}: {self.errors}"
+        expected = (
+            [f"Failed to load resource: the server responded with a status of {expect_status}"]
+            if expect_status
+            else []
+        )
+        errors = [e.split(" (")[0] for e in self.errors]
+        assert errors == expected, f"{self.page.url}: {self.errors}"
+        self.errors.clear()
 
     def sign_in(self, username: str) -> None:
         self.page.goto(self.base_url + "/")

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from casework.cases.models import Case, CaseState
+from tests import factories
 from tests.conftest import World
 from tests.e2e.conftest import Checked
 
@@ -228,3 +229,36 @@ def test_refused_consent_declines_and_offers_no_clinical_forms(
     expect(page.locator("#worklist-status")).to_have_text("Showing 0 open cases.")
     c.check()
     assert Case.objects.get().state == CaseState.DECLINED
+
+
+def test_supervisor_reassigns_a_case_of_the_team(checked: Checked, staff: World) -> None:
+    case = factories.referred_case(staff.cm, given_name="Iris", family_name="Moreno")
+    elsewhere = factories.referred_case(staff.other_cm)
+    c, page = checked, checked.page
+
+    page.goto(c.base_url + "/")
+    page.get_by_label("Username").fill(staff.supervisor.username)
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    c.check()
+    c.sign_in(staff.supervisor.username)
+    heading(page, "Worklist")
+    expect(page.get_by_role("heading", name="Your team's open cases")).to_be_visible()
+    c.check()
+
+    page.get_by_role("link", name="Iris Moreno").click()
+    page.get_by_role("link", name="Reassign").click()
+    heading(page, "Reassign the case")
+    c.check()
+    page.get_by_label("New case manager").select_option(str(staff.cm2.pk))
+    page.get_by_label("Reason").fill("Balancing caseloads")
+    page.get_by_role("button", name="Reassign").click()
+    expect(page.get_by_role("status").first).to_contain_text("reassigned")
+    c.check()
+    case.refresh_from_db()
+    assert case.assigned_to_id == staff.cm2.pk
+
+    page.goto(f"{c.base_url}/cases/{elsewhere.pk}/")
+    heading(page, "Page not found")
+    c.check(expect_status=404)
