@@ -217,31 +217,6 @@ def test_a_successful_form_writes_only_the_services_event(world: World) -> None:
 # --------------------------------------------------------------------------- bad input
 
 
-def test_a_note_without_text_shows_the_field_error_and_writes_nothing(world: World) -> None:
-    case = factories.active_case(world.cm)
-    client = signed_in(world.cm)
-    before = last_event_id()
-    response = client.post(reverse("note_create", args=[case.pk]), {"kind": "progress", "text": ""})
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert 'id="error-summary"' in html
-    assert 'href="#id_text"' in html
-    assert 'id="id_text-error"' in html
-    assert Note.objects.count() == 0
-    assert new_events(before) == []
-
-
-def test_a_work_item_with_a_bad_due_date_writes_nothing(world: World) -> None:
-    case = factories.active_case(world.cm)
-    response = signed_in(world.cm).post(
-        reverse("work_item_create", args=[case.pk]),
-        {"title": "Call", "kind": "service", "owner": world.cm.pk, "due_at": "tomorrow"},
-    )
-    assert response.status_code == 200
-    assert "id_due_at-error" in response.content.decode()
-    assert WorkItem.objects.count() == 0
-
-
 def test_a_rule_refusal_is_a_form_level_error(world: World) -> None:
     case = factories.referred_case(world.cm)
     with_work_item(case)
@@ -407,16 +382,6 @@ def test_without_consent_the_clinical_forms_are_not_offered(world: World) -> Non
     assert 'value="service"' not in work_form
 
 
-def test_posting_a_clinical_note_without_consent_is_refused(world: World) -> None:
-    case = factories.referred_case(world.cm)
-    response = signed_in(world.cm).post(
-        reverse("note_create", args=[case.pk]), {"kind": "progress", "text": "Assessment"}
-    )
-    assert response.status_code == 200
-    assert 'href="#id_kind_0"' in response.content.decode()
-    assert Note.objects.count() == 0
-
-
 def test_refused_consent_declines_the_case(world: World) -> None:
     case = factories.referred_case(world.cm)
     response = signed_in(world.cm).post(
@@ -505,26 +470,6 @@ def test_the_worklist_filter_returns_only_the_results_fragment_to_htmx(world: Wo
     assert "<html" not in html
 
 
-def test_the_worklist_lists_overdue_work_first(world: World) -> None:
-    case = factories.referred_case(world.cm)
-    actor = factories.actor(world.cm)
-    now = clock.now()
-    from datetime import timedelta
-
-    for title, days in (("Later", 3), ("Overdue", -2), ("Soon", 1)):
-        work_item_create(
-            actor=actor,
-            case=case,
-            title=title,
-            kind="administrative",
-            owner=world.cm,
-            due_at=now + timedelta(days=days),
-        )
-    html = signed_in(world.cm).get(reverse("worklist")).content.decode()
-    positions = [html.index(f"<td>{t}</td>") for t in ("Overdue", "Soon", "Later")]
-    assert positions == sorted(positions)
-
-
 def test_the_notice_prints_in_the_consumers_language(world: World) -> None:
     case = factories.referred_case(world.cm, preferred_language="es")
     html = (
@@ -541,29 +486,6 @@ def test_the_closure_notice_exists_only_for_a_closed_case(world: World) -> None:
     case = factories.active_case(world.cm)
     response = signed_in(world.cm).get(reverse("notice_print", args=[case.pk, "closure"]))
     assert response.status_code == 404
-
-
-def test_completing_a_work_item(world: World) -> None:
-    case = factories.active_case(world.cm)
-    item = with_work_item(case)
-    response = signed_in(world.cm).post(
-        reverse("work_item_complete", args=[item.pk]),
-        {"version": item.version, "outcome": "Done"},
-    )
-    assert response.status_code == 302
-    item.refresh_from_db()
-    assert (item.status, item.outcome) == ("completed", "Done")
-
-
-def test_cancelling_a_work_item_needs_a_reason(world: World) -> None:
-    case = factories.active_case(world.cm)
-    item = with_work_item(case)
-    response = signed_in(world.cm).post(
-        reverse("work_item_cancel", args=[item.pk]), {"version": item.version, "reason": ""}
-    )
-    assert response.status_code == 200
-    item.refresh_from_db()
-    assert item.status == "open"
 
 
 ENGLISH_NOTICE_TEXT = (
