@@ -543,3 +543,29 @@ def test_page_titles_never_name_the_consumer(world: World) -> None:
         html = client.get(url).content.decode()
         title = html[html.index("<title>") : html.index("</title>")]
         assert "Zenobia" not in title, url
+
+
+def test_the_worklist_due_filter(world: World) -> None:
+    from datetime import timedelta
+
+    case = factories.referred_case(world.cm)
+    actor = factories.actor(world.cm)
+    for title, days in (("Past", -1), ("Near", 2), ("Far", 20)):
+        work_item_create(
+            actor=actor,
+            case=case,
+            title=title,
+            kind="administrative",
+            owner=world.cm,
+            due_at=clock.now() + timedelta(days=days),
+        )
+    client = signed_in(world.cm)
+
+    def shown(**params: str) -> list[str]:
+        html = client.get(reverse("worklist"), params).content.decode()
+        return [t for t in ("Past", "Near", "Far") if f"<td>{t}</td>" in html]
+
+    assert shown() == ["Past", "Near"]
+    assert shown(due="overdue") == ["Past"]
+    assert shown(due="30") == ["Past", "Near", "Far"]
+    assert shown(due="any") == ["Past", "Near", "Far"]

@@ -316,14 +316,14 @@ class ReassignForm(VersionForm):
 class WorklistFilterForm(forms.Form):
     SCOPES = [("mine", _("My cases")), ("team", _("My team's cases"))]
     DUE = [
-        ("", _("Any time")),
-        ("overdue", _("Overdue")),
-        ("7", _("Due within 7 days")),
-        ("30", _("Due within 30 days")),
+        ("7", _("Overdue or due within 7 days")),
+        ("30", _("Overdue or due within 30 days")),
+        ("overdue", _("Overdue only")),
+        ("any", _("Any time")),
     ]
-    scope = forms.ChoiceField(label=_("Show"), choices=SCOPES, required=False)
+    scope = forms.ChoiceField(label=_("Show"), choices=SCOPES, required=False, initial="team")
     state = forms.ChoiceField(label=_("Case state"), required=False)
-    due = forms.ChoiceField(label=_("Work due"), choices=DUE, required=False)
+    due = forms.ChoiceField(label=_("Work due"), choices=DUE, required=False, initial="7")
 
     def __init__(
         self, *args: Any, state_choices: list[tuple[str, Any]], team: bool, **kwargs: Any

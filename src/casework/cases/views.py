@@ -90,7 +90,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         scope = form.cleaned_data.get("scope") or scope
         state = form.cleaned_data.get("state") or ""
-        due = form.cleaned_data.get("due") or ""
+        due = form.cleaned_data.get("due") or "7"
     team = supervises and scope == "team"
     cases_qs = case_list_for_worklist(user=user, team=team, states=[state] if state else None)
     if due == "overdue":
@@ -104,7 +104,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             if team
             else [user.pk]
         )
-        within = {"overdue": 0, "7": 7, "30": 30}.get(due, 3650)
+        within = {"overdue": 0, "7": 7, "30": 30}.get(due, 3650)  # "any": ten years
         items = list(
             work_item_list_for_worklist(
                 owner_ids=owner_ids,
