@@ -229,7 +229,10 @@ class CloseForm(VersionForm):
     """Closure (I1): reason, notice to the consumer and each involved provider, and where
     to go if things change."""
 
-    reason = forms.ChoiceField(label=_("Reason for closing"), choices=ClosureReason.choices)
+    reason = forms.ChoiceField(
+        label=_("Reason for closing"),
+        choices=[("", _("Choose a reason")), *ClosureReason.choices],
+    )
     summary = forms.CharField(
         label=_("Closing summary"),
         widget=forms.Textarea(attrs={"rows": 3}),
