@@ -142,3 +142,25 @@ def test_another_caseloads_work_item_cannot_be_completed(world: World) -> None:
     item.refresh_from_db()
     assert item.status == "open"
     assert [(e.outcome, e.object_type) for e in new_events(before)] == [("denied", "work_item")]
+
+
+def test_a_declined_case_offers_no_form(world: World) -> None:
+    case = factories.referred_case(world.cm)
+    client = signed_in(world.cm)
+    client.post(
+        reverse("consent_create", args=[case.pk]),
+        {
+            "decision": "refused",
+            "given_by": "consumer",
+            "method": "verbal",
+            "decided_at": "2026-01-02T10:00",
+        },
+    )
+    html = client.get(reverse("note_create", args=[case.pk])).content.decode()
+    assert "This case is declined. Nothing new can be recorded on it." in html
+    assert "<textarea" not in html
+    response = client.post(
+        reverse("note_create", args=[case.pk]), {"kind": "consent_attempt", "text": "Late"}
+    )
+    assert response.status_code == 200
+    assert Note.objects.count() == 0

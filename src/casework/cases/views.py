@@ -345,6 +345,7 @@ def case_form_page(
         "title": title,
         "submit_label": submit_label,
         "cancel_url": reverse("case_detail", args=[case.pk]),
+        "ended": case.state in rules.TERMINAL_STATES,
         **(extra(case) if extra else {}),
     }
     return render(request, template, context)
