@@ -67,6 +67,7 @@ from casework.core.roles import Role
 from casework.staff.models import User
 
 WORKLIST_LIMIT = 200
+WORK_ITEM_LIMIT = 100
 NOTICE_LANGUAGES = {"en", "es"}
 
 
@@ -111,7 +112,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
                 program_id=user.program_id,
                 now=now,
                 due_within_days=within,
-            )[:WORKLIST_LIMIT]
+            )[:WORK_ITEM_LIMIT]
         )
         if due == "overdue":
             items = [i for i in items if i.due_at < now]
@@ -136,6 +137,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "cases_with_overdue": sum(1 for c in cases if getattr(c, "overdue_items", 0)),
         },
         "truncated": len(cases) >= WORKLIST_LIMIT,
+        "items_truncated": len(items) >= WORK_ITEM_LIMIT,
         "may_intake": user_may(actor, Permission.CASE_INTAKE),
     }
     template = "cases/worklist.html"
