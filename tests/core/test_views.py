@@ -100,3 +100,19 @@ def test_every_page_route_but_sign_in_needs_a_signed_in_user(world: World) -> No
         checked.append(pattern.name)
     assert len(checked) == len(web_urls.urlpatterns) - len(PUBLIC_ROUTES)
     assert AuditEvent.objects.count() == 0
+
+
+def test_dates_read_naturally() -> None:
+    from datetime import UTC, date, datetime
+
+    from django.utils import translation
+
+    from casework.core.templatetags.casework_ui import day, when
+
+    moment = datetime(2026, 3, 4, 9, 5, tzinfo=UTC)
+    assert when(moment) == "4 Mar 2026, 09:05 UTC"
+    assert day(moment) == "4 Mar 2026"
+    assert day(date(2026, 12, 31)) == "31 Dec 2026"
+    assert when(None) == ""
+    with translation.override("es"):
+        assert day(date(2026, 1, 15)) == "15 Ene 2026"
