@@ -1,5 +1,60 @@
-"""Browser pages."""
+"""Browser pages. Every page but sign-in needs a signed-in user (S2)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from casework.cases import views as cases
+from casework.consumers import views as consumers
+from casework.coordination import views as coordination
+from casework.core import views as core
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", core.home, name="home"),
+    path("sign-in/", core.SignInView.as_view(), name="login"),
+    path("sign-out/", core.SignOutView.as_view(), name="logout"),
+    path("worklist/", cases.worklist, name="worklist"),
+    path("referrals/new/", cases.intake, name="intake"),
+    path("consumers/<int:consumer_id>/", consumers.consumer_detail, name="consumer_detail"),
+    path("cases/<int:case_id>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/notices/new/", cases.notice_create, name="notice_create"),
+    path(
+        "cases/<int:case_id>/notices/<slug:kind>/print/",
+        cases.notice_print,
+        name="notice_print",
+    ),
+    path("cases/<int:case_id>/consent/new/", cases.consent_create, name="consent_create"),
+    path("cases/<int:case_id>/activate/", cases.case_activate, name="case_activate"),
+    path("cases/<int:case_id>/withdraw/", cases.case_withdraw, name="case_withdraw"),
+    path("cases/<int:case_id>/close/", cases.case_close, name="case_close"),
+    path("cases/<int:case_id>/reassign/", cases.case_reassign, name="case_reassign"),
+    path(
+        "cases/<int:case_id>/support-persons/new/",
+        consumers.support_person_create,
+        name="support_person_create",
+    ),
+    path(
+        "cases/<int:case_id>/advance-directives/new/",
+        consumers.advance_directive_create,
+        name="advance_directive_create",
+    ),
+    path(
+        "cases/<int:case_id>/work-items/new/",
+        coordination.work_item_create,
+        name="work_item_create",
+    ),
+    path(
+        "work-items/<int:work_item_id>/complete/",
+        coordination.work_item_complete,
+        name="work_item_complete",
+    ),
+    path(
+        "work-items/<int:work_item_id>/cancel/",
+        coordination.work_item_cancel,
+        name="work_item_cancel",
+    ),
+    path(
+        "cases/<int:case_id>/communications/new/",
+        coordination.communication_create,
+        name="communication_create",
+    ),
+    path("cases/<int:case_id>/notes/new/", coordination.note_create, name="note_create"),
+]

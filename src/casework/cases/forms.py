@@ -1,0 +1,337 @@
+"""Forms for the case pages: intake, notices, consent, lifecycle, closure, reassignment."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casework.cases.models import (
+    Acknowledgement,
+    ClosureReason,
+    Complexity,
+    ConsentDecision,
+    ConsentGivenBy,
+    ConsentMethod,
+    DeliveryMethod,
+    NoticeKind,
+    RecipientType,
+    ReferralSource,
+)
+from casework.consumers.models import Sex, SupportPerson
+from casework.core.forms import LANGUAGE_CHOICES, DateInput, datetime_field, now_minute
+from casework.staff.models import User
+
+ENROLLMENT_NOTICE_CHOICES = [c for c in NoticeKind.choices if c[0] != NoticeKind.CLOSURE]
+REFERRAL_SOURCE_CHOICES = [
+    c for c in ReferralSource.choices if c[0] != ReferralSource.POPULATION_SCREENING
+]
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class IntakeForm(forms.Form):
+    """A referral from a professional, the consumer or a family member: a new consumer
+    and a new case."""
+
+    source = forms.ChoiceField(
+        label=_("Who referred the consumer?"),
+        choices=REFERRAL_SOURCE_CHOICES,
+        widget=forms.RadioSelect,
+    )
+    referrer_name = forms.CharField(
+        label=_("Referrer's name"),
+        max_length=200,
+        required=False,
+        help_text=_("Required for a professional or family referral."),
+    )
+    referrer_organization = forms.CharField(
+        label=_("Referrer's organization"), max_length=200, required=False
+    )
+    referrer_contact = forms.CharField(
+        label=_("Referrer's phone or email"), max_length=200, required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason for referral"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    received_at = datetime_field(_("Referral received (UTC)"))
+    given_name = forms.CharField(label=_("Consumer's given name"), max_length=100)
+    family_name = forms.CharField(label=_("Consumer's family name"), max_length=100)
+    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=LANGUAGE_CHOICES, initial="en"
+    )
+    interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
+    makes_own_decisions = forms.BooleanField(
+        label=_("Makes their own health-care decisions"),
+        required=False,
+        initial=True,
+        help_text=_("Leave unticked when a legal decision maker decides for the consumer."),
+    )
+    mrn = forms.CharField(label=_("Medical record number"), max_length=40, required=False)
+    member_id = forms.CharField(label=_("Member id"), max_length=40, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    complexity = forms.ChoiceField(
+        label=_("Complexity"), choices=Complexity.choices, initial=Complexity.MODERATE
+    )
+    assign_to = StaffChoiceField(
+        label=_("Assign to"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Leave unassigned"),
+    )
+
+    CONSUMER_FIELDS = (
+        "given_name",
+        "family_name",
+        "birth_date",
+        "sex",
+        "preferred_language",
+        "interpreter_needed",
+        "makes_own_decisions",
+        "mrn",
+        "member_id",
+        "phone",
+        "email",
+        "address",
+    )
+
+    def __init__(self, *args: Any, team_members: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["received_at"].initial = now_minute
+        if team_members is None:
+            del self.fields["assign_to"]
+        else:
+            self.fields["assign_to"].queryset = team_members  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("source") in ("professional", "family")
+            and not data.get("referrer_name", "").strip()
+        ):
+            self.add_error("referrer_name", _("Name the person who referred the consumer."))
+        return data
+
+
+class NoticeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Notice"), choices=ENROLLMENT_NOTICE_CHOICES, widget=forms.RadioSelect
+    )
+    recipient_type = forms.ChoiceField(
+        label=_("Given to"),
+        choices=[c for c in RecipientType.choices if c[0] != RecipientType.PROVIDER],
+        initial=RecipientType.CONSUMER,
+    )
+    recipient_name = forms.CharField(
+        label=_("Recipient's name"),
+        max_length=200,
+        required=False,
+        help_text=_("When the notice was given to someone other than the consumer."),
+    )
+    method = forms.ChoiceField(label=_("How it was given"), choices=DeliveryMethod.choices)
+    language = forms.ChoiceField(label=_("Language of the notice"), choices=LANGUAGE_CHOICES)
+    interpreter_used = forms.BooleanField(label=_("An interpreter was used"), required=False)
+    delivered_at = datetime_field(_("Given on (UTC)"))
+    acknowledgement = forms.ChoiceField(
+        label=_("Acknowledgement"), choices=Acknowledgement.choices, widget=forms.RadioSelect
+    )
+    good_faith_note = forms.CharField(
+        label=_("Good-faith effort made"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required when acknowledgement was refused or could not be obtained."),
+    )
+
+    def __init__(self, *args: Any, language: str = "en", kind: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["delivered_at"].initial = now_minute
+        self.fields["language"].initial = language
+        if kind in dict(ENROLLMENT_NOTICE_CHOICES):
+            self.fields["kind"].initial = kind
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("acknowledgement") == Acknowledgement.GOOD_FAITH_ATTEMPT
+            and not data.get("good_faith_note", "").strip()
+        ):
+            self.add_error(
+                "good_faith_note", _("Describe the good-faith effort to obtain acknowledgement.")
+            )
+        return data
+
+
+class ConsentForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
+    given_by = forms.ChoiceField(
+        label=_("Decided by"), choices=ConsentGivenBy.choices, widget=forms.RadioSelect
+    )
+    surrogate = forms.ModelChoiceField(
+        label=_("Legal decision maker"),
+        queryset=SupportPerson.objects.none(),
+        required=False,
+        empty_label=_("Choose the legal decision maker"),
+        help_text=_("When the legal decision maker decided for the consumer."),
+    )
+    method = forms.ChoiceField(label=_("Method"), choices=ConsentMethod.choices)
+    decided_at = datetime_field(_("Decided on (UTC)"))
+    evidence = forms.CharField(
+        label=_("Evidence or witness"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        decisions: list[str],
+        surrogates: Any,
+        makes_own_decisions: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [  # type: ignore[attr-defined]
+            c for c in ConsentDecision.choices if c[0] in decisions
+        ]
+        self.fields["surrogate"].queryset = surrogates  # type: ignore[attr-defined]
+        self.fields["given_by"].initial = (
+            ConsentGivenBy.CONSUMER if makes_own_decisions else ConsentGivenBy.SURROGATE
+        )
+        self.fields["decided_at"].initial = now_minute
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("given_by") == ConsentGivenBy.SURROGATE and data.get("surrogate") is None:
+            self.add_error("surrogate", _("Choose the legal decision maker who decided."))
+        return data
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class WithdrawForm(VersionForm):
+    reason = forms.CharField(
+        label=_("Why is the case withdrawn?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class CloseForm(VersionForm):
+    """Closure (I1): reason, notice to the consumer and each involved provider, and where
+    to go if things change."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason for closing"),
+        choices=[("", _("Choose a reason")), *ClosureReason.choices],
+    )
+    summary = forms.CharField(
+        label=_("Closing summary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+    instructions = forms.CharField(
+        label=_("Where to go if things change"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_("Given to the consumer with the closure notice."),
+    )
+    consumer_method = forms.ChoiceField(
+        label=_("How the consumer was told"), choices=DeliveryMethod.choices
+    )
+    consumer_delivered_at = datetime_field(_("Consumer told on (UTC)"))
+    no_providers_involved = forms.BooleanField(
+        label=_("No outside providers are involved"),
+        required=False,
+        help_text=_("Tick only when nobody outside the program needs the closure notice."),
+    )
+
+    def __init__(
+        self, *args: Any, providers: list[str], instructions: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["instructions"].initial = instructions
+        self.fields["consumer_delivered_at"].initial = now_minute
+        self.provider_rows = max(2, len(providers))
+        for index in range(self.provider_rows):
+            number = index + 1
+            self.fields[f"provider_{number}_name"] = forms.CharField(
+                label=_("Provider %(n)s: name") % {"n": number},
+                max_length=200,
+                required=False,
+                initial=providers[index] if index < len(providers) else "",
+            )
+            self.fields[f"provider_{number}_method"] = forms.ChoiceField(
+                label=_("Provider %(n)s: how they were told") % {"n": number},
+                choices=[("", _("Choose how")), *DeliveryMethod.choices],
+                required=False,
+            )
+
+    def provider_notices(self) -> list[tuple[str, str]]:
+        rows = []
+        for number in range(1, self.provider_rows + 1):
+            name = self.cleaned_data.get(f"provider_{number}_name", "").strip()
+            method = self.cleaned_data.get(f"provider_{number}_method", "")
+            if name or method:
+                rows.append((name, method))
+        return rows
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for number in range(1, self.provider_rows + 1):
+            name = data.get(f"provider_{number}_name", "").strip()
+            method = data.get(f"provider_{number}_method", "")
+            if name and not method:
+                self.add_error(f"provider_{number}_method", _("Say how the provider was told."))
+            if method and not name:
+                self.add_error(f"provider_{number}_name", _("Name the provider."))
+        any_provider = any(
+            data.get(f"provider_{n}_name", "").strip() for n in range(1, self.provider_rows + 1)
+        )
+        if not any_provider and not data.get("no_providers_involved"):
+            self.add_error(
+                "provider_1_name",
+                _("Record the notice to each involved provider, or tick that none is involved."),
+            )
+        return data
+
+
+class ReassignForm(VersionForm):
+    assign_to = StaffChoiceField(
+        label=_("New case manager"), queryset=User.objects.none(), empty_label=_("Choose")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assign_to"].queryset = candidates  # type: ignore[attr-defined]
+
+
+class WorklistFilterForm(forms.Form):
+    SCOPES = [("mine", _("My cases")), ("team", _("My team's cases"))]
+    DUE = [
+        ("7", _("Overdue or due within 7 days")),
+        ("30", _("Overdue or due within 30 days")),
+        ("overdue", _("Overdue only")),
+        ("any", _("Any time")),
+    ]
+    scope = forms.ChoiceField(label=_("Show"), choices=SCOPES, required=False, initial="team")
+    state = forms.ChoiceField(label=_("Case state"), required=False)
+    due = forms.ChoiceField(label=_("Work due"), choices=DUE, required=False, initial="7")
+
+    def __init__(
+        self, *args: Any, state_choices: list[tuple[str, Any]], team: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("All open")), *state_choices]  # type: ignore[attr-defined]
+        if not team:
+            del self.fields["scope"]

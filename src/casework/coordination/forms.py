@@ -1,0 +1,115 @@
+"""Forms for work items, communications and notes. Without active consent only the
+enrollment kinds are offered (C1, S39); the services refuse the others anyway."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casework.coordination.models import (
+    Channel,
+    CommunicationTopic,
+    Direction,
+    NoteKind,
+    WorkItemKind,
+)
+from casework.core.forms import datetime_field, in_days, now_minute
+from casework.staff.models import User
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class WorkItemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=WorkItemKind.choices, widget=forms.RadioSelect
+    )
+    owner = OwnerChoiceField(label=_("Owner"), queryset=User.objects.none(), empty_label=None)
+    due_at = datetime_field(_("Due (UTC)"))
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+
+    def __init__(self, *args: Any, clinical: bool, owners: Any, me: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        self.fields["owner"].initial = me.pk
+        self.fields["due_at"].initial = in_days(7)
+        if not clinical:
+            self.fields["kind"].choices = [  # type: ignore[attr-defined]
+                c for c in WorkItemKind.choices if c[0] == WorkItemKind.ADMINISTRATIVE
+            ]
+            self.fields["kind"].initial = WorkItemKind.ADMINISTRATIVE
+        else:
+            self.fields["kind"].initial = WorkItemKind.SERVICE
+
+
+class WorkItemCompleteForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    outcome = forms.CharField(
+        label=_("Outcome"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+
+
+class WorkItemCancelForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(
+        label=_("Why is it cancelled?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class CommunicationForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=Direction.choices, widget=forms.RadioSelect
+    )
+    topic = forms.ChoiceField(
+        label=_("Topic"), choices=CommunicationTopic.choices, widget=forms.RadioSelect
+    )
+    parties = forms.CharField(
+        label=_("Parties"),
+        max_length=300,
+        help_text=_("Who took part, for example: the consumer and her daughter."),
+    )
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+    occurred_at = datetime_field(_("When (UTC)"))
+
+    def __init__(self, *args: Any, clinical: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_at"].initial = now_minute
+        self.fields["direction"].initial = Direction.OUTBOUND
+        if not clinical:
+            self.fields["topic"].choices = [  # type: ignore[attr-defined]
+                c for c in CommunicationTopic.choices if c[0] == CommunicationTopic.ENROLLMENT
+            ]
+            self.fields["topic"].initial = CommunicationTopic.ENROLLMENT
+        else:
+            self.fields["topic"].initial = CommunicationTopic.CARE
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of note"), widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Notes are signed when saved and cannot be edited; correct with a new note."),
+    )
+
+    def __init__(self, *args: Any, clinical: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = (
+            [c for c in NoteKind.choices]
+            if clinical
+            else [c for c in NoteKind.choices if c[0] == NoteKind.CONSENT_ATTEMPT]
+        )
+        self.fields["kind"].choices = allowed  # type: ignore[attr-defined]
+        self.fields["kind"].initial = NoteKind.PROGRESS if clinical else NoteKind.CONSENT_ATTEMPT

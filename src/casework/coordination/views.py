@@ -1,0 +1,183 @@
+"""Pages for work items, communications and notes (F1, F3)."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from casework.cases import rules
+from casework.cases.access import access_work_item
+from casework.cases.models import Case
+from casework.cases.selectors import case_facts
+from casework.cases.views import case_form_page
+from casework.coordination import services
+from casework.coordination.forms import (
+    CommunicationForm,
+    NoteForm,
+    WorkItemCancelForm,
+    WorkItemCompleteForm,
+    WorkItemForm,
+)
+from casework.core.actor import Actor, actor_from_request
+from casework.core.errors import DomainError
+from casework.core.forms import add_domain_error
+from casework.core.policy import Permission
+from casework.core.roles import Role
+from casework.staff.models import User
+
+OWNER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.SENIOR_CLINICAL)
+
+
+def _clinical(case: Case) -> bool:
+    return bool(rules.may_record_clinical(case_facts(case=case)))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work_item_create(request: HttpRequest, case_id: int) -> HttpResponse:
+    def build(case: Case, data: Any) -> forms.Form:
+        owners = User.objects.filter(
+            program_id=case.program_id, is_active=True, role__in=OWNER_ROLES
+        ).order_by("last_name", "first_name", "id")
+        assert isinstance(request.user, User)
+        return WorkItemForm(data, clinical=_clinical(case), owners=owners, me=request.user)
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        d = form.cleaned_data
+        return services.work_item_create(
+            actor=actor,
+            case=case,
+            title=d["title"],
+            kind=d["kind"],
+            owner=d["owner"],
+            due_at=d["due_at"],
+            description=d["description"],
+        )
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.CASE_MANAGE,
+        build_form=build,
+        save=save,
+        title=_("Add a work item"),
+        submit_label=_("Add work item"),
+        success_message=_("Work item added."),
+    )
+
+
+def _finish_page(request: HttpRequest, work_item_id: int, *, complete: bool) -> HttpResponse:
+    actor = actor_from_request(request)
+    posted = request.method == "POST"
+    item = access_work_item(actor, work_item_id, log_read=not posted)
+    form_class = WorkItemCompleteForm if complete else WorkItemCancelForm
+    form = form_class(request.POST if posted else None, initial={"version": item.version})
+    if posted and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if complete:
+                services.work_item_complete(
+                    actor=actor, item=item, version=d["version"], outcome=d["outcome"]
+                )
+            else:
+                services.work_item_cancel(
+                    actor=actor, item=item, version=d["version"], reason=d["reason"]
+                )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                (
+                    _("Work item completed: %(title)s")
+                    if complete
+                    else _("Work item cancelled: %(title)s")
+                )
+                % {"title": item.title},
+            )
+            return redirect("case_detail", case_id=item.case_id)
+    return render(
+        request,
+        "coordination/work_item_finish.html",
+        {
+            "item": item,
+            "case": item.case,
+            "consumer": item.case.consumer,
+            "form": form,
+            "complete": complete,
+            "title": _("Complete a work item") if complete else _("Cancel a work item"),
+            "submit_label": _("Mark completed") if complete else _("Cancel work item"),
+            "cancel_url": reverse("case_detail", args=[item.case_id]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work_item_complete(request: HttpRequest, work_item_id: int) -> HttpResponse:
+    return _finish_page(request, work_item_id, complete=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work_item_cancel(request: HttpRequest, work_item_id: int) -> HttpResponse:
+    return _finish_page(request, work_item_id, complete=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def communication_create(request: HttpRequest, case_id: int) -> HttpResponse:
+    def build(case: Case, data: Any) -> forms.Form:
+        return CommunicationForm(data, clinical=_clinical(case))
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        d = form.cleaned_data
+        return services.communication_create(
+            actor=actor,
+            case=case,
+            channel=d["channel"],
+            direction=d["direction"],
+            topic=d["topic"],
+            parties=d["parties"],
+            summary=d["summary"],
+            occurred_at=d["occurred_at"],
+        )
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.RECORD_NOTE,
+        build_form=build,
+        save=save,
+        title=_("Log a communication"),
+        submit_label=_("Log communication"),
+        success_message=_("Communication logged."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_create(request: HttpRequest, case_id: int) -> HttpResponse:
+    def build(case: Case, data: Any) -> forms.Form:
+        return NoteForm(data, clinical=_clinical(case))
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        d = form.cleaned_data
+        return services.note_create(actor=actor, case=case, kind=d["kind"], text=d["text"])
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.RECORD_NOTE,
+        build_form=build,
+        save=save,
+        title=_("Write a case note"),
+        submit_label=_("Sign and save note"),
+        success_message=_("Note signed and saved."),
+    )

@@ -1,0 +1,90 @@
+"""Form helpers shared by the pages: date inputs and mapping domain errors onto forms."""
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casework.core import clock
+from casework.core.errors import DomainError, RuleViolation, StaleVersion, ValidationFailed
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+# Languages offered for a consumer's preferred language (BCP 47). Notices are printed
+# in the ones the program has catalogs for (English and Spanish); others get English
+# and the interpreter flag.
+LANGUAGE_CHOICES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("zh", _("Chinese")),
+    ("vi", _("Vietnamese")),
+    ("tl", _("Tagalog")),
+    ("ar", _("Arabic")),
+    ("ru", _("Russian")),
+    ("fr", _("French")),
+    ("ht", _("Haitian Creole")),
+    ("ko", _("Korean")),
+    ("pt", _("Portuguese")),
+    ("asl", _("American Sign Language")),
+]
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format=DATETIME_LOCAL)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+def datetime_field(label: "StrOrPromise", **kwargs: object) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def now_minute() -> datetime:
+    return clock.now().replace(second=0, microsecond=0)
+
+
+def in_days(days: int, hour: int = 17) -> datetime:
+    return (clock.now() + timedelta(days=days)).replace(
+        hour=hour, minute=0, second=0, microsecond=0
+    )
+
+
+def add_domain_error(
+    form: forms.BaseForm, exc: DomainError, *, aliases: dict[str, str] | None = None
+) -> None:
+    """Show a service's refusal on the form: field errors for ValidationFailed (mapped
+    through `aliases` when the service names a field differently), a form-level error
+    for a rule or a stale version."""
+    if isinstance(exc, ValidationFailed):
+        for name, reasons in exc.errors.items():
+            target = (aliases or {}).get(name, name)
+            for reason in reasons:
+                if target in form.fields:
+                    form.add_error(target, reason)
+                else:
+                    form.add_error(None, reason)
+    elif isinstance(exc, StaleVersion):
+        form.add_error(
+            None, _("Someone else changed this case while you were working. Reload and try again.")
+        )
+    elif isinstance(exc, RuleViolation):
+        form.add_error(None, exc.reason)
+    else:
+        form.add_error(None, str(exc))

@@ -1,0 +1,170 @@
+"""Template helpers that render Django form fields as U.S. Web Design System markup."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS_3
+
+register = template.Library()
+
+STATE_BADGES = {
+    "referred": "cw-badge--referred",
+    "engaged": "cw-badge--engaged",
+    "active": "cw-badge--active",
+    "closed": "cw-badge--ended",
+    "declined": "cw-badge--ended",
+    "withdrawn": "cw-badge--ended",
+    "open": "cw-badge--active",
+    "completed": "cw-badge--ended",
+    "cancelled": "cw-badge--ended",
+    "granted": "cw-badge--active",
+    "refused": "cw-badge--warning",
+    "revoked": "cw-badge--warning",
+}
+
+
+def _kind(field: BoundField) -> str:
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect):
+        return "radio"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    if isinstance(widget, forms.Select):
+        return "select"
+    return "input"
+
+
+def field_anchor(field: BoundField) -> str:
+    """The id a link in the error summary points at (the first option of a radio group)."""
+    if _kind(field) == "radio":
+        return f"{field.auto_id}_0"
+    return str(field.id_for_label or field.auto_id)
+
+
+@register.inclusion_tag("core/includes/field.html")
+def uswds_field(field: BoundField) -> dict[str, Any]:
+    """Render a bound field with its label, hint, error message and USWDS classes."""
+    kind = _kind(field)
+    hint_id = f"{field.auto_id}-hint"
+    error_id = f"{field.auto_id}-error"
+    described = []
+    if field.help_text:
+        described.append(hint_id)
+    if field.errors:
+        described.append(error_id)
+    attrs: dict[str, str | bool] = {}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    css = {
+        "checkbox": "usa-checkbox__input",
+        "textarea": "usa-textarea",
+        "select": "usa-select",
+        "input": "usa-input",
+    }.get(kind, "")
+    if field.errors and kind in ("textarea", "select", "input"):
+        css += " usa-input--error"
+    existing = field.field.widget.attrs.get("class", "")
+    if css:
+        attrs["class"] = f"{css} {existing}".strip()
+    options: list[dict[str, Any]] = []
+    widget_html = ""
+    if kind == "radio":
+        for index, sub in enumerate(field.subwidgets):
+            options.append(
+                {
+                    "id": f"{field.auto_id}_{index}",
+                    "name": field.html_name,
+                    "value": sub.data["value"],
+                    "label": sub.data["label"],
+                    "checked": sub.data["selected"],
+                }
+            )
+    else:
+        widget_html = field.as_widget(attrs=attrs)
+    return {
+        "field": field,
+        "kind": kind,
+        "hint_id": hint_id,
+        "error_id": error_id,
+        "describedby": " ".join(described),
+        "widget_html": widget_html,
+        "options": options,
+    }
+
+
+@register.inclusion_tag("core/includes/error_summary.html")
+def error_summary(form: forms.BaseForm) -> dict[str, Any]:
+    """The USWDS error alert listing every problem, each linked to its field."""
+    items: list[dict[str, str]] = [{"anchor": "", "text": str(e)} for e in form.non_field_errors()]
+    for field in form:
+        for error in field.errors:
+            items.append({"anchor": field_anchor(field), "text": f"{field.label}: {error}"})
+    return {"items": items, "has_errors": bool(form.errors)}
+
+
+@register.filter
+def state_badge(value: str) -> str:
+    return STATE_BADGES.get(value, "cw-badge--neutral")
+
+
+_MONTHS: dict[tuple[str | None, int], str] = {}
+
+
+def _month(number: int) -> str:
+    """The month's short name in the active language (cached: hundreds per page)."""
+    key = (translation.get_language(), number)
+    name = _MONTHS.get(key)
+    if name is None:
+        name = _MONTHS[key] = str(MONTHS_3[number]).title()
+    return name
+
+
+@register.filter
+def when(value: datetime | date | None) -> str:
+    """A readable date and time: '22 Nov 2026, 14:05 UTC'; dates alone: '22 Nov 2026'.
+
+    Formatted by hand: the worklist shows hundreds of these and Django's date_format
+    is the slowest part of the page."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return (
+            f"{local.day} {_month(local.month)} {local.year}, "
+            f"{local.hour:02d}:{local.minute:02d} {local.tzname() or ''}".rstrip()
+        )
+    return f"{value.day} {_month(value.month)} {value.year}"
+
+
+@register.filter
+def day(value: datetime | date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value).date()
+    return f"{value.day} {_month(value.month)} {value.year}"
+
+
+@register.filter
+def language_label(code: str) -> str:
+    from casework.core.forms import LANGUAGE_CHOICES
+
+    return str(dict(LANGUAGE_CHOICES).get(code, code))
+
+
+@register.simple_tag
+def may_take_referrals(user: Any) -> bool:
+    """Whether to offer 'New referral' in the navigation (the page itself checks too)."""
+    from casework.core.policy import Permission, Scope, scope_for
+
+    role = getattr(user, "role", "")
+    return scope_for(role, Permission.CASE_INTAKE) != Scope.NONE

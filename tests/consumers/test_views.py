@@ -1,0 +1,129 @@
+"""Pages for the consumer and their support system (C4)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from casework.cases.models import CaseState, Consent
+from casework.consumers.models import AdvanceDirective, SupportPerson
+from casework.core.models import AuditEvent
+from tests import factories
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def test_a_second_legal_decision_maker_is_a_field_error_from_the_service(world: World) -> None:
+    case = factories.referred_case(world.cm)
+    client = signed_in(world.cm)
+    url = reverse("support_person_create", args=[case.pk])
+    first = {"name": "Luis", "relationship": "child", "is_legal_decision_maker": "on"}
+    assert client.post(url, first).status_code == 302
+    second = {"name": "Marta", "relationship": "sibling", "is_legal_decision_maker": "on"}
+    response = client.post(url, second)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="#id_is_legal_decision_maker"' in html
+    assert "this consumer already has a legal decision maker" in html
+    assert list(SupportPerson.objects.values_list("name", flat=True)) == ["Luis"]
+
+
+def test_a_surrogate_consents_for_a_consumer_who_does_not_decide(world: World) -> None:
+    case = factories.referred_case(world.cm, makes_own_decisions=False)
+    factories.give_enrollment_notices(world.cm, case)
+    client = signed_in(world.cm)
+    client.post(
+        reverse("support_person_create", args=[case.pk]),
+        {"name": "Luis", "relationship": "guardian", "is_legal_decision_maker": "on"},
+    )
+    guardian = SupportPerson.objects.get()
+    form = client.get(reverse("consent_create", args=[case.pk])).content.decode()
+    assert 'value="surrogate" checked' in form
+    response = client.post(
+        reverse("consent_create", args=[case.pk]),
+        {
+            "decision": "granted",
+            "given_by": "surrogate",
+            "surrogate": guardian.pk,
+            "method": "written",
+            "decided_at": "2026-01-02T10:00",
+        },
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get()
+    assert (consent.given_by, consent.surrogate_id) == ("surrogate", guardian.pk)
+    case.refresh_from_db()
+    assert case.state == CaseState.ENGAGED
+
+
+def test_the_consumer_deciding_when_they_cannot_is_a_field_error(world: World) -> None:
+    case = factories.referred_case(world.cm, makes_own_decisions=False)
+    response = signed_in(world.cm).post(
+        reverse("consent_create", args=[case.pk]),
+        {
+            "decision": "granted",
+            "given_by": "consumer",
+            "method": "written",
+            "decided_at": "2026-01-02T10:00",
+        },
+    )
+    assert response.status_code == 200
+    assert 'href="#id_given_by_0"' in response.content.decode()
+    assert Consent.objects.count() == 0
+
+
+def test_revoking_consent_stops_the_clinical_forms(world: World) -> None:
+    case = factories.active_case(world.cm)
+    client = signed_in(world.cm)
+    form = client.get(reverse("consent_create", args=[case.pk])).content.decode()
+    assert 'value="revoked"' in form
+    assert 'value="granted"' not in form
+    client.post(
+        reverse("consent_create", args=[case.pk]),
+        {
+            "decision": "revoked",
+            "given_by": "consumer",
+            "method": "verbal",
+            "decided_at": "2026-01-02T10:00",
+        },
+    )
+    page = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert ">Write note<" not in page
+    assert ">Add work item<" not in page
+    assert "Revoked" in page
+
+
+def test_an_advance_directive_shows_in_the_key_facts(world: World) -> None:
+    case = factories.referred_case(world.cm)
+    client = signed_in(world.cm)
+    response = client.post(
+        reverse("advance_directive_create", args=[case.pk]),
+        {"kind": "polst", "document_date": "2025-05-01", "location": "Fridge door"},
+    )
+    assert response.status_code == 302
+    assert AdvanceDirective.objects.get().kind == "polst"
+    page = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert "POLST / MOLST" in page
+    assert "kept at Fridge door" in page
+
+
+def test_the_consumer_page_writes_one_read_event_and_lists_the_cases(world: World) -> None:
+    case = factories.referred_case(world.cm)
+    client = signed_in(world.cm)
+    before = AuditEvent.objects.count()
+    response = client.get(reverse("consumer_detail", args=[case.consumer_id]))
+    assert response.status_code == 200
+    assert reverse("case_detail", args=[case.pk]) in response.content.decode()
+    assert AuditEvent.objects.count() == before + 1
+
+
+def test_the_consumer_page_of_another_program_is_404(world: World) -> None:
+    case = factories.referred_case(world.outsider_cm)
+    response = signed_in(world.cm).get(reverse("consumer_detail", args=[case.consumer_id]))
+    assert response.status_code == 404
