@@ -164,3 +164,15 @@ def test_loop_survives_a_failing_sweep(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("casework.core.sweep.sweep_once", failing)
     assert sweep_loop(interval=0, iterations=2) == 2
     assert len(calls) == 2
+
+
+def test_ready_tasks_run_in_the_sweeper(world: World) -> None:
+    from casework.core.sweep import tasks_run_ready
+
+    work_item(world, T0 + timedelta(days=2))
+    sweep_at(T0 + timedelta(days=3))
+    tasks_run_ready()
+    assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == [
+        "SUCCESSFUL",
+        "SUCCESSFUL",
+    ]

@@ -80,9 +80,33 @@ def sweep_once() -> SweepResult:
     return SweepResult(sealed=sealed, overdue=overdue, reminders=reminders)
 
 
-def sweep_loop(*, interval: float, iterations: int = 0, stop: threading.Event | None = None) -> int:
+def tasks_run_ready(*, worker_id: str = "casework-sweeper") -> None:
+    """Run every task that is ready now, in this thread (what `casework db_worker --batch`
+    does), so `casework serve` needs no separate worker process."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    ).run()
+
+
+def sweep_loop(
+    *,
+    interval: float,
+    iterations: int = 0,
+    stop: threading.Event | None = None,
+    run_tasks: bool = False,
+) -> int:
     """Sweep every `interval` seconds until `stop` is set (or `iterations` sweeps ran, when
-    positive). A failing sweep is logged and retried next time. Returns the sweeps run."""
+    positive), then run the ready tasks when `run_tasks`. A failing sweep is logged and
+    retried next time. Returns the sweeps run."""
     stop = stop or threading.Event()
     done = 0
     while not stop.is_set():
@@ -91,6 +115,8 @@ def sweep_loop(*, interval: float, iterations: int = 0, stop: threading.Event | 
             result = sweep_once()
             if result.sealed or result.overdue or result.reminders:
                 logger.info("sweep: %s", result)
+            if run_tasks:
+                tasks_run_ready()
         except Exception:
             logger.exception("sweep failed; retrying in %s s", interval)
         done += 1
