@@ -166,7 +166,9 @@ def test_loop_survives_a_failing_sweep(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(calls) == 2
 
 
+@pytest.mark.django_db(transaction=True)
 def test_ready_tasks_run_in_the_sweeper(world: World) -> None:
+    """The worker manages its own connections and transactions, so no test transaction."""
     from casework.core.sweep import tasks_run_ready
 
     work_item(world, T0 + timedelta(days=2))

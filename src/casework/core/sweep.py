@@ -9,7 +9,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 
 from casework.core import clock
 from casework.core.audit import audit_seal
@@ -80,6 +80,13 @@ def sweep_once() -> SweepResult:
     return SweepResult(sealed=sealed, overdue=overdue, reminders=reminders)
 
 
+def _refresh_connections() -> None:
+    """Drop broken or expired connections between sweeps, as Django does between requests
+    (not inside a caller's transaction, e.g. a test's)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def tasks_run_ready(*, worker_id: str = "casework-sweeper") -> None:
     """Run every task that is ready now, in this thread (what `casework db_worker --batch`
     does), so `casework serve` needs no separate worker process."""
@@ -110,7 +117,7 @@ def sweep_loop(
     stop = stop or threading.Event()
     done = 0
     while not stop.is_set():
-        close_old_connections()
+        _refresh_connections()
         try:
             result = sweep_once()
             if result.sealed or result.overdue or result.reminders:
@@ -123,5 +130,5 @@ def sweep_loop(
         if iterations and done >= iterations:
             break
         stop.wait(interval)
-    close_old_connections()
+    _refresh_connections()
     return done
