@@ -355,3 +355,39 @@ def test_raw_sql_update_and_delete_refused_on_postgresql(
         cursor.execute(sql)
     assert audit_verify().ok
     assert AuditEvent.objects.count() == 6
+
+
+# ---- quick and full sealing passes ----
+
+
+def _event_with_id(pk: int) -> AuditEvent:
+    from casework.core import clock
+
+    return AuditEvent.objects.create(
+        id=pk, occurred_at=clock.now(), actor_username="late", action="read", outcome="success"
+    )
+
+
+def test_quick_pass_seals_only_the_newest_window_full_pass_seals_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An event whose transaction committed far behind newer ones waits for a full pass."""
+    monkeypatch.setattr(audit, "RECENT_WINDOW", 5)
+    base = record(1)[0].pk
+    _event_with_id(base + 50)
+    assert audit_seal() == 2
+    _event_with_id(base + 20)  # commits late, far below the newest sealed id
+    _event_with_id(base + 48)  # commits late, inside the window
+    assert audit_seal(full=False) == 1
+    assert AuditSeal.objects.filter(event_id=base + 48).exists()
+    assert audit_seal(full=False) == 0
+    assert audit_seal(full=True) == 1
+    assert AuditSeal.objects.filter(event_id=base + 20).exists()
+    assert audit_verify().ok
+
+
+def test_a_full_pass_over_many_batches_seals_everything_once() -> None:
+    record(12)
+    assert audit_seal(batch_size=5) == 12
+    assert audit_seal(batch_size=5) == 0
+    assert AuditSeal.objects.count() == 12

@@ -73,9 +73,14 @@ def deadlines_sweep(*, batch_size: int = 500) -> tuple[int, int]:
             return overdue, reminders
 
 
-def sweep_once() -> SweepResult:
+# The background loop makes a full audit sealing pass every this many sweeps (5 min at
+# the default 5 s interval) and a quick pass over the newest events otherwise.
+FULL_SEAL_EVERY = 60
+
+
+def sweep_once(*, full_seal: bool = True) -> SweepResult:
     """Seal the audit chain and act on due deadlines. Safe to run concurrently."""
-    sealed = audit_seal()
+    sealed = audit_seal(full=full_seal)
     overdue, reminders = deadlines_sweep()
     return SweepResult(sealed=sealed, overdue=overdue, reminders=reminders)
 
@@ -119,7 +124,7 @@ def sweep_loop(
     while not stop.is_set():
         _refresh_connections()
         try:
-            result = sweep_once()
+            result = sweep_once(full_seal=done % FULL_SEAL_EVERY == 0)
             if result.sealed or result.overdue or result.reminders:
                 logger.info("sweep: %s", result)
             if run_tasks:
