@@ -153,7 +153,7 @@ def _seal_batch(batch_size: int, after_id: int) -> tuple[int, int]:
         return len(seals), events[-1].pk
 
 
-def audit_seal(*, batch_size: int = 5000, full: bool = True) -> int:
+def audit_seal(*, batch_size: int = 1000, full: bool = True) -> int:
     """Seal every committed, unsealed event in id order; returns how many were sealed.
 
     `full=False` is the quick pass of the background sweeper: it looks only at the newest
