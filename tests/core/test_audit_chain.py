@@ -336,13 +336,17 @@ def test_command_verify_with_anchor_detects_truncation(sealed_chain: list[AuditE
     [
         "UPDATE core_auditevent SET object_id = 'x'",
         "DELETE FROM core_auditevent",
+        "TRUNCATE core_auditevent",
         "UPDATE core_auditseal SET mac = 'x'",
         "DELETE FROM core_auditseal",
+        "TRUNCATE core_auditseal",
     ],
 )
-def test_raw_sql_update_and_delete_refused_on_postgresql(
+def test_raw_sql_update_delete_truncate_refused_on_postgresql(
     sealed_chain: list[AuditEvent], sql: str
 ) -> None:
+    """S23 at the database. The test connection allows TRUNCATE (for the runner's
+    flush); this test turns that off as a production session has it."""
     if connection.vendor != "postgresql":
         pytest.skip("the append-only triggers exist on PostgreSQL only")
     from django.db import DatabaseError, transaction
@@ -352,6 +356,7 @@ def test_raw_sql_update_and_delete_refused_on_postgresql(
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
+        cursor.execute("SET LOCAL casework.allow_truncate = off")
         cursor.execute(sql)
     assert audit_verify().ok
     assert AuditEvent.objects.count() == 6
