@@ -336,13 +336,17 @@ def test_command_verify_with_anchor_detects_truncation(sealed_chain: list[AuditE
     [
         "UPDATE core_auditevent SET object_id = 'x'",
         "DELETE FROM core_auditevent",
+        "TRUNCATE core_auditevent",
         "UPDATE core_auditseal SET mac = 'x'",
         "DELETE FROM core_auditseal",
+        "TRUNCATE core_auditseal",
     ],
 )
-def test_raw_sql_update_and_delete_refused_on_postgresql(
+def test_raw_sql_update_delete_truncate_refused_on_postgresql(
     sealed_chain: list[AuditEvent], sql: str
 ) -> None:
+    """S23 at the database. The test connection allows TRUNCATE (for the runner's
+    flush); this test turns that off as a production session has it."""
     if connection.vendor != "postgresql":
         pytest.skip("the append-only triggers exist on PostgreSQL only")
     from django.db import DatabaseError, transaction
@@ -352,6 +356,43 @@ def test_raw_sql_update_and_delete_refused_on_postgresql(
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
+        cursor.execute("SET LOCAL casework.allow_truncate = off")
         cursor.execute(sql)
     assert audit_verify().ok
     assert AuditEvent.objects.count() == 6
+
+
+# ---- quick and full sealing passes ----
+
+
+def _event_with_id(pk: int) -> AuditEvent:
+    from casework.core import clock
+
+    return AuditEvent.objects.create(
+        id=pk, occurred_at=clock.now(), actor_username="late", action="read", outcome="success"
+    )
+
+
+def test_quick_pass_seals_only_the_newest_window_full_pass_seals_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An event whose transaction committed far behind newer ones waits for a full pass."""
+    monkeypatch.setattr(audit, "RECENT_WINDOW", 5)
+    base = record(1)[0].pk
+    _event_with_id(base + 50)
+    assert audit_seal() == 2
+    _event_with_id(base + 20)  # commits late, far below the newest sealed id
+    _event_with_id(base + 48)  # commits late, inside the window
+    assert audit_seal(full=False) == 1
+    assert AuditSeal.objects.filter(event_id=base + 48).exists()
+    assert audit_seal(full=False) == 0
+    assert audit_seal(full=True) == 1
+    assert AuditSeal.objects.filter(event_id=base + 20).exists()
+    assert audit_verify().ok
+
+
+def test_a_full_pass_over_many_batches_seals_everything_once() -> None:
+    record(12)
+    assert audit_seal(batch_size=5) == 12
+    assert audit_seal(batch_size=5) == 0
+    assert AuditSeal.objects.count() == 12

@@ -184,7 +184,7 @@ def test_serve_serves_on_localhost_8000_with_a_sweeper(
     with override_settings(DATA_DIR=tmp_path, STATIC_ROOT=tmp_path / "static"):
         call_command("serve", stdout=out)
     assert calls == [{"host": "127.0.0.1", "port": 8000, "threads": 8}]
-    assert sweeps[0]["interval"] == 5.0
+    assert (sweeps[0]["interval"], sweeps[0]["run_tasks"]) == (5.0, True)
     text = out.getvalue()
     assert "Sign in at http://127.0.0.1:8000/" in text
     assert f"Demo accounts and their passwords: {tmp_path / 'demo-accounts.txt'}" in text

@@ -157,10 +157,38 @@ def test_command_loop_runs_the_given_number_of_sweeps(world: World) -> None:
 def test_loop_survives_a_failing_sweep(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
 
-    def failing() -> SweepResult:
+    def failing(**kwargs: object) -> SweepResult:
         calls.append(1)
         raise RuntimeError("database is locked")
 
     monkeypatch.setattr("casework.core.sweep.sweep_once", failing)
     assert sweep_loop(interval=0, iterations=2) == 2
     assert len(calls) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ready_tasks_run_in_the_sweeper(world: World) -> None:
+    """The worker manages its own connections and transactions, so no test transaction."""
+    from casework.core.sweep import tasks_run_ready
+
+    work_item(world, T0 + timedelta(days=2))
+    sweep_at(T0 + timedelta(days=3))
+    tasks_run_ready()
+    assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == [
+        "SUCCESSFUL",
+        "SUCCESSFUL",
+    ]
+
+
+def test_loop_alternates_quick_and_full_sealing_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    passes: list[bool] = []
+
+    def seal(*, full: bool = True) -> int:
+        passes.append(full)
+        return 0
+
+    monkeypatch.setattr("casework.core.sweep.FULL_SEAL_EVERY", 2)
+    monkeypatch.setattr("casework.core.sweep.audit_seal", seal)
+    monkeypatch.setattr("casework.core.sweep.deadlines_sweep", lambda: (0, 0))
+    sweep_loop(interval=0, iterations=5)
+    assert passes == [True, False, True, False, True]

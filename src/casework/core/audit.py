@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 
 from casework.core import clock
 from casework.core.actor import Actor
@@ -120,14 +121,26 @@ def _chain_head() -> tuple[int, str]:
     return last if last else (0, GENESIS)
 
 
-def _seal_batch(batch_size: int) -> int:
-    """Seal up to `batch_size` unsealed events after the head; returns how many."""
+# A quick pass looks for unsealed events only among the newest ids: those above the
+# highest sealed event id less this window (events that committed late, behind newer
+# ones, fall in it unless their transaction stayed open while this many others
+# committed). A full pass looks at every event; see docs/adr/0002-audit-chain.md.
+RECENT_WINDOW = 10_000
+
+
+def _seal_batch(batch_size: int, after_id: int) -> tuple[int, int]:
+    """Seal up to `batch_size` unsealed events with id > `after_id`, in id order, after the
+    chain head; returns how many were sealed and the last sealed event id."""
     with transaction.atomic():
         _sealer_lock()
         seq, mac = _chain_head()
-        events = list(AuditEvent.objects.filter(seal__isnull=True).order_by("id")[:batch_size])
+        # NOT EXISTS with the range on both sides: an anti-join over index ranges, not a
+        # scan of every seal (which a LEFT JOIN ... IS NULL gets on PostgreSQL).
+        sealed = AuditSeal.objects.filter(event_id=OuterRef("pk"), event_id__gt=after_id)
+        unsealed = AuditEvent.objects.filter(id__gt=after_id).filter(~Exists(sealed))
+        events = list(unsealed.order_by("id")[:batch_size])
         if not events:
-            return 0
+            return 0, after_id
         now = clock.now()
         seals = []
         for event in events:
@@ -137,18 +150,25 @@ def _seal_batch(batch_size: int) -> int:
         # The primary key on seq (and the unique event) is the backstop: a sealer that
         # read a stale head fails here and rolls back; the chain can never fork.
         AuditSeal.objects.bulk_create(seals)
-        return len(seals)
+        return len(seals), events[-1].pk
 
 
-def audit_seal(*, batch_size: int = 5000) -> int:
+def audit_seal(*, batch_size: int = 1000, full: bool = True) -> int:
     """Seal every committed, unsealed event in id order; returns how many were sealed.
 
+    `full=False` is the quick pass of the background sweeper: it looks only at the newest
+    RECENT_WINDOW ids, so it stays cheap however large the audit table grows; a full
+    pass (the default, and every few minutes in the sweeper) scans every event.
     Runs outside request handling (`casework audit seal`, `casework sweep`, the sweeper
     thread of `casework serve`). Sealers take a lock only sealers take; requests keep
     inserting events without waiting. Each batch is one transaction."""
+    after_id = 0
+    if not full:
+        top = AuditSeal.objects.order_by("-event_id").values_list("event_id", flat=True).first()
+        after_id = max(0, top - RECENT_WINDOW) if top is not None else 0
     sealed = 0
     while True:
-        count = _seal_batch(batch_size)
+        count, after_id = _seal_batch(batch_size, after_id)
         sealed += count
         if count < batch_size:
             return sealed

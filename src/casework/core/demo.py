@@ -104,9 +104,8 @@ def _write_accounts(path: Path, accounts: list[DemoAccount], url: str) -> None:
 class _Builder:
     """Builds one consumer's story through the services, as its case manager would."""
 
-    def __init__(self, program: Program, supervisor: User, managers: list[User]) -> None:
+    def __init__(self, program: Program, managers: list[User]) -> None:
         self.program = program
-        self.supervisor = supervisor
         self.managers = managers
         self.now = clock.now()
         self.today_due = self.now.replace(hour=23, minute=30, second=0, microsecond=0)
@@ -356,7 +355,7 @@ def demo_load(*, url: str = "http://127.0.0.1:8000/") -> DemoResult:
             accounts.append(DemoAccount(username, role, password))
         team.refresh_from_db()
         managers = [users["cm.alvarez"], users["cm.baker"], users["cm.chen"]]
-        builder = _Builder(program, users["supervisor"], managers)
+        builder = _Builder(program, managers)
         counts: dict[str, int] = {}
         for i, state in enumerate(STATES):
             builder.consumer_case(i, state)

@@ -9,7 +9,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 
 from casework.core import clock
 from casework.core.audit import audit_seal
@@ -73,29 +73,67 @@ def deadlines_sweep(*, batch_size: int = 500) -> tuple[int, int]:
             return overdue, reminders
 
 
-def sweep_once() -> SweepResult:
+# The background loop makes a full audit sealing pass every this many sweeps (5 min at
+# the default 5 s interval) and a quick pass over the newest events otherwise.
+FULL_SEAL_EVERY = 60
+
+
+def sweep_once(*, full_seal: bool = True) -> SweepResult:
     """Seal the audit chain and act on due deadlines. Safe to run concurrently."""
-    sealed = audit_seal()
+    sealed = audit_seal(full=full_seal)
     overdue, reminders = deadlines_sweep()
     return SweepResult(sealed=sealed, overdue=overdue, reminders=reminders)
 
 
-def sweep_loop(*, interval: float, iterations: int = 0, stop: threading.Event | None = None) -> int:
+def _refresh_connections() -> None:
+    """Drop broken or expired connections between sweeps, as Django does between requests
+    (not inside a caller's transaction, e.g. a test's)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
+def tasks_run_ready(*, worker_id: str = "casework-sweeper") -> None:
+    """Run every task that is ready now, in this thread (what `casework db_worker --batch`
+    does), so `casework serve` needs no separate worker process."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    ).run()
+
+
+def sweep_loop(
+    *,
+    interval: float,
+    iterations: int = 0,
+    stop: threading.Event | None = None,
+    run_tasks: bool = False,
+) -> int:
     """Sweep every `interval` seconds until `stop` is set (or `iterations` sweeps ran, when
-    positive). A failing sweep is logged and retried next time. Returns the sweeps run."""
+    positive), then run the ready tasks when `run_tasks`. A failing sweep is logged and
+    retried next time. Returns the sweeps run."""
     stop = stop or threading.Event()
     done = 0
     while not stop.is_set():
-        close_old_connections()
+        _refresh_connections()
         try:
-            result = sweep_once()
+            result = sweep_once(full_seal=done % FULL_SEAL_EVERY == 0)
             if result.sealed or result.overdue or result.reminders:
                 logger.info("sweep: %s", result)
+            if run_tasks:
+                tasks_run_ready()
         except Exception:
             logger.exception("sweep failed; retrying in %s s", interval)
         done += 1
         if iterations and done >= iterations:
             break
         stop.wait(interval)
-    close_old_connections()
+    _refresh_connections()
     return done

@@ -170,4 +170,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # The serve sweeper runs tasks in-process: log task failures, not every run.
+    "loggers": {"django.tasks": {"level": "WARNING"}},
 }

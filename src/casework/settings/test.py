@@ -8,3 +8,10 @@ from .base import PASSWORD_HASHERS as PRODUCTION_PASSWORD_HASHERS
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789"  # noqa: S105
 CASEWORK_AUDIT_KEY = os.environ.get("CASEWORK_AUDIT_KEY", "test-only-audit-key")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PRODUCTION_PASSWORD_HASHERS]
+
+# PostgreSQL refuses TRUNCATE on the audit tables (core migration 0004) unless the
+# session allows it; the test runner empties tables with TRUNCATE between tests.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
+        "-c casework.allow_truncate=on"
+    )

@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="{seal,verify}")
         seal = sub.add_parser("seal", help="seal every committed, unsealed event in id order")
-        seal.add_argument("--batch-size", type=int, default=5000, help="events per transaction")
+        seal.add_argument("--batch-size", type=int, default=1000, help="events per transaction")
         verify = sub.add_parser(
             "verify",
             help="check every seal; exit 0 when intact, 1 at the first broken link",

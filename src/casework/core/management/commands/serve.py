@@ -24,8 +24,9 @@ def serve_app(*, host: str, port: int, threads: int) -> None:
 class Command(BaseCommand):
     help = (
         "Serve casework with waitress (default http://127.0.0.1:8000/). A background "
-        "thread sweeps every --sweep-interval seconds: it seals the audit chain and acts on "
-        "due deadlines. Run `casework migrate` first (make run does)."
+        "thread sweeps every --sweep-interval seconds: it seals the audit chain, acts on "
+        "due deadlines and runs the enqueued tasks. Run `casework migrate` first "
+        "(make run does)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -50,12 +51,14 @@ class Command(BaseCommand):
         if options["sweep_interval"] > 0:
             sweeper = threading.Thread(
                 target=sweep_loop,
-                kwargs={"interval": options["sweep_interval"], "stop": stop},
+                kwargs={"interval": options["sweep_interval"], "stop": stop, "run_tasks": True},
                 name="casework-sweeper",
                 daemon=True,
             )
             sweeper.start()
-            self.stdout.write(f"sweeper: every {options['sweep_interval']} s")
+            self.stdout.write(
+                f"sweeper: every {options['sweep_interval']} s (audit sealing, deadlines, tasks)"
+            )
         self.stdout.write(f"casework: serving on {url} (Ctrl-C to stop)")
         self.stdout.write(f"Sign in at {url}")
         accounts = Path(settings.DATA_DIR) / ACCOUNTS_FILE

@@ -1,0 +1,57 @@
+"""Admin for staff accounts; a change of role or admin rights is audited (S21)."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from casework.core.actor import actor_for, client_address
+from casework.core.audit import audit_record
+from casework.core.models import AuditAction
+from casework.staff.models import User
+
+PRIVILEGE_FIELDS = ("role", "is_staff", "is_superuser", "is_active", "program_id", "team_id")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+    list_display = ["username", "first_name", "last_name", "role", "team", "is_active"]
+    list_filter = ["role", "is_active", "is_staff", "program", "team"]
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
+        ("Casework", {"fields": ("role", "program", "team", "languages")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "role", "program", "team", "password1", "password2"),
+            },
+        ),
+    )
+
+    def save_model(
+        self, request: HttpRequest, obj: User, form: ModelForm[Any], change: bool
+    ) -> None:
+        before = (
+            dict(User.objects.filter(pk=obj.pk).values(*PRIVILEGE_FIELDS).get()) if change else {}
+        )
+        super().save_model(request, obj, form, change)
+        after = {name: getattr(obj, name) for name in PRIVILEGE_FIELDS}
+        changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+        if changed:
+            audit_record(
+                actor=actor_for(request.user, address=client_address(request)),  # type: ignore[arg-type]
+                action=AuditAction.PRIVILEGE,
+                object_type="user",
+                object_id=obj.pk,
+                detail={
+                    "target": obj.username,
+                    "old_role": before.get("role", ""),
+                    "new_role": obj.role,
+                    "changed": sorted(changed),
+                },
+            )
