@@ -46,6 +46,7 @@ def test_audit_subcommands_have_help(action: str, capsys: pytest.CaptureFixture[
     assert f"audit {action}" in capsys.readouterr().out
 
 
+@pytest.mark.django_db
 def test_django_commands_pass_through(capsys: pytest.CaptureFixture[str]) -> None:
     cli.main(["check"])
     captured = capsys.readouterr()
