@@ -1,10 +1,17 @@
 """Reads for cases: the facts the rules need, worklists and the timeline."""
 
-from django.db.models import Count, Q, QuerySet
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from casework.cases import rules
 from casework.cases.models import Case, CaseState, Consent, Notice, NoticeKind
-from casework.coordination.selectors import work_item_open_count
+from casework.coordination.models import WorkItem
+from casework.coordination.selectors import work_item_open_count, work_item_worklist_filter
+from casework.core import clock
 from casework.staff.models import User
 
 
@@ -30,8 +37,6 @@ def case_facts(*, case: Case) -> rules.CaseFacts:
 def case_list_for_worklist(*, user: User, team: bool, states: list[str] | None) -> QuerySet[Case]:
     """Open cases of the user (or of the teams the user supervises), with open and
     overdue work-item counts, soonest work first."""
-    from casework.core import clock
-
     now = clock.now()
     qs = Case.objects.filter(program=user.program)
     qs = qs.filter(team__supervisor_id=user.pk) if team else qs.filter(assigned_to_id=user.pk)
@@ -73,3 +78,111 @@ def case_list_for_consumer(*, consumer_id: int) -> QuerySet[Case]:
 
 
 STATE_LABELS = dict(CaseState.choices)
+
+
+WORKLIST_PAGE_SIZE = 25
+DUE_WINDOWS = {"overdue": 0, "7": 7, "30": 30, "any": 3650}
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """One page of a worklist: rows are plain dicts of the displayed columns only."""
+
+    cases: Sequence[Mapping[str, Any]]
+    cases_total: int
+    case_page: int
+    case_pages: int
+    items: Sequence[Mapping[str, Any]]
+    items_total: int
+    item_page: int
+    item_pages: int
+    overdue_total: int
+
+
+def _page_of(total: int, page: int) -> tuple[int, int, int]:
+    pages = max(1, -(-total // WORKLIST_PAGE_SIZE))
+    page = min(max(1, page), pages)
+    return page, pages, (page - 1) * WORKLIST_PAGE_SIZE
+
+
+def worklist_build(
+    *,
+    user: User,
+    team: bool,
+    state: str = "",
+    due: str = "7",
+    case_page: int = 1,
+    item_page: int = 1,
+) -> Worklist:
+    """The worklist of a case manager (or of the teams a supervisor leads): open work items
+    overdue first then by due date, and open cases with overdue work first; one page of
+    each. Only the displayed columns are loaded (bench/worklist.py)."""
+    now = clock.now()
+    cases = Case.objects.filter(program=user.program)
+    cases = cases.filter(team__supervisor=user) if team else cases.filter(assigned_to=user)
+    cases = cases.filter(state__in=[state] if state else sorted(rules.OPEN_STATES))
+    open_items = Q(work_items__status="open")
+    overdue = Q(work_items__status="open", work_items__due_at__lt=now)
+    if due == "overdue":
+        cases = cases.filter(
+            Exists(WorkItem.objects.filter(case_id=OuterRef("pk"), status="open", due_at__lt=now))
+        )
+    cases_total = cases.count()
+    c_page, c_pages, c_offset = _page_of(cases_total, case_page)
+    case_rows = list(
+        cases.values(
+            "id",
+            "state",
+            "opened_at",
+            "consumer__given_name",
+            "consumer__family_name",
+            "assigned_to__first_name",
+            "assigned_to__last_name",
+            "assigned_to__username",
+        )
+        .annotate(
+            open_items=Count("work_items", filter=open_items),
+            overdue_items=Count("work_items", filter=overdue),
+        )
+        .order_by("-overdue_items", "state", "opened_at", "id")[
+            c_offset : c_offset + WORKLIST_PAGE_SIZE
+        ]
+    )
+    owners = (
+        list(User.objects.filter(team__supervisor=user).values_list("id", flat=True))
+        if team
+        else [user.pk]
+    )
+    items = work_item_worklist_filter(
+        owner_ids=owners,
+        program_id=user.program_id or 0,
+        due_before=now + timedelta(days=DUE_WINDOWS.get(due, 7)),
+    )
+    if due == "overdue":
+        items = items.filter(due_at__lt=now)
+    totals = items.aggregate(total=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
+    i_page, i_pages, i_offset = _page_of(totals["total"], item_page)
+    item_rows = list(
+        items.values(
+            "id",
+            "title",
+            "due_at",
+            "case_id",
+            "case__consumer__given_name",
+            "case__consumer__family_name",
+            "owner__first_name",
+            "owner__last_name",
+            "owner__username",
+        ).order_by("due_at", "id")[i_offset : i_offset + WORKLIST_PAGE_SIZE]
+    )
+    return Worklist(
+        cases=case_rows,
+        cases_total=cases_total,
+        case_page=c_page,
+        case_pages=c_pages,
+        items=item_rows,
+        items_total=totals["total"],
+        item_page=i_page,
+        item_pages=i_pages,
+        overdue_total=totals["overdue"],
+    )

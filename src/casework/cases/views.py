@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -43,9 +44,9 @@ from casework.cases.models import (
 from casework.cases.selectors import (
     case_facts,
     case_list_for_consumer,
-    case_list_for_worklist,
     consent_history,
     notice_list_for_case,
+    worklist_build,
 )
 from casework.consumers.services import ConsumerFields
 from casework.coordination.models import WorkItemStatus
@@ -54,7 +55,6 @@ from casework.coordination.selectors import (
     communication_list_for_case,
     note_list_for_case,
     work_item_list_for_case,
-    work_item_list_for_worklist,
 )
 from casework.core import clock
 from casework.core.actor import Actor, actor_from_request
@@ -66,12 +66,35 @@ from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff.models import User
 
-WORKLIST_LIMIT = 200
-WORK_ITEM_LIMIT = 100
 NOTICE_LANGUAGES = {"en", "es"}
 
 
 # --------------------------------------------------------------------------- worklist
+
+
+def _page_number(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() and 0 < len(raw) < 7 else 1
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int
+    url: str
+    current: bool
+
+
+def _pager(
+    filters: dict[str, str], param: str, page: int, pages: int, **keep: int
+) -> list[PageLink]:
+    """Links to every page of one worklist table (USWDS pagination), filters kept."""
+    if pages <= 1:
+        return []
+    base = {k: v for k, v in filters.items() if v}
+    base.update({k: str(v) for k, v in keep.items() if v > 1})
+    return [
+        PageLink(n, "?" + urlencode({**base, param: str(n)}), n == page)
+        for n in range(1, pages + 1)
+    ]
 
 
 @login_required
@@ -93,52 +116,49 @@ def worklist(request: HttpRequest) -> HttpResponse:
         state = form.cleaned_data.get("state") or ""
         due = form.cleaned_data.get("due") or "7"
     team = supervises and scope == "team"
-    cases_qs = case_list_for_worklist(user=user, team=team, states=[state] if state else None)
-    if due == "overdue":
-        cases_qs = cases_qs.filter(**{"overdue_items__gt": 0})
-    cases = list(cases_qs[:WORKLIST_LIMIT])
-    now = clock.now()
-    items: list[Any] = []
-    if user.program_id is not None:
-        owner_ids = (
-            list(User.objects.filter(team__supervisor=user).values_list("id", flat=True))
-            if team
-            else [user.pk]
-        )
-        within = {"overdue": 0, "7": 7, "30": 30}.get(due, 3650)  # "any": ten years
-        items = list(
-            work_item_list_for_worklist(
-                owner_ids=owner_ids,
-                program_id=user.program_id,
-                now=now,
-                due_within_days=within,
-            )[:WORK_ITEM_LIMIT]
-        )
-        if due == "overdue":
-            items = [i for i in items if i.due_at < now]
-    overdue = sum(1 for i in items if i.due_at < now)
+    worklist = worklist_build(
+        user=user,
+        team=team,
+        state=state,
+        due=due,
+        case_page=_page_number(request.GET.get("case_page")),
+        item_page=_page_number(request.GET.get("item_page")),
+    )
     audit_record(
         actor=actor,
         action=AuditAction.LIST,
         object_type="worklist",
-        detail={"scope": scope, "cases": len(cases), "work_items": len(items)},
+        detail={
+            "scope": scope,
+            "cases": len(worklist.cases),
+            "work_items": len(worklist.items),
+            "case_ids": [row["id"] for row in worklist.cases],
+        },
     )
+    filters = {"scope": scope, "state": state, "due": due}
     context = {
         "nav": "worklist",
         "form": form,
         "team": team,
-        "cases": cases,
-        "items": items,
-        "now": now,
-        "counts": {
-            "cases": len(cases),
-            "overdue": overdue,
-            "due": len(items) - overdue,
-            "cases_with_overdue": sum(1 for c in cases if getattr(c, "overdue_items", 0)),
-        },
-        "truncated": len(cases) >= WORKLIST_LIMIT,
-        "items_truncated": len(items) >= WORK_ITEM_LIMIT,
+        "worklist": worklist,
+        "now": clock.now(),
+        "case_pager": _pager(
+            filters,
+            "case_page",
+            worklist.case_page,
+            worklist.case_pages,
+            item_page=worklist.item_page,
+        ),
+        "item_pager": _pager(
+            filters,
+            "item_page",
+            worklist.item_page,
+            worklist.item_pages,
+            case_page=worklist.case_page,
+        ),
         "may_intake": user_may(actor, Permission.CASE_INTAKE),
+        # One reverse for every row's link: "<prefix><case id>/".
+        "case_url": reverse("case_detail", args=[0]).removesuffix("0/"),
     }
     template = "cases/worklist.html"
     if request.headers.get("HX-Request") == "true":

@@ -48,6 +48,18 @@ def work_item_list_for_worklist(
     )
 
 
+def work_item_worklist_filter(
+    *, owner_ids: list[int], program_id: int, due_before: datetime
+) -> QuerySet[WorkItem]:
+    """Open work items of the owners in the program due before a time (the worklist)."""
+    return WorkItem.objects.filter(
+        owner_id__in=owner_ids,
+        status=WorkItemStatus.OPEN,
+        case__program_id=program_id,
+        due_at__lte=due_before,
+    )
+
+
 def communication_list_for_case(*, case_id: int) -> QuerySet[Communication]:
     return (
         Communication.objects.filter(case_id=case_id)

@@ -168,3 +168,11 @@ def may_take_referrals(user: Any) -> bool:
 
     role = getattr(user, "role", "")
     return scope_for(role, Permission.CASE_INTAKE) != Scope.NONE
+
+
+@register.filter
+def state_label(value: str) -> str:
+    """The translated label of a case state code."""
+    from casework.cases.models import CaseState
+
+    return str(dict(CaseState.choices).get(value, value))
