@@ -1,0 +1,75 @@
+"""Engine selection: SQLFrame over DuckDB (default) or PySpark local mode.
+
+Library code never calls ``sqlframe.activate()`` (it is process-global; see
+shared/PITFALLS.md, "Population engine"). Each pipeline function receives an
+:class:`Engine` and takes its ``functions`` module and ``Window`` from it, so the same
+code builds the same plan on both engines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+DataFrame = Any
+"""A PySpark-API DataFrame (``sqlframe`` or ``pyspark``); the two share no base class."""
+
+Column = Any
+"""A PySpark-API Column expression."""
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A session plus the matching functions module."""
+
+    name: str
+    session: Any
+    functions: ModuleType
+
+    def sql_text(self, df: DataFrame) -> str:
+        """Return the SQL (SQLFrame) or the analysed plan (Spark) that produces ``df``."""
+        if self.name == "duckdb":
+            text = df.sql(pretty=True, optimize=False)
+            return text if isinstance(text, str) else ";\n".join(text)
+        plan = df._jdf.queryExecution().analyzed().toString()
+        return f"-- Spark analysed logical plan (Spark has no df.sql())\n{plan}"
+
+
+def duckdb_engine(database: str = ":memory:", threads: int | None = None) -> Engine:
+    """Start a SQLFrame session on an in-process DuckDB connection."""
+    import duckdb
+    from sqlframe.duckdb import DuckDBSession
+    from sqlframe.duckdb import functions as sqlframe_functions
+
+    connection = duckdb.connect(database)
+    if threads is not None:
+        connection.execute(f"SET threads = {int(threads)}")
+    session = DuckDBSession(conn=connection)
+    return Engine(name="duckdb", session=session, functions=sqlframe_functions)
+
+
+def spark_engine(master: str = "local[2]", session: Any = None) -> Engine:
+    """Start (or reuse) a PySpark session; needs the ``spark`` extra and Java 17."""
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as spark_functions
+
+    if session is None:
+        session = (
+            SparkSession.builder.master(master)
+            .appName("casework-population")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate()
+        )
+    return Engine(name="spark", session=session, functions=spark_functions)
+
+
+def engine_create(name: str) -> Engine:
+    """Return the engine called ``name`` (``duckdb`` or ``spark``)."""
+    if name == "duckdb":
+        return duckdb_engine()
+    if name == "spark":
+        return spark_engine()
+    raise ValueError(f"unknown engine {name!r}; expected 'duckdb' or 'spark'")
