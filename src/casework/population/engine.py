@@ -8,7 +8,7 @@ code builds the same plan on both engines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
@@ -26,6 +26,35 @@ class Engine:
     name: str
     session: Any
     functions: ModuleType
+    window: Any
+    """The engine's ``Window`` class."""
+    connection: Any = None
+    """The DuckDB connection (``duckdb`` engine only)."""
+    _reference: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def reference_table(self, name: str, rows: list[tuple[Any, ...]], ddl: str) -> DataFrame:
+        """A small constant table as a DataFrame, materialised once per engine.
+
+        ``ddl`` is a Spark DDL schema (``"category string, weight int"``). On DuckDB the rows
+        become a real table, which keeps SQLFrame plans (and ``df.sql()``) short.
+        """
+        if name not in self._reference:
+            if self.name == "duckdb":
+                columns = [part.strip().split() for part in ddl.split(",")]
+                types = {"string": "VARCHAR", "int": "INTEGER", "double": "DOUBLE"}
+                table = f"casework_ref_{name}"
+                definition = ", ".join(f"{c} {types[t]}" for c, t in columns)
+                self.connection.execute(f"CREATE OR REPLACE TABLE {table} ({definition})")
+                if rows:
+                    marks = ", ".join("?" for _ in columns)
+                    self.connection.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+                self._reference[name] = table
+            else:
+                frame = self.session.createDataFrame(rows, schema=ddl)
+                self._reference[name] = frame.cache()
+        if self.name == "duckdb":
+            return self.session.table(self._reference[name])
+        return self._reference[name]
 
     def sql_text(self, df: DataFrame) -> str:
         """Return the SQL (SQLFrame) or the analysed plan (Spark) that produces ``df``."""
@@ -39,19 +68,25 @@ class Engine:
 def duckdb_engine(database: str = ":memory:", threads: int | None = None) -> Engine:
     """Start a SQLFrame session on an in-process DuckDB connection."""
     import duckdb
-    from sqlframe.duckdb import DuckDBSession
+    from sqlframe.duckdb import DuckDBSession, Window
     from sqlframe.duckdb import functions as sqlframe_functions
 
     connection = duckdb.connect(database)
     if threads is not None:
         connection.execute(f"SET threads = {int(threads)}")
     session = DuckDBSession(conn=connection)
-    return Engine(name="duckdb", session=session, functions=sqlframe_functions)
+    return Engine(
+        name="duckdb",
+        session=session,
+        functions=sqlframe_functions,
+        window=Window,
+        connection=connection,
+    )
 
 
 def spark_engine(master: str = "local[2]", session: Any = None) -> Engine:
     """Start (or reuse) a PySpark session; needs the ``spark`` extra and Java 17."""
-    from pyspark.sql import SparkSession
+    from pyspark.sql import SparkSession, Window
     from pyspark.sql import functions as spark_functions
 
     if session is None:
@@ -63,7 +98,7 @@ def spark_engine(master: str = "local[2]", session: Any = None) -> Engine:
             .config("spark.ui.enabled", "false")
             .getOrCreate()
         )
-    return Engine(name="spark", session=session, functions=spark_functions)
+    return Engine(name="spark", session=session, functions=spark_functions, window=Window)
 
 
 def engine_create(name: str) -> Engine:
