@@ -47,7 +47,8 @@ class Engine:
                 self.connection.execute(f"CREATE OR REPLACE TABLE {table} ({definition})")
                 if rows:
                     marks = ", ".join("?" for _ in columns)
-                    self.connection.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+                    insert = f"INSERT INTO {table} VALUES ({marks})"  # noqa: S608 (internal name)
+                    self.connection.executemany(insert, rows)
                 self._reference[name] = table
             else:
                 frame = self.session.createDataFrame(rows, schema=ddl)
