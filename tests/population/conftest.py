@@ -60,3 +60,28 @@ def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
         writer.writerow(header)
         writer.writerows(rows)
     return path
+
+
+@pytest.fixture(scope="session")
+def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One screening of fixtures/claims through the CLI, shared by the run tests."""
+    from casework.population.cli import main
+
+    run_dir = tmp_path_factory.mktemp("runs") / "fixture-run"
+    argv = [
+        "screen",
+        str(FIXTURES / "claims"),
+        "--criteria",
+        "readmission-risk",
+        "--out",
+        str(run_dir),
+        "--window-end",
+        "2026-06-30",
+    ]
+    assert main(argv) == 0
+    return run_dir
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))

@@ -31,6 +31,23 @@ class Engine:
     connection: Any = None
     """The DuckDB connection (``duckdb`` engine only)."""
     _reference: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    stages: list[tuple[str, str]] = field(default_factory=list, compare=False, repr=False)
+    """``(stage name, SQL or plan text)`` of every stage materialised, in order."""
+
+    def stage(self, df: DataFrame, name: str) -> DataFrame:
+        """Materialise ``df`` as a named stage and record the SQL that produced it.
+
+        On DuckDB the stage becomes a table, which keeps every later SQLFrame
+        plan small (SQLFrame copies the whole expression tree on each operation). On Spark
+        the DataFrame stays lazy; the analysed plan is recorded instead.
+        """
+        text = self.sql_text(df)
+        self.stages.append((name, text))
+        if self.name != "duckdb":
+            return df
+        table = f"casework_stage_{len(self.stages)}_{name}"
+        self.connection.execute(f"CREATE OR REPLACE TABLE {table} AS {text}")
+        return self.session.table(table)
 
     def reference_table(self, name: str, rows: list[tuple[Any, ...]], ddl: str) -> DataFrame:
         """A small constant table as a DataFrame, materialised once per engine.
@@ -60,7 +77,7 @@ class Engine:
     def sql_text(self, df: DataFrame) -> str:
         """Return the SQL (SQLFrame) or the analysed plan (Spark) that produces ``df``."""
         if self.name == "duckdb":
-            text = df.sql(pretty=True, optimize=False)
+            text = df.sql(dialect="duckdb", pretty=True, optimize=False)
             return text if isinstance(text, str) else ";\n".join(text)
         plan = df._jdf.queryExecution().analyzed().toString()
         return f"-- Spark analysed logical plan (Spark has no df.sql())\n{plan}"

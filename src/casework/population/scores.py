@@ -97,11 +97,12 @@ def comorbidity_categories(
         .select(unit, "code_system", functions.explode(leading).alias("prefix"))
         .distinct()
     )
-    return (
+    matched = (
         prefixes.join(code_map_frame(engine, map_name), on=["code_system", "prefix"])
         .select(unit, "category")
         .distinct()
     )
+    return engine.stage(matched, f"{map_name.removesuffix('_map')}_categories")
 
 
 def hierarchy_apply(
@@ -158,14 +159,17 @@ def charlson(
     unit: str = "member_id",
     ages: DataFrame | None = None,
     output: str = "charlson",
+    categories: DataFrame | None = None,
 ) -> DataFrame:
     """Charlson index per unit (Quan 2005 coding; ``weighting`` charlson1987 or quan2011).
 
-    With ``ages`` (``unit, age``) the Charlson 1994 age points are added.
+    With ``ages`` (``unit, age``) the Charlson 1994 age points are added. Pass
+    ``categories`` (from :func:`comorbidity_categories`) to reuse a computed match.
     """
     if weighting not in CHARLSON_WEIGHTINGS:
         raise ValueError(f"unknown Charlson weighting {weighting!r}")
-    categories = comorbidity_categories(engine, diagnoses, "charlson_map", unit)
+    if categories is None:
+        categories = comorbidity_categories(engine, diagnoses, "charlson_map", unit)
     scores = weighted_score(engine, categories, units, "charlson_weights", weighting, output, unit)
     if ages is None:
         return scores
@@ -376,7 +380,9 @@ def lace_per_stay(
         *[expression.cast("int").alias(name) for name, expression in parts.items()],
     )
     bands = table_load("lace_points")["risk_bands"]
-    return scored.withColumn("lace_band", risk_band(engine, col("lace"), bands))
+    return engine.stage(
+        scored.withColumn("lace_band", risk_band(engine, col("lace"), bands)), "lace_per_stay"
+    )
 
 
 def hospital_per_stay(
@@ -424,6 +430,7 @@ def hospital_per_stay(
         .groupBy(*stay_rows.columns)
         .agg(functions.count("prior_claim_id").alias("prior_admissions"))
     )
+    with_prior = engine.stage(with_prior, "hospital_prior_admissions")
     procedure_rows = procedures.select(
         col("member_id").alias("procedure_member_id"),
         col("claim_id").alias("procedure_claim_id"),
@@ -504,12 +511,13 @@ def hospital_per_stay(
         *[expression.cast("int").alias(name) for name, expression in full.items()],
         simplified["hospital"].cast("int").alias("hospital_simplified"),
     )
-    return scored.withColumn(
+    banded = scored.withColumn(
         "hospital_band", risk_band(engine, col("hospital"), table["risk_bands"])
     ).withColumn(
         "hospital_simplified_band",
         risk_band(engine, col("hospital_simplified"), table["simplified_risk_bands"]),
     )
+    return engine.stage(banded, "hospital_per_stay")
 
 
 def latest_per_member(engine: Engine, per_stay: DataFrame) -> DataFrame:
