@@ -8,6 +8,7 @@ code builds the same plan on both engines.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -17,6 +18,10 @@ DataFrame = Any
 
 Column = Any
 """A PySpark-API Column expression."""
+
+_STAGE_NUMBERS = itertools.count(1)
+"""Process-wide stage numbers: SQLFrame sessions are process singletons, so two engines
+in one process share one DuckDB connection and need distinct stage table names."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ class Engine:
         self.stages.append((name, text))
         if self.name != "duckdb":
             return df
-        table = f"casework_stage_{len(self.stages)}_{name}"
+        table = f"casework_stage_{next(_STAGE_NUMBERS)}_{name}"
         self.connection.execute(f"CREATE OR REPLACE TABLE {table} AS {text}")
         return self.session.table(table)
 
@@ -89,10 +94,11 @@ def duckdb_engine(database: str = ":memory:", threads: int | None = None) -> Eng
     from sqlframe.duckdb import DuckDBSession, Window
     from sqlframe.duckdb import functions as sqlframe_functions
 
-    connection = duckdb.connect(database)
+    session = DuckDBSession(conn=duckdb.connect(database))
+    # SQLFrame keeps one session per process; use whichever connection it holds.
+    connection = session._conn
     if threads is not None:
         connection.execute(f"SET threads = {int(threads)}")
-    session = DuckDBSession(conn=connection)
     return Engine(
         name="duckdb",
         session=session,
