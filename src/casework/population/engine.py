@@ -44,12 +44,13 @@ class Engine:
 
         On DuckDB the stage becomes a table, which keeps every later SQLFrame
         plan small (SQLFrame copies the whole expression tree on each operation). On Spark
-        the DataFrame stays lazy; the analysed plan is recorded instead.
+        the stage is a local checkpoint; the analysed plan is recorded instead of SQL.
         """
         text = self.sql_text(df)
         self.stages.append((name, text))
         if self.name != "duckdb":
-            return df
+            # truncate the lineage so later plans stay small, as on DuckDB
+            return df.localCheckpoint(eager=True)
         table = f"casework_stage_{next(_STAGE_NUMBERS)}_{name}"
         self.connection.execute(f"CREATE OR REPLACE TABLE {table} AS {text}")
         return self.session.table(table)
@@ -110,7 +111,14 @@ def duckdb_engine(database: str = ":memory:", threads: int | None = None) -> Eng
 
 def spark_engine(master: str = "local[2]", session: Any = None) -> Engine:
     """Start (or reuse) a PySpark session; needs the ``spark`` extra and Java 17."""
+    import os
+    import sys
+
     from pyspark.sql import SparkSession, Window
+
+    # workers must run the driver's Python (PySpark refuses mixed minor versions)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     from pyspark.sql import functions as spark_functions
 
     if session is None:
@@ -118,10 +126,13 @@ def spark_engine(master: str = "local[2]", session: Any = None) -> Engine:
             SparkSession.builder.master(master)
             .appName("casework-population")
             .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.default.parallelism", "2")
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .getOrCreate()
         )
+        session.sparkContext.setLogLevel("ERROR")
     return Engine(name="spark", session=session, functions=spark_functions, window=Window)
 
 
