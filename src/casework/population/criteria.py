@@ -228,8 +228,8 @@ def criteria_parse(text: str) -> Criteria:
 
 
 def criteria_library() -> dict[str, Path]:
-    """``{criteria_id: path}`` of the criteria sets shipped in ``criteria/``."""
-    folder = resources.files("casework.population").joinpath("criteria")
+    """``{criteria_id: path}`` of the criteria sets shipped in ``criteria_sets/``."""
+    folder = resources.files("casework.population").joinpath("criteria_sets")
     found = {}
     for entry in folder.iterdir():
         if entry.name.endswith(".json"):
