@@ -134,6 +134,7 @@ def main(argv: list[str]) -> int:
         window = Window.ending(WINDOW_END, criteria.lookback_days)
 
         started = time.perf_counter()
+        first_stage = len(engine.stage_seconds)
         inputs = Inputs.from_parquet(engine, paths)
         screening = screen(engine, inputs, criteria, window)
         bias = bias_report(engine, inputs.members, screening.results, window.end)
@@ -145,6 +146,11 @@ def main(argv: list[str]) -> int:
             f"full screening (4 scores, tiers, bias report) on DuckDB: {wall:.1f} s wall, "
             f"{args.members / wall:,.0f} members/s, {rows / wall:,.0f} input rows/s, "
             f"peak RSS {peak_memory_gib():.2f} GiB; selected {selected:,}, {groups} bias groups"
+        )
+        executing = sum(engine.stage_seconds[first_stage:])
+        print(
+            f"  of which DuckDB executing stages: {executing:.1f} s; building plans and SQL "
+            f"in SQLFrame/sqlglot: {wall - executing:.1f} s"
         )
 
         started = time.perf_counter()

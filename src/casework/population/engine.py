@@ -38,6 +38,8 @@ class Engine:
     _reference: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     stages: list[tuple[str, str]] = field(default_factory=list, compare=False, repr=False)
     """``(stage name, SQL or plan text)`` of every stage materialised, in order."""
+    stage_seconds: list[float] = field(default_factory=list, compare=False, repr=False)
+    """Wall time the engine spent executing each stage (excludes building the plan)."""
 
     def stage(self, df: DataFrame, name: str) -> DataFrame:
         """Materialise ``df`` as a named stage and record the SQL that produced it.
@@ -46,13 +48,19 @@ class Engine:
         plan small (SQLFrame copies the whole expression tree on each operation). On Spark
         the stage is a local checkpoint; the analysed plan is recorded instead of SQL.
         """
+        import time
+
         text = self.sql_text(df)
         self.stages.append((name, text))
+        started = time.perf_counter()
         if self.name != "duckdb":
             # truncate the lineage so later plans stay small, as on DuckDB
-            return df.localCheckpoint(eager=True)
+            checkpointed = df.localCheckpoint(eager=True)
+            self.stage_seconds.append(time.perf_counter() - started)
+            return checkpointed
         table = f"casework_stage_{next(_STAGE_NUMBERS)}_{name}"
         self.connection.execute(f"CREATE OR REPLACE TABLE {table} AS {text}")
+        self.stage_seconds.append(time.perf_counter() - started)
         return self.session.table(table)
 
     def reference_table(self, name: str, rows: list[tuple[Any, ...]], ddl: str) -> DataFrame:
