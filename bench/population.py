@@ -152,6 +152,8 @@ def main(argv: list[str]) -> int:
             f"  of which DuckDB executing stages: {executing:.1f} s; building plans and SQL "
             f"in SQLFrame/sqlglot: {wall - executing:.1f} s"
         )
+        stages = zip(engine.stages[first_stage:], engine.stage_seconds[first_stage:], strict=True)
+        print("  stages: " + ", ".join(f"{name} {seconds:.1f}s" for (name, _), seconds in stages))
 
         started = time.perf_counter()
         diagnoses = engine.session.read.parquet(str(paths["diagnoses"]))

@@ -91,14 +91,19 @@ def comorbidity_categories(
     functions = engine.functions
     lengths = sorted({len(r["prefix"]) for r in table_load(map_name)["rows"]})
     leading = functions.array(*[functions.substring("code", 1, n) for n in lengths])
-    prefixes = (
-        diagnoses.select(unit, "code_system", "code")
-        .distinct()
-        .select(unit, "code_system", functions.explode(leading).alias("prefix"))
+    # Match the distinct codes first (thousands), then join them back to the diagnoses
+    # (millions): the prefix explosion never touches the large table.
+    codes = diagnoses.select("code_system", "code").distinct()
+    code_categories = (
+        codes.select("code_system", "code", functions.explode(leading).alias("prefix"))
+        .join(code_map_frame(engine, map_name), on=["code_system", "prefix"])
+        .select("code_system", "code", "category")
         .distinct()
     )
+    code_categories = engine.stage(code_categories, f"{map_name.removesuffix('_map')}_codes")
     matched = (
-        prefixes.join(code_map_frame(engine, map_name), on=["code_system", "prefix"])
+        diagnoses.select(unit, "code_system", "code")
+        .join(code_categories, on=["code_system", "code"])
         .select(unit, "category")
         .distinct()
     )
