@@ -1,0 +1,1 @@
+"""Shipped criteria sets (JSON) read by casework.population.criteria."""

@@ -1,0 +1,153 @@
+"""Engine selection: SQLFrame over DuckDB (default) or PySpark local mode.
+
+Library code never calls ``sqlframe.activate()`` (it is process-global; see
+shared/PITFALLS.md, "Population engine"). Each pipeline function receives an
+:class:`Engine` and takes its ``functions`` module and ``Window`` from it, so the same
+code builds the same plan on both engines.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+DataFrame = Any
+"""A PySpark-API DataFrame (``sqlframe`` or ``pyspark``); the two share no base class."""
+
+Column = Any
+"""A PySpark-API Column expression."""
+
+_STAGE_NUMBERS = itertools.count(1)
+"""Process-wide stage numbers: SQLFrame sessions are process singletons, so two engines
+in one process share one DuckDB connection and need distinct stage table names."""
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A session plus the matching functions module."""
+
+    name: str
+    session: Any
+    functions: ModuleType
+    window: Any
+    """The engine's ``Window`` class."""
+    connection: Any = None
+    """The DuckDB connection (``duckdb`` engine only)."""
+    _reference: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    stages: list[tuple[str, str]] = field(default_factory=list, compare=False, repr=False)
+    """``(stage name, SQL or plan text)`` of every stage materialised, in order."""
+    stage_seconds: list[float] = field(default_factory=list, compare=False, repr=False)
+    """Wall time the engine spent executing each stage (excludes building the plan)."""
+
+    def stage(self, df: DataFrame, name: str) -> DataFrame:
+        """Materialise ``df`` as a named stage and record the SQL that produced it.
+
+        On DuckDB the stage becomes a table, which keeps every later SQLFrame
+        plan small (SQLFrame copies the whole expression tree on each operation). On Spark
+        the stage is a local checkpoint; the analysed plan is recorded instead of SQL.
+        """
+        import time
+
+        text = self.sql_text(df)
+        self.stages.append((name, text))
+        started = time.perf_counter()
+        if self.name != "duckdb":
+            # truncate the lineage so later plans stay small, as on DuckDB
+            checkpointed = df.localCheckpoint(eager=True)
+            self.stage_seconds.append(time.perf_counter() - started)
+            return checkpointed
+        table = f"casework_stage_{next(_STAGE_NUMBERS)}_{name}"
+        self.connection.execute(f"CREATE OR REPLACE TABLE {table} AS {text}")
+        self.stage_seconds.append(time.perf_counter() - started)
+        return self.session.table(table)
+
+    def reference_table(self, name: str, rows: list[tuple[Any, ...]], ddl: str) -> DataFrame:
+        """A small constant table as a DataFrame, materialised once per engine.
+
+        ``ddl`` is a Spark DDL schema (``"category string, weight int"``). On DuckDB the rows
+        become a real table, which keeps SQLFrame plans (and ``df.sql()``) short.
+        """
+        if name not in self._reference:
+            if self.name == "duckdb":
+                columns = [part.strip().split() for part in ddl.split(",")]
+                types = {"string": "VARCHAR", "int": "INTEGER", "double": "DOUBLE"}
+                table = f"casework_ref_{name}"
+                definition = ", ".join(f"{c} {types[t]}" for c, t in columns)
+                self.connection.execute(f"CREATE OR REPLACE TABLE {table} ({definition})")
+                if rows:
+                    marks = ", ".join("?" for _ in columns)
+                    insert = f"INSERT INTO {table} VALUES ({marks})"  # noqa: S608 (internal name)
+                    self.connection.executemany(insert, rows)
+                self._reference[name] = table
+            else:
+                frame = self.session.createDataFrame(rows, schema=ddl)
+                self._reference[name] = frame.cache()
+        if self.name == "duckdb":
+            return self.session.table(self._reference[name])
+        return self._reference[name]
+
+    def sql_text(self, df: DataFrame) -> str:
+        """Return the SQL (SQLFrame) or the analysed plan (Spark) that produces ``df``."""
+        if self.name == "duckdb":
+            text = df.sql(dialect="duckdb", pretty=True, optimize=False)
+            return text if isinstance(text, str) else ";\n".join(text)
+        plan = df._jdf.queryExecution().analyzed().toString()
+        return f"-- Spark analysed logical plan (Spark has no df.sql())\n{plan}"
+
+
+def duckdb_engine(database: str = ":memory:", threads: int | None = None) -> Engine:
+    """Start a SQLFrame session on an in-process DuckDB connection."""
+    import duckdb
+    from sqlframe.duckdb import DuckDBSession, Window
+    from sqlframe.duckdb import functions as sqlframe_functions
+
+    session = DuckDBSession(conn=duckdb.connect(database))
+    # SQLFrame keeps one session per process; use whichever connection it holds.
+    connection = session._conn
+    if threads is not None:
+        connection.execute(f"SET threads = {int(threads)}")
+    return Engine(
+        name="duckdb",
+        session=session,
+        functions=sqlframe_functions,
+        window=Window,
+        connection=connection,
+    )
+
+
+def spark_engine(master: str = "local[2]", session: Any = None) -> Engine:
+    """Start (or reuse) a PySpark session; needs the ``spark`` extra and Java 17."""
+    import os
+    import sys
+
+    from pyspark.sql import SparkSession, Window
+
+    # workers must run the driver's Python (PySpark refuses mixed minor versions)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    from pyspark.sql import functions as spark_functions
+
+    if session is None:
+        session = (
+            SparkSession.builder.master(master)
+            .appName("casework-population")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.default.parallelism", "2")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate()
+        )
+        session.sparkContext.setLogLevel("ERROR")
+    return Engine(name="spark", session=session, functions=spark_functions, window=Window)
+
+
+def engine_create(name: str) -> Engine:
+    """Return the engine called ``name`` (``duckdb`` or ``spark``)."""
+    if name == "duckdb":
+        return duckdb_engine()
+    if name == "spark":
+        return spark_engine()
+    raise ValueError(f"unknown engine {name!r}; expected 'duckdb' or 'spark'")

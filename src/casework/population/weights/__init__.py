@@ -1,0 +1,1 @@
+"""Versioned reference tables (JSON) read by casework.population.tables."""

@@ -1,0 +1,87 @@
+"""Fixtures for the Django-free population tests.
+
+The project's pytest config sets DJANGO_SETTINGS_MODULE; these tests never touch the
+database. One SQLFrame-DuckDB engine serves the session; the PySpark engine starts once,
+only when a test marked ``spark`` asks for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from casework.population.engine import Engine, duckdb_engine
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "spark: engine-conformance tests on PySpark local mode (needs Java 17)"
+    )
+    config.addinivalue_line("markers", "oracle: comparisons with comorbidipy and pycomorb")
+
+
+def shared_data(relative: str) -> Path:
+    """Path of a file under ../shared/data; skip loudly when it is absent."""
+    path = SHARED_DATA / relative
+    if not path.exists():
+        pytest.skip(f"SHARED DATA MISSING: {path} is absent; this test reads it in place")
+    return path
+
+
+@pytest.fixture(scope="session")
+def duck() -> Engine:
+    return duckdb_engine(threads=2)
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Engine]:
+    if shutil.which("java") is None:
+        pytest.skip("SPARK LEG SKIPPED: no java on PATH (Java 17 is required)")
+    from casework.population.engine import spark_engine
+
+    engine = spark_engine(master="local[2]")
+    yield engine
+    engine.session.stop()
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="session")
+def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One screening of fixtures/claims through the CLI, shared by the run tests."""
+    from casework.population.cli import main
+
+    run_dir = tmp_path_factory.mktemp("runs") / "fixture-run"
+    argv = [
+        "screen",
+        str(FIXTURES / "claims"),
+        "--criteria",
+        "readmission-risk",
+        "--out",
+        str(run_dir),
+        "--window-end",
+        "2026-06-30",
+    ]
+    assert main(argv) == 0
+    return run_dir
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))

@@ -1,0 +1,177 @@
+"""Input schema 1.0 readers: good input stages every row; bad rows are rejected with
+file, row and reason (docs/population.md, "Rejects")."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from casework.population.readers import (
+    InputError,
+    Reject,
+    RejectRateExceededError,
+    read_input_folder,
+    snapshot_hash,
+    write_rejects,
+    write_staging,
+)
+from tests.population.conftest import FIXTURES, write_csv
+
+ELIGIBILITY_HEADER = ["member_id", "given_name", "family_name", "birth_date", "sex"]
+CLAIM_HEADER = [
+    "claim_id",
+    "member_id",
+    "claim_type",
+    "service_date",
+    "admission_date",
+    "discharge_date",
+    "allowed_amount",
+    "dx_code_system",
+    "dx_1",
+]
+
+
+def make_folder(tmp_path: Path, claims: list[list[str]]) -> Path:
+    write_csv(
+        tmp_path / "eligibility.csv",
+        ELIGIBILITY_HEADER,
+        [["M1", "A", "B", "1950-01-01", "F"], ["M2", "C", "D", "1960-01-01", "M"]],
+    )
+    write_csv(tmp_path / "medical_claims.csv", CLAIM_HEADER, claims)
+    return tmp_path
+
+
+def test_fixture_folder_stages_every_row() -> None:
+    staged = read_input_folder(FIXTURES / "claims")
+    counts = {name: len(rows) for name, rows in staged.tables.items()}
+    assert (staged.rows_read, staged.rejects) == (29, [])
+    assert counts == {
+        "members": 6,
+        "encounters": 14,
+        "diagnoses": 20,
+        "procedures": 3,
+        "pharmacy": 5,
+    }
+
+
+def test_diagnosis_codes_are_normalised_without_dots() -> None:
+    staged = read_input_folder(FIXTURES / "claims")
+    codes = [d["code"] for d in staged.tables["diagnoses"] if d["claim_id"] == "C004"]
+    assert codes == ["I5022", "E1122", "N184"]
+
+
+def test_bad_rows_are_rejected_with_file_row_and_reason(tmp_path: Path) -> None:
+    folder = make_folder(
+        tmp_path,
+        [
+            ["K1", "M1", "outpatient", "2026-01-02", "", "", "10.00", "ICD10CM", "E11.9"],
+            ["K2", "M1", "outpatient", "2026-13-02", "", "", "10.00", "ICD10CM", "E11.9"],
+            ["K3", "M1", "outpatient", "2026-01-02", "", "", "10.00", "LOINC", "E11.9"],
+            ["K1", "M2", "outpatient", "2026-01-03", "", "", "10.00", "ICD10CM", "E11.9"],
+            ["K4", "M1", "outpatient", "2026-01-02", "", "", "10.00", "ICD10CM", "E11"],
+            ["K5", "M9", "outpatient", "2026-01-02", "", "", "10.00", "ICD9CM", "4280"],
+            ["K6", "M2", "inpatient", "2026-01-02", "2026-01-02", "", "10.00", "ICD9CM", "4280"],
+            ["K7", "M2", "outpatient", "2026-01-02", "", "", "abc", "ICD9CM", "42"],
+        ],
+    )
+    staged = read_input_folder(folder)
+    assert staged.rejects == [
+        Reject(
+            "medical_claims.csv",
+            2,
+            "service_date: unparseable date '2026-13-02' (expected YYYY-MM-DD)",
+        ),
+        Reject("medical_claims.csv", 3, "unknown code system 'LOINC'"),
+        Reject("medical_claims.csv", 4, "duplicate key claim_id=K1 (first at row 1)"),
+        Reject(
+            "medical_claims.csv",
+            5,
+            "dx_1: ICD-10-CM code is not billable (has subcodes): E11",
+        ),
+        Reject("medical_claims.csv", 6, "member_id M9 not in eligibility"),
+        Reject(
+            "medical_claims.csv",
+            7,
+            "inpatient claim without admission_date and discharge_date",
+        ),
+        Reject(
+            "medical_claims.csv",
+            8,
+            "allowed_amount: unparseable amount 'abc'",
+        ),
+    ]
+    assert [e["claim_id"] for e in staged.tables["encounters"]] == ["K1"]
+
+
+def test_missing_required_column_rejects_every_row_of_that_file(tmp_path: Path) -> None:
+    write_csv(
+        tmp_path / "eligibility.csv",
+        ["member_id", "given_name", "family_name", "sex"],
+        [["M1", "A", "B", "F"], ["M2", "C", "D", "M"]],
+    )
+    write_csv(tmp_path / "medical_claims.csv", CLAIM_HEADER, [])
+    staged = read_input_folder(tmp_path)
+    assert staged.rejects == [
+        Reject("eligibility.csv", 1, "missing required column(s): birth_date"),
+        Reject("eligibility.csv", 2, "missing required column(s): birth_date"),
+    ]
+
+
+def test_missing_eligibility_file_is_an_input_error(tmp_path: Path) -> None:
+    write_csv(tmp_path / "medical_claims.csv", CLAIM_HEADER, [])
+    with pytest.raises(InputError, match=r"no eligibility\.csv or eligibility\.parquet"):
+        read_input_folder(tmp_path)
+
+
+def test_reject_rate_threshold_fails_only_above_threshold(tmp_path: Path) -> None:
+    folder = make_folder(
+        tmp_path,
+        [
+            ["K1", "M1", "outpatient", "2026-01-02", "", "", "1", "ICD10CM", "E11.9"],
+            ["K2", "M1", "outpatient", "bad", "", "", "1", "ICD10CM", "E11.9"],
+        ],
+    )
+    staged = read_input_folder(folder)
+    assert staged.reject_rate == 0.25
+    staged.check_reject_rate(0.25)
+    with pytest.raises(RejectRateExceededError, match="1 of 4 input rows rejected"):
+        staged.check_reject_rate(0.2)
+
+
+def test_parquet_input_is_read_like_csv(tmp_path: Path) -> None:
+    for name in ("eligibility", "medical_claims", "claim_lines", "pharmacy_claims"):
+        with (FIXTURES / "claims" / f"{name}.csv").open(newline="") as handle:
+            rows = [{k: v or None for k, v in row.items()} for row in csv.DictReader(handle)]
+        pq.write_table(pa.Table.from_pylist(rows), tmp_path / f"{name}.parquet")
+    staged = read_input_folder(tmp_path)
+    expected = read_input_folder(FIXTURES / "claims")
+    assert staged.rejects == []
+    assert staged.tables == expected.tables
+
+
+def test_reject_file_lists_file_row_reason(tmp_path: Path) -> None:
+    write_rejects([Reject("a.csv", 3, "bad, really")], tmp_path / "rejects.csv")
+    assert (
+        tmp_path / "rejects.csv"
+    ).read_bytes() == b'file,row,reason\r\na.csv,3,"bad, really"\r\n'
+
+
+def test_staging_round_trips_through_parquet(tmp_path: Path) -> None:
+    staged = read_input_folder(FIXTURES / "claims")
+    paths = write_staging(staged, tmp_path)
+    assert pq.read_table(paths["diagnoses"]).num_rows == 20
+    assert pq.read_table(paths["members"]).column("member_id").to_pylist()[:2] == ["M001", "M002"]
+
+
+def test_snapshot_hash_changes_with_content(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "claims", tmp_path / "copy")
+    files = sorted((tmp_path / "copy").iterdir())
+    before = snapshot_hash(files)
+    assert before == snapshot_hash(sorted((FIXTURES / "claims").iterdir()))
+    (tmp_path / "copy" / "claim_lines.csv").write_text("claim_id\n")
+    assert snapshot_hash(files) != before

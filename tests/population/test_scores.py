@@ -1,0 +1,375 @@
+"""Risk scores against every worked example and band boundary of clinical.md section 1,
+with the documented divergent variants as explicit parameter cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from casework.population.engine import Engine
+from casework.population.scores import (
+    HospitalSettings,
+    LaceSettings,
+    charlson,
+    elixhauser,
+    hospital_per_stay,
+    hospital_points,
+    lace_per_stay,
+    lace_points,
+    latest_per_member,
+)
+
+
+def lace_row(duck: Engine, los: int, acute: bool, cci: int, ed: int, variant: str) -> dict:
+    frame = duck.session.createDataFrame(
+        [(los, acute, cci, ed)], schema="los int, acute boolean, cci int, ed int"
+    )
+    parts = lace_points(duck, "los", "acute", "cci", "ed", variant)
+    return frame.select(*[e.alias(n) for n, e in parts.items()]).collect()[0].asDict()
+
+
+@pytest.mark.parametrize(
+    ("los", "acute", "cci", "ed", "expected"),
+    [
+        pytest.param(5, True, 5, 2, 14, id="example-1"),
+        pytest.param(2, False, 0, 0, 2, id="example-2"),
+        pytest.param(0, False, 4, 6, 9, id="example-3-boundaries"),
+        pytest.param(14, True, 4, 4, 19, id="example-4-max"),
+        pytest.param(13, True, 3, 3, 14, id="example-5"),
+        pytest.param(1, True, 1, 1, 6, id="example-6"),
+    ],
+)
+def test_lace_worked_examples(
+    duck: Engine, los: int, acute: bool, cci: int, ed: int, expected: int
+) -> None:
+    assert lace_row(duck, los, acute, cci, ed, "standard")["lace"] == expected
+
+
+@pytest.mark.parametrize(
+    ("los", "points"),
+    [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (6, 4), (7, 5), (13, 5), (14, 7), (45, 7)],
+)
+def test_lace_length_of_stay_bands(duck: Engine, los: int, points: int) -> None:
+    assert lace_row(duck, los, False, 0, 0, "standard")["lace_l"] == points
+
+
+@pytest.mark.parametrize(("cci", "points"), [(0, 0), (1, 1), (2, 2), (3, 3), (4, 5), (9, 5)])
+def test_lace_comorbidity_bands(duck: Engine, cci: int, points: int) -> None:
+    assert lace_row(duck, 0, False, cci, 0, "standard")["lace_c"] == points
+
+
+@pytest.mark.parametrize(("ed", "points"), [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (11, 4)])
+def test_lace_ed_visit_bands(duck: Engine, ed: int, points: int) -> None:
+    assert lace_row(duck, 0, False, 0, ed, "standard")["lace_e"] == points
+
+
+@pytest.mark.parametrize(("acute", "points"), [(True, 3), (False, 0)])
+def test_lace_acute_admission(duck: Engine, acute: bool, points: int) -> None:
+    assert lace_row(duck, 0, acute, 0, 0, "standard")["lace_a"] == points
+
+
+@pytest.mark.parametrize(
+    ("variant", "los", "points"),
+    [
+        pytest.param("standard", 14, 7, id="cmaj-los14-7"),
+        pytest.param("modified_lace_bmj_open_2017", 14, 6, id="bmj-open-2017-los14-6"),
+        pytest.param("modified_lace_bmj_open_2017", 13, 5, id="bmj-open-2017-los13-5"),
+    ],
+)
+def test_lace_divergent_variant_is_a_setting(
+    duck: Engine, variant: str, los: int, points: int
+) -> None:
+    assert lace_row(duck, los, False, 0, 0, variant)["lace_l"] == points
+
+
+HOSPITAL_SCHEMA = (
+    "hb double, onc boolean, na double, proc boolean, urgent boolean, adm int, los int"
+)
+
+
+def hospital_row(duck: Engine, row: tuple[Any, ...]) -> dict:
+    frame = duck.session.createDataFrame([row], schema=HOSPITAL_SCHEMA)
+    parts = hospital_points(duck, "hb", "onc", "na", "proc", "urgent", "adm", "los")
+    return frame.select(*[e.alias(n) for n, e in parts.items()]).collect()[0].asDict()
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        pytest.param((11.5, True, 133.0, True, True, 3, 6), 10, id="example-1"),
+        pytest.param((12.0, False, 135.0, False, False, 1, 5), 2, id="example-2"),
+        pytest.param((13.0, False, 140.0, True, True, 6, 2), 7, id="example-3"),
+        pytest.param((11.9, False, 134.9, False, True, 5, 4), 5, id="example-4"),
+    ],
+)
+def test_hospital_worked_examples(duck: Engine, row: tuple[Any, ...], expected: int) -> None:
+    assert hospital_row(duck, row)["hospital"] == expected
+
+
+@pytest.mark.parametrize(
+    ("component", "row", "points"),
+    [
+        ("hospital_h", (12.0, False, 140.0, False, False, 0, 0), 0),
+        ("hospital_h", (11.99, False, 140.0, False, False, 0, 0), 1),
+        ("hospital_h", (None, False, 140.0, False, False, 0, 0), 0),
+        ("hospital_s", (13.0, False, 135.0, False, False, 0, 0), 0),
+        ("hospital_s", (13.0, False, 134.99, False, False, 0, 0), 1),
+        ("hospital_a", (13.0, False, 140.0, False, False, 0, 0), 0),
+        ("hospital_a", (13.0, False, 140.0, False, False, 1, 0), 0),
+        ("hospital_a", (13.0, False, 140.0, False, False, 2, 0), 2),
+        ("hospital_a", (13.0, False, 140.0, False, False, 5, 0), 2),
+        ("hospital_a", (13.0, False, 140.0, False, False, 6, 0), 5),
+        ("hospital_l", (13.0, False, 140.0, False, False, 0, 4), 0),
+        ("hospital_l", (13.0, False, 140.0, False, False, 0, 5), 2),
+        ("hospital_o", (13.0, True, 140.0, False, False, 0, 0), 2),
+        ("hospital_p", (13.0, False, 140.0, True, False, 0, 0), 1),
+        ("hospital_it", (13.0, False, 140.0, False, True, 0, 0), 1),
+    ],
+)
+def test_hospital_component_boundaries(
+    duck: Engine, component: str, row: tuple[Any, ...], points: int
+) -> None:
+    assert hospital_row(duck, row)[component] == points
+
+
+def test_hospital_a_component_uses_zero_to_one_not_cliniborg_variant(duck: Engine) -> None:
+    """cliniborg scores one prior admission as 2; the original (Donze 2013) scores 0."""
+    assert hospital_row(duck, (13.0, False, 140.0, False, False, 1, 0))["hospital_a"] == 0
+
+
+STAY_SCHEMA = (
+    "claim_id string, member_id string, claim_type string, admit_type string, "
+    "service_date date, admission_date date, discharge_date date, service_line string, "
+    "discharge_hemoglobin_g_dl double, discharge_sodium_mmol_l double"
+)
+
+
+def d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def encounters_frame(duck: Engine, hospital_los_days: int = 5) -> Any:
+    admission = d("2026-03-10")
+    rows = [
+        (
+            "S1",
+            "m",
+            "inpatient",
+            "1",
+            admission,
+            admission,
+            d("2026-03-15"),
+            "oncology",
+            11.5,
+            133.0,
+        ),
+        (
+            "P1",
+            "m",
+            "inpatient",
+            "3",
+            d("2025-06-01"),
+            d("2025-06-01"),
+            d("2025-06-02"),
+            None,
+            None,
+            None,
+        ),
+        (
+            "P2",
+            "m",
+            "inpatient",
+            "3",
+            d("2025-01-01"),
+            d("2025-01-01"),
+            d("2025-01-02"),
+            None,
+            None,
+            None,
+        ),
+        ("E0", "m", "emergency", None, d("2026-03-10"), None, None, None, None, None),
+        ("E1", "m", "emergency", None, d("2026-03-09"), None, None, None, None, None),
+        ("E2", "m", "emergency", None, d("2026-01-15"), None, None, None, None, None),
+        ("E3", "m", "emergency", None, d("2025-09-10"), None, None, None, None, None),
+        ("E4", "m", "emergency", None, d("2025-09-09"), None, None, None, None, None),
+    ]
+    return duck.session.createDataFrame(rows, schema=STAY_SCHEMA)
+
+
+def charlson_frame(duck: Engine, score: int) -> Any:
+    return duck.session.createDataFrame([("m", score)], schema="member_id string, charlson int")
+
+
+@pytest.mark.parametrize(
+    ("settings", "los", "ed_visits", "lace"),
+    [
+        pytest.param(LaceSettings(), 5, 3, 4 + 3 + 2 + 3, id="midnights-exclude-1-day"),
+        pytest.param(
+            LaceSettings(los_counting="inclusive"), 6, 3, 4 + 3 + 2 + 3, id="inclusive-los"
+        ),
+        pytest.param(
+            LaceSettings(ed_exclude_days_before_admission=0), 5, 4, 4 + 3 + 2 + 4, id="exclude-0"
+        ),
+        pytest.param(
+            LaceSettings(ed_exclude_days_before_admission=None), 5, 5, 4 + 3 + 2 + 4, id="all-ed"
+        ),
+        pytest.param(
+            LaceSettings(ed_window_days=90, ed_exclude_days_before_admission=None),
+            5,
+            3,
+            4 + 3 + 2 + 3,
+            id="90-day-window",
+        ),
+    ],
+)
+def test_lace_per_stay_settings(
+    duck: Engine, settings: LaceSettings, los: int, ed_visits: int, lace: int
+) -> None:
+    rows = lace_per_stay(duck, encounters_frame(duck), charlson_frame(duck, 2), settings)
+    stay = {r["claim_id"]: r.asDict() for r in rows.collect()}["S1"]
+    assert (stay["los_days"], stay["ed_visits"], stay["lace"]) == (los, ed_visits, lace)
+
+
+def test_lace_ed_window_of_182_days_includes_day_182_only(duck: Engine) -> None:
+    """2026-03-10 minus 182 days is 2025-09-09: E4 is in the window, nothing earlier."""
+    settings = LaceSettings(ed_exclude_days_before_admission=None)
+    rows = lace_per_stay(duck, encounters_frame(duck), charlson_frame(duck, 0), settings)
+    assert {r["claim_id"]: r["ed_visits"] for r in rows.collect()}["S1"] == 5
+    narrow = LaceSettings(ed_window_days=181, ed_exclude_days_before_admission=None)
+    rows = lace_per_stay(duck, encounters_frame(duck), charlson_frame(duck, 0), narrow)
+    assert {r["claim_id"]: r["ed_visits"] for r in rows.collect()}["S1"] == 4
+
+
+def test_hospital_per_stay_counts_prior_admissions_and_procedures(duck: Engine) -> None:
+    procedures = duck.session.createDataFrame(
+        [("m", "S1", d("2026-03-11"))],
+        schema="member_id string, claim_id string, service_date date",
+    )
+    cancer = duck.session.createDataFrame([("m",)], schema="member_id string")
+    rows = hospital_per_stay(
+        duck, encounters_frame(duck), procedures, cancer, HospitalSettings()
+    ).collect()
+    stay = {r["claim_id"]: r.asDict() for r in rows}["S1"]
+    # Hb 1 + oncology 2 + Na 1 + procedure 1 + urgent 1 + 1 prior admission 0 + LOS 5 -> 2
+    assert (stay["prior_admissions"], stay["hospital"], stay["hospital_band"]) == (1, 8, "high")
+    # simplified: no P; O from oncology or cancer: 1 + 2 + 1 + 1 + 0 + 2
+    assert (stay["hospital_simplified"], stay["hospital_simplified_band"]) == (7, "likely")
+
+
+def test_latest_per_member_picks_latest_discharge(duck: Engine) -> None:
+    rows = lace_per_stay(duck, encounters_frame(duck), charlson_frame(duck, 0), LaceSettings())
+    assert [r["claim_id"] for r in latest_per_member(duck, rows).collect()] == ["S1"]
+
+
+ORACLE_PATIENTS = [
+    ("p1", 70, ["I5022", "E1122", "B20"]),
+    ("p2", 55, ["C787", "C50911"]),
+    ("p3", 80, ["K7030"]),
+    (
+        "p4",
+        66,
+        [
+            "I252",
+            "I110",
+            "I739",
+            "I639",
+            "F0390",
+            "J449",
+            "M069",
+            "K259",
+            "E119",
+            "G819",
+            "N184",
+            "C20",
+            "I850",
+        ],
+    ),
+    ("p5", 45, ["Z0000"]),
+]
+
+
+def oracle_frames(duck: Engine) -> tuple[Any, Any, Any]:
+    dx = [(p, "ICD10CM", c) for p, _, codes in ORACLE_PATIENTS for c in codes]
+    diagnoses = duck.session.createDataFrame(
+        dx, schema="member_id string, code_system string, code string"
+    )
+    ages = duck.session.createDataFrame(
+        [(p, a) for p, a, _ in ORACLE_PATIENTS], schema="member_id string, age int"
+    )
+    return diagnoses, ages.select("member_id"), ages
+
+
+def scores_by_member(frame: Any, column: str) -> dict[str, int]:
+    return {r["member_id"]: r[column] for r in frame.collect()}
+
+
+@pytest.mark.parametrize(
+    ("weighting", "with_age", "expected"),
+    [
+        pytest.param("charlson1987", False, [9, 6, 1, 18, 0], id="charlson1987"),
+        pytest.param("charlson1987", True, [12, 7, 5, 20, 0], id="charlson1987-age"),
+        pytest.param("quan2011", False, [7, 6, 2, 15, 0], id="quan2011-aids-4"),
+    ],
+)
+def test_charlson_oracle_patients(
+    duck: Engine, weighting: str, with_age: bool, expected: list[int]
+) -> None:
+    diagnoses, units, ages = oracle_frames(duck)
+    frame = charlson(duck, diagnoses, units, weighting, ages=ages if with_age else None)
+    assert scores_by_member(frame, "charlson") == dict(
+        zip(["p1", "p2", "p3", "p4", "p5"], expected, strict=True)
+    )
+
+
+def test_van_walraven_oracle_patients(duck: Engine) -> None:
+    diagnoses, units, _ = oracle_frames(duck)
+    frame = elixhauser(duck, diagnoses, units)
+    assert scores_by_member(frame, "elixhauser_vw") == {
+        "p1": 7,
+        "p2": 12,
+        "p3": 11,
+        "p4": 39,
+        "p5": 0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("codes", "weighting", "expected"),
+    [
+        pytest.param(["K7030", "K704"], "charlson1987", 3, id="msld-drops-mild-liver"),
+        pytest.param(["E119", "E1122"], "charlson1987", 2, id="diab-complicated-drops-diab"),
+        pytest.param(["C20", "C787"], "charlson1987", 6, id="metastatic-drops-malignancy"),
+        pytest.param(["B20"], "quan2011", 4, id="quan2011-aids-is-4-not-2"),
+        pytest.param(["B20"], "charlson1987", 6, id="charlson1987-aids-6"),
+    ],
+)
+def test_charlson_hierarchy_and_weights(
+    duck: Engine, codes: list[str], weighting: str, expected: int
+) -> None:
+    diagnoses = duck.session.createDataFrame(
+        [("x", "ICD10CM", c) for c in codes],
+        schema="member_id string, code_system string, code string",
+    )
+    units = duck.session.createDataFrame([("x",)], schema="member_id string")
+    assert scores_by_member(charlson(duck, diagnoses, units, weighting), "charlson") == {
+        "x": expected
+    }
+
+
+@pytest.mark.parametrize(
+    ("codes", "expected"),
+    [
+        pytest.param(["I10", "I110"], 7, id="complicated-htn-drops-uncomplicated"),
+        pytest.param(["C20", "C787"], 12, id="metastatic-drops-solid-tumour"),
+        pytest.param(["E669", "F1120"], -11, id="negative-weights"),
+    ],
+)
+def test_elixhauser_hierarchy(duck: Engine, codes: list[str], expected: int) -> None:
+    diagnoses = duck.session.createDataFrame(
+        [("x", "ICD10CM", c) for c in codes],
+        schema="member_id string, code_system string, code string",
+    )
+    units = duck.session.createDataFrame([("x",)], schema="member_id string")
+    assert scores_by_member(elixhauser(duck, diagnoses, units), "elixhauser_vw") == {"x": expected}
