@@ -10,6 +10,10 @@ Product commands:
   sweep          seal the audit chain and act on due deadlines (once, or --loop)
   audit          audit seal | audit verify [--anchor-seq N --anchor-mac MAC]
   db_worker      run the background task worker (django-tasks-db)
+  screen         population screening: screen INPUT --criteria ID --out RUN_DIR
+                 [--engine duckdb|spark]; screen import RUN_DIR --as SUPERVISOR
+  criteria       criteria list | criteria review ID --reviewer NAME
+  apitoken       apitoken create|revoke|list: per-user API tokens
 
 Every Django management command works too: casework migrate, casework check, ...
 (`casework help --commands` lists them all).
@@ -30,6 +34,18 @@ def main(argv: list[str] | None = None) -> None:
     if len(args) == 1 or (args[1] in ("--help", "-h", "help") and len(args) == 2):
         print(__doc__)
         return
+    if args[1] == "screen" and args[2:3] == ["import"]:
+        args[1:3] = ["screen_import"]
+    elif args[1] in ("screen", "criteria"):
+        # Population screening runs without Django (casework.population).
+        from casework.population.cli import main as population_main
+
+        code = population_main(args[1:])
+        # DuckDB's bindings report "leaked" objects at interpreter teardown; the run's
+        # files are written and closed by now, so leave without the teardown noise.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     args[1] = ALIASES.get(args[1], args[1])
     from django.core.management import execute_from_command_line
 
