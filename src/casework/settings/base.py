@@ -6,6 +6,7 @@ Environment variables:
   CASEWORK_AUDIT_KEY  HMAC key for the audit chain (kept outside the database)
 """
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+with contextlib.suppress(OSError):  # whitenoise serves from it, and warns when it is absent
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
