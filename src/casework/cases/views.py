@@ -104,7 +104,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     Audited as one `list` event."""
     actor = actor_from_request(request)
     user = actor.user
-    supervises = user.supervised_teams.exists()
+    supervises = user.role == Role.SUPERVISOR  # only supervisors lead teams (policy: team scope)
     form = WorklistFilterForm(
         request.GET or None,
         state_choices=[c for c in CaseState.choices if c[0] in rules.OPEN_STATES],
