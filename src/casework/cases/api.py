@@ -35,8 +35,7 @@ from casework.core.api import (
     PageParams,
     VersionIn,
     actor_of,
-    audit_list,
-    paginate,
+    listed_page,
     require,
     responses,
     staff_member,
@@ -116,9 +115,7 @@ def case_list(
     qs = selectors.case_list_for_worklist(
         user=actor.user, team=filters.scope == "team", states=[str(s) for s in filters.state]
     )
-    count, items = paginate(qs, page)
-    audit_list(actor, object_type="case", count=count, returned=[c.pk for c in items])
-    return {"count": count, "items": items}
+    return listed_page(actor, qs, page, object_type="case")
 
 
 @router.get(
@@ -137,16 +134,14 @@ def consumer_case_list(
     require(actor, Permission.CONSUMER_READ, "consumer", consumer_id)
     consumer = access_consumer(actor, consumer_id, log_read=False)
     qs = selectors.case_list_for_consumer(consumer_id=consumer.pk).select_related("consumer")
-    count, items = paginate(qs, page)
-    audit_list(
+    return listed_page(
         actor,
+        qs,
+        page,
         object_type="case",
-        count=count,
-        returned=[c.pk for c in items],
         consumer_id=consumer.pk,
         parent=consumer.pk,
     )
-    return {"count": count, "items": items}
 
 
 @router.get(
@@ -174,16 +169,14 @@ def notice_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> 
     actor = actor_of(request)
     require(actor, Permission.CONSUMER_READ, "case", case_id)
     case = access_case(actor, case_id, log_read=False)
-    count, items = paginate(selectors.notice_list_for_case(case_id=case.pk), page)
-    audit_list(
+    return listed_page(
         actor,
+        selectors.notice_list_for_case(case_id=case.pk),
+        page,
         object_type="notice",
-        count=count,
-        returned=[n.pk for n in items],
         consumer_id=case.consumer_id,
         parent=case.pk,
     )
-    return {"count": count, "items": items}
 
 
 @router.post(
@@ -213,16 +206,14 @@ def consent_list(request: HttpRequest, case_id: int, page: Query[PageParams]) ->
     actor = actor_of(request)
     require(actor, Permission.CONSUMER_READ, "case", case_id)
     case = access_case(actor, case_id, log_read=False)
-    count, items = paginate(selectors.consent_history(case_id=case.pk), page)
-    audit_list(
+    return listed_page(
         actor,
+        selectors.consent_history(case_id=case.pk),
+        page,
         object_type="consent",
-        count=count,
-        returned=[c.pk for c in items],
         consumer_id=case.consumer_id,
         parent=case.pk,
     )
-    return {"count": count, "items": items}
 
 
 @router.post(

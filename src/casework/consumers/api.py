@@ -26,8 +26,7 @@ from casework.core.api import (
     LIST_THROTTLE,
     PageParams,
     actor_of,
-    audit_list,
-    paginate,
+    listed_page,
     require,
     responses,
 )
@@ -104,16 +103,14 @@ def support_person_list(
     actor = actor_of(request)
     require(actor, Permission.CONSUMER_READ, "consumer", consumer_id)
     consumer = access_consumer(actor, consumer_id, log_read=False)
-    count, items = paginate(_support_persons(consumer), page)
-    audit_list(
+    return listed_page(
         actor,
+        _support_persons(consumer),
+        page,
         object_type="support_person",
-        count=count,
-        returned=[p.pk for p in items],
         consumer_id=consumer.pk,
         parent=consumer.pk,
     )
-    return {"count": count, "items": items}
 
 
 @router.post(
@@ -151,16 +148,14 @@ def advance_directive_list(
     actor = actor_of(request)
     require(actor, Permission.CONSUMER_READ, "consumer", consumer_id)
     consumer = access_consumer(actor, consumer_id, log_read=False)
-    count, items = paginate(_advance_directives(consumer), page)
-    audit_list(
+    return listed_page(
         actor,
+        _advance_directives(consumer),
+        page,
         object_type="advance_directive",
-        count=count,
-        returned=[d.pk for d in items],
         consumer_id=consumer.pk,
         parent=consumer.pk,
     )
-    return {"count": count, "items": items}
 
 
 @router.post(

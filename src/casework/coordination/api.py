@@ -30,8 +30,7 @@ from casework.core.api import (
     LIST_THROTTLE,
     PageParams,
     actor_of,
-    audit_list,
-    paginate,
+    listed_page,
     require,
     responses,
     staff_member,
@@ -54,16 +53,14 @@ def work_item_list(request: HttpRequest, case_id: int, page: Query[PageParams]) 
     actor = actor_of(request)
     require(actor, Permission.CONSUMER_READ, "case", case_id)
     case = access_case(actor, case_id, log_read=False)
-    count, items = paginate(selectors.work_item_list_for_case(case_id=case.pk), page)
-    audit_list(
+    return listed_page(
         actor,
+        selectors.work_item_list_for_case(case_id=case.pk),
+        page,
         object_type="work_item",
-        count=count,
-        returned=[i.pk for i in items],
         consumer_id=case.consumer_id,
         parent=case.pk,
     )
-    return {"count": count, "items": items}
 
 
 @router.post(
@@ -155,16 +152,14 @@ def communication_list(
     actor = actor_of(request)
     require(actor, Permission.CONSUMER_READ, "case", case_id)
     case = access_case(actor, case_id, log_read=False)
-    count, items = paginate(selectors.communication_list_for_case(case_id=case.pk), page)
-    audit_list(
+    return listed_page(
         actor,
+        selectors.communication_list_for_case(case_id=case.pk),
+        page,
         object_type="communication",
-        count=count,
-        returned=[c.pk for c in items],
         consumer_id=case.consumer_id,
         parent=case.pk,
     )
-    return {"count": count, "items": items}
 
 
 @router.post(
@@ -197,16 +192,14 @@ def note_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> di
     actor = actor_of(request)
     require(actor, Permission.CONSUMER_READ, "case", case_id)
     case = access_case(actor, case_id, log_read=False)
-    count, items = paginate(selectors.note_list_for_case(case_id=case.pk), page)
-    audit_list(
+    return listed_page(
         actor,
+        selectors.note_list_for_case(case_id=case.pk),
+        page,
         object_type="note",
-        count=count,
-        returned=[n.pk for n in items],
         consumer_id=case.consumer_id,
         parent=case.pk,
     )
-    return {"count": count, "items": items}
 
 
 @router.post(

@@ -151,6 +151,28 @@ def paginate[M: models.Model](qs: QuerySet[M], page: "PageParams") -> tuple[int,
     return qs.count(), list(qs[page.offset : page.offset + page.limit])
 
 
+def listed_page[M: models.Model](
+    actor: Actor,
+    qs: QuerySet[M],
+    page: "PageParams",
+    *,
+    object_type: str,
+    consumer_id: int | None = None,
+    parent: object = "",
+) -> dict[str, Any]:
+    """One page of a list endpoint, audited as one `list` event: {"count", "items"}."""
+    count, items = paginate(qs, page)
+    audit_list(
+        actor,
+        object_type=object_type,
+        count=count,
+        returned=[item.pk for item in items],
+        consumer_id=consumer_id,
+        parent=parent,
+    )
+    return {"count": count, "items": items}
+
+
 def staff_member(actor: Actor, user_id: int, field: str) -> User:
     """A staff member of the actor's program named in a request body; 422 otherwise."""
     program_id = actor.user.program_id
