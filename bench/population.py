@@ -158,7 +158,8 @@ def main(argv: list[str]) -> int:
         started = time.perf_counter()
         diagnoses = engine.session.read.parquet(str(paths["diagnoses"]))
         units = engine.session.read.parquet(str(paths["members"])).select("member_id")
-        scored = charlson(engine, diagnoses, units, "charlson1987").count()
+        # materialise every member's score (as comorbidipy returns a frame of scores)
+        scored = engine.stage(charlson(engine, diagnoses, units, "charlson1987"), "bench").count()
         ours = time.perf_counter() - started
         print(f"Charlson alone, ours: {ours:.1f} s for {scored:,} members")
         if args.skip_comorbidipy:

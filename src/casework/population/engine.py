@@ -72,7 +72,12 @@ class Engine:
         if name not in self._reference:
             if self.name == "duckdb":
                 columns = [part.strip().split() for part in ddl.split(",")]
-                types = {"string": "VARCHAR", "int": "INTEGER", "double": "DOUBLE"}
+                types = {
+                    "string": "VARCHAR",
+                    "int": "INTEGER",
+                    "bigint": "BIGINT",
+                    "double": "DOUBLE",
+                }
                 table = f"casework_ref_{name}"
                 definition = ", ".join(f"{c} {types[t]}" for c, t in columns)
                 self.connection.execute(f"CREATE OR REPLACE TABLE {table} ({definition})")

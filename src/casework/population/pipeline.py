@@ -16,8 +16,9 @@ from casework.population.engine import Column, DataFrame, Engine
 from casework.population.scores import (
     CANCER_CATEGORIES,
     charlson,
-    comorbidity_categories,
+    comorbidity_flags,
     elixhauser,
+    has_category,
     hospital_per_stay,
     lace_per_stay,
     latest_per_member,
@@ -100,15 +101,13 @@ def features_build(engine: Engine, inputs: Inputs, criteria: Criteria, window: W
         "encounters_to_window_end",
     )
     in_window = encounters.filter(_between(engine, "service_date", window))
-    categories = comorbidity_categories(engine, diagnoses, "charlson_map")
-    charlson_rule = charlson(
-        engine, diagnoses, units, criteria.charlson_weighting, categories=categories
-    )
+    flags = comorbidity_flags(engine, diagnoses, "charlson_map")
+    charlson_rule = charlson(engine, diagnoses, units, criteria.charlson_weighting, flags=flags)
     charlson_lace = charlson(
-        engine, diagnoses, units, criteria.lace.charlson_weighting, categories=categories
+        engine, diagnoses, units, criteria.lace.charlson_weighting, flags=flags
     )
-    cancer = (
-        categories.filter(col("category").isin(*CANCER_CATEGORIES)).select("member_id").distinct()
+    cancer = flags.filter(has_category(engine, "charlson_map", CANCER_CATEGORIES)).select(
+        "member_id"
     )
     lace = latest_per_member(
         engine,

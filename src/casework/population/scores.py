@@ -23,12 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from casework.population.engine import Column, DataFrame, Engine
-from casework.population.tables import (
-    code_map_frame,
-    hierarchy_frame,
-    table_load,
-    weights_frame,
-)
+from casework.population.tables import code_map_frame, table_load
 
 CHARLSON_WEIGHTINGS = ("charlson1987", "quan2011")
 CANCER_CATEGORIES = ("canc", "metacanc")
@@ -79,73 +74,111 @@ def band_points(engine: Engine, column: Column, bands: list[list[Any]]) -> Colum
     return expression
 
 
-def comorbidity_categories(
+def category_bits(map_name: str) -> dict[str, int]:
+    """``{category: bit}``: each category of a code map gets one bit (sorted order)."""
+    categories = sorted({row["category"] for row in table_load(map_name)["rows"]})
+    if len(categories) > 62:
+        raise ValueError(f"{map_name} has {len(categories)} categories; at most 62 fit a flag")
+    return {category: bit for bit, category in enumerate(categories)}
+
+
+def comorbidity_flags(
     engine: Engine, diagnoses: DataFrame, map_name: str, unit: str = "member_id"
 ) -> DataFrame:
-    """``(unit, category)`` for every category whose prefix starts a diagnosis code.
+    """``(unit, flags)``: bit ``category_bits(map_name)[c]`` of ``flags`` is set when a
+    prefix of category ``c`` starts one of the unit's diagnosis codes.
 
     ``diagnoses`` has ``unit``, ``code_system`` (ICD10CM/ICD9CM) and ``code`` (no dots).
-    The prefix match is an equi-join on the code's leading substrings of each prefix
-    length in the map, so it scales like a hash join.
+    The prefix match runs on the distinct codes (thousands), each code gets the OR of
+    its categories' bits, and the diagnoses (millions) are folded into one row per unit
+    with ``bit_or``: one hash aggregate with a group per unit, instead of a distinct over
+    (unit, category) pairs. Units without a matching code have no row.
     """
     functions = engine.functions
+    bits = category_bits(map_name)
+    short = map_name.removesuffix("_map")
+    bit_values = engine.reference_table(
+        f"{map_name}_bits",
+        [(category, 1 << bit) for category, bit in bits.items()],
+        "category string, bit_value bigint",
+    )
     lengths = sorted({len(r["prefix"]) for r in table_load(map_name)["rows"]})
     leading = functions.array(*[functions.substring("code", 1, n) for n in lengths])
-    # Match the distinct codes first (thousands), then join them back to the diagnoses
-    # (millions): the prefix explosion never touches the large table.
     codes = diagnoses.select("code_system", "code").distinct()
-    code_categories = (
+    code_flags = (
         codes.select("code_system", "code", functions.explode(leading).alias("prefix"))
         .join(code_map_frame(engine, map_name), on=["code_system", "prefix"])
         .select("code_system", "code", "category")
         .distinct()
+        .join(bit_values, on="category")
+        .groupBy("code_system", "code")
+        .agg(functions.bit_or("bit_value").alias("code_flags"))
     )
-    code_categories = engine.stage(code_categories, f"{map_name.removesuffix('_map')}_codes")
-    matched = (
+    code_flags = engine.stage(code_flags, f"{short}_codes")
+    flags = (
         diagnoses.select(unit, "code_system", "code")
-        .join(code_categories, on=["code_system", "code"])
-        .select(unit, "category")
-        .distinct()
+        .join(code_flags, on=["code_system", "code"])
+        .groupBy(unit)
+        .agg(functions.bit_or("code_flags").alias("flags"))
     )
-    return engine.stage(matched, f"{map_name.removesuffix('_map')}_categories")
+    return engine.stage(flags, f"{short}_flags")
 
 
-def hierarchy_apply(
-    engine: Engine, categories: DataFrame, weights_name: str, unit: str = "member_id"
-) -> DataFrame:
-    """Drop each category whose dominant category is present for the same unit."""
-    rules = hierarchy_frame(engine, weights_name)
-    dominant_present = categories.select(unit, functions_col(engine, "category", "dominant"))
-    dominated = (
-        categories.join(rules, on="category")
-        .join(dominant_present, on=[unit, "dominant"])
-        .select(unit, "category")
-    )
-    return categories.join(dominated, on=[unit, "category"], how="left_anti")
+def flag_set(engine: Engine, flags: Column, bit: int) -> Column:
+    """True when ``bit`` is set in the ``flags`` column."""
+    return (engine.functions.shiftright(flags, bit) % 2) == 1
 
 
-def functions_col(engine: Engine, name: str, alias: str) -> Column:
-    """``col(name).alias(alias)``."""
-    return engine.functions.col(name).alias(alias)
+def has_category(engine: Engine, map_name: str, categories: tuple[str, ...]) -> Column:
+    """True when any of ``categories`` is flagged in the ``flags`` column."""
+    bits = category_bits(map_name)
+    column = engine.functions.col("flags")
+    tests = [flag_set(engine, column, bits[category]) for category in categories]
+    condition = tests[0]
+    for test in tests[1:]:
+        condition = condition | test
+    return condition
 
 
 def weighted_score(
     engine: Engine,
-    categories: DataFrame,
+    flags: DataFrame,
     units: DataFrame,
+    map_name: str,
     weights_name: str,
     scheme: str,
     output: str,
     unit: str = "member_id",
 ) -> DataFrame:
-    """``(unit, output)``: sum of weights of the categories after the hierarchy; 0 if none."""
+    """``(unit, output)``: the sum of the weights of the flagged categories, each dropped
+    when a dominant category of the hierarchy is also flagged; 0 for units without flags.
+
+    The weights and the hierarchy come from the table ``weights_name``; the expression is
+    a sum of ``CASE`` terms over the flags column, one per category with a weight.
+    """
     functions = engine.functions
-    kept = hierarchy_apply(engine, categories, weights_name, unit)
-    sums = (
-        kept.join(weights_frame(engine, weights_name, scheme), on="category")
-        .groupBy(unit)
-        .agg(functions.sum("weight").alias("_score"))
-    )
+    schemes = table_load(weights_name)["schemes"]
+    if scheme not in schemes:
+        raise ValueError(
+            f"unknown weighting {scheme!r} for {weights_name}; known: {sorted(schemes)}"
+        )
+    bits = category_bits(map_name)
+    dominants: dict[str, list[str]] = {}
+    for rule in table_load(weights_name)["hierarchy"]:
+        dominants.setdefault(rule["drop"], []).append(rule["when"])
+    column = functions.col("flags")
+    terms = []
+    for category, weight in sorted(schemes[scheme].items()):
+        if int(weight) == 0:
+            continue
+        counted = flag_set(engine, column, bits[category])
+        for dominant in dominants.get(category, []):
+            counted = counted & ~flag_set(engine, column, bits[dominant])
+        terms.append(
+            functions.when(counted, functions.lit(int(weight))).otherwise(functions.lit(0))
+        )
+    score = _sum(terms) if terms else functions.lit(0)
+    sums = flags.select(unit, score.alias("_score"))
     return (
         units.select(unit)
         .join(sums, on=unit, how="left")
@@ -164,18 +197,20 @@ def charlson(
     unit: str = "member_id",
     ages: DataFrame | None = None,
     output: str = "charlson",
-    categories: DataFrame | None = None,
+    flags: DataFrame | None = None,
 ) -> DataFrame:
     """Charlson index per unit (Quan 2005 coding; ``weighting`` charlson1987 or quan2011).
 
-    With ``ages`` (``unit, age``) the Charlson 1994 age points are added. Pass
-    ``categories`` (from :func:`comorbidity_categories`) to reuse a computed match.
+    With ``ages`` (``unit, age``) the Charlson 1994 age points are added. Pass ``flags``
+    (from :func:`comorbidity_flags` over ``charlson_map``) to reuse a computed match.
     """
     if weighting not in CHARLSON_WEIGHTINGS:
         raise ValueError(f"unknown Charlson weighting {weighting!r}")
-    if categories is None:
-        categories = comorbidity_categories(engine, diagnoses, "charlson_map", unit)
-    scores = weighted_score(engine, categories, units, "charlson_weights", weighting, output, unit)
+    if flags is None:
+        flags = comorbidity_flags(engine, diagnoses, "charlson_map", unit)
+    scores = weighted_score(
+        engine, flags, units, "charlson_map", "charlson_weights", weighting, output, unit
+    )
     if ages is None:
         return scores
     functions = engine.functions
@@ -200,8 +235,10 @@ def elixhauser(
     output: str = "elixhauser_vw",
 ) -> DataFrame:
     """Elixhauser index per unit (Quan 2005 coding, van Walraven 2009 weights)."""
-    categories = comorbidity_categories(engine, diagnoses, "elixhauser_map", unit)
-    return weighted_score(engine, categories, units, "elixhauser_weights", weighting, output, unit)
+    flags = comorbidity_flags(engine, diagnoses, "elixhauser_map", unit)
+    return weighted_score(
+        engine, flags, units, "elixhauser_map", "elixhauser_weights", weighting, output, unit
+    )
 
 
 def lace_points(
