@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         cases.notice_print,
         name="notice_print",
     ),
+    path("cases/<int:case_id>/consumer/edit/", consumers.consumer_edit, name="consumer_edit"),
     path("cases/<int:case_id>/consent/new/", cases.consent_create, name="consent_create"),
     path("cases/<int:case_id>/activate/", cases.case_activate, name="case_activate"),
     path("cases/<int:case_id>/withdraw/", cases.case_withdraw, name="case_withdraw"),
@@ -45,6 +46,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "work-items/<int:work_item_id>/complete/",
         coordination.work_item_complete,
         name="work_item_complete",
+    ),
+    path(
+        "work-items/<int:work_item_id>/edit/",
+        coordination.work_item_edit,
+        name="work_item_edit",
     ),
     path(
         "work-items/<int:work_item_id>/cancel/",

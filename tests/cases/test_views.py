@@ -44,6 +44,7 @@ def case_urls(case: Case) -> list[str]:
         reverse("case_withdraw", args=[case.pk]),
         reverse("case_close", args=[case.pk]),
         reverse("case_reassign", args=[case.pk]),
+        reverse("consumer_edit", args=[case.pk]),
         reverse("support_person_create", args=[case.pk]),
         reverse("advance_directive_create", args=[case.pk]),
         reverse("work_item_create", args=[case.pk]),
@@ -54,6 +55,7 @@ def case_urls(case: Case) -> list[str]:
         urls += [
             reverse("work_item_complete", args=[item.pk]),
             reverse("work_item_cancel", args=[item.pk]),
+            reverse("work_item_edit", args=[item.pk]),
         ]
     return urls
 

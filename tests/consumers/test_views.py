@@ -5,7 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from casework.cases.models import CaseState, Consent
-from casework.consumers.models import AdvanceDirective, SupportPerson
+from casework.consumers.forms import ConsumerEditForm
+from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
 from casework.core.models import AuditEvent
 from tests import factories
 from tests.conftest import World
@@ -127,3 +128,85 @@ def test_the_consumer_page_of_another_program_is_404(world: World) -> None:
     case = factories.referred_case(world.outsider_cm)
     response = signed_in(world.cm).get(reverse("consumer_detail", args=[case.consumer_id]))
     assert response.status_code == 404
+
+
+def _consumer_form(consumer: Consumer, **changes: object) -> dict[str, object]:
+    """The edit form as the page fills it, with ``changes`` applied (unticked boxes absent)."""
+    data: dict[str, object] = {
+        name: getattr(consumer, name)
+        for name in ConsumerEditForm.CONSUMER_FIELDS
+        if not isinstance(getattr(consumer, name), bool)
+    }
+    data["birth_date"] = consumer.birth_date.isoformat()
+    data.update(
+        {n: "on" for n in ("interpreter_needed", "makes_own_decisions") if getattr(consumer, n)}
+    )
+    data["version"] = consumer.version
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not False}
+
+
+def test_editing_the_consumer_changes_language_and_interpreter_need(world: World) -> None:
+    case = factories.active_case(world.cm)
+    consumer = case.consumer
+    assert (consumer.preferred_language, consumer.interpreter_needed) == ("en", False)
+    client = signed_in(world.cm)
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    response = client.post(
+        reverse("consumer_edit", args=[case.pk]),
+        _consumer_form(consumer, preferred_language="es", interpreter_needed="on"),
+    )
+    assert response.status_code == 302
+    consumer.refresh_from_db()
+    assert (consumer.preferred_language, consumer.interpreter_needed, consumer.version) == (
+        "es",
+        True,
+        2,
+    )
+    events = AuditEvent.objects.filter(pk__gt=before)
+    assert [(e.action, e.object_type, e.consumer_id, e.detail) for e in events] == [
+        (
+            "update",
+            "consumer",
+            consumer.pk,
+            {"fields": ["interpreter_needed", "preferred_language"]},
+        )
+    ]
+
+
+def test_a_bad_birth_date_is_a_field_error_and_writes_nothing(world: World) -> None:
+    case = factories.active_case(world.cm)
+    consumer = case.consumer
+    client = signed_in(world.cm)
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    response = client.post(
+        reverse("consumer_edit", args=[case.pk]), _consumer_form(consumer, birth_date="1990-02-30")
+    )
+    assert response.status_code == 200
+    assert 'id="id_birth_date-error"' in response.content.decode()
+    consumer.refresh_from_db()
+    assert consumer.version == 1
+    assert not AuditEvent.objects.filter(pk__gt=before).exists()
+
+
+def test_a_stale_consumer_edit_is_refused_and_writes_nothing(world: World) -> None:
+    case = factories.active_case(world.cm)
+    consumer = case.consumer
+    form = _consumer_form(consumer, given_name="Changed")
+    Consumer.objects.filter(pk=consumer.pk).update(version=2)
+    response = signed_in(world.cm).post(reverse("consumer_edit", args=[case.pk]), form)
+    assert response.status_code == 200
+    assert 'id="error-summary"' in response.content.decode()
+    consumer.refresh_from_db()
+    assert (consumer.given_name != "Changed", consumer.version) == (True, 2)
+
+
+def test_another_caseloads_consumer_cannot_be_edited(world: World) -> None:
+    case = factories.active_case(world.other_cm)
+    consumer = case.consumer
+    response = signed_in(world.cm).post(
+        reverse("consumer_edit", args=[case.pk]), _consumer_form(consumer, given_name="Changed")
+    )
+    assert response.status_code == 404
+    consumer.refresh_from_db()
+    assert (consumer.given_name != "Changed", consumer.version) == (True, 1)

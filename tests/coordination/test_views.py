@@ -164,3 +164,101 @@ def test_a_declined_case_offers_no_form(world: World) -> None:
     )
     assert response.status_code == 200
     assert Note.objects.count() == 0
+
+
+def _edit_form(item: WorkItem, **changes: object) -> dict[str, object]:
+    """The edit form as the page fills it, with ``changes`` applied."""
+    data: dict[str, object] = {
+        "version": item.version,
+        "title": item.title,
+        "owner": item.owner_id,
+        "due_at": item.due_at.strftime("%Y-%m-%dT%H:%M"),
+        "description": item.description,
+    }
+    return {**data, **changes}
+
+
+def test_editing_a_work_item_sends_only_the_changed_fields(world: World) -> None:
+    case = factories.active_case(world.cm)
+    item = with_work_item(case)
+    due = (clock.now() + timedelta(days=3)).replace(second=0, microsecond=0)
+    client = signed_in(world.cm)
+    before = last_event_id()
+    response = client.post(
+        reverse("work_item_edit", args=[item.pk]),
+        _edit_form(item, title="Call the pharmacy again", due_at=due.strftime("%Y-%m-%dT%H:%M")),
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.due_at, item.version) == ("Call the pharmacy again", due, 2)
+    events = new_events(before)
+    assert [(e.action, e.object_type, e.detail) for e in events] == [
+        ("update", "work_item", {"fields": ["due_at", "title"]})
+    ]
+
+
+def test_the_edit_page_shows_the_current_values_and_is_one_read(world: World) -> None:
+    case = factories.active_case(world.cm)
+    item = with_work_item(case)
+    client = signed_in(world.cm)
+    before = last_event_id()
+    response = client.get(reverse("work_item_edit", args=[item.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="Call the pharmacy"' in html
+    assert f'value="{item.due_at.strftime("%Y-%m-%dT%H:%M")}"' in html
+    assert [(e.action, e.object_type) for e in new_events(before)] == [("read", "work_item")]
+
+
+def test_an_unchanged_work_item_form_is_an_error_and_writes_nothing(world: World) -> None:
+    case = factories.active_case(world.cm)
+    item = with_work_item(case)
+    client = signed_in(world.cm)
+    before = last_event_id()
+    response = client.post(reverse("work_item_edit", args=[item.pk]), _edit_form(item))
+    assert response.status_code == 200
+    assert "Nothing was changed." in response.content.decode()
+    item.refresh_from_db()
+    assert item.version == 1
+    assert new_events(before) == []
+
+
+def test_a_stale_work_item_edit_is_refused_and_writes_nothing(world: World) -> None:
+    case = factories.active_case(world.cm)
+    item = with_work_item(case)
+    form = _edit_form(item, title="Mine")
+    WorkItem.objects.filter(pk=item.pk).update(version=2)  # someone else saved first
+    client = signed_in(world.cm)
+    before = last_event_id()
+    response = client.post(reverse("work_item_edit", args=[item.pk]), form)
+    assert response.status_code == 200
+    assert 'id="error-summary"' in response.content.decode()
+    item.refresh_from_db()
+    assert (item.title, item.version) == ("Call the pharmacy", 2)
+    assert new_events(before) == []
+
+
+def test_an_owner_outside_the_program_is_a_field_error(world: World) -> None:
+    case = factories.active_case(world.cm)
+    item = with_work_item(case)
+    response = signed_in(world.cm).post(
+        reverse("work_item_edit", args=[item.pk]), _edit_form(item, owner=world.outsider_cm.pk)
+    )
+    assert response.status_code == 200
+    assert 'id="id_owner-error"' in response.content.decode()
+    item.refresh_from_db()
+    assert (item.owner_id, item.version) == (world.cm.pk, 1)
+
+
+def test_another_caseloads_work_item_cannot_be_edited(world: World) -> None:
+    case = factories.active_case(world.other_cm)
+    item = with_work_item(case)
+    client = signed_in(world.cm)
+    before = last_event_id()
+    response = client.post(
+        reverse("work_item_edit", args=[item.pk]), _edit_form(item, title="Mine")
+    )
+    assert response.status_code == 404
+    item.refresh_from_db()
+    assert (item.title, item.version) == ("Call the pharmacy", 1)
+    assert [(e.outcome, e.object_type) for e in new_events(before)] == [("denied", "work_item")]

@@ -17,8 +17,9 @@ from casework.cases.models import (
     RecipientType,
     ReferralSource,
 )
-from casework.consumers.models import Sex, SupportPerson
-from casework.core.forms import LANGUAGE_CHOICES, DateInput, datetime_field, now_minute
+from casework.consumers.forms import ConsumerDetailsForm
+from casework.consumers.models import SupportPerson
+from casework.core.forms import LANGUAGE_CHOICES, datetime_field, now_minute
 from casework.staff.models import User
 
 ENROLLMENT_NOTICE_CHOICES = [c for c in NoticeKind.choices if c[0] != NoticeKind.CLOSURE]
@@ -32,7 +33,7 @@ class StaffChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(ConsumerDetailsForm):
     """A referral from a professional, the consumer or a family member: a new consumer
     and a new case."""
 
@@ -57,25 +58,6 @@ class IntakeForm(forms.Form):
         label=_("Reason for referral"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
     received_at = datetime_field(_("Referral received (UTC)"))
-    given_name = forms.CharField(label=_("Consumer's given name"), max_length=100)
-    family_name = forms.CharField(label=_("Consumer's family name"), max_length=100)
-    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
-    preferred_language = forms.ChoiceField(
-        label=_("Preferred language"), choices=LANGUAGE_CHOICES, initial="en"
-    )
-    interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
-    makes_own_decisions = forms.BooleanField(
-        label=_("Makes their own health-care decisions"),
-        required=False,
-        initial=True,
-        help_text=_("Leave unticked when a legal decision maker decides for the consumer."),
-    )
-    mrn = forms.CharField(label=_("Medical record number"), max_length=40, required=False)
-    member_id = forms.CharField(label=_("Member id"), max_length=40, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
     complexity = forms.ChoiceField(
         label=_("Complexity"), choices=Complexity.choices, initial=Complexity.MODERATE
     )
@@ -86,20 +68,17 @@ class IntakeForm(forms.Form):
         empty_label=_("Leave unassigned"),
     )
 
-    CONSUMER_FIELDS = (
-        "given_name",
-        "family_name",
-        "birth_date",
-        "sex",
-        "preferred_language",
-        "interpreter_needed",
-        "makes_own_decisions",
-        "mrn",
-        "member_id",
-        "phone",
-        "email",
-        "address",
-    )
+    field_order = [
+        "source",
+        "referrer_name",
+        "referrer_organization",
+        "referrer_contact",
+        "reason",
+        "received_at",
+        *ConsumerDetailsForm.CONSUMER_FIELDS,
+        "complexity",
+        "assign_to",
+    ]
 
     def __init__(self, *args: Any, team_members: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,10 +1,81 @@
 """Forms for the consumer's support system (C4)."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casework.consumers.models import DirectiveKind, Relationship
-from casework.core.forms import DateInput
+from casework.consumers.models import DirectiveKind, Relationship, Sex
+from casework.core.forms import LANGUAGE_CHOICES, DateInput
+
+
+class ConsumerDetailsForm(forms.Form):
+    """The consumer's identity, language and decision-making (C4, C5); used by referral
+    intake and by the edit page. ``CONSUMER_FIELDS`` are the names the services take."""
+
+    given_name = forms.CharField(label=_("Consumer's given name"), max_length=100)
+    family_name = forms.CharField(label=_("Consumer's family name"), max_length=100)
+    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=LANGUAGE_CHOICES, initial="en"
+    )
+    interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
+    cultural_preferences = forms.CharField(
+        label=_("Cultural preferences"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+    )
+    makes_own_decisions = forms.BooleanField(
+        label=_("Makes their own health-care decisions"),
+        required=False,
+        initial=True,
+        help_text=_("Leave unticked when a legal decision maker decides for the consumer."),
+    )
+    mrn = forms.CharField(label=_("Medical record number"), max_length=40, required=False)
+    member_id = forms.CharField(label=_("Member id"), max_length=40, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    race = forms.CharField(
+        label=_("Race (as the consumer describes it)"), max_length=60, required=False
+    )
+    ethnicity = forms.CharField(
+        label=_("Ethnicity (as the consumer describes it)"), max_length=60, required=False
+    )
+
+    CONSUMER_FIELDS = (
+        "given_name",
+        "family_name",
+        "birth_date",
+        "sex",
+        "preferred_language",
+        "interpreter_needed",
+        "cultural_preferences",
+        "makes_own_decisions",
+        "mrn",
+        "member_id",
+        "phone",
+        "email",
+        "address",
+        "race",
+        "ethnicity",
+    )
+
+
+class ConsumerEditForm(ConsumerDetailsForm):
+    """Change a consumer's details; ``version`` guards against a concurrent change (S43)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def changed_fields(self) -> dict[str, Any]:
+        """The cleaned values of the fields the user changed."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.CONSUMER_FIELDS
+            if name in self.changed_data
+        }
 
 
 class SupportPersonForm(forms.Form):

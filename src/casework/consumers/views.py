@@ -14,8 +14,9 @@ from casework.cases.models import Case
 from casework.cases.selectors import case_list_for_consumer
 from casework.cases.views import case_form_page
 from casework.consumers import services
-from casework.consumers.forms import AdvanceDirectiveForm, SupportPersonForm
+from casework.consumers.forms import AdvanceDirectiveForm, ConsumerEditForm, SupportPersonForm
 from casework.core.actor import Actor, actor_from_request
+from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
 
 
@@ -86,4 +87,36 @@ def advance_directive_create(request: HttpRequest, case_id: int) -> HttpResponse
         title=_("Record an advance directive"),
         submit_label=_("Record directive"),
         success_message=_("Advance directive recorded."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consumer_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Change the consumer's details (language, interpreter need, decision-making, contact)
+    from one of their cases. Only the changed fields are sent to the service."""
+
+    def build(case: Case, data: Any) -> forms.Form:
+        consumer = case.consumer
+        initial = {name: getattr(consumer, name) for name in ConsumerEditForm.CONSUMER_FIELDS}
+        return ConsumerEditForm(data, initial={**initial, "version": consumer.version})
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        assert isinstance(form, ConsumerEditForm)
+        changes = form.changed_fields()
+        if not changes:
+            raise ValidationFailed.single("__all__", _("Nothing was changed."))
+        return services.consumer_update(
+            actor=actor, consumer=case.consumer, version=form.cleaned_data["version"], **changes
+        )
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.CASE_MANAGE,
+        build_form=build,
+        save=save,
+        title=_("Edit the consumer's details"),
+        submit_label=_("Save changes"),
+        success_message=_("Consumer's details saved."),
     )

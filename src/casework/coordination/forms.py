@@ -11,6 +11,7 @@ from casework.coordination.models import (
     CommunicationTopic,
     Direction,
     NoteKind,
+    WorkItem,
     WorkItemKind,
 )
 from casework.core.forms import datetime_field, in_days, now_minute
@@ -48,6 +49,36 @@ class WorkItemForm(forms.Form):
             self.fields["kind"].initial = WorkItemKind.ADMINISTRATIVE
         else:
             self.fields["kind"].initial = WorkItemKind.SERVICE
+
+
+class WorkItemEditForm(forms.Form):
+    """Change an open work item; ``version`` guards against a concurrent change (S43)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    owner = OwnerChoiceField(label=_("Owner"), queryset=User.objects.none(), empty_label=None)
+    due_at = datetime_field(_("Due (UTC)"))
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+
+    EDITABLE = ("title", "owner", "due_at", "description")
+
+    def __init__(self, *args: Any, item: WorkItem, owners: Any, **kwargs: Any) -> None:
+        initial = {name: getattr(item, name) for name in self.EDITABLE}
+        initial["due_at"] = item.due_at.replace(second=0, microsecond=0)  # the widget shows minutes
+        kwargs["initial"] = {**initial, "version": item.version}
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+    def changed_fields(self) -> dict[str, Any]:
+        """The cleaned values of the fields the user changed."""
+        return {
+            name: self.cleaned_data[name] for name in self.EDITABLE if name in self.changed_data
+        }
 
 
 class WorkItemCompleteForm(forms.Form):

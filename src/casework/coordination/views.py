@@ -1,10 +1,12 @@
 """Pages for work items, communications and notes (F1, F3)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,16 +24,25 @@ from casework.coordination.forms import (
     NoteForm,
     WorkItemCancelForm,
     WorkItemCompleteForm,
+    WorkItemEditForm,
     WorkItemForm,
 )
+from casework.coordination.models import WorkItem
 from casework.core.actor import Actor, actor_from_request
-from casework.core.errors import DomainError
+from casework.core.errors import DomainError, ValidationFailed
 from casework.core.forms import add_domain_error
 from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff.models import User
 
 OWNER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.SENIOR_CLINICAL)
+
+
+def _owners(case: Case) -> QuerySet[User]:
+    """Who may own a work item on ``case``: active case-management staff of its program."""
+    return User.objects.filter(
+        program_id=case.program_id, is_active=True, role__in=OWNER_ROLES
+    ).order_by("last_name", "first_name", "id")
 
 
 def _clinical(case: Case) -> bool:
@@ -42,11 +53,8 @@ def _clinical(case: Case) -> bool:
 @require_http_methods(["GET", "POST"])
 def work_item_create(request: HttpRequest, case_id: int) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
-        owners = User.objects.filter(
-            program_id=case.program_id, is_active=True, role__in=OWNER_ROLES
-        ).order_by("last_name", "first_name", "id")
         assert isinstance(request.user, User)
-        return WorkItemForm(data, clinical=_clinical(case), owners=owners, me=request.user)
+        return WorkItemForm(data, clinical=_clinical(case), owners=_owners(case), me=request.user)
 
     def save(actor: Actor, case: Case, form: forms.Form) -> object:
         d = form.cleaned_data
@@ -72,35 +80,30 @@ def work_item_create(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _finish_page(request: HttpRequest, work_item_id: int, *, complete: bool) -> HttpResponse:
+def _work_item_page(
+    request: HttpRequest,
+    work_item_id: int,
+    *,
+    build_form: Callable[[WorkItem, Any], forms.Form],
+    save: Callable[[Actor, WorkItem, forms.Form], object],
+    title: str,
+    submit_label: str,
+    success_message: str,
+    secondary: bool = False,
+) -> HttpResponse:
+    """A form about one work item: GET is an audited read; POST calls one service, whose
+    own audit event is the only one; a refusal shows on the form and writes nothing."""
     actor = actor_from_request(request)
     posted = request.method == "POST"
     item = access_work_item(actor, work_item_id, log_read=not posted)
-    form_class = WorkItemCompleteForm if complete else WorkItemCancelForm
-    form = form_class(request.POST if posted else None, initial={"version": item.version})
+    form = build_form(item, request.POST if posted else None)
     if posted and form.is_valid():
-        d = form.cleaned_data
         try:
-            if complete:
-                services.work_item_complete(
-                    actor=actor, item=item, version=d["version"], outcome=d["outcome"]
-                )
-            else:
-                services.work_item_cancel(
-                    actor=actor, item=item, version=d["version"], reason=d["reason"]
-                )
+            save(actor, item, form)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(
-                request,
-                (
-                    _("Work item completed: %(title)s")
-                    if complete
-                    else _("Work item cancelled: %(title)s")
-                )
-                % {"title": item.title},
-            )
+            messages.success(request, success_message % {"title": item.title})
             return redirect("case_detail", case_id=item.case_id)
     return render(
         request,
@@ -110,9 +113,9 @@ def _finish_page(request: HttpRequest, work_item_id: int, *, complete: bool) -> 
             "case": item.case,
             "consumer": item.case.consumer,
             "form": form,
-            "complete": complete,
-            "title": _("Complete a work item") if complete else _("Cancel a work item"),
-            "submit_label": _("Mark completed") if complete else _("Cancel work item"),
+            "secondary": secondary,
+            "title": title,
+            "submit_label": submit_label,
             "cancel_url": reverse("case_detail", args=[item.case_id]),
         },
     )
@@ -121,13 +124,70 @@ def _finish_page(request: HttpRequest, work_item_id: int, *, complete: bool) -> 
 @login_required
 @require_http_methods(["GET", "POST"])
 def work_item_complete(request: HttpRequest, work_item_id: int) -> HttpResponse:
-    return _finish_page(request, work_item_id, complete=True)
+    def save(actor: Actor, item: WorkItem, form: forms.Form) -> object:
+        d = form.cleaned_data
+        return services.work_item_complete(
+            actor=actor, item=item, version=d["version"], outcome=d["outcome"]
+        )
+
+    return _work_item_page(
+        request,
+        work_item_id,
+        build_form=lambda item, data: WorkItemCompleteForm(data, initial={"version": item.version}),
+        save=save,
+        title=_("Complete a work item"),
+        submit_label=_("Mark completed"),
+        success_message=_("Work item completed: %(title)s"),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def work_item_cancel(request: HttpRequest, work_item_id: int) -> HttpResponse:
-    return _finish_page(request, work_item_id, complete=False)
+    def save(actor: Actor, item: WorkItem, form: forms.Form) -> object:
+        d = form.cleaned_data
+        return services.work_item_cancel(
+            actor=actor, item=item, version=d["version"], reason=d["reason"]
+        )
+
+    return _work_item_page(
+        request,
+        work_item_id,
+        build_form=lambda item, data: WorkItemCancelForm(data, initial={"version": item.version}),
+        save=save,
+        title=_("Cancel a work item"),
+        submit_label=_("Cancel work item"),
+        success_message=_("Work item cancelled: %(title)s"),
+        secondary=True,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work_item_edit(request: HttpRequest, work_item_id: int) -> HttpResponse:
+    """Change an open work item's title, owner, due date or description."""
+
+    def build(item: WorkItem, data: Any) -> forms.Form:
+        return WorkItemEditForm(data, item=item, owners=_owners(item.case))
+
+    def save(actor: Actor, item: WorkItem, form: forms.Form) -> object:
+        assert isinstance(form, WorkItemEditForm)
+        changes = form.changed_fields()
+        if not changes:
+            raise ValidationFailed.single("__all__", _("Nothing was changed."))
+        return services.work_item_update(
+            actor=actor, item=item, version=form.cleaned_data["version"], **changes
+        )
+
+    return _work_item_page(
+        request,
+        work_item_id,
+        build_form=build,
+        save=save,
+        title=_("Edit a work item"),
+        submit_label=_("Save changes"),
+        success_message=_("Work item saved: %(title)s"),
+    )
 
 
 @login_required
