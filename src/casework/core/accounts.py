@@ -5,9 +5,11 @@ operator or generated here, and checked by Django's password validators.
 """
 
 import secrets
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.http import HttpRequest
 
 from casework.core.audit import audit_record
 from casework.core.errors import ValidationFailed
@@ -77,3 +79,11 @@ def staff_account_create(
             detail={"target": user.username, "old_role": "", "new_role": role},
         )
     return user
+
+
+def sign_in_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
+    """The name a sign-in attempt is counted under for throttling (S14, django-axes
+    ``AXES_USERNAME_CALLABLE``): case-folded, because usernames are unique regardless of
+    case, so ``Alice`` and ``alice`` share one count."""
+    username = (credentials or {}).get("username") or request.POST.get("username")
+    return str(username).casefold() if username else None

@@ -8,6 +8,7 @@ Environment variables:
 
 import contextlib
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "ninja",
+    "axes",
     "casework.core",
     "casework.staff",
     "casework.consumers",
@@ -49,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "casework.core.middleware.NoStoreMiddleware",
+    # last, as django-axes asks: turns a locked-out sign-in into the lockout page (S14)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "casework.urls"
@@ -98,6 +102,30 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "staff.User"
+# Brute-force throttling (S14) with django-axes: five failed sign-ins for a username lock
+# it for fifteen minutes, whatever address they come from; a success resets the count.
+# Usernames are matched case-insensitively, as they are unique (staff.User). The address
+# recorded is REMOTE_ADDR only (core.actor.client_address): X-Forwarded-For is not
+# trusted, so a client can neither reset its count nor lock out someone else by forging it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "casework.core.accounts.sign_in_username"
+AXES_CLIENT_IP_CALLABLE = "casework.core.actor.client_address"
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit trail already (core.auth_audit)
+# axes.W006 asks to also lock by address. Staff sign in from shared clinic networks, where
+# one address is a whole ward: an address lock would let one mistyping colleague (or an
+# attacker) lock everyone out. Spraying one password over many usernames is countered by
+# the password policy (S15) instead.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "worklist"
 LOGOUT_REDIRECT_URL = "login"

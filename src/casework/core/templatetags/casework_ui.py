@@ -1,6 +1,6 @@
 """Template helpers that render Django form fields as U.S. Web Design System markup."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms, template
@@ -109,6 +109,14 @@ def error_summary(form: forms.BaseForm) -> dict[str, Any]:
         for error in field.errors:
             items.append({"anchor": field_anchor(field), "text": f"{field.label}: {error}"})
     return {"items": items, "has_errors": bool(form.errors)}
+
+
+@register.filter
+def minutes(value: timedelta | None) -> int:
+    """Whole minutes of a duration, rounded up (a lockout of 14 min 30 s shows 15)."""
+    if value is None:
+        return 0
+    return -(-int(value.total_seconds()) // 60)
 
 
 @register.filter
