@@ -130,6 +130,12 @@ def no_target(w: World) -> Target:
 
 MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/me"): Entry(None, no_target, action="", object_route=False),
+    ("GET", "/api/v1/audit-events"): Entry(
+        Permission.AUDIT_READ, no_target, AuditAction.LIST, object_route=False
+    ),
+    ("GET", "/api/v1/audit-events/export"): Entry(
+        Permission.AUDIT_READ, no_target, AuditAction.EXPORT, object_route=False
+    ),
     ("GET", "/api/v1/consumers/{consumer_id}"): Entry(
         Permission.CONSUMER_READ, consumer_target(referred), AuditAction.READ
     ),

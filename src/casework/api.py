@@ -19,7 +19,7 @@ from ninja.errors import ValidationError
 from casework.cases.api import router as cases_router
 from casework.consumers.api import router as consumers_router
 from casework.coordination.api import router as coordination_router
-from casework.core.api import SessionAuth, TokenAuth
+from casework.core.api import SessionAuth, TokenAuth, audit_router
 from casework.core.api import router as core_router
 from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
 
@@ -68,7 +68,7 @@ def schema_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(ValidationFailed)
 def validation_failed(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
     detail = [
-        {"loc": ["body", *field.split(".")], "msg": reason, "type": "value_error"}
+        {"loc": [exc.location, *field.split(".")], "msg": reason, "type": "value_error"}
         for field, reasons in exc.errors.items()
         for reason in reasons
     ]
@@ -96,3 +96,4 @@ api.add_router("/", core_router)
 api.add_router("/", consumers_router)
 api.add_router("/", cases_router)
 api.add_router("/", coordination_router)
+api.add_router("/", audit_router)

@@ -49,7 +49,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture
 def staff(world: World) -> World:
     """The world's staff with a known password, so the journeys sign in for real."""
-    for user in (world.cm, world.supervisor):
+    for user in (world.cm, world.supervisor, world.compliance):
         user.set_password(PASSWORD)
         user.save()
     return world

@@ -1,6 +1,7 @@
 """Journeys through the browser: a referral to a closed case, and a refused consent."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -262,3 +263,33 @@ def test_supervisor_reassigns_a_case_of_the_team(checked: Checked, staff: World)
     page.goto(f"{c.base_url}/cases/{elsewhere.pk}/")
     heading(page, "Page not found")
     c.check(expect_status=404)
+
+
+def test_compliance_officer_reviews_the_audit_report(checked: Checked, staff: World) -> None:
+    case = factories.referred_case(staff.cm, given_name="Lena", family_name="Ortiz")
+    c, page = checked, checked.page
+
+    c.sign_in(staff.cm.username)
+    heading(page, "Worklist")
+    page.get_by_role("link", name="Lena Ortiz").click()
+    heading(page, "Lena Ortiz")
+    page.get_by_role("button", name="Sign out").click()
+
+    c.sign_in(staff.compliance.username)
+    page.get_by_role("link", name="Audit report").click()
+    heading(page, "Audit report")
+    c.check()
+    page.get_by_label("User name").fill(staff.cm.username)
+    page.get_by_label("Consumer id").fill(str(case.consumer_id))
+    page.get_by_label("Action").select_option("read")
+    page.get_by_role("button", name="Apply filters").click()
+    heading(page, "Audit report")
+    expect(page.get_by_role("status").first).to_contain_text("1 events match")
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("tbody tr td").nth(3)).to_have_text("Read")
+    c.check()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert len(lines) == 2
+    assert lines[1].split(",")[3] == staff.cm.username

@@ -11,14 +11,15 @@ Anything else is 401 on every route.
 
 import threading
 import time
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from django.http import HttpRequest, StreamingHttpResponse
+from ninja import Field, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import BaseThrottle
@@ -28,8 +29,14 @@ from pydantic import ConfigDict
 from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_denied, audit_record
 from casework.core.errors import ValidationFailed
-from casework.core.models import AuditAction
+from casework.core.models import AuditAction, AuditEvent, AuditOutcome
 from casework.core.policy import Permission, Scope, scope_for
+from casework.core.selectors import (
+    AUDIT_EXPORT_MAX_ROWS,
+    AuditFilters,
+    audit_csv_lines,
+    audit_event_list,
+)
 from casework.core.tokens import token_verify
 from casework.staff.models import User
 
@@ -287,3 +294,133 @@ def me(request: HttpRequest) -> MeOut:
         team_id=user.team_id,
         permissions={k: v for k, v in perms.items() if v != Scope.NONE},
     )
+
+
+# --- the audit report (S25) --------------------------------------------------------------
+
+
+AuditSort = Literal[
+    "time", "-time", "user", "-user", "consumer", "-consumer", "action", "-action",
+    "category", "-category",
+]  # fmt: skip
+
+
+class AuditQuery(Schema):
+    since: datetime | None = Field(None, description="from this time (inclusive, ISO 8601)")
+    until: datetime | None = Field(None, description="before this time (exclusive)")
+    username: str = Field("", max_length=150, description="one user (case-insensitive)")
+    consumer_id: int | None = Field(None, ge=1, description="events about one consumer")
+    action: AuditAction | None = None
+    outcome: AuditOutcome | None = None
+    sort: AuditSort = Field("-time", description="column, '-' for descending")
+
+    def filters(self) -> AuditFilters:
+        if self.since and self.until and self.until <= self.since:
+            raise ValidationFailed.single("until", "must be after since", location="query")
+        return AuditFilters(
+            since=self.since,
+            until=self.until,
+            username=self.username.strip(),
+            consumer_id=self.consumer_id,
+            action=self.action or "",
+            outcome=self.outcome or "",
+            sort=self.sort,
+        )
+
+
+class AuditEventOut(Schema):
+    id: int
+    occurred_at: datetime
+    actor_id: int | None
+    actor_username: str
+    actor_role: str
+    action: str
+    outcome: str
+    consumer_id: int | None
+    object_type: str
+    object_id: str
+    purpose_of_use: str
+    client_address: str | None
+    break_glass: bool
+    detail: dict[str, Any]
+
+
+class AuditEventPage(Schema):
+    count: int
+    items: list[AuditEventOut]
+
+
+audit_router = Router(tags=["audit"])
+
+
+@audit_router.get(
+    "/audit-events",
+    response=responses({200: AuditEventPage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="The audit report: who did what to which consumer's data, and when",
+    operation_id="audit_event_list",
+)
+def audit_event_list_api(
+    request: HttpRequest, query: Query[AuditQuery], page: Query[PageParams]
+) -> dict[str, Any]:
+    """Compliance officers and auditors, over their program. The read is audited as one
+    `list` event naming the filters and the event ids returned."""
+    actor = actor_of(request)
+    require(actor, Permission.AUDIT_READ, "audit_event", "")
+    filters = query.filters()
+    events = audit_event_list(user=actor.user, filters=filters)
+    count, items = paginate(events, page)
+    audit_list(
+        actor,
+        object_type="audit_event",
+        count=count,
+        returned=[item.pk for item in items],
+        filters=filters.described(),
+    )
+    return {"count": count, "items": items}
+
+
+@audit_router.get(
+    "/audit-events/export",
+    response=LIST_ERRORS,  # 200 is the CSV stream, described in openapi_extra
+    throttle=LIST_THROTTLE,
+    summary="The audit report as CSV (the same filters; at most 200,000 rows)",
+    operation_id="audit_event_export",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "CSV, header row first",
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def audit_event_export_api(request: HttpRequest, query: Query[AuditQuery]) -> StreamingHttpResponse:
+    """The filtered report as a CSV download; audited as one `export` event."""
+    actor = actor_of(request)
+    require(actor, Permission.AUDIT_READ, "audit_event", "")
+    return audit_csv_response(actor, query.filters())
+
+
+def audit_csv_response(actor: Actor, filters: AuditFilters) -> StreamingHttpResponse:
+    """Stream the report as CSV after auditing the export (refused, with nothing audited,
+    when it has more than `AUDIT_EXPORT_MAX_ROWS` rows). Used by the API and the page."""
+    # Freeze the export at the newest event now, so it does not list its own audit event.
+    newest = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    events = audit_event_list(user=actor.user, filters=filters).filter(pk__lte=newest)
+    count = events.count()
+    if count > AUDIT_EXPORT_MAX_ROWS:
+        raise ValidationFailed.single(
+            "since",
+            f"{count} events match; narrow the date range to at most {AUDIT_EXPORT_MAX_ROWS}",
+            location="query",
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type="audit_event",
+        detail={"count": count, "filters": filters.described()},
+    )
+    response = StreamingHttpResponse(audit_csv_lines(events), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
+    return response

@@ -8,13 +8,14 @@ class DomainError(Exception):
 class ValidationFailed(DomainError):
     """Bad input: field → reasons (422 in the API, form errors in the UI)."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
+    def __init__(self, errors: dict[str, list[str]], *, location: str = "body") -> None:
         self.errors = errors
+        self.location = location  # where the fields are: "body" or "query" (API errors)
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
 
     @classmethod
-    def single(cls, field: str, reason: str) -> "ValidationFailed":
-        return cls({field: [reason]})
+    def single(cls, field: str, reason: str, *, location: str = "body") -> "ValidationFailed":
+        return cls({field: [reason]}, location=location)
 
 
 class RuleViolation(DomainError):

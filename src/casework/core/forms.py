@@ -88,3 +88,43 @@ def add_domain_error(
         form.add_error(None, exc.reason)
     else:
         form.add_error(None, str(exc))
+
+
+AUDIT_SORT_CHOICES = [
+    ("-time", _("Newest first")),
+    ("time", _("Oldest first")),
+    ("user", _("User (A to Z)")),
+    ("-user", _("User (Z to A)")),
+    ("consumer", _("Consumer id (ascending)")),
+    ("-consumer", _("Consumer id (descending)")),
+    ("action", _("Action (A to Z)")),
+    ("-action", _("Action (Z to A)")),
+    ("category", _("Category (A to Z)")),
+    ("-category", _("Category (Z to A)")),
+]
+
+
+class AuditFilterForm(forms.Form):
+    """Filters of the audit report page (S25). Dates are UTC days, both inclusive."""
+
+    since = forms.DateField(label=_("From (UTC day)"), widget=DateInput(), required=False)
+    until = forms.DateField(label=_("To (UTC day, inclusive)"), widget=DateInput(), required=False)
+    username = forms.CharField(label=_("User name"), max_length=150, required=False)
+    consumer_id = forms.IntegerField(label=_("Consumer id"), min_value=1, required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False)
+    sort = forms.ChoiceField(label=_("Order"), choices=AUDIT_SORT_CHOICES, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from casework.core.models import AuditAction, AuditOutcome
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["action"].choices = [("", _("Any action")), *AuditAction.choices]  # type: ignore[attr-defined]
+        self.fields["outcome"].choices = [("", _("Any outcome")), *AuditOutcome.choices]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end day is before the start day."))
+        return data

@@ -1,11 +1,31 @@
-"""Sign-in and sign-out pages (S12, S13, S33)."""
+"""Sign-in and sign-out pages (S12, S13, S33) and the audit report (S25)."""
 
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from casework.core import clock
+from casework.core.actor import Actor, actor_from_request
+from casework.core.api import audit_csv_response
+from casework.core.audit import audit_denied, audit_record
+from casework.core.errors import ValidationFailed
+from casework.core.forms import AuditFilterForm
+from casework.core.models import AuditAction, AuditEvent
+from casework.core.policy import Permission, Scope, scope_for
+from casework.core.selectors import AuditFilters, audit_event_list
 
 
 class SignInView(auth_views.LoginView):
@@ -27,3 +47,105 @@ class SignOutView(auth_views.LogoutView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("worklist"))
+
+
+AUDIT_PAGE_SIZE = 50
+AUDIT_DEFAULT_DAYS = 7
+
+
+def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, AuditFilters | None]:
+    """The report's filter form and, when it is valid, the filters: the days are UTC and
+    both inclusive; without a start day the report shows the last seven days."""
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    data = form.cleaned_data if form.is_bound else {}
+    since_day = data.get("since") or (clock.now() - timedelta(days=AUDIT_DEFAULT_DAYS - 1)).date()
+    until_day = data.get("until")
+    midnight = time(0, tzinfo=UTC)
+    return form, AuditFilters(
+        since=datetime.combine(since_day, midnight),
+        until=datetime.combine(until_day + timedelta(days=1), midnight) if until_day else None,
+        username=(data.get("username") or "").strip(),
+        consumer_id=data.get("consumer_id"),
+        action=data.get("action") or "",
+        outcome=data.get("outcome") or "",
+        sort=data.get("sort") or "-time",
+    )
+
+
+def _audit_actor(request: HttpRequest) -> Actor:
+    """The acting user, if their role may read the audit trail; else 404, audited."""
+    actor = actor_from_request(request)
+    if scope_for(actor.role, Permission.AUDIT_READ) == Scope.NONE:
+        audit_denied(
+            actor=actor,
+            action=AuditAction.LIST,
+            object_type="audit_event",
+            object_id="",
+            reason="role may not read the audit trail",
+        )
+        raise Http404("No page here.")
+    return actor
+
+
+@login_required
+@require_http_methods(["GET"])
+def audit_report(request: HttpRequest) -> HttpResponse:
+    """The audit report for compliance officers and auditors: filter by days, user,
+    consumer, action and outcome; sort; page; download as CSV. One `list` event."""
+    actor = _audit_actor(request)
+    form, filters = _audit_filters(request)
+    events: list[AuditEvent] = []
+    count, page, pages = 0, 1, 1
+    if filters is not None:
+        matching = audit_event_list(user=actor.user, filters=filters)
+        count = matching.count()
+        pages = max(1, -(-count // AUDIT_PAGE_SIZE))
+        raw = request.GET.get("page", "")
+        page = min(int(raw), pages) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+        offset = (page - 1) * AUDIT_PAGE_SIZE
+        events = list(matching[offset : offset + AUDIT_PAGE_SIZE])
+        audit_record(
+            actor=actor,
+            action=AuditAction.LIST,
+            object_type="audit_event",
+            detail={
+                "count": count,
+                "ids": [event.pk for event in events],
+                "filters": filters.described(),
+            },
+        )
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(
+        request,
+        "core/audit_report.html",
+        {
+            "nav": "audit",
+            "form": form,
+            "events": events,
+            "count": count,
+            "page": page,
+            "pages": pages,
+            "previous_url": "?" + urlencode({**query, "page": page - 1}) if page > 1 else "",
+            "next_url": "?" + urlencode({**query, "page": page + 1}) if page < pages else "",
+            "export_url": reverse("audit_export") + ("?" + urlencode(query) if query else ""),
+            "default_since": filters.since if filters else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The report's rows as CSV (the same filters, every page). One `export` event."""
+    actor = _audit_actor(request)
+    _, filters = _audit_filters(request)
+    if filters is None:
+        return HttpResponse(
+            "The filters are not valid; correct them on the report page.", status=400
+        )
+    try:
+        return audit_csv_response(actor, filters)
+    except ValidationFailed as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain")

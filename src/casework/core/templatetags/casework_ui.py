@@ -178,6 +178,14 @@ def may_take_referrals(user: Any) -> bool:
     return scope_for(role, Permission.CASE_INTAKE) != Scope.NONE
 
 
+@register.simple_tag
+def may_read_audit(user: Any) -> bool:
+    """Whether to offer the audit report in the navigation (the page itself checks too)."""
+    from casework.core.policy import Permission, Scope, scope_for
+
+    return scope_for(getattr(user, "role", ""), Permission.AUDIT_READ) != Scope.NONE
+
+
 @register.filter
 def state_label(value: str) -> str:
     """The translated label of a case state code."""

@@ -1,0 +1,140 @@
+"""Reads of the audit trail: the audit report and its CSV export (S25, ONC 170.315(d)(3)).
+
+Who may read it is decided by the caller (`Permission.AUDIT_READ`: compliance officers
+and auditors, program scope); every read of the report is itself audited by the caller.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from casework.core.models import AuditEvent
+from casework.staff.models import User
+
+AUDIT_SORTS: dict[str, str] = {
+    "time": "occurred_at",
+    "user": "actor_username",
+    "consumer": "consumer_id",
+    "action": "action",
+    "category": "object_type",
+}
+"""Sort keys of the report (``-key`` for descending) and the column each sorts by."""
+
+AUDIT_CSV_COLUMNS = (
+    "id",
+    "occurred_at",
+    "actor_id",
+    "actor_username",
+    "actor_role",
+    "action",
+    "outcome",
+    "consumer_id",
+    "object_type",
+    "object_id",
+    "purpose_of_use",
+    "client_address",
+    "break_glass",
+    "detail",
+)
+
+AUDIT_EXPORT_MAX_ROWS = 200_000
+"""An export larger than this is refused: narrow the date range."""
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the report shows: a time range (``since`` inclusive, ``until`` exclusive), one
+    user (username, case-insensitive), one consumer, one action, one outcome, and the
+    sort key (see `AUDIT_SORTS`; ``-time`` by default)."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    username: str = ""
+    consumer_id: int | None = None
+    action: str = ""
+    outcome: str = ""
+    sort: str = "-time"
+
+    def described(self) -> dict[str, str]:
+        """The filters as strings, for the audit event of the report read (no PHI)."""
+        values = {
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+            "username": self.username,
+            "consumer_id": str(self.consumer_id or ""),
+            "action": self.action,
+            "outcome": self.outcome,
+            "sort": self.sort,
+        }
+        return {k: v for k, v in values.items() if v}
+
+
+def audit_event_list(*, user: User, filters: AuditFilters) -> QuerySet[AuditEvent]:
+    """The audit events of ``user``'s program, filtered and sorted (ties by id, so the
+    order is total and pages never overlap). An event belongs to a program when its actor
+    is a member or its consumer is one of the program's consumers."""
+    from casework.consumers.selectors import consumer_ids_of_program
+
+    key = filters.sort.removeprefix("-")
+    if key not in AUDIT_SORTS:
+        raise ValueError(f"unknown sort {filters.sort!r}")
+    if user.program_id is None:
+        return AuditEvent.objects.none()
+    qs = AuditEvent.objects.filter(
+        Q(actor__program_id=user.program_id)
+        | Q(consumer_id__in=consumer_ids_of_program(program_id=user.program_id))
+    )
+    if filters.since is not None:
+        qs = qs.filter(occurred_at__gte=filters.since)
+    if filters.until is not None:
+        qs = qs.filter(occurred_at__lt=filters.until)
+    if filters.username:
+        qs = qs.filter(actor_username__iexact=filters.username)
+    if filters.consumer_id is not None:
+        qs = qs.filter(consumer_id=filters.consumer_id)
+    if filters.action:
+        qs = qs.filter(action=filters.action)
+    if filters.outcome:
+        qs = qs.filter(outcome=filters.outcome)
+    descending = filters.sort.startswith("-")
+    column = AUDIT_SORTS[key]
+    tie = "-id" if descending else "id"
+    return qs.order_by(f"-{column}" if descending else column, tie)
+
+
+def audit_csv_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
+    """The events as CSV lines (header first), streamed in chunks; times in UTC ISO 8601."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def line(values: list[object]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    yield line(list(AUDIT_CSV_COLUMNS))
+    for event in events.iterator(chunk_size=2000):
+        yield line(
+            [
+                event.pk,
+                event.occurred_at.isoformat(),
+                event.actor_id or "",
+                event.actor_username,
+                event.actor_role,
+                event.action,
+                event.outcome,
+                event.consumer_id or "",
+                event.object_type,
+                event.object_id,
+                event.purpose_of_use,
+                event.client_address or "",
+                "true" if event.break_glass else "false",
+                json.dumps(event.detail, sort_keys=True, separators=(",", ":")),
+            ]
+        )
