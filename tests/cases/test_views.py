@@ -187,7 +187,8 @@ def test_each_page_of_consumer_data_writes_one_read_event(world: World, name: st
     response = client.get(reverse(name, args=args))
     assert response.status_code == 200
     events = new_events(before)
-    assert [(e.action, e.consumer_id) for e in events] == [("read", case.consumer_id)]
+    action = "print" if name == "notice_print" else "read"
+    assert [(e.action, e.consumer_id) for e in events] == [(action, case.consumer_id)]
 
 
 def test_the_worklist_writes_one_list_event(world: World) -> None:
@@ -486,8 +487,29 @@ def test_the_notice_prints_in_the_consumers_language(world: World) -> None:
 
 def test_the_closure_notice_exists_only_for_a_closed_case(world: World) -> None:
     case = factories.active_case(world.cm)
-    response = signed_in(world.cm).get(reverse("notice_print", args=[case.pk, "closure"]))
+    client = signed_in(world.cm)
+    before = last_event_id()
+    response = client.get(reverse("notice_print", args=[case.pk, "closure"]))
     assert response.status_code == 404
+    events = new_events(before)
+    assert [(e.action, e.outcome, e.object_type) for e in events] == [("print", "denied", "notice")]
+
+
+def test_printing_a_notice_is_one_print_event_naming_the_language(world: World) -> None:
+    case = factories.referred_case(world.cm, preferred_language="es")
+    client = signed_in(world.cm)
+    before = last_event_id()
+    client.get(reverse("notice_print", args=[case.pk, "complaint_process"]))
+    events = new_events(before)
+    assert [(e.action, e.consumer_id, e.object_type, e.object_id, e.detail) for e in events] == [
+        (
+            "print",
+            case.consumer_id,
+            "notice",
+            "complaint_process",
+            {"case_id": case.pk, "language": "es"},
+        )
+    ]
 
 
 ENGLISH_NOTICE_TEXT = (

@@ -648,15 +648,30 @@ def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def notice_print(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
     """A printable notice in the consumer's preferred language (English when the program
-    has no catalog for it). One audited read."""
+    has no catalog for it). Audited as one `print` event (S20)."""
     if kind not in NoticeKind.values:
         raise Http404("No such notice.")
     actor = actor_from_request(request)
-    case = access_case(actor, case_id)
+    case = access_case(actor, case_id, log_read=False)
     if kind == NoticeKind.CLOSURE and case.state != CaseState.CLOSED:
+        audit_denied(
+            actor=actor,
+            action=AuditAction.PRINT,
+            object_type="notice",
+            object_id=kind,
+            reason="the case is not closed",
+        )
         raise Http404("The case is not closed.")
     preferred = case.consumer.preferred_language
     language = preferred if preferred in NOTICE_LANGUAGES else "en"
+    audit_record(
+        actor=actor,
+        action=AuditAction.PRINT,
+        consumer_id=case.consumer_id,
+        object_type="notice",
+        object_id=kind,
+        detail={"case_id": case.pk, "language": language},
+    )
     with translation.override(language):
         language_name = translation.get_language_info(language)["name_local"]
     return render(
