@@ -362,6 +362,37 @@ def test_raw_sql_update_delete_truncate_refused_on_postgresql(
     assert AuditEvent.objects.count() == 6
 
 
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE core_auditevent SET object_id = 'x'",
+        "DELETE FROM core_auditevent",
+        "DELETE FROM core_auditevent WHERE id = (SELECT max(id) FROM core_auditevent)",
+        "UPDATE core_auditseal SET mac = 'x'",
+        "DELETE FROM core_auditseal",
+    ],
+)
+def test_raw_sql_update_delete_refused_on_sqlite(
+    sealed_chain: list[AuditEvent], sql: str, settings: Any
+) -> None:
+    """S23 at the database on SQLite: the test settings unlock the tables for the
+    runner's flush; this test locks them as every other configuration has them."""
+    if connection.vendor != "sqlite":
+        pytest.skip("these triggers are SQLite's (PostgreSQL has its own, above)")
+    from django.db import DatabaseError, transaction
+
+    settings.CASEWORK_AUDIT_UNLOCKED = False
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
+    assert audit_verify().ok
+    assert AuditEvent.objects.count() == 6
+    assert AuditSeal.objects.count() == 6
+
+
 # ---- quick and full sealing passes ----
 
 

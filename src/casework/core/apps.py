@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from casework.core import auth_audit
+        from casework.core import auth_audit, db
 
         auth_audit.connect()
+        db.connect()

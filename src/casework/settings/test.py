@@ -9,6 +9,10 @@ SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789"  # noqa: S
 CASEWORK_AUDIT_KEY = os.environ.get("CASEWORK_AUDIT_KEY", "test-only-audit-key")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PRODUCTION_PASSWORD_HASHERS]
 
+# SQLite's audit triggers (core migration 0005) refuse UPDATE and DELETE unless unlocked;
+# the test runner empties tables with DELETE between transactional tests.
+CASEWORK_AUDIT_UNLOCKED = True
+
 # PostgreSQL refuses TRUNCATE on the audit tables (core migration 0004) unless the
 # session allows it; the test runner empties tables with TRUNCATE between tests.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405

@@ -4,7 +4,7 @@ Row-level triggers, so raw SQL from the application role fails too. TRUNCATE is 
 privileges (REVOKE TRUNCATE from the application role in production; see docs/audit.md):
 a TRUNCATE trigger would also break the test database flush. A superuser can still get
 past them (`SET session_replication_role = replica`): that is what the HMAC chain detects.
-On SQLite the ORM guards and the chain are the protection.
+SQLite has its own triggers (migration 0005).
 """
 
 from django.db import migrations
