@@ -71,20 +71,24 @@ def test_every_operation_requires_a_token_or_the_session(document: dict[str, Any
 
 
 def test_every_operation_documents_its_error_responses(document: dict[str, Any]) -> None:
-    lists = 0
+    lists = exports = 0
     for (method, path), operation in _operations(document).items():
         expected = {"401", "403", "404", "422"}
         if method in WRITE_METHODS:
             expected |= {"409", "413"}
-        ok = operation["responses"].get("200", {}).get("content", {}).get("application/json", {})
+        content = operation["responses"].get("200", {}).get("content", {})
+        ok = content.get("application/json", {})
         if ok.get("schema", {}).get("$ref", "").endswith("Page"):
             expected |= {"429"}  # lists are rate-limited per user (S37)
             lists += 1
+        if "text/csv" in content:
+            expected |= {"429"}  # so are exports
+            exports += 1
         codes = set(operation["responses"])
         assert expected <= codes, (method, path)
         success = codes - expected
         assert success in ({"200"}, {"201"}), (method, path)
-    assert lists == 9
+    assert (lists, exports) == (10, 1)
 
 
 def test_creates_answer_201_and_other_operations_200(document: dict[str, Any]) -> None:
