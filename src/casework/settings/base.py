@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "casework.consumers",
     "casework.cases",
     "casework.coordination",
+    "casework.assessments",
 ]
 
 MIDDLEWARE = [
