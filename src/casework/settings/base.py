@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "casework.cases",
     "casework.coordination",
     "casework.assessments",
+    "casework.careplans",
 ]
 
 MIDDLEWARE = [
