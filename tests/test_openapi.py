@@ -84,7 +84,7 @@ def test_every_operation_documents_its_error_responses(document: dict[str, Any])
         assert expected <= codes, (method, path)
         success = codes - expected
         assert success in ({"200"}, {"201"}), (method, path)
-    assert lists == 9
+    assert lists == 13
 
 
 def test_creates_answer_201_and_other_operations_200(document: dict[str, Any]) -> None:
@@ -102,6 +102,14 @@ def test_creates_answer_201_and_other_operations_200(document: dict[str, Any]) -
         ("POST", "/api/v1/cases/{case_id}/work-items"),
         ("POST", "/api/v1/cases/{case_id}/communications"),
         ("POST", "/api/v1/cases/{case_id}/notes"),
+        ("POST", "/api/v1/cases/{case_id}/care-team"),
+        ("POST", "/api/v1/cases/{case_id}/assessments"),
+        ("POST", "/api/v1/cases/{case_id}/needs"),
+        ("POST", "/api/v1/cases/{case_id}/reassessment-triggers"),
+        ("POST", "/api/v1/cases/{case_id}/care-plan/versions"),
+        ("POST", "/api/v1/cases/{case_id}/care-plan/agreements"),
+        ("POST", "/api/v1/cases/{case_id}/care-plan/informed-choices"),
+        ("POST", "/api/v1/cases/{case_id}/care-plan/progress"),
     }
 
 
