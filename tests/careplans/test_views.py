@@ -145,7 +145,10 @@ def test_pdf_download_is_a_pdf_and_audited_once(world: World) -> None:
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     events = list(AuditEvent.objects.order_by("id")[before:])
-    assert [(e.action, e.object_type) for e in events] == [("read", "case")]
+    assert [(e.action, e.object_type, e.consumer_id) for e in events] == [
+        ("print", "care_plan", case.consumer_id)
+    ]
+    assert events[0].detail == {"version": 4, "format": "pdf", "language": "en"}
 
 
 # --- the document in the consumer's language ---------------------------------------------

@@ -41,7 +41,9 @@ from casework.cases.views import case_form_page
 from casework.coordination import services as coordination_services
 from casework.coordination.selectors import care_team_for_consumer
 from casework.core.actor import Actor, actor_from_request
+from casework.core.audit import audit_record
 from casework.core.errors import RuleViolation, ValidationFailed
+from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
 
 
@@ -398,21 +400,40 @@ def care_team_add(request: HttpRequest, case_id: int) -> HttpResponse:
 # --- the plan document ------------------------------------------------------------------
 
 
-def _document(request: HttpRequest, case_id: int) -> tuple[Case, documents.PlanDocument]:
-    """One audited read of the case, then the current plan laid out as a document."""
+def _document(
+    request: HttpRequest, case_id: int, *, format: str
+) -> tuple[Case, documents.PlanDocument]:
+    """The current plan laid out as a document, audited as one print (S20): the plan,
+    the format and the language. A case without a plan is one audited read and 404."""
     actor = actor_from_request(request)
-    case = access_case(actor, case_id)
+    case = access_case(actor, case_id, log_read=False)
     plan = care_plan_for_case(case_id=case.pk)
     if plan is None or plan.current is None:
+        audit_record(
+            actor=actor,
+            action=AuditAction.READ,
+            consumer_id=case.consumer_id,
+            object_type="case",
+            object_id=case.pk,
+        )
         raise Http404("No plan of care")
-    return case, documents.plan_document(case, care_plan_version_view(version=plan.current))
+    document = documents.plan_document(case, care_plan_version_view(version=plan.current))
+    audit_record(
+        actor=actor,
+        action=AuditAction.PRINT,
+        consumer_id=case.consumer_id,
+        object_type="care_plan",
+        object_id=plan.pk,
+        detail={"version": plan.current.number, "format": format, "language": document.language},
+    )
+    return case, document
 
 
 @login_required
 @require_GET
 def care_plan_print(request: HttpRequest, case_id: int) -> HttpResponse:
     """The plan for the consumer, in their preferred language, ready to print."""
-    case, document = _document(request, case_id)
+    case, document = _document(request, case_id, format="html")
     return render(
         request,
         "careplans/document.html",
@@ -424,7 +445,7 @@ def care_plan_print(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_GET
 def care_plan_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     """The same document as a PDF download."""
-    _case, document = _document(request, case_id)
+    _case, document = _document(request, case_id, format="pdf")
     response = HttpResponse(documents.plan_pdf(document), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="plan-of-care-{case_id}.pdf"'
     response["Cache-Control"] = "no-store"
