@@ -81,3 +81,37 @@ def test_confirming_a_need_records_its_priorities(world: World) -> None:
     assert response.status_code == 302
     need.refresh_from_db()
     assert (need.status, need.acuity, need.consumer_priority) == ("confirmed", 1, 1)
+
+
+def test_condition_change_page_raises_a_reassessment_work_item(world: World) -> None:
+    from casework.coordination.models import WorkItem
+
+    case = factories.active_case(world.cm)
+    response = signed_in(world).post(
+        f"/cases/{case.pk}/reassessment/",
+        {"kind": "condition_change", "detail": "Fell at home"},
+    )
+    assert response.status_code == 302
+    item = WorkItem.objects.get(case=case)
+    assert (item.title, item.description) == ("Reassess: change in condition", "Fell at home")
+
+
+def test_without_consent_the_case_page_offers_no_assessment(world: World) -> None:
+    case = factories.referred_case(world.cm)
+    page = signed_in(world).get(f"/cases/{case.pk}/").content.decode()
+    assert "Start an assessment" not in page
+    assert "No plan of care yet." in page
+
+
+def test_assessment_form_without_consent_shows_the_refusal(world: World) -> None:
+    case = factories.referred_case(world.cm)
+    client = signed_in(world)
+    before = AuditEvent.objects.count()
+    response = client.post(
+        f"/cases/{case.pk}/assessments/new/phq2/",
+        {"phq2_1": "LA6570-1", "phq2_2": "LA6570-1", "participants": "x", "language": "en"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["no active consent to case management"]
+    assert AssessmentResponse.objects.count() == 0
+    assert AuditEvent.objects.count() == before

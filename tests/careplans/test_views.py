@@ -231,3 +231,25 @@ def test_other_languages_fall_back_to_english_with_a_visible_note(
     document = documents.plan_document(case, care_plan_version_view(version=plan.current))
     assert (document.language, document.labels["title"]) == ("en", "Your plan of care")
     assert document.fallback_note.startswith("This document is not yet available")
+
+
+def test_care_team_member_without_consent_is_refused(world: World) -> None:
+    from casework.coordination.models import CareTeamMember
+
+    case = factories.referred_case(world.cm)
+    client = signed_in(world)
+    before = AuditEvent.objects.count()
+    response = client.post(
+        f"/cases/{case.pk}/care-team/new/", {"name": "Dr. Kim", "role": "Primary care"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["no active consent to case management"]
+    assert CareTeamMember.objects.count() == 0
+    assert AuditEvent.objects.count() == before
+
+
+def test_plan_page_of_a_case_without_a_plan_invites_the_first_problem(world: World) -> None:
+    case = factories.active_case(world.cm)
+    page = signed_in(world).get(f"/cases/{case.pk}/plan/").content.decode()
+    assert "No plan of care yet. Add the first problem to start one." in page
+    assert f'href="/cases/{case.pk}/plan/problems/new/"' in page
