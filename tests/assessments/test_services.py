@@ -276,3 +276,42 @@ def test_stale_need_version_is_refused(world: World) -> None:
     need.refresh_from_db()
     assert need.status == "suggested"
     assert not AuditEvent.objects.filter(object_type="need", outcome=AuditOutcome.SUCCESS).exists()
+
+
+def test_loader_adds_a_new_file_version_and_retires_the_old(db: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    definition = {**factories.instrument("hvs").definition, "version": "2.0"}
+    (tmp_path / "hvs.json").write_text(json.dumps(definition))
+    assert services.instruments_load(directory=tmp_path) == ["hvs 2.0"]
+    assert list(
+        Instrument.objects.filter(code="hvs")
+        .order_by("version")
+        .values_list("version", "is_current")
+    ) == [("1.0", False), ("2.0", True)]
+
+
+def test_loader_refuses_a_broken_file(db: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    (tmp_path / "bad.json").write_text(json.dumps({"code": "bad", "version": "1", "questions": []}))
+    with pytest.raises(ValidationFailed) as exc:
+        services.instruments_load(directory=tmp_path)
+    assert exc.value.errors == {"definition": ["missing title", "missing source"]}
+    assert not Instrument.objects.filter(code="bad").exists()
+
+
+def test_administrator_adds_a_version_in_the_admin(admin_client) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    definition = {**factories.instrument("phq2").definition, "version": "1.1"}
+    response = admin_client.post(
+        "/admin/assessments/instrument/add/", {"definition": json.dumps(definition)}
+    )
+    assert response.status_code == 302, response.content
+    assert factories.instrument("phq2").version == "1.1"
+    again = admin_client.post(
+        "/admin/assessments/instrument/add/", {"definition": json.dumps(definition)}
+    )
+    assert again.status_code == 200
+    assert Instrument.objects.filter(code="phq2").count() == 2
