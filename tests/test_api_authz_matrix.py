@@ -381,7 +381,7 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/api/v1/cases/{case_id}/assessments"): Entry(
         Permission.CARE_PLAN,
         case_target(
-            active,
+            lambda w: (factories.instruments(), factories.active_case(w.cm))[1],
             lambda w, c: {"instrument": "phq2", "answers": PHQ2_ZERO, "participants": "Consumer"},
         ),
         AuditAction.CREATE,

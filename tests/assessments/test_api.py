@@ -8,7 +8,6 @@ from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
-from casework.assessments.models import Instrument
 from tests import factories
 from tests.api_helpers import call, first_error, refused, session_client
 from tests.assessments.test_services import COMPREHENSIVE, HRSN_FOOD
@@ -110,7 +109,7 @@ def test_need_list_shows_the_suggestion(world: World) -> None:
 
 @pytest.mark.parametrize("code", ["ahc_hrsn", "cm_comprehensive", "gad7", "hvs", "phq2", "phq9"])
 def test_every_instrument_is_a_valid_questionnaire(world: World, code: str) -> None:
-    instrument = Instrument.objects.get(code=code)
+    instrument = factories.instrument(code)
     response = call(session_client(world.cm), "GET", f"/api/v1/instruments/{instrument.pk}/fhir")
     assert response.status_code == 200
     resource = Questionnaire.model_validate(response.json())

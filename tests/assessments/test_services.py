@@ -31,7 +31,8 @@ HRSN_FOOD = {
 }
 
 
-def test_every_shipped_instrument_is_loaded_by_the_migration(db: None) -> None:
+def test_every_shipped_instrument_is_loaded(db: None) -> None:
+    factories.instruments()
     assert sorted(Instrument.objects.values_list("code", "version")) == [
         ("ahc_hrsn", "2018.1"),
         ("cm_comprehensive", "1.0"),
@@ -43,6 +44,7 @@ def test_every_shipped_instrument_is_loaded_by_the_migration(db: None) -> None:
 
 
 def test_loader_skips_versions_already_stored(db: None) -> None:
+    factories.instruments()
     assert services.instruments_load() == []
 
 

@@ -15,6 +15,7 @@ def signed_in(world: World) -> Client:
 
 
 def test_instrument_picker_lists_every_current_instrument(world: World) -> None:
+    factories.instruments()
     case = factories.active_case(world.cm)
     page = signed_in(world).get(f"/cases/{case.pk}/assessments/new/")
     assert page.status_code == 200

@@ -28,6 +28,7 @@ def saved(page: Page, message: str) -> None:
 
 def test_assessment_to_plan_to_pdf(checked: Checked, staff: World) -> None:
     c, page = checked, checked.page
+    factories.instruments()
     case = factories.active_case(
         staff.cm, given_name="Rosa", family_name="Delgado", preferred_language="es"
     )
