@@ -8,9 +8,18 @@ from typing import Any
 from django.test import Client
 
 from casework.api import api
+from casework.assessments.models import AssessmentResponse, Need
+from casework.careplans.models import (
+    CarePlan,
+    CarePlanVersion,
+    GoalProgress,
+    InformedChoice,
+    PlanAgreement,
+    PlanGoal,
+)
 from casework.cases.models import Case, CaseAssignment, Consent, Notice, Referral
 from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
-from casework.coordination.models import Communication, Note, WorkItem
+from casework.coordination.models import CareTeamMember, Communication, Note, WorkItem
 from casework.core.models import AuditEvent, Deadline
 from casework.core.tokens import token_issue
 from casework.staff.models import User
@@ -37,6 +46,15 @@ SNAPSHOT_MODELS = [
     Communication,
     Note,
     Deadline,
+    CareTeamMember,
+    AssessmentResponse,
+    Need,
+    CarePlan,
+    CarePlanVersion,
+    PlanGoal,
+    PlanAgreement,
+    InformedChoice,
+    GoalProgress,
 ]
 
 

@@ -2,6 +2,7 @@
 
 import itertools
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from casework.cases import services as case_services
 from casework.cases.models import Case
@@ -11,6 +12,9 @@ from casework.core.actor import Actor, actor_for
 from casework.core.models import Program, Team
 from casework.core.roles import Role
 from casework.staff.models import User
+
+if TYPE_CHECKING:
+    from casework.assessments.models import Instrument
 
 _seq = itertools.count(1)
 
@@ -110,3 +114,47 @@ def active_case(cm: User, **consumer_overrides: object) -> Case:
 
 def consumer_of(case: Case) -> Consumer:
     return Consumer.objects.get(pk=case.consumer_id)
+
+
+def instruments() -> None:
+    """The shipped instruments, as the migration loads them. A transactional test (the
+    browser journeys) flushes the tables afterwards, migration data included, so tests
+    that need them load them again here (the loader skips versions already stored)."""
+    from casework.assessments.services import instruments_load
+
+    instruments_load()
+
+
+def instrument(code: str) -> "Instrument":
+    """The current version of a shipped instrument."""
+    from casework.assessments.models import Instrument
+
+    found = Instrument.objects.filter(code=code, is_current=True).first()
+    if found is None:
+        instruments()
+        found = Instrument.objects.get(code=code, is_current=True)
+    return found
+
+
+def care_team_member(cm: User, case: Case, name: str = "Ana Lopez", role: str = "Case manager"):  # type: ignore[no-untyped-def]
+    from casework.coordination import services as coordination_services
+
+    return coordination_services.care_team_member_add(
+        actor=actor(cm), case=case, name=name, role=role
+    )
+
+
+PHQ9_ZERO = {f"phq9_{n}": "LA6568-5" for n in range(1, 10)}
+
+
+def assessment(cm: User, case: Case, code: str = "phq9", answers: dict | None = None):  # type: ignore[no-untyped-def,type-arg]
+    from casework.assessments import services as assessment_services
+
+    return assessment_services.assessment_record(
+        actor=actor(cm),
+        case=case,
+        instrument=instrument(code),
+        answers=answers if answers is not None else dict(PHQ9_ZERO),
+        participants="Consumer and daughter",
+        language="en",
+    )

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from casework.assessments import services as assessment_services
 from casework.cases import services as case_services
 from casework.coordination import services as coordination_services
 from casework.core import clock
@@ -121,6 +122,77 @@ def intake_existing(w: World) -> Target:
         "received_at": _when(),
     }
     return Target({}, body, case.consumer_id)
+
+
+PHQ2_ZERO = {"phq2_1": "LA6568-5", "phq2_2": "LA6568-5"}
+
+
+def instrument_target(w: World) -> Target:
+    factories.referred_case(w.cm)
+    return Target({"instrument_id": factories.instrument("phq9").pk}, None, None)
+
+
+def response_target(w: World) -> Target:
+    case = factories.active_case(w.cm)
+    response = factories.assessment(w.cm, case, "phq2", PHQ2_ZERO)
+    return Target({"response_id": response.pk}, None, case.consumer_id)
+
+
+def need_target(w: World) -> Target:
+    case = factories.active_case(w.cm)
+    need = assessment_services.need_create(
+        actor=factories.actor(w.cm), case=case, kind="problem", description="Food", acuity=2
+    )
+    body = {"version": need.version, "status": "confirmed", "acuity": 1, "consumer_priority": 1}
+    return Target({"need_id": need.pk}, body, case.consumer_id)
+
+
+def plan_body(member_id: int, version: int | None, status: str = "active") -> dict[str, Any]:
+    return {
+        "version": version,
+        "reason": "Initial plan" if version is None else "Goal met",
+        "problems": [{"key": "p1", "description": "Food insecurity", "priority": 1}],
+        "goals": [
+            {
+                "key": "g1",
+                "problem_key": "p1",
+                "description": "Enough food",
+                "target_date": (clock.now() + timedelta(days=30)).date().isoformat(),
+                "target_value": "0 days without a meal",
+                "status": status,
+            }
+        ],
+        "interventions": [
+            {
+                "key": "i1",
+                "goal_key": "g1",
+                "kind": "referral",
+                "description": "Refer to the food pantry",
+                "responsible": member_id,
+                "due_date": (clock.now() + timedelta(days=7)).date().isoformat(),
+            }
+        ],
+        "barriers": [{"goal_key": "g1", "description": "No car"}],
+    }
+
+
+def plan_target(body: Callable[[int], dict[str, Any] | None]) -> Callable[[World], Target]:
+    """An active case with a care-team member and a first plan version."""
+
+    def setup(w: World) -> Target:
+        case = factories.active_case(w.cm)
+        member = factories.care_team_member(w.cm, case)
+        client = token_client(w.cm)
+        created = call(
+            client,
+            "POST",
+            f"/api/v1/cases/{case.pk}/care-plan/versions",
+            plan_body(member.pk, None),
+        )
+        assert created.status_code == 201, created.content
+        return Target({"case_id": case.pk}, body(member.pk), case.consumer_id)
+
+    return setup
 
 
 def no_target(w: World) -> Target:
@@ -293,7 +365,121 @@ MATRIX: dict[tuple[str, str], Entry] = {
         AuditAction.CREATE,
         ok=201,
     ),
+    ("GET", "/api/v1/cases/{case_id}/care-team"): Entry(
+        Permission.CONSUMER_READ, case_target(active), AuditAction.LIST
+    ),
+    ("POST", "/api/v1/cases/{case_id}/care-team"): Entry(
+        Permission.CARE_PLAN,
+        case_target(
+            active,
+            lambda w, c: {"name": "Dr. Kim", "role": "Primary care", "is_external_provider": True},
+        ),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("GET", "/api/v1/instruments"): Entry(None, no_target, action="", object_route=False),
+    ("GET", "/api/v1/instruments/{instrument_id}/fhir"): Entry(
+        None, instrument_target, action="", object_route=False
+    ),
+    ("GET", "/api/v1/cases/{case_id}/assessments"): Entry(
+        Permission.CONSUMER_READ, case_target(active), AuditAction.LIST
+    ),
+    ("POST", "/api/v1/cases/{case_id}/assessments"): Entry(
+        Permission.CARE_PLAN,
+        case_target(
+            lambda w: (factories.instruments(), factories.active_case(w.cm))[1],
+            lambda w, c: {"instrument": "phq2", "answers": PHQ2_ZERO, "participants": "Consumer"},
+        ),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("GET", "/api/v1/assessments/{response_id}/fhir"): Entry(
+        Permission.CONSUMER_READ, response_target, AuditAction.READ
+    ),
+    ("GET", "/api/v1/cases/{case_id}/needs"): Entry(
+        Permission.CONSUMER_READ, case_target(active), AuditAction.LIST
+    ),
+    ("POST", "/api/v1/cases/{case_id}/needs"): Entry(
+        Permission.CARE_PLAN,
+        case_target(
+            active,
+            lambda w, c: {"kind": "strength", "description": "Supportive daughter"},
+        ),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("POST", "/api/v1/needs/{need_id}/decide"): Entry(
+        Permission.CARE_PLAN, need_target, AuditAction.UPDATE
+    ),
+    ("POST", "/api/v1/cases/{case_id}/reassessment-triggers"): Entry(
+        Permission.CARE_PLAN,
+        case_target(
+            active, lambda w, c: {"kind": "transition_of_care", "detail": "Discharged home"}
+        ),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("GET", "/api/v1/cases/{case_id}/care-plan"): Entry(
+        Permission.CONSUMER_READ, plan_target(lambda m: None), AuditAction.READ
+    ),
+    ("GET", "/api/v1/cases/{case_id}/care-plan/fhir"): Entry(
+        Permission.CONSUMER_READ, plan_target(lambda m: None), AuditAction.READ
+    ),
+    ("GET", "/api/v1/cases/{case_id}/care-plan/versions/{number}"): Entry(
+        Permission.CONSUMER_READ,
+        lambda w: replace_params(plan_target(lambda m: None)(w), number=1),
+        AuditAction.READ,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/care-plan/versions"): Entry(
+        Permission.CARE_PLAN,
+        plan_target(lambda m: plan_body(m, 2, status="achieved")),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/care-plan/agreements"): Entry(
+        Permission.CARE_PLAN,
+        plan_target(
+            lambda m: {
+                "plan_version": 1,
+                "agreed_by": "Consumer",
+                "role": "consumer",
+                "method": "in_person",
+                "participants": "Consumer and daughter",
+                "agreed_at": _when(),
+            }
+        ),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/care-plan/informed-choices"): Entry(
+        Permission.CARE_PLAN,
+        plan_target(
+            lambda m: {
+                "plan_version": 1,
+                "topic": "Home-delivered meals",
+                "benefits": "A hot meal daily",
+                "risks": "Less contact with the pantry",
+                "costs": "None under the waiver",
+                "alternatives": "Pantry visits; no service",
+                "consumer_choice": "Accepts meals",
+                "discussed_at": _when(),
+            }
+        ),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/care-plan/progress"): Entry(
+        Permission.RECORD_NOTE,
+        plan_target(lambda m: {"goal_key": "g1", "trend": "improving", "note": "Pantry visit"}),
+        AuditAction.CREATE,
+        ok=201,
+    ),
 }
+
+
+def replace_params(target: Target, **params: int) -> Target:
+    return Target({**target.params, **params}, target.body, target.consumer_id)
+
 
 ROUTES = sorted(MATRIX)
 OBJECT_ROUTES = [r for r in ROUTES if MATRIX[r].object_route]

@@ -88,7 +88,7 @@ def test_every_operation_documents_its_error_responses(document: dict[str, Any])
         assert expected <= codes, (method, path)
         success = codes - expected
         assert success in ({"200"}, {"201"}), (method, path)
-    assert (lists, exports) == (10, 1)
+    assert (lists, exports) == (14, 1)
 
 
 def test_creates_answer_201_and_other_operations_200(document: dict[str, Any]) -> None:
@@ -106,6 +106,14 @@ def test_creates_answer_201_and_other_operations_200(document: dict[str, Any]) -
         ("POST", "/api/v1/cases/{case_id}/work-items"),
         ("POST", "/api/v1/cases/{case_id}/communications"),
         ("POST", "/api/v1/cases/{case_id}/notes"),
+        ("POST", "/api/v1/cases/{case_id}/care-team"),
+        ("POST", "/api/v1/cases/{case_id}/assessments"),
+        ("POST", "/api/v1/cases/{case_id}/needs"),
+        ("POST", "/api/v1/cases/{case_id}/reassessment-triggers"),
+        ("POST", "/api/v1/cases/{case_id}/care-plan/versions"),
+        ("POST", "/api/v1/cases/{case_id}/care-plan/agreements"),
+        ("POST", "/api/v1/cases/{case_id}/care-plan/informed-choices"),
+        ("POST", "/api/v1/cases/{case_id}/care-plan/progress"),
     }
 
 

@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from casework.assessments.api import router as assessments_router
+from casework.careplans.api import router as careplans_router
 from casework.cases.api import router as cases_router
 from casework.consumers.api import router as consumers_router
 from casework.coordination.api import router as coordination_router
@@ -96,4 +98,6 @@ api.add_router("/", core_router)
 api.add_router("/", consumers_router)
 api.add_router("/", cases_router)
 api.add_router("/", coordination_router)
+api.add_router("/", assessments_router)
+api.add_router("/", careplans_router)
 api.add_router("/", audit_router)

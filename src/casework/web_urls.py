@@ -2,6 +2,8 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from casework.assessments import views as assessments
+from casework.careplans import views as careplans
 from casework.cases import views as cases
 from casework.consumers import views as consumers
 from casework.coordination import views as coordination
@@ -65,4 +67,59 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="communication_create",
     ),
     path("cases/<int:case_id>/notes/new/", coordination.note_create, name="note_create"),
+    # assessment, needs and the plan of care (issue 4)
+    path(
+        "cases/<int:case_id>/assessments/new/",
+        assessments.assessment_start,
+        name="assessment_start",
+    ),
+    path(
+        "cases/<int:case_id>/assessments/new/<slug:code>/",
+        assessments.assessment_create,
+        name="assessment_create",
+    ),
+    path("cases/<int:case_id>/needs/new/", assessments.need_create, name="need_create"),
+    path(
+        "cases/<int:case_id>/needs/<int:need_id>/decide/",
+        assessments.need_decide,
+        name="need_decide",
+    ),
+    path(
+        "cases/<int:case_id>/reassessment/",
+        assessments.reassessment_trigger,
+        name="reassessment_trigger",
+    ),
+    path("cases/<int:case_id>/plan/", careplans.care_plan, name="care_plan"),
+    path(
+        "cases/<int:case_id>/plan/versions/<int:number>/",
+        careplans.care_plan_version,
+        name="care_plan_version",
+    ),
+    path("cases/<int:case_id>/plan/problems/new/", careplans.problem_add, name="plan_problem_add"),
+    path("cases/<int:case_id>/plan/goals/new/", careplans.goal_add, name="plan_goal_add"),
+    path(
+        "cases/<int:case_id>/plan/interventions/new/",
+        careplans.intervention_add,
+        name="plan_intervention_add",
+    ),
+    path("cases/<int:case_id>/plan/barriers/new/", careplans.barrier_add, name="plan_barrier_add"),
+    path("cases/<int:case_id>/plan/goal-status/", careplans.goal_status, name="plan_goal_status"),
+    path(
+        "cases/<int:case_id>/plan/agreement/new/",
+        careplans.agreement_add,
+        name="plan_agreement_add",
+    ),
+    path(
+        "cases/<int:case_id>/plan/informed-choice/new/",
+        careplans.informed_choice_add,
+        name="plan_informed_choice_add",
+    ),
+    path(
+        "cases/<int:case_id>/plan/progress/new/", careplans.progress_add, name="plan_progress_add"
+    ),
+    path("cases/<int:case_id>/care-team/new/", careplans.care_team_add, name="plan_care_team_add"),
+    path("cases/<int:case_id>/plan/print/", careplans.care_plan_print, name="care_plan_print"),
+    path(
+        "cases/<int:case_id>/plan/plan-of-care.pdf", careplans.care_plan_pdf, name="care_plan_pdf"
+    ),
 ]

@@ -203,6 +203,7 @@ def test_me_describes_the_user_and_their_permissions(world: World) -> None:
             "case.intake": "team",
             "case.manage": "team",
             "record.note": "team",
+            "care.plan": "team",
             "case.reassign": "team",
         },
     }

@@ -61,7 +61,8 @@ def case_scope_q(user: User, permission: Permission) -> Q:
     )
 
 
-def _refuse(actor: Actor, action: str, object_type: str, object_id: object) -> Http404:
+def refuse(actor: Actor, action: str, object_type: str, object_id: object) -> Http404:
+    """Audit a denied attempt and return the 404 to raise."""
     audit_denied(
         actor=actor,
         action=action,
@@ -87,7 +88,7 @@ def access_consumer(
         consumer_scope_q(actor.user, permission), pk=consumer_id
     ).first()
     if consumer is None:
-        raise _refuse(actor, _action(permission, log_read), "consumer", consumer_id)
+        raise refuse(actor, _action(permission, log_read), "consumer", consumer_id)
     if log_read:
         audit_record(
             actor=actor,
@@ -112,7 +113,7 @@ def access_case(
         .first()
     )
     if case is None:
-        raise _refuse(actor, _action(permission, log_read), "case", case_id)
+        raise refuse(actor, _action(permission, log_read), "case", case_id)
     if log_read:
         audit_record(
             actor=actor,
@@ -138,7 +139,7 @@ def access_work_item(
         .first()
     )
     if item is None:
-        raise _refuse(actor, _action(permission, log_read), "work_item", work_item_id)
+        raise refuse(actor, _action(permission, log_read), "work_item", work_item_id)
     if log_read:
         audit_record(
             actor=actor,

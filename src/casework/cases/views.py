@@ -21,6 +21,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from casework.assessments.selectors import need_list_for_case, response_list_for_case
+from casework.careplans.selectors import care_plan_for_case, care_plan_version_view
 from casework.cases import rules
 from casework.cases import services as case_services
 from casework.cases.access import access_case, user_may
@@ -256,6 +258,18 @@ def _timeline(case: Case, parts: dict[str, Any]) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
 
+def care_plan_summary(*, case_id: int) -> dict[str, Any]:
+    """The assessment, needs and current plan shown on the case page (issue 4)."""
+    plan = care_plan_for_case(case_id=case_id)
+    return {
+        "assessments": list(response_list_for_case(case_id=case_id)[:10]),
+        "needs": list(need_list_for_case(case_id=case_id)),
+        "plan_view": care_plan_version_view(version=plan.current)
+        if plan is not None and plan.current is not None
+        else None,
+    }
+
+
 def case_page_context(actor: Actor, case: Case) -> dict[str, Any]:
     """Everything the case page shows, read once (the caller has audited the read)."""
     consumer = case.consumer
@@ -308,6 +322,8 @@ def case_page_context(actor: Actor, case: Case) -> dict[str, Any]:
         "open_work_items": sum(1 for i in work_items if i.status == WorkItemStatus.OPEN),
         "may_manage": user_may(actor, Permission.CASE_MANAGE),
         "may_note": user_may(actor, Permission.RECORD_NOTE),
+        "may_plan": user_may(actor, Permission.CARE_PLAN),
+        **care_plan_summary(case_id=case.pk),
         "may_reassign": user_may(actor, Permission.CASE_REASSIGN)
         and case.state in rules.OPEN_STATES,
         "may_activate": bool(rules.can_transition(facts, rules.ACTIVE)),
@@ -345,6 +361,7 @@ def case_form_page(
     template: str = "core/form_page.html",
     aliases: dict[str, str] | None = None,
     extra: Callable[[Case], dict[str, Any]] | None = None,
+    success_url: Callable[[Case], str] | None = None,
 ) -> HttpResponse:
     """A form about one case: GET is an audited read; POST calls one service, whose
     own audit event is the only one; a refusal shows on the form and writes nothing."""
@@ -359,6 +376,8 @@ def case_form_page(
             add_domain_error(form, exc, aliases=aliases)
         else:
             messages.success(request, success_message)
+            if success_url is not None:
+                return redirect(success_url(case))
             return redirect("case_detail", case_id=case.pk)
     context = {
         "case": case,

@@ -11,8 +11,11 @@ from ninja import Query, Router, Status
 
 from casework.cases.access import access_case, access_work_item
 from casework.coordination import selectors, services
-from casework.coordination.models import Communication, Note, WorkItem
+from casework.coordination.models import CareTeamMember, Communication, Note, WorkItem
 from casework.coordination.schemas import (
+    CareTeamMemberIn,
+    CareTeamMemberOut,
+    CareTeamPage,
     CommunicationIn,
     CommunicationOut,
     CommunicationPage,
@@ -225,3 +228,44 @@ def note_create(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[N
             actor=actor, case=case, kind=payload.kind, text=payload.text, amends=amends
         ),
     )
+
+
+@router.get(
+    "/cases/{case_id}/care-team",
+    response=responses({200: CareTeamPage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="List the consumer's care team",
+    operation_id="care_team_list",
+)
+def care_team_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> dict[str, Any]:
+    """Current members by name (F2). Audits one list."""
+    actor = actor_of(request)
+    require(actor, Permission.CONSUMER_READ, "case", case_id)
+    case = access_case(actor, case_id, log_read=False)
+    return listed_page(
+        actor,
+        selectors.care_team_for_consumer(consumer_id=case.consumer_id),
+        page,
+        object_type="care_team_member",
+        consumer_id=case.consumer_id,
+        parent=case.pk,
+    )
+
+
+@router.post(
+    "/cases/{case_id}/care-team",
+    response=responses({201: CareTeamMemberOut}, write=True),
+    summary="Add a member to the consumer's care team",
+    operation_id="care_team_member_add",
+)
+def care_team_member_add(
+    request: HttpRequest, case_id: int, payload: CareTeamMemberIn
+) -> Status[CareTeamMember]:
+    """Staff (grants access), an outside provider or a caregiver, with role and contact
+    details (F2). Needs active consent. Audits one create."""
+    actor = actor_of(request)
+    require(actor, Permission.CARE_PLAN, "case", case_id)
+    case = access_case(actor, case_id, permission=Permission.CARE_PLAN, log_read=False)
+    user = staff_member(actor, payload.user, "user") if payload.user is not None else None
+    data = payload.model_dump(exclude={"user"})
+    return Status(201, services.care_team_member_add(actor=actor, case=case, user=user, **data))

@@ -115,3 +115,33 @@ class NoteOut(Schema):
 class NotePage(Schema):
     count: int
     items: list[NoteOut]
+
+
+class CareTeamMemberIn(InputSchema):
+    name: str = Field(..., min_length=1, max_length=200)
+    role: str = Field(
+        ..., min_length=1, max_length=100, description="e.g. primary care physician, caregiver"
+    )
+    user: int | None = Field(None, description="a staff member of the program (grants access)")
+    organization: str = Field("", max_length=200)
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
+    is_external_provider: bool = False
+
+
+class CareTeamMemberOut(Schema):
+    id: int
+    consumer_id: int
+    user_id: int | None
+    name: str
+    role: str
+    organization: str
+    phone: str
+    email: str
+    is_external_provider: bool
+    started_at: datetime
+
+
+class CareTeamPage(Schema):
+    count: int
+    items: list[CareTeamMemberOut]

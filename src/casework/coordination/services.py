@@ -14,6 +14,7 @@ from casework.cases import rules
 from casework.cases.models import Case
 from casework.cases.selectors import case_facts
 from casework.coordination.models import (
+    CareTeamMember,
     Communication,
     CommunicationTopic,
     Note,
@@ -274,3 +275,78 @@ def note_create(
             detail={"amends": amends.pk} if amends else {},
         )
     return note
+
+
+def work_item_raise(
+    *,
+    case: Case,
+    title: str,
+    owner: User,
+    created_by: User,
+    due_at: datetime,
+    description: str = "",
+) -> WorkItem:
+    """A service work item raised by another act (an urgent screen, a monitoring trigger,
+    the sweep): the caller audits that act, and the item and its deadline rows are
+    written in the caller's transaction. No consent gate: the caller has applied it, or
+    the item is about acting on a risk already recorded."""
+    item = validated(
+        WorkItem(
+            case=case,
+            title=title[:200],
+            description=description,
+            kind=WorkItemKind.SERVICE,
+            owner=owner,
+            due_at=due_at,
+            created_by=created_by,
+            created_at=clock.now(),
+        )
+    )
+    item.save()
+    work_item_deadlines_set(
+        work_item_id=item.pk, due_at=due_at, owner_id=owner.pk, consumer_id=case.consumer_id
+    )
+    return item
+
+
+def care_team_member_add(
+    *,
+    actor: Actor,
+    case: Case,
+    name: str,
+    role: str,
+    user: User | None = None,
+    organization: str = "",
+    phone: str = "",
+    email: str = "",
+    is_external_provider: bool = False,
+) -> CareTeamMember:
+    """Add a member to the consumer's care team (F2): a staff member of the program (which
+    grants them access), an outside provider, or a caregiver (role names them). Needs
+    active consent. Who: case.manage. Audits one create."""
+    if user is not None and (not user.is_active or user.program_id != case.program_id):
+        raise ValidationFailed.single("user", _("not an active staff member of this program"))
+    with transaction.atomic():
+        _gate(case, clinical=True)
+        member = validated(
+            CareTeamMember(
+                consumer_id=case.consumer_id,
+                user=user,
+                name=name,
+                role=role,
+                organization=organization,
+                phone=phone,
+                email=email,
+                is_external_provider=is_external_provider,
+                started_at=clock.now(),
+            )
+        )
+        member.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            consumer_id=case.consumer_id,
+            object_type="care_team_member",
+            object_id=member.pk,
+        )
+    return member

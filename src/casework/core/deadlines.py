@@ -1,5 +1,6 @@
 """Deadlines as rows (F1): set, close and sweep. Overdue is a query, never a flag to trust."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -8,6 +9,14 @@ from django.db.models import Q
 
 from casework.core import clock
 from casework.core.models import Deadline, DeadlineKind, DeadlineState
+
+# What the sweep does with a claimed deadline of a kind other than the work-item ones:
+# contexts register a handler in their AppConfig.ready() (core imports no context).
+DEADLINE_HANDLERS: dict[str, Callable[[Deadline], None]] = {}
+
+
+def deadline_handler_register(kind: str, handler: Callable[[Deadline], None]) -> None:
+    DEADLINE_HANDLERS[kind] = handler
 
 
 def deadline_set(

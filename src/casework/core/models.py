@@ -23,6 +23,12 @@ class Program(models.Model):
     after_closure_contact = models.TextField(
         help_text=_("Where a consumer goes if things change after closure (MA 5.1q).")
     )
+    reassessment_interval_days = models.PositiveSmallIntegerField(
+        default=90,
+        help_text=_(
+            "Days between comprehensive assessments; set it to the payer's expectation (E4)."
+        ),
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -154,6 +160,8 @@ class AuditSeal(models.Model):
 class DeadlineKind(models.TextChoices):
     WORK_ITEM_DUE = "work_item_due", _("Work item due")
     WORK_ITEM_REMINDER = "work_item_reminder", _("Work item reminder")
+    REASSESSMENT_DUE = "reassessment_due", _("Reassessment due")
+    GOAL_TARGET = "goal_target", _("Goal target date")
 
 
 class DeadlineState(models.TextChoices):

@@ -23,7 +23,8 @@ class Permission(StrEnum):
     CONSUMER_READ = "consumer.read"
     CASE_INTAKE = "case.intake"  # take a referral and open a case
     CASE_MANAGE = "case.manage"  # notices, consent, consumer details, work items, closure
-    RECORD_NOTE = "record.note"  # notes and communications
+    RECORD_NOTE = "record.note"  # notes, communications and goal progress
+    CARE_PLAN = "care.plan"  # assessments, needs, the plan of care and the care team
     CASE_REASSIGN = "case.reassign"
     AUDIT_READ = "audit.read"
 
@@ -34,12 +35,14 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.CASE_INTAKE: Scope.OWN,
         Permission.CASE_MANAGE: Scope.OWN,
         Permission.RECORD_NOTE: Scope.OWN,
+        Permission.CARE_PLAN: Scope.OWN,
     },
     Role.SUPERVISOR: {
         Permission.CONSUMER_READ: Scope.TEAM,
         Permission.CASE_INTAKE: Scope.TEAM,
         Permission.CASE_MANAGE: Scope.TEAM,
         Permission.RECORD_NOTE: Scope.TEAM,
+        Permission.CARE_PLAN: Scope.TEAM,
         Permission.CASE_REASSIGN: Scope.TEAM,
     },
     Role.SENIOR_CLINICAL: {

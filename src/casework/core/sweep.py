@@ -13,7 +13,7 @@ from django.db import close_old_connections, connection, transaction
 
 from casework.core import clock
 from casework.core.audit import audit_seal
-from casework.core.deadlines import deadline_claim, deadlines_due
+from casework.core.deadlines import DEADLINE_HANDLERS, deadline_claim, deadlines_due
 from casework.core.models import Deadline, DeadlineKind, DeadlineState
 from casework.core.tasks import work_item_overdue_notify, work_item_reminder_notify
 
@@ -48,6 +48,11 @@ def _act_on(deadline: Deadline) -> str:
         work_item_reminder_notify.enqueue(
             deadline_id=deadline_id, work_item_id=work_item_id, owner_id=owner_id
         )
+    elif deadline.kind in DEADLINE_HANDLERS:
+        # Monitoring triggers (reassessment due, goal target passed): the handler raises a
+        # work item in this transaction, so the claim and the item commit together.
+        DEADLINE_HANDLERS[deadline.kind](deadline)
+        Deadline.objects.filter(pk=deadline.pk).update(state=DeadlineState.MET)
     else:
         logger.warning("deadline %s has unknown kind %s: left breached", deadline.pk, deadline.kind)
     return deadline.kind

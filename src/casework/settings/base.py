@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "casework.consumers",
     "casework.cases",
     "casework.coordination",
+    "casework.assessments",
+    "casework.careplans",
 ]
 
 MIDDLEWARE = [

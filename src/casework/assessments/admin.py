@@ -1,0 +1,71 @@
+"""Admin: administrators add instrument versions (an edit is a new version, so responses
+stay frozen to the one they used); responses and needs are read-only and audited."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from casework.assessments.models import AssessmentResponse, Instrument, Need
+from casework.assessments.services import instrument_create
+from casework.core.admin import AuditedReadAdmin
+from casework.core.errors import ValidationFailed
+
+
+class InstrumentForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Instrument
+        fields = ["definition"]
+
+    def clean_definition(self) -> Any:
+        from casework.assessments.rules import definition_errors
+
+        definition = self.cleaned_data["definition"]
+        if not isinstance(definition, dict):
+            raise forms.ValidationError("the definition must be a JSON object")
+        errors = definition_errors(definition)
+        if Instrument.objects.filter(
+            code=definition.get("code"), version=str(definition.get("version"))
+        ).exists():
+            errors.append("this code and version exist: give the edit a new version")
+        if errors:
+            raise forms.ValidationError(errors)
+        return definition
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Add a version by pasting its definition (copy the current one and raise its
+    version); existing versions are read-only."""
+
+    form = InstrumentForm
+    list_display = ["code", "version", "title", "is_current", "loaded_at"]
+    list_filter = ["code", "is_current"]
+    actions = None
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        try:
+            created = instrument_create(definition=form.cleaned_data["definition"])
+        except ValidationFailed as exc:  # the form checked; a race lands here
+            raise forms.ValidationError(str(exc)) from exc
+        obj.pk = created.pk
+        obj._state.adding = False
+
+
+@admin.register(AssessmentResponse)
+class AssessmentResponseAdmin(AuditedReadAdmin):
+    consumer_path = "case__consumer_id"
+    list_display = ["id", "case_id", "instrument", "total_score", "band", "administered_at"]
+
+
+@admin.register(Need)
+class NeedAdmin(AuditedReadAdmin):
+    consumer_path = "case__consumer_id"
+    list_display = ["id", "case_id", "kind", "domain", "status", "acuity"]

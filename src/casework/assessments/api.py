@@ -1,0 +1,200 @@
+"""Instruments, assessments, needs and reassessment triggers (D1-D4).
+
+Instruments hold no consumer data. Reads need consumer.read over the case; writes need
+care.plan and active consent (409 otherwise). Each request writes exactly one audit
+event about consumer data."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+
+from casework.assessments import fhir, selectors, services
+from casework.assessments.access import access_need, access_response
+from casework.assessments.models import AssessmentResponse, Instrument, Need
+from casework.assessments.schemas import (
+    AssessmentIn,
+    AssessmentOut,
+    AssessmentPage,
+    InstrumentPage,
+    NeedDecideIn,
+    NeedIn,
+    NeedOut,
+    NeedPage,
+    TriggerIn,
+    TriggerOut,
+)
+from casework.cases.access import access_case
+from casework.core.api import (
+    LIST_THROTTLE,
+    PageParams,
+    actor_of,
+    listed_page,
+    paginate,
+    require,
+    responses,
+)
+from casework.core.errors import ValidationFailed
+from casework.core.policy import Permission
+
+router = Router(tags=["assessments"])
+
+
+@router.get(
+    "/instruments",
+    response=responses({200: InstrumentPage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="List the instruments offered",
+    operation_id="instrument_list",
+)
+def instrument_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """The current version of each instrument; no consumer data, so no audit event."""
+    count, items = paginate(selectors.instrument_list_current(), page)
+    return {"count": count, "items": items}
+
+
+@router.get(
+    "/instruments/{instrument_id}/fhir",
+    response=responses({200: dict[str, Any]}),
+    summary="An instrument version as a FHIR R4 Questionnaire",
+    operation_id="instrument_fhir",
+)
+def instrument_fhir(request: HttpRequest, instrument_id: int) -> dict[str, Any]:
+    """Any version, current or not; no consumer data, so no audit event."""
+    instrument = Instrument.objects.filter(pk=instrument_id).first()
+    if instrument is None:
+        raise HttpError(404, "Not Found")
+    return fhir.questionnaire(instrument)
+
+
+@router.get(
+    "/cases/{case_id}/assessments",
+    response=responses({200: AssessmentPage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="List a case's assessments",
+    operation_id="assessment_list",
+)
+def assessment_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> dict[str, Any]:
+    """Newest first. Audits one list."""
+    actor = actor_of(request)
+    require(actor, Permission.CONSUMER_READ, "case", case_id)
+    case = access_case(actor, case_id, log_read=False)
+    return listed_page(
+        actor,
+        selectors.response_list_for_case(case_id=case.pk),
+        page,
+        object_type="assessment_response",
+        consumer_id=case.consumer_id,
+        parent=case.pk,
+    )
+
+
+@router.post(
+    "/cases/{case_id}/assessments",
+    response=responses({201: AssessmentOut}, write=True),
+    summary="Record and score an assessment",
+    operation_id="assessment_create",
+)
+def assessment_create(
+    request: HttpRequest, case_id: int, payload: AssessmentIn
+) -> Status[AssessmentResponse]:
+    """Answers are checked against the current version of the instrument (422 names each
+    question). Positive findings become suggested needs; an urgent flag raises a work item
+    due the same day. Audits one create."""
+    actor = actor_of(request)
+    require(actor, Permission.CARE_PLAN, "case", case_id)
+    case = access_case(actor, case_id, permission=Permission.CARE_PLAN, log_read=False)
+    instrument = selectors.instrument_current(code=payload.instrument)
+    if instrument is None:
+        raise ValidationFailed.single("instrument", "no current instrument with this code")
+    data = payload.model_dump(exclude={"instrument"})
+    return Status(
+        201, services.assessment_record(actor=actor, case=case, instrument=instrument, **data)
+    )
+
+
+@router.get(
+    "/assessments/{response_id}/fhir",
+    response=responses({200: dict[str, Any]}),
+    summary="An assessment as FHIR R4 QuestionnaireResponse and Observations",
+    operation_id="assessment_fhir",
+)
+def assessment_fhir(request: HttpRequest, response_id: int) -> dict[str, Any]:
+    """A Bundle (collection): the QuestionnaireResponse, then one survey Observation per
+    LOINC-coded answer (POS on answers that signal a need) and the total score. Audits
+    one read."""
+    actor = actor_of(request)
+    require(actor, Permission.CONSUMER_READ, "assessment_response", response_id)
+    return fhir.response_bundle(access_response(actor, response_id))
+
+
+@router.get(
+    "/cases/{case_id}/needs",
+    response=responses({200: NeedPage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="List a case's needs, strengths and barriers",
+    operation_id="need_list",
+)
+def need_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> dict[str, Any]:
+    """Dismissed needs are left out. Audits one list."""
+    actor = actor_of(request)
+    require(actor, Permission.CONSUMER_READ, "case", case_id)
+    case = access_case(actor, case_id, log_read=False)
+    return listed_page(
+        actor,
+        selectors.need_list_for_case(case_id=case.pk),
+        page,
+        object_type="need",
+        consumer_id=case.consumer_id,
+        parent=case.pk,
+    )
+
+
+@router.post(
+    "/cases/{case_id}/needs",
+    response=responses({201: NeedOut}, write=True),
+    summary="Record a need, strength or barrier",
+    operation_id="need_create",
+)
+def need_create(request: HttpRequest, case_id: int, payload: NeedIn) -> Status[Need]:
+    """Confirmed at once, with its priority and the consumer's own. Audits one create."""
+    actor = actor_of(request)
+    require(actor, Permission.CARE_PLAN, "case", case_id)
+    case = access_case(actor, case_id, permission=Permission.CARE_PLAN, log_read=False)
+    return Status(201, services.need_create(actor=actor, case=case, **payload.model_dump()))
+
+
+@router.post(
+    "/needs/{need_id}/decide",
+    response=responses({200: NeedOut}, write=True),
+    summary="Confirm or dismiss a suggested need",
+    operation_id="need_decide",
+)
+def need_decide(request: HttpRequest, need_id: int, payload: NeedDecideIn) -> Need:
+    """A confirmed problem needs a priority (`acuity`); record the consumer's own priority
+    too. A stale `version` is 409. Audits one update."""
+    actor = actor_of(request)
+    require(actor, Permission.CARE_PLAN, "need", need_id)
+    need = access_need(actor, need_id)
+    return services.need_decide(actor=actor, need=need, **payload.model_dump())
+
+
+@router.post(
+    "/cases/{case_id}/reassessment-triggers",
+    response=responses({201: TriggerOut}, write=True),
+    summary="Record a change in condition or a transition of care",
+    operation_id="reassessment_trigger",
+)
+def reassessment_trigger(
+    request: HttpRequest, case_id: int, payload: TriggerIn
+) -> Status[dict[str, int]]:
+    """Raises a reassessment work item (next day for a change in condition, two days for a
+    transition of care). Audits one create."""
+    actor = actor_of(request)
+    require(actor, Permission.CARE_PLAN, "case", case_id)
+    case = access_case(actor, case_id, permission=Permission.CARE_PLAN, log_read=False)
+    item_id = services.reassessment_trigger(
+        actor=actor, case=case, kind=payload.kind, detail=payload.detail
+    )
+    return Status(201, {"work_item_id": item_id})

@@ -1,0 +1,170 @@
+"""Pages for assessments, needs and reassessment triggers (D1-D4)."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from casework.assessments import selectors, services
+from casework.assessments.forms import AssessmentForm, NeedDecideForm, NeedForm, TriggerForm
+from casework.assessments.models import Need
+from casework.cases.access import access_case
+from casework.cases.models import Case
+from casework.cases.views import case_form_page
+from casework.core.actor import Actor, actor_from_request
+from casework.core.policy import Permission
+
+
+def _to_assessment(case: Case) -> str:
+    return reverse("case_detail", args=[case.pk]) + "#assessment"
+
+
+@login_required
+@require_GET
+def assessment_start(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Choose an instrument. One audited read of the case."""
+    actor = actor_from_request(request)
+    case = access_case(actor, case_id, permission=Permission.CARE_PLAN)
+    return render(
+        request,
+        "assessments/start.html",
+        {
+            "case": case,
+            "consumer": case.consumer,
+            "title": _("Start an assessment"),
+            "instruments": list(selectors.instrument_list_current()),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_create(request: HttpRequest, case_id: int, code: str) -> HttpResponse:
+    instrument = selectors.instrument_current(code=code)
+    if instrument is None:
+        raise Http404("No such instrument")
+    definition = instrument.definition
+    aliases = {f"answers.{q['id']}": q["id"] for q in definition["questions"]}
+
+    def build(case: Case, data: Any) -> forms.Form:
+        return AssessmentForm(
+            data,
+            definition=definition,
+            initial={"language": case.consumer.preferred_language},
+        )
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        assert isinstance(form, AssessmentForm)
+        d = form.cleaned_data
+        return services.assessment_record(
+            actor=actor,
+            case=case,
+            instrument=instrument,
+            answers=form.answers(),
+            participants=d["participants"],
+            language=d["language"],
+            interpreter_used=d["interpreter_used"],
+        )
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.CARE_PLAN,
+        build_form=build,
+        save=save,
+        title=instrument.title,
+        submit_label=_("Record and score"),
+        success_message=_("Assessment recorded and scored."),
+        aliases=aliases,
+        extra=lambda case: {"source": instrument.source, "version": instrument.version},
+        template="assessments/assessment_form.html",
+        success_url=_to_assessment,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_create(request: HttpRequest, case_id: int) -> HttpResponse:
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        return services.need_create(actor=actor, case=case, **form.cleaned_data)
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.CARE_PLAN,
+        build_form=lambda case, data: NeedForm(data),
+        save=save,
+        title=_("Record a need, strength or barrier"),
+        submit_label=_("Record"),
+        success_message=_("Recorded."),
+        success_url=_to_assessment,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_decide(request: HttpRequest, case_id: int, need_id: int) -> HttpResponse:
+    found: dict[str, Need] = {}
+
+    def need_of(case: Case) -> Need:
+        if "need" not in found:
+            need = Need.objects.filter(pk=need_id, case_id=case.pk).select_related("case").first()
+            if need is None:
+                raise Http404("No such need")
+            found["need"] = need
+        return found["need"]
+
+    def build(case: Case, data: Any) -> forms.Form:
+        need = need_of(case)
+        return NeedDecideForm(
+            data,
+            initial={
+                "version": need.version,
+                "status": "confirmed",
+                "acuity": need.acuity,
+                "consumer_priority": need.consumer_priority,
+            },
+        )
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        return services.need_decide(actor=actor, need=need_of(case), **form.cleaned_data)
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.CARE_PLAN,
+        build_form=build,
+        save=save,
+        title=_("Confirm or dismiss a need"),
+        submit_label=_("Save decision"),
+        success_message=_("Decision saved."),
+        extra=lambda case: {"need": need_of(case)},
+        template="assessments/need_decide.html",
+        success_url=_to_assessment,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reassessment_trigger(request: HttpRequest, case_id: int) -> HttpResponse:
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        d = form.cleaned_data
+        return services.reassessment_trigger(
+            actor=actor, case=case, kind=d["kind"], detail=d["detail"]
+        )
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.CARE_PLAN,
+        build_form=lambda case, data: TriggerForm(data),
+        save=save,
+        title=_("Record a change that calls for reassessment"),
+        submit_label=_("Record and raise a work item"),
+        success_message=_("Reassessment work item raised."),
+    )

@@ -1,0 +1,165 @@
+"""Plan-of-care invariants as pure functions (E1): no ORM.
+
+A plan is given flat: problems; goals naming their problem; interventions naming their
+goal; barriers naming their goal. `plan_errors` returns field → reasons for
+  - a goal whose problem is not in the plan (no goal without a problem);
+  - a goal without a target date, or with neither a target value nor an observable
+    outcome (a goal must be measurable);
+  - an intervention without a responsible party, or one not on the care team;
+  - the same intervention (goal, type and wording) listed twice, whether for one party
+    or for two (no duplication: one responsible party per intervention);
+  - keys repeated, and barriers or interventions naming an unknown goal.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+GOAL_STATUSES = ("proposed", "active", "achieved", "not_achieved", "cancelled")
+OPEN_GOAL_STATUSES = ("proposed", "active")
+INTERVENTION_KINDS = ("education", "coordination", "referral", "monitoring", "advocacy")
+INTERVENTION_STATUSES = ("planned", "in_progress", "done", "cancelled")
+
+
+@dataclass(frozen=True)
+class ProblemSpec:
+    key: str
+    description: str
+    priority: int
+    consumer_priority: int | None = None
+    need_id: int | None = None
+
+
+@dataclass(frozen=True)
+class GoalSpec:
+    key: str
+    problem_key: str
+    description: str
+    target_date: date | None
+    target_value: str = ""
+    observable_outcome: str = ""
+    status: str = "active"
+    guideline: str = ""
+
+
+@dataclass(frozen=True)
+class InterventionSpec:
+    key: str
+    goal_key: str
+    kind: str
+    description: str
+    responsible_id: int | None
+    due_date: date | None
+    status: str = "planned"
+    guideline: str = ""
+
+
+@dataclass(frozen=True)
+class BarrierSpec:
+    goal_key: str
+    description: str
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    problems: tuple[ProblemSpec, ...] = ()
+    goals: tuple[GoalSpec, ...] = ()
+    interventions: tuple[InterventionSpec, ...] = ()
+    barriers: tuple[BarrierSpec, ...] = field(default_factory=tuple)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def plan_errors(plan: PlanSpec, *, care_team_ids: frozenset[int]) -> dict[str, list[str]]:
+    """Every broken invariant, by field path (e.g. `goals[0].problem_key`)."""
+    errors: dict[str, list[str]] = {}
+
+    def add(path: str, reason: str) -> None:
+        errors.setdefault(path, []).append(reason)
+
+    if not plan.problems:
+        add("problems", "a plan needs at least one problem")
+    problem_keys: set[str] = set()
+    for i, problem in enumerate(plan.problems):
+        if problem.key in problem_keys:
+            add(f"problems[{i}].key", "repeated")
+        problem_keys.add(problem.key)
+        if not problem.description.strip():
+            add(f"problems[{i}].description", "describe the problem")
+        if problem.priority not in (1, 2, 3):
+            add(f"problems[{i}].priority", "priority is 1 (high), 2 or 3 (low)")
+    goal_keys: set[str] = set()
+    for i, goal in enumerate(plan.goals):
+        path = f"goals[{i}]"
+        if goal.key in goal_keys:
+            add(f"{path}.key", "repeated")
+        goal_keys.add(goal.key)
+        if goal.problem_key not in problem_keys:
+            add(f"{path}.problem_key", "a goal must address a problem in the plan")
+        if not goal.description.strip():
+            add(f"{path}.description", "describe the goal")
+        if goal.target_date is None:
+            add(f"{path}.target_date", "a goal needs a target date")
+        if not goal.target_value.strip() and not goal.observable_outcome.strip():
+            add(f"{path}.target_value", "give a target value or an observable outcome")
+        if goal.status not in GOAL_STATUSES:
+            add(f"{path}.status", "not a goal status")
+    seen: dict[tuple[str, str, str], int | None] = {}
+    intervention_keys: set[str] = set()
+    for i, item in enumerate(plan.interventions):
+        path = f"interventions[{i}]"
+        if item.key in intervention_keys:
+            add(f"{path}.key", "repeated")
+        intervention_keys.add(item.key)
+        if item.goal_key not in goal_keys:
+            add(f"{path}.goal_key", "an intervention must serve a goal in the plan")
+        if item.kind not in INTERVENTION_KINDS:
+            add(f"{path}.kind", "not an intervention type")
+        if not item.description.strip():
+            add(f"{path}.description", "describe the intervention")
+        if item.responsible_id is None:
+            add(f"{path}.responsible", "an intervention needs one responsible party")
+        elif item.responsible_id not in care_team_ids:
+            add(f"{path}.responsible", "the responsible party must be on the care team")
+        if item.due_date is None:
+            add(f"{path}.due_date", "an intervention needs a due date")
+        if item.status not in INTERVENTION_STATUSES:
+            add(f"{path}.status", "not an intervention status")
+        same = (item.goal_key, item.kind, _normal(item.description))
+        if same in seen:
+            add(
+                f"{path}.description",
+                "already assigned to another party"
+                if seen[same] != item.responsible_id
+                else "listed twice",
+            )
+        seen[same] = item.responsible_id
+    for i, barrier in enumerate(plan.barriers):
+        if barrier.goal_key not in goal_keys:
+            add(f"barriers[{i}].goal_key", "a barrier must name a goal in the plan")
+        if not barrier.description.strip():
+            add(f"barriers[{i}].description", "describe the barrier")
+    return errors
+
+
+def plan_changes(old: PlanSpec | None, new: PlanSpec) -> bool:
+    """Whether a revision changes anything (an unchanged plan is not a new version)."""
+    return old != new
+
+
+def goal_status_set(plan: PlanSpec, goal_key: str, status: str) -> PlanSpec:
+    return replace(
+        plan,
+        goals=tuple(replace(g, status=status) if g.key == goal_key else g for g in plan.goals),
+    )
+
+
+def goal_behind(goal: GoalSpec, *, today: date, progressed: bool) -> bool:
+    """Lack of progress (D4, F6): an open goal past its target date that is not met."""
+    return (
+        goal.status in OPEN_GOAL_STATUSES
+        and goal.target_date is not None
+        and goal.target_date < today
+        and not progressed
+    )

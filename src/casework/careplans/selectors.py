@@ -1,0 +1,124 @@
+"""Reads for the plan of care: the current version with everything it holds, in a fixed
+number of queries (no N+1)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from casework.careplans import rules
+from casework.careplans.models import (
+    CarePlan,
+    CarePlanVersion,
+    GoalProgress,
+    PlanGoal,
+    PlanIntervention,
+)
+
+
+def care_plan_for_case(*, case_id: int) -> CarePlan | None:
+    return (
+        CarePlan.objects.filter(case_id=case_id)
+        .select_related("current", "current__author", "case")
+        .first()
+    )
+
+
+def care_plan_version_list(*, plan_id: int) -> QuerySet[CarePlanVersion]:
+    return (
+        CarePlanVersion.objects.filter(plan_id=plan_id).select_related("author").order_by("-number")
+    )
+
+
+@dataclass
+class PlanView:
+    """A version laid out for display: problems in priority order, each with its goals,
+    each goal with its interventions, barriers and progress entries."""
+
+    version: CarePlanVersion
+    problems: list = field(default_factory=list)  # type: ignore[type-arg]
+    agreements: list = field(default_factory=list)  # type: ignore[type-arg]
+    informed_choices: list = field(default_factory=list)  # type: ignore[type-arg]
+
+
+def care_plan_version_view(*, version: CarePlanVersion) -> PlanView:
+    """Four queries whatever the size of the plan."""
+    goals = PlanGoal.objects.filter(plan_version=version).order_by("target_date", "id")
+    interventions = PlanIntervention.objects.filter(plan_version=version).select_related(
+        "responsible"
+    )
+    problems = list(
+        version.problems.order_by("priority", "consumer_priority", "id").prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=goals.prefetch_related(
+                    Prefetch("interventions", queryset=interventions.order_by("due_date", "id")),
+                    "barriers",
+                ),
+            )
+        )
+    )
+    progress: dict[str, list[GoalProgress]] = {}
+    for entry in (
+        GoalProgress.objects.filter(plan_id=version.plan_id)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-id")
+    ):
+        progress.setdefault(entry.goal_key, []).append(entry)
+    for problem in problems:
+        for goal in problem.goals.all():
+            goal.progress_entries = progress.get(goal.key, [])  # type: ignore[attr-defined]
+    return PlanView(
+        version=version,
+        problems=problems,
+        agreements=list(version.agreements.select_related("recorded_by").order_by("agreed_at")),
+        informed_choices=list(version.informed_choices.order_by("discussed_at")),
+    )
+
+
+def care_plan_spec(version: CarePlanVersion) -> rules.PlanSpec:
+    """A stored version as the plan a revision starts from."""
+    problems = list(version.problems.order_by("id"))
+    goals = list(version.goals.select_related("problem").order_by("id"))
+    interventions = list(version.interventions.select_related("goal").order_by("id"))
+    return rules.PlanSpec(
+        problems=tuple(
+            rules.ProblemSpec(
+                key=p.key,
+                description=p.description,
+                priority=p.priority,
+                consumer_priority=p.consumer_priority,
+                need_id=p.need_id,
+            )
+            for p in problems
+        ),
+        goals=tuple(
+            rules.GoalSpec(
+                key=g.key,
+                problem_key=g.problem.key,
+                description=g.description,
+                target_date=g.target_date,
+                target_value=g.target_value,
+                observable_outcome=g.observable_outcome,
+                status=g.status,
+                guideline=g.guideline,
+            )
+            for g in goals
+        ),
+        interventions=tuple(
+            rules.InterventionSpec(
+                key=i.key,
+                goal_key=i.goal.key,
+                kind=i.kind,
+                description=i.description,
+                responsible_id=i.responsible_id,
+                due_date=i.due_date,
+                status=i.status,
+                guideline=i.guideline,
+            )
+            for i in interventions
+        ),
+        barriers=tuple(
+            rules.BarrierSpec(goal_key=b.goal.key, description=b.description)
+            for b in version.barriers.select_related("goal").order_by("id")
+        ),
+    )

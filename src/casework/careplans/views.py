@@ -1,0 +1,452 @@
+"""Pages for the plan of care: the plan, its versions, the change forms, agreement,
+informed choice, progress, the care team, and the plan document (HTML and PDF)."""
+
+from dataclasses import replace
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from casework.assessments.selectors import need_confirmed_problems
+from casework.careplans import documents, rules, services
+from casework.careplans.forms import (
+    AgreementForm,
+    BarrierForm,
+    CareTeamMemberForm,
+    GoalForm,
+    GoalStatusForm,
+    InformedChoiceForm,
+    InterventionForm,
+    ProblemForm,
+    ProgressForm,
+    RevisionForm,
+)
+from casework.careplans.models import CarePlan
+from casework.careplans.selectors import (
+    care_plan_for_case,
+    care_plan_spec,
+    care_plan_version_list,
+    care_plan_version_view,
+)
+from casework.cases import rules as case_rules
+from casework.cases.access import access_case
+from casework.cases.models import Case
+from casework.cases.selectors import case_facts
+from casework.cases.views import case_form_page
+from casework.coordination import services as coordination_services
+from casework.coordination.selectors import care_team_for_consumer
+from casework.core.actor import Actor, actor_from_request
+from casework.core.audit import audit_record
+from casework.core.errors import RuleViolation, ValidationFailed
+from casework.core.models import AuditAction
+from casework.core.policy import Permission, Scope, scope_for
+
+
+def _plan_url(case: Case) -> str:
+    return reverse("care_plan", args=[case.pk])
+
+
+@login_required
+@require_GET
+def care_plan(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The current plan with its history. One audited read of the case."""
+    actor = actor_from_request(request)
+    case = access_case(actor, case_id)
+    plan = care_plan_for_case(case_id=case.pk)
+    view = care_plan_version_view(version=plan.current) if plan and plan.current else None
+    clinical = bool(case_rules.may_record_clinical(case_facts(case=case)))
+    return render(
+        request,
+        "careplans/plan.html",
+        {
+            "case": case,
+            "consumer": case.consumer,
+            "title": _("Plan of care"),
+            "plan": plan,
+            "view": view,
+            "versions": list(care_plan_version_list(plan_id=plan.pk)) if plan else [],
+            "care_team": list(care_team_for_consumer(consumer_id=case.consumer_id)),
+            "may_plan": clinical and scope_for(actor.role, Permission.CARE_PLAN) != Scope.NONE,
+            "may_note": clinical and scope_for(actor.role, Permission.RECORD_NOTE) != Scope.NONE,
+        },
+    )
+
+
+@login_required
+@require_GET
+def care_plan_version(request: HttpRequest, case_id: int, number: int) -> HttpResponse:
+    """An earlier version, read-only. One audited read of the case."""
+    actor = actor_from_request(request)
+    case = access_case(actor, case_id)
+    plan = care_plan_for_case(case_id=case.pk)
+    version = plan.versions.select_related("author").filter(number=number).first() if plan else None
+    if version is None:
+        raise Http404("No such version")
+    return render(
+        request,
+        "careplans/version.html",
+        {
+            "case": case,
+            "consumer": case.consumer,
+            "title": _("Plan of care, version %(n)s") % {"n": number},
+            "view": care_plan_version_view(version=version),
+            "plan": plan,
+        },
+    )
+
+
+# --- changes: each is a new version -------------------------------------------------------
+
+
+def _current(case: Case) -> tuple[CarePlan | None, rules.PlanSpec]:
+    plan = care_plan_for_case(case_id=case.pk)
+    if plan is None or plan.current is None:
+        return plan, rules.PlanSpec()
+    return plan, care_plan_spec(plan.current)
+
+
+def _revise(actor: Actor, case: Case, form: forms.Form, change: rules.PlanSpec) -> object:
+    """Write the changed plan; a field path of the plan (goals[0].target_value) is shown
+    on the form field of the same name."""
+    names = {"problem_key": "problem", "goal_key": "goal", "need_id": "need"}
+    try:
+        return services.care_plan_revise(
+            actor=actor,
+            case=case,
+            plan=change,
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+        )
+    except ValidationFailed as exc:
+        mapped: dict[str, list[str]] = {}
+        for key, reasons in exc.errors.items():
+            name = key.rsplit(".", 1)[-1]
+            mapped.setdefault(names.get(name, name), []).extend(reasons)
+        raise ValidationFailed(mapped) from exc
+
+
+def _choices(case: Case) -> dict[str, list[tuple[Any, str]]]:
+    _plan, spec = _current(case)
+    return {
+        "problem": [(p.key, p.description) for p in spec.problems],
+        "goal": [(g.key, g.description) for g in spec.goals],
+        "responsible": [
+            (m.pk, f"{m.name}, {m.role}")
+            for m in care_team_for_consumer(consumer_id=case.consumer_id)
+        ],
+        "need": [("", _("None: describe it below"))]
+        + [(n.pk, n.description) for n in need_confirmed_problems(case_id=case.pk)],
+    }
+
+
+def _revision_page(
+    request: HttpRequest,
+    case_id: int,
+    form_class: type[RevisionForm],
+    change: Any,
+    *,
+    title: str,
+    submit_label: str,
+) -> HttpResponse:
+    def build(case: Case, data: Any) -> forms.Form:
+        plan, _spec = _current(case)
+        choices = {k: v for k, v in _choices(case).items() if k in form_class.base_fields}
+        return form_class(
+            data, choices=choices, initial={"version": plan.version if plan else None}
+        )
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        _plan, spec = _current(case)
+        return _revise(actor, case, form, change(case, spec, form.cleaned_data))
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.CARE_PLAN,
+        build_form=build,
+        save=save,
+        title=title,
+        submit_label=submit_label,
+        success_message=_("The plan of care was saved as a new version."),
+        success_url=_plan_url,
+    )
+
+
+def _add_problem(case: Case, spec: rules.PlanSpec, d: dict[str, Any]) -> rules.PlanSpec:
+    description = d["description"]
+    if d["need"] is not None and not description:
+        description = dict(_choices(case)["need"]).get(d["need"], "")
+    problem = rules.ProblemSpec(
+        key=services.new_key(),
+        description=description,
+        priority=d["priority"],
+        consumer_priority=d["consumer_priority"],
+        need_id=d["need"],
+    )
+    return replace(spec, problems=(*spec.problems, problem))
+
+
+def _add_goal(case: Case, spec: rules.PlanSpec, d: dict[str, Any]) -> rules.PlanSpec:
+    goal = rules.GoalSpec(
+        key=services.new_key(),
+        problem_key=d["problem"],
+        description=d["description"],
+        target_date=d["target_date"],
+        target_value=d["target_value"],
+        observable_outcome=d["observable_outcome"],
+        guideline=d["guideline"],
+    )
+    return replace(spec, goals=(*spec.goals, goal))
+
+
+def _add_intervention(case: Case, spec: rules.PlanSpec, d: dict[str, Any]) -> rules.PlanSpec:
+    item = rules.InterventionSpec(
+        key=services.new_key(),
+        goal_key=d["goal"],
+        kind=d["kind"],
+        description=d["description"],
+        responsible_id=d["responsible"],
+        due_date=d["due_date"],
+        guideline=d["guideline"],
+    )
+    return replace(spec, interventions=(*spec.interventions, item))
+
+
+def _add_barrier(case: Case, spec: rules.PlanSpec, d: dict[str, Any]) -> rules.PlanSpec:
+    barrier = rules.BarrierSpec(goal_key=d["goal"], description=d["description"])
+    return replace(spec, barriers=(*spec.barriers, barrier))
+
+
+def _goal_status(case: Case, spec: rules.PlanSpec, d: dict[str, Any]) -> rules.PlanSpec:
+    return rules.goal_status_set(spec, d["goal"], d["status"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _revision_page(
+        request,
+        case_id,
+        ProblemForm,
+        _add_problem,
+        title=_("Add a problem to the plan"),
+        submit_label=_("Add problem"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _revision_page(
+        request, case_id, GoalForm, _add_goal, title=_("Add a goal"), submit_label=_("Add goal")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intervention_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _revision_page(
+        request,
+        case_id,
+        InterventionForm,
+        _add_intervention,
+        title=_("Add an intervention"),
+        submit_label=_("Add intervention"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def barrier_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _revision_page(
+        request,
+        case_id,
+        BarrierForm,
+        _add_barrier,
+        title=_("Add a barrier"),
+        submit_label=_("Add barrier"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_status(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _revision_page(
+        request,
+        case_id,
+        GoalStatusForm,
+        _goal_status,
+        title=_("Change a goal's status"),
+        submit_label=_("Save status"),
+    )
+
+
+# --- records on the current version -------------------------------------------------------
+
+
+def _plan_or_refuse(case: Case) -> CarePlan:
+    plan = care_plan_for_case(case_id=case.pk)
+    if plan is None or plan.current is None:
+        raise RuleViolation(_("write the plan first"))
+    plan.case = case
+    return plan
+
+
+def _number(case: Case) -> int | None:
+    plan = care_plan_for_case(case_id=case.pk)
+    return plan.current.number if plan and plan.current else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        return services.plan_agreement_record(
+            actor=actor, plan=_plan_or_refuse(case), **form.cleaned_data
+        )
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.CARE_PLAN,
+        build_form=lambda case, data: AgreementForm(data, initial={"plan_version": _number(case)}),
+        save=save,
+        title=_("Record agreement to the plan"),
+        submit_label=_("Record agreement"),
+        success_message=_("Agreement recorded."),
+        success_url=_plan_url,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def informed_choice_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        return services.informed_choice_record(
+            actor=actor, plan=_plan_or_refuse(case), **form.cleaned_data
+        )
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.CARE_PLAN,
+        build_form=lambda case, data: InformedChoiceForm(
+            data, initial={"plan_version": _number(case)}
+        ),
+        save=save,
+        title=_("Record an informed-choice discussion"),
+        submit_label=_("Record discussion"),
+        success_message=_("Informed-choice discussion recorded."),
+        success_url=_plan_url,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    def build(case: Case, data: Any) -> forms.Form:
+        return ProgressForm(data, goals=_choices(case)["goal"])
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        d = form.cleaned_data
+        return services.goal_progress_record(
+            actor=actor,
+            plan=_plan_or_refuse(case),
+            goal_key=d["goal"],
+            trend=d["trend"],
+            value=d["value"],
+            note=d["note"],
+        )
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.RECORD_NOTE,
+        build_form=build,
+        save=save,
+        title=_("Record progress on a goal"),
+        submit_label=_("Record progress"),
+        success_message=_("Progress recorded."),
+        success_url=_plan_url,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def care_team_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        return coordination_services.care_team_member_add(
+            actor=actor, case=case, **form.cleaned_data
+        )
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.CARE_PLAN,
+        build_form=lambda case, data: CareTeamMemberForm(data),
+        save=save,
+        title=_("Add a care team member"),
+        submit_label=_("Add to the care team"),
+        success_message=_("Care team member added."),
+        success_url=_plan_url,
+    )
+
+
+# --- the plan document ------------------------------------------------------------------
+
+
+def _document(
+    request: HttpRequest, case_id: int, *, format: str
+) -> tuple[Case, documents.PlanDocument]:
+    """The current plan laid out as a document, audited as one print (S20): the plan,
+    the format and the language. A case without a plan is one audited read and 404."""
+    actor = actor_from_request(request)
+    case = access_case(actor, case_id, log_read=False)
+    plan = care_plan_for_case(case_id=case.pk)
+    if plan is None or plan.current is None:
+        audit_record(
+            actor=actor,
+            action=AuditAction.READ,
+            consumer_id=case.consumer_id,
+            object_type="case",
+            object_id=case.pk,
+        )
+        raise Http404("No plan of care")
+    document = documents.plan_document(case, care_plan_version_view(version=plan.current))
+    audit_record(
+        actor=actor,
+        action=AuditAction.PRINT,
+        consumer_id=case.consumer_id,
+        object_type="care_plan",
+        object_id=plan.pk,
+        detail={"version": plan.current.number, "format": format, "language": document.language},
+    )
+    return case, document
+
+
+@login_required
+@require_GET
+def care_plan_print(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The plan for the consumer, in their preferred language, ready to print."""
+    case, document = _document(request, case_id, format="html")
+    return render(
+        request,
+        "careplans/document.html",
+        {"doc": document, "case": case, "consumer": case.consumer},
+    )
+
+
+@login_required
+@require_GET
+def care_plan_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The same document as a PDF download."""
+    _case, document = _document(request, case_id, format="pdf")
+    response = HttpResponse(documents.plan_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="plan-of-care-{case_id}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

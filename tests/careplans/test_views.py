@@ -1,0 +1,255 @@
+"""Plan-of-care pages: building a plan through the forms, versions, and the document
+in the consumer's language (English and Spanish, no English left in Spanish)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from casework.careplans import documents
+from casework.careplans.models import CarePlan, CarePlanVersion
+from casework.core import clock
+from casework.core.models import AuditEvent, AuditOutcome
+from tests import factories
+from tests.conftest import World
+
+
+def signed_in(world: World) -> Client:
+    client = Client()
+    client.force_login(world.cm)
+    return client
+
+
+def build_plan(world: World, client: Client, **consumer: object) -> tuple[object, int]:
+    case = factories.active_case(world.cm, **consumer)
+    base = f"/cases/{case.pk}"
+    assert (
+        client.post(
+            f"{base}/care-team/new/", {"name": "Ana Lopez", "role": "Case manager"}
+        ).status_code
+        == 302
+    )
+    member = case.consumer.care_team.get().pk
+    steps = [
+        ("plan/problems/new/", {"description": "Food insecurity", "priority": "1"}),
+        (
+            "plan/goals/new/",
+            {
+                "problem": None,
+                "description": "Enough food every day",
+                "target_value": "0 days without a meal",
+                "target_date": (date.today() + timedelta(days=60)).isoformat(),
+            },
+        ),
+        (
+            "plan/interventions/new/",
+            {
+                "goal": None,
+                "kind": "referral",
+                "description": "Refer to the food pantry",
+                "responsible": str(member),
+                "due_date": (date.today() + timedelta(days=7)).isoformat(),
+            },
+        ),
+        ("plan/barriers/new/", {"goal": None, "description": "No car"}),
+    ]
+    for number, (path, data) in enumerate(steps, 1):
+        plan = CarePlan.objects.filter(case=case).first()
+        version = plan.current if plan else None
+        if version is not None:
+            data = {
+                **data,
+                **{
+                    k: version.problems.get().key if k == "problem" else version.goals.get().key
+                    for k, v in data.items()
+                    if v is None
+                },
+            }
+        data = {**data, "reason": f"Step {number}", "version": plan.version if plan else ""}
+        response = client.post(f"{base}/{path}", data)
+        assert response.status_code == 302, response.context["form"].errors
+    return case, member
+
+
+def test_each_change_is_a_new_version_with_its_reason(world: World) -> None:
+    client = signed_in(world)
+    case, _ = build_plan(world, client)
+    versions = list(
+        CarePlanVersion.objects.filter(plan__case=case)
+        .order_by("number")
+        .values_list("number", "reason", "author_id")
+    )
+    assert versions == [
+        (1, "Step 1", world.cm.pk),
+        (2, "Step 2", world.cm.pk),
+        (3, "Step 3", world.cm.pk),
+        (4, "Step 4", world.cm.pk),
+    ]
+    page = client.get(f"/cases/{case.pk}/plan/").content.decode()
+    assert "Refer to the food pantry" in page
+    old = client.get(f"/cases/{case.pk}/plan/versions/1/").content.decode()
+    assert "Food insecurity" in old and "Refer to the food pantry" not in old
+
+
+def test_goal_without_target_shows_the_error_on_the_field(world: World) -> None:
+    client = signed_in(world)
+    case, _ = build_plan(world, client)
+    plan = CarePlan.objects.get(case=case)
+    response = client.post(
+        f"/cases/{case.pk}/plan/goals/new/",
+        {
+            "problem": plan.current.problems.get().key,
+            "description": "Feel better",
+            "target_date": "2030-01-01",
+            "reason": "x",
+            "version": plan.version,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "target_value": ["give a target value or an observable outcome"]
+    }
+    assert CarePlanVersion.objects.filter(plan=plan).count() == 4
+
+
+def test_stale_form_is_refused_and_writes_nothing(world: World) -> None:
+    client = signed_in(world)
+    case, _ = build_plan(world, client)
+    plan = CarePlan.objects.get(case=case)
+    response = client.post(
+        f"/cases/{case.pk}/plan/problems/new/",
+        {"description": "Housing", "priority": "2", "reason": "x", "version": 1},
+    )
+    assert response.status_code == 200
+    assert "changed this case" in response.content.decode()
+    assert CarePlanVersion.objects.filter(plan=plan).count() == 4
+
+
+def test_other_caseload_cannot_open_the_plan(world: World) -> None:
+    case, _ = build_plan(world, signed_in(world))
+    client = Client()
+    client.force_login(world.cm2)
+    before = AuditEvent.objects.count()
+    assert client.get(f"/cases/{case.pk}/plan/plan-of-care.pdf").status_code == 404
+    events = list(AuditEvent.objects.order_by("id")[before:])
+    assert [(e.outcome, e.consumer_id) for e in events] == [(AuditOutcome.DENIED, None)]
+
+
+def test_pdf_download_is_a_pdf_and_audited_once(world: World) -> None:
+    client = signed_in(world)
+    case, _ = build_plan(world, client)
+    before = AuditEvent.objects.count()
+    response = client.get(f"/cases/{case.pk}/plan/plan-of-care.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    events = list(AuditEvent.objects.order_by("id")[before:])
+    assert [(e.action, e.object_type, e.consumer_id) for e in events] == [
+        ("print", "care_plan", case.consumer_id)
+    ]
+    assert events[0].detail == {"version": 4, "format": "pdf", "language": "en"}
+
+
+# --- the document in the consumer's language ---------------------------------------------
+
+
+def spanish_document(world: World) -> documents.PlanDocument:
+    from casework.careplans.selectors import care_plan_version_view
+
+    client = signed_in(world)
+    case, _ = build_plan(world, client, preferred_language="es")
+    plan = CarePlan.objects.get(case=case)
+    client.post(
+        f"/cases/{case.pk}/plan/agreement/new/",
+        {
+            "plan_version": plan.current.number,
+            "agreed_by": "Rosa",
+            "role": "consumer",
+            "method": "in_person",
+            "participants": "Rosa y su hijo",
+            "agreed_at": (clock.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    case.refresh_from_db()
+    return documents.plan_document(case, care_plan_version_view(version=plan.current))
+
+
+def test_every_document_label_has_a_spanish_translation() -> None:
+    missing = []
+    for key, label in documents.LABELS.items():
+        with translation.override("es"):
+            spanish = str(label)
+        with translation.override("en"):
+            english = str(label)
+        if spanish == english:
+            missing.append(key)
+    assert missing == []
+
+
+def test_spanish_pdf_has_spanish_labels_and_no_english_ones(world: World) -> None:
+    document = spanish_document(world)
+    assert document.language == "es"
+    raw = documents.plan_pdf(document, compress=False).decode("latin-1")
+    with translation.override("es"):
+        spanish = {k: str(v) for k, v in documents.LABELS.items()}
+        shown = [str(x) for x in ("Activo", "Derivación", "Planificada", "Consumidor")]
+    english = {k: str(v) for k, v in documents.LABELS.items()}
+    for key in ("title", "problems", "goal", "steps", "barriers", "agreement", "contact"):
+        assert spanish[key] in raw, key
+    for key, text in english.items():
+        assert f"({text})" not in raw, key
+        assert f"({text}:" not in raw and f" {text}:" not in raw, key
+    for word in shown:
+        assert word in raw, word
+    for word in ("Active", "Referral", "Planned", "In person"):
+        assert word not in raw, word
+
+
+def test_spanish_print_page_has_no_english_labels(world: World) -> None:
+    document = spanish_document(world)
+    client = signed_in(world)
+    case = CarePlan.objects.get().case
+    html = client.get(f"/cases/{case.pk}/plan/print/").content.decode()
+    assert 'lang="es"' in html
+    assert document.labels["title"] in html
+    article = html.split('<article class="cw-notice"')[1].split("</article>")[0]
+    for text in documents.LABELS.values():
+        with translation.override("en"):
+            assert f">{text}<" not in article, text
+            assert f">{text}:" not in article and f" {text}:" not in article, text
+
+
+@pytest.mark.parametrize("language", ["vi", "zh"])
+def test_other_languages_fall_back_to_english_with_a_visible_note(
+    world: World, language: str
+) -> None:
+    from casework.careplans.selectors import care_plan_version_view
+
+    case, _ = build_plan(world, signed_in(world), preferred_language=language)
+    plan = CarePlan.objects.get(case=case)
+    document = documents.plan_document(case, care_plan_version_view(version=plan.current))
+    assert (document.language, document.labels["title"]) == ("en", "Your plan of care")
+    assert document.fallback_note.startswith("This document is not yet available")
+
+
+def test_care_team_member_without_consent_is_refused(world: World) -> None:
+    from casework.coordination.models import CareTeamMember
+
+    case = factories.referred_case(world.cm)
+    client = signed_in(world)
+    before = AuditEvent.objects.count()
+    response = client.post(
+        f"/cases/{case.pk}/care-team/new/", {"name": "Dr. Kim", "role": "Primary care"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["no active consent to case management"]
+    assert CareTeamMember.objects.count() == 0
+    assert AuditEvent.objects.count() == before
+
+
+def test_plan_page_of_a_case_without_a_plan_invites_the_first_problem(world: World) -> None:
+    case = factories.active_case(world.cm)
+    page = signed_in(world).get(f"/cases/{case.pk}/plan/").content.decode()
+    assert "No plan of care yet. Add the first problem to start one." in page
+    assert f'href="/cases/{case.pk}/plan/problems/new/"' in page
