@@ -6,12 +6,18 @@ from casework.cases import views as cases
 from casework.consumers import views as consumers
 from casework.coordination import views as coordination
 from casework.core import views as core
+from casework.staff import views as staff
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", core.home, name="home"),
     path("sign-in/", core.SignInView.as_view(), name="login"),
     path("sign-out/", core.SignOutView.as_view(), name="logout"),
     path("worklist/", cases.worklist, name="worklist"),
+    path("staff/", staff.staff_list, name="staff_list"),
+    path("staff/me/", staff.my_record, name="staff_me"),
+    path("staff/attest/", staff.attest, name="staff_attest"),
+    path("staff/dashboard/", staff.dashboard, name="staff_dashboard"),
+    path("staff/<int:user_id>/", staff.staff_record, name="staff_record"),
     path("referrals/new/", cases.intake, name="intake"),
     path("consumers/<int:consumer_id>/", consumers.consumer_detail, name="consumer_detail"),
     path("cases/<int:case_id>/", cases.case_detail, name="case_detail"),

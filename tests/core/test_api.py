@@ -204,6 +204,8 @@ def test_me_describes_the_user_and_their_permissions(world: World) -> None:
             "case.manage": "team",
             "record.note": "team",
             "case.reassign": "team",
+            "staff.read": "team",
+            "caseload.set": "team",
         },
     }
 

@@ -108,7 +108,9 @@ def actor_of(request: HttpRequest) -> Actor:
 def require(actor: Actor, permission: Permission, object_type: str, object_id: object) -> None:
     """A role without `permission` at any scope gets 403 (audited as denied).
 
-    This reveals nothing about the object: it depends only on the caller's role. A role
+    A person without a signed current confidentiality statement gets 403 for any
+    consumer permission. This reveals nothing about the object: it depends only on the
+    caller's role and attestation. A role
     that has the permission, but not over this consumer, gets 404 from `access_*`."""
     if scope_for(actor.role, permission) == Scope.NONE:
         audit_denied(
@@ -119,6 +121,23 @@ def require(actor: Actor, permission: Permission, object_type: str, object_id: o
             reason=f"role lacks {permission}",
         )
         raise HttpError(403, "your role does not permit this")
+    if permission in CONSUMER_PERMISSIONS:
+        from casework.cases.access import confidentiality_gate
+
+        confidentiality_gate(actor, _denied_action(permission), object_type, object_id)
+
+
+# Permissions over consumer records: they need a signed current confidentiality
+# statement (MA 7.3(e), S41), checked after the role.
+CONSUMER_PERMISSIONS = frozenset(
+    {
+        Permission.CONSUMER_READ,
+        Permission.CASE_INTAKE,
+        Permission.CASE_MANAGE,
+        Permission.RECORD_NOTE,
+        Permission.CASE_REASSIGN,
+    }
+)
 
 
 def _denied_action(permission: Permission) -> str:

@@ -26,6 +26,11 @@ class Permission(StrEnum):
     RECORD_NOTE = "record.note"  # notes and communications
     CASE_REASSIGN = "case.reassign"
     AUDIT_READ = "audit.read"
+    # Staff governance (A1-A8): records of staff, not of consumers. Everyone reads their
+    # own record; these reach other people's.
+    STAFF_READ = "staff.read"
+    STAFF_MANAGE = "staff.manage"  # credentials, training, statements, positions
+    CASELOAD_SET = "caseload.set"  # caseload guidelines and their rationale
 
 
 POLICY: dict[str, dict[Permission, Scope]] = {
@@ -41,6 +46,8 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.CASE_MANAGE: Scope.TEAM,
         Permission.RECORD_NOTE: Scope.TEAM,
         Permission.CASE_REASSIGN: Scope.TEAM,
+        Permission.STAFF_READ: Scope.TEAM,
+        Permission.CASELOAD_SET: Scope.TEAM,
     },
     Role.SENIOR_CLINICAL: {
         Permission.CONSUMER_READ: Scope.PROGRAM,
@@ -54,9 +61,19 @@ POLICY: dict[str, dict[Permission, Scope]] = {
     Role.COMPLIANCE_OFFICER: {
         Permission.CONSUMER_READ: Scope.PROGRAM,
         Permission.AUDIT_READ: Scope.PROGRAM,
+        Permission.STAFF_READ: Scope.PROGRAM,
+        Permission.STAFF_MANAGE: Scope.PROGRAM,
     },
-    Role.ADMINISTRATOR: {},
-    Role.AUDITOR: {Permission.CONSUMER_READ: Scope.PROGRAM, Permission.AUDIT_READ: Scope.PROGRAM},
+    Role.ADMINISTRATOR: {
+        Permission.STAFF_READ: Scope.PROGRAM,
+        Permission.STAFF_MANAGE: Scope.PROGRAM,
+        Permission.CASELOAD_SET: Scope.PROGRAM,
+    },
+    Role.AUDITOR: {
+        Permission.CONSUMER_READ: Scope.PROGRAM,
+        Permission.AUDIT_READ: Scope.PROGRAM,
+        Permission.STAFF_READ: Scope.PROGRAM,
+    },
 }
 
 

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "casework.core.middleware.NoStoreMiddleware",
+    "casework.staff.middleware.ConfidentialityGateMiddleware",
 ]
 
 ROOT_URLCONF = "casework.urls"

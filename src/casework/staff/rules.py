@@ -138,7 +138,7 @@ def credential_current(c: CredentialFacts, on: date) -> bool:
 
 def credential_verified(c: CredentialFacts, on: date, settings: RuleSettings) -> bool:
     """Verified from the primary source within the re-verification interval (3.5(a), (b))."""
-    if c.verified_date is None or c.verified_date > on:
+    if c.verified_date is None:
         return False
     return on < add_years(c.verified_date, settings.reverification_years)
 
