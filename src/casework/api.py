@@ -23,6 +23,7 @@ from casework.coordination.api import router as coordination_router
 from casework.core.api import SessionAuth, TokenAuth
 from casework.core.api import router as core_router
 from casework.core.errors import AttestationRequired, RuleViolation, StaleVersion, ValidationFailed
+from casework.staff.api import router as staff_router
 
 DESCRIPTION = """
 Case management REST API. Authenticate with a per-user API token
@@ -102,3 +103,4 @@ api.add_router("/", core_router)
 api.add_router("/", consumers_router)
 api.add_router("/", cases_router)
 api.add_router("/", coordination_router)
+api.add_router("/", staff_router)
