@@ -18,6 +18,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/attest/", staff.attest, name="staff_attest"),
     path("staff/dashboard/", staff.dashboard, name="staff_dashboard"),
     path("staff/<int:user_id>/", staff.staff_record, name="staff_record"),
+    path(
+        "staff/<int:user_id>/credentials/new/",
+        staff.credential_create,
+        name="staff_credential_create",
+    ),
+    path(
+        "staff/credentials/<int:credential_id>/verify/",
+        staff.verification_create,
+        name="staff_verification_create",
+    ),
+    path(
+        "staff/<int:user_id>/training/new/",
+        staff.training_complete,
+        name="staff_training_complete",
+    ),
     path("referrals/new/", cases.intake, name="intake"),
     path("consumers/<int:consumer_id>/", consumers.consumer_detail, name="consumer_detail"),
     path("cases/<int:case_id>/", cases.case_detail, name="case_detail"),

@@ -255,17 +255,12 @@ PAGE_COUNT = 18
 def test_the_page_list_covers_every_consumer_page() -> None:
     from casework.web_urls import urlpatterns
 
-    open_names = {
-        "home",
-        "login",
-        "logout",
-        "staff_list",
-        "staff_me",
-        "staff_attest",
-        "staff_dashboard",
-        "staff_record",
-    }
-    names = [p.name for p in urlpatterns if getattr(p, "name", None) not in open_names]
+    open_names = {"home", "login", "logout"}
+    names = [
+        p.name
+        for p in urlpatterns
+        if getattr(p, "name", None) not in open_names and not str(p.name).startswith("staff")
+    ]
     assert len(names) == PAGE_COUNT
 
 

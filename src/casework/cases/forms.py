@@ -16,6 +16,7 @@ from casework.cases.models import (
     NoticeKind,
     RecipientType,
     ReferralSource,
+    Severity,
 )
 from casework.consumers.models import Sex, SupportPerson
 from casework.core.forms import LANGUAGE_CHOICES, DateInput, datetime_field, now_minute
@@ -79,11 +80,24 @@ class IntakeForm(forms.Form):
     complexity = forms.ChoiceField(
         label=_("Complexity"), choices=Complexity.choices, initial=Complexity.MODERATE
     )
+    severity = forms.ChoiceField(
+        label=_("Severity"),
+        choices=Severity.choices,
+        initial=Severity.MODERATE,
+        required=False,
+        help_text=_("With complexity, weights the case in the caseload."),
+    )
     assign_to = StaffChoiceField(
         label=_("Assign to"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("Leave unassigned"),
+    )
+    override_reason = forms.CharField(
+        label=_("Override reason (only if the assignment is refused)"),
+        max_length=2000,
+        required=False,
+        help_text=_("Recorded and audited when you assign someone the staff rules refuse."),
     )
 
     CONSUMER_FIELDS = (
@@ -106,6 +120,7 @@ class IntakeForm(forms.Form):
         self.fields["received_at"].initial = now_minute
         if team_members is None:
             del self.fields["assign_to"]
+            del self.fields["override_reason"]
         else:
             self.fields["assign_to"].queryset = team_members  # type: ignore[attr-defined]
 
@@ -310,6 +325,12 @@ class ReassignForm(VersionForm):
         label=_("New case manager"), queryset=User.objects.none(), empty_label=_("Choose")
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
+    override_reason = forms.CharField(
+        label=_("Override reason (only if the assignment is refused)"),
+        max_length=2000,
+        required=False,
+        help_text=_("Recorded and audited when you assign someone the staff rules refuse."),
+    )
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -405,7 +405,9 @@ def intake(request: HttpRequest) -> HttpResponse:
                 referrer_organization=data["referrer_organization"],
                 referrer_contact=data["referrer_contact"],
                 complexity=data["complexity"],
+                severity=data.get("severity") or "moderate",
                 assign_to=data.get("assign_to"),
+                override_reason=data.get("override_reason", ""),
                 new_consumer=cast(ConsumerFields, {k: data[k] for k in IntakeForm.CONSUMER_FIELDS}),
             )
         except DomainError as exc:
@@ -627,6 +629,7 @@ def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
             version=d["version"],
             assign_to=d["assign_to"],
             reason=d["reason"],
+            override_reason=d["override_reason"],
         )
 
     return case_form_page(

@@ -2,8 +2,10 @@
 the due/overdue list and the governance dashboard. Thin: access, one selector or
 service, render. Every page read is audited (staff records are governance data)."""
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,11 +18,13 @@ from casework.core import clock
 from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_denied, audit_record
 from casework.core.errors import DomainError
+from casework.core.forms import add_domain_error
 from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
 from casework.staff import selectors, services
-from casework.staff.access import access_staff
-from casework.staff.models import AttestationDocument, AttestationKind, User
+from casework.staff.access import access_credential, access_staff
+from casework.staff.forms import CredentialForm, TrainingCompletionForm, VerificationForm
+from casework.staff.models import AttestationDocument, AttestationKind, Course, User
 
 
 def _require(actor: Actor, permission: Permission, object_type: str) -> None:
@@ -105,7 +109,12 @@ def my_record(request: HttpRequest) -> HttpResponse:
 def staff_record(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = actor_from_request(request)
     user = access_staff(actor, user_id)
-    return render(request, "staff/record.html", {**_record_context(user), "nav": "staff"})
+    may_manage = scope_for(actor.role, Permission.STAFF_MANAGE) != Scope.NONE
+    return render(
+        request,
+        "staff/record.html",
+        {**_record_context(user), "nav": "staff", "may_manage": may_manage},
+    )
 
 
 @login_required
@@ -166,4 +175,108 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "loads": sorted(dash.caseloads.values(), reverse=True),
             "nav": "staff",
         },
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    person: User,
+    form: forms.Form,
+    save: Callable[[], object],
+    *,
+    title: str,
+    submit_label: str,
+    success: str,
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            save()
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("staff_record", user_id=person.pk)
+    return render(
+        request,
+        "staff/form.html",
+        {"form": form, "person": person, "title": title, "submit_label": submit_label},
+    )
+
+
+def _managed(request: HttpRequest, user_id: int) -> tuple[Actor, User]:
+    actor = actor_from_request(request)
+    _require(actor, Permission.STAFF_MANAGE, "staff")
+    posted = request.method == "POST"
+    return actor, access_staff(
+        actor, user_id, permission=Permission.STAFF_MANAGE, log_read=not posted
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def credential_create(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Record a license, certification or degree. Who: staff.manage."""
+    actor, person = _managed(request, user_id)
+    form = CredentialForm(request.POST or None)
+
+    def save() -> object:
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        kind, credential_type = data.pop("kind"), data.pop("credential_type")
+        return services.credential_add(
+            actor=actor, user=person, kind=kind, credential_type=credential_type, **data
+        )
+
+    return _form_page(
+        request,
+        person,
+        form,
+        save,
+        title=_("Add a credential"),
+        submit_label=_("Add credential"),
+        success=_("Credential added."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verification_create(request: HttpRequest, credential_id: int) -> HttpResponse:
+    """Record a primary-source verification with its evidence. Who: staff.manage."""
+    actor = actor_from_request(request)
+    _require(actor, Permission.STAFF_MANAGE, "staff_credential")
+    credential = access_credential(actor, credential_id)
+    form = VerificationForm(request.POST or None, request.FILES or None)
+
+    def save() -> object:
+        return services.verification_record(actor=actor, credential=credential, **form.cleaned_data)
+
+    return _form_page(
+        request,
+        credential.user,
+        form,
+        save,
+        title=_("Verify %(c)s") % {"c": credential},
+        submit_label=_("Record verification"),
+        success=_("Verification recorded."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_complete(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Document completed training (orientation, annual antifraud). Who: staff.manage."""
+    actor, person = _managed(request, user_id)
+    courses = Course.objects.filter(program_id=person.program_id or 0).order_by("title")
+    form = TrainingCompletionForm(request.POST or None, courses=courses)
+
+    def save() -> object:
+        return services.training_complete(actor=actor, user=person, **form.cleaned_data)
+
+    return _form_page(
+        request,
+        person,
+        form,
+        save,
+        title=_("Record completed training"),
+        submit_label=_("Record training"),
+        success=_("Training recorded."),
     )

@@ -1,0 +1,75 @@
+"""Forms for the staff governance pages (administrators and compliance officers)."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casework.core.forms import DateInput
+from casework.staff.models import (
+    Course,
+    CredentialKind,
+    CredentialStatus,
+    DegreeLevel,
+    VerificationOutcome,
+    VerificationSource,
+)
+
+
+class CredentialForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CredentialKind.choices)
+    credential_type = forms.CharField(label=_("Type (e.g. RN, LCSW, CCM, MSW)"), max_length=60)
+    state = forms.CharField(label=_("State (two letters)"), max_length=2, required=False)
+    number = forms.CharField(label=_("Number"), max_length=60, required=False)
+    issuing_body = forms.CharField(
+        label=_("Issuing body or institution"), max_length=200, required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=CredentialStatus.choices, initial=CredentialStatus.ACTIVE
+    )
+    expires_date = forms.DateField(label=_("Expires"), widget=DateInput(), required=False)
+    restricted = forms.BooleanField(label=_("Restricted"), required=False)
+    restrictions = forms.CharField(label=_("Restrictions"), max_length=2000, required=False)
+    restriction_controls = forms.CharField(
+        label=_("How job functions respect the restrictions"), max_length=2000, required=False
+    )
+    independent_assessment = forms.BooleanField(
+        label=_("The discipline allows independent assessment"), required=False
+    )
+    clinical = forms.BooleanField(label=_("Clinical license"), required=False)
+    advanced = forms.BooleanField(label=_("Advanced licensure"), required=False)
+    case_manager_certification = forms.BooleanField(
+        label=_("Case-manager certification (e.g. CCM)"), required=False
+    )
+    clinical_specialty = forms.BooleanField(
+        label=_("Clinical specialty certification"), required=False
+    )
+    board_certification = forms.BooleanField(label=_("Board certification"), required=False)
+    degree_level = forms.ChoiceField(
+        label=_("Degree level"), choices=DegreeLevel.choices, required=False
+    )
+    accredited = forms.BooleanField(label=_("Nationally accredited institution"), required=False)
+    supervised_field_experience = forms.BooleanField(
+        label=_("Supervised field experience in the degree"), required=False
+    )
+
+
+class VerificationForm(forms.Form):
+    source = forms.ChoiceField(label=_("Source"), choices=VerificationSource.choices)
+    source_name = forms.CharField(label=_("Where it was verified"), max_length=200)
+    verified_date = forms.DateField(label=_("Verified on"), widget=DateInput())
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=VerificationOutcome.choices)
+    evidence = forms.FileField(label=_("Evidence (PDF, PNG or JPEG, at most 5 MB)"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+class TrainingCompletionForm(forms.Form):
+    course: forms.ModelChoiceField[Course] = forms.ModelChoiceField(
+        label=_("Course"), queryset=Course.objects.none(), empty_label=_("Choose")
+    )
+    completed_date = forms.DateField(label=_("Completed on"), widget=DateInput())
+    evidence = forms.CharField(label=_("Evidence (certificate, sign-in sheet)"), max_length=300)
+
+    def __init__(self, *args: Any, courses: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses  # type: ignore[attr-defined]

@@ -1,0 +1,131 @@
+"""Staff governance pages: own record, who sees whom, editing, dashboard drill-down."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from casework.core.models import AuditEvent, AuditOutcome
+from casework.staff.models import Credential, TrainingCompletion, Verification
+from tests import factories
+from tests.api_helpers import events_since, last_event_id
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def test_a_case_manager_sees_their_own_record(world: World) -> None:
+    client = signed_in(world.cm)
+    since = last_event_id()
+    response = client.get(reverse("staff_me"))
+    assert response.status_code == 200
+    assert b"3.1(a)" in response.content and b"add-credential" not in response.content
+    assert [(e.action, e.object_type) for e in events_since(since)] == [("read", "staff")]
+
+
+@pytest.mark.parametrize("name", ["staff_list", "staff_dashboard"])
+def test_a_case_manager_cannot_list_staff(world: World, name: str) -> None:
+    since = last_event_id()
+    assert signed_in(world.cm).get(reverse(name)).status_code == 404
+    assert [e.outcome for e in events_since(since)] == [AuditOutcome.DENIED]
+
+
+def test_a_case_manager_cannot_open_another_record(world: World) -> None:
+    since = last_event_id()
+    response = signed_in(world.cm).get(reverse("staff_record", args=[world.cm2.pk]))
+    assert response.status_code == 404
+    assert [e.outcome for e in events_since(since)] == [AuditOutcome.DENIED]
+
+
+def test_a_supervisor_sees_their_team_but_not_another(world: World) -> None:
+    client = signed_in(world.supervisor)
+    assert client.get(reverse("staff_record", args=[world.cm.pk])).status_code == 200
+    assert client.get(reverse("staff_record", args=[world.other_cm.pk])).status_code == 404
+
+
+def test_a_supervisor_cannot_edit_staff_records(world: World) -> None:
+    url = reverse("staff_credential_create", args=[world.cm.pk])
+    response = signed_in(world.supervisor).post(url, {"kind": "license", "credential_type": "RN"})
+    assert response.status_code == 404
+    assert Credential.objects.filter(user=world.cm).count() == 1
+
+
+def test_compliance_adds_and_verifies_a_credential_with_evidence(
+    world: World, settings: object, tmp_path: object
+) -> None:
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    person = factories.user("case_manager", world.program, world.team, compliant=False)
+    client = signed_in(world.compliance)
+    response = client.post(
+        reverse("staff_credential_create", args=[person.pk]),
+        {
+            "kind": "license",
+            "credential_type": "LCSW",
+            "state": "IL",
+            "number": "149-1",
+            "status": "active",
+            "expires_date": "2030-01-31",
+            "independent_assessment": "on",
+        },
+    )
+    assert response.status_code == 302
+    credential = Credential.objects.get(user=person)
+    response = client.post(
+        reverse("staff_verification_create", args=[credential.pk]),
+        {
+            "source": "primary",
+            "source_name": "IDFPR lookup",
+            "verified_date": "2026-01-05",
+            "outcome": "verified",
+            "evidence": SimpleUploadedFile("lookup.pdf", b"%PDF-1.7 board lookup"),
+        },
+    )
+    assert response.status_code == 302
+    assert Verification.objects.get(credential=credential).evidence_type == "application/pdf"
+
+
+def test_a_bad_evidence_file_is_shown_on_the_form_and_nothing_is_written(world: World) -> None:
+    credential = Credential.objects.get(user=world.cm)
+    client = signed_in(world.admin)
+    before, events = Verification.objects.count(), AuditEvent.objects.count()
+    response = client.post(
+        reverse("staff_verification_create", args=[credential.pk]),
+        {
+            "source": "primary",
+            "source_name": "Board",
+            "verified_date": "2026-01-05",
+            "outcome": "verified",
+            "evidence": SimpleUploadedFile("lookup.pdf", b"<script>"),
+        },
+    )
+    assert response.status_code == 200
+    assert "the file content does not match its type" in response.content.decode()
+    assert Verification.objects.count() == before
+    assert AuditEvent.objects.count() == events
+
+
+def test_recording_orientation(world: World) -> None:
+    person = factories.user("case_manager", world.program, world.team, compliant=False)
+    course = factories.orientation_course(world.program)
+    response = signed_in(world.admin).post(
+        reverse("staff_training_complete", args=[person.pk]),
+        {"course": course.pk, "completed_date": "2026-01-05", "evidence": "Sign-in sheet"},
+    )
+    assert response.status_code == 302
+    assert TrainingCompletion.objects.filter(user=person).count() == 1
+
+
+def test_dashboard_numbers_drill_into_lists(world: World) -> None:
+    Credential.objects.filter(user=world.cm3).update(status="revoked")
+    client = signed_in(world.compliance)
+    page = client.get(reverse("staff_dashboard")).content.decode()
+    assert 'id="credential-rate" href="/staff/?show=noncompliant">92%' in page
+    listed = client.get(reverse("staff_list") + "?show=noncompliant").content.decode()
+    assert reverse("staff_record", args=[world.cm3.pk]) in listed
+    assert reverse("staff_record", args=[world.cm.pk]) not in listed
