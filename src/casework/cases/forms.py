@@ -94,7 +94,7 @@ class IntakeForm(forms.Form):
         empty_label=_("Leave unassigned"),
     )
     override_reason = forms.CharField(
-        label=_("Override reason (only if the assignment is refused)"),
+        label=_("Override: why assign despite a refusal"),
         max_length=2000,
         required=False,
         help_text=_("Recorded and audited when you assign someone the staff rules refuse."),
@@ -326,7 +326,7 @@ class ReassignForm(VersionForm):
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
     override_reason = forms.CharField(
-        label=_("Override reason (only if the assignment is refused)"),
+        label=_("Override: why assign despite a refusal"),
         max_length=2000,
         required=False,
         help_text=_("Recorded and audited when you assign someone the staff rules refuse."),
