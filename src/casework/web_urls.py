@@ -17,6 +17,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/me/", staff.my_record, name="staff_me"),
     path("staff/attest/", staff.attest, name="staff_attest"),
     path("staff/dashboard/", staff.dashboard, name="staff_dashboard"),
+    path("staff/caseloads/", staff.caseloads, name="staff_caseloads"),
+    path("staff/statements/new/", staff.statement_publish, name="staff_statement_publish"),
+    path("staff/consultations/new/", staff.consultation_create, name="staff_consultation_create"),
+    path(
+        "staff/corrective-actions/<int:action_id>/resolve/",
+        staff.corrective_resolve,
+        name="staff_corrective_resolve",
+    ),
     path("staff/<int:user_id>/", staff.staff_record, name="staff_record"),
     path(
         "staff/<int:user_id>/credentials/new/",

@@ -112,3 +112,22 @@ def test_credential_verify_orient_attest_assign_then_expire(checked: Checked, st
         page.goto(f"{c.base_url}/staff/{new_cm.pk}/")
         expect(page.locator("#corrective-actions")).to_contain_text("Credential expired")
         c.check()
+
+
+def test_governance_pages_are_accessible(checked: Checked, staff: World) -> None:
+    c, page = checked, checked.page
+    staff.compliance.set_password(PASSWORD)
+    staff.compliance.save()
+    c.sign_in(staff.compliance.username)
+    for path, title in (
+        ("/staff/dashboard/", "Staff governance"),
+        ("/staff/", "Staff"),
+        ("/staff/?show=noncompliant", "Staff"),
+        ("/staff/caseloads/", "Caseloads"),
+        ("/staff/statements/new/", "Publish a new statement version"),
+        ("/staff/consultations/new/", "Log a clinical consultation"),
+        ("/staff/me/", staff.compliance.get_full_name()),
+    ):
+        page.goto(c.base_url + path)
+        heading(page, title)
+        c.check()

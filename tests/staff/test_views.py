@@ -129,3 +129,61 @@ def test_dashboard_numbers_drill_into_lists(world: World) -> None:
     listed = client.get(reverse("staff_list") + "?show=noncompliant").content.decode()
     assert reverse("staff_record", args=[world.cm3.pk]) in listed
     assert reverse("staff_record", args=[world.cm.pk]) not in listed
+
+
+def test_a_supervisor_sets_a_caseload_guideline_and_sees_the_team_load(world: World) -> None:
+    from casework.staff.models import CaseloadGuideline
+
+    factories.referred_case(world.cm)
+    client = signed_in(world.supervisor)
+    response = client.post(
+        reverse("staff_caseloads"),
+        {
+            "role": "case_manager",
+            "max_weighted_load": "2",
+            "rationale": "High-acuity hospital program.",
+        },
+    )
+    assert response.status_code == 302
+    assert CaseloadGuideline.objects.get().max_weighted_load == 2
+    page = client.get(reverse("staff_caseloads")).content.decode()
+    assert "2.50 (over the limit)" in page or "2.5 (over the limit)" in page
+    assert reverse("staff_record", args=[world.other_cm.pk]) not in page
+
+
+def test_a_case_manager_cannot_set_a_guideline(world: World) -> None:
+    from casework.staff.models import CaseloadGuideline
+
+    response = signed_in(world.cm).post(
+        reverse("staff_caseloads"),
+        {"role": "case_manager", "max_weighted_load": "99", "rationale": "I want more."},
+    )
+    assert response.status_code == 404
+    assert CaseloadGuideline.objects.count() == 0
+
+
+def test_compliance_publishes_a_statement_and_everyone_must_sign_again(world: World) -> None:
+    client = signed_in(world.compliance)
+    response = client.post(
+        reverse("staff_statement_publish"),
+        {"kind": "confidentiality", "title": "Confidentiality statement", "body": "Revised."},
+    )
+    assert response.status_code == 302
+    cm_page = signed_in(world.cm).get(reverse("worklist"))
+    assert cm_page.status_code == 302 and cm_page["Location"].startswith(reverse("staff_attest"))
+
+
+def test_compliance_resolves_a_corrective_action(world: World) -> None:
+    from casework.core import clock
+    from casework.staff.models import CorrectiveAction
+
+    action = CorrectiveAction.objects.create(
+        user=world.cm, reason="License expired", owner=world.supervisor, opened_at=clock.now()
+    )
+    response = signed_in(world.compliance).post(
+        reverse("staff_corrective_resolve", args=[action.pk]),
+        {"version": 1, "resolution": "Renewed; verified at the board."},
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.status, action.version) == ("resolved", 2)

@@ -5,12 +5,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casework.core.forms import DateInput
+from casework.core.forms import DateInput, datetime_field
+from casework.core.roles import Role
 from casework.staff.models import (
+    AttestationKind,
     Course,
     CredentialKind,
     CredentialStatus,
     DegreeLevel,
+    User,
     VerificationOutcome,
     VerificationSource,
 )
@@ -73,3 +76,48 @@ class TrainingCompletionForm(forms.Form):
     def __init__(self, *args: Any, courses: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = courses  # type: ignore[attr-defined]
+
+
+class GuidelineForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CASE_MANAGER)
+    max_weighted_load = forms.DecimalField(
+        label=_("Maximum acuity-weighted load"), min_value=1, max_digits=6, decimal_places=2
+    )
+    rationale = forms.CharField(
+        label=_("Rationale"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text=_("Why this limit: severity, complexity, role requirements (Model Act 5.1(n))."),
+    )
+
+
+class ResolveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    resolution = forms.CharField(
+        label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+
+class StatementForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Statement"), choices=AttestationKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000
+    )
+
+
+class ConsultationForm(forms.Form):
+    director: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Clinical director"), queryset=User.objects.none(), empty_label=_("Choose")
+    )
+    occurred_at = datetime_field(_("When"))
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary (no consumer identifiers)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+
+    def __init__(self, *args: Any, directors: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["director"].queryset = directors  # type: ignore[attr-defined]

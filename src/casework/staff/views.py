@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,10 +22,25 @@ from casework.core.errors import DomainError
 from casework.core.forms import add_domain_error
 from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
+from casework.core.roles import Role
 from casework.staff import selectors, services
-from casework.staff.access import access_credential, access_staff
-from casework.staff.forms import CredentialForm, TrainingCompletionForm, VerificationForm
-from casework.staff.models import AttestationDocument, AttestationKind, Course, User
+from casework.staff.access import access_corrective_action, access_credential, access_staff
+from casework.staff.forms import (
+    ConsultationForm,
+    CredentialForm,
+    GuidelineForm,
+    ResolveForm,
+    StatementForm,
+    TrainingCompletionForm,
+    VerificationForm,
+)
+from casework.staff.models import (
+    AttestationDocument,
+    AttestationKind,
+    CaseloadGuideline,
+    Course,
+    User,
+)
 
 
 def _require(actor: Actor, permission: Permission, object_type: str) -> None:
@@ -173,6 +189,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "now": clock.now(),
             "case_manager_limit": dash.limits.get("case_manager"),
             "loads": sorted(dash.caseloads.values(), reverse=True),
+            "may_manage": scope_for(actor.role, Permission.STAFF_MANAGE) != Scope.NONE,
             "nav": "staff",
         },
     )
@@ -279,4 +296,164 @@ def training_complete(request: HttpRequest, user_id: int) -> HttpResponse:
         title=_("Record completed training"),
         submit_label=_("Record training"),
         success=_("Training recorded."),
+    )
+
+
+def _program_form(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[], object],
+    *,
+    title: str,
+    submit_label: str,
+    success: str,
+    back: str,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            save()
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(back)
+    return render(
+        request,
+        "staff/program_form.html",
+        {"form": form, "title": title, "submit_label": submit_label, "back": back, **(extra or {})},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def caseloads(request: HttpRequest) -> HttpResponse:
+    """The team's acuity-weighted loads against the limits, and the guideline form
+    (MA 5.1(n)). Read: staff.read; set: caseload.set."""
+    actor = actor_from_request(request)
+    _require(actor, Permission.STAFF_READ, "staff_caseload")
+    may_set = scope_for(actor.role, Permission.CASELOAD_SET) != Scope.NONE
+    team_only = scope_for(actor.role, Permission.STAFF_READ) == Scope.TEAM
+    managers = [
+        u
+        for u in selectors.staff_list_for(user=actor.user, team_only=team_only)
+        if u.role == Role.CASE_MANAGER
+    ]
+    loads = selectors.caseload_weights(user_ids=[u.pk for u in managers])
+    guidelines = list(
+        CaseloadGuideline.objects.filter(program_id=actor.user.program_id or 0).order_by("role")
+    )
+    limit = next((g.max_weighted_load for g in guidelines if g.role == Role.CASE_MANAGER), None)
+    rows = [
+        {"person": u, "load": loads[u.pk], "over": limit is not None and loads[u.pk] > limit}
+        for u in managers
+    ]
+    form = GuidelineForm(request.POST or None)
+    if request.method == "POST":
+        _require(actor, Permission.CASELOAD_SET, "staff_caseload_guideline")
+    if request.method == "GET":
+        audit_record(
+            actor=actor,
+            action=AuditAction.LIST,
+            object_type="staff_caseload",
+            detail={"count": len(rows), "ids": [u.pk for u in managers]},
+        )
+
+    def save() -> object:
+        d = form.cleaned_data
+        return services.caseload_guideline_set(
+            actor=actor,
+            role=d["role"],
+            max_weighted_load=d["max_weighted_load"],
+            rationale=d["rationale"],
+        )
+
+    return _program_form(
+        request,
+        form,
+        save,
+        title=_("Caseloads"),
+        submit_label=_("Set the guideline"),
+        success=_("Caseload guideline set."),
+        back=reverse("staff_caseloads"),
+        extra={
+            "rows": rows,
+            "guidelines": guidelines,
+            "limit": limit,
+            "may_set": may_set,
+            "nav": "staff",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def corrective_resolve(request: HttpRequest, action_id: int) -> HttpResponse:
+    """Resolve a corrective action. Who: staff.manage."""
+    actor = actor_from_request(request)
+    _require(actor, Permission.STAFF_MANAGE, "staff_corrective_action")
+    action = access_corrective_action(actor, action_id)
+    form = ResolveForm(request.POST or None, initial={"version": action.version})
+
+    def save() -> object:
+        d = form.cleaned_data
+        return services.corrective_action_resolve(
+            actor=actor, action=action, version=d["version"], resolution=d["resolution"]
+        )
+
+    return _program_form(
+        request,
+        form,
+        save,
+        title=_("Resolve: %(reason)s") % {"reason": action.reason},
+        submit_label=_("Resolve"),
+        success=_("Corrective action resolved."),
+        back=reverse("staff_record", args=[action.user_id]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_publish(request: HttpRequest) -> HttpResponse:
+    """Publish a new version of a statement: everyone signs again. Who: staff.manage."""
+    actor = actor_from_request(request)
+    _require(actor, Permission.STAFF_MANAGE, "staff_attestation_document")
+    form = StatementForm(request.POST or None)
+
+    def save() -> object:
+        return services.attestation_publish(actor=actor, **form.cleaned_data)
+
+    return _program_form(
+        request,
+        form,
+        save,
+        title=_("Publish a new statement version"),
+        submit_label=_("Publish"),
+        success=_("Published. Everyone must sign the new version."),
+        back=reverse("staff_dashboard"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_create(request: HttpRequest) -> HttpResponse:
+    """Log a consultation with the clinical director (MA 4.3). Who: staff.manage."""
+    actor = actor_from_request(request)
+    _require(actor, Permission.STAFF_MANAGE, "staff_consultation")
+    directors = User.objects.filter(
+        program_id=actor.user.program_id or 0, profile__clinical_director=True
+    ).order_by("last_name", "id")
+    form = ConsultationForm(request.POST or None, directors=directors)
+
+    def save() -> object:
+        return services.consultation_log(actor=actor, **form.cleaned_data)
+
+    return _program_form(
+        request,
+        form,
+        save,
+        title=_("Log a clinical consultation"),
+        submit_label=_("Log consultation"),
+        success=_("Consultation logged."),
+        back=reverse("staff_dashboard"),
     )
