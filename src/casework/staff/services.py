@@ -262,7 +262,7 @@ def credential_update(
         raise ValidationFailed({name: [_("unknown field")] for name in sorted(unknown)})
     with transaction.atomic():
         locked = (
-            Credential.objects.select_for_update()
+            Credential.objects.select_for_update(of=("self",))
             .select_related("user__team")
             .get(pk=credential.pk)
         )
