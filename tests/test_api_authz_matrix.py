@@ -373,6 +373,14 @@ MATRIX.update(
         ("GET", "/api/v1/staff/{user_id}"): Entry(
             Permission.STAFF_READ, staff_target(lambda w: w.cm), AuditAction.READ
         ),
+        ("PUT", "/api/v1/staff/{user_id}/profile"): Entry(
+            Permission.STAFF_MANAGE,
+            staff_target(
+                lambda w: w.cm,
+                lambda w: {"hired_date": "2024-02-01", "case_manager_years": "6"},
+            ),
+            AuditAction.CREATE,
+        ),
         ("POST", "/api/v1/staff/{user_id}/credentials"): Entry(
             Permission.STAFF_MANAGE,
             staff_target(

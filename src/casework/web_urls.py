@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="staff_corrective_resolve",
     ),
     path("staff/<int:user_id>/", staff.staff_record, name="staff_record"),
+    path("staff/<int:user_id>/profile/", staff.profile_edit, name="staff_profile_edit"),
     path(
         "staff/<int:user_id>/credentials/new/",
         staff.credential_create,

@@ -124,3 +124,16 @@ def test_suggestions_list_eligible_team_members(world: World) -> None:
     response = token_client(world.supervisor).get(f"/api/v1/cases/{case.pk}/assignment-suggestions")
     assert response.status_code == 200
     assert [s["user"]["id"] for s in response.json()] == [world.cm.pk, world.cm2.pk]
+
+
+def test_profile_updates_need_the_current_version(world: World) -> None:
+    client = token_client(world.admin)
+    path = f"/api/v1/staff/{world.senior.pk}/profile"
+    body = {"hired_date": "2020-01-01", "physician": True, "oversight_qualified": True}
+    assert call(client, "PUT", path, body).status_code == 200
+    assert call(client, "PUT", path, {**body, "version": 1}).status_code == 200
+    stale = call(client, "PUT", path, {**body, "version": 1})
+    assert (stale.status_code, stale.json()["current_version"]) == (409, 2)
+    record = client.get(f"/api/v1/staff/{world.senior.pk}").json()
+    assert [q["met"] for q in record["clinical"]] == [True, True, False, False]
+    assert record["clinical_met"] is False  # an M.D. without board certification

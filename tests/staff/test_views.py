@@ -187,3 +187,31 @@ def test_compliance_resolves_a_corrective_action(world: World) -> None:
     assert response.status_code == 302
     action.refresh_from_db()
     assert (action.status, action.version) == ("resolved", 2)
+
+
+def test_compliance_records_position_and_experience(world: World) -> None:
+    from casework.staff.models import StaffProfile
+
+    client = signed_in(world.compliance)
+    url = reverse("staff_profile_edit", args=[world.cm.pk])
+    data = {
+        "hired_date": "2024-02-01",
+        "state_requires_licensure": "on",
+        "case_manager_years": "6",
+        "supervision_years": "0",
+    }
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, {**data, "case_manager_years": "7", "version": 1}).status_code == 302
+    stale = client.post(url, {**data, "version": 1})
+    assert stale.status_code == 200
+    profile = StaffProfile.objects.get(user=world.cm)
+    assert (profile.case_manager_years, profile.version) == (7, 2)
+
+
+def test_the_reassign_page_suggests_ready_case_managers(world: World) -> None:
+    case = factories.referred_case(world.cm)
+    Credential.objects.filter(user=world.cm3).update(status="revoked")
+    page = signed_in(world.supervisor).get(reverse("case_reassign", args=[case.pk]))
+    text = page.content.decode()
+    suggested = "Suggested (ready, with room, by continuity, language and load): "
+    assert f"{suggested}{world.cm2.get_full_name()}<" in text

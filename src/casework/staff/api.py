@@ -39,6 +39,8 @@ from casework.staff.models import (
     CorrectiveAction,
     Course,
     Credential,
+    JobDescription,
+    StaffProfile,
     User,
     Verification,
 )
@@ -59,6 +61,8 @@ from casework.staff.schemas import (
     GuidelineOut,
     IdOut,
     JobDescriptionIn,
+    ProfileIn,
+    ProfileOut,
     ResolveIn,
     StaffPage,
     StaffRecordOut,
@@ -209,6 +213,29 @@ def staff_get(request: HttpRequest, user_id: int) -> dict[str, Any]:
     actor = actor_of(request)
     require(actor, Permission.STAFF_READ, "staff", user_id)
     return _record(access_staff(actor, user_id))
+
+
+@router.put(
+    "/staff/{user_id}/profile",
+    response=responses({200: ProfileOut}, write=True),
+    summary="Create or update a person's position, hire date and experience",
+    operation_id="staff_profile_save",
+)
+def staff_profile_save(request: HttpRequest, user_id: int, payload: ProfileIn) -> StaffProfile:
+    """Send `version` when updating (a stale one is 409). Audits one create or update."""
+    actor = actor_of(request)
+    user = _managed(actor, user_id)
+    job = None
+    if payload.job_description_id is not None:
+        job = JobDescription.objects.filter(
+            pk=payload.job_description_id, program_id=actor.user.program_id or 0
+        ).first()
+        if job is None:
+            raise ValidationFailed.single("job_description_id", "no such position in your program")
+    fields = payload.model_dump(exclude={"version", "job_description_id"})
+    return services.staff_profile_save(
+        actor=actor, user=user, version=payload.version, job_description=job, **fields
+    )
 
 
 @router.post(

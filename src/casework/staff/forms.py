@@ -13,6 +13,7 @@ from casework.staff.models import (
     CredentialKind,
     CredentialStatus,
     DegreeLevel,
+    JobDescription,
     User,
     VerificationOutcome,
     VerificationSource,
@@ -121,3 +122,34 @@ class ConsultationForm(forms.Form):
     def __init__(self, *args: Any, directors: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["director"].queryset = directors  # type: ignore[attr-defined]
+
+
+class ProfileForm(forms.Form):
+    job_description: forms.ModelChoiceField[JobDescription] = forms.ModelChoiceField(
+        label=_("Position (job description)"),
+        queryset=JobDescription.objects.none(),
+        required=False,
+        empty_label=_("None"),
+    )
+    hired_date = forms.DateField(label=_("Hire date"), widget=DateInput())
+    state_requires_licensure = forms.BooleanField(
+        label=_("The practice state requires licensure or certification"), required=False
+    )
+    case_manager_years = forms.DecimalField(
+        label=_("Years of case-management experience"), min_value=0, max_value=80
+    )
+    supervision_years = forms.DecimalField(
+        label=_("Years directly supervising case management"), min_value=0, max_value=80
+    )
+    post_graduate_direct_care = forms.BooleanField(
+        label=_("Post-graduate experience in direct consumer care"), required=False
+    )
+    oversight_qualified = forms.BooleanField(
+        label=_("Documented as qualified for clinical oversight"), required=False
+    )
+    physician = forms.BooleanField(label=_("M.D. or D.O."), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, positions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["job_description"].queryset = positions  # type: ignore[attr-defined]

@@ -257,3 +257,32 @@ class SuggestionOut(Schema):
     user: StaffRef
     weighted_load: Decimal
     limit: Decimal | None
+
+
+class ProfileIn(InputSchema):
+    version: int | None = Field(None, ge=1, description="the version you read; omit to create")
+    job_description_id: int | None = None
+    hired_date: date
+    state_requires_licensure: bool = True
+    case_manager_years: Decimal = Field(Decimal(0), ge=0, le=80)
+    supervision_years: Decimal = Field(Decimal(0), ge=0, le=80)
+    post_graduate_direct_care: bool = False
+    oversight_qualified: bool = False
+    physician: bool = Field(
+        False, description="M.D. or D.O. (board certification required, 3.3(d))"
+    )
+
+
+class ProfileOut(Schema):
+    id: int
+    user_id: int
+    job_description_id: int | None
+    hired_date: date
+    state_requires_licensure: bool
+    case_manager_years: Decimal
+    supervision_years: Decimal
+    post_graduate_direct_care: bool
+    oversight_qualified: bool
+    physician: bool
+    clinical_director: bool
+    version: int

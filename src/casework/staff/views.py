@@ -29,6 +29,7 @@ from casework.staff.forms import (
     ConsultationForm,
     CredentialForm,
     GuidelineForm,
+    ProfileForm,
     ResolveForm,
     StatementForm,
     TrainingCompletionForm,
@@ -39,6 +40,8 @@ from casework.staff.models import (
     AttestationKind,
     CaseloadGuideline,
     Course,
+    JobDescription,
+    StaffProfile,
     User,
 )
 
@@ -456,4 +459,49 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
         submit_label=_("Log consultation"),
         success=_("Consultation logged."),
         back=reverse("staff_dashboard"),
+    )
+
+
+PROFILE_FORM_FIELDS = (
+    "job_description",
+    "hired_date",
+    "state_requires_licensure",
+    "case_manager_years",
+    "supervision_years",
+    "post_graduate_direct_care",
+    "oversight_qualified",
+    "physician",
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Position, hire date and experience. Who: staff.manage."""
+    actor, person = _managed(request, user_id)
+    profile = StaffProfile.objects.filter(user=person).first()
+    initial: dict[str, Any] = {"state_requires_licensure": True, "case_manager_years": 0,
+                               "supervision_years": 0}  # fmt: skip
+    if profile is not None:
+        initial = {name: getattr(profile, name) for name in PROFILE_FORM_FIELDS}
+        initial["version"] = profile.version
+    positions = JobDescription.objects.filter(program_id=person.program_id or 0).order_by("title")
+    form = ProfileForm(request.POST or None, initial=initial, positions=positions)
+
+    def save() -> object:
+        d = dict(form.cleaned_data)
+        version = d.pop("version")
+        job = d.pop("job_description")
+        return services.staff_profile_save(
+            actor=actor, user=person, version=version, job_description=job, **d
+        )
+
+    return _form_page(
+        request,
+        person,
+        form,
+        save,
+        title=_("Position and experience"),
+        submit_label=_("Save"),
+        success=_("Record saved."),
     )
