@@ -126,6 +126,7 @@ def test_governance_pages_are_accessible(checked: Checked, staff: World) -> None
         ("/staff/caseloads/", "Caseloads"),
         ("/staff/statements/new/", "Publish a new statement version"),
         ("/staff/consultations/new/", "Log a clinical consultation"),
+        ("/staff/positions/new/", "Write a job description"),
         ("/staff/me/", staff.compliance.get_full_name()),
     ):
         page.goto(c.base_url + path)

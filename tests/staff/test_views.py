@@ -215,3 +215,23 @@ def test_the_reassign_page_suggests_ready_case_managers(world: World) -> None:
     text = page.content.decode()
     suggested = "Suggested (ready, with room, by continuity, language and load): "
     assert f"{suggested}{world.cm2.get_full_name()}<" in text
+
+
+def test_compliance_writes_a_job_description(world: World) -> None:
+    from casework.staff.models import JobDescription
+
+    response = signed_in(world.compliance).post(
+        reverse("staff_job_description"),
+        {
+            "title": "Case manager II",
+            "role": "case_manager",
+            "required_education": "BSN or MSW",
+            "required_degree_level": "bachelor",
+            "competencies": "Assessment, planning",
+            "licensure": "RN or LCSW",
+            "requires_license": "on",
+            "scope": "Complex caseload",
+        },
+    )
+    assert response.status_code == 302
+    assert JobDescription.objects.get().requires_license is True

@@ -153,3 +153,35 @@ class ProfileForm(forms.Form):
     def __init__(self, *args: Any, positions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["job_description"].queryset = positions  # type: ignore[attr-defined]
+
+
+class JobDescriptionForm(forms.Form):
+    title = forms.CharField(label=_("Position title"), max_length=120)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    required_education = forms.CharField(
+        label=_("Required education, training and experience"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+    required_degree_level = forms.ChoiceField(
+        label=_("Minimum degree"), choices=DegreeLevel.choices, required=False
+    )
+    competencies = forms.CharField(
+        label=_("Expected professional competencies"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+    licensure = forms.CharField(
+        label=_("Licensure or certification requirements"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+    requires_license = forms.BooleanField(label=_("Requires a current license"), required=False)
+    requires_case_manager_certification = forms.BooleanField(
+        label=_("Requires case-manager certification"), required=False
+    )
+    scope = forms.CharField(
+        label=_("Scope of role and responsibilities"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )

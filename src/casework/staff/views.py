@@ -29,6 +29,7 @@ from casework.staff.forms import (
     ConsultationForm,
     CredentialForm,
     GuidelineForm,
+    JobDescriptionForm,
     ProfileForm,
     ResolveForm,
     StatementForm,
@@ -504,4 +505,27 @@ def profile_edit(request: HttpRequest, user_id: int) -> HttpResponse:
         title=_("Position and experience"),
         submit_label=_("Save"),
         success=_("Record saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def job_description_save(request: HttpRequest) -> HttpResponse:
+    """Create or revise a written job description (MA 3.4); the same title revises it.
+    Who: staff.manage."""
+    actor = actor_from_request(request)
+    _require(actor, Permission.STAFF_MANAGE, "staff_job_description")
+    form = JobDescriptionForm(request.POST or None)
+
+    def save() -> object:
+        return services.job_description_save(actor=actor, **form.cleaned_data)
+
+    return _program_form(
+        request,
+        form,
+        save,
+        title=_("Write a job description"),
+        submit_label=_("Save the job description"),
+        success=_("Job description saved."),
+        back=reverse("staff_dashboard"),
     )
