@@ -13,6 +13,7 @@ from casework.cases import services as case_services
 from casework.cases.models import Case, CaseAssignment
 from casework.coordination import services as coordination_services
 from casework.core import clock
+from casework.core.api import CONSUMER_PERMISSIONS
 from casework.core.errors import RuleViolation
 from casework.core.models import AuditEvent, AuditOutcome
 from casework.core.policy import Permission
@@ -300,8 +301,18 @@ def test_signing_opens_the_records_again(world: World) -> None:
 CONSUMER_ROUTES = sorted(
     r
     for r, e in MATRIX.items()
-    if e.permission is not None and e.permission.startswith(("consumer.", "case.", "record."))
+    if e.permission is not None and e.permission in CONSUMER_PERMISSIONS
 )
+
+
+def test_consumer_permissions_are_deny_by_default() -> None:
+    assert {
+        Permission.CONSUMER_READ,
+        Permission.CASE_INTAKE,
+        Permission.CASE_MANAGE,
+        Permission.RECORD_NOTE,
+        Permission.CASE_REASSIGN,
+    } == CONSUMER_PERMISSIONS
 
 
 @pytest.mark.parametrize("route", CONSUMER_ROUTES, ids=lambda r: f"{r[0]} {r[1]}")

@@ -127,17 +127,18 @@ def require(actor: Actor, permission: Permission, object_type: str, object_id: o
         confidentiality_gate(actor, _denied_action(permission), object_type, object_id)
 
 
-# Permissions over consumer records: they need a signed current confidentiality
-# statement (MA 7.3(e), S41), checked after the role.
-CONSUMER_PERMISSIONS = frozenset(
+# Permissions over consumer records need a signed current confidentiality statement
+# (MA 7.3(e), S41), checked after the role. Deny by default: every permission is one,
+# except those listed here (audit and staff governance records).
+NOT_CONSUMER_PERMISSIONS = frozenset(
     {
-        Permission.CONSUMER_READ,
-        Permission.CASE_INTAKE,
-        Permission.CASE_MANAGE,
-        Permission.RECORD_NOTE,
-        Permission.CASE_REASSIGN,
+        Permission.AUDIT_READ,
+        Permission.STAFF_READ,
+        Permission.STAFF_MANAGE,
+        Permission.CASELOAD_SET,
     }
 )
+CONSUMER_PERMISSIONS = frozenset(Permission) - NOT_CONSUMER_PERMISSIONS
 
 
 def _denied_action(permission: Permission) -> str:

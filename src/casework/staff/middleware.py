@@ -13,9 +13,10 @@ from casework.core.actor import actor_from_request
 from casework.core.errors import AttestationRequired
 from casework.staff.models import User
 
-# Views that never show consumer records: sign-in, sign-out, the staff pages (where
+# Deny by default. Open: sign-in, sign-out and home (a redirect), the staff pages (where
 # people sign), the admin and the API (gated per route).
-OPEN_VIEW_MODULES = ("casework.core.views", "casework.staff.views", "django.", "ninja.")
+OPEN_URL_NAMES = frozenset({"home", "login", "logout"})
+OPEN_VIEW_MODULES = ("casework.staff.views", "django.", "ninja.")
 OPEN_PATH_PREFIXES = ("/api/", "/admin/", "/static/", "/media/")
 
 
@@ -37,6 +38,9 @@ class ConfidentialityGateMiddleware:
         if not isinstance(user, User) or not user.is_authenticated:
             return None
         if request.path.startswith(OPEN_PATH_PREFIXES):
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in OPEN_URL_NAMES:
             return None
         module = getattr(view_func, "__module__", "") or ""
         if module.startswith(OPEN_VIEW_MODULES):
