@@ -22,7 +22,22 @@ from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
 from casework.coordination.models import CareTeamMember, Communication, Note, WorkItem
 from casework.core.models import AuditEvent, Deadline
 from casework.core.tokens import token_issue
-from casework.staff.models import User
+from casework.staff.models import (
+    AttestationDocument,
+    AttestationSignature,
+    CaseloadGuideline,
+    ClinicalConsultation,
+    ContinuingEducation,
+    CorrectiveAction,
+    Course,
+    Credential,
+    JobDescription,
+    StaffProfile,
+    TrainingAssignment,
+    TrainingCompletion,
+    User,
+    Verification,
+)
 
 PREFIX = "/api/v1"
 # Routes anyone may fetch without signing in: the API description only, no data (S2).
@@ -55,6 +70,20 @@ SNAPSHOT_MODELS = [
     PlanAgreement,
     InformedChoice,
     GoalProgress,
+    # Staff governance records (not consumer data, but changes are governance).
+    StaffProfile,
+    JobDescription,
+    Credential,
+    Verification,
+    ContinuingEducation,
+    CorrectiveAction,
+    Course,
+    TrainingAssignment,
+    TrainingCompletion,
+    AttestationDocument,
+    AttestationSignature,
+    ClinicalConsultation,
+    CaseloadGuideline,
 ]
 
 

@@ -11,7 +11,16 @@ from casework.core import clock
 from casework.core.actor import Actor, actor_for
 from casework.core.models import Program, Team
 from casework.core.roles import Role
-from casework.staff.models import User
+from casework.staff.models import (
+    AttestationDocument,
+    AttestationKind,
+    AttestationSignature,
+    Course,
+    Credential,
+    TrainingCompletion,
+    User,
+    Verification,
+)
 
 if TYPE_CHECKING:
     from casework.assessments.models import Instrument
@@ -29,9 +38,18 @@ def program(code: str = "main") -> Program:
     )
 
 
-def user(role: str, prog: Program, team: Team | None = None, username: str = "") -> User:
+def user(
+    role: str,
+    prog: Program,
+    team: Team | None = None,
+    username: str = "",
+    *,
+    compliant: bool = True,
+) -> User:
+    """A staff member; compliant by default (verified license, orientation, signed
+    current confidentiality statement) so the staff gates let them work."""
     n = next(_seq)
-    return User.objects.create_user(
+    u = User.objects.create_user(
         username=username or f"{role}{n}",
         password=None,
         role=role,
@@ -39,6 +57,84 @@ def user(role: str, prog: Program, team: Team | None = None, username: str = "")
         team=team,
         first_name=role.replace("_", " ").title(),
         last_name=str(n),
+    )
+    if compliant:
+        make_compliant(u)
+    return u
+
+
+def confidentiality_statement(prog: Program) -> AttestationDocument:
+    """The program's current confidentiality statement (version 1 unless published)."""
+    current = (
+        AttestationDocument.objects.filter(program=prog, kind=AttestationKind.CONFIDENTIALITY)
+        .order_by("-version")
+        .first()
+    )
+    return current or AttestationDocument.objects.create(
+        program=prog,
+        kind=AttestationKind.CONFIDENTIALITY,
+        version=1,
+        title="Confidentiality statement",
+        body="I keep consumer information confidential.",
+        published_at=clock.now() - timedelta(days=1),
+    )
+
+
+def orientation_course(prog: Program) -> Course:
+    course, _ = Course.objects.get_or_create(
+        program=prog,
+        code="orientation",
+        defaults={"title": "Orientation", "topics": ["8.1a"], "orientation": True},
+    )
+    return course
+
+
+def verified_license(
+    u: User, *, expires: date | None = None, verified: date | None = None
+) -> Credential:
+    today = clock.today()
+    license_ = Credential.objects.create(
+        user=u,
+        kind="license",
+        credential_type="RN",
+        state="IL",
+        number=f"RN{u.pk:06d}",
+        expires_date=expires or today + timedelta(days=730),
+        independent_assessment=True,
+        clinical=True,
+        created_at=clock.now(),
+    )
+    Verification.objects.create(
+        credential=license_,
+        source="primary",
+        source_name="State board",
+        verified_date=verified or today - timedelta(days=1),
+        outcome="verified",
+        verifier=u,
+        created_at=clock.now(),
+    )
+    return license_
+
+
+def make_compliant(u: User) -> None:
+    """Fixture data written directly (no audit events), so existing audit counts hold."""
+    assert u.program is not None
+    verified_license(u)
+    TrainingCompletion.objects.create(
+        user=u,
+        course=orientation_course(u.program),
+        completed_date=clock.today() - timedelta(days=1),
+        evidence="Sign-in sheet",
+        recorded_by=u,
+        recorded_at=clock.now(),
+    )
+    sign_confidentiality(u)
+
+
+def sign_confidentiality(u: User) -> AttestationSignature:
+    assert u.program is not None
+    return AttestationSignature.objects.create(
+        user=u, document=confidentiality_statement(u.program), signed_at=clock.now()
     )
 
 

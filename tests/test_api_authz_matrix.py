@@ -200,6 +200,75 @@ def no_target(w: World) -> Target:
     return Target({}, None, None)
 
 
+def staff_target(
+    who: Callable[[World], Any], body: Callable[[World], dict[str, Any]] | None = None
+) -> Callable[[World], Target]:
+    def setup(w: World) -> Target:
+        return Target({"user_id": who(w).pk}, body(w) if body else None, None)
+
+    return setup
+
+
+def credential_target(body: dict[str, Any]) -> Callable[[World], Target]:
+    def setup(w: World) -> Target:
+        credential = factories.verified_license(w.cm)
+        return Target({"credential_id": credential.pk}, body, None)
+
+    return setup
+
+
+def corrective_target(w: World) -> Target:
+    from casework.staff.models import CorrectiveAction
+
+    action = CorrectiveAction.objects.create(
+        user=w.cm, reason="License expired", owner=w.supervisor, opened_at=clock.now()
+    )
+    return Target({"action_id": action.pk}, {"version": 1, "resolution": "Renewed"}, None)
+
+
+def director_ready(w: World) -> Any:
+    from casework.staff.models import Credential, StaffProfile
+
+    StaffProfile.objects.create(
+        user=w.senior,
+        hired_date=clock.today(),
+        oversight_qualified=True,
+        post_graduate_direct_care=True,
+    )
+    Credential.objects.filter(user=w.senior).update(clinical=True)
+    return w.senior
+
+
+def consultation_target(w: World) -> Target:
+    from casework.staff.models import StaffProfile
+
+    director_ready(w)
+    StaffProfile.objects.filter(user=w.senior).update(clinical_director=True)
+    body = {
+        "director_id": w.senior.pk,
+        "occurred_at": _when(),
+        "topic": "Complex discharges",
+        "summary": "Reviewed the escalation path.",
+    }
+    return Target({}, body, None)
+
+
+def sign_target(w: World) -> Target:
+    return Target({"document_id": factories.confidentiality_statement(w.program).pk}, None, None)
+
+
+def orientation_body(w: World) -> dict[str, Any]:
+    return {"course_id": factories.orientation_course(w.program).pk, "due_date": "2030-01-01"}
+
+
+def completion_body(w: World) -> dict[str, Any]:
+    return {
+        "course_id": factories.orientation_course(w.program).pk,
+        "completed_date": clock.today().isoformat(),
+        "evidence": "Sign-in sheet",
+    }
+
+
 MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/me"): Entry(None, no_target, action="", object_route=False),
     ("GET", "/api/v1/audit-events"): Entry(
@@ -480,6 +549,155 @@ MATRIX: dict[tuple[str, str], Entry] = {
 def replace_params(target: Target, **params: int) -> Target:
     return Target({**target.params, **params}, target.body, target.consumer_id)
 
+
+MATRIX.update(
+    {
+        ("GET", "/api/v1/staff"): Entry(
+            Permission.STAFF_READ, no_target, AuditAction.LIST, object_route=False
+        ),
+        ("GET", "/api/v1/staff/me"): Entry(None, no_target, AuditAction.READ, object_route=False),
+        ("GET", "/api/v1/staff/dashboard"): Entry(
+            Permission.STAFF_READ, no_target, AuditAction.READ, object_route=False
+        ),
+        ("GET", "/api/v1/staff/deadlines"): Entry(
+            Permission.STAFF_READ, no_target, AuditAction.LIST, object_route=False
+        ),
+        ("GET", "/api/v1/staff/{user_id}"): Entry(
+            Permission.STAFF_READ, staff_target(lambda w: w.cm), AuditAction.READ
+        ),
+        ("PUT", "/api/v1/staff/{user_id}/profile"): Entry(
+            Permission.STAFF_MANAGE,
+            staff_target(
+                lambda w: w.cm,
+                lambda w: {"hired_date": "2024-02-01", "case_manager_years": "6"},
+            ),
+            AuditAction.CREATE,
+        ),
+        ("POST", "/api/v1/staff/{user_id}/credentials"): Entry(
+            Permission.STAFF_MANAGE,
+            staff_target(
+                lambda w: w.cm,
+                lambda w: {
+                    "kind": "certification",
+                    "credential_type": "CCM",
+                    "case_manager_certification": True,
+                    "expires_date": "2030-01-31",
+                },
+            ),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("PATCH", "/api/v1/credentials/{credential_id}"): Entry(
+            Permission.STAFF_MANAGE,
+            credential_target({"version": 1, "number": "RN-2"}),
+            AuditAction.UPDATE,
+        ),
+        ("POST", "/api/v1/credentials/{credential_id}/verifications"): Entry(
+            Permission.STAFF_MANAGE,
+            credential_target(
+                {
+                    "source": "primary",
+                    "source_name": "State board lookup",
+                    "verified_date": "2026-01-05",
+                    "outcome": "verified",
+                }
+            ),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("POST", "/api/v1/staff/{user_id}/continuing-education"): Entry(
+            Permission.STAFF_MANAGE,
+            staff_target(
+                lambda w: w.cm,
+                lambda w: {"title": "Ethics", "hours": "6", "completed_date": "2026-01-05"},
+            ),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("POST", "/api/v1/courses"): Entry(
+            Permission.STAFF_MANAGE,
+            lambda w: Target(
+                {},
+                {"code": "ethics", "title": "Ethics", "topics": ["10.1a"], "recurrence_months": 12},
+                None,
+            ),
+            AuditAction.CREATE,
+            ok=201,
+            object_route=False,
+        ),
+        ("POST", "/api/v1/staff/{user_id}/training-assignments"): Entry(
+            Permission.STAFF_MANAGE,
+            staff_target(lambda w: w.cm, orientation_body),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("POST", "/api/v1/staff/{user_id}/training-completions"): Entry(
+            Permission.STAFF_MANAGE,
+            staff_target(lambda w: w.cm, completion_body),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("POST", "/api/v1/attestations"): Entry(
+            Permission.STAFF_MANAGE,
+            lambda w: Target(
+                {}, {"kind": "conflict_of_interest", "title": "COI", "body": "I disclose."}, None
+            ),
+            AuditAction.CREATE,
+            ok=201,
+            object_route=False,
+        ),
+        ("POST", "/api/v1/attestations/{document_id}/sign"): Entry(
+            None, sign_target, AuditAction.CREATE, ok=201, object_route=False
+        ),
+        ("GET", "/api/v1/corrective-actions"): Entry(
+            Permission.STAFF_READ, no_target, AuditAction.LIST, object_route=False
+        ),
+        ("POST", "/api/v1/corrective-actions/{action_id}/resolve"): Entry(
+            Permission.STAFF_MANAGE, corrective_target, AuditAction.UPDATE
+        ),
+        ("POST", "/api/v1/job-descriptions"): Entry(
+            Permission.STAFF_MANAGE,
+            lambda w: Target(
+                {},
+                {
+                    "title": "Case manager",
+                    "role": "case_manager",
+                    "required_education": "BSW",
+                    "competencies": "Assessment",
+                    "licensure": "LCSW",
+                    "scope": "Caseload",
+                },
+                None,
+            ),
+            AuditAction.CREATE,
+            ok=201,
+            object_route=False,
+        ),
+        ("POST", "/api/v1/staff/{user_id}/clinical-director"): Entry(
+            Permission.STAFF_MANAGE, staff_target(director_ready), AuditAction.UPDATE
+        ),
+        ("POST", "/api/v1/clinical-consultations"): Entry(
+            Permission.STAFF_MANAGE,
+            consultation_target,
+            AuditAction.CREATE,
+            ok=201,
+            object_route=False,
+        ),
+        ("PUT", "/api/v1/caseload-guidelines/{role}"): Entry(
+            Permission.CASELOAD_SET,
+            lambda w: Target(
+                {"role": "case_manager"},  # type: ignore[dict-item]
+                {"max_weighted_load": "40", "rationale": "Mixed complexity community caseload."},
+                None,
+            ),
+            AuditAction.CREATE,
+            object_route=False,
+        ),
+        ("GET", "/api/v1/cases/{case_id}/assignment-suggestions"): Entry(
+            Permission.CASE_REASSIGN, case_target(referred), AuditAction.READ
+        ),
+    }
+)
 
 ROUTES = sorted(MATRIX)
 OBJECT_ROUTES = [r for r in ROUTES if MATRIX[r].object_route]

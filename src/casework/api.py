@@ -4,6 +4,7 @@ Every route needs authentication (see `casework.core.api`). Domain errors map to
   ValidationFailed   422 {"detail": [{"loc": ["body", field], "msg": reason,
                           "type": "value_error"}]}
   RuleViolation      409 {"detail": reason}
+  AttestationRequired 403: sign the current confidentiality statement first (S41)
   StaleVersion       409 {"detail": ..., "current_version": n}
   missing/forbidden  404 {"detail": "Not Found"} (audited as a denied attempt)
   body too large     413 (DATA_UPLOAD_MAX_MEMORY_SIZE)
@@ -23,7 +24,8 @@ from casework.consumers.api import router as consumers_router
 from casework.coordination.api import router as coordination_router
 from casework.core.api import SessionAuth, TokenAuth, audit_router
 from casework.core.api import router as core_router
-from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
+from casework.core.errors import AttestationRequired, RuleViolation, StaleVersion, ValidationFailed
+from casework.staff.api import router as staff_router
 
 DESCRIPTION = """
 Case management REST API. Authenticate with a per-user API token
@@ -82,6 +84,11 @@ def rule_violation(request: HttpRequest, exc: RuleViolation) -> HttpResponse:
     return api.create_response(request, {"detail": exc.reason}, status=409)
 
 
+@api.exception_handler(AttestationRequired)
+def attestation_required(request: HttpRequest, exc: AttestationRequired) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
 @api.exception_handler(StaleVersion)
 def stale_version(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
     return api.create_response(
@@ -101,3 +108,4 @@ api.add_router("/", coordination_router)
 api.add_router("/", assessments_router)
 api.add_router("/", careplans_router)
 api.add_router("/", audit_router)
+api.add_router("/", staff_router)

@@ -8,6 +8,7 @@ from casework.cases import views as cases
 from casework.consumers import views as consumers
 from casework.coordination import views as coordination
 from casework.core import views as core
+from casework.staff import views as staff
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", core.home, name="home"),
@@ -16,6 +17,36 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("worklist/", cases.worklist, name="worklist"),
     path("audit/", core.audit_report, name="audit_report"),
     path("audit/export.csv", core.audit_export, name="audit_export"),
+    path("staff/", staff.staff_list, name="staff_list"),
+    path("staff/me/", staff.my_record, name="staff_me"),
+    path("staff/attest/", staff.attest, name="staff_attest"),
+    path("staff/dashboard/", staff.dashboard, name="staff_dashboard"),
+    path("staff/caseloads/", staff.caseloads, name="staff_caseloads"),
+    path("staff/statements/new/", staff.statement_publish, name="staff_statement_publish"),
+    path("staff/positions/new/", staff.job_description_save, name="staff_job_description"),
+    path("staff/consultations/new/", staff.consultation_create, name="staff_consultation_create"),
+    path(
+        "staff/corrective-actions/<int:action_id>/resolve/",
+        staff.corrective_resolve,
+        name="staff_corrective_resolve",
+    ),
+    path("staff/<int:user_id>/", staff.staff_record, name="staff_record"),
+    path("staff/<int:user_id>/profile/", staff.profile_edit, name="staff_profile_edit"),
+    path(
+        "staff/<int:user_id>/credentials/new/",
+        staff.credential_create,
+        name="staff_credential_create",
+    ),
+    path(
+        "staff/credentials/<int:credential_id>/verify/",
+        staff.verification_create,
+        name="staff_verification_create",
+    ),
+    path(
+        "staff/<int:user_id>/training/new/",
+        staff.training_complete,
+        name="staff_training_complete",
+    ),
     path("referrals/new/", cases.intake, name="intake"),
     path("consumers/<int:consumer_id>/", consumers.consumer_detail, name="consumer_detail"),
     path("cases/<int:case_id>/", cases.case_detail, name="case_detail"),

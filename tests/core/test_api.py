@@ -205,6 +205,8 @@ def test_me_describes_the_user_and_their_permissions(world: World) -> None:
             "record.note": "team",
             "care.plan": "team",
             "case.reassign": "team",
+            "staff.read": "team",
+            "caseload.set": "team",
         },
     }
 

@@ -1,6 +1,8 @@
 """Permission-checked loads (S3, S4): role and relationship, 404 otherwise, audited.
 
-A read through `access_*` writes one read event; a write passes `log_read=False` and
+Nobody opens a consumer record without a signed current confidentiality statement
+(MA 7.3(e), S41): `confidentiality_gate` refuses with `AttestationRequired`, audited as
+denied. A read through `access_*` writes one read event; a write passes `log_read=False` and
 the service writes the event. A refusal always writes one denied event and raises 404,
 so a caller cannot tell a forbidden consumer from a missing one.
 """
@@ -14,9 +16,11 @@ from casework.coordination.models import WorkItem
 from casework.coordination.selectors import care_team_member_exists
 from casework.core.actor import Actor
 from casework.core.audit import audit_denied, audit_record
+from casework.core.errors import AttestationRequired
 from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
 from casework.staff.models import User
+from casework.staff.selectors import confidentiality_signed
 
 NOTHING = Q(pk__in=[])
 
@@ -73,6 +77,20 @@ def refuse(actor: Actor, action: str, object_type: str, object_id: object) -> Ht
     return Http404(f"No {object_type} matches the given query.")
 
 
+def confidentiality_gate(actor: Actor, action: str, object_type: str, object_id: object) -> None:
+    """Refuse (audited) anyone without a signed current confidentiality statement."""
+    if confidentiality_signed(user=actor.user):
+        return
+    audit_denied(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        reason="confidentiality statement not signed",
+    )
+    raise AttestationRequired()
+
+
 def _action(permission: Permission, log_read: bool) -> str:
     return AuditAction.READ if permission == Permission.CONSUMER_READ else AuditAction.UPDATE
 
@@ -84,6 +102,7 @@ def access_consumer(
     permission: Permission = Permission.CONSUMER_READ,
     log_read: bool = True,
 ) -> Consumer:
+    confidentiality_gate(actor, _action(permission, log_read), "consumer", consumer_id)
     consumer = Consumer.objects.filter(
         consumer_scope_q(actor.user, permission), pk=consumer_id
     ).first()
@@ -107,6 +126,7 @@ def access_case(
     permission: Permission = Permission.CONSUMER_READ,
     log_read: bool = True,
 ) -> Case:
+    confidentiality_gate(actor, _action(permission, log_read), "case", case_id)
     case = (
         Case.objects.filter(case_scope_q(actor.user, permission), pk=case_id)
         .select_related("consumer", "assigned_to", "team", "program", "referral")
@@ -132,6 +152,7 @@ def access_work_item(
     permission: Permission = Permission.CASE_MANAGE,
     log_read: bool = False,
 ) -> WorkItem:
+    confidentiality_gate(actor, _action(permission, log_read), "work_item", work_item_id)
     cases = Case.objects.filter(case_scope_q(actor.user, permission))
     item = (
         WorkItem.objects.filter(pk=work_item_id, case__in=cases)

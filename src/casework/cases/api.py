@@ -324,5 +324,6 @@ def case_reassign(request: HttpRequest, case_id: int, payload: ReassignIn) -> Ca
             version=payload.version,
             assign_to=assign_to,
             reason=payload.reason,
+            override_reason=payload.override_reason,
         )
     )

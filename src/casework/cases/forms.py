@@ -16,6 +16,7 @@ from casework.cases.models import (
     NoticeKind,
     RecipientType,
     ReferralSource,
+    Severity,
 )
 from casework.consumers.forms import ConsumerDetailsForm
 from casework.consumers.models import SupportPerson
@@ -61,11 +62,24 @@ class IntakeForm(ConsumerDetailsForm):
     complexity = forms.ChoiceField(
         label=_("Complexity"), choices=Complexity.choices, initial=Complexity.MODERATE
     )
+    severity = forms.ChoiceField(
+        label=_("Severity"),
+        choices=Severity.choices,
+        initial=Severity.MODERATE,
+        required=False,
+        help_text=_("With complexity, weights the case in the caseload."),
+    )
     assign_to = StaffChoiceField(
         label=_("Assign to"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("Leave unassigned"),
+    )
+    override_reason = forms.CharField(
+        label=_("Override: why assign despite a refusal"),
+        max_length=2000,
+        required=False,
+        help_text=_("Recorded and audited when you assign someone the staff rules refuse."),
     )
 
     field_order = [
@@ -85,6 +99,7 @@ class IntakeForm(ConsumerDetailsForm):
         self.fields["received_at"].initial = now_minute
         if team_members is None:
             del self.fields["assign_to"]
+            del self.fields["override_reason"]
         else:
             self.fields["assign_to"].queryset = team_members  # type: ignore[attr-defined]
 
@@ -289,6 +304,12 @@ class ReassignForm(VersionForm):
         label=_("New case manager"), queryset=User.objects.none(), empty_label=_("Choose")
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
+    override_reason = forms.CharField(
+        label=_("Override: why assign despite a refusal"),
+        max_length=2000,
+        required=False,
+        help_text=_("Recorded and audited when you assign someone the staff rules refuse."),
+    )
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -56,6 +56,14 @@ class Complexity(models.TextChoices):
     HIGH = "high", _("High")
 
 
+class Severity(models.TextChoices):
+    """With complexity, weights the case in its manager's caseload (MA 5.1(n), A8)."""
+
+    LOW = "low", _("Low")
+    MODERATE = "moderate", _("Moderate")
+    HIGH = "high", _("High")
+
+
 class ClosureReason(models.TextChoices):
     GOALS_MET = "goals_met", _("Goals of the plan met")
     CONSUMER_REQUEST = "consumer_request", _("Consumer asked to end case management")
@@ -88,6 +96,9 @@ class Case(models.Model):
     )
     complexity = models.CharField(
         _("complexity"), max_length=10, choices=Complexity.choices, default=Complexity.MODERATE
+    )
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.MODERATE
     )
     opened_at = models.DateTimeField()
     engaged_at = models.DateTimeField(null=True, blank=True)

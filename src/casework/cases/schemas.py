@@ -18,6 +18,7 @@ from casework.cases.models import (
     NoticeKind,
     RecipientType,
     ReferralSource,
+    Severity,
 )
 from casework.consumers.schemas import LONG_TEXT, ConsumerIn
 from casework.core.api import InputSchema, StaffRef, VersionIn
@@ -51,6 +52,7 @@ class CaseOut(Schema):
     referral: ReferralOut
     state: CaseState
     complexity: Complexity
+    severity: Severity
     assigned_to: StaffRef | None
     team_id: int | None
     opened_at: datetime
@@ -110,8 +112,16 @@ class IntakeIn(InputSchema):
     referrer_organization: str = Field("", max_length=NAME)
     referrer_contact: str = Field("", max_length=NAME)
     complexity: Complexity = Complexity.MODERATE
+    severity: Severity = Field(
+        Severity.MODERATE, description="with complexity, weights the caseload (MA 5.1(n))"
+    )
     assign_to: int | None = Field(
         None, description="supervisors: a case manager on your team (default: unassigned)"
+    )
+    override_reason: str = Field(
+        "",
+        max_length=2000,
+        description="supervisors: why to assign despite the staff gate's refusal (audited)",
     )
     external_key: str | None = Field(
         None, min_length=1, max_length=200, description="idempotency key of an importing client"
@@ -220,3 +230,8 @@ class CloseIn(VersionIn):
 class ReassignIn(VersionIn):
     assign_to: int = Field(..., description="an active case manager on a team you supervise")
     reason: str = Field(..., min_length=1, max_length=300)
+    override_reason: str = Field(
+        "",
+        max_length=2000,
+        description="why to assign despite the staff gate's refusal (audited)",
+    )

@@ -36,6 +36,7 @@ from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
 from casework.core.models import AuditAction, Team
 from casework.core.roles import Role
 from casework.core.validation import validated
+from casework.staff import services as staff_services
 from casework.staff.models import User
 
 
@@ -107,14 +108,18 @@ def referral_intake(
     referrer_organization: str = "",
     referrer_contact: str = "",
     complexity: str = "moderate",
+    severity: str = "moderate",
     assign_to: User | None = None,
     external_key: str | None = None,
     detail: dict[str, Any] | None = None,
+    override_reason: str = "",
 ) -> Case:
     """Take a referral (B2) and open a case in state `referred`.
 
     Either `consumer` (already reached by the actor) or `new_consumer` fields. Who: case
-    managers (for themselves) and supervisors (for their team). Audits one create."""
+    managers (for themselves) and supervisors (for their team). An assignee must pass
+    the staff assignment gate (A5-A8); a supervisor may override it with
+    `override_reason`, recorded and named in the audit event. Audits one create."""
     if (consumer is None) == (new_consumer is None):
         raise ValidationFailed.single("consumer", _("give an existing consumer or a new one"))
     if source in ("professional", "family") and not referrer_name.strip():
@@ -125,6 +130,18 @@ def referral_intake(
     assignee, team = _assignee_for_intake(actor, assign_to)
     now = clock.now()
     with transaction.atomic():
+        blockers = (
+            staff_services.assignment_gate(
+                actor=actor,
+                assignee=assignee,
+                complexity=complexity,
+                severity=severity,
+                consumer_id=consumer.pk if consumer is not None else None,
+                override_reason=override_reason,
+            )
+            if assignee is not None
+            else []
+        )
         if consumer is None:
             assert new_consumer is not None
             consumer = consumer_build(program_id=program_id, **new_consumer)
@@ -157,6 +174,7 @@ def referral_intake(
                 assigned_to=assignee,
                 team=team,
                 complexity=complexity,
+                severity=severity,
                 opened_at=now,
             )
         )
@@ -169,8 +187,16 @@ def referral_intake(
                 assigned_at=now,
                 reason="intake",
             )
+        override = _override(actor, case, assignee, blockers, override_reason)
         _audit(
-            actor, AuditAction.CREATE, case, "case", case.pk, referral_id=referral.pk, source=source
+            actor,
+            AuditAction.CREATE,
+            case,
+            "case",
+            case.pk,
+            referral_id=referral.pk,
+            source=source,
+            **override,
         )
     return case
 
@@ -411,9 +437,31 @@ def case_close(
     return locked
 
 
-def case_reassign(*, actor: Actor, case: Case, version: int, assign_to: User, reason: str) -> Case:
+def _override(
+    actor: Actor, case: Case, assignee: User | None, blockers: list[str], reason: str
+) -> dict[str, Any]:
+    """Record a supervisor's override of the assignment gate; the audit detail names it."""
+    if not blockers or assignee is None:
+        return {}
+    row = staff_services.assignment_override_record(
+        actor=actor, case_id=case.pk, assignee=assignee, blockers=blockers, reason=reason
+    )
+    return {"override": row.pk, "override_blockers": blockers}
+
+
+def case_reassign(
+    *,
+    actor: Actor,
+    case: Case,
+    version: int,
+    assign_to: User,
+    reason: str,
+    override_reason: str = "",
+) -> Case:
     """Reassign a case to another case manager on a team the supervisor leads; their open
-    work items on the case move with it. Who: case.reassign (supervisors). Audits one update."""
+    work items on the case move with it. The new case manager must pass the staff
+    assignment gate (A5-A8) unless the supervisor overrides it with `override_reason`.
+    Who: case.reassign (supervisors). Audits one update."""
     from casework.coordination.services import work_items_transfer
 
     if not reason.strip():
@@ -433,6 +481,14 @@ def case_reassign(*, actor: Actor, case: Case, version: int, assign_to: User, re
             raise RuleViolation(_("the case is %(state)s") % {"state": locked.state})
         if locked.assigned_to_id == assign_to.pk:
             raise ValidationFailed.single("assign_to", _("the case is already assigned to them"))
+        blockers = staff_services.assignment_gate(
+            actor=actor,
+            assignee=assign_to,
+            complexity=locked.complexity,
+            severity=locked.severity,
+            consumer_id=locked.consumer_id,
+            override_reason=override_reason,
+        )
         previous_id = locked.assigned_to_id
         _bump(locked, version, assigned_to=assign_to, team=assign_to.team)
         CaseAssignment.objects.create(
@@ -444,6 +500,7 @@ def case_reassign(*, actor: Actor, case: Case, version: int, assign_to: User, re
             reason=reason[:300],
         )
         moved = work_items_transfer(case=locked, from_user_id=previous_id, to_user=assign_to)
+        override = _override(actor, locked, assign_to, blockers, override_reason)
         _audit(
             actor,
             AuditAction.UPDATE,
@@ -453,6 +510,7 @@ def case_reassign(*, actor: Actor, case: Case, version: int, assign_to: User, re
             assigned_to=assign_to.pk,
             previous=previous_id,
             work_items_moved=moved,
+            **override,
         )
     return locked
 

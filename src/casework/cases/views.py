@@ -66,6 +66,7 @@ from casework.core.forms import add_domain_error
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.core.roles import Role
+from casework.staff import services as staff_services
 from casework.staff.models import User
 
 NOTICE_LANGUAGES = {"en", "es"}
@@ -424,7 +425,9 @@ def intake(request: HttpRequest) -> HttpResponse:
                 referrer_organization=data["referrer_organization"],
                 referrer_contact=data["referrer_contact"],
                 complexity=data["complexity"],
+                severity=data.get("severity") or "moderate",
                 assign_to=data.get("assign_to"),
+                override_reason=data.get("override_reason", ""),
                 new_consumer=cast(ConsumerFields, {k: data[k] for k in IntakeForm.CONSUMER_FIELDS}),
             )
         except DomainError as exc:
@@ -636,7 +639,22 @@ def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
         ).order_by("last_name", "first_name", "id")
         if case.assigned_to_id is not None:
             candidates = candidates.exclude(pk=case.assigned_to_id)
-        return ReassignForm(data, candidates=candidates, initial={"version": case.version})
+        form = ReassignForm(data, candidates=candidates, initial={"version": case.version})
+        suggested = staff_services.assignment_suggestions(
+            team_members=list(candidates),
+            complexity=case.complexity,
+            severity=case.severity,
+            consumer_id=case.consumer_id,
+            language=case.consumer.preferred_language,
+        )
+        names = ", ".join(u.get_full_name() or u.username for u in suggested[:3])
+        form.fields["assign_to"].help_text = (
+            _("Suggested (ready, with room, by continuity, language and load): %(names)s")
+            % {"names": names}
+            if names
+            else _("Nobody on your team is ready with room for this case.")
+        )
+        return form
 
     def save(actor: Actor, case: Case, form: forms.Form) -> object:
         d = form.cleaned_data
@@ -646,6 +664,7 @@ def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
             version=d["version"],
             assign_to=d["assign_to"],
             reason=d["reason"],
+            override_reason=d["override_reason"],
         )
 
     return case_form_page(

@@ -115,7 +115,9 @@ def actor_of(request: HttpRequest) -> Actor:
 def require(actor: Actor, permission: Permission, object_type: str, object_id: object) -> None:
     """A role without `permission` at any scope gets 403 (audited as denied).
 
-    This reveals nothing about the object: it depends only on the caller's role. A role
+    A person without a signed current confidentiality statement gets 403 for any
+    consumer permission. This reveals nothing about the object: it depends only on the
+    caller's role and attestation. A role
     that has the permission, but not over this consumer, gets 404 from `access_*`."""
     if scope_for(actor.role, permission) == Scope.NONE:
         audit_denied(
@@ -126,6 +128,24 @@ def require(actor: Actor, permission: Permission, object_type: str, object_id: o
             reason=f"role lacks {permission}",
         )
         raise HttpError(403, "your role does not permit this")
+    if permission in CONSUMER_PERMISSIONS:
+        from casework.cases.access import confidentiality_gate
+
+        confidentiality_gate(actor, _denied_action(permission), object_type, object_id)
+
+
+# Permissions over consumer records need a signed current confidentiality statement
+# (MA 7.3(e), S41), checked after the role. Deny by default: every permission is one,
+# except those listed here (staff governance records). The audit trail names consumers,
+# so reading it is gated too, as its pages are.
+NOT_CONSUMER_PERMISSIONS = frozenset(
+    {
+        Permission.STAFF_READ,
+        Permission.STAFF_MANAGE,
+        Permission.CASELOAD_SET,
+    }
+)
+CONSUMER_PERMISSIONS = frozenset(Permission) - NOT_CONSUMER_PERMISSIONS
 
 
 def _denied_action(permission: Permission) -> str:

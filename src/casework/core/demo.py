@@ -24,6 +24,7 @@ from casework.core.actor import Actor, actor_for
 from casework.core.audit import audit_seal
 from casework.core.models import Program, Team
 from casework.core.roles import Role
+from casework.staff.demo import staff_governance_seed
 from casework.staff.models import User
 
 ACCOUNTS_FILE = "demo-accounts.txt"
@@ -354,6 +355,7 @@ def demo_load(*, url: str = "http://127.0.0.1:8000/") -> DemoResult:
             )
             accounts.append(DemoAccount(username, role, password))
         team.refresh_from_db()
+        staff_governance_seed(admin=users["admin"], people=list(users.values()))
         managers = [users["cm.alvarez"], users["cm.baker"], users["cm.chen"]]
         builder = _Builder(program, managers)
         counts: dict[str, int] = {}

@@ -32,3 +32,11 @@ class StaleVersion(DomainError):
     def __init__(self, current_version: int) -> None:
         self.current_version = current_version
         super().__init__(f"the record has changed (now at version {current_version}); reload it")
+
+
+class AttestationRequired(DomainError):
+    """The person has not signed the current confidentiality statement (MA 7.3(e), S41):
+    no consumer record opens until they do (403 in the API, a redirect in the UI)."""
+
+    def __init__(self) -> None:
+        super().__init__("sign the current confidentiality statement before opening records")

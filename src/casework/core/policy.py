@@ -27,6 +27,11 @@ class Permission(StrEnum):
     CARE_PLAN = "care.plan"  # assessments, needs, the plan of care and the care team
     CASE_REASSIGN = "case.reassign"
     AUDIT_READ = "audit.read"
+    # Staff governance (A1-A8): records of staff, not of consumers. Everyone reads their
+    # own record; these reach other people's.
+    STAFF_READ = "staff.read"
+    STAFF_MANAGE = "staff.manage"  # credentials, training, statements, positions
+    CASELOAD_SET = "caseload.set"  # caseload guidelines and their rationale
 
 
 POLICY: dict[str, dict[Permission, Scope]] = {
@@ -44,6 +49,8 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.RECORD_NOTE: Scope.TEAM,
         Permission.CARE_PLAN: Scope.TEAM,
         Permission.CASE_REASSIGN: Scope.TEAM,
+        Permission.STAFF_READ: Scope.TEAM,
+        Permission.CASELOAD_SET: Scope.TEAM,
     },
     Role.SENIOR_CLINICAL: {
         Permission.CONSUMER_READ: Scope.PROGRAM,
@@ -57,9 +64,19 @@ POLICY: dict[str, dict[Permission, Scope]] = {
     Role.COMPLIANCE_OFFICER: {
         Permission.CONSUMER_READ: Scope.PROGRAM,
         Permission.AUDIT_READ: Scope.PROGRAM,
+        Permission.STAFF_READ: Scope.PROGRAM,
+        Permission.STAFF_MANAGE: Scope.PROGRAM,
     },
-    Role.ADMINISTRATOR: {},
-    Role.AUDITOR: {Permission.CONSUMER_READ: Scope.PROGRAM, Permission.AUDIT_READ: Scope.PROGRAM},
+    Role.ADMINISTRATOR: {
+        Permission.STAFF_READ: Scope.PROGRAM,
+        Permission.STAFF_MANAGE: Scope.PROGRAM,
+        Permission.CASELOAD_SET: Scope.PROGRAM,
+    },
+    Role.AUDITOR: {
+        Permission.CONSUMER_READ: Scope.PROGRAM,
+        Permission.AUDIT_READ: Scope.PROGRAM,
+        Permission.STAFF_READ: Scope.PROGRAM,
+    },
 }
 
 

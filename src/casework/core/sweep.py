@@ -53,6 +53,13 @@ def _act_on(deadline: Deadline) -> str:
         # work item in this transaction, so the claim and the item commit together.
         DEADLINE_HANDLERS[deadline.kind](deadline)
         Deadline.objects.filter(pk=deadline.pk).update(state=DeadlineState.MET)
+    elif deadline.kind.startswith("staff_"):
+        # Staff deadlines stay breached (the due/overdue list reads them); a lapsed
+        # credential also opens a corrective action (MA 3.5(d)).
+        from casework.staff.services import StaffDeadline, credential_lapse_act
+
+        if deadline.kind in (StaffDeadline.EXPIRY, StaffDeadline.REVERIFICATION):
+            credential_lapse_act(deadline=deadline)
     else:
         logger.warning("deadline %s has unknown kind %s: left breached", deadline.pk, deadline.kind)
     return deadline.kind

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "casework.core.middleware.NoStoreMiddleware",
+    "casework.staff.middleware.ConfidentialityGateMiddleware",
     # last, as django-axes asks: turns a locked-out sign-in into the lockout page (S14)
     "axes.middleware.AxesMiddleware",
 ]

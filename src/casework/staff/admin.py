@@ -10,7 +10,24 @@ from django.http import HttpRequest
 from casework.core.actor import actor_for, client_address
 from casework.core.audit import audit_record
 from casework.core.models import AuditAction
-from casework.staff.models import User
+from casework.staff.models import (
+    AssignmentOverride,
+    AttestationDocument,
+    AttestationSignature,
+    CaseloadGuideline,
+    ClinicalConsultation,
+    ContinuingEducation,
+    CorrectiveAction,
+    Course,
+    Credential,
+    JobDescription,
+    ProgramStaffSettings,
+    StaffProfile,
+    TrainingAssignment,
+    TrainingCompletion,
+    User,
+    Verification,
+)
 
 PRIVILEGE_FIELDS = ("role", "is_staff", "is_superuser", "is_active", "program_id", "team_id")
 
@@ -55,3 +72,37 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
                     "changed": sorted(changed),
                 },
             )
+
+
+class GovernanceReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Staff governance rows are written by the staff services (audited); the admin
+    only shows them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+for _model in (
+    ProgramStaffSettings,
+    JobDescription,
+    StaffProfile,
+    Credential,
+    Verification,
+    ContinuingEducation,
+    CorrectiveAction,
+    Course,
+    TrainingAssignment,
+    TrainingCompletion,
+    AttestationDocument,
+    AttestationSignature,
+    ClinicalConsultation,
+    CaseloadGuideline,
+    AssignmentOverride,
+):
+    admin.site.register(_model, GovernanceReadOnlyAdmin)

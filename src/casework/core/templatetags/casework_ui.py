@@ -111,6 +111,14 @@ def error_summary(form: forms.BaseForm) -> dict[str, Any]:
     return {"items": items, "has_errors": bool(form.errors)}
 
 
+@register.simple_tag
+def may_see_staff(user: Any) -> bool:
+    """Whether to offer 'Staff' in the navigation (the pages check too)."""
+    from casework.core.policy import Permission, Scope, scope_for
+
+    return scope_for(getattr(user, "role", ""), Permission.STAFF_READ) != Scope.NONE
+
+
 @register.filter
 def minutes(value: timedelta | None) -> int:
     """Whole minutes of a duration, rounded up (a lockout of 14 min 30 s shows 15)."""

@@ -1,0 +1,541 @@
+"""Staff governance API (A1-A8): records, credentials, verification, CE, training,
+statements, corrective actions, job descriptions, clinical oversight, caseloads.
+
+Everyone reads their own record (`/staff/me`) and signs statements; supervisors read
+their team's records and set caseload guidelines; administrators and compliance
+officers read and change everyone's in the program; auditors read. Other staff are 404
+(audited). Each request writes exactly one audit event."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from casework.cases.access import access_case
+from casework.core.actor import Actor
+from casework.core.api import (
+    LIST_THROTTLE,
+    PageParams,
+    actor_of,
+    listed_page,
+    require,
+    responses,
+)
+from casework.core.audit import audit_record
+from casework.core.errors import ValidationFailed
+from casework.core.models import AuditAction
+from casework.core.policy import Permission, Scope, scope_for
+from casework.core.roles import Role
+from casework.staff import selectors, services
+from casework.staff.access import (
+    access_attestation_document,
+    access_corrective_action,
+    access_credential,
+    access_staff,
+)
+from casework.staff.models import (
+    AttestationDocument,
+    CaseloadGuideline,
+    CorrectiveAction,
+    Course,
+    Credential,
+    JobDescription,
+    StaffProfile,
+    User,
+    Verification,
+)
+from casework.staff.schemas import (
+    AttestationIn,
+    AttestationOut,
+    CeIn,
+    ConsultationIn,
+    CorrectiveOut,
+    CorrectivePage,
+    CourseIn,
+    CredentialIn,
+    CredentialOut,
+    CredentialPatch,
+    DashboardOut,
+    DeadlinePage,
+    GuidelineIn,
+    GuidelineOut,
+    IdOut,
+    JobDescriptionIn,
+    ProfileIn,
+    ProfileOut,
+    ResolveIn,
+    StaffPage,
+    StaffRecordOut,
+    SuggestionOut,
+    TrainingAssignIn,
+    TrainingCompleteIn,
+    VerificationIn,
+    VerificationOut,
+)
+
+router = Router(tags=["staff"])
+
+
+def _staff_out(user: User) -> dict[str, Any]:
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "name": user.get_full_name() or user.username,
+        "role": user.role,
+        "team_id": user.team_id,
+    }
+
+
+def _record(user: User) -> dict[str, Any]:
+    report = selectors.qualification_report(user=user)
+    facts = selectors.assignee_facts(user=user)
+
+    def qs(items: tuple[Any, ...]) -> list[dict[str, Any]]:
+        return [{"code": q.code, "met": q.met, "reasons": list(q.reasons)} for q in items]
+
+    return {
+        **_staff_out(user),
+        "case_manager": qs(report.case_manager),
+        "case_manager_met": report.case_manager_met,
+        "supervisor": qs(report.supervisor),
+        "supervisor_met": report.supervisor_met,
+        "clinical": qs(report.clinical),
+        "clinical_met": report.clinical_met,
+        "ce_hours_in_window": report.ce.hours_in_window,
+        "ce_required": report.ce.required,
+        "ce_due_date": report.ce.due_date,
+        "job_description_gaps": selectors.job_description_gaps(user=user),
+        "readiness": {
+            "verified_credential": facts.verified_credential,
+            "oriented": facts.oriented,
+            "confidentiality_signed": facts.confidentiality_signed,
+            "weighted_load": facts.weighted_load,
+            "limit": facts.limit,
+        },
+    }
+
+
+def _managed(actor: Actor, user_id: int) -> User:
+    require(actor, Permission.STAFF_MANAGE, "staff", user_id)
+    return access_staff(actor, user_id, permission=Permission.STAFF_MANAGE, log_read=False)
+
+
+@router.get(
+    "/staff",
+    response=responses({200: StaffPage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="List staff (your team, or the program)",
+    operation_id="staff_list",
+)
+def staff_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """Audits one list."""
+    actor = actor_of(request)
+    require(actor, Permission.STAFF_READ, "staff", "")
+    team_only = scope_for(actor.role, Permission.STAFF_READ) == Scope.TEAM
+    result = listed_page(
+        actor,
+        selectors.staff_list_for(user=actor.user, team_only=team_only),
+        page,
+        object_type="staff",
+    )
+    return {"count": result["count"], "items": [_staff_out(u) for u in result["items"]]}
+
+
+@router.get(
+    "/staff/me",
+    response=responses({200: StaffRecordOut}),
+    summary="Your own staff record: qualifications and readiness",
+    operation_id="staff_me",
+)
+def staff_me(request: HttpRequest) -> dict[str, Any]:
+    """Audits one read."""
+    actor = actor_of(request)
+    return _record(access_staff(actor, actor.user.pk))
+
+
+@router.get(
+    "/staff/dashboard",
+    response=responses({200: DashboardOut}),
+    summary="Credential compliance, training, attestations, caseloads",
+    operation_id="staff_dashboard",
+)
+def staff_dashboard(request: HttpRequest) -> dict[str, Any]:
+    """Each number comes with the ids to drill into. Audits one read."""
+    actor = actor_of(request)
+    require(actor, Permission.STAFF_READ, "staff_dashboard", "")
+    dash = selectors.dashboard_build(program_id=actor.user.program_id or 0)
+    people = {u.pk: u for u in User.objects.filter(pk__in=list(dash.caseloads))}
+    limit = dash.limits.get(Role.CASE_MANAGER)
+    audit_record(actor=actor, action=AuditAction.READ, object_type="staff_dashboard")
+    everyone = User.objects.filter(program_id=actor.user.program_id or 0, is_active=True)
+    ids = list(everyone.order_by("id").values_list("id", flat=True))
+    return {
+        "staff": dash.staff,
+        "credential_compliance_rate": dash.credential_rate,
+        "credential_noncompliant": [i for i in ids if i not in dash.credential_compliant],
+        "training_completion_rate": dash.training_rate,
+        "untrained": [i for i in ids if i not in dash.trained],
+        "attestations_outstanding": dash.attestations_outstanding,
+        "caseloads": [
+            {"user": people[pk], "weighted_load": load, "limit": limit}
+            for pk, load in sorted(dash.caseloads.items())
+        ],
+    }
+
+
+@router.get(
+    "/staff/deadlines",
+    response=responses({200: DeadlinePage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="Re-verification, expiry, CE and training due in 30 days or overdue",
+    operation_id="staff_deadline_list",
+)
+def staff_deadline_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """Audits one list."""
+    actor = actor_of(request)
+    require(actor, Permission.STAFF_READ, "staff_deadline", "")
+    return listed_page(
+        actor,
+        selectors.staff_deadlines_due(program_id=actor.user.program_id or 0),
+        page,
+        object_type="staff_deadline",
+    )
+
+
+@router.get(
+    "/staff/{user_id}",
+    response=responses({200: StaffRecordOut}),
+    summary="A staff record: qualifications, gaps, readiness",
+    operation_id="staff_get",
+)
+def staff_get(request: HttpRequest, user_id: int) -> dict[str, Any]:
+    """Audits one read."""
+    actor = actor_of(request)
+    require(actor, Permission.STAFF_READ, "staff", user_id)
+    return _record(access_staff(actor, user_id))
+
+
+@router.put(
+    "/staff/{user_id}/profile",
+    response=responses({200: ProfileOut}, write=True),
+    summary="Create or update a person's position, hire date and experience",
+    operation_id="staff_profile_save",
+)
+def staff_profile_save(request: HttpRequest, user_id: int, payload: ProfileIn) -> StaffProfile:
+    """Send `version` when updating (a stale one is 409). Audits one create or update."""
+    actor = actor_of(request)
+    user = _managed(actor, user_id)
+    job = None
+    if payload.job_description_id is not None:
+        job = JobDescription.objects.filter(
+            pk=payload.job_description_id, program_id=actor.user.program_id or 0
+        ).first()
+        if job is None:
+            raise ValidationFailed.single("job_description_id", "no such position in your program")
+    fields = payload.model_dump(exclude={"version", "job_description_id"})
+    return services.staff_profile_save(
+        actor=actor, user=user, version=payload.version, job_description=job, **fields
+    )
+
+
+@router.post(
+    "/staff/{user_id}/credentials",
+    response=responses({201: CredentialOut}, write=True),
+    summary="Record a license, certification or degree",
+    operation_id="credential_create",
+)
+def credential_create(
+    request: HttpRequest, user_id: int, payload: CredentialIn
+) -> Status[Credential]:
+    """Its expiry becomes a deadline row. Audits one create."""
+    actor = actor_of(request)
+    user = _managed(actor, user_id)
+    data = payload.model_dump(exclude={"kind", "credential_type"})
+    return Status(
+        201,
+        services.credential_add(
+            actor=actor,
+            user=user,
+            kind=payload.kind,
+            credential_type=payload.credential_type,
+            **data,
+        ),
+    )
+
+
+@router.patch(
+    "/credentials/{credential_id}",
+    response=responses({200: CredentialOut}, write=True),
+    summary="Change a credential; an adverse change opens a corrective action",
+    operation_id="credential_update",
+)
+def credential_update(
+    request: HttpRequest, credential_id: int, payload: CredentialPatch
+) -> Credential:
+    """A stale `version` is 409. Audits one update."""
+    actor = actor_of(request)
+    require(actor, Permission.STAFF_MANAGE, "staff_credential", credential_id)
+    credential = access_credential(actor, credential_id)
+    fields = payload.model_dump(exclude_unset=True, exclude={"version"})
+    nulls = sorted(n for n, v in fields.items() if v is None and n != "expires_date")
+    if nulls:
+        raise ValidationFailed({n: ["may not be null"] for n in nulls})
+    return services.credential_update(
+        actor=actor, credential=credential, version=payload.version, **fields
+    )
+
+
+@router.post(
+    "/credentials/{credential_id}/verifications",
+    response=responses({201: VerificationOut}, write=True),
+    summary="Record a verification at the primary source",
+    operation_id="verification_create",
+)
+def verification_create(
+    request: HttpRequest, credential_id: int, payload: VerificationIn
+) -> Status[Verification]:
+    """A verified outcome sets re-verification due in three years (program setting); a
+    discrepancy opens a corrective action. Audits one create."""
+    actor = actor_of(request)
+    require(actor, Permission.STAFF_MANAGE, "staff_credential", credential_id)
+    credential = access_credential(actor, credential_id)
+    return Status(
+        201,
+        services.verification_record(actor=actor, credential=credential, **payload.model_dump()),
+    )
+
+
+@router.post(
+    "/staff/{user_id}/continuing-education",
+    response=responses({201: IdOut}, write=True),
+    summary="Record continuing-education hours",
+    operation_id="ce_create",
+)
+def ce_create(request: HttpRequest, user_id: int, payload: CeIn) -> Status[Any]:
+    """The CE deadline moves with the rolling window. Audits one create."""
+    actor = actor_of(request)
+    user = _managed(actor, user_id)
+    return Status(201, services.ce_record(actor=actor, user=user, **payload.model_dump()))
+
+
+def _course(actor: Actor, course_id: int) -> Course:
+    course = Course.objects.filter(pk=course_id, program_id=actor.user.program_id or 0).first()
+    if course is None:
+        raise ValidationFailed.single("course_id", "no such course in your program")
+    return course
+
+
+@router.post(
+    "/courses",
+    response=responses({201: IdOut}, write=True),
+    summary="Add a course with its Model Act topics",
+    operation_id="course_create",
+)
+def course_create(request: HttpRequest, payload: CourseIn) -> Status[Course]:
+    """Antifraud and ethics topics recur at least annually. Audits one create."""
+    actor = actor_of(request)
+    require(actor, Permission.STAFF_MANAGE, "staff_course", "")
+    return Status(201, services.course_create(actor=actor, **payload.model_dump()))
+
+
+@router.post(
+    "/staff/{user_id}/training-assignments",
+    response=responses({201: IdOut}, write=True),
+    summary="Assign a course with a due date",
+    operation_id="training_assign",
+)
+def training_assign(request: HttpRequest, user_id: int, payload: TrainingAssignIn) -> Status[Any]:
+    """Audits one create."""
+    actor = actor_of(request)
+    user = _managed(actor, user_id)
+    course = _course(actor, payload.course_id)
+    return Status(
+        201,
+        services.training_assign(actor=actor, user=user, course=course, due_date=payload.due_date),
+    )
+
+
+@router.post(
+    "/staff/{user_id}/training-completions",
+    response=responses({201: IdOut}, write=True),
+    summary="Document completed training",
+    operation_id="training_complete",
+)
+def training_complete(
+    request: HttpRequest, user_id: int, payload: TrainingCompleteIn
+) -> Status[Any]:
+    """A recurring course is assigned again for its next due date. Audits one create."""
+    actor = actor_of(request)
+    user = _managed(actor, user_id)
+    course = _course(actor, payload.course_id)
+    return Status(
+        201,
+        services.training_complete(
+            actor=actor,
+            user=user,
+            course=course,
+            completed_date=payload.completed_date,
+            evidence=payload.evidence,
+        ),
+    )
+
+
+@router.post(
+    "/attestations",
+    response=responses({201: AttestationOut}, write=True),
+    summary="Publish a new version of a statement (everyone signs again)",
+    operation_id="attestation_publish",
+)
+def attestation_publish(
+    request: HttpRequest, payload: AttestationIn
+) -> Status[AttestationDocument]:
+    """Audits one create."""
+    actor = actor_of(request)
+    require(actor, Permission.STAFF_MANAGE, "staff_attestation_document", "")
+    return Status(201, services.attestation_publish(actor=actor, **payload.model_dump()))
+
+
+@router.post(
+    "/attestations/{document_id}/sign",
+    response=responses({201: IdOut}, write=True),
+    summary="Sign the current version of a statement yourself",
+    operation_id="attestation_sign",
+)
+def attestation_sign(request: HttpRequest, document_id: int) -> Status[Any]:
+    """Only the current version can be signed (409 otherwise). Audits one create."""
+    actor = actor_of(request)
+    document = access_attestation_document(actor, document_id)
+    return Status(201, services.attestation_sign(actor=actor, document=document))
+
+
+@router.get(
+    "/corrective-actions",
+    response=responses({200: CorrectivePage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="Open corrective actions",
+    operation_id="corrective_action_list",
+)
+def corrective_action_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """Audits one list."""
+    actor = actor_of(request)
+    require(actor, Permission.STAFF_READ, "staff_corrective_action", "")
+    qs = selectors.corrective_actions_open(program_id=actor.user.program_id or 0)
+    if scope_for(actor.role, Permission.STAFF_READ) == Scope.TEAM:
+        qs = qs.filter(user__team__supervisor_id=actor.user.pk)
+    return listed_page(actor, qs, page, object_type="staff_corrective_action")
+
+
+@router.post(
+    "/corrective-actions/{action_id}/resolve",
+    response=responses({200: CorrectiveOut}, write=True),
+    summary="Resolve a corrective action",
+    operation_id="corrective_action_resolve",
+)
+def corrective_action_resolve(
+    request: HttpRequest, action_id: int, payload: ResolveIn
+) -> CorrectiveAction:
+    """A stale `version` is 409. Audits one update."""
+    actor = actor_of(request)
+    require(actor, Permission.STAFF_MANAGE, "staff_corrective_action", action_id)
+    action = access_corrective_action(actor, action_id)
+    return services.corrective_action_resolve(
+        actor=actor, action=action, version=payload.version, resolution=payload.resolution
+    )
+
+
+@router.post(
+    "/job-descriptions",
+    response=responses({201: IdOut}, write=True),
+    summary="Create or revise a written job description (MA 3.4)",
+    operation_id="job_description_save",
+)
+def job_description_save(request: HttpRequest, payload: JobDescriptionIn) -> Status[Any]:
+    """Audits one create or update."""
+    actor = actor_of(request)
+    require(actor, Permission.STAFF_MANAGE, "staff_job_description", "")
+    if payload.role not in Role.values:
+        raise ValidationFailed.single("role", "unknown role")
+    return Status(201, services.job_description_save(actor=actor, **payload.model_dump()))
+
+
+@router.post(
+    "/staff/{user_id}/clinical-director",
+    response=responses({200: IdOut}, write=True),
+    summary="Designate the clinical director (must meet MA 3.3)",
+    operation_id="clinical_director_designate",
+)
+def clinical_director_designate(request: HttpRequest, user_id: int) -> Any:
+    """409 with the unmet paragraphs when the person does not qualify. Audits one update."""
+    actor = actor_of(request)
+    user = _managed(actor, user_id)
+    return services.clinical_director_designate(actor=actor, user=user)
+
+
+@router.post(
+    "/clinical-consultations",
+    response=responses({201: IdOut}, write=True),
+    summary="Log a consultation with the clinical director (no consumer identifiers)",
+    operation_id="consultation_create",
+)
+def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status[Any]:
+    """Audits one create."""
+    actor = actor_of(request)
+    require(actor, Permission.STAFF_MANAGE, "staff_consultation", "")
+    director = User.objects.filter(
+        pk=payload.director_id, program_id=actor.user.program_id or 0
+    ).first()
+    if director is None:
+        raise ValidationFailed.single("director_id", "no such staff member in your program")
+    data = payload.model_dump(exclude={"director_id"})
+    return Status(201, services.consultation_log(actor=actor, director=director, **data))
+
+
+@router.put(
+    "/caseload-guidelines/{role}",
+    response=responses({200: GuidelineOut}, write=True),
+    summary="Set a role's caseload limit with its written rationale (MA 5.1(n))",
+    operation_id="caseload_guideline_set",
+)
+def caseload_guideline_set(
+    request: HttpRequest, role: str, payload: GuidelineIn
+) -> CaseloadGuideline:
+    """Audits one create or update."""
+    actor = actor_of(request)
+    require(actor, Permission.CASELOAD_SET, "staff_caseload_guideline", role)
+    return services.caseload_guideline_set(
+        actor=actor,
+        role=role,
+        max_weighted_load=payload.max_weighted_load,
+        rationale=payload.rationale,
+    )
+
+
+@router.get(
+    "/cases/{case_id}/assignment-suggestions",
+    response=responses({200: list[SuggestionOut]}),
+    summary="Who on your team may take this case, best first",
+    operation_id="assignment_suggestions",
+)
+def assignment_suggestions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    """Eligible case managers (credential, orientation, statement, capacity), by
+    continuity, language match and load. Audits one read of the case."""
+    actor = actor_of(request)
+    require(actor, Permission.CASE_REASSIGN, "case", case_id)
+    case = access_case(actor, case_id, permission=Permission.CASE_REASSIGN)
+    members = list(
+        User.objects.filter(
+            role=Role.CASE_MANAGER, is_active=True, team__supervisor_id=actor.user.pk
+        ).order_by("id")
+    )
+    suggested = services.assignment_suggestions(
+        team_members=members,
+        complexity=case.complexity,
+        severity=case.severity,
+        consumer_id=case.consumer_id,
+        language=case.consumer.preferred_language,
+    )
+    loads = selectors.caseload_weights(user_ids=[u.pk for u in suggested])
+    return [
+        {"user": u, "weighted_load": loads[u.pk], "limit": selectors.caseload_limit(user=u)}
+        for u in suggested
+    ]

@@ -1,0 +1,352 @@
+"""Reads for staff governance: rule facts, compliance, caseloads, due lists (A2-A8)."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Max, Q, QuerySet
+
+from casework.core import clock
+from casework.core.models import Deadline, DeadlineState
+from casework.core.roles import Role
+from casework.staff import rules
+from casework.staff.models import (
+    AttestationDocument,
+    AttestationKind,
+    AttestationSignature,
+    CaseloadGuideline,
+    ContinuingEducation,
+    CorrectiveAction,
+    CorrectiveStatus,
+    Credential,
+    CredentialKind,
+    ProgramStaffSettings,
+    StaffProfile,
+    TrainingAssignment,
+    TrainingCompletion,
+    User,
+    VerificationOutcome,
+)
+
+STAFF_DEADLINE_PREFIX = "staff_"
+# Case states that count towards a caseload (values of casework.cases.models.CaseState).
+OPEN_CASE_STATES = ("referred", "engaged", "active")
+
+
+def rule_settings_for(*, program_id: int) -> rules.RuleSettings:
+    row = ProgramStaffSettings.objects.filter(program_id=program_id).first()
+    if row is None:
+        return rules.RuleSettings()
+    return rules.RuleSettings(
+        supervisor_case_manager_years=row.supervisor_case_manager_years,
+        supervisor_supervision_years=row.supervisor_supervision_years,
+        reverification_years=row.reverification_years,
+        ce_hours=row.ce_hours,
+        ce_window_years=row.ce_window_years,
+        annual_recurrence_months=row.annual_recurrence_months,
+        attestation_months=row.attestation_months,
+    )
+
+
+def credential_facts(credential: Credential, verified_date: date | None) -> rules.CredentialFacts:
+    c = credential
+    return rules.CredentialFacts(
+        kind=c.kind,
+        status=c.status,
+        expires_date=c.expires_date,
+        verified_date=verified_date,
+        restricted=c.restricted,
+        restriction_controls=bool(c.restriction_controls.strip()),
+        health_or_human_services=c.health_or_human_services,
+        independent_assessment=c.independent_assessment,
+        advanced=c.advanced,
+        case_manager_certification=c.case_manager_certification,
+        clinical_specialty=c.clinical_specialty,
+        clinical=c.clinical,
+        board_certification=c.board_certification,
+        degree_level=c.degree_level,
+        accredited=c.accredited,
+        supervised_field_experience=c.supervised_field_experience,
+    )
+
+
+def credentials_with_verification(*, user_id: int) -> list[tuple[Credential, date | None]]:
+    """The person's credentials with the date of their latest successful verification."""
+    qs = (
+        Credential.objects.filter(user_id=user_id)
+        .annotate(
+            last_verified=Max(
+                "verifications__verified_date",
+                filter=Q(verifications__outcome=VerificationOutcome.VERIFIED),
+            )
+        )
+        .order_by("kind", "id")
+    )
+    return [(c, c.last_verified) for c in qs]  # type: ignore[attr-defined]
+
+
+def staff_facts(*, user: User) -> rules.StaffFacts:
+    profile = StaffProfile.objects.filter(user=user).first()
+    creds = tuple(credential_facts(c, v) for c, v in credentials_with_verification(user_id=user.pk))
+    if profile is None:
+        return rules.StaffFacts(credentials=creds)
+    return rules.StaffFacts(
+        credentials=creds,
+        state_requires_licensure=profile.state_requires_licensure,
+        case_manager_years=profile.case_manager_years,
+        supervision_years=profile.supervision_years,
+        post_graduate_direct_care=profile.post_graduate_direct_care,
+        oversight_qualified=profile.oversight_qualified,
+        physician=profile.physician,
+    )
+
+
+def has_verified_credential(*, user: User, on: date | None = None) -> bool:
+    """A current credential verified within the re-verification interval (A5)."""
+    day = on or clock.today()
+    settings = rule_settings_for(program_id=user.program_id or 0)
+    return any(
+        rules.credential_current(f, day) and rules.credential_verified(f, day, settings)
+        for f in staff_facts(user=user).credentials
+    )
+
+
+def is_oriented(*, user: User) -> bool:
+    """Orientation completed before taking on a role (MA 8.1(a), A6)."""
+    return TrainingCompletion.objects.filter(user=user, course__orientation=True).exists()
+
+
+def attestation_current_document(*, program_id: int, kind: str) -> AttestationDocument | None:
+    return (
+        AttestationDocument.objects.filter(program_id=program_id, kind=kind)
+        .order_by("-version")
+        .first()
+    )
+
+
+def attestation_is_current(*, user: User, kind: str, on: date | None = None) -> bool:
+    """Signed the program's current version within the re-attestation interval (S41)."""
+    document = attestation_current_document(program_id=user.program_id or 0, kind=kind)
+    if document is None:
+        return False
+    signed = (
+        AttestationSignature.objects.filter(user=user, document=document)
+        .order_by("-signed_at")
+        .values_list("signed_at", flat=True)
+        .first()
+    )
+    return rules.attestation_current(
+        signed_version=document.version if signed else None,
+        signed_date=signed.date() if signed else None,
+        current_version=document.version,
+        on=on or clock.today(),
+        settings=rule_settings_for(program_id=user.program_id or 0),
+    )
+
+
+def confidentiality_signed(*, user: User) -> bool:
+    return attestation_is_current(user=user, kind=AttestationKind.CONFIDENTIALITY)
+
+
+def caseload_weights(*, user_ids: list[int]) -> dict[int, Decimal]:
+    """Acuity-weighted open caseload per person (MA 5.1(n))."""
+    from casework.cases.models import Case
+
+    loads = dict.fromkeys(user_ids, Decimal(0))
+    rows = Case.objects.filter(assigned_to_id__in=user_ids, state__in=OPEN_CASE_STATES).values_list(
+        "assigned_to_id", "complexity", "severity"
+    )
+    for user_id, complexity, severity in rows:
+        loads[user_id] += rules.acuity_weight(complexity, severity)
+    return loads
+
+
+def caseload_limit(*, user: User) -> Decimal | None:
+    return (
+        CaseloadGuideline.objects.filter(program_id=user.program_id or 0, role=user.role)
+        .values_list("max_weighted_load", flat=True)
+        .first()
+    )
+
+
+def assignee_facts(*, user: User, consumer_id: int | None = None) -> rules.AssigneeFacts:
+    from casework.cases.models import CaseAssignment
+
+    previously = bool(
+        consumer_id
+        and CaseAssignment.objects.filter(assigned_to=user, case__consumer_id=consumer_id).exists()
+    )
+    return rules.AssigneeFacts(
+        verified_credential=has_verified_credential(user=user),
+        oriented=is_oriented(user=user),
+        confidentiality_signed=confidentiality_signed(user=user),
+        weighted_load=caseload_weights(user_ids=[user.pk])[user.pk],
+        limit=caseload_limit(user=user),
+        languages=frozenset(x.strip() for x in user.languages.split(",") if x.strip()),
+        previously_assigned=previously,
+    )
+
+
+@dataclass(frozen=True)
+class QualificationReport:
+    """What the record page shows: each paragraph's result, and overall by role."""
+
+    case_manager: tuple[rules.Qualification, ...]
+    case_manager_met: bool
+    supervisor: tuple[rules.Qualification, ...]
+    supervisor_met: bool
+    clinical: tuple[rules.Qualification, ...]
+    clinical_met: bool
+    ce: rules.CeStatus
+
+
+def qualification_report(*, user: User, on: date | None = None) -> QualificationReport:
+    day = on or clock.today()
+    settings = rule_settings_for(program_id=user.program_id or 0)
+    facts = staff_facts(user=user)
+    cm = rules.case_manager_qualified(facts, day)
+    sup_met, sup = rules.supervisor_qualified(facts, day, settings)
+    clin_met, clin = rules.clinical_oversight_3_3(facts, day)
+    return QualificationReport(
+        case_manager=cm,
+        case_manager_met=any(q.met for q in cm),
+        supervisor=sup,
+        supervisor_met=sup_met,
+        clinical=clin,
+        clinical_met=clin_met,
+        ce=ce_status_for(user=user, on=day),
+    )
+
+
+def ce_status_for(*, user: User, on: date | None = None) -> rules.CeStatus:
+    day = on or clock.today()
+    settings = rule_settings_for(program_id=user.program_id or 0)
+    profile = StaffProfile.objects.filter(user=user).first()
+    start = profile.hired_date if profile else day
+    required = (
+        Credential.objects.filter(user=user, ce_hours_required__isnull=False)
+        .values_list("ce_hours_required", flat=True)
+        .first()
+    )
+    hours = ContinuingEducation.objects.filter(user=user).values_list("completed_date", "hours")
+    return rules.ce_status(
+        list(hours), on=day, start_date=start, settings=settings, required=required
+    )
+
+
+def job_description_gaps(*, user: User, on: date | None = None) -> list[str]:
+    """Where the person falls short of their position's written job description (MA 3.4)."""
+    profile = StaffProfile.objects.select_related("job_description").filter(user=user).first()
+    if profile is None or profile.job_description is None:
+        return ["no position with a written job description"]
+    job = profile.job_description
+    day = on or clock.today()
+    facts = staff_facts(user=user)
+    gaps = []
+    levels = {"associate": 1, "bachelor": 2, "graduate": 3}
+    if job.required_degree_level:
+        best = max(
+            (levels.get(c.degree_level, 0) for c in facts.credentials if c.kind == "degree"),
+            default=0,
+        )
+        if best < levels[job.required_degree_level]:
+            gaps.append(f"needs a {job.required_degree_level} degree")
+    current = [c for c in facts.credentials if rules.credential_current(c, day)]
+    if job.requires_license and not any(c.kind == CredentialKind.LICENSE for c in current):
+        gaps.append("needs a current license")
+    if job.requires_case_manager_certification and not any(
+        c.case_manager_certification for c in current
+    ):
+        gaps.append("needs case-manager certification")
+    if job.role and user.role != job.role:
+        gaps.append(f"position is for the {job.role} role")
+    return gaps
+
+
+def staff_list_for(*, user: User, team_only: bool) -> QuerySet[User]:
+    qs = User.objects.filter(program_id=user.program_id or 0, is_active=True)
+    if team_only:
+        qs = qs.filter(team__supervisor_id=user.pk)
+    return qs.select_related("team").order_by("last_name", "first_name", "id")
+
+
+def staff_deadlines_due(*, program_id: int, within_days: int = 30) -> QuerySet[Deadline]:
+    """Staff deadline rows (re-verification, expiry, CE, training) due soon or overdue."""
+    from datetime import timedelta
+
+    until = clock.now() + timedelta(days=within_days)
+    owners = User.objects.filter(program_id=program_id).values("pk")
+    return (
+        Deadline.objects.filter(
+            kind__startswith=STAFF_DEADLINE_PREFIX,
+            owner_id__in=owners,
+            state__in=[DeadlineState.OPEN, DeadlineState.BREACHED],
+            due_at__lte=until,
+        )
+        .select_related("owner")
+        .order_by("due_at", "id")
+    )
+
+
+def corrective_actions_open(*, program_id: int) -> QuerySet[CorrectiveAction]:
+    return (
+        CorrectiveAction.objects.filter(user__program_id=program_id, status=CorrectiveStatus.OPEN)
+        .select_related("user", "owner", "credential")
+        .order_by("opened_at", "id")
+    )
+
+
+def training_overdue(*, program_id: int) -> QuerySet[TrainingAssignment]:
+    return TrainingAssignment.objects.filter(
+        user__program_id=program_id, completed_at__isnull=True, due_date__lt=clock.today()
+    ).select_related("user", "course")
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    staff: int
+    credential_compliant: list[int]
+    trained: list[int]
+    attestations_outstanding: list[int]
+    caseloads: dict[int, Decimal]
+    limits: dict[str, Decimal]
+
+    @property
+    def credential_rate(self) -> int:
+        return round(100 * len(self.credential_compliant) / self.staff) if self.staff else 0
+
+    @property
+    def training_rate(self) -> int:
+        return round(100 * len(self.trained) / self.staff) if self.staff else 0
+
+
+CLINICAL_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.SENIOR_CLINICAL, Role.PHYSICIAN_ADVISOR)
+
+
+def dashboard_build(*, program_id: int) -> Dashboard:
+    """The governance numbers, each with the ids a supervisor drills into (L2)."""
+    people = list(User.objects.filter(program_id=program_id, is_active=True).order_by("id"))
+    compliant = [
+        u.pk for u in people if u.role not in CLINICAL_ROLES or has_verified_credential(user=u)
+    ]
+    trained = [u.pk for u in people if is_oriented(user=u)]
+    outstanding = [
+        u.pk
+        for u in people
+        if not confidentiality_signed(user=u)
+        or not attestation_is_current(user=u, kind=AttestationKind.CONFLICT_OF_INTEREST)
+    ]
+    managers = [u.pk for u in people if u.role == Role.CASE_MANAGER]
+    limits = dict(
+        CaseloadGuideline.objects.filter(program_id=program_id).values_list(
+            "role", "max_weighted_load"
+        )
+    )
+    return Dashboard(
+        staff=len(people),
+        credential_compliant=compliant,
+        trained=trained,
+        attestations_outstanding=outstanding,
+        caseloads=caseload_weights(user_ids=managers),
+        limits=limits,
+    )
