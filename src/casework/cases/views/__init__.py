@@ -1,0 +1,40 @@
+"""Pages for the worklist, the case, intake, notices, consent and the case lifecycle.
+
+Thin: parse → `access_*` → one service or selector → render. A page that shows
+consumer data writes exactly one audit event (the access check's read, or the
+service's write); a refusal writes one denied event and is a 404.
+"""
+
+from casework.cases.views.case_page import (
+    care_plan_summary,
+    case_detail,
+    case_form_page,
+    case_page_context,
+)
+from casework.cases.views.lifecycle import (
+    case_activate,
+    case_close,
+    case_reassign,
+    case_withdraw,
+    consent_create,
+    intake,
+    notice_create,
+)
+from casework.cases.views.notices import notice_print
+from casework.cases.views.worklist import worklist
+
+__all__ = [
+    "care_plan_summary",
+    "case_activate",
+    "case_close",
+    "case_detail",
+    "case_form_page",
+    "case_page_context",
+    "case_reassign",
+    "case_withdraw",
+    "consent_create",
+    "intake",
+    "notice_create",
+    "notice_print",
+    "worklist",
+]

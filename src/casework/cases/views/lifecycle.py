@@ -1,0 +1,332 @@
+"""Intake, notices, consent and the case lifecycle: activate, withdraw, close, reassign."""
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from casework.cases import rules
+from casework.cases import services as case_services
+from casework.cases.access import access_case, user_may
+from casework.cases.forms import (
+    CloseForm,
+    ConsentForm,
+    IntakeForm,
+    NoticeForm,
+    ReassignForm,
+    VersionForm,
+    WithdrawForm,
+)
+from casework.cases.models import (
+    Case,
+    ConsentDecision,
+    RecipientType,
+)
+from casework.cases.selectors import (
+    case_facts,
+)
+from casework.cases.views.case_page import case_form_page
+from casework.consumers.services import ConsumerFields
+from casework.coordination.selectors import (
+    care_team_for_consumer,
+)
+from casework.core.actor import Actor, actor_from_request
+from casework.core.audit import audit_denied
+from casework.core.errors import DomainError
+from casework.core.forms import add_domain_error
+from casework.core.models import AuditAction
+from casework.core.policy import Permission
+from casework.core.roles import Role
+from casework.staff import services as staff_services
+from casework.staff.models import User
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest) -> HttpResponse:
+    """Take a referral (professional, self or family) for a new consumer; opens a case."""
+    actor = actor_from_request(request)
+    if not user_may(actor, Permission.CASE_INTAKE):
+        audit_denied(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="case",
+            object_id="",
+            reason="role may not take referrals",
+        )
+        raise Http404("No page here.")
+    team_members = None
+    if actor.role == Role.SUPERVISOR:
+        team_members = User.objects.filter(
+            role=Role.CASE_MANAGER, is_active=True, team__supervisor=actor.user
+        ).order_by("last_name", "first_name", "id")
+    form = IntakeForm(request.POST or None, team_members=team_members)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = case_services.referral_intake(
+                actor=actor,
+                source=data["source"],
+                reason=data["reason"],
+                received_at=data["received_at"],
+                referrer_name=data["referrer_name"],
+                referrer_organization=data["referrer_organization"],
+                referrer_contact=data["referrer_contact"],
+                complexity=data["complexity"],
+                severity=data.get("severity") or "moderate",
+                assign_to=data.get("assign_to"),
+                override_reason=data.get("override_reason", ""),
+                new_consumer=cast(ConsumerFields, {k: data[k] for k in IntakeForm.CONSUMER_FIELDS}),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Referral recorded and case opened for %(name)s.") % {"name": case.consumer},
+            )
+            return redirect("case_detail", case_id=case.pk)
+    return render(request, "cases/intake.html", {"form": form, "nav": "intake"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_create(request: HttpRequest, case_id: int) -> HttpResponse:
+    def build(case: Case, data: Any) -> forms.Form:
+        return NoticeForm(
+            data,
+            language=case.consumer.preferred_language,
+            kind=request.GET.get("kind", ""),
+        )
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        d = form.cleaned_data
+        return case_services.notice_record(
+            actor=actor,
+            case=case,
+            kind=d["kind"],
+            method=d["method"],
+            delivered_at=d["delivered_at"],
+            acknowledgement=d["acknowledgement"],
+            language=d["language"],
+            recipient_type=d["recipient_type"],
+            recipient_name=d["recipient_name"],
+            interpreter_used=d["interpreter_used"],
+            good_faith_note=d["good_faith_note"],
+        )
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.CASE_MANAGE,
+        build_form=build,
+        save=save,
+        title=_("Record a notice given"),
+        submit_label=_("Record notice"),
+        success_message=_("Notice recorded."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_create(request: HttpRequest, case_id: int) -> HttpResponse:
+    def build(case: Case, data: Any) -> forms.Form:
+        facts = case_facts(case=case)
+        return ConsentForm(
+            data,
+            decisions=[d for d in ConsentDecision.values if rules.may_record_consent(facts, d)],
+            surrogates=case.consumer.support_persons.filter(is_legal_decision_maker=True),
+            makes_own_decisions=case.consumer.makes_own_decisions,
+        )
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        d = form.cleaned_data
+        return case_services.consent_record(
+            actor=actor,
+            case=case,
+            decision=d["decision"],
+            method=d["method"],
+            decided_at=d["decided_at"],
+            given_by=d["given_by"],
+            surrogate=d["surrogate"],
+            evidence=d["evidence"],
+        )
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.CASE_MANAGE,
+        build_form=build,
+        save=save,
+        title=_("Record consent to case management"),
+        submit_label=_("Record decision"),
+        success_message=_("Consent decision recorded."),
+    )
+
+
+@login_required
+@require_POST
+def case_activate(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Start services on an engaged case (a button on the case page)."""
+    actor = actor_from_request(request)
+    case = access_case(actor, case_id, permission=Permission.CASE_MANAGE, log_read=False)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The request was incomplete. Reload the page and try again."))
+        return redirect("case_detail", case_id=case.pk)
+    try:
+        case_services.case_activate(actor=actor, case=case, version=form.cleaned_data["version"])
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        for error in form.non_field_errors():
+            messages.error(request, str(error))
+    else:
+        messages.success(request, _("Services started: the case is active."))
+    return redirect("case_detail", case_id=case.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
+    def build(case: Case, data: Any) -> forms.Form:
+        return WithdrawForm(data, initial={"version": case.version})
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        d = form.cleaned_data
+        return case_services.case_withdraw(
+            actor=actor, case=case, version=d["version"], reason=d["reason"]
+        )
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.CASE_MANAGE,
+        build_form=build,
+        save=save,
+        title=_("Withdraw the case"),
+        submit_label=_("Withdraw case"),
+        success_message=_("The case is withdrawn."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
+    def build(case: Case, data: Any) -> forms.Form:
+        providers = [
+            m.name
+            for m in care_team_for_consumer(consumer_id=case.consumer_id)
+            if m.is_external_provider
+        ]
+        return CloseForm(
+            data,
+            providers=providers,
+            instructions=case.program.after_closure_contact,
+            initial={"version": case.version},
+        )
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        assert isinstance(form, CloseForm)
+        d = form.cleaned_data
+        when = d["consumer_delivered_at"]
+        return case_services.case_close(
+            actor=actor,
+            case=case,
+            version=d["version"],
+            reason=d["reason"],
+            instructions=d["instructions"],
+            summary=d["summary"],
+            consumer_notice=case_services.ClosureNotice(
+                method=d["consumer_method"],
+                delivered_at=when,
+                recipient_name=str(case.consumer),
+                recipient_type=RecipientType.CONSUMER,
+            ),
+            provider_notices=[
+                case_services.ClosureNotice(
+                    method=method,
+                    delivered_at=when,
+                    recipient_name=name,
+                    recipient_type=RecipientType.PROVIDER,
+                )
+                for name, method in form.provider_notices()
+            ],
+            no_providers_involved=d["no_providers_involved"],
+        )
+
+    def extra(case: Case) -> dict[str, Any]:
+        return {"open_work_items": case_facts(case=case).open_work_items}
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.CASE_MANAGE,
+        build_form=build,
+        save=save,
+        title=_("Close the case"),
+        submit_label=_("Close case"),
+        success_message=_("The case is closed and the closure notices are recorded."),
+        template="cases/close.html",
+        aliases={
+            "consumer_notice": "consumer_method",
+            "provider_notices": "provider_1_name",
+            "closure_reason": "reason",
+            "closure_instructions": "instructions",
+            "closure_summary": "summary",
+        },
+        extra=extra,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
+    def build(case: Case, data: Any) -> forms.Form:
+        candidates = User.objects.filter(
+            role=Role.CASE_MANAGER, is_active=True, team__supervisor_id=request.user.pk
+        ).order_by("last_name", "first_name", "id")
+        if case.assigned_to_id is not None:
+            candidates = candidates.exclude(pk=case.assigned_to_id)
+        form = ReassignForm(data, candidates=candidates, initial={"version": case.version})
+        suggested = staff_services.assignment_suggestions(
+            team_members=list(candidates),
+            complexity=case.complexity,
+            severity=case.severity,
+            consumer_id=case.consumer_id,
+            language=case.consumer.preferred_language,
+        )
+        names = ", ".join(u.get_full_name() or u.username for u in suggested[:3])
+        form.fields["assign_to"].help_text = (
+            _("Suggested (ready, with room, by continuity, language and load): %(names)s")
+            % {"names": names}
+            if names
+            else _("Nobody on your team is ready with room for this case.")
+        )
+        return form
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        d = form.cleaned_data
+        return case_services.case_reassign(
+            actor=actor,
+            case=case,
+            version=d["version"],
+            assign_to=d["assign_to"],
+            reason=d["reason"],
+            override_reason=d["override_reason"],
+        )
+
+    return case_form_page(
+        request,
+        case_id,
+        permission=Permission.CASE_REASSIGN,
+        build_form=build,
+        save=save,
+        title=_("Reassign the case"),
+        submit_label=_("Reassign"),
+        success_message=_("The case is reassigned; its open work items moved with it."),
+    )

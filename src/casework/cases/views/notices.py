@@ -1,0 +1,65 @@
+"""Printable notices in the consumer's preferred language."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.http import require_http_methods
+
+from casework.cases.access import access_case
+from casework.cases.models import (
+    CaseState,
+    NoticeKind,
+)
+from casework.core import clock
+from casework.core.actor import actor_from_request
+from casework.core.audit import audit_denied, audit_record
+from casework.core.models import AuditAction
+
+NOTICE_LANGUAGES = {"en", "es"}
+
+
+@login_required
+@require_http_methods(["GET"])
+def notice_print(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
+    """A printable notice in the consumer's preferred language (English when the program
+    has no catalog for it). Audited as one `print` event (S20)."""
+    if kind not in NoticeKind.values:
+        raise Http404("No such notice.")
+    actor = actor_from_request(request)
+    case = access_case(actor, case_id, log_read=False)
+    if kind == NoticeKind.CLOSURE and case.state != CaseState.CLOSED:
+        audit_denied(
+            actor=actor,
+            action=AuditAction.PRINT,
+            object_type="notice",
+            object_id=kind,
+            reason="the case is not closed",
+        )
+        raise Http404("The case is not closed.")
+    preferred = case.consumer.preferred_language
+    language = preferred if preferred in NOTICE_LANGUAGES else "en"
+    audit_record(
+        actor=actor,
+        action=AuditAction.PRINT,
+        consumer_id=case.consumer_id,
+        object_type="notice",
+        object_id=kind,
+        detail={"case_id": case.pk, "language": language},
+    )
+    with translation.override(language):
+        language_name = translation.get_language_info(language)["name_local"]
+    return render(
+        request,
+        "cases/notice_print.html",
+        {
+            "case": case,
+            "consumer": case.consumer,
+            "program": case.program,
+            "kind": kind,
+            "notice_language": language,
+            "language_name": language_name,
+            "fallback": language != preferred,
+            "today": clock.today(),
+        },
+    )
