@@ -38,6 +38,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="staff_credential_create",
     ),
     path(
+        "staff/verifications/<int:verification_id>/evidence/",
+        staff.verification_evidence,
+        name="staff_verification_evidence",
+    ),
+    path(
         "staff/credentials/<int:credential_id>/verify/",
         staff.verification_create,
         name="staff_verification_create",

@@ -235,3 +235,56 @@ def test_compliance_writes_a_job_description(world: World) -> None:
     )
     assert response.status_code == 302
     assert JobDescription.objects.get().requires_license is True
+
+
+def _verified_with_evidence(world: World, client: Client) -> Verification:
+    credential = Credential.objects.get(user=world.cm)
+    response = client.post(
+        reverse("staff_verification_create", args=[credential.pk]),
+        {
+            "source": "primary",
+            "source_name": "State board lookup",
+            "verified_date": "2026-01-05",
+            "outcome": "verified",
+            "evidence": SimpleUploadedFile("My License.pdf", b"%PDF-1.7 board lookup"),
+        },
+    )
+    assert response.status_code == 302
+    return Verification.objects.get(credential=credential, source_name="State board lookup")
+
+
+def test_evidence_downloads_as_an_attachment_with_a_generated_name(
+    world: World, settings: object, tmp_path: object
+) -> None:
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    client = signed_in(world.compliance)
+    verification = _verified_with_evidence(world, client)
+    record = client.get(reverse("staff_record", args=[world.cm.pk])).content.decode()
+    url = reverse("staff_verification_evidence", args=[verification.pk])
+    assert f'href="{url}"' in record
+    since = last_event_id()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="verification-{verification.pk}.pdf"'
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 board lookup"  # type: ignore[attr-defined]
+    assert [(e.action, e.object_type, e.object_id) for e in events_since(since)] == [
+        ("print", "verification_evidence", str(verification.pk))
+    ]
+
+
+def test_the_person_downloads_their_own_evidence_but_a_colleague_cannot(
+    world: World, settings: object, tmp_path: object
+) -> None:
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    verification = _verified_with_evidence(world, signed_in(world.compliance))
+    url = reverse("staff_verification_evidence", args=[verification.pk])
+    assert signed_in(world.cm).get(url).status_code == 200
+    since = last_event_id()
+    assert signed_in(world.cm2).get(url).status_code == 404
+    assert [(e.outcome, e.object_type) for e in events_since(since)] == [
+        (AuditOutcome.DENIED, "staff")
+    ]

@@ -25,6 +25,7 @@ from casework.staff.models import (
     TrainingAssignment,
     TrainingCompletion,
     User,
+    Verification,
     VerificationOutcome,
 )
 
@@ -83,6 +84,15 @@ def credentials_with_verification(*, user_id: int) -> list[tuple[Credential, dat
         .order_by("kind", "id")
     )
     return [(c, c.last_verified) for c in qs]  # type: ignore[attr-defined]
+
+
+def verification_list(*, user_id: int) -> list[Verification]:
+    """The person's credential verifications, newest first, with the verifier."""
+    return list(
+        Verification.objects.filter(credential__user_id=user_id)
+        .select_related("credential", "verifier")
+        .order_by("-verified_date", "-id")
+    )
 
 
 def staff_facts(*, user: User) -> rules.StaffFacts:

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -44,6 +44,7 @@ from casework.staff.models import (
     JobDescription,
     StaffProfile,
     User,
+    Verification,
 )
 
 
@@ -108,6 +109,7 @@ def _record_context(user: User) -> dict[str, object]:
         "report": selectors.qualification_report(user=user),
         "gaps": selectors.job_description_gaps(user=user),
         "credentials": selectors.credentials_with_verification(user_id=user.pk),
+        "verifications": selectors.verification_list(user_id=user.pk),
         "facts": selectors.assignee_facts(user=user),
         "corrective": user.corrective_actions.order_by("-opened_at")[:20],
         "trainings": user.training_completions.select_related("course").order_by("-completed_date")[
@@ -528,4 +530,33 @@ def job_description_save(request: HttpRequest) -> HttpResponse:
         submit_label=_("Save the job description"),
         success=_("Job description saved."),
         back=reverse("staff_dashboard"),
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def verification_evidence(request: HttpRequest, verification_id: int) -> FileResponse:
+    """Download the evidence file of a verification (S38: as an attachment, under a
+    generated name, with its checked media type). Whoever may read the person's record
+    may download it; one audited `print` event."""
+    actor = actor_from_request(request)
+    verification = (
+        Verification.objects.select_related("credential").filter(pk=verification_id).first()
+    )
+    if verification is None or not verification.evidence:
+        raise Http404("No evidence here.")
+    access_staff(actor, verification.credential.user_id, log_read=False)
+    audit_record(
+        actor=actor,
+        action=AuditAction.PRINT,
+        object_type="verification_evidence",
+        object_id=verification.pk,
+        detail={"staff_id": verification.credential.user_id},
+    )
+    extension = (verification.evidence.name or "").rsplit(".", 1)[-1]
+    return FileResponse(
+        verification.evidence.open("rb"),
+        as_attachment=True,
+        filename=f"verification-{verification.pk}.{extension}",
+        content_type=verification.evidence_type or "application/octet-stream",
     )
