@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/caseloads/", staff.caseloads, name="staff_caseloads"),
     path("staff/statements/new/", staff.statement_publish, name="staff_statement_publish"),
     path("staff/positions/new/", staff.job_description_save, name="staff_job_description"),
+    path("staff/rule-settings/", staff.rule_settings, name="staff_rule_settings"),
     path("staff/consultations/new/", staff.consultation_create, name="staff_consultation_create"),
     path(
         "staff/corrective-actions/<int:action_id>/resolve/",

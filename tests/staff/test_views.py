@@ -288,3 +288,70 @@ def test_the_person_downloads_their_own_evidence_but_a_colleague_cannot(
     assert [(e.outcome, e.object_type) for e in events_since(since)] == [
         (AuditOutcome.DENIED, "staff")
     ]
+
+
+RULES_FORM = {
+    "supervisor_case_manager_years": "5.0",
+    "supervisor_supervision_years": "3.0",
+    "reverification_years": "3",
+    "ce_hours": "80.0",
+    "ce_window_years": "5",
+    "annual_recurrence_months": "12",
+    "attestation_months": "12",
+}
+
+
+def test_compliance_changes_a_rule_setting_and_it_applies(world: World) -> None:
+    from casework.staff.models import ProgramStaffSettings
+    from casework.staff.selectors import rule_settings_for
+
+    client = signed_in(world.compliance)
+    page = client.get(reverse("staff_rule_settings")).content.decode()
+    assert 'name="ce_hours" value="80"' in page  # the Model Act default
+    since = last_event_id()
+    response = client.post(reverse("staff_rule_settings"), {**RULES_FORM, "ce_hours": "60"})
+    assert response.status_code == 302
+    assert ProgramStaffSettings.objects.get(program=world.program).ce_hours == 60
+    assert rule_settings_for(program_id=world.program.pk).ce_hours == 60
+    assert [(e.action, e.object_type, e.detail) for e in events_since(since)] == [
+        (
+            "create",
+            "staff_rule_settings",
+            {"before": {"ce_hours": "80"}, "after": {"ce_hours": "60"}},
+        )
+    ]
+
+
+def test_a_rule_setting_of_zero_is_a_field_error_and_saves_nothing(world: World) -> None:
+    from casework.staff.models import ProgramStaffSettings
+
+    client = signed_in(world.admin)
+    since = last_event_id()
+    response = client.post(
+        reverse("staff_rule_settings"), {**RULES_FORM, "reverification_years": "0"}
+    )
+    assert response.status_code == 200
+    assert 'id="id_reverification_years-error"' in response.content.decode()
+    assert not ProgramStaffSettings.objects.exists()
+    assert events_since(since) == []
+
+
+def test_unchanged_rule_settings_save_nothing(world: World) -> None:
+    from casework.staff.models import ProgramStaffSettings
+
+    client = signed_in(world.compliance)
+    response = client.post(reverse("staff_rule_settings"), RULES_FORM)
+    assert "Nothing was changed." in response.content.decode()
+    assert not ProgramStaffSettings.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["cm", "supervisor", "auditor"])
+def test_only_staff_managers_reach_the_rule_settings(world: World, role: str) -> None:
+    from casework.staff.models import ProgramStaffSettings
+
+    client = signed_in(getattr(world, role))
+    since = last_event_id()
+    response = client.post(reverse("staff_rule_settings"), {**RULES_FORM, "ce_hours": "10"})
+    assert response.status_code == 404
+    assert not ProgramStaffSettings.objects.exists()
+    assert [e.outcome for e in events_since(since)] == [AuditOutcome.DENIED]

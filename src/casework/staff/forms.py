@@ -1,5 +1,6 @@
 """Forms for the staff governance pages (administrators and compliance officers)."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -184,4 +185,39 @@ class JobDescriptionForm(forms.Form):
         label=_("Scope of role and responsibilities"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
+    )
+
+
+class RuleSettingsForm(forms.Form):
+    """The program's rule parameters (Model Act defaults shown until changed)."""
+
+    supervisor_case_manager_years = forms.DecimalField(
+        label=_("Years of case management a supervisor needs (MA 3.2(a))"),
+        min_value=Decimal("0.5"),
+        max_digits=4,
+        decimal_places=1,
+    )
+    supervisor_supervision_years = forms.DecimalField(
+        label=_("Years of supervising that qualify a supervisor (MA 3.2(b))"),
+        min_value=Decimal("0.5"),
+        max_digits=4,
+        decimal_places=1,
+    )
+    reverification_years = forms.IntegerField(
+        label=_("Re-verify credentials at least every (years; MA 3.5)"), min_value=1, max_value=10
+    )
+    ce_hours = forms.DecimalField(
+        label=_("Continuing-education hours required"),
+        min_value=Decimal("1"),
+        max_digits=6,
+        decimal_places=1,
+    )
+    ce_window_years = forms.IntegerField(
+        label=_("Over a rolling window of (years)"), min_value=1, max_value=10
+    )
+    annual_recurrence_months = forms.IntegerField(
+        label=_("Repeat antifraud and ethics education every (months)"), min_value=1, max_value=60
+    )
+    attestation_months = forms.IntegerField(
+        label=_("Re-sign the confidentiality statement every (months)"), min_value=1, max_value=60
     )

@@ -34,6 +34,12 @@ STAFF_DEADLINE_PREFIX = "staff_"
 OPEN_CASE_STATES = ("referred", "engaged", "active")
 
 
+def rule_settings_row(*, program_id: int) -> ProgramStaffSettings:
+    """The program's settings row, or an unsaved one holding the Model Act defaults."""
+    row = ProgramStaffSettings.objects.filter(program_id=program_id).first()
+    return row if row is not None else ProgramStaffSettings(program_id=program_id)
+
+
 def rule_settings_for(*, program_id: int) -> rules.RuleSettings:
     row = ProgramStaffSettings.objects.filter(program_id=program_id).first()
     if row is None:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from casework.core import clock
 from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_denied, audit_record
-from casework.core.errors import DomainError
+from casework.core.errors import DomainError, ValidationFailed
 from casework.core.forms import add_domain_error
 from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
@@ -32,6 +32,7 @@ from casework.staff.forms import (
     JobDescriptionForm,
     ProfileForm,
     ResolveForm,
+    RuleSettingsForm,
     StatementForm,
     TrainingCompletionForm,
     VerificationForm,
@@ -529,6 +530,33 @@ def job_description_save(request: HttpRequest) -> HttpResponse:
         title=_("Write a job description"),
         submit_label=_("Save the job description"),
         success=_("Job description saved."),
+        back=reverse("staff_dashboard"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_settings(request: HttpRequest) -> HttpResponse:
+    """The program's rule parameters (years, hours, intervals). Who: staff.manage."""
+    actor = actor_from_request(request)
+    _require(actor, Permission.STAFF_MANAGE, "staff_rule_settings")
+    current = selectors.rule_settings_row(program_id=actor.user.program_id or 0)
+    initial = {name: getattr(current, name) for name in services.RULE_SETTING_FIELDS}
+    form = RuleSettingsForm(request.POST or None, initial=initial)
+
+    def save() -> object:
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        if not changed:
+            raise ValidationFailed.single("__all__", _("Nothing was changed."))
+        return services.rule_settings_save(actor=actor, **changed)
+
+    return _program_form(
+        request,
+        form,
+        save,
+        title=_("Rule settings"),
+        submit_label=_("Save the rule settings"),
+        success=_("Rule settings saved."),
         back=reverse("staff_dashboard"),
     )
 

@@ -23,6 +23,7 @@ from casework.staff.services.caseloads import (
 from casework.staff.services.credentials import (
     CREDENTIAL_FIELDS,
     PROFILE_FIELDS,
+    RULE_SETTING_FIELDS,
     ce_record,
     corrective_action_resolve,
     credential_add,
@@ -30,6 +31,7 @@ from casework.staff.services.credentials import (
     credential_update,
     evidence_check,
     job_description_save,
+    rule_settings_save,
     staff_profile_save,
     verification_record,
 )
@@ -48,6 +50,7 @@ __all__ = [
     "EVIDENCE_MAX_BYTES",
     "EVIDENCE_TYPES",
     "PROFILE_FIELDS",
+    "RULE_SETTING_FIELDS",
     "StaffDeadline",
     "assignment_gate",
     "assignment_override_record",
@@ -65,6 +68,7 @@ __all__ = [
     "credential_update",
     "evidence_check",
     "job_description_save",
+    "rule_settings_save",
     "staff_profile_save",
     "training_assign",
     "training_complete",

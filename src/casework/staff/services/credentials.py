@@ -26,6 +26,7 @@ from casework.staff.models import (
     CorrectiveStatus,
     Credential,
     JobDescription,
+    ProgramStaffSettings,
     StaffProfile,
     User,
     Verification,
@@ -118,6 +119,49 @@ def job_description_save(
             action = AuditAction.UPDATE
         _audit(actor, action, "staff_job_description", job.pk)
     return job
+
+
+RULE_SETTING_FIELDS = (
+    "supervisor_case_manager_years",
+    "supervisor_supervision_years",
+    "reverification_years",
+    "ce_hours",
+    "ce_window_years",
+    "annual_recurrence_months",
+    "attestation_months",
+)
+
+
+def rule_settings_save(*, actor: Actor, **fields: Any) -> ProgramStaffSettings:
+    """Set the program's rule parameters (years, hours, intervals), which otherwise take
+    the Model Act defaults. Each must be above zero. Who: staff.manage. One audit event
+    naming the old and new values."""
+    unknown = set(fields) - set(RULE_SETTING_FIELDS)
+    if unknown:
+        raise ValidationFailed({name: [_("not a rule setting")] for name in sorted(unknown)})
+    not_positive = sorted(name for name, value in fields.items() if value is None or value <= 0)
+    if not_positive:
+        raise ValidationFailed({name: [_("must be above zero")] for name in not_positive})
+    program_id = _program(actor)
+    with transaction.atomic():
+        row = ProgramStaffSettings.objects.select_for_update().filter(program_id=program_id).first()
+        if row is None:
+            row = ProgramStaffSettings(program_id=program_id)
+        before = {name: str(getattr(row, name)) for name in fields}
+        for name, value in fields.items():
+            setattr(row, name, value)
+        validated(row)
+        action = AuditAction.UPDATE if row.pk else AuditAction.CREATE
+        row.save()
+        _audit(
+            actor,
+            action,
+            "staff_rule_settings",
+            row.pk,
+            before=before,
+            after={name: str(value) for name, value in fields.items()},
+        )
+    return row
 
 
 # --- credentials, verification, CE, corrective action ------------------------------------
