@@ -101,6 +101,18 @@ def test_clinical_details_work_items_and_sealed_audit(demo: Loaded) -> None:
     assert (result.ok, result.unsealed, result.checked) == (True, 0, AuditEvent.objects.count())
 
 
+def test_some_active_cases_have_an_assessment_and_an_agreed_plan(demo: Loaded) -> None:
+    from casework.assessments.models import AssessmentResponse
+    from casework.careplans.models import CarePlan, PlanAgreement
+
+    plans = CarePlan.objects.select_related("case", "current")
+    assert plans.count() == 6
+    assert {plan.case.state for plan in plans} == {"active"}
+    assert {plan.current.number for plan in plans} == {1}  # type: ignore[union-attr]
+    assert PlanAgreement.objects.count() == 6
+    assert AssessmentResponse.objects.filter(case__in=[p.case for p in plans]).count() == 6
+
+
 def test_refused_under_production_settings(tmp_path: Path) -> None:
     with override_settings(DATA_DIR=tmp_path, CASEWORK_PRODUCTION=True):
         with pytest.raises(DemoRefused):

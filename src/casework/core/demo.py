@@ -290,6 +290,8 @@ class _Builder:
             text="Home visit: medicines reviewed, two duplicates found and reported.",
         )
         if not close:
+            if i % 3 == 0:
+                self._care_plan(actor, case, cm, i)
             return
         for item in case.work_items.filter(status="open"):
             coordination.work_item_complete(
@@ -312,6 +314,92 @@ class _Builder:
                 )
             ],
             summary="Medicines reconciled; follow-up visits kept for three months.",
+        )
+
+    def _care_plan(self, actor: Actor, case: Case, cm: User, i: int) -> None:
+        """A PHQ-9 (moderate, no safety item), a care team and a first plan of care with
+        the consumer's agreement, as the case manager would record them."""
+        from casework.assessments import services as assessments
+        from casework.assessments.models import Instrument
+        from casework.careplans import rules as plan_rules
+        from casework.careplans import services as careplans
+        from casework.careplans.models import CarePlan
+
+        phq9 = Instrument.objects.filter(code="phq9", is_current=True).first()
+        if phq9 is None:  # the instruments migration was not run
+            return
+        scores = ["LA6570-1", "LA6569-3", "LA6570-1", "LA6570-1", "LA6569-3"]
+        answers = {f"phq9_{n}": scores[(n + i) % len(scores)] for n in range(1, 9)}
+        answers["phq9_9"] = "LA6568-5"
+        assessments.assessment_record(
+            actor=actor,
+            case=case,
+            instrument=phq9,
+            answers=answers,
+            participants="Consumer",
+            language=case.consumer.preferred_language,
+        )
+        own = coordination.care_team_member_add(
+            actor=actor, case=case, name=cm.get_full_name(), role="Case manager", user=cm
+        )
+        doctor = coordination.care_team_member_add(
+            actor=actor,
+            case=case,
+            name="Dr. Priya Raman",
+            role="Primary care physician",
+            organization="Riverside Clinic",
+            phone="555-0142",
+            is_external_provider=True,
+        )
+        today = self.now.date()
+        plan = plan_rules.PlanSpec(
+            problems=(
+                plan_rules.ProblemSpec(
+                    key="p1", description="Depressive symptoms", priority=1, consumer_priority=1
+                ),
+            ),
+            goals=(
+                plan_rules.GoalSpec(
+                    key="g1",
+                    problem_key="p1",
+                    description="Mood improves enough to return to the weekly walking group",
+                    target_date=today + timedelta(days=90),
+                    target_value="PHQ-9 below 10",
+                    guideline="USPSTF 2023: screening for depression in adults",
+                ),
+            ),
+            interventions=(
+                plan_rules.InterventionSpec(
+                    key="i1",
+                    goal_key="g1",
+                    kind="coordination",
+                    description="Share the PHQ-9 with the primary care physician for review",
+                    responsible_id=doctor.pk,
+                    due_date=today + timedelta(days=7),
+                ),
+                plan_rules.InterventionSpec(
+                    key="i2",
+                    goal_key="g1",
+                    kind="monitoring",
+                    description="Repeat the PHQ-9 by phone every four weeks",
+                    responsible_id=own.pk,
+                    due_date=today + timedelta(days=28),
+                ),
+            ),
+            barriers=(plan_rules.BarrierSpec(goal_key="g1", description="No transport"),),
+        )
+        version = careplans.care_plan_revise(
+            actor=actor, case=case, plan=plan, reason="First plan of care", version=None
+        )
+        careplans.plan_agreement_record(
+            actor=actor,
+            plan=CarePlan.objects.get(pk=version.plan_id),
+            plan_version=version.number,
+            agreed_by=str(case.consumer),
+            role="consumer",
+            method="in_person",
+            participants="Consumer and case manager",
+            agreed_at=self.now - timedelta(hours=1),
         )
 
 
