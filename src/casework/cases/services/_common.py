@@ -1,0 +1,61 @@
+"""Helpers shared by the case services: locking, versions and the audit event."""
+
+from typing import Any
+
+from casework.cases.models import (
+    Case,
+)
+from casework.core.actor import Actor
+from casework.core.audit import audit_record
+from casework.core.errors import StaleVersion
+from casework.core.models import Team
+from casework.staff import services as staff_services
+from casework.staff.models import User
+
+
+def _lock(case: Case) -> Case:
+    """Reload the case under a row lock, so two writers serialize on it."""
+    return Case.objects.select_for_update().select_related("consumer", "program").get(pk=case.pk)
+
+
+def _bump(case: Case, version: int | None, **changes: Any) -> Case:
+    """Apply `changes` if the case is still at `version` (None: no check); bump the version."""
+    expected = case.version if version is None else version
+    updated = Case.objects.filter(pk=case.pk, version=expected).update(
+        **changes, version=expected + 1
+    )
+    if not updated:
+        raise StaleVersion(Case.objects.values_list("version", flat=True).get(pk=case.pk))
+    for name, value in changes.items():
+        setattr(case, name, value)
+    case.version = expected + 1
+    return case
+
+
+def _audit(
+    actor: Actor, action: str, case: Case, object_type: str, object_id: object, **detail: Any
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        consumer_id=case.consumer_id,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+    )
+
+
+def _team_of_supervisor(user: User) -> Team | None:
+    return Team.objects.filter(supervisor=user).order_by("id").first()
+
+
+def _override(
+    actor: Actor, case: Case, assignee: User | None, blockers: list[str], reason: str
+) -> dict[str, Any]:
+    """Record a supervisor's override of the assignment gate; the audit detail names it."""
+    if not blockers or assignee is None:
+        return {}
+    row = staff_services.assignment_override_record(
+        actor=actor, case_id=case.pk, assignee=assignee, blockers=blockers, reason=reason
+    )
+    return {"override": row.pk, "override_blockers": blockers}

@@ -1,0 +1,147 @@
+"""Enrollment: the notices given and the consent decision (C1-C3)."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from casework.cases import rules
+from casework.cases.models import (
+    Acknowledgement,
+    Case,
+    CaseState,
+    Consent,
+    ConsentDecision,
+    ConsentGivenBy,
+    Notice,
+    NoticeKind,
+    RecipientType,
+)
+from casework.cases.selectors import case_facts
+from casework.cases.services._common import _audit, _bump, _lock
+from casework.consumers.models import SupportPerson
+from casework.core import clock
+from casework.core.actor import Actor
+from casework.core.errors import RuleViolation, ValidationFailed
+from casework.core.models import AuditAction
+from casework.core.validation import validated
+
+
+def _advance_after_enrollment(case: Case) -> None:
+    facts = case_facts(case=case)
+    target = rules.state_after_consent(facts)
+    if target == case.state:
+        return
+    changes: dict[str, Any] = {"state": target}
+    if target == CaseState.ENGAGED:
+        changes["engaged_at"] = clock.now()
+    if target in rules.TERMINAL_STATES:
+        changes["ended_at"] = clock.now()
+    _bump(case, None, **changes)
+
+
+def notice_record(
+    *,
+    actor: Actor,
+    case: Case,
+    kind: str,
+    method: str,
+    delivered_at: datetime,
+    acknowledgement: str,
+    language: str = "",
+    recipient_type: str = RecipientType.CONSUMER,
+    recipient_name: str = "",
+    interpreter_used: bool = False,
+    good_faith_note: str = "",
+) -> Notice:
+    """Record an enrollment notice given (program purpose C1, complaint process C2, privacy
+    practices C3). A privacy notice not acknowledged needs the good-faith effort described.
+    The case becomes `engaged` once all three notices and consent are recorded.
+    Who: case.manage. Audits one create."""
+    if kind == NoticeKind.CLOSURE:
+        raise ValidationFailed.single("kind", _("closure notices are recorded when closing"))
+    if acknowledgement == Acknowledgement.GOOD_FAITH_ATTEMPT and not good_faith_note.strip():
+        raise ValidationFailed.single(
+            "good_faith_note", _("describe the good-faith effort to obtain acknowledgement")
+        )
+    with transaction.atomic():
+        case = _lock(case)
+        decision = rules.may_record_enrollment(case_facts(case=case))
+        if not decision:
+            raise RuleViolation(decision.reason)
+        notice = validated(
+            Notice(
+                case=case,
+                kind=kind,
+                recipient_type=recipient_type,
+                recipient_name=recipient_name,
+                method=method,
+                language=language or case.consumer.preferred_language,
+                interpreter_used=interpreter_used,
+                delivered_at=delivered_at,
+                acknowledgement=acknowledgement,
+                good_faith_note=good_faith_note,
+                recorded_by=actor.user,
+                recorded_at=clock.now(),
+            )
+        )
+        notice.save()
+        _advance_after_enrollment(case)
+        _audit(actor, AuditAction.CREATE, case, "notice", notice.pk, kind=kind)
+    return notice
+
+
+def consent_record(
+    *,
+    actor: Actor,
+    case: Case,
+    decision: str,
+    method: str,
+    decided_at: datetime,
+    given_by: str = ConsentGivenBy.CONSUMER,
+    surrogate: SupportPerson | None = None,
+    scope: str = "Case management services",
+    evidence: str = "",
+) -> Consent:
+    """Record consent to case management, its refusal or its revocation (C1, S39).
+
+    A consumer who does not make their own decisions consents through their legal
+    decision maker. Refusal declines a referred case. Who: case.manage. Audits one create."""
+    if given_by == ConsentGivenBy.SURROGATE:
+        if surrogate is None or surrogate.consumer_id != case.consumer_id:
+            raise ValidationFailed.single("surrogate", _("name the consumer's support person"))
+        if not surrogate.is_legal_decision_maker:
+            raise ValidationFailed.single(
+                "surrogate", _("this support person is not the legal decision maker")
+            )
+    elif not case.consumer.makes_own_decisions:
+        raise ValidationFailed.single(
+            "given_by", _("this consumer's legal decision maker must decide")
+        )
+    with transaction.atomic():
+        case = _lock(case)
+        allowed = rules.may_record_consent(case_facts(case=case), decision)
+        if not allowed:
+            raise RuleViolation(allowed.reason)
+        consent = validated(
+            Consent(
+                case=case,
+                decision=decision,
+                given_by=given_by,
+                surrogate=surrogate if given_by == ConsentGivenBy.SURROGATE else None,
+                scope=scope,
+                method=method,
+                decided_at=decided_at,
+                evidence=evidence,
+                recorded_by=actor.user,
+                recorded_at=clock.now(),
+            )
+        )
+        consent.save()
+        if decision != ConsentDecision.REVOKED:
+            _advance_after_enrollment(case)
+        else:
+            _bump(case, None)
+        _audit(actor, AuditAction.CREATE, case, "consent", consent.pk, decision=decision)
+    return consent
