@@ -1,0 +1,169 @@
+"""Editing one person's governance record: credentials, verification, training,
+profile and corrective actions."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from casework.core.actor import actor_from_request
+from casework.core.policy import Permission
+from casework.staff import services
+from casework.staff.access import access_corrective_action, access_credential
+from casework.staff.forms import (
+    CredentialForm,
+    ProfileForm,
+    ResolveForm,
+    TrainingCompletionForm,
+    VerificationForm,
+)
+from casework.staff.models import (
+    Course,
+    JobDescription,
+    StaffProfile,
+)
+from casework.staff.views._common import _form_page, _managed, _program_form, _require
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def credential_create(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Record a license, certification or degree. Who: staff.manage."""
+    actor, person = _managed(request, user_id)
+    form = CredentialForm(request.POST or None)
+
+    def save() -> object:
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        kind, credential_type = data.pop("kind"), data.pop("credential_type")
+        return services.credential_add(
+            actor=actor, user=person, kind=kind, credential_type=credential_type, **data
+        )
+
+    return _form_page(
+        request,
+        person,
+        form,
+        save,
+        title=_("Add a credential"),
+        submit_label=_("Add credential"),
+        success=_("Credential added."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verification_create(request: HttpRequest, credential_id: int) -> HttpResponse:
+    """Record a primary-source verification with its evidence. Who: staff.manage."""
+    actor = actor_from_request(request)
+    _require(actor, Permission.STAFF_MANAGE, "staff_credential")
+    credential = access_credential(actor, credential_id)
+    form = VerificationForm(request.POST or None, request.FILES or None)
+
+    def save() -> object:
+        return services.verification_record(actor=actor, credential=credential, **form.cleaned_data)
+
+    return _form_page(
+        request,
+        credential.user,
+        form,
+        save,
+        title=_("Verify %(c)s") % {"c": credential},
+        submit_label=_("Record verification"),
+        success=_("Verification recorded."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_complete(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Document completed training (orientation, annual antifraud). Who: staff.manage."""
+    actor, person = _managed(request, user_id)
+    courses = Course.objects.filter(program_id=person.program_id or 0).order_by("title")
+    form = TrainingCompletionForm(request.POST or None, courses=courses)
+
+    def save() -> object:
+        return services.training_complete(actor=actor, user=person, **form.cleaned_data)
+
+    return _form_page(
+        request,
+        person,
+        form,
+        save,
+        title=_("Record completed training"),
+        submit_label=_("Record training"),
+        success=_("Training recorded."),
+    )
+
+
+PROFILE_FORM_FIELDS = (
+    "job_description",
+    "hired_date",
+    "state_requires_licensure",
+    "case_manager_years",
+    "supervision_years",
+    "post_graduate_direct_care",
+    "oversight_qualified",
+    "physician",
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Position, hire date and experience. Who: staff.manage."""
+    actor, person = _managed(request, user_id)
+    profile = StaffProfile.objects.filter(user=person).first()
+    initial: dict[str, Any] = {"state_requires_licensure": True, "case_manager_years": 0,
+                               "supervision_years": 0}  # fmt: skip
+    if profile is not None:
+        initial = {name: getattr(profile, name) for name in PROFILE_FORM_FIELDS}
+        initial["version"] = profile.version
+    positions = JobDescription.objects.filter(program_id=person.program_id or 0).order_by("title")
+    form = ProfileForm(request.POST or None, initial=initial, positions=positions)
+
+    def save() -> object:
+        d = dict(form.cleaned_data)
+        version = d.pop("version")
+        job = d.pop("job_description")
+        return services.staff_profile_save(
+            actor=actor, user=person, version=version, job_description=job, **d
+        )
+
+    return _form_page(
+        request,
+        person,
+        form,
+        save,
+        title=_("Position and experience"),
+        submit_label=_("Save"),
+        success=_("Record saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def corrective_resolve(request: HttpRequest, action_id: int) -> HttpResponse:
+    """Resolve a corrective action. Who: staff.manage."""
+    actor = actor_from_request(request)
+    _require(actor, Permission.STAFF_MANAGE, "staff_corrective_action")
+    action = access_corrective_action(actor, action_id)
+    form = ResolveForm(request.POST or None, initial={"version": action.version})
+
+    def save() -> object:
+        d = form.cleaned_data
+        return services.corrective_action_resolve(
+            actor=actor, action=action, version=d["version"], resolution=d["resolution"]
+        )
+
+    return _program_form(
+        request,
+        form,
+        save,
+        title=_("Resolve: %(reason)s") % {"reason": action.reason},
+        submit_label=_("Resolve"),
+        success=_("Corrective action resolved."),
+        back=reverse("staff_record", args=[action.user_id]),
+    )

@@ -1,0 +1,186 @@
+"""Program-wide governance: caseload guidelines, statements, consultations, job
+descriptions and rule settings."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from casework.core.actor import actor_from_request
+from casework.core.audit import audit_record
+from casework.core.errors import ValidationFailed
+from casework.core.models import AuditAction
+from casework.core.policy import Permission, Scope, scope_for
+from casework.core.roles import Role
+from casework.staff import selectors, services
+from casework.staff.forms import (
+    ConsultationForm,
+    GuidelineForm,
+    JobDescriptionForm,
+    RuleSettingsForm,
+    StatementForm,
+)
+from casework.staff.models import (
+    CaseloadGuideline,
+    User,
+)
+from casework.staff.views._common import _program_form, _require
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def caseloads(request: HttpRequest) -> HttpResponse:
+    """The team's acuity-weighted loads against the limits, and the guideline form
+    (MA 5.1(n)). Read: staff.read; set: caseload.set."""
+    actor = actor_from_request(request)
+    _require(actor, Permission.STAFF_READ, "staff_caseload")
+    may_set = scope_for(actor.role, Permission.CASELOAD_SET) != Scope.NONE
+    team_only = scope_for(actor.role, Permission.STAFF_READ) == Scope.TEAM
+    managers = [
+        u
+        for u in selectors.staff_list_for(user=actor.user, team_only=team_only)
+        if u.role == Role.CASE_MANAGER
+    ]
+    loads = selectors.caseload_weights(user_ids=[u.pk for u in managers])
+    guidelines = list(
+        CaseloadGuideline.objects.filter(program_id=actor.user.program_id or 0).order_by("role")
+    )
+    limit = next((g.max_weighted_load for g in guidelines if g.role == Role.CASE_MANAGER), None)
+    rows = [
+        {"person": u, "load": loads[u.pk], "over": limit is not None and loads[u.pk] > limit}
+        for u in managers
+    ]
+    form = GuidelineForm(request.POST or None)
+    if request.method == "POST":
+        _require(actor, Permission.CASELOAD_SET, "staff_caseload_guideline")
+    if request.method == "GET":
+        audit_record(
+            actor=actor,
+            action=AuditAction.LIST,
+            object_type="staff_caseload",
+            detail={"count": len(rows), "ids": [u.pk for u in managers]},
+        )
+
+    def save() -> object:
+        d = form.cleaned_data
+        return services.caseload_guideline_set(
+            actor=actor,
+            role=d["role"],
+            max_weighted_load=d["max_weighted_load"],
+            rationale=d["rationale"],
+        )
+
+    return _program_form(
+        request,
+        form,
+        save,
+        title=_("Caseloads"),
+        submit_label=_("Set the guideline"),
+        success=_("Caseload guideline set."),
+        back=reverse("staff_caseloads"),
+        extra={
+            "rows": rows,
+            "guidelines": guidelines,
+            "limit": limit,
+            "may_set": may_set,
+            "nav": "staff",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_publish(request: HttpRequest) -> HttpResponse:
+    """Publish a new version of a statement: everyone signs again. Who: staff.manage."""
+    actor = actor_from_request(request)
+    _require(actor, Permission.STAFF_MANAGE, "staff_attestation_document")
+    form = StatementForm(request.POST or None)
+
+    def save() -> object:
+        return services.attestation_publish(actor=actor, **form.cleaned_data)
+
+    return _program_form(
+        request,
+        form,
+        save,
+        title=_("Publish a new statement version"),
+        submit_label=_("Publish"),
+        success=_("Published. Everyone must sign the new version."),
+        back=reverse("staff_dashboard"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_create(request: HttpRequest) -> HttpResponse:
+    """Log a consultation with the clinical director (MA 4.3). Who: staff.manage."""
+    actor = actor_from_request(request)
+    _require(actor, Permission.STAFF_MANAGE, "staff_consultation")
+    directors = User.objects.filter(
+        program_id=actor.user.program_id or 0, profile__clinical_director=True
+    ).order_by("last_name", "id")
+    form = ConsultationForm(request.POST or None, directors=directors)
+
+    def save() -> object:
+        return services.consultation_log(actor=actor, **form.cleaned_data)
+
+    return _program_form(
+        request,
+        form,
+        save,
+        title=_("Log a clinical consultation"),
+        submit_label=_("Log consultation"),
+        success=_("Consultation logged."),
+        back=reverse("staff_dashboard"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def job_description_save(request: HttpRequest) -> HttpResponse:
+    """Create or revise a written job description (MA 3.4); the same title revises it.
+    Who: staff.manage."""
+    actor = actor_from_request(request)
+    _require(actor, Permission.STAFF_MANAGE, "staff_job_description")
+    form = JobDescriptionForm(request.POST or None)
+
+    def save() -> object:
+        return services.job_description_save(actor=actor, **form.cleaned_data)
+
+    return _program_form(
+        request,
+        form,
+        save,
+        title=_("Write a job description"),
+        submit_label=_("Save the job description"),
+        success=_("Job description saved."),
+        back=reverse("staff_dashboard"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_settings(request: HttpRequest) -> HttpResponse:
+    """The program's rule parameters (years, hours, intervals). Who: staff.manage."""
+    actor = actor_from_request(request)
+    _require(actor, Permission.STAFF_MANAGE, "staff_rule_settings")
+    current = selectors.rule_settings_row(program_id=actor.user.program_id or 0)
+    initial = {name: getattr(current, name) for name in services.RULE_SETTING_FIELDS}
+    form = RuleSettingsForm(request.POST or None, initial=initial)
+
+    def save() -> object:
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        if not changed:
+            raise ValidationFailed.single("__all__", _("Nothing was changed."))
+        return services.rule_settings_save(actor=actor, **changed)
+
+    return _program_form(
+        request,
+        form,
+        save,
+        title=_("Rule settings"),
+        submit_label=_("Save the rule settings"),
+        success=_("Rule settings saved."),
+        back=reverse("staff_dashboard"),
+    )
