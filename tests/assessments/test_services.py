@@ -317,3 +317,74 @@ def test_administrator_adds_a_version_in_the_admin(admin_client) -> None:  # typ
     )
     assert again.status_code == 200
     assert Instrument.objects.filter(code="phq2").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("payer", "expected_days"),
+    [
+        ("Acme Health Medicaid", 30),  # the payer expects sooner than the program
+        ("acme health medicaid", 30),  # payer names match ignoring case
+        ("Slow Plan", 90),  # the program's own interval is shorter: it stands
+        ("Unknown Plan", 90),  # no expectation recorded
+        ("", 90),  # no payer on file
+    ],
+)
+def test_the_payers_expectation_shortens_the_reassessment_interval(
+    world: World, payer: str, expected_days: int
+) -> None:
+    from casework.assessments.services import reassessment_expectation_set
+
+    admin = factories.actor(world.admin)
+    reassessment_expectation_set(
+        actor=admin, program=world.program, payer="Acme Health Medicaid", interval_days=30
+    )
+    reassessment_expectation_set(
+        actor=admin, program=world.program, payer="Slow Plan", interval_days=120
+    )
+    case = factories.active_case(world.cm, payer=payer)
+    with time_machine.travel(T0, tick=False):
+        factories.assessment(world.cm, case, "cm_comprehensive", COMPREHENSIVE)
+    deadline = Deadline.objects.get(kind="reassessment_due", subject_id=case.pk)
+    assert deadline.due_at == T0 + timedelta(days=expected_days)
+
+
+def test_setting_an_expectation_twice_updates_it_and_audits_each(world: World) -> None:
+    from casework.assessments.models import ReassessmentExpectation
+    from casework.assessments.services import reassessment_expectation_set
+
+    admin = factories.actor(world.admin)
+    first = reassessment_expectation_set(
+        actor=admin, program=world.program, payer="Acme", interval_days=60
+    )
+    second = reassessment_expectation_set(
+        actor=admin, program=world.program, payer="ACME", interval_days=45, source="Contract 4.2"
+    )
+    assert first.pk == second.pk
+    row = ReassessmentExpectation.objects.get()
+    assert (row.payer, row.interval_days, row.source) == ("ACME", 45, "Contract 4.2")
+    events = AuditEvent.objects.filter(object_type="reassessment_expectation").order_by("id")
+    assert [(e.action, e.detail["interval_days"]) for e in events] == [
+        ("create", 60),
+        ("update", 45),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("payer", "days", "field"), [("  ", 30, "payer"), ("Acme", 0, "interval_days")]
+)
+def test_a_bad_expectation_is_refused_and_writes_nothing(
+    world: World, payer: str, days: int, field: str
+) -> None:
+    from casework.assessments.models import ReassessmentExpectation
+    from casework.assessments.services import reassessment_expectation_set
+
+    with pytest.raises(ValidationFailed) as refused:
+        reassessment_expectation_set(
+            actor=factories.actor(world.admin),
+            program=world.program,
+            payer=payer,
+            interval_days=days,
+        )
+    assert list(refused.value.errors) == [field]
+    assert not ReassessmentExpectation.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="reassessment_expectation").exists()

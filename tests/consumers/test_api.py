@@ -39,7 +39,7 @@ def test_get_consumer_returns_the_record_and_audits_one_read(world: World) -> No
     assert set(body) == {
         "id", "program_id", "mrn", "member_id", "given_name", "family_name", "birth_date",
         "sex", "preferred_language", "interpreter_needed", "cultural_preferences",
-        "makes_own_decisions", "phone", "email", "address", "race", "ethnicity",
+        "makes_own_decisions", "phone", "email", "address", "payer", "race", "ethnicity",
         "created_at", "updated_at", "version",
     }  # fmt: skip
     assert [(e.action, e.object_type, e.consumer_id) for e in events_since(since)] == [

@@ -7,8 +7,13 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from casework.assessments.models import AssessmentResponse, Instrument, Need
-from casework.assessments.services import instrument_create
+from casework.assessments.models import (
+    AssessmentResponse,
+    Instrument,
+    Need,
+    ReassessmentExpectation,
+)
+from casework.assessments.services import instrument_create, reassessment_expectation_set
 from casework.core.admin import AuditedReadAdmin
 from casework.core.errors import ValidationFailed
 
@@ -69,3 +74,29 @@ class AssessmentResponseAdmin(AuditedReadAdmin):
 class NeedAdmin(AuditedReadAdmin):
     consumer_path = "case__consumer_id"
     list_display = ["id", "case_id", "kind", "domain", "status", "acuity"]
+
+
+@admin.register(ReassessmentExpectation)
+class ReassessmentExpectationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Administrators record each payer's reassessment expectation (E4). Saved through
+    `reassessment_expectation_set`, which audits the change."""
+
+    list_display = ["payer", "interval_days", "source", "program"]
+    list_filter = ["program"]
+    actions = None
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        from casework.core.actor import actor_from_request
+
+        saved = reassessment_expectation_set(
+            actor=actor_from_request(request),
+            program=obj.program,
+            payer=obj.payer,
+            interval_days=obj.interval_days,
+            source=obj.source,
+        )
+        obj.pk = saved.pk
+        obj._state.adding = False

@@ -1,7 +1,9 @@
 """Instruments, responses frozen to an instrument version, and needs (D1-D3)."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -106,3 +108,31 @@ class Need(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class ReassessmentExpectation(models.Model):
+    """How often a payer expects its members to be reassessed (E4). A consumer whose
+    payer matches (ignoring case) is reassessed at the shorter of this interval and the
+    program's own."""
+
+    program = models.ForeignKey("core.Program", on_delete=models.PROTECT, related_name="+")
+    payer = models.CharField(_("payer or health plan"), max_length=100)
+    interval_days = models.PositiveSmallIntegerField(
+        _("reassess at least every (days)"), validators=[MinValueValidator(1)]
+    )
+    source = models.CharField(
+        _("where the expectation comes from"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example the contract and its section."),
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "program", Lower("payer"), name="reassessment_expectation_payer_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payer}: {self.interval_days} days"

@@ -20,6 +20,7 @@ from casework.assessments.models import (
     Need,
     NeedKind,
     NeedStatus,
+    ReassessmentExpectation,
 )
 from casework.cases import rules as case_rules
 from casework.cases.models import Case
@@ -30,7 +31,7 @@ from casework.core.actor import Actor
 from casework.core.audit import audit_record
 from casework.core.deadlines import deadline_set
 from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
-from casework.core.models import AuditAction, Deadline, DeadlineKind
+from casework.core.models import AuditAction, Deadline, DeadlineKind, Program
 from casework.core.validation import validated
 from casework.staff.models import User
 
@@ -210,10 +211,26 @@ def assessment_record(
     return response
 
 
+def reassessment_interval(*, case: Case) -> int:
+    """Days between comprehensive assessments for the case's consumer: the program's
+    interval, or the payer's expectation when the program records a shorter one (E4)."""
+    days = int(case.program.reassessment_interval_days)
+    payer = case.consumer.payer.strip()
+    if payer:
+        expected = (
+            ReassessmentExpectation.objects.filter(program_id=case.program_id, payer__iexact=payer)
+            .values_list("interval_days", flat=True)
+            .first()
+        )
+        if expected is not None:
+            days = min(days, int(expected))
+    return days
+
+
 def reassessment_schedule(*, case: Case, from_at: datetime) -> Deadline:
-    """Set (or move) the case's reassessment deadline: the program's interval after
-    `from_at` (E4). Called inside the act that starts the interval."""
-    days = case.program.reassessment_interval_days
+    """Set (or move) the case's reassessment deadline: `reassessment_interval` days
+    after `from_at` (E4). Called inside the act that starts the interval."""
+    days = reassessment_interval(case=case)
     return deadline_set(
         kind=DeadlineKind.REASSESSMENT_DUE,
         subject_type="case",
@@ -374,3 +391,36 @@ def need_decide(
             detail={"status": status},
         )
     return need
+
+
+def reassessment_expectation_set(
+    *, actor: Actor, program: Program, payer: str, interval_days: int, source: str = ""
+) -> ReassessmentExpectation:
+    """Record (or change) a payer's reassessment expectation for the program (E4).
+    Who: administrators (the admin). Audits one create or update; existing deadlines
+    move at the consumer's next comprehensive assessment."""
+    payer = payer.strip()
+    if not payer:
+        raise ValidationFailed.single("payer", _("name the payer or health plan"))
+    if interval_days < 1:
+        raise ValidationFailed.single("interval_days", _("must be at least one day"))
+    with transaction.atomic():
+        row = (
+            ReassessmentExpectation.objects.select_for_update()
+            .filter(program=program, payer__iexact=payer)
+            .first()
+        )
+        action = AuditAction.UPDATE if row is not None else AuditAction.CREATE
+        if row is None:
+            row = ReassessmentExpectation(program=program)
+        row.payer, row.interval_days, row.source = payer, interval_days, source.strip()
+        validated(row)
+        row.save()
+        audit_record(
+            actor=actor,
+            action=action,
+            object_type="reassessment_expectation",
+            object_id=row.pk,
+            detail={"payer": payer, "interval_days": interval_days},
+        )
+    return row

@@ -38,6 +38,12 @@ class ConsumerDetailsForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    payer = forms.CharField(
+        label=_("Payer or health plan"),
+        max_length=100,
+        required=False,
+        help_text=_("Sets how often the consumer is reassessed when the program has a rule."),
+    )
     race = forms.CharField(
         label=_("Race (as the consumer describes it)"), max_length=60, required=False
     )
@@ -59,6 +65,7 @@ class ConsumerDetailsForm(forms.Form):
         "phone",
         "email",
         "address",
+        "payer",
         "race",
         "ethnicity",
     )

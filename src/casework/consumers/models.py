@@ -38,6 +38,12 @@ class Consumer(models.Model):
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     # Kept only for equity reporting (B5, J4); never an input to a selection or service rule.
+    payer = models.CharField(
+        _("payer or health plan"),
+        max_length=100,
+        blank=True,
+        help_text=_("Sets the reassessment schedule when the program records its expectation."),
+    )
     race = models.CharField(_("race"), max_length=60, blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=60, blank=True)
     created_at = models.DateTimeField()

@@ -28,6 +28,7 @@ class ConsumerOut(Schema):
     phone: str
     email: str
     address: str
+    payer: str = Field(..., description="payer or health plan (sets the reassessment schedule)")
     race: str = Field(..., description="kept only for equity reporting")
     ethnicity: str = Field(..., description="kept only for equity reporting")
     created_at: datetime
@@ -51,6 +52,7 @@ class ConsumerIn(InputSchema):
     phone: str = Field("", max_length=40)
     email: str = Field("", max_length=254)
     address: str = Field("", max_length=300)
+    payer: str = Field("", max_length=100)
     race: str = Field("", max_length=60)
     ethnicity: str = Field("", max_length=60)
 
@@ -71,6 +73,7 @@ class ConsumerPatch(VersionIn):
     phone: str | None = Field(None, max_length=40)
     email: str | None = Field(None, max_length=254)
     address: str | None = Field(None, max_length=300)
+    payer: str | None = Field(None, max_length=100)
     race: str | None = Field(None, max_length=60)
     ethnicity: str | None = Field(None, max_length=60)
 

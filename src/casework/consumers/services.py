@@ -28,6 +28,7 @@ class ConsumerFields(TypedDict, total=False):
     phone: str
     email: str
     address: str
+    payer: str
     race: str
     ethnicity: str
 
