@@ -26,7 +26,7 @@ def build_plan(world: World, client: Client, **consumer: object) -> tuple[object
     base = f"/cases/{case.pk}"
     assert (
         client.post(
-            f"{base}/care-team/new/", {"name": "Ana Lopez", "role": "Case manager"}
+            f"{base}/care-team/new/", {"kind": "staff", "user": world.cm.pk, "role": "Case manager"}
         ).status_code
         == 302
     )
@@ -240,7 +240,8 @@ def test_care_team_member_without_consent_is_refused(world: World) -> None:
     client = signed_in(world)
     before = AuditEvent.objects.count()
     response = client.post(
-        f"/cases/{case.pk}/care-team/new/", {"name": "Dr. Kim", "role": "Primary care"}
+        f"/cases/{case.pk}/care-team/new/",
+        {"kind": "provider", "name": "Dr. Kim", "role": "Primary care"},
     )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == ["no active consent to case management"]
@@ -253,3 +254,50 @@ def test_plan_page_of_a_case_without_a_plan_invites_the_first_problem(world: Wor
     page = signed_in(world).get(f"/cases/{case.pk}/plan/").content.decode()
     assert "No plan of care yet. Add the first problem to start one." in page
     assert f'href="/cases/{case.pk}/plan/problems/new/"' in page
+
+
+def test_a_staff_member_joins_the_care_team_named_from_their_account(world: World) -> None:
+    from casework.coordination.models import CareTeamMember
+
+    case = factories.active_case(world.cm)
+    response = signed_in(world).post(
+        f"/cases/{case.pk}/care-team/new/",
+        {"kind": "staff", "user": world.cm2.pk, "role": "Covering case manager"},
+    )
+    assert response.status_code == 302
+    member = CareTeamMember.objects.get()
+    assert (member.kind, member.user_id, member.name, member.is_external_provider) == (
+        "staff",
+        world.cm2.pk,
+        world.cm2.get_full_name(),
+        False,
+    )
+
+
+def test_a_caregiver_needs_a_name_and_is_not_linked_to_an_account(world: World) -> None:
+    from casework.coordination.models import CareTeamMember
+
+    case = factories.active_case(world.cm)
+    client = signed_in(world)
+    nameless = client.post(
+        f"/cases/{case.pk}/care-team/new/", {"kind": "caregiver", "role": "Daughter"}
+    )
+    assert 'id="id_name-error"' in nameless.content.decode()
+    linked = client.post(
+        f"/cases/{case.pk}/care-team/new/",
+        {"kind": "caregiver", "user": world.cm2.pk, "name": "Ana", "role": "Daughter"},
+    )
+    assert 'id="id_user-error"' in linked.content.decode()
+    assert CareTeamMember.objects.count() == 0
+    added = client.post(
+        f"/cases/{case.pk}/care-team/new/",
+        {"kind": "caregiver", "name": "Ana Ruiz", "role": "Daughter", "phone": "555-0150"},
+    )
+    assert added.status_code == 302
+    member = CareTeamMember.objects.get()
+    assert (member.kind, member.user_id, member.name, member.phone) == (
+        "caregiver",
+        None,
+        "Ana Ruiz",
+        "555-0150",
+    )

@@ -73,6 +73,7 @@ def test_assessment_to_plan_to_pdf(checked: Checked, staff: World) -> None:
     page.get_by_role("link", name="Add care team member").click()
     heading(page, "Add a care team member")
     c.check()
+    tick(page, "Caregiver or family")
     page.get_by_label(re.compile(r"^Name")).fill("Luis Delgado")
     page.get_by_label(re.compile(r"^Role")).fill("Caregiver (son)")
     page.get_by_role("button", name="Add to the care team").click()

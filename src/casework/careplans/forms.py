@@ -13,7 +13,9 @@ from casework.careplans.models import (
     InterventionKind,
     ProgressTrend,
 )
+from casework.coordination.models import CareTeamKind
 from casework.core.forms import DateInput, datetime_field, now_minute
+from casework.staff.models import User
 
 PRIORITY = [(1, _("High")), (2, _("Medium")), (3, _("Low"))]
 
@@ -133,16 +135,45 @@ class ProgressForm(forms.Form):
         self.fields["goal"].choices = goals  # type: ignore[attr-defined]
 
 
+class StaffMemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.username)
+
+
 class CareTeamMemberForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    """Staff (chosen from the program's staff), an outside provider, a caregiver or family
+    member, or other support, with role and contact details (F2)."""
+
+    kind = forms.ChoiceField(
+        label=_("Who is it?"), choices=CareTeamKind.choices, widget=forms.RadioSelect
+    )
+    user = StaffMemberChoiceField(
+        label=_("Staff member"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("For our staff only: they can then open this consumer's record."),
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("Not needed for our staff: their account names them."),
+    )
     role = forms.CharField(
         label=_("Role"),
         max_length=100,
-        help_text=_("e.g. primary care physician, pharmacist, caregiver"),
+        help_text=_("e.g. primary care physician, pharmacist, daughter and caregiver"),
     )
     organization = forms.CharField(label=_("Organization"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
-    is_external_provider = forms.BooleanField(
-        label=_("Outside provider (not on our staff)"), required=False
-    )
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = staff  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") != CareTeamKind.STAFF and not (data.get("name") or "").strip():
+            self.add_error("name", _("Give the member's name."))
+        return data

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -45,6 +46,8 @@ from casework.core.audit import audit_record
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
+from casework.core.roles import Role
+from casework.staff.models import User
 
 
 def _plan_url(case: Case) -> str:
@@ -376,6 +379,15 @@ def progress_add(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
+def _program_staff(case: Case) -> QuerySet[User]:
+    """Active staff of the case's program who can serve on a care team."""
+    return User.objects.filter(
+        program_id=case.program_id,
+        is_active=True,
+        role__in=(Role.CASE_MANAGER, Role.SUPERVISOR, Role.SENIOR_CLINICAL, Role.PHYSICIAN_ADVISOR),
+    ).order_by("last_name", "first_name", "id")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def care_team_add(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -388,7 +400,7 @@ def care_team_add(request: HttpRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         permission=Permission.CARE_PLAN,
-        build_form=lambda case, data: CareTeamMemberForm(data),
+        build_form=lambda case, data: CareTeamMemberForm(data, staff=_program_staff(case)),
         save=save,
         title=_("Add a care team member"),
         submit_label=_("Add to the care team"),

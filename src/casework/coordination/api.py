@@ -267,5 +267,8 @@ def care_team_member_add(
     require(actor, Permission.CARE_PLAN, "case", case_id)
     case = access_case(actor, case_id, permission=Permission.CARE_PLAN, log_read=False)
     user = staff_member(actor, payload.user, "user") if payload.user is not None else None
-    data = payload.model_dump(exclude={"user"})
-    return Status(201, services.care_team_member_add(actor=actor, case=case, user=user, **data))
+    data = payload.model_dump(exclude={"user", "kind"})
+    kind = payload.kind or ""
+    return Status(
+        201, services.care_team_member_add(actor=actor, case=case, user=user, kind=kind, **data)
+    )

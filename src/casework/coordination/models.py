@@ -112,6 +112,13 @@ class Note(models.Model):
         return f"{self.get_kind_display()} {self.signed_at:%Y-%m-%d}"
 
 
+class CareTeamKind(models.TextChoices):
+    STAFF = "staff", _("Our staff")
+    PROVIDER = "provider", _("Outside provider")
+    CAREGIVER = "caregiver", _("Caregiver or family")
+    OTHER = "other", _("Other support")
+
+
 class CareTeamMember(models.Model):
     """A member of the consumer's care team: staff (grants access) or an outside party (F2)."""
 
@@ -126,7 +133,10 @@ class CareTeamMember(models.Model):
     organization = models.CharField(_("organization"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    is_external_provider = models.BooleanField(default=False)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=CareTeamKind.choices, default=CareTeamKind.OTHER
+    )
+    is_external_provider = models.BooleanField(default=False)  # kind == provider
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
 

@@ -6,6 +6,7 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime
 
 from casework.coordination.models import (
+    CareTeamKind,
     Channel,
     CommunicationTopic,
     Direction,
@@ -118,7 +119,14 @@ class NotePage(Schema):
 
 
 class CareTeamMemberIn(InputSchema):
-    name: str = Field(..., min_length=1, max_length=200)
+    name: str = Field("", max_length=200, description="required unless `user` is given")
+    kind: CareTeamKind | None = Field(
+        None,
+        description=(
+            "staff, provider, caregiver or other; without it, staff when `user` is given,"
+            " provider when `is_external_provider`, else other"
+        ),
+    )
     role: str = Field(
         ..., min_length=1, max_length=100, description="e.g. primary care physician, caregiver"
     )
@@ -135,6 +143,7 @@ class CareTeamMemberOut(Schema):
     user_id: int | None
     name: str
     role: str
+    kind: str
     organization: str
     phone: str
     email: str

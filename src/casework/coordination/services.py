@@ -14,6 +14,7 @@ from casework.cases import rules
 from casework.cases.models import Case
 from casework.cases.selectors import case_facts
 from casework.coordination.models import (
+    CareTeamKind,
     CareTeamMember,
     Communication,
     CommunicationTopic,
@@ -313,8 +314,9 @@ def care_team_member_add(
     *,
     actor: Actor,
     case: Case,
-    name: str,
+    name: str = "",
     role: str,
+    kind: str = "",
     user: User | None = None,
     organization: str = "",
     phone: str = "",
@@ -322,10 +324,26 @@ def care_team_member_add(
     is_external_provider: bool = False,
 ) -> CareTeamMember:
     """Add a member to the consumer's care team (F2): a staff member of the program (which
-    grants them access), an outside provider, or a caregiver (role names them). Needs
-    active consent. Who: case.manage. Audits one create."""
+    grants them access; named from their account), an outside provider, a caregiver or
+    family member, or other support. Without `kind` it follows `user` and
+    `is_external_provider`. Needs active consent. Who: case.manage. Audits one create."""
+    if not kind:
+        kind = (
+            CareTeamKind.STAFF
+            if user is not None
+            else CareTeamKind.PROVIDER
+            if is_external_provider
+            else CareTeamKind.OTHER
+        )
+    if kind not in CareTeamKind.values:
+        raise ValidationFailed.single("kind", _("not a choice"))
+    if kind == CareTeamKind.STAFF and user is None:
+        raise ValidationFailed.single("user", _("choose the staff member"))
+    if kind != CareTeamKind.STAFF and user is not None:
+        raise ValidationFailed.single("user", _("only our staff are linked to an account"))
     if user is not None and (not user.is_active or user.program_id != case.program_id):
         raise ValidationFailed.single("user", _("not an active staff member of this program"))
+    name = name.strip() or (user.get_full_name() or user.username if user is not None else "")
     with transaction.atomic():
         _gate(case, clinical=True)
         member = validated(
@@ -337,7 +355,8 @@ def care_team_member_add(
                 organization=organization,
                 phone=phone,
                 email=email,
-                is_external_provider=is_external_provider,
+                kind=kind,
+                is_external_provider=kind == CareTeamKind.PROVIDER,
                 started_at=clock.now(),
             )
         )
