@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from worklist import Loader, percentile, reset_and_migrate
+from worklist import Loader, percentile, reset_and_migrate, sign_confidentiality
 
 CONSUMERS = 100_000
 CASES_PER_MANAGER = 80
@@ -81,11 +81,13 @@ def setup_django(args: argparse.Namespace) -> None:
 
 
 def load_model(db: Loader, model: Any, rows: Iterable[dict[str, Any]]) -> int:
-    """Bulk-insert dicts keyed by field attname (every concrete column must be given)."""
+    """Bulk-insert dicts keyed by field attname; a column the row does not give takes the
+    field's default (so a new field with a default needs no change here)."""
     fields = model._meta.concrete_fields
     columns = [f.column for f in fields]
     names = [f.attname for f in fields]
     kinds = [f.get_internal_type() for f in fields]
+    defaults = {f.attname: f.get_default() for f in fields}
 
     def convert(value: Any, kind: str) -> Any:
         if kind == "DateTimeField":
@@ -100,7 +102,10 @@ def load_model(db: Loader, model: Any, rows: Iterable[dict[str, Any]]) -> int:
 
     def tuples() -> Iterator[tuple[Any, ...]]:
         for row in rows:
-            yield tuple(convert(row[n], k) for n, k in zip(names, kinds, strict=True))
+            yield tuple(
+                convert(row[n] if n in row else defaults[n], k)
+                for n, k in zip(names, kinds, strict=True)
+            )
 
     return db.load(model._meta.db_table, columns, tuples())
 
@@ -411,6 +416,7 @@ def run_benchmark(user_id: int, args: argparse.Namespace) -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     user = User.objects.get(pk=user_id)
     case_ids = list(Case.objects.filter(assigned_to=user).values_list("id", flat=True))
+    sign_confidentiality(user)
     client = Client()
     client.force_login(user)
     with time_machine.travel(NOW, tick=True):

@@ -42,6 +42,26 @@ CHUNK = 20_000
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
+def sign_confidentiality(user: Any) -> None:
+    """The timed user signs the program's confidentiality statement, without which every
+    consumer page sends them to sign it first (staff governance, S41)."""
+    from casework.staff.models import AttestationDocument, AttestationKind, AttestationSignature
+
+    document, _ = AttestationDocument.objects.get_or_create(
+        program_id=user.program_id,
+        kind=AttestationKind.CONFIDENTIALITY,
+        version=1,
+        defaults={
+            "title": "Confidentiality statement",
+            "body": "I keep consumer information confidential.",
+            "published_at": NOW - timedelta(days=2),
+        },
+    )
+    AttestationSignature.objects.get_or_create(
+        user=user, document=document, defaults={"signed_at": NOW - timedelta(days=1)}
+    )
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
@@ -187,7 +207,7 @@ def seed(consumers: int, audit_events: int) -> int:
             "id", "program_id", "mrn", "member_id", "given_name", "family_name",
             "birth_date", "sex", "preferred_language", "interpreter_needed",
             "cultural_preferences", "makes_own_decisions", "phone", "email", "address",
-            "race", "ethnicity", "created_at", "updated_at", "version",
+            "payer", "race", "ethnicity", "created_at", "updated_at", "version",
         ]  # fmt: skip
         db.load(
             Consumer._meta.db_table,
@@ -197,7 +217,7 @@ def seed(consumers: int, audit_events: int) -> int:
                     i, program.pk, f"MRN{i:07d}", f"M{i:07d}", f"Given{i % 997}",
                     f"Family{i % 1009}", f"19{40 + i % 60}-0{1 + i % 9}-1{i % 9}",
                     "female" if i % 2 else "male", "es" if i % 5 == 0 else "en",
-                    db.flag(i % 5 == 0), "", db.flag(True), "555-0100", "", "", "", "",
+                    db.flag(i % 5 == 0), "", db.flag(True), "555-0100", "", "", "", "", "",
                     db.dt(opened), db.dt(opened), 1,
                 )
                 for i in range(1, consumers + 1)
@@ -236,7 +256,8 @@ def seed(consumers: int, audit_events: int) -> int:
                 ended = None if is_open else db.dt(NOW - timedelta(days=i % 90))
                 yield (
                     i, program.pk, i, i, state, cm_ids[manager], cm_team[manager],
-                    "moderate", db.dt(opened + timedelta(minutes=i)), None, None, ended,
+                    "moderate", "moderate", db.dt(opened + timedelta(minutes=i)), None, None,
+                    ended,
                     "" if is_open else "goals_met", "", "", 1,
                 )  # fmt: skip
 
@@ -244,7 +265,7 @@ def seed(consumers: int, audit_events: int) -> int:
             Case._meta.db_table,
             [
                 "id", "program_id", "consumer_id", "referral_id", "state", "assigned_to_id",
-                "team_id", "complexity", "opened_at", "engaged_at", "activated_at",
+                "team_id", "complexity", "severity", "opened_at", "engaged_at", "activated_at",
                 "ended_at", "closure_reason", "closure_summary", "closure_instructions",
                 "version",
             ],
@@ -386,6 +407,7 @@ def run_benchmark(user_id: int, requests: int) -> None:
         except NoReverseMatch:
             print("  page    SKIPPED: the worklist page (URL name 'worklist') does not exist yet")
             return
+        sign_confidentiality(user)
         client = Client()
         client.force_login(user)
         response = client.get(url)
