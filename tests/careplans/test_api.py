@@ -4,6 +4,7 @@ from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.careplan import CarePlan as FhirCarePlan
+from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.goal import Goal
 
 from casework.careplans.models import CarePlanVersion
@@ -119,8 +120,17 @@ def test_plan_is_a_valid_fhir_careplan_with_goals(world: World) -> None:
     )
     bundle = call(client, "GET", f"/api/v1/cases/{case.pk}/care-plan/fhir").json()
     Bundle.model_validate(bundle)
-    care_plan, *goals = [e["resource"] for e in bundle["entry"]]
+    entries = [e["resource"] for e in bundle["entry"]]
+    care_plan = entries[0]
+    goals = [r for r in entries if r["resourceType"] == "Goal"]
+    conditions = [r for r in entries if r["resourceType"] == "Condition"]
     resource = FhirCarePlan.model_validate(care_plan)
+    problems = [Condition.model_validate(c) for c in conditions]
+    assert [(p.code.text, p.category[0].coding[0].code) for p in problems] == [
+        ("Food insecurity", "problem-list-item")
+    ]
+    assert care_plan["addresses"] == [{"reference": f"Condition/{conditions[0]['id']}"}]
+    assert goals[0]["addresses"] == [{"reference": f"Condition/{conditions[0]['id']}"}]
     assert [Goal.model_validate(g).lifecycleStatus for g in goals] == ["active"]
     assert resource.activity[0].detail.performer[0].display == "Ana Lopez"
     assert care_plan["goal"] == [{"reference": f"Goal/{goals[0]['id']}"}]

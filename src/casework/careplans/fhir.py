@@ -1,5 +1,6 @@
-"""FHIR R4 output for the plan of care: a CarePlan with interventions as activities, and
-one Goal per goal (each addresses its problem in text; problems are not yet Conditions)."""
+"""FHIR R4 output for the plan of care: a CarePlan with interventions as activities, one
+Goal per goal and one problem-list Condition per problem; the CarePlan and each Goal
+address their Conditions."""
 
 from typing import Any
 
@@ -31,6 +32,43 @@ def _goal_id(plan: CarePlan, key: str) -> str:
     return f"goal-{plan.pk}-{key}"
 
 
+def _problem_id(plan: CarePlan, key: str) -> str:
+    return f"problem-{plan.pk}-{key}"
+
+
+def condition(plan: CarePlan, problem: Any) -> dict[str, Any]:
+    """A problem of the plan as a problem-list-item Condition (its text, priorities in a
+    note; the case manager's wording, not a coded diagnosis)."""
+    priorities = f"Priority {problem.priority}"
+    if problem.consumer_priority is not None:
+        priorities += f"; the consumer's own priority {problem.consumer_priority}"
+    return {
+        "resourceType": "Condition",
+        "id": _problem_id(plan, problem.key),
+        "clinicalStatus": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                    "code": "active",
+                }
+            ]
+        },
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/condition-category",
+                        "code": "problem-list-item",
+                    }
+                ]
+            }
+        ],
+        "code": {"text": problem.description},
+        "subject": {"reference": f"Patient/{plan.case.consumer_id}"},
+        "note": [{"text": priorities}],
+    }
+
+
 def goal(plan: CarePlan, view: PlanView, g: Any, problem: Any) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Goal",
@@ -45,6 +83,7 @@ def goal(plan: CarePlan, view: PlanView, g: Any, problem: Any) -> dict[str, Any]
                 "dueDate": g.target_date.isoformat(),
             }
         ],
+        "addresses": [{"reference": f"Condition/{_problem_id(plan, problem.key)}"}],
         "note": [{"text": f"Addresses: {problem.description}"}],
     }
     if g.status in GOAL_ACHIEVEMENT:
@@ -64,6 +103,7 @@ def goal(plan: CarePlan, view: PlanView, g: Any, problem: Any) -> dict[str, Any]
 def care_plan_bundle(plan: CarePlan, view: PlanView) -> dict[str, Any]:
     goals: list[dict[str, Any]] = []
     activities: list[dict[str, Any]] = []
+    conditions = [condition(plan, problem) for problem in view.problems]
     for problem in view.problems:
         for g in problem.goals.all():
             goals.append(goal(plan, view, g, problem))
@@ -94,6 +134,7 @@ def care_plan_bundle(plan: CarePlan, view: PlanView) -> dict[str, Any]:
         "subject": {"reference": f"Patient/{plan.case.consumer_id}"},
         "created": view.version.created_at.isoformat(),
         "author": {"display": view.version.author.get_full_name()},
+        "addresses": [{"reference": f"Condition/{c['id']}"} for c in conditions],
         "goal": [{"reference": f"Goal/{g['id']}"} for g in goals],
         "activity": activities,
     }
@@ -102,5 +143,5 @@ def care_plan_bundle(plan: CarePlan, view: PlanView) -> dict[str, Any]:
     return {
         "resourceType": "Bundle",
         "type": "collection",
-        "entry": [{"resource": r} for r in [care_plan, *goals]],
+        "entry": [{"resource": r} for r in [care_plan, *goals, *conditions]],
     }
