@@ -368,3 +368,42 @@ def test_new_positive_domains_compares_with_the_previous_response() -> None:
     after = {"food": "positive", "housing": "positive", "safety": "positive"}
     assert rules.new_positive_domains(before, after) == ["food", "safety"]
     assert rules.new_positive_domains(None, after) == []
+
+
+def _comprehensive() -> dict:  # type: ignore[type-arg]
+    return json.loads((DIR / "cm_comprehensive.json").read_text(encoding="utf-8"))
+
+
+def test_the_comprehensive_assessment_is_fully_in_spanish() -> None:
+    definition = _comprehensive()
+    spanish = rules.localized(definition, "es")
+    assert spanish is not None
+    english_texts = {q["text"] for q in definition["questions"]} | {
+        o["text"] for q in definition["questions"] for o in q.get("options", [])
+    } - {"No"}  # "No" is the same word in both languages
+    shown = (
+        [spanish["title"]]
+        + [q["text"] for q in spanish["questions"]]
+        + [o["text"] for q in spanish["questions"] for o in q.get("options", [])]
+    )
+    assert [text for text in shown if text in english_texts] == []
+    assert spanish["title"] == "Evaluación integral de gestión de casos"
+    assert [q["id"] for q in spanish["questions"]] == [q["id"] for q in definition["questions"]]
+    assert [o["code"] for o in spanish["questions"][0]["options"]] == ["yes", "no", "unknown"]
+
+
+def test_an_instrument_without_the_language_is_not_localized() -> None:
+    assert rules.localized(_comprehensive(), "vi") is None
+
+
+def test_a_translation_missing_a_question_or_option_is_refused() -> None:
+    definition = _comprehensive()
+    spanish = definition["translations"]["es"]
+    del spanish["questions"]["strengths"]
+    del spanish["questions"]["coverage"]["options"]["gap"]
+    spanish["questions"]["invented"] = {"text": "?"}
+    assert rules.translation_errors(definition) == [
+        "es: unknown question invented",
+        "es: coverage option gap has no text",
+        "es: question strengths has no text",
+    ]

@@ -116,3 +116,57 @@ def test_assessment_form_without_consent_shows_the_refusal(world: World) -> None
     assert response.context["form"].non_field_errors() == ["no active consent to case management"]
     assert AssessmentResponse.objects.count() == 0
     assert AuditEvent.objects.count() == before
+
+
+def test_a_spanish_speaker_is_asked_the_comprehensive_assessment_in_spanish(
+    world: World,
+) -> None:
+    case = factories.active_case(world.cm, preferred_language="es")
+    page = signed_in(world).get(f"/cases/{case.pk}/assessments/new/cm_comprehensive/")
+    html = page.content.decode()
+    assert "¿Tiene usted enfermedades crónicas que no están bien controladas?" in html
+    assert "Does the consumer have chronic medical conditions" not in html
+    assert 'href="?language=en"' in html
+
+
+def test_the_english_questions_can_be_asked_for(world: World) -> None:
+    case = factories.active_case(world.cm, preferred_language="es")
+    page = signed_in(world).get(
+        f"/cases/{case.pk}/assessments/new/cm_comprehensive/", {"language": "en"}
+    )
+    html = page.content.decode()
+    assert "Does the consumer have chronic medical conditions" in html
+    assert "no Spanish version" not in html
+
+
+def test_an_instrument_without_the_consumers_language_says_so(world: World) -> None:
+    case = factories.active_case(world.cm, preferred_language="vi")
+    html = signed_in(world).get(f"/cases/{case.pk}/assessments/new/phq9/").content.decode()
+    assert "This instrument has no Vietnamese version: the questions are shown in English." in html
+    assert "Little interest or pleasure in doing things" in html
+
+
+def test_answers_given_on_the_spanish_form_are_scored_the_same(world: World) -> None:
+    from tests.assessments.test_services import COMPREHENSIVE
+
+    case = factories.active_case(world.cm, preferred_language="es")
+    response = signed_in(world).post(
+        f"/cases/{case.pk}/assessments/new/cm_comprehensive/",
+        {
+            **COMPREHENSIVE,
+            "interpreter_needed": "yes",
+            "interpreter_used": "yes",  # the instrument's own question
+            "participants": "Consumidor e hija",
+            "language": "es",
+            "administered_with_interpreter": "on",
+        },
+    )
+    assert response.status_code == 302
+    recorded = AssessmentResponse.objects.get(case=case)
+    assert (
+        recorded.instrument.version,
+        recorded.language,
+        recorded.interpreter_used,
+        recorded.answers["coverage"],
+        recorded.answers["interpreter_used"],
+    ) == ("1.1", "es", True, "insured", "yes")

@@ -20,11 +20,21 @@ class AssessmentForm(forms.Form):
         help_text=_("The consumer, family and others present."),
     )
     language = forms.ChoiceField(label=_("Language used"), choices=LANGUAGE_CHOICES)
-    interpreter_used = forms.BooleanField(label=_("An interpreter was used"), required=False)
+    # Not `interpreter_used`: that is a question of the comprehensive assessment, and a
+    # question's field must never replace one of these (checked in __init__).
+    administered_with_interpreter = forms.BooleanField(
+        label=_("An interpreter was used"), required=False
+    )
 
-    def __init__(self, *args: Any, definition: dict[str, Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, definition: dict[str, Any], language: str = "en", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.question_language = language  # of the question and option texts
         self.question_ids: list[str] = []
+        clashes = sorted({q["id"] for q in definition["questions"]} & set(self.fields))
+        if clashes:
+            raise ValueError(f"question ids clash with the form's own fields: {clashes}")
         for q in definition["questions"]:
             label = q["text"]
             help_text = ""

@@ -86,7 +86,53 @@ def definition_errors(defn: Definition) -> list[str]:
         errors += [
             f"domain {domain.get('code')}: unknown question {n}" for n in names if n not in ids
         ]
+    return errors + translation_errors(defn)
+
+
+def translation_errors(defn: Definition) -> list[str]:
+    """A translation (``translations: {language: {title, questions: {id: {text,
+    options: {code: text}}}}}``) must give the title and every question and option, and
+    name nothing the instrument lacks: a form is never half in one language."""
+    errors: list[str] = []
+    questions = {q.get("id"): q for q in defn.get("questions", [])}
+    for language, text in defn.get("translations", {}).items():
+        if not text.get("title"):
+            errors.append(f"{language}: missing title")
+        given = text.get("questions", {})
+        for qid in sorted(set(given) - set(questions)):
+            errors.append(f"{language}: unknown question {qid}")
+        for qid, question in questions.items():
+            entry = given.get(qid, {})
+            if not entry.get("text"):
+                errors.append(f"{language}: question {qid} has no text")
+            codes = {o.get("code") for o in question.get("options", [])}
+            options = entry.get("options", {})
+            errors += [
+                f"{language}: {qid} option {c} has no text" for c in sorted(codes - set(options))
+            ]
+            errors += [
+                f"{language}: {qid} has unknown option {c}" for c in sorted(set(options) - codes)
+            ]
     return errors
+
+
+def localized(defn: Definition, language: str) -> Definition | None:
+    """The instrument with its title, questions and options in ``language``; None when the
+    instrument has no translation into it (codes, scoring and skip logic are unchanged)."""
+    text = defn.get("translations", {}).get(language)
+    if text is None:
+        return None
+    questions = []
+    for question in defn["questions"]:
+        entry = text["questions"][question["id"]]
+        shown = {**question, "text": entry["text"]}
+        if "options" in question:
+            shown["options"] = [
+                {**option, "text": entry["options"][option["code"]]}
+                for option in question["options"]
+            ]
+        questions.append(shown)
+    return {**defn, "title": text["title"], "questions": questions}
 
 
 def _questions(defn: Definition) -> dict[str, dict[str, Any]]:

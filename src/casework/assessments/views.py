@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casework.assessments import selectors, services
+from casework.assessments import rules, selectors, services
 from casework.assessments.forms import AssessmentForm, NeedDecideForm, NeedForm, TriggerForm
 from casework.assessments.models import Need
 from casework.cases.access import access_case
@@ -50,13 +50,39 @@ def assessment_create(request: HttpRequest, case_id: int, code: str) -> HttpResp
         raise Http404("No such instrument")
     definition = instrument.definition
     aliases = {f"answers.{q['id']}": q["id"] for q in definition["questions"]}
+    asked = request.GET.get("language", "")
+
+    def shown(case: Case) -> tuple[str, dict[str, Any]]:
+        """The language the questions are shown in: the one asked for (`?language=`), else
+        the consumer's preferred one, when the instrument has it; else English."""
+        if asked == "en":
+            return "en", definition
+        for language in (asked, case.consumer.preferred_language):
+            translated = rules.localized(definition, language) if language else None
+            if translated is not None:
+                return language, translated
+        return "en", definition
 
     def build(case: Case, data: Any) -> forms.Form:
+        language, questions = shown(case)
         return AssessmentForm(
             data,
-            definition=definition,
+            definition=questions,
             initial={"language": case.consumer.preferred_language},
+            language=language,
         )
+
+    def extra(case: Case) -> dict[str, Any]:
+        language, questions = shown(case)
+        preferred = case.consumer.preferred_language
+        return {
+            "source": instrument.source,
+            "version": instrument.version,
+            "shown_language": language,
+            "shown_title": questions["title"],
+            "untranslated": preferred if preferred != language and not asked else "",
+            "other_languages": sorted({"en", *definition.get("translations", {})} - {language}),
+        }
 
     def save(actor: Actor, case: Case, form: forms.Form) -> object:
         assert isinstance(form, AssessmentForm)
@@ -68,7 +94,7 @@ def assessment_create(request: HttpRequest, case_id: int, code: str) -> HttpResp
             answers=form.answers(),
             participants=d["participants"],
             language=d["language"],
-            interpreter_used=d["interpreter_used"],
+            interpreter_used=d["administered_with_interpreter"],
         )
 
     return case_form_page(
@@ -81,7 +107,7 @@ def assessment_create(request: HttpRequest, case_id: int, code: str) -> HttpResp
         submit_label=_("Record and score"),
         success_message=_("Assessment recorded and scored."),
         aliases=aliases,
-        extra=lambda case: {"source": instrument.source, "version": instrument.version},
+        extra=extra,
         template="assessments/assessment_form.html",
         success_url=_to_assessment,
     )

@@ -1,0 +1,37 @@
+"""Load instrument versions added to the shipped files since 0002 (the comprehensive
+assessment 1.1 adds its Spanish text); an added version becomes the current one, and
+responses stay with the version they used. Mirrors `casework load_instruments`."""
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.db import migrations
+
+FILES = ["ahc_hrsn", "cm_comprehensive", "gad7", "hvs", "phq2", "phq9"]
+
+
+def load(apps, schema_editor):
+    Instrument = apps.get_model("assessments", "Instrument")
+    directory = Path(__file__).resolve().parent.parent / "instruments"
+    for name in FILES:
+        definition = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
+        code, version = definition["code"], str(definition["version"])
+        if Instrument.objects.filter(code=code, version=version).exists():
+            continue
+        Instrument.objects.filter(code=code).update(is_current=False)
+        Instrument.objects.create(
+            code=code,
+            version=version,
+            title=definition["title"],
+            source=definition["source"],
+            definition=definition,
+            is_current=True,
+            loaded_at=datetime.now(tz=UTC),
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("assessments", "0003_payer_and_reassessment_expectation")]
+
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
