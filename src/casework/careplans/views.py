@@ -48,6 +48,7 @@ from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
 from casework.core.roles import Role
 from casework.staff.models import User
+from casework.staff.selectors import active_staff
 
 
 def _plan_url(case: Case) -> str:
@@ -379,13 +380,17 @@ def progress_add(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
+CARE_TEAM_STAFF_ROLES = (
+    Role.CASE_MANAGER,
+    Role.SUPERVISOR,
+    Role.SENIOR_CLINICAL,
+    Role.PHYSICIAN_ADVISOR,
+)
+
+
 def _program_staff(case: Case) -> QuerySet[User]:
     """Active staff of the case's program who can serve on a care team."""
-    return User.objects.filter(
-        program_id=case.program_id,
-        is_active=True,
-        role__in=(Role.CASE_MANAGER, Role.SUPERVISOR, Role.SENIOR_CLINICAL, Role.PHYSICIAN_ADVISOR),
-    ).order_by("last_name", "first_name", "id")
+    return active_staff(program_id=case.program_id, roles=CARE_TEAM_STAFF_ROLES)
 
 
 @login_required

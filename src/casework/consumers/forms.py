@@ -1,12 +1,11 @@
 """Forms for the consumer's support system (C4)."""
 
-from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casework.consumers.models import DirectiveKind, Relationship, Sex
-from casework.core.forms import LANGUAGE_CHOICES, DateInput
+from casework.core.forms import LANGUAGE_CHOICES, ChangedFieldsMixin, DateInput
 
 
 class ConsumerDetailsForm(forms.Form):
@@ -71,18 +70,11 @@ class ConsumerDetailsForm(forms.Form):
     )
 
 
-class ConsumerEditForm(ConsumerDetailsForm):
+class ConsumerEditForm(ChangedFieldsMixin, ConsumerDetailsForm):
     """Change a consumer's details; ``version`` guards against a concurrent change (S43)."""
 
+    EDITABLE = ConsumerDetailsForm.CONSUMER_FIELDS
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def changed_fields(self) -> dict[str, Any]:
-        """The cleaned values of the fields the user changed."""
-        return {
-            name: self.cleaned_data[name]
-            for name in self.CONSUMER_FIELDS
-            if name in self.changed_data
-        }
 
 
 class SupportPersonForm(forms.Form):

@@ -14,7 +14,7 @@ from casework.coordination.models import (
     WorkItem,
     WorkItemKind,
 )
-from casework.core.forms import datetime_field, in_days, now_minute
+from casework.core.forms import ChangedFieldsMixin, datetime_field, in_days, now_minute
 from casework.staff.models import User
 
 
@@ -51,7 +51,7 @@ class WorkItemForm(forms.Form):
             self.fields["kind"].initial = WorkItemKind.SERVICE
 
 
-class WorkItemEditForm(forms.Form):
+class WorkItemEditForm(ChangedFieldsMixin, forms.Form):
     """Change an open work item; ``version`` guards against a concurrent change (S43)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -73,12 +73,6 @@ class WorkItemEditForm(forms.Form):
         kwargs["initial"] = {**initial, "version": item.version}
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
-
-    def changed_fields(self) -> dict[str, Any]:
-        """The cleaned values of the fields the user changed."""
-        return {
-            name: self.cleaned_data[name] for name in self.EDITABLE if name in self.changed_data
-        }
 
 
 class WorkItemCompleteForm(forms.Form):

@@ -34,15 +34,14 @@ from casework.core.forms import add_domain_error
 from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff.models import User
+from casework.staff.selectors import active_staff
 
 OWNER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.SENIOR_CLINICAL)
 
 
 def _owners(case: Case) -> QuerySet[User]:
     """Who may own a work item on ``case``: active case-management staff of its program."""
-    return User.objects.filter(
-        program_id=case.program_id, is_active=True, role__in=OWNER_ROLES
-    ).order_by("last_name", "first_name", "id")
+    return active_staff(program_id=case.program_id, roles=OWNER_ROLES)
 
 
 def _clinical(case: Case) -> bool:

@@ -1,7 +1,7 @@
 """Form helpers shared by the pages: date inputs and mapping domain errors onto forms."""
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +54,25 @@ def datetime_field(label: "StrOrPromise", **kwargs: object) -> forms.DateTimeFie
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+def page_number(raw: str | None) -> int:
+    """A ``?page=`` value: a positive number of at most six digits, else 1."""
+    return int(raw) if raw and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+
+
+class ChangedFieldsMixin:
+    """For edit forms: ``changed_fields()`` gives the cleaned values of the ``EDITABLE``
+    fields the user changed, so a service receives only those."""
+
+    EDITABLE: tuple[str, ...] = ()
+    cleaned_data: dict[str, Any]
+    changed_data: list[str]
+
+    def changed_fields(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name] for name in self.EDITABLE if name in self.changed_data
+        }
 
 
 def now_minute() -> datetime:

@@ -22,7 +22,7 @@ from casework.core.actor import Actor, actor_from_request
 from casework.core.api import audit_csv_response
 from casework.core.audit import audit_denied, audit_record
 from casework.core.errors import ValidationFailed
-from casework.core.forms import AuditFilterForm
+from casework.core.forms import AuditFilterForm, page_number
 from casework.core.models import AuditAction, AuditEvent
 from casework.core.policy import Permission, Scope, scope_for
 from casework.core.selectors import AuditFilters, audit_event_list
@@ -102,8 +102,7 @@ def audit_report(request: HttpRequest) -> HttpResponse:
         matching = audit_event_list(user=actor.user, filters=filters)
         count = matching.count()
         pages = max(1, -(-count // AUDIT_PAGE_SIZE))
-        raw = request.GET.get("page", "")
-        page = min(int(raw), pages) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+        page = min(page_number(request.GET.get("page")), pages)
         offset = (page - 1) * AUDIT_PAGE_SIZE
         events = list(matching[offset : offset + AUDIT_PAGE_SIZE])
         audit_record(

@@ -1,5 +1,6 @@
 """Reads for staff governance: rule facts, compliance, caseloads, due lists (A2-A8)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -32,6 +33,14 @@ from casework.staff.models import (
 STAFF_DEADLINE_PREFIX = "staff_"
 # Case states that count towards a caseload (values of casework.cases.models.CaseState).
 OPEN_CASE_STATES = ("referred", "engaged", "active")
+
+
+def active_staff(*, program_id: int, roles: Iterable[str]) -> QuerySet[User]:
+    """Active staff of a program with one of ``roles``, by name (work-item owners, care
+    team choices, intake assignees)."""
+    return User.objects.filter(
+        program_id=program_id, is_active=True, role__in=list(roles)
+    ).order_by("last_name", "first_name", "id")
 
 
 def rule_settings_row(*, program_id: int) -> ProgramStaffSettings:

@@ -23,13 +23,10 @@ from casework.cases.selectors import (
 from casework.core import clock
 from casework.core.actor import actor_from_request
 from casework.core.audit import audit_record
+from casework.core.forms import page_number
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.core.roles import Role
-
-
-def _page_number(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() and 0 < len(raw) < 7 else 1
 
 
 @dataclass(frozen=True)
@@ -77,8 +74,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
         team=team,
         state=state,
         due=due,
-        case_page=_page_number(request.GET.get("case_page")),
-        item_page=_page_number(request.GET.get("item_page")),
+        case_page=page_number(request.GET.get("case_page")),
+        item_page=page_number(request.GET.get("item_page")),
     )
     audit_record(
         actor=actor,
