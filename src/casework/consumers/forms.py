@@ -1,6 +1,5 @@
 """Forms for the consumer's support system (C4)."""
 
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
