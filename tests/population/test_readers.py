@@ -4,6 +4,7 @@ file, row and reason (docs/population.md, "Rejects")."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from casework.population.readers import (
     InputError,
     Reject,
     RejectRateExceededError,
+    Staged,
+    empty_tables,
     read_input_folder,
     snapshot_hash,
     write_rejects,
@@ -166,6 +169,50 @@ def test_staging_round_trips_through_parquet(tmp_path: Path) -> None:
     paths = write_staging(staged, tmp_path)
     assert pq.read_table(paths["diagnoses"]).num_rows == 20
     assert pq.read_table(paths["members"]).column("member_id").to_pylist()[:2] == ["M001", "M002"]
+
+
+def test_staging_keys_members_densely_and_orders_rows_by_member(tmp_path: Path) -> None:
+    staged = read_input_folder(FIXTURES / "claims")
+    paths = write_staging(staged, tmp_path)
+    members = pq.read_table(paths["members"]).to_pylist()
+    keys = {m["member_id"]: m["member_key"] for m in members}
+    # dense, in eligibility order
+    assert [m["member_key"] for m in members] == list(range(len(members)))
+    assert [m["member_id"] for m in members] == [m["member_id"] for m in staged.tables["members"]]
+    for name in ("encounters", "diagnoses", "procedures", "pharmacy"):
+        table = pq.read_table(paths[name])
+        assert table.schema.field("member_key").type == pa.int32()
+        rows = table.to_pylist()
+        assert rows, name
+        assert all(r["member_key"] == keys[r["member_id"]] for r in rows), name
+        # in member_key order; one member's rows keep their input order (a stable sort)
+        expected = sorted(staged.tables[name], key=lambda r: keys[r["member_id"]])
+        assert [_without_key(r) for r in rows] == [_without_key(r) for r in expected], name
+
+
+def test_staging_moves_rows_into_member_order(tmp_path: Path) -> None:
+    staged = Staged(tables=empty_tables())
+    for member_id in ("MB", "MA"):
+        staged.tables["members"].append(
+            {"member_id": member_id, "birth_date": dt.date(1950, 1, 1), "sex": "F"}
+        )
+    for member_id, claim_id in (("MA", "c1"), ("MB", "c2"), ("MA", "c3")):
+        staged.tables["diagnoses"].append(
+            {"member_id": member_id, "claim_id": claim_id, "sequence": 1, "code": "I10"}
+        )
+    paths = write_staging(staged, tmp_path)
+    members = pq.read_table(paths["members"]).to_pylist()
+    assert [(m["member_id"], m["member_key"]) for m in members] == [("MB", 0), ("MA", 1)]
+    diagnoses = pq.read_table(paths["diagnoses"]).to_pylist()
+    assert [(d["member_key"], d["claim_id"]) for d in diagnoses] == [
+        (0, "c2"),
+        (1, "c1"),
+        (1, "c3"),
+    ]
+
+
+def _without_key(row: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in row.items() if k != "member_key"}
 
 
 def test_snapshot_hash_changes_with_content(tmp_path: Path) -> None:

@@ -4,15 +4,19 @@ with the documented divergent variants as explicit parameter cases."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from casework.population.engine import Engine
+from casework.population.pipeline import staging_read
+from casework.population.readers import read_input_folder, write_staging
 from casework.population.scores import (
     HospitalSettings,
     LaceSettings,
     charlson,
+    comorbidity_flags,
     elixhauser,
     hospital_per_stay,
     hospital_points,
@@ -20,6 +24,8 @@ from casework.population.scores import (
     lace_points,
     latest_per_member,
 )
+from casework.population.scores.points import _sum
+from tests.population.conftest import FIXTURES
 
 
 def lace_row(duck: Engine, los: int, acute: bool, cci: int, ed: int, variant: str) -> dict:
@@ -373,3 +379,39 @@ def test_elixhauser_hierarchy(duck: Engine, codes: list[str], expected: int) -> 
     )
     units = duck.session.createDataFrame([("x",)], schema="member_id string")
     assert scores_by_member(elixhauser(duck, diagnoses, units), "elixhauser_vw") == {"x": expected}
+
+
+def test_charlson_by_member_key_keeps_member_id_and_folds_into_an_array(
+    duck: Engine, tmp_path: Path
+) -> None:
+    """The pipeline folds the staging tables by ``member_key``: the scores carry
+    ``member_id`` too, equal the scores keyed by ``member_id``, and DuckDB folds with its
+    perfect hash aggregate (an array indexed by the key) rather than a hash table."""
+    paths = write_staging(read_input_folder(FIXTURES / "claims"), tmp_path)
+    diagnoses = staging_read(duck, "diagnoses", paths["diagnoses"])
+    members = staging_read(duck, "members", paths["members"], ("member_id", "member_key"))
+    by_id = scores_by_member(
+        charlson(duck, diagnoses, members.select("member_id"), "charlson1987"), "charlson"
+    )
+    frame = charlson(duck, diagnoses, members, "charlson1987", "member_key")
+    assert frame.columns == ["member_id", "member_key", "charlson"]
+    keys = {r["member_id"]: r["member_key"] for r in members.collect()}
+    assert {r["member_id"]: (r["member_key"], r["charlson"]) for r in frame.collect()} == {
+        member: (keys[member], score) for member, score in by_id.items()
+    }
+    assert by_id == {"M001": 5, "M002": 2, "M003": 0, "M004": 6, "M005": 3, "M006": 1}
+    setting = "SELECT current_setting('perfect_ht_threshold')"
+    assert duck.connection.execute(setting).fetchone() == (24,)
+    fold = comorbidity_flags(duck, diagnoses, "charlson_map", "member_key")
+    explain = duck.connection.execute("EXPLAIN " + duck.sql_text(fold)).fetchall()
+    plan = " ".join(row[1] for row in explain)
+    assert "Perfect Hash Group By" in plan
+
+
+@pytest.mark.parametrize("count", [1, 2, 5, 8])
+def test_balanced_sum_adds_every_term(duck: Engine, count: int) -> None:
+    frame = duck.session.createDataFrame(
+        [tuple(range(1, count + 1))], schema=", ".join(f"c{i} int" for i in range(1, count + 1))
+    )
+    total = _sum(duck.functions.col(f"c{i}") for i in range(1, count + 1))
+    assert frame.select(total.alias("total")).collect()[0]["total"] == count * (count + 1) // 2

@@ -19,6 +19,9 @@ DataFrame = Any
 Column = Any
 """A PySpark-API Column expression."""
 
+PERFECT_HASH_BITS = 24
+"""DuckDB's ``perfect_ht_threshold``: key ranges up to 2**24 use its array aggregate."""
+
 _STAGE_NUMBERS = itertools.count(1)
 """Process-wide stage numbers: SQLFrame sessions are process singletons, so two engines
 in one process share one DuckDB connection and need distinct stage table names."""
@@ -33,6 +36,8 @@ class Engine:
     functions: ModuleType
     window: Any
     """The engine's ``Window`` class."""
+    types: ModuleType
+    """The engine's types module (``StructType`` and the data types)."""
     connection: Any = None
     """The DuckDB connection (``duckdb`` engine only)."""
     _reference: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -107,10 +112,14 @@ def duckdb_engine(database: str = ":memory:", threads: int | None = None) -> Eng
     import duckdb
     from sqlframe.duckdb import DuckDBSession, Window
     from sqlframe.duckdb import functions as sqlframe_functions
+    from sqlframe.duckdb import types as sqlframe_types
 
     session = DuckDBSession(conn=duckdb.connect(database))
     # SQLFrame keeps one session per process; use whichever connection it holds.
     connection = session._conn
+    # Group-bys on an integer key whose range fits 2**24 (member_key for up to 16.7 M
+    # members) aggregate into an array instead of a hash table; the default is 2**12.
+    connection.execute(f"SET perfect_ht_threshold = {PERFECT_HASH_BITS}")
     if threads is not None:
         connection.execute(f"SET threads = {int(threads)}")
     return Engine(
@@ -118,6 +127,7 @@ def duckdb_engine(database: str = ":memory:", threads: int | None = None) -> Eng
         session=session,
         functions=sqlframe_functions,
         window=Window,
+        types=sqlframe_types,
         connection=connection,
     )
 
@@ -133,6 +143,7 @@ def spark_engine(master: str = "local[2]", session: Any = None) -> Engine:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     from pyspark.sql import functions as spark_functions
+    from pyspark.sql import types as spark_types
 
     if session is None:
         session = (
@@ -146,7 +157,9 @@ def spark_engine(master: str = "local[2]", session: Any = None) -> Engine:
             .getOrCreate()
         )
         session.sparkContext.setLogLevel("ERROR")
-    return Engine(name="spark", session=session, functions=spark_functions, window=Window)
+    return Engine(
+        name="spark", session=session, functions=spark_functions, window=Window, types=spark_types
+    )
 
 
 def engine_create(name: str) -> Engine:

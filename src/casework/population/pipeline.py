@@ -13,6 +13,7 @@ from pathlib import Path
 
 from casework.population.criteria import Criteria, Rule
 from casework.population.engine import Column, DataFrame, Engine
+from casework.population.schema import staging_struct
 from casework.population.scores import (
     CANCER_CATEGORIES,
     charlson,
@@ -67,8 +68,18 @@ class Inputs:
     @classmethod
     def from_parquet(cls, engine: Engine, paths: dict[str, Path]) -> Inputs:
         """Read the staging Parquet files written by ``readers.write_staging``."""
-        read = engine.session.read
-        return cls(**{name: read.parquet(str(paths[name])) for name in cls.__dataclass_fields__})
+        return cls(
+            **{name: staging_read(engine, name, paths[name]) for name in cls.__dataclass_fields__}
+        )
+
+
+def staging_read(
+    engine: Engine, name: str, path: Path, columns: tuple[str, ...] | None = None
+) -> DataFrame:
+    """The staging table ``name`` from its Parquet file, read with its declared schema
+    (only ``columns`` when given)."""
+    schema = staging_struct(engine.types, name, columns)
+    return engine.session.read.load(str(path), format="parquet", schema=schema)
 
 
 @dataclass(frozen=True)
@@ -92,7 +103,7 @@ def features_build(engine: Engine, inputs: Inputs, criteria: Criteria, window: W
     """One row per member: scores, utilisation and spend in the window (no demographics)."""
     functions = engine.functions
     col = functions.col
-    units = inputs.members.select("member_id")
+    units = inputs.members.select("member_id", "member_key")
     diagnoses = engine.stage(
         inputs.diagnoses.filter(_between(engine, "service_date", window)), "diagnoses_in_window"
     )
@@ -101,14 +112,19 @@ def features_build(engine: Engine, inputs: Inputs, criteria: Criteria, window: W
         "encounters_to_window_end",
     )
     in_window = encounters.filter(_between(engine, "service_date", window))
-    flags = comorbidity_flags(engine, diagnoses, "charlson_map")
-    charlson_rule = charlson(engine, diagnoses, units, criteria.charlson_weighting, flags=flags)
+    # comorbidity folds group by the integer member_key (see schema.STAGING_SCHEMAS)
+    flags = engine.stage(
+        comorbidity_flags(engine, diagnoses, "charlson_map", "member_key"), "charlson_flags"
+    )
+    charlson_rule = charlson(
+        engine, diagnoses, units, criteria.charlson_weighting, "member_key", flags=flags
+    )
     charlson_lace = charlson(
-        engine, diagnoses, units, criteria.lace.charlson_weighting, flags=flags
+        engine, diagnoses, units, criteria.lace.charlson_weighting, "member_key", flags=flags
     )
-    cancer = flags.filter(has_category(engine, "charlson_map", CANCER_CATEGORIES)).select(
-        "member_id"
-    )
+    cancer = units.join(
+        flags.filter(has_category(engine, "charlson_map", CANCER_CATEGORIES)), on="member_key"
+    ).select("member_id")
     lace = latest_per_member(
         engine,
         lace_per_stay(engine, encounters, charlson_lace, criteria.lace).filter(
@@ -142,9 +158,9 @@ def features_build(engine: Engine, inputs: Inputs, criteria: Criteria, window: W
             functions.countDistinct("drug_class").alias("distinct_drug_classes"),
         )
     )
-    elix = elixhauser(engine, diagnoses, units)
+    elix = engine.stage(elixhauser(engine, diagnoses, units, unit="member_key"), "elixhauser")
     joined = (
-        charlson_rule.join(elix, on="member_id")
+        charlson_rule.join(elix.drop("member_id"), on="member_key")
         .join(lace, on="member_id", how="left")
         .join(hospital, on="member_id", how="left")
         .join(utilisation, on="member_id", how="left")

@@ -383,11 +383,19 @@ def snapshot_hash(paths: list[Path]) -> str:
 
 
 def write_staging(staged: Staged, folder: Path) -> dict[str, Path]:
-    """Write each staging table as Parquet under ``folder``; return the paths."""
+    """Write each staging table as Parquet under ``folder``; return the paths.
+
+    Every row gets its member's ``member_key`` (the member's position in ``members``),
+    and every table is written in ``member_key`` order (rows of one member keep their
+    input order), so per-member folds read each member's rows together.
+    """
     folder.mkdir(parents=True, exist_ok=True)
+    keys = {row["member_id"]: key for key, row in enumerate(staged.tables["members"])}
     paths = {}
     for name, table_schema in schema.STAGING_SCHEMAS.items():
-        table = pa.Table.from_pylist(staged.tables[name], schema=table_schema)
+        rows = [row | {"member_key": keys[row["member_id"]]} for row in staged.tables[name]]
+        rows.sort(key=lambda row: row["member_key"])
+        table = pa.Table.from_pylist(rows, schema=table_schema)
         path = folder / f"{name}.parquet"
         pq.write_table(table, path)
         paths[name] = path

@@ -10,6 +10,8 @@ against the specs below and write five canonical staging tables (``members``,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
 
 import pyarrow as pa
 
@@ -165,6 +167,7 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
     "members": pa.schema(
         [
             ("member_id", pa.string()),
+            ("member_key", pa.int32()),
             ("given_name", pa.string()),
             ("family_name", pa.string()),
             ("birth_date", pa.date32()),
@@ -180,6 +183,7 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
         [
             ("claim_id", pa.string()),
             ("member_id", pa.string()),
+            ("member_key", pa.int32()),
             ("claim_type", pa.string()),
             ("place_of_service", pa.string()),
             ("admit_type", pa.string()),
@@ -195,6 +199,7 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
     "diagnoses": pa.schema(
         [
             ("member_id", pa.string()),
+            ("member_key", pa.int32()),
             ("claim_id", pa.string()),
             ("sequence", pa.int32()),
             ("code_system", pa.string()),
@@ -205,6 +210,7 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
     "procedures": pa.schema(
         [
             ("member_id", pa.string()),
+            ("member_key", pa.int32()),
             ("claim_id", pa.string()),
             ("code_system", pa.string()),
             ("code", pa.string()),
@@ -215,6 +221,7 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
         [
             ("fill_id", pa.string()),
             ("member_id", pa.string()),
+            ("member_key", pa.int32()),
             ("fill_date", pa.date32()),
             ("code_system", pa.string()),
             ("drug_code", pa.string()),
@@ -224,7 +231,38 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
 }
-"""Canonical staging tables written as Parquet and read by the pipeline."""
+"""Canonical staging tables written as Parquet and read by the pipeline.
+
+``member_key`` is a dense surrogate for ``member_id`` (0 to members - 1, in eligibility
+order) assigned when the staging tables are written, and every table is written in
+``member_key`` order. Per-member folds group by it: an integer key with a small range
+lets DuckDB aggregate into an array (its perfect hash aggregate) instead of hashing
+strings, and the order makes that array's accesses sequential. Together they make the
+comorbidity fold about three times faster than grouping by ``member_id``.
+"""
+
+
+def staging_struct(types: ModuleType, name: str, columns: tuple[str, ...] | None = None) -> Any:
+    """The staging table ``name`` (only ``columns`` when given) as a ``StructType`` of
+    the engine's ``types`` module (``pyspark.sql.types`` or SQLFrame's). Readers given it
+    need not open the file to learn its columns."""
+    kinds = {
+        pa.string(): types.StringType,
+        pa.int32(): types.IntegerType,
+        pa.date32(): types.DateType,
+        pa.float64(): types.DoubleType,
+    }
+    fields = []
+    for field in STAGING_SCHEMAS[name]:
+        if columns is not None and field.name not in columns:
+            continue
+        if field.type == MONEY_TYPE:
+            kind = types.DecimalType(MONEY_TYPE.precision, MONEY_TYPE.scale)
+        else:
+            kind = kinds[field.type]()
+        fields.append(types.StructField(field.name, kind, True))
+    return types.StructType(fields)
+
 
 PROTECTED_ATTRIBUTES = frozenset(
     {

@@ -11,8 +11,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from casework.population.engine import DataFrame, Engine
-
 
 @cache
 def table_load(name: str) -> dict[str, Any]:
@@ -34,24 +32,3 @@ def table_versions() -> dict[str, str]:
         "social_risk_zcodes",
     ]
     return {name: str(table_load(name)["version"]) for name in names}
-
-
-def code_map_frame(engine: Engine, name: str) -> DataFrame:
-    """The code map ``name`` as a DataFrame ``(category, code_system, prefix)``."""
-    rows = [(r["category"], r["code_system"], r["prefix"]) for r in table_load(name)["rows"]]
-    return engine.reference_table(name, rows, "category string, code_system string, prefix string")
-
-
-def weights_frame(engine: Engine, name: str, scheme: str) -> DataFrame:
-    """Weights of ``scheme`` in table ``name`` as a DataFrame ``(category, weight)``."""
-    schemes = table_load(name)["schemes"]
-    if scheme not in schemes:
-        raise ValueError(f"unknown weighting {scheme!r} for {name}; known: {sorted(schemes)}")
-    rows = [(category, int(weight)) for category, weight in schemes[scheme].items()]
-    return engine.reference_table(f"{name}_{scheme}", rows, "category string, weight int")
-
-
-def hierarchy_frame(engine: Engine, name: str) -> DataFrame:
-    """Hierarchy rules of ``name`` as ``(category, dominant)``: drop category when dominant."""
-    rows = [(r["drop"], r["when"]) for r in table_load(name)["hierarchy"]]
-    return engine.reference_table(f"{name}_hierarchy", rows, "category string, dominant string")

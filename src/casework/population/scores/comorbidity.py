@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from casework.population.engine import Column, DataFrame, Engine
 from casework.population.scores.points import _sum, band_points
-from casework.population.tables import code_map_frame, table_load
+from casework.population.tables import table_load
 
 CHARLSON_WEIGHTINGS = ("charlson1987", "quan2011")
 
@@ -31,37 +31,42 @@ def comorbidity_flags(
     ``diagnoses`` has ``unit``, ``code_system`` (ICD10CM/ICD9CM) and ``code`` (no dots).
     The prefix match runs on the distinct codes (thousands), each code gets the OR of
     its categories' bits, and the diagnoses (millions) are folded into one row per unit
-    with ``bit_or``: one hash aggregate with a group per unit, instead of a distinct over
-    (unit, category) pairs. Units without a matching code have no row.
+    with ``bit_or``: one aggregate with a group per unit, instead of a distinct over
+    (unit, category) pairs. When ``unit`` is an integer with a small range (the staging
+    tables' ``member_key``) DuckDB folds into an array rather than a hash table.
+    Units without a matching code have no row.
+
+    The code flags are staged (a small table with exact statistics, which DuckDB needs
+    to plan the fold well); the fold itself is lazy, so a score over it runs as one
+    query. Stage the result when it is used more than once.
     """
     functions = engine.functions
     bits = category_bits(map_name)
     short = map_name.removesuffix("_map")
-    bit_values = engine.reference_table(
-        f"{map_name}_bits",
-        [(category, 1 << bit) for category, bit in bits.items()],
-        "category string, bit_value bigint",
+    rows = table_load(map_name)["rows"]
+    prefix_bits = engine.reference_table(
+        f"{map_name}_prefix_bits",
+        [(r["code_system"], r["prefix"], 1 << bits[r["category"]]) for r in rows],
+        "code_system string, prefix string, bit_value bigint",
     )
-    lengths = sorted({len(r["prefix"]) for r in table_load(map_name)["rows"]})
+    lengths = sorted({len(r["prefix"]) for r in rows})
     leading = functions.array(*[functions.substring("code", 1, n) for n in lengths])
-    codes = diagnoses.select("code_system", "code").distinct()
+    # bit_or is idempotent: two prefixes of one category on one code set one bit
     code_flags = (
-        codes.select("code_system", "code", functions.explode(leading).alias("prefix"))
-        .join(code_map_frame(engine, map_name), on=["code_system", "prefix"])
-        .select("code_system", "code", "category")
+        diagnoses.select("code_system", "code")
         .distinct()
-        .join(bit_values, on="category")
+        .select("code_system", "code", functions.explode(leading).alias("prefix"))
+        .join(prefix_bits, on=["code_system", "prefix"])
         .groupBy("code_system", "code")
         .agg(functions.bit_or("bit_value").alias("code_flags"))
     )
     code_flags = engine.stage(code_flags, f"{short}_codes")
-    flags = (
+    return (
         diagnoses.select(unit, "code_system", "code")
         .join(code_flags, on=["code_system", "code"])
         .groupBy(unit)
         .agg(functions.bit_or("code_flags").alias("flags"))
     )
-    return engine.stage(flags, f"{short}_flags")
 
 
 def flag_set(engine: Engine, flags: Column, bit: int) -> Column:
@@ -90,8 +95,10 @@ def weighted_score(
     output: str,
     unit: str = "member_id",
 ) -> DataFrame:
-    """``(unit, output)``: the sum of the weights of the flagged categories, each dropped
-    when a dominant category of the hierarchy is also flagged; 0 for units without flags.
+    """``units`` with an ``output`` column: the sum of the weights of the flagged
+    categories, each dropped when a dominant category of the hierarchy is also flagged;
+    0 for units without flags. ``units`` may carry more columns than ``unit`` (such as
+    ``member_id`` beside ``member_key``); they are kept.
 
     The weights and the hierarchy come from the table ``weights_name``; the expression is
     a sum of ``CASE`` terms over the flags column, one per category with a weight.
@@ -119,13 +126,9 @@ def weighted_score(
         )
     score = _sum(terms) if terms else functions.lit(0)
     sums = flags.select(unit, score.alias("_score"))
-    return (
-        units.select(unit)
-        .join(sums, on=unit, how="left")
-        .select(
-            unit,
-            functions.coalesce(functions.col("_score"), functions.lit(0)).cast("int").alias(output),
-        )
+    return units.join(sums, on=unit, how="left").select(
+        *units.columns,
+        functions.coalesce(functions.col("_score"), functions.lit(0)).cast("int").alias(output),
     )
 
 
@@ -141,8 +144,11 @@ def charlson(
 ) -> DataFrame:
     """Charlson index per unit (Quan 2005 coding; ``weighting`` charlson1987 or quan2011).
 
-    With ``ages`` (``unit, age``) the Charlson 1994 age points are added. Pass ``flags``
-    (from :func:`comorbidity_flags` over ``charlson_map``) to reuse a computed match.
+    Returns ``units`` with an ``output`` column. With ``ages`` (``unit, age``) the
+    Charlson 1994 age points are added. Pass ``flags`` (from :func:`comorbidity_flags`
+    over ``charlson_map``) to reuse a computed match. Group by an integer ``unit`` with a
+    small range (the staging tables' ``member_key``) where there is one: the fold is then
+    an array aggregate on DuckDB.
     """
     if weighting not in CHARLSON_WEIGHTINGS:
         raise ValueError(f"unknown Charlson weighting {weighting!r}")
@@ -156,7 +162,7 @@ def charlson(
     functions = engine.functions
     bands = table_load("charlson_weights")["age_points"]["bands"]
     return scores.join(ages.select(unit, "age"), on=unit, how="left").select(
-        unit,
+        *units.columns,
         (
             functions.col(output)
             + functions.coalesce(band_points(engine, functions.col("age"), bands), functions.lit(0))

@@ -22,10 +22,15 @@ def band_points(engine: Engine, column: Column, bands: list[list[Any]]) -> Colum
 
 
 def _sum(columns: Any) -> Column:
-    total = None
-    for column in columns:
-        total = column if total is None else total + column
-    return total
+    """``a + b + ...`` as a balanced tree: SQLFrame copies both operands of every
+    ``+``, so a left-deep chain of n terms costs n² copies and a balanced one n log n."""
+    terms = list(columns)
+    if not terms:
+        return None
+    while len(terms) > 1:
+        pairs = [terms[i] + terms[i + 1] for i in range(0, len(terms) - 1, 2)]
+        terms = pairs + terms[len(terms) - len(terms) % 2 :]
+    return terms[0]
 
 
 def risk_band(engine: Engine, score: Column, bands: list[list[Any]]) -> Column:
