@@ -535,7 +535,12 @@ def assignment_suggestions(request: HttpRequest, case_id: int) -> list[dict[str,
         language=case.consumer.preferred_language,
     )
     loads = selectors.caseload_weights(user_ids=[u.pk for u in suggested])
+    limits = selectors.caseload_limits(program_ids={u.program_id or 0 for u in suggested})
     return [
-        {"user": u, "weighted_load": loads[u.pk], "limit": selectors.caseload_limit(user=u)}
+        {
+            "user": u,
+            "weighted_load": loads[u.pk],
+            "limit": limits.get((u.program_id or 0, u.role)),
+        }
         for u in suggested
     ]

@@ -1,8 +1,8 @@
 """Reads for staff governance: rule facts, compliance, caseloads, due lists (A2-A8)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Max, Q, QuerySet
@@ -86,10 +86,11 @@ def credential_facts(credential: Credential, verified_date: date | None) -> rule
     )
 
 
-def credentials_with_verification(*, user_id: int) -> list[tuple[Credential, date | None]]:
-    """The person's credentials with the date of their latest successful verification."""
-    qs = (
-        Credential.objects.filter(user_id=user_id)
+def _credentials_verified(user_ids: Iterable[int]) -> QuerySet[Credential]:
+    """Credentials of `user_ids`, each annotated with `last_verified`: the date of its
+    latest successful verification."""
+    return (
+        Credential.objects.filter(user_id__in=list(user_ids))
         .annotate(
             last_verified=Max(
                 "verifications__verified_date",
@@ -98,7 +99,11 @@ def credentials_with_verification(*, user_id: int) -> list[tuple[Credential, dat
         )
         .order_by("kind", "id")
     )
-    return [(c, c.last_verified) for c in qs]  # type: ignore[attr-defined]
+
+
+def credentials_with_verification(*, user_id: int) -> list[tuple[Credential, date | None]]:
+    """The person's credentials with the date of their latest successful verification."""
+    return [(c, c.last_verified) for c in _credentials_verified([user_id])]  # type: ignore[attr-defined]
 
 
 def verification_list(*, user_id: int) -> list[Verification]:
@@ -126,14 +131,19 @@ def staff_facts(*, user: User) -> rules.StaffFacts:
     )
 
 
-def has_verified_credential(*, user: User, on: date | None = None) -> bool:
-    """A current credential verified within the re-verification interval (A5)."""
-    day = on or clock.today()
-    settings = rule_settings_for(program_id=user.program_id or 0)
+def _any_verified(
+    credentials: Iterable[rules.CredentialFacts], day: date, settings: rules.RuleSettings
+) -> bool:
     return any(
         rules.credential_current(f, day) and rules.credential_verified(f, day, settings)
-        for f in staff_facts(user=user).credentials
+        for f in credentials
     )
+
+
+def has_verified_credential(*, user: User, on: date | None = None) -> bool:
+    """A current credential verified within the re-verification interval (A5)."""
+    settings = rule_settings_for(program_id=user.program_id or 0)
+    return _any_verified(staff_facts(user=user).credentials, on or clock.today(), settings)
 
 
 def is_oriented(*, user: User) -> bool:
@@ -160,12 +170,25 @@ def attestation_is_current(*, user: User, kind: str, on: date | None = None) -> 
         .values_list("signed_at", flat=True)
         .first()
     )
+    settings = rule_settings_for(program_id=user.program_id or 0)
+    return _attested(document, signed, on or clock.today(), settings)
+
+
+def _attested(
+    document: AttestationDocument | None,
+    signed_at: datetime | None,
+    day: date,
+    settings: rules.RuleSettings,
+) -> bool:
+    """Whether a signature at `signed_at` of `document` (the current version) still holds."""
+    if document is None:
+        return False
     return rules.attestation_current(
-        signed_version=document.version if signed else None,
-        signed_date=signed.date() if signed else None,
+        signed_version=document.version if signed_at else None,
+        signed_date=signed_at.date() if signed_at else None,
         current_version=document.version,
-        on=on or clock.today(),
-        settings=rule_settings_for(program_id=user.program_id or 0),
+        on=day,
+        settings=settings,
     )
 
 
@@ -186,30 +209,109 @@ def caseload_weights(*, user_ids: list[int]) -> dict[int, Decimal]:
     return loads
 
 
-def caseload_limit(*, user: User) -> Decimal | None:
-    return (
-        CaseloadGuideline.objects.filter(program_id=user.program_id or 0, role=user.role)
-        .values_list("max_weighted_load", flat=True)
-        .first()
+def caseload_limits(*, program_ids: Iterable[int]) -> dict[tuple[int, str], Decimal]:
+    """``{(program id, role): maximum weighted caseload}`` (MA 5.1(n))."""
+    rows = CaseloadGuideline.objects.filter(program_id__in=list(program_ids)).values_list(
+        "program_id", "role", "max_weighted_load"
     )
+    return {(program_id, role): limit for program_id, role, limit in rows}
+
+
+def caseload_limit(*, user: User) -> Decimal | None:
+    program_id = user.program_id or 0
+    return caseload_limits(program_ids=[program_id]).get((program_id, user.role))
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What the assignment gate and the dashboard check about one person (A5, A6, S41)."""
+
+    verified_credential: bool
+    oriented: bool
+    confidentiality_signed: bool
+    conflict_of_interest_signed: bool
+
+
+def readiness_for(*, users: Sequence[User], on: date | None = None) -> dict[int, Readiness]:
+    """Each person's readiness, ``{user id: Readiness}``, in a number of queries that does
+    not grow with the number of people: one each for credentials, orientation and
+    signatures, and per program one for its settings and one per statement kind."""
+    day = on or clock.today()
+    ids = [u.pk for u in users]
+    programs = {u.program_id or 0 for u in users}
+    settings = {p: rule_settings_for(program_id=p) for p in programs}
+    credentials: dict[int, list[rules.CredentialFacts]] = {pk: [] for pk in ids}
+    for c in _credentials_verified(ids):
+        credentials[c.user_id].append(credential_facts(c, c.last_verified))  # type: ignore[attr-defined]
+    oriented = set(
+        TrainingCompletion.objects.filter(user_id__in=ids, course__orientation=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    current = {
+        (p, kind): attestation_current_document(program_id=p, kind=kind)
+        for p in programs
+        for kind in AttestationKind.values
+    }
+    signed = {
+        (row["user_id"], row["document_id"]): row["last"]
+        for row in AttestationSignature.objects.filter(
+            user_id__in=ids, document__in=[d for d in current.values() if d is not None]
+        )
+        .values("user_id", "document_id")
+        .annotate(last=Max("signed_at"))
+    }
+
+    def attested(user: User, kind: str) -> bool:
+        document = current[(user.program_id or 0, kind)]
+        at = signed.get((user.pk, document.pk)) if document else None
+        return _attested(document, at, day, settings[user.program_id or 0])
+
+    return {
+        u.pk: Readiness(
+            verified_credential=_any_verified(credentials[u.pk], day, settings[u.program_id or 0]),
+            oriented=u.pk in oriented,
+            confidentiality_signed=attested(u, AttestationKind.CONFIDENTIALITY),
+            conflict_of_interest_signed=attested(u, AttestationKind.CONFLICT_OF_INTEREST),
+        )
+        for u in users
+    }
+
+
+def assignee_facts_for(
+    *, users: Sequence[User], consumer_id: int | None = None
+) -> dict[int, rules.AssigneeFacts]:
+    """What the assignment gate and the suggestions weigh, for each of `users`, in a
+    number of queries that does not grow with the number of people."""
+    from casework.cases.models import CaseAssignment
+
+    ids = [u.pk for u in users]
+    readiness = readiness_for(users=users)
+    loads = caseload_weights(user_ids=ids)
+    limits = caseload_limits(program_ids={u.program_id or 0 for u in users})
+    previously: set[int] = set()
+    if consumer_id:
+        previously = set(
+            CaseAssignment.objects.filter(
+                assigned_to_id__in=ids, case__consumer_id=consumer_id
+            ).values_list("assigned_to_id", flat=True)
+        )
+    return {
+        u.pk: rules.AssigneeFacts(
+            verified_credential=readiness[u.pk].verified_credential,
+            oriented=readiness[u.pk].oriented,
+            confidentiality_signed=readiness[u.pk].confidentiality_signed,
+            weighted_load=loads[u.pk],
+            limit=limits.get((u.program_id or 0, u.role)),
+            languages=frozenset(x.strip() for x in u.languages.split(",") if x.strip()),
+            previously_assigned=u.pk in previously,
+        )
+        for u in users
+    }
 
 
 def assignee_facts(*, user: User, consumer_id: int | None = None) -> rules.AssigneeFacts:
-    from casework.cases.models import CaseAssignment
-
-    previously = bool(
-        consumer_id
-        and CaseAssignment.objects.filter(assigned_to=user, case__consumer_id=consumer_id).exists()
-    )
-    return rules.AssigneeFacts(
-        verified_credential=has_verified_credential(user=user),
-        oriented=is_oriented(user=user),
-        confidentiality_signed=confidentiality_signed(user=user),
-        weighted_load=caseload_weights(user_ids=[user.pk])[user.pk],
-        limit=caseload_limit(user=user),
-        languages=frozenset(x.strip() for x in user.languages.split(",") if x.strip()),
-        previously_assigned=previously,
-    )
+    return assignee_facts_for(users=[user], consumer_id=consumer_id)[user.pk]
 
 
 @dataclass(frozen=True)
@@ -351,22 +453,18 @@ CLINICAL_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.SENIOR_CLINICAL, Role
 def dashboard_build(*, program_id: int) -> Dashboard:
     """The governance numbers, each with the ids a supervisor drills into (L2)."""
     people = list(User.objects.filter(program_id=program_id, is_active=True).order_by("id"))
+    ready = readiness_for(users=people)
     compliant = [
-        u.pk for u in people if u.role not in CLINICAL_ROLES or has_verified_credential(user=u)
+        u.pk for u in people if u.role not in CLINICAL_ROLES or ready[u.pk].verified_credential
     ]
-    trained = [u.pk for u in people if is_oriented(user=u)]
+    trained = [u.pk for u in people if ready[u.pk].oriented]
     outstanding = [
         u.pk
         for u in people
-        if not confidentiality_signed(user=u)
-        or not attestation_is_current(user=u, kind=AttestationKind.CONFLICT_OF_INTEREST)
+        if not ready[u.pk].confidentiality_signed or not ready[u.pk].conflict_of_interest_signed
     ]
     managers = [u.pk for u in people if u.role == Role.CASE_MANAGER]
-    limits = dict(
-        CaseloadGuideline.objects.filter(program_id=program_id).values_list(
-            "role", "max_weighted_load"
-        )
-    )
+    limits = {role: limit for (_, role), limit in caseload_limits(program_ids=[program_id]).items()}
     return Dashboard(
         staff=len(people),
         credential_compliant=compliant,

@@ -111,7 +111,7 @@ def assignment_suggestions(
     language: str,
 ) -> list[User]:
     """People who may take the case, best first: continuity, language, lowest load."""
-    facts = {u.pk: selectors.assignee_facts(user=u, consumer_id=consumer_id) for u in team_members}
+    facts = selectors.assignee_facts_for(users=team_members, consumer_id=consumer_id)
     order = rules.suggestion_rank(
         facts, adding=rules.acuity_weight(complexity, severity), language=language
     )

@@ -98,11 +98,10 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     team_only = scope_for(actor.role, Permission.STAFF_READ) == Scope.TEAM
     people = list(selectors.staff_list_for(user=actor.user, team_only=team_only))
     show = request.GET.get("show", "")
-    rows: list[dict[str, Any]] = []
-    loads = selectors.caseload_weights(user_ids=[p.pk for p in people])
-    for person in people:
-        facts = selectors.assignee_facts(user=person)
-        rows.append({"person": person, "facts": facts, "load": loads[person.pk]})
+    facts = selectors.assignee_facts_for(users=people)
+    rows: list[dict[str, Any]] = [
+        {"person": p, "facts": facts[p.pk], "load": facts[p.pk].weighted_load} for p in people
+    ]
     dash = selectors.dashboard_build(program_id=actor.user.program_id or 0)
     filters = {
         "noncompliant": lambda r: r["person"].pk not in dash.credential_compliant,
