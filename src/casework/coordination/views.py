@@ -4,11 +4,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -29,8 +28,8 @@ from casework.coordination.forms import (
 )
 from casework.coordination.models import WorkItem
 from casework.core.actor import Actor, actor_from_request
-from casework.core.errors import DomainError, ValidationFailed
-from casework.core.forms import add_domain_error
+from casework.core.errors import ValidationFailed
+from casework.core.forms import form_saved
 from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff.models import User
@@ -96,14 +95,15 @@ def _work_item_page(
     posted = request.method == "POST"
     item = access_work_item(actor, work_item_id, log_read=not posted)
     form = build_form(item, request.POST if posted else None)
-    if posted and form.is_valid():
-        try:
-            save(actor, item, form)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, success_message % {"title": item.title})
-            return redirect("case_detail", case_id=item.case_id)
+    done = form_saved(
+        request,
+        form,
+        lambda: save(actor, item, form),
+        success=success_message % {"title": item.title},
+        redirect_to=reverse("case_detail", args=[item.case_id]),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "coordination/work_item_finish.html",

@@ -1,9 +1,13 @@
-"""Form helpers shared by the pages: date inputs and mapping domain errors onto forms."""
+"""Form helpers shared by the pages: date inputs, domain errors onto forms, saving a form."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from casework.core import clock
@@ -107,6 +111,30 @@ def add_domain_error(
         form.add_error(None, exc.reason)
     else:
         form.add_error(None, str(exc))
+
+
+def form_saved(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[], object],
+    *,
+    success: str,
+    redirect_to: str,
+    aliases: dict[str, str] | None = None,
+) -> HttpResponse | None:
+    """The POST half of a form page: with a valid form, call `save` (one service, whose
+    own audit event is the only one). Success: a message and a redirect to `redirect_to`.
+    A refusal (DomainError) goes onto the form and writes nothing; then, as on a GET or
+    an invalid form, return None and let the page render the form again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        save()
+    except DomainError as exc:
+        add_domain_error(form, exc, aliases=aliases)
+        return None
+    messages.success(request, success)
+    return redirect(redirect_to)
 
 
 AUDIT_SORT_CHOICES = [

@@ -6,10 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -38,8 +37,7 @@ from casework.coordination.selectors import (
 )
 from casework.core import clock
 from casework.core.actor import Actor, actor_from_request
-from casework.core.errors import DomainError
-from casework.core.forms import add_domain_error
+from casework.core.forms import form_saved
 from casework.core.policy import Permission
 
 
@@ -237,16 +235,16 @@ def case_form_page(
     posted = request.method == "POST"
     case = access_case(actor, case_id, permission=permission, log_read=not posted)
     form = build_form(case, request.POST if posted else None)
-    if posted and form.is_valid():
-        try:
-            save(actor, case, form)
-        except DomainError as exc:
-            add_domain_error(form, exc, aliases=aliases)
-        else:
-            messages.success(request, success_message)
-            if success_url is not None:
-                return redirect(success_url(case))
-            return redirect("case_detail", case_id=case.pk)
+    done = form_saved(
+        request,
+        form,
+        lambda: save(actor, case, form),
+        success=success_message,
+        redirect_to=success_url(case) if success_url else reverse("case_detail", args=[case.pk]),
+        aliases=aliases,
+    )
+    if done is not None:
+        return done
     context = {
         "case": case,
         "consumer": case.consumer,

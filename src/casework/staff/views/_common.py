@@ -4,15 +4,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 
 from casework.core import clock
 from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_denied
-from casework.core.errors import DomainError
-from casework.core.forms import add_domain_error
+from casework.core.forms import form_saved
 from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
 from casework.staff import selectors
@@ -60,14 +59,10 @@ def _form_page(
     submit_label: str,
     success: str,
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            save()
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("staff_record", user_id=person.pk)
+    redirect_to = reverse("staff_record", args=[person.pk])
+    done = form_saved(request, form, save, success=success, redirect_to=redirect_to)
+    if done is not None:
+        return done
     return render(
         request,
         "staff/form.html",
@@ -95,14 +90,9 @@ def _program_form(
     back: str,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            save()
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(back)
+    done = form_saved(request, form, save, success=success, redirect_to=back)
+    if done is not None:
+        return done
     return render(
         request,
         "staff/program_form.html",
