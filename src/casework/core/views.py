@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods
 
 from casework.core import clock
 from casework.core.actor import Actor, actor_from_request
-from casework.core.api import audit_csv_response
 from casework.core.audit import audit_denied, audit_record
 from casework.core.errors import ValidationFailed
+from casework.core.exports import audit_csv_response
 from casework.core.forms import AuditFilterForm, page_number
 from casework.core.models import AuditAction, AuditEvent
 from casework.core.policy import Permission, Scope, scope_for
