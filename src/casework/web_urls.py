@@ -115,6 +115,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         assessments.assessment_create,
         name="assessment_create",
     ),
+    path(
+        "cases/<int:case_id>/assessments/<int:response_id>/",
+        assessments.assessment_detail,
+        name="assessment_detail",
+    ),
+    path(
+        "cases/<int:case_id>/assessments/<int:response_id>/pdf/",
+        assessments.assessment_pdf,
+        name="assessment_pdf",
+    ),
     path("cases/<int:case_id>/needs/new/", assessments.need_create, name="need_create"),
     path(
         "cases/<int:case_id>/needs/<int:need_id>/decide/",

@@ -253,6 +253,7 @@ def _page_urls(w: World) -> dict[str, str]:
         "code": "phq9",
         "need_id": 1,
         "number": 1,
+        "response_id": 1,
     }
     return {
         p.name: reverse(p.name, kwargs={k: values[k] for k in p.pattern.converters})
@@ -263,10 +264,19 @@ def _page_urls(w: World) -> dict[str, str]:
 def test_the_page_list_covers_every_consumer_page() -> None:
     """Each consumer page's parameters are known to `_page_urls` (a new kind of
     parameter fails here until it is added), and none escapes the list."""
-    known = {"case_id", "consumer_id", "work_item_id", "kind", "code", "need_id", "number"}
+    known = {
+        "case_id",
+        "consumer_id",
+        "work_item_id",
+        "kind",
+        "code",
+        "need_id",
+        "number",
+        "response_id",
+    }
     for page in _consumer_pages():
         assert set(page.pattern.converters) <= known, page.name
-    assert len(PAGE_NAMES) == 40
+    assert len(PAGE_NAMES) == 42
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)

@@ -9,22 +9,33 @@ from casework.core.models import AuditAction
 from casework.core.policy import Permission
 
 
-def access_response(actor: Actor, response_id: int) -> AssessmentResponse:
-    """A response the actor may read; one audited read."""
+def access_response(
+    actor: Actor,
+    response_id: int,
+    *,
+    case_id: int | None = None,
+    action: str = AuditAction.READ,
+    detail: dict[str, object] | None = None,
+) -> AssessmentResponse:
+    """A response the actor may read (of case `case_id`, when given); one audited
+    `action` (a read, or a print of the summary)."""
     cases = Case.objects.filter(case_scope_q(actor.user, Permission.CONSUMER_READ))
+    if case_id is not None:
+        cases = cases.filter(pk=case_id)
     response = (
         AssessmentResponse.objects.filter(pk=response_id, case__in=cases)
-        .select_related("case", "instrument", "administered_by")
+        .select_related("case__consumer", "instrument", "administered_by")
         .first()
     )
     if response is None:
-        raise refuse(actor, AuditAction.READ, "assessment_response", response_id)
+        raise refuse(actor, action, "assessment_response", response_id)
     audit_record(
         actor=actor,
-        action=AuditAction.READ,
+        action=action,
         consumer_id=response.case.consumer_id,
         object_type="assessment_response",
         object_id=response.pk,
+        detail=detail,
     )
     return response
 

@@ -282,6 +282,39 @@ def score(defn: Definition, answers: Answers) -> Result:
     )
 
 
+@dataclass(frozen=True)
+class AnswerRow:
+    """One asked question of a completed instrument, as a summary shows it."""
+
+    question_id: str
+    text: str
+    answer: str | None
+    """The answer in words (options' text, joined for several); None when unanswered."""
+    score: int | None
+
+
+def answer_rows(defn: Definition, answers: Answers) -> list[AnswerRow]:
+    """Each question that was asked (skip logic applied), in order, with its answer in
+    the definition's words: pass a :func:`localized` definition for another language."""
+    rows = []
+    for question in defn["questions"]:
+        if not is_enabled(question, answers):
+            continue
+        answer = answers.get(question["id"])
+        words: str | None
+        if answer in (None, "", []):
+            words = None
+        elif "options" in question:
+            text = {option["code"]: option["text"] for option in question["options"]}
+            words = "; ".join(text.get(code, code) for code in _codes(answer))
+        else:
+            words = str(answer)
+        rows.append(
+            AnswerRow(question["id"], question["text"], words, item_score(question, answer))
+        )
+    return rows
+
+
 def domain_labels(defn: Definition) -> dict[str, str]:
     return {d["code"]: d["label"] for d in defn.get("domains", [])}
 

@@ -10,13 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casework.assessments import rules, selectors, services
+from casework.assessments import documents, rules, selectors, services
+from casework.assessments.access import access_response
 from casework.assessments.forms import AssessmentForm, NeedDecideForm, NeedForm, TriggerForm
 from casework.assessments.models import Need
 from casework.cases.access import access_case
 from casework.cases.models import Case
 from casework.cases.views import case_form_page
 from casework.core.actor import Actor, actor_from_request
+from casework.core.models import AuditAction
 from casework.core.policy import Permission
 
 
@@ -194,3 +196,33 @@ def reassessment_trigger(request: HttpRequest, case_id: int) -> HttpResponse:
         submit_label=_("Record and raise a work item"),
         success_message=_("Reassessment work item raised."),
     )
+
+
+@login_required
+@require_GET
+def assessment_detail(request: HttpRequest, case_id: int, response_id: int) -> HttpResponse:
+    """One completed assessment: every asked question with its answer, the score and the
+    findings. One audited read."""
+    actor = actor_from_request(request)
+    response = access_response(actor, response_id, case_id=case_id)
+    summary = documents.assessment_summary(response)
+    return render(
+        request,
+        "assessments/detail.html",
+        {"case": response.case, "consumer": response.case.consumer, "summary": summary},
+    )
+
+
+@login_required
+@require_GET
+def assessment_pdf(request: HttpRequest, case_id: int, response_id: int) -> HttpResponse:
+    """The same summary as a PDF download, audited as one print (S20)."""
+    actor = actor_from_request(request)
+    response = access_response(
+        actor, response_id, case_id=case_id, action=AuditAction.PRINT, detail={"format": "pdf"}
+    )
+    pdf = documents.summary_pdf(documents.assessment_summary(response))
+    download = HttpResponse(pdf, content_type="application/pdf")
+    download["Content-Disposition"] = f'attachment; filename="assessment-{response.pk}.pdf"'
+    download["Cache-Control"] = "no-store"
+    return download

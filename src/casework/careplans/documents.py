@@ -13,6 +13,7 @@ from fpdf import FPDF
 
 from casework.careplans.selectors import PlanView
 from casework.cases.models import Case
+from casework.core.pdf import latin1
 
 DOCUMENT_LANGUAGES = ("en", "es")
 
@@ -155,11 +156,6 @@ def plan_document(case: Case, view: PlanView) -> PlanDocument:
     )
 
 
-def _latin1(text: object) -> str:
-    """Core PDF fonts are Latin-1: characters outside it print as '?'."""
-    return str(text).encode("latin-1", "replace").decode("latin-1")
-
-
 class _PlanPDF(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
@@ -171,7 +167,7 @@ def plan_pdf(document: PlanDocument, *, compress: bool = True) -> bytes:
     """The document as PDF bytes (A4/Letter-neutral margins, Helvetica)."""
     pdf = _PlanPDF(format="Letter")
     pdf.set_compression(compress)
-    pdf.set_title(_latin1(document.labels["title"]))
+    pdf.set_title(latin1(document.labels["title"]))
     pdf.set_lang(document.language)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
@@ -179,13 +175,13 @@ def plan_pdf(document: PlanDocument, *, compress: bool = True) -> bytes:
 
     def heading(text: str, size: int = 13) -> None:
         pdf.set_font("Helvetica", "B", size)
-        pdf.multi_cell(0, 7, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, latin1(text), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
 
     def line(text: str, *, bold: bool = False, indent: float = 0) -> None:
         pdf.set_font("Helvetica", "B" if bold else "", 10)
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(0, 5.5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.5, latin1(text), new_x="LMARGIN", new_y="NEXT")
 
     heading(labels["title"], 18)
     if document.fallback_note:
