@@ -55,6 +55,16 @@ def test_assessment_to_plan_to_pdf(checked: Checked, staff: World) -> None:
     saved(page, "Assessment recorded and scored.")
     c.check()
 
+    # Its summary: every question with the answer in words.
+    page.get_by_role("link", name="Hunger Vital Sign").click()
+    heading(page, "Hunger Vital Sign")
+    expect(page.get_by_role("cell", name="Often true", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Never true", exact=True)).to_be_visible()
+    expect(page.get_by_text("Rosa and her son Luis")).to_be_visible()
+    c.check()
+    page.get_by_role("link", name="Back to the case").click()
+    heading(page, "Rosa Delgado")
+
     # Needs: confirm the suggested finding with both priorities.
     page.get_by_role("link", name="Confirm or dismiss Food insecurity").click()
     heading(page, "Confirm or dismiss a need")
