@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from casework.assessments import rules
 from casework.assessments.models import AssessmentResponse
-from casework.core.pdf import latin1
+from casework.core.pdf import NumberedPDF, latin1
 
 
 @dataclass(frozen=True)
@@ -73,16 +72,9 @@ def assessment_summary(response: AssessmentResponse) -> AssessmentSummary:
     )
 
 
-class _SummaryPDF(FPDF):
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("Helvetica", size=8)
-        self.cell(0, 5, f"{self.page_no()}", align="C")
-
-
 def summary_pdf(summary: AssessmentSummary, *, compress: bool = True) -> bytes:
     """The summary as PDF bytes (Letter, Helvetica)."""
-    pdf = _SummaryPDF(format="Letter")
+    pdf = NumberedPDF(format="Letter")
     pdf.set_compression(compress)
     pdf.set_title(latin1(summary.title))
     pdf.set_lang(summary.language)

@@ -9,11 +9,10 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from fpdf import FPDF
 
 from casework.careplans.selectors import PlanView
 from casework.cases.models import Case
-from casework.core.pdf import latin1
+from casework.core.pdf import NumberedPDF, latin1
 
 DOCUMENT_LANGUAGES = ("en", "es")
 
@@ -156,16 +155,9 @@ def plan_document(case: Case, view: PlanView) -> PlanDocument:
     )
 
 
-class _PlanPDF(FPDF):
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("Helvetica", size=8)
-        self.cell(0, 5, f"{self.page_no()}", align="C")
-
-
 def plan_pdf(document: PlanDocument, *, compress: bool = True) -> bytes:
     """The document as PDF bytes (A4/Letter-neutral margins, Helvetica)."""
-    pdf = _PlanPDF(format="Letter")
+    pdf = NumberedPDF(format="Letter")
     pdf.set_compression(compress)
     pdf.set_title(latin1(document.labels["title"]))
     pdf.set_lang(document.language)
