@@ -16,7 +16,7 @@ from casework.cases import rules
 from casework.cases.access import access_work_item
 from casework.cases.models import Case
 from casework.cases.selectors import case_facts
-from casework.cases.views import case_form_page
+from casework.cases.views import case_form_page, service_save
 from casework.coordination import services
 from casework.coordination.forms import (
     CommunicationForm,
@@ -54,17 +54,9 @@ def work_item_create(request: HttpRequest, case_id: int) -> HttpResponse:
         assert isinstance(request.user, User)
         return WorkItemForm(data, clinical=_clinical(case), owners=_owners(case), me=request.user)
 
-    def save(actor: Actor, case: Case, form: forms.Form) -> object:
-        d = form.cleaned_data
-        return services.work_item_create(
-            actor=actor,
-            case=case,
-            title=d["title"],
-            kind=d["kind"],
-            owner=d["owner"],
-            due_at=d["due_at"],
-            description=d["description"],
-        )
+    save = service_save(
+        services.work_item_create, "title", "kind", "owner", "due_at", "description"
+    )
 
     return case_form_page(
         request,
@@ -195,18 +187,15 @@ def communication_create(request: HttpRequest, case_id: int) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return CommunicationForm(data, clinical=_clinical(case))
 
-    def save(actor: Actor, case: Case, form: forms.Form) -> object:
-        d = form.cleaned_data
-        return services.communication_create(
-            actor=actor,
-            case=case,
-            channel=d["channel"],
-            direction=d["direction"],
-            topic=d["topic"],
-            parties=d["parties"],
-            summary=d["summary"],
-            occurred_at=d["occurred_at"],
-        )
+    save = service_save(
+        services.communication_create,
+        "channel",
+        "direction",
+        "topic",
+        "parties",
+        "summary",
+        "occurred_at",
+    )
 
     return case_form_page(
         request,
@@ -226,9 +215,7 @@ def note_create(request: HttpRequest, case_id: int) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return NoteForm(data, clinical=_clinical(case))
 
-    def save(actor: Actor, case: Case, form: forms.Form) -> object:
-        d = form.cleaned_data
-        return services.note_create(actor=actor, case=case, kind=d["kind"], text=d["text"])
+    save = service_save(services.note_create, "kind", "text")
 
     return case_form_page(
         request,

@@ -10,6 +10,7 @@ from casework.cases.views.case_page import (
     case_detail,
     case_form_page,
     case_page_context,
+    service_save,
 )
 from casework.cases.views.lifecycle import (
     case_activate,
@@ -36,5 +37,6 @@ __all__ = [
     "intake",
     "notice_create",
     "notice_print",
+    "service_save",
     "worklist",
 ]

@@ -214,6 +214,18 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "cases/case_detail.html", case_page_context(actor, case))
 
 
+def service_save(
+    service: Callable[..., object], *fields: str
+) -> Callable[[Actor, Case, forms.Form], object]:
+    """A `save` for `case_form_page` that calls `service` with the actor, the case and
+    the form's cleaned `fields` as keyword arguments of the same names."""
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        return service(actor=actor, case=case, **{f: form.cleaned_data[f] for f in fields})
+
+    return save
+
+
 def case_form_page(
     request: HttpRequest,
     case_id: int,

@@ -30,7 +30,7 @@ from casework.cases.models import (
 from casework.cases.selectors import (
     case_facts,
 )
-from casework.cases.views.case_page import case_form_page
+from casework.cases.views.case_page import case_form_page, service_save
 from casework.consumers.services import ConsumerFields
 from casework.coordination.selectors import (
     care_team_for_consumer,
@@ -104,21 +104,18 @@ def notice_create(request: HttpRequest, case_id: int) -> HttpResponse:
             kind=request.GET.get("kind", ""),
         )
 
-    def save(actor: Actor, case: Case, form: forms.Form) -> object:
-        d = form.cleaned_data
-        return case_services.notice_record(
-            actor=actor,
-            case=case,
-            kind=d["kind"],
-            method=d["method"],
-            delivered_at=d["delivered_at"],
-            acknowledgement=d["acknowledgement"],
-            language=d["language"],
-            recipient_type=d["recipient_type"],
-            recipient_name=d["recipient_name"],
-            interpreter_used=d["interpreter_used"],
-            good_faith_note=d["good_faith_note"],
-        )
+    save = service_save(
+        case_services.notice_record,
+        "kind",
+        "method",
+        "delivered_at",
+        "acknowledgement",
+        "language",
+        "recipient_type",
+        "recipient_name",
+        "interpreter_used",
+        "good_faith_note",
+    )
 
     return case_form_page(
         request,
@@ -144,18 +141,15 @@ def consent_create(request: HttpRequest, case_id: int) -> HttpResponse:
             makes_own_decisions=case.consumer.makes_own_decisions,
         )
 
-    def save(actor: Actor, case: Case, form: forms.Form) -> object:
-        d = form.cleaned_data
-        return case_services.consent_record(
-            actor=actor,
-            case=case,
-            decision=d["decision"],
-            method=d["method"],
-            decided_at=d["decided_at"],
-            given_by=d["given_by"],
-            surrogate=d["surrogate"],
-            evidence=d["evidence"],
-        )
+    save = service_save(
+        case_services.consent_record,
+        "decision",
+        "method",
+        "decided_at",
+        "given_by",
+        "surrogate",
+        "evidence",
+    )
 
     return case_form_page(
         request,
