@@ -47,8 +47,9 @@ def peak_memory_gib() -> float:
 
 
 def generate(connection: object, folder: Path, members: int, lines: int, fills: int) -> None:
-    """Write the five staging tables for a synthetic population as Parquet, laid out as
-    ``readers.write_staging`` lays them out (with ``member_key``, in ``member_key`` order)."""
+    """Write the staging tables for a synthetic population as Parquet, laid out as
+    ``readers.write_staging`` lays them out (with ``member_key``, in ``member_key`` order;
+    the diagnosis code dictionary with ``code_key`` in code order)."""
     claims = max(lines // 2, 1)
     codes = "[" + ", ".join(f"'{c}'" for c in CODES) + "]"
     classes = "[" + ", ".join(f"'{c}'" for c in DRUG_CLASSES) + "]"
@@ -88,14 +89,20 @@ def generate(connection: object, folder: Path, members: int, lines: int, fills: 
                    128.0 + (hash(i, 'n') % 150) / 10.0 AS discharge_sodium_mmol_l
             FROM range({claims}) t(i)
             ORDER BY member_key, i""",
+        "diagnosis_codes": f"""
+            SELECT (row_number() OVER (ORDER BY code) - 1)::INTEGER AS code_key,
+                   'ICD10CM' AS code_system, code
+            FROM (SELECT unnest({codes}) AS code)
+            ORDER BY code_key""",
         "diagnoses": f"""
             SELECT 'M' || lpad((hash(c, 'm') % {members})::VARCHAR, 8, '0') AS member_id,
                    (hash(c, 'm') % {members})::INTEGER AS member_key,
                    'C' || c::VARCHAR AS claim_id, (i % 2 + 1)::INTEGER AS sequence,
-                   'ICD10CM' AS code_system,
-                   {codes}[1 + (hash(i, 'x') % {len(CODES)})::INTEGER] AS code,
+                   'ICD10CM' AS code_system, d.code, d.code_key,
                    DATE '2025-07-01' + (hash(c, 'd') % 365)::INTEGER AS service_date
-            FROM (SELECT i, i // 2 AS c FROM range({lines}) t(i))
+            FROM (SELECT i, i // 2 AS c, {codes}[1 + (hash(i, 'x') % {len(CODES)})::INTEGER]
+                         AS code FROM range({lines}) t(i)) AS lines
+            JOIN read_parquet('{folder / "diagnosis_codes.parquet"}') AS d USING (code)
             ORDER BY member_key, i""",
         "procedures": f"""
             SELECT 'M' || lpad((hash(i, 'm') % {members})::VARCHAR, 8, '0') AS member_id,
@@ -124,10 +131,11 @@ def charlson_ours(engine: Engine, paths: dict[str, Path]) -> tuple[float, int]:
     """Seconds to read the staging files and materialise every member's Charlson score
     (as comorbidipy returns a frame of scores), and the number of members scored."""
     started = time.perf_counter()
-    columns = ("member_key", "code_system", "code")
-    diagnoses = staging_read(engine, "diagnoses", paths["diagnoses"], columns)
+    diagnoses = staging_read(engine, "diagnoses", paths["diagnoses"], ("member_key", "code_key"))
+    codes = staging_read(engine, "diagnosis_codes", paths["diagnosis_codes"])
     units = staging_read(engine, "members", paths["members"], ("member_id", "member_key"))
-    result = engine.stage(charlson(engine, diagnoses, units, "charlson1987", "member_key"), "bench")
+    scores = charlson(engine, diagnoses, units, "charlson1987", "member_key", codes=codes)
+    result = engine.stage(scores, "bench")
     seconds = time.perf_counter() - started
     return seconds, result.count()
 
@@ -196,7 +204,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--compare-in", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.compare_in is not None:
-        paths = {name: args.compare_in / f"{name}.parquet" for name in ("members", "diagnoses")}
+        names = ("members", "diagnoses", "diagnosis_codes")
+        paths = {name: args.compare_in / f"{name}.parquet" for name in names}
         engine = duckdb_engine(threads=args.threads)
         charlson_comparison(engine, paths, args.repeat, args.skip_comorbidipy)
         print(f"  peak RSS of the comparison process {peak_memory_gib():.2f} GiB")
@@ -214,7 +223,7 @@ def main(argv: list[str]) -> int:
             f"({args.claim_lines // 2:,} claims), {args.fills:,} fills "
             f"in {time.perf_counter() - started:.1f} s"
         )
-        names = ("members", "encounters", "diagnoses", "procedures", "pharmacy")
+        names = ("members", "encounters", "diagnosis_codes", "diagnoses", "procedures", "pharmacy")
         paths = {name: folder / f"{name}.parquet" for name in names}
         criteria = criteria_load("readmission-risk")
         window = Window.ending(WINDOW_END, criteria.lookback_days)

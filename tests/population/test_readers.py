@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from casework.population import schema
 from casework.population.readers import (
     InputError,
     Reject,
@@ -198,7 +199,13 @@ def test_staging_moves_rows_into_member_order(tmp_path: Path) -> None:
         )
     for member_id, claim_id in (("MA", "c1"), ("MB", "c2"), ("MA", "c3")):
         staged.tables["diagnoses"].append(
-            {"member_id": member_id, "claim_id": claim_id, "sequence": 1, "code": "I10"}
+            {
+                "member_id": member_id,
+                "claim_id": claim_id,
+                "sequence": 1,
+                "code_system": "ICD10CM",
+                "code": "I10",
+            }
         )
     paths = write_staging(staged, tmp_path)
     members = pq.read_table(paths["members"]).to_pylist()
@@ -212,7 +219,27 @@ def test_staging_moves_rows_into_member_order(tmp_path: Path) -> None:
 
 
 def _without_key(row: dict[str, object]) -> dict[str, object]:
-    return {k: v for k, v in row.items() if k != "member_key"}
+    return {k: v for k, v in row.items() if k not in ("member_key", "code_key")}
+
+
+def test_staging_keys_diagnosis_codes_densely_in_code_order(tmp_path: Path) -> None:
+    staged = read_input_folder(FIXTURES / "claims")
+    staged.tables["diagnoses"].append(
+        staged.tables["diagnoses"][0] | {"code_system": "ICD9CM", "code": "V5861"}
+    )
+    paths = write_staging(staged, tmp_path)
+    table = pq.read_table(paths["diagnosis_codes"])
+    assert table.schema == schema.STAGING_SCHEMAS["diagnosis_codes"]
+    codes = table.to_pylist()
+    distinct = sorted({(d["code_system"], d["code"]) for d in staged.tables["diagnoses"]})
+    assert [(c["code_system"], c["code"]) for c in codes] == distinct
+    assert [c["code_key"] for c in codes] == list(range(len(distinct)))
+    assert codes[0] == {"code_key": 0, "code_system": "ICD10CM", "code": "C50911"}
+    assert codes[-1] == {"code_key": len(distinct) - 1, "code_system": "ICD9CM", "code": "V5861"}
+    by_key = {c["code_key"]: (c["code_system"], c["code"]) for c in codes}
+    diagnoses = pq.read_table(paths["diagnoses"]).to_pylist()
+    assert len(diagnoses) == 21
+    assert all(by_key[d["code_key"]] == (d["code_system"], d["code"]) for d in diagnoses)
 
 
 def test_snapshot_hash_changes_with_content(tmp_path: Path) -> None:

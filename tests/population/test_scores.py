@@ -408,6 +408,42 @@ def test_charlson_by_member_key_keeps_member_id_and_folds_into_an_array(
     assert "Perfect Hash Group By" in plan
 
 
+def test_comorbidities_matched_on_the_code_dictionary_equal_the_distinct_codes(
+    duck: Engine, tmp_path: Path
+) -> None:
+    """With the staging code dictionary the match runs on the dictionary and each
+    diagnosis joins its flags on ``code_key`` (an integer, not the code strings); the
+    Charlson and Elixhauser scores are the same as when matching the diagnoses' codes."""
+    staged = read_input_folder(FIXTURES / "claims")
+    # a code that no category maps, so the dictionary holds more codes than match
+    staged.tables["diagnoses"].append(staged.tables["diagnoses"][0] | {"code": "Z0000"})
+    paths = write_staging(staged, tmp_path)
+    diagnoses = staging_read(duck, "diagnoses", paths["diagnoses"])
+    codes = staging_read(duck, "diagnosis_codes", paths["diagnosis_codes"])
+    members = staging_read(duck, "members", paths["members"], ("member_id", "member_key"))
+    for weighting in ("charlson1987", "quan2011"):
+        plain = charlson(duck, diagnoses, members, weighting, "member_key")
+        keyed = charlson(duck, diagnoses, members, weighting, "member_key", codes=codes)
+        assert keyed.columns == ["member_id", "member_key", "charlson"]
+        assert scores_by_member(keyed, "charlson") == scores_by_member(plain, "charlson")
+    assert scores_by_member(
+        charlson(duck, diagnoses, members, "charlson1987", "member_key", codes=codes), "charlson"
+    ) == {"M001": 5, "M002": 2, "M003": 0, "M004": 6, "M005": 3, "M006": 1}
+    plain = elixhauser(duck, diagnoses, members, unit="member_key")
+    keyed = elixhauser(duck, diagnoses, members, unit="member_key", codes=codes)
+    assert scores_by_member(keyed, "elixhauser_vw") == scores_by_member(plain, "elixhauser_vw")
+    assert len(set(scores_by_member(keyed, "elixhauser_vw").values())) > 1
+    fold = comorbidity_flags(duck, diagnoses, "charlson_map", "member_key", codes)
+    sql = duck.sql_text(fold)
+    assert '"code_key" = ' in sql
+    assert "TRY_CAST" not in sql
+    matched = duck.stages[-1]
+    assert matched[0] == "charlson_codes"
+    flat = "".join(matched[1].split())
+    assert f"READ_PARQUET('{paths['diagnosis_codes']}')" in flat
+    assert str(paths["diagnoses"]) not in flat
+
+
 @pytest.mark.parametrize("count", [1, 2, 5, 8])
 def test_balanced_sum_adds_every_term(duck: Engine, count: int) -> None:
     frame = duck.session.createDataFrame(

@@ -98,6 +98,21 @@ class Engine:
             return self.session.table(self._reference[name])
         return self._reference[name]
 
+    def parquet(self, path: str, schema: Any) -> DataFrame:
+        """The columns of ``schema`` (a ``StructType``) of the Parquet file at ``path``.
+
+        On Spark this is ``read.load`` with the schema. On DuckDB SQLFrame's reader would
+        wrap every column in ``TRY_CAST`` to the declared type, which keeps DuckDB from
+        pushing join filters into the Parquet scan (about 50 ms on the benchmark's 20 M
+        diagnosis lines); the staging files are written with exactly the declared types,
+        so the columns are selected as they are stored.
+        """
+        if self.name != "duckdb":
+            return self.session.read.load(path, format="parquet", schema=schema)
+        columns = ", ".join(field.name for field in schema.fields)
+        literal = path.replace("'", "''")
+        return self.session.sql(f"SELECT {columns} FROM read_parquet('{literal}')")  # noqa: S608
+
     def sql_text(self, df: DataFrame) -> str:
         """Return the SQL (SQLFrame) or the analysed plan (Spark) that produces ``df``."""
         if self.name == "duckdb":

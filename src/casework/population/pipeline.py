@@ -57,11 +57,12 @@ class Window:
 
 @dataclass(frozen=True)
 class Inputs:
-    """The five staging tables as DataFrames."""
+    """The staging tables as DataFrames."""
 
     members: DataFrame
     encounters: DataFrame
     diagnoses: DataFrame
+    diagnosis_codes: DataFrame
     procedures: DataFrame
     pharmacy: DataFrame
 
@@ -79,7 +80,7 @@ def staging_read(
     """The staging table ``name`` from its Parquet file, read with its declared schema
     (only ``columns`` when given)."""
     schema = staging_struct(engine.types, name, columns)
-    return engine.session.read.load(str(path), format="parquet", schema=schema)
+    return engine.parquet(str(path), schema)
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,10 @@ def features_build(engine: Engine, inputs: Inputs, criteria: Criteria, window: W
     )
     in_window = encounters.filter(_between(engine, "service_date", window))
     # comorbidity folds group by the integer member_key (see schema.STAGING_SCHEMAS)
+    codes = inputs.diagnosis_codes
     flags = engine.stage(
-        comorbidity_flags(engine, diagnoses, "charlson_map", "member_key"), "charlson_flags"
+        comorbidity_flags(engine, diagnoses, "charlson_map", "member_key", codes),
+        "charlson_flags",
     )
     charlson_rule = charlson(
         engine, diagnoses, units, criteria.charlson_weighting, "member_key", flags=flags
@@ -158,7 +161,9 @@ def features_build(engine: Engine, inputs: Inputs, criteria: Criteria, window: W
             functions.countDistinct("drug_class").alias("distinct_drug_classes"),
         )
     )
-    elix = engine.stage(elixhauser(engine, diagnoses, units, unit="member_key"), "elixhauser")
+    elix = engine.stage(
+        elixhauser(engine, diagnoses, units, unit="member_key", codes=codes), "elixhauser"
+    )
     joined = (
         charlson_rule.join(elix.drop("member_id"), on="member_key")
         .join(lace, on="member_id", how="left")

@@ -84,7 +84,7 @@ class Staged:
 
 def empty_tables() -> dict[str, list[dict[str, Any]]]:
     """One empty row list per staging table."""
-    return {name: [] for name in schema.STAGING_SCHEMAS}
+    return {name: [] for name in schema.STAGING_SCHEMAS if name not in schema.DERIVED_TABLES}
 
 
 def normalise_code(code: str) -> str:
@@ -387,14 +387,29 @@ def write_staging(staged: Staged, folder: Path) -> dict[str, Path]:
 
     Every row gets its member's ``member_key`` (the member's position in ``members``),
     and every table is written in ``member_key`` order (rows of one member keep their
-    input order), so per-member folds read each member's rows together.
+    input order), so per-member folds read each member's rows together. The distinct
+    diagnosis codes become the ``diagnosis_codes`` dictionary, sorted by code system and
+    code, and every diagnosis row gets its code's ``code_key`` (its position there).
     """
     folder.mkdir(parents=True, exist_ok=True)
     keys = {row["member_id"]: key for key, row in enumerate(staged.tables["members"])}
+    dictionary = sorted({(row["code_system"], row["code"]) for row in staged.tables["diagnoses"]})
+    code_keys = {code: key for key, code in enumerate(dictionary)}
+    tables = dict(staged.tables)
+    tables["diagnoses"] = [
+        row | {"code_key": code_keys[row["code_system"], row["code"]]}
+        for row in staged.tables["diagnoses"]
+    ]
     paths = {}
     for name, table_schema in schema.STAGING_SCHEMAS.items():
-        rows = [row | {"member_key": keys[row["member_id"]]} for row in staged.tables[name]]
-        rows.sort(key=lambda row: row["member_key"])
+        if name == "diagnosis_codes":
+            rows = [
+                {"code_key": key, "code_system": system, "code": code}
+                for key, (system, code) in enumerate(dictionary)
+            ]
+        else:
+            rows = [row | {"member_key": keys[row["member_id"]]} for row in tables[name]]
+            rows.sort(key=lambda row: row["member_key"])
         table = pa.Table.from_pylist(rows, schema=table_schema)
         path = folder / f"{name}.parquet"
         pq.write_table(table, path)

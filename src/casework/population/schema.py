@@ -204,7 +204,15 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
             ("sequence", pa.int32()),
             ("code_system", pa.string()),
             ("code", pa.string()),
+            ("code_key", pa.int32()),
             ("service_date", pa.date32()),
+        ]
+    ),
+    "diagnosis_codes": pa.schema(
+        [
+            ("code_key", pa.int32()),
+            ("code_system", pa.string()),
+            ("code", pa.string()),
         ]
     ),
     "procedures": pa.schema(
@@ -239,7 +247,16 @@ order) assigned when the staging tables are written, and every table is written 
 lets DuckDB aggregate into an array (its perfect hash aggregate) instead of hashing
 strings, and the order makes that array's accesses sequential. Together they make the
 comorbidity fold about three times faster than grouping by ``member_id``.
+
+``diagnosis_codes`` is the dictionary of the distinct diagnosis codes: ``code_key`` is a
+dense surrogate (0 to codes - 1, in ``code_system, code`` order) that every diagnosis row
+carries. Code maps are matched against the dictionary (thousands of rows) rather than
+the diagnoses (millions), and the diagnoses join the result on one integer.
 """
+
+DERIVED_TABLES = frozenset({"diagnosis_codes"})
+"""Staging tables that ``readers.write_staging`` derives from the others (readers never
+append to them)."""
 
 
 def staging_struct(types: ModuleType, name: str, columns: tuple[str, ...] | None = None) -> Any:

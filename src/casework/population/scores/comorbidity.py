@@ -22,8 +22,40 @@ def category_bits(map_name: str) -> dict[str, int]:
     return {category: bit for bit, category in enumerate(categories)}
 
 
+def code_flags(engine: Engine, codes: DataFrame, map_name: str, key: list[str]) -> DataFrame:
+    """``(*key, code_flags)`` for each code of ``codes`` that falls in a category of
+    ``map_name``: the OR of its categories' bits (``category_bits(map_name)``).
+
+    ``codes`` has ``code_system`` (ICD10CM/ICD9CM), ``code`` (no dots) and the ``key``
+    columns (``code_key`` for the staging dictionary, or ``code_system, code``). A code
+    matches a prefix of the same code system that starts it.
+    """
+    functions = engine.functions
+    bits = category_bits(map_name)
+    rows = table_load(map_name)["rows"]
+    prefix_bits = engine.reference_table(
+        f"{map_name}_prefix_bits",
+        [(r["code_system"], r["prefix"], 1 << bits[r["category"]]) for r in rows],
+        "code_system string, prefix string, bit_value bigint",
+    )
+    lengths = sorted({len(r["prefix"]) for r in rows})
+    leading = functions.array(*[functions.substring("code", 1, n) for n in lengths])
+    carried = list(dict.fromkeys([*key, "code_system"]))
+    # bit_or is idempotent: two prefixes of one category on one code set one bit
+    return (
+        codes.select(*carried, functions.explode(leading).alias("prefix"))
+        .join(prefix_bits, on=["code_system", "prefix"])
+        .groupBy(*key)
+        .agg(functions.bit_or("bit_value").alias("code_flags"))
+    )
+
+
 def comorbidity_flags(
-    engine: Engine, diagnoses: DataFrame, map_name: str, unit: str = "member_id"
+    engine: Engine,
+    diagnoses: DataFrame,
+    map_name: str,
+    unit: str = "member_id",
+    codes: DataFrame | None = None,
 ) -> DataFrame:
     """``(unit, flags)``: bit ``category_bits(map_name)[c]`` of ``flags`` is set when a
     prefix of category ``c`` starts one of the unit's diagnosis codes.
@@ -36,36 +68,29 @@ def comorbidity_flags(
     tables' ``member_key``) DuckDB folds into an array rather than a hash table.
     Units without a matching code have no row.
 
+    ``codes`` is the staging code dictionary (``code_key, code_system, code``) when
+    ``diagnoses`` carries its ``code_key``: the match then runs on the dictionary and
+    each diagnosis joins its flags on the integer key, with no pass over the diagnoses
+    to find their distinct codes and no join on strings. Without it the distinct codes
+    are taken from ``diagnoses``.
+
     The code flags are staged (a small table with exact statistics, which DuckDB needs
     to plan the fold well); the fold itself is lazy, so a score over it runs as one
     query. Stage the result when it is used more than once.
     """
-    functions = engine.functions
-    bits = category_bits(map_name)
-    short = map_name.removesuffix("_map")
-    rows = table_load(map_name)["rows"]
-    prefix_bits = engine.reference_table(
-        f"{map_name}_prefix_bits",
-        [(r["code_system"], r["prefix"], 1 << bits[r["category"]]) for r in rows],
-        "code_system string, prefix string, bit_value bigint",
+    if codes is None:
+        key = ["code_system", "code"]
+        codes = diagnoses.select(*key).distinct()
+    else:
+        key = ["code_key"]
+    flags = engine.stage(
+        code_flags(engine, codes, map_name, key), f"{map_name.removesuffix('_map')}_codes"
     )
-    lengths = sorted({len(r["prefix"]) for r in rows})
-    leading = functions.array(*[functions.substring("code", 1, n) for n in lengths])
-    # bit_or is idempotent: two prefixes of one category on one code set one bit
-    code_flags = (
-        diagnoses.select("code_system", "code")
-        .distinct()
-        .select("code_system", "code", functions.explode(leading).alias("prefix"))
-        .join(prefix_bits, on=["code_system", "prefix"])
-        .groupBy("code_system", "code")
-        .agg(functions.bit_or("bit_value").alias("code_flags"))
-    )
-    code_flags = engine.stage(code_flags, f"{short}_codes")
     return (
-        diagnoses.select(unit, "code_system", "code")
-        .join(code_flags, on=["code_system", "code"])
+        diagnoses.select(unit, *key)
+        .join(flags, on=key)
         .groupBy(unit)
-        .agg(functions.bit_or("code_flags").alias("flags"))
+        .agg(engine.functions.bit_or("code_flags").alias("flags"))
     )
 
 
@@ -97,8 +122,9 @@ def weighted_score(
 ) -> DataFrame:
     """``units`` with an ``output`` column: the sum of the weights of the flagged
     categories, each dropped when a dominant category of the hierarchy is also flagged;
-    0 for units without flags. ``units`` may carry more columns than ``unit`` (such as
-    ``member_id`` beside ``member_key``); they are kept.
+    0 for units without flags. ``flags`` is ``(unit, flags)`` as
+    :func:`comorbidity_flags` returns it. ``units`` may carry more columns than ``unit``
+    (such as ``member_id`` beside ``member_key``); they are kept.
 
     The weights and the hierarchy come from the table ``weights_name``; the expression is
     a sum of ``CASE`` terms over the flags column, one per category with a weight.
@@ -125,10 +151,11 @@ def weighted_score(
             functions.when(counted, functions.lit(int(weight))).otherwise(functions.lit(0))
         )
     score = _sum(terms) if terms else functions.lit(0)
-    sums = flags.select(unit, score.alias("_score"))
-    return units.join(sums, on=unit, how="left").select(
-        *units.columns,
-        functions.coalesce(functions.col("_score"), functions.lit(0)).cast("int").alias(output),
+    # the score is built last, over the joined flags: SQLFrame copies the whole
+    # expression tree on every operation, and this is the largest expression of the plan
+    # (a unit without flags has a NULL score, counted as 0)
+    return units.join(flags, on=unit, how="left").select(
+        *units.columns, functions.coalesce(score, functions.lit(0)).cast("int").alias(output)
     )
 
 
@@ -141,19 +168,21 @@ def charlson(
     ages: DataFrame | None = None,
     output: str = "charlson",
     flags: DataFrame | None = None,
+    codes: DataFrame | None = None,
 ) -> DataFrame:
     """Charlson index per unit (Quan 2005 coding; ``weighting`` charlson1987 or quan2011).
 
     Returns ``units`` with an ``output`` column. With ``ages`` (``unit, age``) the
     Charlson 1994 age points are added. Pass ``flags`` (from :func:`comorbidity_flags`
-    over ``charlson_map``) to reuse a computed match. Group by an integer ``unit`` with a
-    small range (the staging tables' ``member_key``) where there is one: the fold is then
-    an array aggregate on DuckDB.
+    over ``charlson_map``) to reuse a computed match, or ``codes`` (the staging code
+    dictionary, when ``diagnoses`` has its ``code_key``) to match on the dictionary. Group
+    by an integer ``unit`` with a small range (the staging tables' ``member_key``) where
+    there is one: the fold is then an array aggregate on DuckDB.
     """
     if weighting not in CHARLSON_WEIGHTINGS:
         raise ValueError(f"unknown Charlson weighting {weighting!r}")
     if flags is None:
-        flags = comorbidity_flags(engine, diagnoses, "charlson_map", unit)
+        flags = comorbidity_flags(engine, diagnoses, "charlson_map", unit, codes)
     scores = weighted_score(
         engine, flags, units, "charlson_map", "charlson_weights", weighting, output, unit
     )
@@ -179,9 +208,11 @@ def elixhauser(
     weighting: str = "van_walraven",
     unit: str = "member_id",
     output: str = "elixhauser_vw",
+    codes: DataFrame | None = None,
 ) -> DataFrame:
-    """Elixhauser index per unit (Quan 2005 coding, van Walraven 2009 weights)."""
-    flags = comorbidity_flags(engine, diagnoses, "elixhauser_map", unit)
+    """Elixhauser index per unit (Quan 2005 coding, van Walraven 2009 weights); ``codes``
+    as for :func:`charlson`."""
+    flags = comorbidity_flags(engine, diagnoses, "elixhauser_map", unit, codes)
     return weighted_score(
         engine, flags, units, "elixhauser_map", "elixhauser_weights", weighting, output, unit
     )
