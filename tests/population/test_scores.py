@@ -4,6 +4,7 @@ with the documented divergent variants as explicit parameter cases."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,9 @@ from casework.population.readers import read_input_folder, write_staging
 from casework.population.scores import (
     HospitalSettings,
     LaceSettings,
+    category_bits,
     charlson,
+    comorbidity,
     comorbidity_flags,
     elixhauser,
     hospital_per_stay,
@@ -23,8 +26,10 @@ from casework.population.scores import (
     lace_per_stay,
     lace_points,
     latest_per_member,
+    weighted_score,
 )
 from casework.population.scores.points import _sum
+from casework.population.tables import table_load
 from tests.population.conftest import FIXTURES
 
 
@@ -442,6 +447,73 @@ def test_comorbidities_matched_on_the_code_dictionary_equal_the_distinct_codes(
     flat = "".join(matched[1].split())
     assert f"READ_PARQUET('{paths['diagnosis_codes']}')" in flat
     assert str(paths["diagnoses"]) not in flat
+
+
+def reference_score(flags: int, bits: dict[str, int], table: dict[str, Any], scheme: str) -> int:
+    """The weighted index read straight off the table: the weights of the flagged
+    categories, without those dropped because a dominant category is flagged."""
+    flagged = {category for category, bit in bits.items() if flags >> bit & 1}
+    dropped = {r["drop"] for r in table["hierarchy"] if r["when"] in flagged}
+    return sum(int(w) for c, w in table["schemes"][scheme].items() if c in flagged - dropped)
+
+
+def score_flags(duck: Engine, values: list[int], weights: str, maps: str, scheme: str) -> list:
+    flags = duck.session.createDataFrame(
+        [(n, value) for n, value in enumerate(values)], schema="unit int, flags bigint"
+    )
+    units = duck.session.createDataFrame([(n,) for n in range(len(values) + 1)], schema="unit int")
+    frame = weighted_score(duck, flags, units, maps, weights, scheme, "score", "unit")
+    return [r["score"] for r in sorted(frame.collect(), key=lambda r: r["unit"])]
+
+
+@pytest.mark.parametrize(
+    ("weights", "scheme"),
+    [
+        ("charlson_weights", "charlson1987"),
+        ("charlson_weights", "quan2011"),
+        ("elixhauser_weights", "van_walraven"),
+    ],
+)
+def test_weighted_score_equals_the_table_for_every_flag_pattern(
+    duck: Engine, weights: str, scheme: str
+) -> None:
+    """Every single category, every hierarchy pair with and without its dominant, and
+    400 random combinations score as the table says; a unit without flags scores 0."""
+    maps = weights.replace("_weights", "_map")
+    bits = category_bits(maps)
+    table = table_load(weights)
+    values = [1 << bit for bit in bits.values()]
+    for rule in table["hierarchy"]:
+        drop, when = 1 << bits[rule["drop"]], 1 << bits[rule["when"]]
+        values += [drop, drop | when, when]
+    generator = random.Random(20261201)
+    values += [generator.getrandbits(len(bits)) for _ in range(400)]
+    values.append((1 << len(bits)) - 1)
+    expected = [reference_score(v, bits, table, scheme) for v in values] + [0]
+    assert score_flags(duck, values, weights, maps, scheme) == expected
+    assert len(set(expected)) > 10
+
+
+def test_weighted_score_drops_a_category_once_when_two_dominants_are_flagged(
+    duck: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hierarchy may name two dominant categories for one dropped category: its weight
+    comes off once whether one or both are flagged."""
+    charlson_table = table_load("charlson_weights")
+    hierarchy = [{"drop": "mld", "when": "msld"}, {"drop": "mld", "when": "canc"}]
+    table = charlson_table | {"hierarchy": hierarchy}
+
+    def patched(name: str) -> dict[str, Any]:
+        return table if name == "custom_weights" else table_load(name)
+
+    monkeypatch.setattr(comorbidity, "table_load", patched)
+    bits = category_bits("charlson_map")
+    mld, msld, canc = (1 << bits[c] for c in ("mld", "msld", "canc"))
+    values = [mld, mld | msld, mld | canc, mld | msld | canc, msld | canc]
+    scores = score_flags(duck, values, "custom_weights", "charlson_map", "charlson1987")
+    weights = charlson_table["schemes"]["charlson1987"]
+    assert weights["mld"] == 1 and weights["msld"] == 3 and weights["canc"] == 2
+    assert scores == [1, 3, 2, 5, 5, 0]
 
 
 @pytest.mark.parametrize("count", [1, 2, 5, 8])

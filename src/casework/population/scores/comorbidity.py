@@ -126,8 +126,13 @@ def weighted_score(
     :func:`comorbidity_flags` returns it. ``units`` may carry more columns than ``unit``
     (such as ``member_id`` beside ``member_key``); they are kept.
 
-    The weights and the hierarchy come from the table ``weights_name``; the expression is
-    a sum of ``CASE`` terms over the flags column, one per category with a weight.
+    The weights and the hierarchy come from the table ``weights_name``. The expression
+    has one term per distinct weight, ``weight * bit_count(flags & mask)`` where ``mask``
+    holds the bits of the categories with that weight, less one term per dropped
+    category, ``weight * bit_count(flags & bit) * least(1, bit_count(flags & dominants))``
+    (its weight comes off when it and one of its dominant categories are flagged). That
+    is a few integer operations per unit, and a small plan to build, where a ``CASE`` per
+    category is neither.
     """
     functions = engine.functions
     schemes = table_load(weights_name)["schemes"]
@@ -136,20 +141,29 @@ def weighted_score(
             f"unknown weighting {scheme!r} for {weights_name}; known: {sorted(schemes)}"
         )
     bits = category_bits(map_name)
-    dominants: dict[str, list[str]] = {}
+    weights = {category: int(weight) for category, weight in schemes[scheme].items()}
+    masks: dict[int, int] = {}
+    for category, weight in sorted(weights.items()):
+        if weight:
+            masks[weight] = masks.get(weight, 0) | 1 << bits[category]
+    dominants: dict[str, int] = {}
     for rule in table_load(weights_name)["hierarchy"]:
-        dominants.setdefault(rule["drop"], []).append(rule["when"])
-    column = functions.col("flags")
-    terms = []
-    for category, weight in sorted(schemes[scheme].items()):
-        if int(weight) == 0:
-            continue
-        counted = flag_set(engine, column, bits[category])
-        for dominant in dominants.get(category, []):
-            counted = counted & ~flag_set(engine, column, bits[dominant])
-        terms.append(
-            functions.when(counted, functions.lit(int(weight))).otherwise(functions.lit(0))
-        )
+        dominants[rule["drop"]] = dominants.get(rule["drop"], 0) | 1 << bits[rule["when"]]
+
+    def flagged(mask: int) -> Column:
+        # how many of the mask's bits are set in flags; SQLFrame's Column has no
+        # bitwiseAND, and the SQL operator means the same on DuckDB and on Spark
+        return functions.bit_count(functions.expr(f"flags & {mask}"))
+
+    terms = [flagged(mask) * functions.lit(weight) for weight, mask in sorted(masks.items())]
+    for category, mask in sorted(dominants.items()):
+        if weights.get(category, 0):
+            dominated = flagged(mask)
+            if mask & (mask - 1):  # more than one dominant category: any of them counts
+                dominated = functions.least(dominated, functions.lit(1))
+            terms.append(
+                flagged(1 << bits[category]) * dominated * functions.lit(-weights[category])
+            )
     score = _sum(terms) if terms else functions.lit(0)
     # the score is built last, over the joined flags: SQLFrame copies the whole
     # expression tree on every operation, and this is the largest expression of the plan
