@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
+import importlib.util
+import json
 import resource
 import statistics
 import subprocess
@@ -127,69 +128,141 @@ def generate(connection: object, folder: Path, members: int, lines: int, fills: 
         connection.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet)")  # type: ignore[attr-defined]
 
 
-def charlson_ours(engine: Engine, paths: dict[str, Path]) -> tuple[float, int]:
+OURS = {
+    "member_key": "ours, keyed by member_key",
+    "member_id": "ours, with member_id",
+}
+"""The two shapes of our Charlson result that are timed: one score per ``member_key``
+(the staging tables' member identifier, as comorbidipy gives one score per ``id``), and
+the same with each member's ``member_id`` joined on."""
+
+
+def charlson_ours(engine: Engine, paths: dict[str, Path], shape: str) -> tuple[float, Any]:
     """Seconds to read the staging files and materialise every member's Charlson score
-    (as comorbidipy returns a frame of scores), and the number of members scored."""
+    (as comorbidipy returns a frame of scores), and the scores (a staged DataFrame)."""
     started = time.perf_counter()
     diagnoses = staging_read(engine, "diagnoses", paths["diagnoses"], ("member_key", "code_key"))
     codes = staging_read(engine, "diagnosis_codes", paths["diagnosis_codes"])
-    units = staging_read(engine, "members", paths["members"], ("member_id", "member_key"))
+    columns = ("member_key",) if shape == "member_key" else ("member_id", "member_key")
+    units = staging_read(engine, "members", paths["members"], columns)
     scores = charlson(engine, diagnoses, units, "charlson1987", "member_key", codes=codes)
     result = engine.stage(scores, "bench")
-    seconds = time.perf_counter() - started
-    return seconds, result.count()
+    return time.perf_counter() - started, result
+
+
+def comorbidipy_charlson(frame: Any) -> Any:
+    """comorbidipy's Charlson (Quan ICD-10 coding, Charlson weights) of ``frame``."""
+    import comorbidipy
+
+    return comorbidipy.comorbidity(
+        frame,
+        score=comorbidipy.ScoreType.CHARLSON,
+        icd=comorbidipy.ICDVersion.ICD10,
+        variant=comorbidipy.MappingVariant.QUAN,
+        weighting=comorbidipy.WeightingVariant.CHARLSON,
+    )
+
+
+def comorbidipy_frame(paths: dict[str, Path]) -> Any:
+    """The diagnoses as comorbidipy takes them: a polars frame of ``id, code``."""
+    import polars
+
+    columns = ["member_id", "code"]
+    return polars.read_parquet(paths["diagnoses"], columns=columns).rename({"member_id": "id"})
+
+
+def time_tool(tool: str, paths: dict[str, Path], repeats: int, threads: int) -> dict[str, Any]:
+    """In this process, one warm-up run (not counted) then ``repeats`` timed runs of
+    ``tool``: ``ours`` (both result shapes, alternating) or ``comorbidipy`` (on its frame
+    already in memory). Returns the seconds of each timed run by label."""
+    times: dict[str, list[float]] = {}
+    if tool == "ours":
+        engine = duckdb_engine(threads=threads)
+        for run in range(repeats + 1):
+            for shape in OURS:
+                seconds, result = charlson_ours(engine, paths, shape)
+                assert result.count() > 0
+                if run:
+                    times.setdefault(shape, []).append(seconds)
+    else:
+        frame = comorbidipy_frame(paths)
+        for run in range(repeats + 1):
+            started = time.perf_counter()
+            comorbidipy_charlson(frame)
+            if run:
+                times.setdefault("comorbidipy", []).append(time.perf_counter() - started)
+    return {"times": times, "peak_rss_gib": round(peak_memory_gib(), 2)}
+
+
+def scores_agree(paths: dict[str, Path], threads: int) -> str:
+    """How our scores (with ``member_id``) compare with comorbidipy's, member by member."""
+    import polars
+
+    engine = duckdb_engine(threads=threads)
+    _, ours = charlson_ours(engine, paths, "member_id")
+    mine = polars.from_arrow(engine.connection.sql(engine.sql_text(ours)).to_arrow_table())
+    theirs = comorbidipy_charlson(comorbidipy_frame(paths))
+    joined = mine.join(
+        theirs.select(polars.col("id").alias("member_id"), "comorbidity_score"),
+        on="member_id",
+        how="left",
+    ).with_columns(polars.col("comorbidity_score").fill_null(0))
+    differ = joined.filter(polars.col("charlson") != polars.col("comorbidity_score")).height
+    return (
+        f"{joined.height - differ:,} of {joined.height:,} members score the same, {differ} differ"
+    )
 
 
 def charlson_comparison(
-    engine: Engine, paths: dict[str, Path], repeats: int, skip_comorbidipy: bool
+    folder: Path, rounds: int, repeats: int, threads: int, skip_comorbidipy: bool
 ) -> None:
-    """Charlson alone, ours against comorbidipy: one warm-up run each (not counted), then
-    ``repeats`` runs each, interleaved so that a noisy neighbour slows both; prints every
-    run and the ratio of the medians.
+    """Charlson alone, ours against comorbidipy, each tool in processes of its own.
+
+    In each of ``rounds`` rounds a fresh process times ours (one warm-up run, then
+    ``repeats`` runs) and then another times comorbidipy the same way, so that neither
+    tool's allocations (gigabytes, for polars) land between the other's runs, while
+    rounds spread a noisy neighbour over both. Prints every process's runs, the medians
+    over all timed runs and their ratio, and checks once that both give the same scores.
 
     comorbidipy is timed on a frame already in memory (its Parquet read is not counted);
     ours is timed from the staging files on disk, plan building and SQL included.
     """
-    comorbidipy: Any = None
+    tools = ["ours"]
     if not skip_comorbidipy:
-        try:
-            comorbidipy = importlib.import_module("comorbidipy")
-        except ImportError:
+        if importlib.util.find_spec("comorbidipy") is None:
             print("comorbidipy not installed: comparison skipped")
-    frame = None
-    if comorbidipy is not None:
-        import polars
+        else:
+            tools.append("comorbidipy")
+    times: dict[str, list[float]] = {}
+    for number in range(1, rounds + 1):
+        for tool in tools:
+            command = [sys.executable, __file__, "--compare-in", str(folder), "--tool", tool]
+            command += ["--threads", str(threads), "--repeat", str(repeats)]
+            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            report = json.loads(output.strip().splitlines()[-1])
+            parts = []
+            for label, seconds in report["times"].items():
+                times.setdefault(label, []).extend(seconds)
+                name = OURS.get(label, label)
+                parts.append(f"{name} " + " ".join(f"{s:.2f}" for s in seconds) + " s")
+            rss = report["peak_rss_gib"]
+            print(f"  round {number}, {tool} process (peak RSS {rss:.2f} GiB): " + "; ".join(parts))
+    theirs = statistics.median(times["comorbidipy"]) if "comorbidipy" in times else None
+    for shape, name in OURS.items():
+        median = statistics.median(times[shape])
+        summary = f"Charlson alone, median of {len(times[shape])} runs: {name} {median:.2f} s"
+        if theirs is not None:
+            summary += f", comorbidipy {theirs:.2f} s; comorbidipy/ours = {theirs / median:.1f}"
+        print(summary)
+    if theirs is not None:
+        print("  " + scores_agree(paths_in(folder), threads))
 
-        frame = polars.read_parquet(paths["diagnoses"], columns=["member_id", "code"]).rename(
-            {"member_id": "id"}
-        )
-    ours: list[float] = []
-    theirs: list[float] = []
-    for run in range(repeats + 1):
-        seconds, scored = charlson_ours(engine, paths)
-        ours.append(seconds)
-        label = f"run {run}" if run else "warm-up (not counted)"
-        line = f"  {label}: ours {seconds:.2f} s ({scored:,} members)"
-        if comorbidipy is not None:
-            started = time.perf_counter()
-            comorbidipy.comorbidity(
-                frame,
-                score=comorbidipy.ScoreType.CHARLSON,
-                icd=comorbidipy.ICDVersion.ICD10,
-                variant=comorbidipy.MappingVariant.QUAN,
-                weighting=comorbidipy.WeightingVariant.CHARLSON,
-            )
-            theirs.append(time.perf_counter() - started)
-            line += f", comorbidipy {theirs[-1]:.2f} s"
-        print(line)
-    ours, theirs = ours[1:], theirs[1:]
-    summary = f"Charlson alone, median of {repeats}: ours {statistics.median(ours):.2f} s"
-    if theirs:
-        ratio = statistics.median(theirs) / statistics.median(ours)
-        summary += (
-            f", comorbidipy {statistics.median(theirs):.2f} s; comorbidipy/ours = {ratio:.1f}"
-        )
-    print(summary)
+
+def paths_in(folder: Path) -> dict[str, Path]:
+    """The staging files of the Charlson comparison under ``folder``."""
+    return {
+        name: folder / f"{name}.parquet" for name in ("members", "diagnoses", "diagnosis_codes")
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -200,15 +273,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--full", action="store_true", help="1M members, 20M lines, 10M fills")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--skip-comorbidipy", action="store_true")
-    parser.add_argument("--repeat", type=int, default=3, help="Charlson comparison runs")
-    parser.add_argument("--compare-in", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per process")
+    parser.add_argument("--rounds", type=int, default=2, help="Charlson comparison rounds")
+    parser.add_argument(
+        "--compare-in", type=Path, help="only the Charlson comparison, on staging files here"
+    )
+    parser.add_argument("--tool", choices=("ours", "comorbidipy"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.compare_in is not None and args.tool is not None:
+        report = time_tool(args.tool, paths_in(args.compare_in), args.repeat, args.threads)
+        print(json.dumps(report))
+        return 0
     if args.compare_in is not None:
-        names = ("members", "diagnoses", "diagnosis_codes")
-        paths = {name: args.compare_in / f"{name}.parquet" for name in names}
-        engine = duckdb_engine(threads=args.threads)
-        charlson_comparison(engine, paths, args.repeat, args.skip_comorbidipy)
-        print(f"  peak RSS of the comparison process {peak_memory_gib():.2f} GiB")
+        charlson_comparison(
+            args.compare_in, args.rounds, args.repeat, args.threads, args.skip_comorbidipy
+        )
         return 0
     if args.full:
         args.members, args.claim_lines, args.fills = 1_000_000, 20_000_000, 10_000_000
@@ -250,14 +329,10 @@ def main(argv: list[str]) -> int:
         stages = zip(engine.stages[first_stage:], engine.stage_seconds[first_stage:], strict=True)
         print("  stages: " + ", ".join(f"{name} {seconds:.1f}s" for (name, _), seconds in stages))
 
-        # a fresh process: the full screening's stage tables (GBs in DuckDB's memory)
+        # fresh processes: the full screening's stage tables (GBs in DuckDB's memory)
         # and its allocations would slow both sides of the comparison
-        command = [sys.executable, __file__, "--compare-in", str(folder)]
-        command += ["--threads", str(args.threads), "--repeat", str(args.repeat)]
-        if args.skip_comorbidipy:
-            command.append("--skip-comorbidipy")
         sys.stdout.flush()
-        subprocess.run(command, check=True)
+        charlson_comparison(folder, args.rounds, args.repeat, args.threads, args.skip_comorbidipy)
     return 0
 
 

@@ -3,8 +3,9 @@
 Analysts supply up to four files in one folder, CSV (UTF-8, header row) or Parquet:
 ``eligibility``, ``medical_claims`` (claim headers with diagnoses), ``claim_lines``
 (procedures, optional) and ``pharmacy_claims`` (optional). The readers validate every row
-against the specs below and write five canonical staging tables (``members``,
-``encounters``, ``diagnoses``, ``procedures``, ``pharmacy``) that the pipeline reads.
+against the specs below and write the canonical staging tables (``members``,
+``encounters``, ``diagnoses`` and their code dictionary ``diagnosis_codes``,
+``procedures``, ``pharmacy``) that the pipeline reads.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from casework.population.scores.comorbidity import (
     flag_set,
     has_category,
     weighted_score,
+    weighted_sum,
 )
 from casework.population.scores.points import (
     band_points,
@@ -65,4 +66,5 @@ __all__ = [
     "risk_band",
     "stays",
     "weighted_score",
+    "weighted_sum",
 ]

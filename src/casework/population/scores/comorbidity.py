@@ -110,21 +110,10 @@ def has_category(engine: Engine, map_name: str, categories: tuple[str, ...]) -> 
     return condition
 
 
-def weighted_score(
-    engine: Engine,
-    flags: DataFrame,
-    units: DataFrame,
-    map_name: str,
-    weights_name: str,
-    scheme: str,
-    output: str,
-    unit: str = "member_id",
-) -> DataFrame:
-    """``units`` with an ``output`` column: the sum of the weights of the flagged
-    categories, each dropped when a dominant category of the hierarchy is also flagged;
-    0 for units without flags. ``flags`` is ``(unit, flags)`` as
-    :func:`comorbidity_flags` returns it. ``units`` may carry more columns than ``unit``
-    (such as ``member_id`` beside ``member_key``); they are kept.
+def weighted_sum(engine: Engine, map_name: str, weights_name: str, scheme: str) -> Column:
+    """The weighted index over a ``flags`` column (from :func:`comorbidity_flags`): the
+    sum of the weights of the flagged categories, each dropped when a dominant category
+    of the hierarchy is also flagged. NULL where ``flags`` is NULL.
 
     The weights and the hierarchy come from the table ``weights_name``. The expression
     has one term per distinct weight, ``weight * bit_count(flags & mask)`` where ``mask``
@@ -164,7 +153,26 @@ def weighted_score(
             terms.append(
                 flagged(1 << bits[category]) * dominated * functions.lit(-weights[category])
             )
-    score = _sum(terms) if terms else functions.lit(0)
+    return _sum(terms) if terms else functions.lit(0)
+
+
+def weighted_score(
+    engine: Engine,
+    flags: DataFrame,
+    units: DataFrame,
+    map_name: str,
+    weights_name: str,
+    scheme: str,
+    output: str,
+    unit: str = "member_id",
+) -> DataFrame:
+    """``units`` with an ``output`` column: :func:`weighted_sum` of the unit's flags, 0
+    for units without flags. ``flags`` is ``(unit, flags)`` as
+    :func:`comorbidity_flags` returns it. ``units`` may carry more columns than ``unit``
+    (such as ``member_id`` beside ``member_key``); they are kept.
+    """
+    functions = engine.functions
+    score = weighted_sum(engine, map_name, weights_name, scheme)
     # the score is built last, over the joined flags: SQLFrame copies the whole
     # expression tree on every operation, and this is the largest expression of the plan
     # (a unit without flags has a NULL score, counted as 0)
