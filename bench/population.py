@@ -3,11 +3,14 @@
 Generates deterministic synthetic members, claims (headers, diagnosis lines) and pharmacy
 fills with DuckDB, writes them as staging Parquet, then times the full screening
 (Charlson, van Walraven, LACE, HOSPITAL, stratification, bias report) and, separately,
-Charlson alone against comorbidipy (if installed) on the same diagnoses.
+Charlson alone against comorbidipy (if installed) on the same diagnoses, each tool in
+processes of its own.
 
     python bench/population.py                      # 100,000 members (runs in < 2 min)
     python bench/population.py --members 1000000 --claim-lines 20000000 --fills 10000000
     python bench/population.py --full               # the issue's 1M / 20M / 10M target
+    python bench/population.py --full --keep DIR    # and keep the generated files in DIR
+    python bench/population.py --compare-in DIR     # only the Charlson comparison, on DIR
 
 Prints wall time, rows per second, members per second and peak resident memory.
 """
@@ -278,6 +281,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--compare-in", type=Path, help="only the Charlson comparison, on staging files here"
     )
+    parser.add_argument(
+        "--keep", type=Path, help="write the generated staging files here and keep them"
+    )
     parser.add_argument("--tool", choices=("ours", "comorbidipy"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.compare_in is not None and args.tool is not None:
@@ -294,7 +300,8 @@ def main(argv: list[str]) -> int:
 
     engine = duckdb_engine(threads=args.threads)
     with tempfile.TemporaryDirectory(prefix="casework-bench-") as tmp:
-        folder = Path(tmp)
+        folder = Path(tmp) if args.keep is None else args.keep
+        folder.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         generate(engine.connection, folder, args.members, args.claim_lines, args.fills)
         print(
