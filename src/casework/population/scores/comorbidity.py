@@ -33,10 +33,13 @@ def code_flags(engine: Engine, codes: DataFrame, map_name: str, key: list[str]) 
     functions = engine.functions
     bits = category_bits(map_name)
     rows = table_load(map_name)["rows"]
+    # 32-bit flags where the categories fit (Charlson's 17, Elixhauser's 31): the fold
+    # keeps one flags value per member, and half the bytes is half its memory traffic
+    kind = "int" if len(bits) <= 31 else "bigint"
     prefix_bits = engine.reference_table(
         f"{map_name}_prefix_bits",
         [(r["code_system"], r["prefix"], 1 << bits[r["category"]]) for r in rows],
-        "code_system string, prefix string, bit_value bigint",
+        f"code_system string, prefix string, bit_value {kind}",
     )
     lengths = sorted({len(r["prefix"]) for r in rows})
     leading = functions.array(*[functions.substring("code", 1, n) for n in lengths])
