@@ -395,20 +395,21 @@ def write_staging(staged: Staged, folder: Path) -> dict[str, Path]:
     keys = {row["member_id"]: key for key, row in enumerate(staged.tables["members"])}
     dictionary = sorted({(row["code_system"], row["code"]) for row in staged.tables["diagnoses"]})
     code_keys = {code: key for key, code in enumerate(dictionary)}
-    tables = dict(staged.tables)
-    tables["diagnoses"] = [
-        row | {"code_key": code_keys[row["code_system"], row["code"]]}
-        for row in staged.tables["diagnoses"]
-    ]
+    tables = staged.tables | {
+        "diagnoses": [
+            row | {"code_key": code_keys[row["code_system"], row["code"]]}
+            for row in staged.tables["diagnoses"]
+        ],
+        "diagnosis_codes": [
+            {"code_key": key, "code_system": system, "code": code}
+            for key, (system, code) in enumerate(dictionary)
+        ],
+    }
     paths = {}
     for name, table_schema in schema.STAGING_SCHEMAS.items():
-        if name == "diagnosis_codes":
-            rows = [
-                {"code_key": key, "code_system": system, "code": code}
-                for key, (system, code) in enumerate(dictionary)
-            ]
-        else:
-            rows = [row | {"member_key": keys[row["member_id"]]} for row in tables[name]]
+        rows = tables[name]
+        if name not in schema.DERIVED_TABLES:
+            rows = [row | {"member_key": keys[row["member_id"]]} for row in rows]
             rows.sort(key=lambda row: row["member_key"])
         table = pa.Table.from_pylist(rows, schema=table_schema)
         path = folder / f"{name}.parquet"

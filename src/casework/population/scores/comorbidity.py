@@ -175,12 +175,13 @@ def weighted_score(
     (such as ``member_id`` beside ``member_key``); they are kept.
     """
     functions = engine.functions
-    score = weighted_sum(engine, map_name, weights_name, scheme)
-    # the score is built last, over the joined flags: SQLFrame copies the whole
-    # expression tree on every operation, and this is the largest expression of the plan
-    # (a unit without flags has a NULL score, counted as 0)
+    # scored in the one select after the join (SQLFrame copies the expression tree on
+    # every operation); a unit without flags has a NULL score, counted as 0
+    score = functions.coalesce(
+        weighted_sum(engine, map_name, weights_name, scheme), functions.lit(0)
+    )
     return units.join(flags, on=unit, how="left").select(
-        *units.columns, functions.coalesce(score, functions.lit(0)).cast("int").alias(output)
+        *units.columns, score.cast("int").alias(output)
     )
 
 
