@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import importlib.util
 import json
 import resource
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -186,22 +188,26 @@ def time_tool(tool: str, paths: dict[str, Path], repeats: int, threads: int) -> 
     """In this process, one warm-up run (not counted) then ``repeats`` timed runs of
     ``tool``: ``ours`` (both result shapes, alternating) or ``comorbidipy`` (on its frame
     already in memory). Returns the seconds of each timed run by label."""
-    times: dict[str, list[float]] = {}
+    runs: dict[str, Callable[[], float]] = {}
     if tool == "ours":
         engine = duckdb_engine(threads=threads)
-        for run in range(repeats + 1):
-            for shape in OURS:
-                seconds, result = charlson_ours(engine, paths, shape)
-                assert result.count() > 0
-                if run:
-                    times.setdefault(shape, []).append(seconds)
+        for shape in OURS:
+            runs[shape] = functools.partial(lambda s: charlson_ours(engine, paths, s)[0], shape)
     else:
         frame = comorbidipy_frame(paths)
-        for run in range(repeats + 1):
+
+        def theirs() -> float:
             started = time.perf_counter()
             comorbidipy_charlson(frame)
+            return time.perf_counter() - started
+
+        runs["comorbidipy"] = theirs
+    times: dict[str, list[float]] = {label: [] for label in runs}
+    for run in range(repeats + 1):
+        for label, once in runs.items():
+            seconds = once()
             if run:
-                times.setdefault("comorbidipy", []).append(time.perf_counter() - started)
+                times[label].append(seconds)
     return {"times": times, "peak_rss_gib": round(peak_memory_gib(), 2)}
 
 
