@@ -1,6 +1,6 @@
 """The REST API at /api/v1/ (Django Ninja); OpenAPI at /api/v1/openapi.json.
 
-Every route needs authentication (see `casework.core.api`). Domain errors map to:
+Every route needs authentication (see `casework.web.api`). Domain errors map to:
   ValidationFailed   422 {"detail": [{"loc": ["body", field], "msg": reason,
                           "type": "value_error"}]}
   RuleViolation      409 {"detail": reason}
@@ -22,10 +22,10 @@ from casework.careplans.api import router as careplans_router
 from casework.cases.api import router as cases_router
 from casework.consumers.api import router as consumers_router
 from casework.coordination.api import router as coordination_router
-from casework.core.api import SessionAuth, TokenAuth, audit_router
-from casework.core.api import router as core_router
 from casework.core.errors import AttestationRequired, RuleViolation, StaleVersion, ValidationFailed
 from casework.staff.api import router as staff_router
+from casework.web.api import SessionAuth, TokenAuth, audit_router
+from casework.web.api import router as core_router
 
 DESCRIPTION = """
 Case management REST API. Authenticate with a per-user API token

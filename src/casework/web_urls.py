@@ -7,8 +7,8 @@ from casework.careplans import views as careplans
 from casework.cases import views as cases
 from casework.consumers import views as consumers
 from casework.coordination import views as coordination
-from casework.core import views as core
 from casework.staff import views as staff
+from casework.web import views as core
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", core.home, name="home"),

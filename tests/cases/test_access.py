@@ -3,13 +3,13 @@
 import pytest
 from django.http import Http404
 
-from casework.cases.access import access_case, access_consumer, access_work_item
 from casework.coordination.models import CareTeamMember
 from casework.coordination.services import work_item_create
 from casework.core import clock
 from casework.core.models import AuditEvent
 from casework.core.policy import Permission
 from casework.core.roles import Role
+from casework.web.access import access_case, access_consumer, access_work_item
 from tests import factories
 from tests.conftest import World
 

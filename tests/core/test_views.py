@@ -107,7 +107,7 @@ def test_dates_read_naturally() -> None:
 
     from django.utils import translation
 
-    from casework.core.templatetags.casework_ui import day, when
+    from casework.web.templatetags.casework_ui import day, when
 
     moment = datetime(2026, 3, 4, 9, 5, tzinfo=UTC)
     assert when(moment) == "4 Mar 2026, 09:05 UTC"

@@ -14,7 +14,6 @@ from casework.cases import services as case_services
 from casework.cases.models import Case, CaseAssignment
 from casework.coordination import services as coordination_services
 from casework.core import clock
-from casework.core.api import CONSUMER_PERMISSIONS
 from casework.core.errors import RuleViolation
 from casework.core.models import AuditEvent, AuditOutcome
 from casework.core.policy import Permission
@@ -28,6 +27,7 @@ from casework.staff.models import (
     TrainingCompletion,
 )
 from casework.staff.models import User as StaffUser
+from casework.web.api import CONSUMER_PERMISSIONS
 from tests import factories
 from tests.api_helpers import call, events_since, fill, last_event_id, snapshot, token_client
 from tests.conftest import World
@@ -356,8 +356,8 @@ def test_every_consumer_api_route_refuses_an_unsigned_person(
 
 
 def test_access_functions_refuse_an_unsigned_person(world: World) -> None:
-    from casework.cases.access import access_case
     from casework.core.errors import AttestationRequired
+    from casework.web.access import access_case
 
     case = factories.active_case(world.cm)
     publish_new_statement(world.cm)

@@ -11,7 +11,6 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from casework.assessments import fhir, selectors, services
-from casework.assessments.access import access_need, access_response
 from casework.assessments.models import AssessmentResponse, Instrument, Need
 from casework.assessments.schemas import (
     AssessmentIn,
@@ -25,8 +24,10 @@ from casework.assessments.schemas import (
     TriggerIn,
     TriggerOut,
 )
-from casework.cases.access import access_case
-from casework.core.api import (
+from casework.core.errors import ValidationFailed
+from casework.core.policy import Permission
+from casework.web.access import access_case, access_need, access_response
+from casework.web.api import (
     LIST_THROTTLE,
     PageParams,
     actor_of,
@@ -35,8 +36,6 @@ from casework.core.api import (
     require,
     responses,
 )
-from casework.core.errors import ValidationFailed
-from casework.core.policy import Permission
 
 router = Router(tags=["assessments"])
 

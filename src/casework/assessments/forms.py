@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casework.assessments.models import Acuity, NeedKind
-from casework.core.forms import LANGUAGE_CHOICES
+from casework.web.forms import LANGUAGE_CHOICES
 
 ACUITY_CHOICES = [("", _("Not set")), *[(str(v), label) for v, label in Acuity.choices]]
 

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from casework.assessments.models import NeedKind, NeedStatus
-from casework.core.api import InputSchema, StaffRef, VersionIn
+from casework.web.api import InputSchema, StaffRef, VersionIn
 
 Answer = str | int | list[str]
 

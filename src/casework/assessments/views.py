@@ -11,15 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casework.assessments import documents, rules, selectors, services
-from casework.assessments.access import access_response
 from casework.assessments.forms import AssessmentForm, NeedDecideForm, NeedForm, TriggerForm
 from casework.assessments.models import Need
-from casework.cases.access import access_case
 from casework.cases.models import Case
 from casework.cases.views import case_form_page
 from casework.core.actor import Actor, actor_from_request
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
+from casework.web.access import access_case, access_response
 
 
 def _to_assessment(case: Case) -> str:

@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from casework.careplans import fhir, rules, services
-from casework.careplans.access import access_care_plan
 from casework.careplans.models import CarePlan
 from casework.careplans.schemas import (
     AgreementIn,
@@ -21,10 +20,10 @@ from casework.careplans.schemas import (
     ProgressIn,
 )
 from casework.careplans.selectors import PlanView, care_plan_version_view
-from casework.cases.access import access_case, refuse
-from casework.core.api import actor_of, require, responses
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
+from casework.web.access import access_care_plan, access_case, refuse
+from casework.web.api import actor_of, require, responses
 
 router = Router(tags=["care plans"])
 

@@ -14,8 +14,8 @@ from casework.careplans.models import (
     ProgressTrend,
 )
 from casework.coordination.models import CareTeamKind
-from casework.core.forms import DateInput, datetime_field, now_minute
 from casework.staff.models import User
+from casework.web.forms import DateInput, datetime_field, now_minute
 
 PRIORITY = [(1, _("High")), (2, _("Medium")), (3, _("Low"))]
 

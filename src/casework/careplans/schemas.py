@@ -13,7 +13,7 @@ from casework.careplans.models import (
     InterventionStatus,
     ProgressTrend,
 )
-from casework.core.api import InputSchema, StaffRef
+from casework.web.api import InputSchema, StaffRef
 
 KEY = Field(..., min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
 TEXT = 500

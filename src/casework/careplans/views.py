@@ -35,7 +35,6 @@ from casework.careplans.selectors import (
     care_plan_version_view,
 )
 from casework.cases import rules as case_rules
-from casework.cases.access import access_case
 from casework.cases.models import Case
 from casework.cases.selectors import case_facts
 from casework.cases.views import case_form_page
@@ -49,6 +48,7 @@ from casework.core.policy import Permission, Scope, scope_for
 from casework.core.roles import Role
 from casework.staff.models import User
 from casework.staff.selectors import active_staff
+from casework.web.access import access_case
 
 
 def _plan_url(case: Case) -> str:

@@ -11,7 +11,6 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from casework.cases import selectors, services
-from casework.cases.access import access_case, access_consumer
 from casework.cases.models import Case, Consent, Notice, RecipientType
 from casework.cases.schemas import (
     CaseFilters,
@@ -30,7 +29,10 @@ from casework.cases.schemas import (
     WorklistPage,
 )
 from casework.consumers.models import SupportPerson
-from casework.core.api import (
+from casework.core.errors import ValidationFailed
+from casework.core.policy import Permission
+from casework.web.access import access_case, access_consumer
+from casework.web.api import (
     LIST_THROTTLE,
     PageParams,
     VersionIn,
@@ -40,8 +42,6 @@ from casework.core.api import (
     responses,
     staff_member,
 )
-from casework.core.errors import ValidationFailed
-from casework.core.policy import Permission
 
 router = Router(tags=["cases"])
 

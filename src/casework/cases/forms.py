@@ -20,8 +20,8 @@ from casework.cases.models import (
 )
 from casework.consumers.forms import ConsumerDetailsForm
 from casework.consumers.models import SupportPerson
-from casework.core.forms import LANGUAGE_CHOICES, datetime_field, now_minute
 from casework.staff.models import User
+from casework.web.forms import LANGUAGE_CHOICES, datetime_field, now_minute
 
 ENROLLMENT_NOTICE_CHOICES = [c for c in NoticeKind.choices if c[0] != NoticeKind.CLOSURE]
 REFERRAL_SOURCE_CHOICES = [

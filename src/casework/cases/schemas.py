@@ -21,7 +21,7 @@ from casework.cases.models import (
     Severity,
 )
 from casework.consumers.schemas import LONG_TEXT, ConsumerIn
-from casework.core.api import InputSchema, StaffRef, VersionIn
+from casework.web.api import InputSchema, StaffRef, VersionIn
 
 NAME = 200
 

@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from casework.cases.access import access_consumer
 from casework.consumers import services
 from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
 from casework.consumers.schemas import (
@@ -22,7 +21,10 @@ from casework.consumers.schemas import (
     SupportPersonOut,
     SupportPersonPage,
 )
-from casework.core.api import (
+from casework.core.errors import ValidationFailed
+from casework.core.policy import Permission
+from casework.web.access import access_consumer
+from casework.web.api import (
     LIST_THROTTLE,
     PageParams,
     actor_of,
@@ -30,8 +32,6 @@ from casework.core.api import (
     require,
     responses,
 )
-from casework.core.errors import ValidationFailed
-from casework.core.policy import Permission
 
 router = Router(tags=["consumers"])
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casework.consumers.models import DirectiveKind, Relationship, Sex
-from casework.core.forms import LANGUAGE_CHOICES, ChangedFieldsMixin, DateInput
+from casework.web.forms import LANGUAGE_CHOICES, ChangedFieldsMixin, DateInput
 
 
 class ConsumerDetailsForm(forms.Form):

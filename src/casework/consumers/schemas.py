@@ -5,7 +5,7 @@ from datetime import date, datetime
 from ninja import Field, Schema
 
 from casework.consumers.models import DirectiveKind, Relationship, Sex
-from casework.core.api import InputSchema, StaffRef, VersionIn
+from casework.web.api import InputSchema, StaffRef, VersionIn
 
 LONG_TEXT = 5000
 

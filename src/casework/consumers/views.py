@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from casework.cases.access import access_consumer
 from casework.cases.models import Case
 from casework.cases.selectors import case_list_for_consumer
 from casework.cases.views import case_form_page
@@ -18,6 +17,7 @@ from casework.consumers.forms import AdvanceDirectiveForm, ConsumerEditForm, Sup
 from casework.core.actor import Actor, actor_from_request
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
+from casework.web.access import access_consumer
 
 
 @login_required

@@ -4,12 +4,10 @@ Lists need consumer.read over the case's consumer; work-item changes need case.m
 communications and notes need record.note. Clinical records need active consent (409
 otherwise). Each request writes exactly one audit event."""
 
-from typing import Any
-
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Router, Status
 
-from casework.cases.access import access_case, access_work_item
+from casework.cases.models import Case
 from casework.coordination import selectors, services
 from casework.coordination.models import CareTeamMember, Communication, Note, WorkItem
 from casework.coordination.schemas import (
@@ -29,41 +27,26 @@ from casework.coordination.schemas import (
     WorkItemPage,
     WorkItemPatch,
 )
-from casework.core.api import (
-    LIST_THROTTLE,
-    PageParams,
-    actor_of,
-    listed_page,
-    require,
-    responses,
-    staff_member,
-)
+from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
+from casework.web.access import access_case, access_work_item
+from casework.web.api import responses, staff_member
+from casework.web.guard import guard
+from casework.web.lists import case_record_list
 
 router = Router(tags=["coordination"])
 
-
-@router.get(
+case_record_list(
+    router,
     "/cases/{case_id}/work-items",
-    response=responses({200: WorkItemPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=WorkItemPage,
+    rows=lambda case: selectors.work_item_list_for_case(case_id=case.pk),
+    object_type="work_item",
     summary="List a case's work items",
     operation_id="work_item_list",
+    description="Open items first, then by due time. Audits one list.",
 )
-def work_item_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> dict[str, Any]:
-    """Open items first, then by due time. Audits one list."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "case", case_id)
-    case = access_case(actor, case_id, log_read=False)
-    return listed_page(
-        actor,
-        selectors.work_item_list_for_case(case_id=case.pk),
-        page,
-        object_type="work_item",
-        consumer_id=case.consumer_id,
-        parent=case.pk,
-    )
 
 
 @router.post(
@@ -72,12 +55,12 @@ def work_item_list(request: HttpRequest, case_id: int, page: Query[PageParams]) 
     summary="Create a work item",
     operation_id="work_item_create",
 )
-def work_item_create(request: HttpRequest, case_id: int, payload: WorkItemIn) -> Status[WorkItem]:
+@guard(Permission.CASE_MANAGE, access_case)
+def work_item_create(
+    request: HttpRequest, actor: Actor, case: Case, payload: WorkItemIn
+) -> Status[WorkItem]:
     """A work item with an owner and a due time; its deadline and reminder are tracked.
     Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.CASE_MANAGE, "case", case_id)
-    case = access_case(actor, case_id, permission=Permission.CASE_MANAGE, log_read=False)
     owner = staff_member(actor, payload.owner, "owner")
     data = payload.model_dump(exclude={"owner"})
     return Status(201, services.work_item_create(actor=actor, case=case, owner=owner, **data))
@@ -89,12 +72,12 @@ def work_item_create(request: HttpRequest, case_id: int, payload: WorkItemIn) ->
     summary="Change an open work item",
     operation_id="work_item_update",
 )
-def work_item_update(request: HttpRequest, work_item_id: int, payload: WorkItemPatch) -> WorkItem:
+@guard(Permission.CASE_MANAGE, access_work_item)
+def work_item_update(
+    request: HttpRequest, actor: Actor, item: WorkItem, payload: WorkItemPatch
+) -> WorkItem:
     """Title, description, due time or owner of an open item; a stale `version` is 409.
     Audits one update."""
-    actor = actor_of(request)
-    require(actor, Permission.CASE_MANAGE, "work_item", work_item_id)
-    item = access_work_item(actor, work_item_id)
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})
     nulls = sorted(name for name, value in fields.items() if value is None)
     if nulls:
@@ -111,13 +94,11 @@ def work_item_update(request: HttpRequest, work_item_id: int, payload: WorkItemP
     summary="Complete a work item",
     operation_id="work_item_complete",
 )
+@guard(Permission.CASE_MANAGE, access_work_item)
 def work_item_complete(
-    request: HttpRequest, work_item_id: int, payload: WorkItemCompleteIn
+    request: HttpRequest, actor: Actor, item: WorkItem, payload: WorkItemCompleteIn
 ) -> WorkItem:
     """Mark an open item completed, with its outcome. Audits one update."""
-    actor = actor_of(request)
-    require(actor, Permission.CASE_MANAGE, "work_item", work_item_id)
-    item = access_work_item(actor, work_item_id)
     return services.work_item_complete(
         actor=actor, item=item, version=payload.version, outcome=payload.outcome
     )
@@ -129,40 +110,26 @@ def work_item_complete(
     summary="Cancel a work item",
     operation_id="work_item_cancel",
 )
+@guard(Permission.CASE_MANAGE, access_work_item)
 def work_item_cancel(
-    request: HttpRequest, work_item_id: int, payload: WorkItemCancelIn
+    request: HttpRequest, actor: Actor, item: WorkItem, payload: WorkItemCancelIn
 ) -> WorkItem:
     """Cancel an open item with a reason. Audits one update."""
-    actor = actor_of(request)
-    require(actor, Permission.CASE_MANAGE, "work_item", work_item_id)
-    item = access_work_item(actor, work_item_id)
     return services.work_item_cancel(
         actor=actor, item=item, version=payload.version, reason=payload.reason
     )
 
 
-@router.get(
+case_record_list(
+    router,
     "/cases/{case_id}/communications",
-    response=responses({200: CommunicationPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=CommunicationPage,
+    rows=lambda case: selectors.communication_list_for_case(case_id=case.pk),
+    object_type="communication",
     summary="List a case's communications",
     operation_id="communication_list",
+    description="Newest first. Audits one list.",
 )
-def communication_list(
-    request: HttpRequest, case_id: int, page: Query[PageParams]
-) -> dict[str, Any]:
-    """Newest first. Audits one list."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "case", case_id)
-    case = access_case(actor, case_id, log_read=False)
-    return listed_page(
-        actor,
-        selectors.communication_list_for_case(case_id=case.pk),
-        page,
-        object_type="communication",
-        consumer_id=case.consumer_id,
-        parent=case.pk,
-    )
 
 
 @router.post(
@@ -171,38 +138,26 @@ def communication_list(
     summary="Log a communication",
     operation_id="communication_create",
 )
+@guard(Permission.RECORD_NOTE, access_case)
 def communication_create(
-    request: HttpRequest, case_id: int, payload: CommunicationIn
+    request: HttpRequest, actor: Actor, case: Case, payload: CommunicationIn
 ) -> Status[Communication]:
     """Channel, direction, parties and summary (F3). Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.RECORD_NOTE, "case", case_id)
-    case = access_case(actor, case_id, permission=Permission.RECORD_NOTE, log_read=False)
     return Status(
         201, services.communication_create(actor=actor, case=case, **payload.model_dump())
     )
 
 
-@router.get(
+case_record_list(
+    router,
     "/cases/{case_id}/notes",
-    response=responses({200: NotePage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=NotePage,
+    rows=lambda case: selectors.note_list_for_case(case_id=case.pk),
+    object_type="note",
     summary="List a case's notes",
     operation_id="note_list",
+    description="Newest first; an amendment names the note it corrects. Audits one list.",
 )
-def note_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> dict[str, Any]:
-    """Newest first; an amendment names the note it corrects. Audits one list."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "case", case_id)
-    case = access_case(actor, case_id, log_read=False)
-    return listed_page(
-        actor,
-        selectors.note_list_for_case(case_id=case.pk),
-        page,
-        object_type="note",
-        consumer_id=case.consumer_id,
-        parent=case.pk,
-    )
 
 
 @router.post(
@@ -211,15 +166,13 @@ def note_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> di
     summary="Write and sign a note, or amend one",
     operation_id="note_create",
 )
-def note_create(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[Note]:
+@guard(Permission.RECORD_NOTE, access_case)
+def note_create(request: HttpRequest, actor: Actor, case: Case, payload: NoteIn) -> Status[Note]:
     """Notes are signed when written and never edited: a correction is a new note with
     `amends` set to the earlier note. Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.RECORD_NOTE, "case", case_id)
-    case = access_case(actor, case_id, permission=Permission.RECORD_NOTE, log_read=False)
     amends = None
     if payload.amends is not None:
-        amends = Note.objects.filter(pk=payload.amends, case_id=case.pk).first()
+        amends = selectors.note_of_case(case_id=case.pk, note_id=payload.amends)
         if amends is None:
             raise ValidationFailed.single("amends", "no such note on this case")
     return Status(
@@ -230,26 +183,16 @@ def note_create(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[N
     )
 
 
-@router.get(
+case_record_list(
+    router,
     "/cases/{case_id}/care-team",
-    response=responses({200: CareTeamPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=CareTeamPage,
+    rows=lambda case: selectors.care_team_for_consumer(consumer_id=case.consumer_id),
+    object_type="care_team_member",
     summary="List the consumer's care team",
     operation_id="care_team_list",
+    description="Current members by name (F2). Audits one list.",
 )
-def care_team_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> dict[str, Any]:
-    """Current members by name (F2). Audits one list."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "case", case_id)
-    case = access_case(actor, case_id, log_read=False)
-    return listed_page(
-        actor,
-        selectors.care_team_for_consumer(consumer_id=case.consumer_id),
-        page,
-        object_type="care_team_member",
-        consumer_id=case.consumer_id,
-        parent=case.pk,
-    )
 
 
 @router.post(
@@ -258,14 +201,12 @@ def care_team_list(request: HttpRequest, case_id: int, page: Query[PageParams]) 
     summary="Add a member to the consumer's care team",
     operation_id="care_team_member_add",
 )
+@guard(Permission.CARE_PLAN, access_case)
 def care_team_member_add(
-    request: HttpRequest, case_id: int, payload: CareTeamMemberIn
+    request: HttpRequest, actor: Actor, case: Case, payload: CareTeamMemberIn
 ) -> Status[CareTeamMember]:
     """Staff (grants access), an outside provider or a caregiver, with role and contact
     details (F2). Needs active consent. Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.CARE_PLAN, "case", case_id)
-    case = access_case(actor, case_id, permission=Permission.CARE_PLAN, log_read=False)
     user = staff_member(actor, payload.user, "user") if payload.user is not None else None
     data = payload.model_dump(exclude={"user", "kind"})
     kind = payload.kind or ""

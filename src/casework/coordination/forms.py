@@ -14,8 +14,8 @@ from casework.coordination.models import (
     WorkItem,
     WorkItemKind,
 )
-from casework.core.forms import ChangedFieldsMixin, datetime_field, in_days, now_minute
 from casework.staff.models import User
+from casework.web.forms import ChangedFieldsMixin, datetime_field, in_days, now_minute
 
 
 class OwnerChoiceField(forms.ModelChoiceField):

@@ -14,7 +14,7 @@ from casework.coordination.models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from casework.core.api import InputSchema, StaffRef, VersionIn
+from casework.web.api import InputSchema, StaffRef, VersionIn
 
 LONG_TEXT = 20000
 

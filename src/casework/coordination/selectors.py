@@ -68,6 +68,11 @@ def communication_list_for_case(*, case_id: int) -> QuerySet[Communication]:
     )
 
 
+def note_of_case(*, case_id: int, note_id: int) -> Note | None:
+    """Note `note_id` if it belongs to case `case_id`."""
+    return Note.objects.filter(pk=note_id, case_id=case_id).first()
+
+
 def note_list_for_case(*, case_id: int) -> QuerySet[Note]:
     return (
         Note.objects.filter(case_id=case_id).select_related("author").order_by("-signed_at", "-id")

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from casework.cases import rules
-from casework.cases.access import access_work_item
 from casework.cases.models import Case
 from casework.cases.selectors import case_facts
 from casework.cases.views import case_form_page, service_save
@@ -29,11 +28,12 @@ from casework.coordination.forms import (
 from casework.coordination.models import WorkItem
 from casework.core.actor import Actor, actor_from_request
 from casework.core.errors import ValidationFailed
-from casework.core.forms import form_saved
 from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff.models import User
 from casework.staff.selectors import active_staff
+from casework.web.access import access_work_item
+from casework.web.forms import form_saved
 
 OWNER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.SENIOR_CLINICAL)
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "casework.coordination",
     "casework.assessments",
     "casework.careplans",
+    "casework.web",
 ]
 
 MIDDLEWARE = [
@@ -53,7 +54,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "casework.core.middleware.NoStoreMiddleware",
-    "casework.staff.middleware.ConfidentialityGateMiddleware",
+    "casework.web.middleware.ConfidentialityGateMiddleware",
     # last, as django-axes asks: turns a locked-out sign-in into the lockout page (S14)
     "axes.middleware.AxesMiddleware",
 ]

@@ -11,28 +11,13 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from casework.cases.access import access_case
 from casework.core.actor import Actor
-from casework.core.api import (
-    LIST_THROTTLE,
-    PageParams,
-    actor_of,
-    listed_page,
-    require,
-    responses,
-)
 from casework.core.audit import audit_record
 from casework.core.errors import ValidationFailed
 from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
 from casework.core.roles import Role
 from casework.staff import selectors, services
-from casework.staff.access import (
-    access_attestation_document,
-    access_corrective_action,
-    access_credential,
-    access_staff,
-)
 from casework.staff.models import (
     AttestationDocument,
     CaseloadGuideline,
@@ -71,6 +56,21 @@ from casework.staff.schemas import (
     TrainingCompleteIn,
     VerificationIn,
     VerificationOut,
+)
+from casework.web.access import (
+    access_attestation_document,
+    access_case,
+    access_corrective_action,
+    access_credential,
+    access_staff,
+)
+from casework.web.api import (
+    LIST_THROTTLE,
+    PageParams,
+    actor_of,
+    listed_page,
+    require,
+    responses,
 )
 
 router = Router(tags=["staff"])

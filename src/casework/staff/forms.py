@@ -6,7 +6,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casework.core.forms import DateInput, datetime_field
 from casework.core.roles import Role
 from casework.staff.models import (
     AttestationKind,
@@ -19,6 +18,7 @@ from casework.staff.models import (
     VerificationOutcome,
     VerificationSource,
 )
+from casework.web.forms import DateInput, datetime_field
 
 
 class CredentialForm(forms.Form):

@@ -6,7 +6,6 @@ from decimal import Decimal
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
-from casework.core.api import InputSchema, StaffRef, VersionIn
 from casework.staff.models import (
     AttestationKind,
     CredentialKind,
@@ -15,6 +14,7 @@ from casework.staff.models import (
     VerificationOutcome,
     VerificationSource,
 )
+from casework.web.api import InputSchema, StaffRef, VersionIn
 
 TEXT = 5000
 

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods
 from casework.assessments.selectors import need_list_for_case, response_list_for_case
 from casework.careplans.selectors import care_plan_for_case, care_plan_version_view
 from casework.cases import rules
-from casework.cases.access import access_case, user_may
 from casework.cases.models import (
     Case,
     ConsentDecision,
@@ -37,8 +36,9 @@ from casework.coordination.selectors import (
 )
 from casework.core import clock
 from casework.core.actor import Actor, actor_from_request
-from casework.core.forms import form_saved
 from casework.core.policy import Permission
+from casework.web.access import access_case, user_may
+from casework.web.forms import form_saved
 
 
 @dataclass(frozen=True)

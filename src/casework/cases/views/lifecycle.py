@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.cases import rules
 from casework.cases import services as case_services
-from casework.cases.access import access_case, user_may
 from casework.cases.forms import (
     CloseForm,
     ConsentForm,
@@ -38,12 +37,13 @@ from casework.coordination.selectors import (
 from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_denied
 from casework.core.errors import DomainError
-from casework.core.forms import add_domain_error
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff import services as staff_services
 from casework.staff.models import User
+from casework.web.access import access_case, user_may
+from casework.web.forms import add_domain_error
 
 
 @login_required

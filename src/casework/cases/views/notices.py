@@ -6,7 +6,6 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
-from casework.cases.access import access_case
 from casework.cases.models import (
     CaseState,
     NoticeKind,
@@ -15,6 +14,7 @@ from casework.core import clock
 from casework.core.actor import actor_from_request
 from casework.core.audit import audit_denied, audit_record
 from casework.core.models import AuditAction
+from casework.web.access import access_case
 
 NOTICE_LANGUAGES = {"en", "es"}
 

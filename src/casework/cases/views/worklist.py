@@ -10,7 +10,6 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from casework.cases import rules
-from casework.cases.access import user_may
 from casework.cases.forms import (
     WorklistFilterForm,
 )
@@ -23,10 +22,11 @@ from casework.cases.selectors import (
 from casework.core import clock
 from casework.core.actor import actor_from_request
 from casework.core.audit import audit_record
-from casework.core.forms import page_number
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.core.roles import Role
+from casework.web.access import user_may
+from casework.web.forms import page_number
 
 
 @dataclass(frozen=True)

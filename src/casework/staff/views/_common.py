@@ -11,14 +11,14 @@ from django.urls import reverse
 from casework.core import clock
 from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_denied
-from casework.core.forms import form_saved
 from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
 from casework.staff import selectors
-from casework.staff.access import access_staff
 from casework.staff.models import (
     User,
 )
+from casework.web.access import access_staff
+from casework.web.forms import form_saved
 
 
 def _require(actor: Actor, permission: Permission, object_type: str) -> None:

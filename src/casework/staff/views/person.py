@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods
 from casework.core.actor import actor_from_request
 from casework.core.policy import Permission
 from casework.staff import services
-from casework.staff.access import access_corrective_action, access_credential
 from casework.staff.forms import (
     CredentialForm,
     ProfileForm,
@@ -26,6 +25,7 @@ from casework.staff.models import (
     StaffProfile,
 )
 from casework.staff.views._common import _form_page, _managed, _program_form, _require
+from casework.web.access import access_corrective_action, access_credential
 
 
 @login_required

@@ -18,13 +18,13 @@ from casework.core.errors import DomainError
 from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
 from casework.staff import selectors, services
-from casework.staff.access import access_staff
 from casework.staff.models import (
     AttestationDocument,
     AttestationKind,
     Verification,
 )
 from casework.staff.views._common import _record_context, _require
+from casework.web.access import access_staff
 
 
 @login_required

@@ -21,11 +21,11 @@ from casework.core import clock
 from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_denied, audit_record
 from casework.core.errors import ValidationFailed
-from casework.core.exports import audit_csv_response
-from casework.core.forms import AuditFilterForm, page_number
 from casework.core.models import AuditAction, AuditEvent
 from casework.core.policy import Permission, Scope, scope_for
 from casework.core.selectors import AuditFilters, audit_event_list
+from casework.web.exports import audit_csv_response
+from casework.web.forms import AuditFilterForm, page_number
 
 
 class SignInView(auth_views.LoginView):

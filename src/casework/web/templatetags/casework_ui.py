@@ -172,7 +172,7 @@ def day(value: datetime | date | None) -> str:
 
 @register.filter
 def language_label(code: str) -> str:
-    from casework.core.forms import LANGUAGE_CHOICES
+    from casework.web.forms import LANGUAGE_CHOICES
 
     return str(dict(LANGUAGE_CHOICES).get(code, code))
 

@@ -1,6 +1,6 @@
 """The confidentiality gate on pages (MA 7.3(e), S41): a signed-in person without a
 signed current confidentiality statement is sent to sign it before any page that shows
-consumer records. The API is gated in `casework.core.api.require` and every
+consumer records. The API is gated in `casework.web.api.require` and every
 `access_*` load refuses too, so a page that slips past this list still refuses."""
 
 from collections.abc import Callable
@@ -45,7 +45,7 @@ class ConfidentialityGateMiddleware:
         module = getattr(view_func, "__module__", "") or ""
         if module.startswith(OPEN_VIEW_MODULES):
             return None
-        from casework.cases.access import confidentiality_gate
+        from casework.web.access import confidentiality_gate
 
         try:
             confidentiality_gate(actor_from_request(request), "read", "page", request.path[:64])

@@ -29,7 +29,6 @@ from pydantic import ConfigDict
 from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_denied, audit_record
 from casework.core.errors import ValidationFailed
-from casework.core.exports import audit_csv_response
 from casework.core.models import AuditAction, AuditOutcome
 from casework.core.policy import Permission, Scope, scope_for
 from casework.core.selectors import (
@@ -38,6 +37,13 @@ from casework.core.selectors import (
 )
 from casework.core.tokens import token_verify
 from casework.staff.models import User
+from casework.web.access import (
+    CONSUMER_PERMISSIONS,
+    audit_action,
+    confidentiality_gate,
+    user_may,
+)
+from casework.web.exports import audit_csv_response
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 50
@@ -116,39 +122,19 @@ def require(actor: Actor, permission: Permission, object_type: str, object_id: o
 
     A person without a signed current confidentiality statement gets 403 for any
     consumer permission. This reveals nothing about the object: it depends only on the
-    caller's role and attestation. A role
-    that has the permission, but not over this consumer, gets 404 from `access_*`."""
-    if scope_for(actor.role, permission) == Scope.NONE:
+    caller's role and attestation. A role that has the permission, but not over this
+    consumer, gets 404 from the guarded load."""
+    if not user_may(actor, permission):
         audit_denied(
             actor=actor,
-            action=_denied_action(permission),
+            action=audit_action(permission),
             object_type=object_type,
             object_id=object_id,
             reason=f"role lacks {permission}",
         )
         raise HttpError(403, "your role does not permit this")
     if permission in CONSUMER_PERMISSIONS:
-        from casework.cases.access import confidentiality_gate
-
-        confidentiality_gate(actor, _denied_action(permission), object_type, object_id)
-
-
-# Permissions over consumer records need a signed current confidentiality statement
-# (MA 7.3(e), S41), checked after the role. Deny by default: every permission is one,
-# except those listed here (staff governance records). The audit trail names consumers,
-# so reading it is gated too, as its pages are.
-NOT_CONSUMER_PERMISSIONS = frozenset(
-    {
-        Permission.STAFF_READ,
-        Permission.STAFF_MANAGE,
-        Permission.CASELOAD_SET,
-    }
-)
-CONSUMER_PERMISSIONS = frozenset(Permission) - NOT_CONSUMER_PERMISSIONS
-
-
-def _denied_action(permission: Permission) -> str:
-    return AuditAction.READ if permission == Permission.CONSUMER_READ else AuditAction.UPDATE
+        confidentiality_gate(actor, audit_action(permission), object_type, object_id)
 
 
 def audit_list(

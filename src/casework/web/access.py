@@ -1,0 +1,355 @@
+"""Who may reach which record (S3, S4, S41): one relationship filter, one refusal, one
+audit-action mapping and the signed-statement gate, for pages and the API alike.
+
+"Who may" lives in two places: the role table (`casework.core.policy`: which role holds
+which permission, over whose records) and this module (the relationship behind a scope,
+and the permission-checked loads). A load:
+
+1. refuses (403 on the API, the attestation page on pages) anyone without a signed
+   current confidentiality statement (MA 7.3(e)); the check runs once per request;
+2. loads the record only through `reach_q`, so a record out of reach and a missing record
+   look the same: 404, with one denied audit event;
+3. on a read (`log_read=True`) writes one read event; a write passes `log_read=False`
+   and the service writes the event.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from casework.assessments.models import AssessmentResponse, Need
+from casework.careplans.models import CarePlan
+from casework.careplans.selectors import care_plan_for_case
+from casework.cases.models import Case
+from casework.consumers.models import Consumer
+from casework.coordination.models import WorkItem
+from casework.coordination.selectors import care_team_member_exists
+from casework.core.actor import Actor
+from casework.core.audit import audit_denied, audit_record
+from casework.core.errors import AttestationRequired
+from casework.core.models import AuditAction
+from casework.core.policy import Permission, Scope, scope_for
+from casework.staff.models import AttestationDocument, CorrectiveAction, Credential, User
+from casework.staff.selectors import confidentiality_signed
+
+NOTHING = Q(pk__in=[])
+
+# Permissions over consumer records need the signed statement. Deny by default: every
+# permission is one, except these (staff governance records hold no consumer data).
+NOT_CONSUMER_PERMISSIONS = frozenset(
+    {Permission.STAFF_READ, Permission.STAFF_MANAGE, Permission.CASELOAD_SET}
+)
+CONSUMER_PERMISSIONS = frozenset(Permission) - NOT_CONSUMER_PERMISSIONS
+
+
+def audit_action(permission: Permission) -> str:
+    """The audit action of an attempt under `permission`: a read, or an update."""
+    if permission in (Permission.CONSUMER_READ, Permission.STAFF_READ, Permission.AUDIT_READ):
+        return AuditAction.READ
+    return AuditAction.UPDATE
+
+
+def user_may(actor: Actor, permission: Permission) -> bool:
+    """Whether the actor's role holds `permission` over anyone at all."""
+    return scope_for(actor.role, permission) != Scope.NONE
+
+
+def reach_q(
+    user: User, permission: Permission, *, consumer: str = "pk", program: str = "program_id"
+) -> Q:
+    """A filter on any model for the rows whose consumer `user` reaches with `permission`.
+
+    `consumer` is the path from the model to its consumer's id ("pk" on Consumer,
+    "consumer_id" on Case, "case__consumer_id" below a case), `program` the path to its
+    program's id. The relationship behind each scope:
+      own      a case of the consumer is assigned to the user, or the user is on the
+               consumer's care team
+      team     a case of the consumer belongs to a team the user supervises
+      program  every consumer of the user's program
+    """
+    scope = scope_for(user.role, permission)
+    if scope == Scope.NONE or user.program_id is None or not user.is_active:
+        return NOTHING
+    in_program = Q(**{program: user.program_id})
+    if scope == Scope.PROGRAM:
+        return in_program
+    of_consumer = Case.objects.filter(consumer_id=OuterRef(consumer))
+    if scope == Scope.TEAM:
+        return in_program & Q(Exists(of_consumer.filter(team__supervisor_id=user.pk)))
+    return in_program & (
+        Q(Exists(of_consumer.filter(assigned_to_id=user.pk)))
+        | Q(care_team_member_exists(user_id=user.pk, consumer_ref=OuterRef(consumer)))
+    )
+
+
+def reachable_cases(user: User, permission: Permission) -> QuerySet[Case]:
+    return Case.objects.filter(reach_q(user, permission, consumer="consumer_id"))
+
+
+def refuse(actor: Actor, action: str, object_type: str, object_id: object) -> Http404:
+    """Audit a denied attempt and return the 404 to raise."""
+    audit_denied(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        reason="not found or not permitted",
+    )
+    return Http404(f"No {object_type} matches the given query.")
+
+
+def statement_signed(user: User) -> bool:
+    """Whether `user` has signed the current confidentiality statement: asked of the
+    database once per request (the user object is loaded afresh for each request, and
+    signing is a request of its own)."""
+    cached = getattr(user, "_casework_statement_signed", None)
+    if cached is None:
+        cached = confidentiality_signed(user=user)
+        user._casework_statement_signed = cached  # type: ignore[attr-defined]
+    return bool(cached)
+
+
+def confidentiality_gate(actor: Actor, action: str, object_type: str, object_id: object) -> None:
+    """Refuse (audited) anyone without a signed current confidentiality statement."""
+    if statement_signed(actor.user):
+        return
+    audit_denied(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        reason="confidentiality statement not signed",
+    )
+    raise AttestationRequired()
+
+
+def _read(actor: Actor, consumer_id: int | None, object_type: str, object_id: object) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.READ,
+        consumer_id=consumer_id,
+        object_type=object_type,
+        object_id=object_id,
+    )
+
+
+def _load[M: Model](
+    actor: Actor,
+    qs: QuerySet[M],
+    pk: object,
+    *,
+    permission: Permission,
+    object_type: str,
+    consumer: str,
+    program: str,
+    log_read: bool,
+    consumer_of: Any,
+    action: str | None = None,
+) -> M:
+    """The one permission-checked load behind every `access_*` of consumer data."""
+    action = action or audit_action(permission)
+    confidentiality_gate(actor, action, object_type, pk)
+    row = qs.filter(
+        reach_q(actor.user, permission, consumer=consumer, program=program), pk=pk
+    ).first()
+    if row is None:
+        raise refuse(actor, action, object_type, pk)
+    if log_read:
+        _read(actor, consumer_of(row), object_type, row.pk)
+    return row
+
+
+def access_consumer(
+    actor: Actor,
+    consumer_id: int,
+    *,
+    permission: Permission = Permission.CONSUMER_READ,
+    log_read: bool = True,
+) -> Consumer:
+    return _load(
+        actor,
+        Consumer.objects.all(),
+        consumer_id,
+        permission=permission,
+        object_type="consumer",
+        consumer="pk",
+        program="program_id",
+        log_read=log_read,
+        consumer_of=lambda c: c.pk,
+    )
+
+
+def access_case(
+    actor: Actor,
+    case_id: int,
+    *,
+    permission: Permission = Permission.CONSUMER_READ,
+    log_read: bool = True,
+) -> Case:
+    return _load(
+        actor,
+        Case.objects.select_related("consumer", "assigned_to", "team", "program", "referral"),
+        case_id,
+        permission=permission,
+        object_type="case",
+        consumer="consumer_id",
+        program="program_id",
+        log_read=log_read,
+        consumer_of=lambda c: c.consumer_id,
+    )
+
+
+def access_work_item(
+    actor: Actor,
+    work_item_id: int,
+    *,
+    permission: Permission = Permission.CASE_MANAGE,
+    log_read: bool = False,
+) -> WorkItem:
+    return _load(
+        actor,
+        WorkItem.objects.select_related("case", "case__consumer", "owner"),
+        work_item_id,
+        permission=permission,
+        object_type="work_item",
+        consumer="case__consumer_id",
+        program="case__program_id",
+        log_read=log_read,
+        consumer_of=lambda i: i.case.consumer_id,
+    )
+
+
+def access_need(actor: Actor, need_id: int) -> Need:
+    """A need the actor may change (care.plan); the service audits the write."""
+    return _load(
+        actor,
+        Need.objects.select_related("case"),
+        need_id,
+        permission=Permission.CARE_PLAN,
+        object_type="need",
+        consumer="case__consumer_id",
+        program="case__program_id",
+        log_read=False,
+        consumer_of=None,
+    )
+
+
+def access_response(
+    actor: Actor,
+    response_id: int,
+    *,
+    case_id: int | None = None,
+    action: str = AuditAction.READ,
+    detail: dict[str, object] | None = None,
+) -> AssessmentResponse:
+    """A response the actor may read (of case `case_id`, when given); one audited
+    `action` (a read, or a print of the summary)."""
+    qs = AssessmentResponse.objects.select_related(
+        "case__consumer", "instrument", "administered_by"
+    )
+    if case_id is not None:
+        qs = qs.filter(case_id=case_id)
+    response = _load(
+        actor,
+        qs,
+        response_id,
+        permission=Permission.CONSUMER_READ,
+        object_type="assessment_response",
+        consumer="case__consumer_id",
+        program="case__program_id",
+        log_read=False,
+        consumer_of=None,
+        action=action,
+    )
+    audit_record(
+        actor=actor,
+        action=action,
+        consumer_id=response.case.consumer_id,
+        object_type="assessment_response",
+        object_id=response.pk,
+        detail=detail,
+    )
+    return response
+
+
+def access_care_plan(
+    actor: Actor,
+    case_id: int,
+    *,
+    permission: Permission = Permission.CONSUMER_READ,
+    log_read: bool = True,
+) -> CarePlan:
+    """The case's plan: 404 (audited) when the case is out of reach or has no plan yet.
+    A read writes one read event naming the plan; a write passes log_read=False."""
+    case = access_case(actor, case_id, permission=permission, log_read=False)
+    plan = care_plan_for_case(case_id=case.pk)
+    if plan is None or plan.current is None:
+        raise refuse(actor, audit_action(permission), "care_plan", f"case {case_id}")
+    plan.case = case
+    if log_read:
+        _read(actor, case.consumer_id, "care_plan", plan.pk)
+    return plan
+
+
+# --- staff records (A1): no consumer data, so no signed-statement gate ------------------
+
+
+def staff_reachable(actor: Actor, user: User, permission: Permission) -> bool:
+    """Your own record always (to read); others by the role's scope over staff."""
+    if user.pk == actor.user.pk and permission == Permission.STAFF_READ:
+        return True
+    scope = scope_for(actor.role, permission)
+    if scope == Scope.NONE or actor.user.program_id is None:
+        return False
+    if user.program_id != actor.user.program_id:
+        return False
+    if scope == Scope.PROGRAM:
+        return True
+    if scope == Scope.TEAM:
+        return user.team is not None and user.team.supervisor_id == actor.user.pk
+    return False
+
+
+def access_staff(
+    actor: Actor,
+    user_id: int,
+    *,
+    permission: Permission = Permission.STAFF_READ,
+    log_read: bool = True,
+) -> User:
+    """The staff member `user_id` if `actor` reaches them with `permission`; 404 else."""
+    user = User.objects.select_related("team", "program").filter(pk=user_id).first()
+    if user is None or not staff_reachable(actor, user, permission):
+        raise refuse(actor, audit_action(permission), "staff", user_id)
+    if log_read:
+        _read(actor, None, "staff", user.pk)
+    return user
+
+
+def _staff_owned[M: Model](
+    actor: Actor, qs: QuerySet[M], pk: int, object_type: str, users: Iterable[str] = ("user",)
+) -> M:
+    row = qs.filter(pk=pk).first()
+    if row is None or not all(
+        staff_reachable(actor, getattr(row, u), Permission.STAFF_MANAGE) for u in users
+    ):
+        raise refuse(actor, AuditAction.UPDATE, object_type, pk)
+    return row
+
+
+def access_credential(actor: Actor, credential_id: int) -> Credential:
+    """A credential of someone the actor manages (staff.manage); 404 otherwise."""
+    qs = Credential.objects.select_related("user__team")
+    return _staff_owned(actor, qs, credential_id, "staff_credential")
+
+
+def access_corrective_action(actor: Actor, action_id: int) -> CorrectiveAction:
+    qs = CorrectiveAction.objects.select_related("user__team")
+    return _staff_owned(actor, qs, action_id, "staff_corrective_action")
+
+
+def access_attestation_document(actor: Actor, document_id: int) -> AttestationDocument:
+    qs = AttestationDocument.objects.filter(program_id=actor.user.program_id or 0)
+    return _staff_owned(actor, qs, document_id, "staff_attestation_document", users=())

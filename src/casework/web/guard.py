@@ -1,0 +1,114 @@
+"""One guard for pages and API handlers (S2, S3, S4): authenticate → permission-checked
+load → the handler; 404 and one denied audit event otherwise.
+
+    @router.post("/cases/{case_id}/work-items", ...)
+    @guard(Permission.CASE_MANAGE, access_case)
+    def work_item_create(request, actor: Actor, case: Case, payload: WorkItemIn): ...
+
+    @login_required
+    @guard(Permission.CASE_MANAGE, access_work_item, log_read="get")
+    def work_item_complete(request, actor: Actor, item: WorkItem): ...
+
+The handler receives the actor and the loaded record in place of the record's id: the
+guard takes the id from the URL (`case_id` for `access_case`, …), and shows Ninja a
+signature with that id, so the OpenAPI document is unchanged. On the API a role without
+the permission at any scope is 403 (audited) before any load, and so is a person without
+a signed confidentiality statement; a record out of reach is 404 (audited), exactly like a
+missing one. Pages never reveal the role check: they get the 404 of the load.
+
+`log_read`: True writes the load's read event (a read handler), False leaves the one
+event to the service or list (a write, or a list), "get" does the first on GET and the
+second on POST (a form page).
+"""
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, Literal
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest
+
+from casework.core.actor import actor_from_request
+from casework.core.policy import Permission
+from casework.staff.models import User
+from casework.web import access
+from casework.web.api import require
+
+type LogRead = bool | Literal["get"]
+
+# The URL parameter that names the record each load reads, and the object type a refusal
+# before the load names in the audit trail.
+ID_PARAMS: dict[Callable[..., Any], tuple[str, str]] = {
+    access.access_consumer: ("consumer_id", "consumer"),
+    access.access_case: ("case_id", "case"),
+    access.access_care_plan: ("case_id", "case"),
+    access.access_work_item: ("work_item_id", "work_item"),
+    access.access_need: ("need_id", "need"),
+    access.access_response: ("response_id", "assessment_response"),
+    access.access_staff: ("user_id", "staff"),
+    access.access_credential: ("credential_id", "staff_credential"),
+    access.access_corrective_action: ("action_id", "staff_corrective_action"),
+    access.access_attestation_document: ("document_id", "staff_attestation_document"),
+}
+# Loads whose own signature fixes the permission (and audit) they check.
+FIXED_PERMISSION = frozenset(
+    {
+        access.access_need,
+        access.access_response,
+        access.access_credential,
+        access.access_corrective_action,
+        access.access_attestation_document,
+    }
+)
+
+
+def _exposed_signature(func: Callable[..., Any], id_param: str | None) -> inspect.Signature:
+    """`func`'s signature as the caller sees it: without the actor and the loaded record,
+    with the record's id in their place."""
+    params = list(inspect.signature(func).parameters.values())
+    request, rest = params[0], params[2:]
+    if id_param is None:
+        return inspect.Signature([request, *rest])
+    record_id = inspect.Parameter(id_param, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=int)
+    return inspect.Signature([request, record_id, *rest[1:]])
+
+
+def guard(
+    permission: Permission,
+    load: Callable[..., Any] | None = None,
+    *,
+    log_read: LogRead = False,
+    object_type: str = "",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a page or an API handler `f(request, actor, [record,] ...)`.
+
+    Without `load` the guard checks the role only (lists and reports over the program);
+    `object_type` then names what a refusal was about."""
+    id_param, refused_type = ID_PARAMS[load] if load is not None else (None, object_type)
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            is_api = hasattr(request, "auth")
+            user = request.user
+            if not is_api and not (isinstance(user, User) and user.is_authenticated):
+                return redirect_to_login(request.get_full_path())
+            actor = actor_from_request(request)
+            if is_api:
+                record_ref = kwargs.get(id_param, "") if id_param else ""
+                require(actor, permission, refused_type, record_ref)
+            if load is None or id_param is None:
+                return func(request, actor, *args, **kwargs)
+            record_id = kwargs.pop(id_param)
+            read = log_read if log_read != "get" else request.method == "GET"
+            if load in FIXED_PERMISSION:
+                record = load(actor, record_id)
+            else:
+                record = load(actor, record_id, permission=permission, log_read=read)
+            return func(request, actor, record, *args, **kwargs)
+
+        guarded.__signature__ = _exposed_signature(func, id_param)  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
