@@ -8,6 +8,7 @@ from casework.cases import views as cases
 from casework.consumers import views as consumers
 from casework.coordination import views as coordination
 from casework.staff import views as staff
+from casework.web import case_page
 from casework.web import views as core
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -54,8 +55,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="staff_training_complete",
     ),
     path("referrals/new/", cases.intake, name="intake"),
-    path("consumers/<int:consumer_id>/", consumers.consumer_detail, name="consumer_detail"),
-    path("cases/<int:case_id>/", cases.case_detail, name="case_detail"),
+    path("consumers/<int:consumer_id>/", case_page.consumer_detail, name="consumer_detail"),
+    path("cases/<int:case_id>/", case_page.case_detail, name="case_detail"),
     path("cases/<int:case_id>/notices/new/", cases.notice_create, name="notice_create"),
     path(
         "cases/<int:case_id>/notices/<slug:kind>/print/",

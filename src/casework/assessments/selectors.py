@@ -1,5 +1,7 @@
 """Reads for instruments, responses and needs."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from casework.assessments.models import AssessmentResponse, Instrument, Need, NeedStatus
@@ -34,3 +36,16 @@ def need_confirmed_problems(*, case_id: int) -> QuerySet[Need]:
     return Need.objects.filter(
         case_id=case_id, kind="problem", status=NeedStatus.CONFIRMED
     ).order_by("acuity", "consumer_priority", "id")
+
+
+def need_of_case(*, case_id: int, need_id: int) -> Need | None:
+    """Need `need_id` if it belongs to case `case_id`."""
+    return Need.objects.filter(pk=need_id, case_id=case_id).select_related("case").first()
+
+
+def case_section(*, case_id: int) -> dict[str, Any]:
+    """The latest assessments and the needs, as the case page shows them (D1-D4)."""
+    return {
+        "assessments": list(response_list_for_case(case_id=case_id)[:10]),
+        "needs": list(need_list_for_case(case_id=case_id)),
+    }

@@ -14,11 +14,12 @@ from casework.assessments import documents, rules, selectors, services
 from casework.assessments.forms import AssessmentForm, NeedDecideForm, NeedForm, TriggerForm
 from casework.assessments.models import Need
 from casework.cases.models import Case
-from casework.cases.views import case_form_page
 from casework.core.actor import Actor, actor_from_request
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.web.access import access_case, access_response
+from casework.web.guard import guard
+from casework.web.pages import case_form_page
 
 
 def _to_assessment(case: Case) -> str:
@@ -27,10 +28,9 @@ def _to_assessment(case: Case) -> str:
 
 @login_required
 @require_GET
-def assessment_start(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CARE_PLAN, access_case, log_read=True)
+def assessment_start(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     """Choose an instrument. One audited read of the case."""
-    actor = actor_from_request(request)
-    case = access_case(actor, case_id, permission=Permission.CARE_PLAN)
     return render(
         request,
         "assessments/start.html",
@@ -45,7 +45,8 @@ def assessment_start(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_create(request: HttpRequest, case_id: int, code: str) -> HttpResponse:
+@guard(Permission.CARE_PLAN, access_case, log_read="get")
+def assessment_create(request: HttpRequest, actor: Actor, case: Case, code: str) -> HttpResponse:
     instrument = selectors.instrument_current(code=code)
     if instrument is None:
         raise Http404("No such instrument")
@@ -100,8 +101,8 @@ def assessment_create(request: HttpRequest, case_id: int, code: str) -> HttpResp
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CARE_PLAN,
+        actor,
+        case,
         build_form=build,
         save=save,
         title=instrument.title,
@@ -116,14 +117,15 @@ def assessment_create(request: HttpRequest, case_id: int, code: str) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def need_create(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CARE_PLAN, access_case, log_read="get")
+def need_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def save(actor: Actor, case: Case, form: forms.Form) -> object:
         return services.need_create(actor=actor, case=case, **form.cleaned_data)
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CARE_PLAN,
+        actor,
+        case,
         build_form=lambda case, data: NeedForm(data),
         save=save,
         title=_("Record a need, strength or barrier"),
@@ -135,12 +137,13 @@ def need_create(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def need_decide(request: HttpRequest, case_id: int, need_id: int) -> HttpResponse:
+@guard(Permission.CARE_PLAN, access_case, log_read="get")
+def need_decide(request: HttpRequest, actor: Actor, case: Case, need_id: int) -> HttpResponse:
     found: dict[str, Need] = {}
 
     def need_of(case: Case) -> Need:
         if "need" not in found:
-            need = Need.objects.filter(pk=need_id, case_id=case.pk).select_related("case").first()
+            need = selectors.need_of_case(case_id=case.pk, need_id=need_id)
             if need is None:
                 raise Http404("No such need")
             found["need"] = need
@@ -163,8 +166,8 @@ def need_decide(request: HttpRequest, case_id: int, need_id: int) -> HttpRespons
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CARE_PLAN,
+        actor,
+        case,
         build_form=build,
         save=save,
         title=_("Confirm or dismiss a need"),
@@ -178,7 +181,8 @@ def need_decide(request: HttpRequest, case_id: int, need_id: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reassessment_trigger(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CARE_PLAN, access_case, log_read="get")
+def reassessment_trigger(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def save(actor: Actor, case: Case, form: forms.Form) -> object:
         d = form.cleaned_data
         return services.reassessment_trigger(
@@ -187,8 +191,8 @@ def reassessment_trigger(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CARE_PLAN,
+        actor,
+        case,
         build_form=lambda case, data: TriggerForm(data),
         save=save,
         title=_("Record a change that calls for reassessment"),

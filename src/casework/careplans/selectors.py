@@ -2,6 +2,7 @@
 number of queries (no N+1)."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -122,3 +123,10 @@ def care_plan_spec(version: CarePlanVersion) -> rules.PlanSpec:
             for b in version.barriers.select_related("goal").order_by("id")
         ),
     )
+
+
+def case_section(*, case_id: int) -> dict[str, Any]:
+    """The current plan of care, as the case page shows it (E1-E5)."""
+    plan = care_plan_for_case(case_id=case_id)
+    current = plan.current if plan is not None else None
+    return {"plan_view": care_plan_version_view(version=current) if current else None}

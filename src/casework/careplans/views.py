@@ -37,7 +37,6 @@ from casework.careplans.selectors import (
 from casework.cases import rules as case_rules
 from casework.cases.models import Case
 from casework.cases.selectors import case_facts
-from casework.cases.views import case_form_page
 from casework.coordination import services as coordination_services
 from casework.coordination.selectors import care_team_for_consumer
 from casework.core.actor import Actor, actor_from_request
@@ -49,6 +48,8 @@ from casework.core.roles import Role
 from casework.staff.models import User
 from casework.staff.selectors import active_staff
 from casework.web.access import access_case
+from casework.web.guard import guard
+from casework.web.pages import case_form_page
 
 
 def _plan_url(case: Case) -> str:
@@ -150,7 +151,8 @@ def _choices(case: Case) -> dict[str, list[tuple[Any, str]]]:
 
 def _revision_page(
     request: HttpRequest,
-    case_id: int,
+    actor: Actor,
+    case: Case,
     form_class: type[RevisionForm],
     change: Any,
     *,
@@ -170,8 +172,8 @@ def _revision_page(
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CARE_PLAN,
+        actor,
+        case,
         build_form=build,
         save=save,
         title=title,
@@ -232,10 +234,12 @@ def _goal_status(case: Case, spec: rules.PlanSpec, d: dict[str, Any]) -> rules.P
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def problem_add(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CARE_PLAN, access_case, log_read="get")
+def problem_add(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     return _revision_page(
         request,
-        case_id,
+        actor,
+        case,
         ProblemForm,
         _add_problem,
         title=_("Add a problem to the plan"),
@@ -245,18 +249,21 @@ def problem_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def goal_add(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CARE_PLAN, access_case, log_read="get")
+def goal_add(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     return _revision_page(
-        request, case_id, GoalForm, _add_goal, title=_("Add a goal"), submit_label=_("Add goal")
+        request, actor, case, GoalForm, _add_goal, title=_("Add a goal"), submit_label=_("Add goal")
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intervention_add(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CARE_PLAN, access_case, log_read="get")
+def intervention_add(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     return _revision_page(
         request,
-        case_id,
+        actor,
+        case,
         InterventionForm,
         _add_intervention,
         title=_("Add an intervention"),
@@ -266,10 +273,12 @@ def intervention_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def barrier_add(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CARE_PLAN, access_case, log_read="get")
+def barrier_add(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     return _revision_page(
         request,
-        case_id,
+        actor,
+        case,
         BarrierForm,
         _add_barrier,
         title=_("Add a barrier"),
@@ -279,10 +288,12 @@ def barrier_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def goal_status(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CARE_PLAN, access_case, log_read="get")
+def goal_status(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     return _revision_page(
         request,
-        case_id,
+        actor,
+        case,
         GoalStatusForm,
         _goal_status,
         title=_("Change a goal's status"),
@@ -308,7 +319,8 @@ def _number(case: Case) -> int | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agreement_add(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CARE_PLAN, access_case, log_read="get")
+def agreement_add(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def save(actor: Actor, case: Case, form: forms.Form) -> object:
         return services.plan_agreement_record(
             actor=actor, plan=_plan_or_refuse(case), **form.cleaned_data
@@ -316,8 +328,8 @@ def agreement_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CARE_PLAN,
+        actor,
+        case,
         build_form=lambda case, data: AgreementForm(data, initial={"plan_version": _number(case)}),
         save=save,
         title=_("Record agreement to the plan"),
@@ -329,7 +341,8 @@ def agreement_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def informed_choice_add(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CARE_PLAN, access_case, log_read="get")
+def informed_choice_add(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def save(actor: Actor, case: Case, form: forms.Form) -> object:
         return services.informed_choice_record(
             actor=actor, plan=_plan_or_refuse(case), **form.cleaned_data
@@ -337,8 +350,8 @@ def informed_choice_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CARE_PLAN,
+        actor,
+        case,
         build_form=lambda case, data: InformedChoiceForm(
             data, initial={"plan_version": _number(case)}
         ),
@@ -352,7 +365,8 @@ def informed_choice_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def progress_add(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.RECORD_NOTE, access_case, log_read="get")
+def progress_add(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return ProgressForm(data, goals=_choices(case)["goal"])
 
@@ -369,8 +383,8 @@ def progress_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.RECORD_NOTE,
+        actor,
+        case,
         build_form=build,
         save=save,
         title=_("Record progress on a goal"),
@@ -395,7 +409,8 @@ def _program_staff(case: Case) -> QuerySet[User]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def care_team_add(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CARE_PLAN, access_case, log_read="get")
+def care_team_add(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def save(actor: Actor, case: Case, form: forms.Form) -> object:
         return coordination_services.care_team_member_add(
             actor=actor, case=case, **form.cleaned_data
@@ -403,8 +418,8 @@ def care_team_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CARE_PLAN,
+        actor,
+        case,
         build_form=lambda case, data: CareTeamMemberForm(data, staff=_program_staff(case)),
         save=save,
         title=_("Add a care team member"),

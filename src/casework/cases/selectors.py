@@ -8,7 +8,15 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from casework.cases import rules
-from casework.cases.models import Case, CaseState, Consent, Notice, NoticeKind
+from casework.cases.models import (
+    Case,
+    CaseAssignment,
+    CaseState,
+    Consent,
+    ConsentDecision,
+    Notice,
+    NoticeKind,
+)
 from casework.coordination.models import WorkItem
 from casework.coordination.selectors import work_item_open_count, work_item_worklist_filter
 from casework.core import clock
@@ -186,3 +194,56 @@ def worklist_build(
         item_pages=i_pages,
         overdue_total=totals["overdue"],
     )
+
+
+def open_case_acuity(*, user_ids: list[int]) -> list[tuple[int, str, str]]:
+    """(case manager id, complexity, severity) of every open case assigned to `user_ids`:
+    what staff weighs as caseload (registered in `CasesConfig.ready`)."""
+    return list(
+        Case.objects.filter(
+            assigned_to_id__in=user_ids, state__in=sorted(rules.OPEN_STATES)
+        ).values_list("assigned_to_id", "complexity", "severity")
+    )
+
+
+def previous_assignees(*, user_ids: list[int], consumer_id: int) -> set[int]:
+    """Which of `user_ids` have been assigned a case of the consumer before."""
+    return set(
+        CaseAssignment.objects.filter(
+            assigned_to_id__in=user_ids, case__consumer_id=consumer_id
+        ).values_list("assigned_to_id", flat=True)
+    )
+
+
+def case_section(*, case: Case) -> dict[str, Any]:
+    """The case's own parts of the case page: its facts, notices, consents, assignments,
+    the consumer's other cases, and what its state allows next (C1-C3, I1)."""
+    facts = case_facts(case=case)
+    consents = list(consent_history(case_id=case.pk))
+    notice_labels = dict(NoticeKind.choices)
+    return {
+        "facts": facts,
+        "notices": list(notice_list_for_case(case_id=case.pk)),
+        "consents": consents,
+        "consent": consents[-1] if consents else None,
+        "assignments": list(
+            case.assignments.select_related("assigned_to").order_by("assigned_at", "id")
+        ),
+        "other_cases": [
+            c for c in case_list_for_consumer(consumer_id=case.consumer_id) if c.pk != case.pk
+        ],
+        "missing_notices": [
+            (kind, notice_labels[kind]) for kind in rules.missing_enrollment_notices(facts)
+        ],
+        "enrollment_notices": [
+            (kind, notice_labels[kind]) for kind in sorted(rules.ENROLLMENT_NOTICES)
+        ],
+        "clinical": rules.may_record_clinical(facts),
+        "enrollment": rules.may_record_enrollment(facts),
+        "may_activate": bool(rules.can_transition(facts, rules.ACTIVE)),
+        "may_withdraw": rules.WITHDRAWN in rules.TRANSITIONS[case.state],
+        "may_close": rules.CLOSED in rules.TRANSITIONS[case.state],
+        "consent_choices": [
+            d for d in ConsentDecision.values if rules.may_record_consent(facts, d)
+        ],
+    }

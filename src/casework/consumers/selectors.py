@@ -1,5 +1,7 @@
 """Reads of consumers for other contexts."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from casework.consumers.models import Consumer
@@ -8,3 +10,17 @@ from casework.consumers.models import Consumer
 def consumer_ids_of_program(*, program_id: int) -> QuerySet[Consumer, int]:
     """The ids of a program's consumers, as a subquery."""
     return Consumer.objects.filter(program_id=program_id).values_list("pk", flat=True)
+
+
+def consumer_section(*, consumer: Consumer) -> dict[str, Any]:
+    """The consumer's support system, as the case and consumer pages show it (C4, C5)."""
+    support_persons = list(
+        consumer.support_persons.order_by("-is_legal_decision_maker", "name", "id")
+    )
+    return {
+        "support_persons": support_persons,
+        "legal_decision_maker": next(
+            (p for p in support_persons if p.is_legal_decision_maker), None
+        ),
+        "directives": list(consumer.advance_directives.order_by("-recorded_at", "-id")),
+    }

@@ -5,48 +5,24 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from casework.cases.models import Case
-from casework.cases.selectors import case_list_for_consumer
-from casework.cases.views import case_form_page
 from casework.consumers import services
 from casework.consumers.forms import AdvanceDirectiveForm, ConsumerEditForm, SupportPersonForm
-from casework.core.actor import Actor, actor_from_request
+from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
-from casework.web.access import access_consumer
-
-
-@login_required
-@require_http_methods(["GET"])
-def consumer_detail(request: HttpRequest, consumer_id: int) -> HttpResponse:
-    """The consumer's summary and their cases. One audited read."""
-    actor = actor_from_request(request)
-    consumer = access_consumer(actor, consumer_id)
-    support_persons = list(
-        consumer.support_persons.order_by("-is_legal_decision_maker", "name", "id")
-    )
-    return render(
-        request,
-        "consumers/consumer_detail.html",
-        {
-            "consumer": consumer,
-            "cases": list(case_list_for_consumer(consumer_id=consumer.pk)),
-            "support_persons": support_persons,
-            "legal_decision_maker": next(
-                (p for p in support_persons if p.is_legal_decision_maker), None
-            ),
-            "directives": list(consumer.advance_directives.order_by("-recorded_at", "-id")),
-        },
-    )
+from casework.web.access import access_case
+from casework.web.guard import guard
+from casework.web.pages import case_form_page
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def support_person_create(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+def support_person_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return SupportPersonForm(data)
 
@@ -57,8 +33,8 @@ def support_person_create(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CASE_MANAGE,
+        actor,
+        case,
         build_form=build,
         save=save,
         title=_("Add a support person"),
@@ -69,7 +45,8 @@ def support_person_create(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def advance_directive_create(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+def advance_directive_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return AdvanceDirectiveForm(data)
 
@@ -80,8 +57,8 @@ def advance_directive_create(request: HttpRequest, case_id: int) -> HttpResponse
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CASE_MANAGE,
+        actor,
+        case,
         build_form=build,
         save=save,
         title=_("Record an advance directive"),
@@ -92,7 +69,8 @@ def advance_directive_create(request: HttpRequest, case_id: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consumer_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+def consumer_edit(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     """Change the consumer's details (language, interpreter need, decision-making, contact)
     from one of their cases. Only the changed fields are sent to the service."""
 
@@ -112,8 +90,8 @@ def consumer_edit(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CASE_MANAGE,
+        actor,
+        case,
         build_form=build,
         save=save,
         title=_("Edit the consumer's details"),

@@ -1,6 +1,7 @@
 """Reads for work items, communications, notes and the care team."""
 
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -87,3 +88,18 @@ def external_providers_exist(*, consumer_id: int) -> bool:
     return CareTeamMember.objects.filter(
         Q(consumer_id=consumer_id), Q(ended_at=None), Q(is_external_provider=True)
     ).exists()
+
+
+def case_section(*, case_id: int, consumer_id: int, now: datetime) -> dict[str, Any]:
+    """Work items (each marked overdue or not), communications, notes and the care team,
+    as the case page shows them (F1-F3)."""
+    work_items = list(work_item_list_for_case(case_id=case_id))
+    for item in work_items:
+        item.is_overdue = item.status == WorkItemStatus.OPEN and item.due_at < now  # type: ignore[attr-defined]
+    return {
+        "work_items": work_items,
+        "open_work_items": sum(1 for i in work_items if i.status == WorkItemStatus.OPEN),
+        "communications": list(communication_list_for_case(case_id=case_id)),
+        "notes": list(note_list_for_case(case_id=case_id)),
+        "care_team": list(care_team_for_consumer(consumer_id=consumer_id)),
+    }

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods
 from casework.cases import rules
 from casework.cases.models import Case
 from casework.cases.selectors import case_facts
-from casework.cases.views import case_form_page, service_save
 from casework.coordination import services
 from casework.coordination.forms import (
     CommunicationForm,
@@ -32,8 +31,10 @@ from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff.models import User
 from casework.staff.selectors import active_staff
-from casework.web.access import access_work_item
+from casework.web.access import access_case, access_work_item
 from casework.web.forms import form_saved
+from casework.web.guard import guard
+from casework.web.pages import case_form_page, service_save
 
 OWNER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.SENIOR_CLINICAL)
 
@@ -49,7 +50,8 @@ def _clinical(case: Case) -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def work_item_create(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+def work_item_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         assert isinstance(request.user, User)
         return WorkItemForm(data, clinical=_clinical(case), owners=_owners(case), me=request.user)
@@ -60,8 +62,8 @@ def work_item_create(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CASE_MANAGE,
+        actor,
+        case,
         build_form=build,
         save=save,
         title=_("Add a work item"),
@@ -183,7 +185,8 @@ def work_item_edit(request: HttpRequest, work_item_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def communication_create(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.RECORD_NOTE, access_case, log_read="get")
+def communication_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return CommunicationForm(data, clinical=_clinical(case))
 
@@ -199,8 +202,8 @@ def communication_create(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.RECORD_NOTE,
+        actor,
+        case,
         build_form=build,
         save=save,
         title=_("Log a communication"),
@@ -211,7 +214,8 @@ def communication_create(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def note_create(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.RECORD_NOTE, access_case, log_read="get")
+def note_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return NoteForm(data, clinical=_clinical(case))
 
@@ -219,8 +223,8 @@ def note_create(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.RECORD_NOTE,
+        actor,
+        case,
         build_form=build,
         save=save,
         title=_("Write a case note"),

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -74,11 +75,13 @@ class AuditFilters:
         return {k: v for k, v in values.items() if v}
 
 
-def audit_event_list(*, user: User, filters: AuditFilters) -> QuerySet[AuditEvent]:
+def audit_event_list(
+    *, user: User, filters: AuditFilters, program_consumers: QuerySet[Any]
+) -> QuerySet[AuditEvent]:
     """The audit events of ``user``'s program, filtered and sorted (ties by id, so the
     order is total and pages never overlap). An event belongs to a program when its actor
-    is a member or its consumer is one of the program's consumers."""
-    from casework.consumers.selectors import consumer_ids_of_program
+    is a member or its consumer is one of `program_consumers` (the ids of the program's
+    consumers, given by the caller: core does not read the consumers context)."""
 
     key = filters.sort.removeprefix("-")
     if key not in AUDIT_SORTS:
@@ -86,8 +89,7 @@ def audit_event_list(*, user: User, filters: AuditFilters) -> QuerySet[AuditEven
     if user.program_id is None:
         return AuditEvent.objects.none()
     qs = AuditEvent.objects.filter(
-        Q(actor__program_id=user.program_id)
-        | Q(consumer_id__in=consumer_ids_of_program(program_id=user.program_id))
+        Q(actor__program_id=user.program_id) | Q(consumer_id__in=program_consumers)
     )
     if filters.since is not None:
         qs = qs.filter(occurred_at__gte=filters.since)

@@ -4,6 +4,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Protocol
 
 from django.db.models import Max, Q, QuerySet
 
@@ -32,7 +33,6 @@ from casework.staff.models import (
 
 STAFF_DEADLINE_PREFIX = "staff_"
 # Case states that count towards a caseload (values of casework.cases.models.CaseState).
-OPEN_CASE_STATES = ("referred", "engaged", "active")
 
 
 def active_staff(*, program_id: int, roles: Iterable[str]) -> QuerySet[User]:
@@ -196,15 +196,38 @@ def confidentiality_signed(*, user: User) -> bool:
     return attestation_is_current(user=user, kind=AttestationKind.CONFIDENTIALITY)
 
 
+class OpenCasesReader(Protocol):
+    def __call__(self, *, user_ids: list[int]) -> Iterable[tuple[int, str, str]]: ...
+
+
+class PreviousAssigneesReader(Protocol):
+    def __call__(self, *, user_ids: list[int], consumer_id: int) -> set[int]: ...
+
+
+@dataclass
+class CaseloadReaders:
+    """How staff reads caseloads without importing the cases context, which sits above it
+    (docs/adr/0005-layers.md): cases registers its readers when its app is ready."""
+
+    open_cases: OpenCasesReader | None = None
+    previous_assignees: PreviousAssigneesReader | None = None
+
+
+CASELOAD_READERS = CaseloadReaders()
+
+
+def caseload_readers_register(
+    *, open_cases: OpenCasesReader, previous_assignees: PreviousAssigneesReader
+) -> None:
+    CASELOAD_READERS.open_cases = open_cases
+    CASELOAD_READERS.previous_assignees = previous_assignees
+
+
 def caseload_weights(*, user_ids: list[int]) -> dict[int, Decimal]:
     """Acuity-weighted open caseload per person (MA 5.1(n))."""
-    from casework.cases.models import Case
-
+    assert CASELOAD_READERS.open_cases is not None, "the cases app registers its readers"
     loads = dict.fromkeys(user_ids, Decimal(0))
-    rows = Case.objects.filter(assigned_to_id__in=user_ids, state__in=OPEN_CASE_STATES).values_list(
-        "assigned_to_id", "complexity", "severity"
-    )
-    for user_id, complexity, severity in rows:
+    for user_id, complexity, severity in CASELOAD_READERS.open_cases(user_ids=user_ids):
         loads[user_id] += rules.acuity_weight(complexity, severity)
     return loads
 
@@ -283,19 +306,14 @@ def assignee_facts_for(
 ) -> dict[int, rules.AssigneeFacts]:
     """What the assignment gate and the suggestions weigh, for each of `users`, in a
     number of queries that does not grow with the number of people."""
-    from casework.cases.models import CaseAssignment
-
     ids = [u.pk for u in users]
     readiness = readiness_for(users=users)
     loads = caseload_weights(user_ids=ids)
     limits = caseload_limits(program_ids={u.program_id or 0 for u in users})
     previously: set[int] = set()
     if consumer_id:
-        previously = set(
-            CaseAssignment.objects.filter(
-                assigned_to_id__in=ids, case__consumer_id=consumer_id
-            ).values_list("assigned_to_id", flat=True)
-        )
+        assert CASELOAD_READERS.previous_assignees is not None
+        previously = CASELOAD_READERS.previous_assignees(user_ids=ids, consumer_id=consumer_id)
     return {
         u.pk: rules.AssigneeFacts(
             verified_credential=readiness[u.pk].verified_credential,

@@ -31,10 +31,7 @@ from casework.core.audit import audit_denied, audit_record
 from casework.core.errors import ValidationFailed
 from casework.core.models import AuditAction, AuditOutcome
 from casework.core.policy import Permission, Scope, scope_for
-from casework.core.selectors import (
-    AuditFilters,
-    audit_event_list,
-)
+from casework.core.selectors import AuditFilters
 from casework.core.tokens import token_verify
 from casework.staff.models import User
 from casework.web.access import (
@@ -43,7 +40,7 @@ from casework.web.access import (
     confidentiality_gate,
     user_may,
 )
-from casework.web.exports import audit_csv_response
+from casework.web.exports import audit_csv_response, audit_event_list
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 50

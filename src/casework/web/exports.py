@@ -1,7 +1,9 @@
 """The audit report's CSV export, shared by the API and the page (S25, ONC (d)(3))."""
 
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 
+from casework.consumers.selectors import consumer_ids_of_program
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
 from casework.core.errors import ValidationFailed
@@ -10,8 +12,16 @@ from casework.core.selectors import (
     AUDIT_EXPORT_MAX_ROWS,
     AuditFilters,
     audit_csv_lines,
-    audit_event_list,
 )
+from casework.core.selectors import audit_event_list as _audit_event_list
+from casework.staff.models import User
+
+
+def audit_event_list(*, user: User, filters: AuditFilters) -> QuerySet[AuditEvent]:
+    """The audit events of `user`'s program, filtered and sorted (core's selector, given
+    the program's consumers)."""
+    consumers = consumer_ids_of_program(program_id=user.program_id or 0)
+    return _audit_event_list(user=user, filters=filters, program_consumers=consumers)
 
 
 def audit_csv_response(actor: Actor, filters: AuditFilters) -> StreamingHttpResponse:

@@ -23,8 +23,8 @@ from casework.core.audit import audit_denied, audit_record
 from casework.core.errors import ValidationFailed
 from casework.core.models import AuditAction, AuditEvent
 from casework.core.policy import Permission, Scope, scope_for
-from casework.core.selectors import AuditFilters, audit_event_list
-from casework.web.exports import audit_csv_response
+from casework.core.selectors import AuditFilters
+from casework.web.exports import audit_csv_response, audit_event_list
 from casework.web.forms import AuditFilterForm, page_number
 
 

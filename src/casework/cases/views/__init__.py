@@ -5,13 +5,6 @@ consumer data writes exactly one audit event (the access check's read, or the
 service's write); a refusal writes one denied event and is a 404.
 """
 
-from casework.cases.views.case_page import (
-    care_plan_summary,
-    case_detail,
-    case_form_page,
-    case_page_context,
-    service_save,
-)
 from casework.cases.views.lifecycle import (
     case_activate,
     case_close,
@@ -25,18 +18,13 @@ from casework.cases.views.notices import notice_print
 from casework.cases.views.worklist import worklist
 
 __all__ = [
-    "care_plan_summary",
     "case_activate",
     "case_close",
-    "case_detail",
-    "case_form_page",
-    "case_page_context",
     "case_reassign",
     "case_withdraw",
     "consent_create",
     "intake",
     "notice_create",
     "notice_print",
-    "service_save",
     "worklist",
 ]

@@ -29,7 +29,6 @@ from casework.cases.models import (
 from casework.cases.selectors import (
     case_facts,
 )
-from casework.cases.views.case_page import case_form_page, service_save
 from casework.consumers.services import ConsumerFields
 from casework.coordination.selectors import (
     care_team_for_consumer,
@@ -44,6 +43,8 @@ from casework.staff import services as staff_services
 from casework.staff.models import User
 from casework.web.access import access_case, user_may
 from casework.web.forms import add_domain_error
+from casework.web.guard import guard
+from casework.web.pages import case_form_page, service_save
 
 
 @login_required
@@ -96,7 +97,8 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notice_create(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+def notice_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return NoticeForm(
             data,
@@ -119,8 +121,8 @@ def notice_create(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CASE_MANAGE,
+        actor,
+        case,
         build_form=build,
         save=save,
         title=_("Record a notice given"),
@@ -131,7 +133,8 @@ def notice_create(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_create(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+def consent_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         facts = case_facts(case=case)
         return ConsentForm(
@@ -153,8 +156,8 @@ def consent_create(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CASE_MANAGE,
+        actor,
+        case,
         build_form=build,
         save=save,
         title=_("Record consent to case management"),
@@ -186,7 +189,8 @@ def case_activate(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+def case_withdraw(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return WithdrawForm(data, initial={"version": case.version})
 
@@ -198,8 +202,8 @@ def case_withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CASE_MANAGE,
+        actor,
+        case,
         build_form=build,
         save=save,
         title=_("Withdraw the case"),
@@ -210,7 +214,8 @@ def case_withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+def case_close(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         providers = [
             m.name
@@ -258,8 +263,8 @@ def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CASE_MANAGE,
+        actor,
+        case,
         build_form=build,
         save=save,
         title=_("Close the case"),
@@ -279,7 +284,8 @@ def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CASE_REASSIGN, access_case, log_read="get")
+def case_reassign(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         candidates = User.objects.filter(
             role=Role.CASE_MANAGER, is_active=True, team__supervisor_id=request.user.pk
@@ -316,8 +322,8 @@ def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return case_form_page(
         request,
-        case_id,
-        permission=Permission.CASE_REASSIGN,
+        actor,
+        case,
         build_form=build,
         save=save,
         title=_("Reassign the case"),
