@@ -28,7 +28,8 @@ from casework.cases.schemas import (
     WithdrawIn,
     WorklistPage,
 )
-from casework.consumers.models import SupportPerson
+from casework.consumers.models import Consumer, SupportPerson
+from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
 from casework.web.access import access_case, access_consumer
@@ -42,6 +43,7 @@ from casework.web.api import (
     responses,
     staff_member,
 )
+from casework.web.guard import guard
 
 router = Router(tags=["cases"])
 
@@ -104,14 +106,13 @@ def _reload(case: Case) -> Case:
     summary="List my cases or my team's cases",
     operation_id="case_list",
 )
+@guard(Permission.CONSUMER_READ, object_type="case")
 def case_list(
-    request: HttpRequest, filters: Query[CaseFilters], page: Query[PageParams]
+    request: HttpRequest, actor: Actor, filters: Query[CaseFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
     """Cases assigned to you (`scope=mine`) or to the teams you supervise (`scope=team`),
     open states unless `state` says otherwise; cases with overdue work first. Audits one
     list event with the count and the case ids returned."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "case", "")
     qs = selectors.case_list_for_worklist(
         user=actor.user, team=filters.scope == "team", states=[str(s) for s in filters.state]
     )
@@ -126,13 +127,11 @@ def case_list(
     operation_id="consumer_case_list",
     tags=["consumers"],
 )
+@guard(Permission.CONSUMER_READ, access_consumer, log_read=False)
 def consumer_case_list(
-    request: HttpRequest, consumer_id: int, page: Query[PageParams]
+    request: HttpRequest, actor: Actor, consumer: Consumer, page: Query[PageParams]
 ) -> dict[str, Any]:
     """Every case episode of the consumer, newest first. Audits one list."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "consumer", consumer_id)
-    consumer = access_consumer(actor, consumer_id, log_read=False)
     qs = selectors.case_list_for_consumer(consumer_id=consumer.pk).select_related("consumer")
     return listed_page(
         actor,
@@ -150,11 +149,10 @@ def consumer_case_list(
     summary="Get a case",
     operation_id="case_get",
 )
-def case_get(request: HttpRequest, case_id: int) -> Case:
+@guard(Permission.CONSUMER_READ, access_case, log_read=True)
+def case_get(request: HttpRequest, actor: Actor, case: Case) -> Case:
     """The case, its consumer, referral, state and assignment. Audits one read."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "case", case_id)
-    return access_case(actor, case_id)
+    return case
 
 
 @router.get(
@@ -164,11 +162,11 @@ def case_get(request: HttpRequest, case_id: int) -> Case:
     summary="List the notices given on a case",
     operation_id="notice_list",
 )
-def notice_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> dict[str, Any]:
+@guard(Permission.CONSUMER_READ, access_case, log_read=False)
+def notice_list(
+    request: HttpRequest, actor: Actor, case: Case, page: Query[PageParams]
+) -> dict[str, Any]:
     """Enrollment and closure notices, in the order given. Audits one list."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "case", case_id)
-    case = access_case(actor, case_id, log_read=False)
     return listed_page(
         actor,
         selectors.notice_list_for_case(case_id=case.pk),
@@ -185,12 +183,12 @@ def notice_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> 
     summary="Record an enrollment notice",
     operation_id="notice_create",
 )
-def notice_create(request: HttpRequest, case_id: int, payload: NoticeIn) -> Status[Notice]:
+@guard(Permission.CASE_MANAGE, access_case, log_read=False)
+def notice_create(
+    request: HttpRequest, actor: Actor, case: Case, payload: NoticeIn
+) -> Status[Notice]:
     """Program purpose, complaint process or privacy practices (C1-C3). With all three
     and consent granted the case becomes `engaged`. Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.CASE_MANAGE, "case", case_id)
-    case = access_case(actor, case_id, permission=Permission.CASE_MANAGE, log_read=False)
     return Status(201, services.notice_record(actor=actor, case=case, **payload.model_dump()))
 
 
@@ -201,11 +199,11 @@ def notice_create(request: HttpRequest, case_id: int, payload: NoticeIn) -> Stat
     summary="Consent history of a case",
     operation_id="consent_list",
 )
-def consent_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> dict[str, Any]:
+@guard(Permission.CONSUMER_READ, access_case, log_read=False)
+def consent_list(
+    request: HttpRequest, actor: Actor, case: Case, page: Query[PageParams]
+) -> dict[str, Any]:
     """Every decision in the order recorded; the last one is current. Audits one list."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "case", case_id)
-    case = access_case(actor, case_id, log_read=False)
     return listed_page(
         actor,
         selectors.consent_history(case_id=case.pk),
@@ -222,13 +220,13 @@ def consent_list(request: HttpRequest, case_id: int, page: Query[PageParams]) ->
     summary="Record consent, refusal or revocation",
     operation_id="consent_create",
 )
-def consent_create(request: HttpRequest, case_id: int, payload: ConsentIn) -> Status[Consent]:
+@guard(Permission.CASE_MANAGE, access_case, log_read=False)
+def consent_create(
+    request: HttpRequest, actor: Actor, case: Case, payload: ConsentIn
+) -> Status[Consent]:
     """Consent to case management (C1, S39). Refusal declines a referred case; revocation
     stops new clinical activity. A surrogate decides through `surrogate` (the legal
     decision maker's support-person id). Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.CASE_MANAGE, "case", case_id)
-    case = access_case(actor, case_id, permission=Permission.CASE_MANAGE, log_read=False)
     surrogate = None
     if payload.surrogate is not None:
         surrogate = SupportPerson.objects.filter(
@@ -246,11 +244,9 @@ def consent_create(request: HttpRequest, case_id: int, payload: ConsentIn) -> St
     summary="Start services on an engaged case",
     operation_id="case_activate",
 )
-def case_activate(request: HttpRequest, case_id: int, payload: VersionIn) -> Case:
+@guard(Permission.CASE_MANAGE, access_case, log_read=False)
+def case_activate(request: HttpRequest, actor: Actor, case: Case, payload: VersionIn) -> Case:
     """engaged → active; needs active consent. Audits one update."""
-    actor = actor_of(request)
-    require(actor, Permission.CASE_MANAGE, "case", case_id)
-    case = access_case(actor, case_id, permission=Permission.CASE_MANAGE, log_read=False)
     return _reload(services.case_activate(actor=actor, case=case, version=payload.version))
 
 
@@ -260,11 +256,9 @@ def case_activate(request: HttpRequest, case_id: int, payload: VersionIn) -> Cas
     summary="Withdraw a case",
     operation_id="case_withdraw",
 )
-def case_withdraw(request: HttpRequest, case_id: int, payload: WithdrawIn) -> Case:
+@guard(Permission.CASE_MANAGE, access_case, log_read=False)
+def case_withdraw(request: HttpRequest, actor: Actor, case: Case, payload: WithdrawIn) -> Case:
     """The consumer withdraws before or during services. Audits one update."""
-    actor = actor_of(request)
-    require(actor, Permission.CASE_MANAGE, "case", case_id)
-    case = access_case(actor, case_id, permission=Permission.CASE_MANAGE, log_read=False)
     return _reload(
         services.case_withdraw(
             actor=actor, case=case, version=payload.version, reason=payload.reason
@@ -278,13 +272,11 @@ def case_withdraw(request: HttpRequest, case_id: int, payload: WithdrawIn) -> Ca
     summary="Close a case with notice",
     operation_id="case_close",
 )
-def case_close(request: HttpRequest, case_id: int, payload: CloseIn) -> Case:
+@guard(Permission.CASE_MANAGE, access_case, log_read=False)
+def case_close(request: HttpRequest, actor: Actor, case: Case, payload: CloseIn) -> Case:
     """Close (I1) with a reason, the notice to the consumer and to each involved
     provider, and where to go if things change. Refused (409) while work items are open.
     Audits one update."""
-    actor = actor_of(request)
-    require(actor, Permission.CASE_MANAGE, "case", case_id)
-    case = access_case(actor, case_id, permission=Permission.CASE_MANAGE, log_read=False)
     consumer_notice = services.ClosureNotice(**payload.consumer_notice.model_dump())
     provider_notices = [
         services.ClosureNotice(recipient_type=RecipientType.PROVIDER, **n.model_dump())
@@ -310,12 +302,10 @@ def case_close(request: HttpRequest, case_id: int, payload: CloseIn) -> Case:
     summary="Reassign a case (supervisors)",
     operation_id="case_reassign",
 )
-def case_reassign(request: HttpRequest, case_id: int, payload: ReassignIn) -> Case:
+@guard(Permission.CASE_REASSIGN, access_case, log_read=False)
+def case_reassign(request: HttpRequest, actor: Actor, case: Case, payload: ReassignIn) -> Case:
     """Give the case to another case manager on a team you supervise; the previous
     assignee's open work items move with it. Audits one update."""
-    actor = actor_of(request)
-    require(actor, Permission.CASE_REASSIGN, "case", case_id)
-    case = access_case(actor, case_id, permission=Permission.CASE_REASSIGN, log_read=False)
     assign_to = staff_member(actor, payload.assign_to, "assign_to")
     return _reload(
         services.case_reassign(

@@ -21,17 +21,17 @@ from casework.consumers.schemas import (
     SupportPersonOut,
     SupportPersonPage,
 )
+from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
 from casework.web.access import access_consumer
 from casework.web.api import (
     LIST_THROTTLE,
     PageParams,
-    actor_of,
     listed_page,
-    require,
     responses,
 )
+from casework.web.guard import guard
 
 router = Router(tags=["consumers"])
 
@@ -58,11 +58,10 @@ def _advance_directives(consumer: Consumer) -> QuerySet[AdvanceDirective]:
     summary="Get a consumer",
     operation_id="consumer_get",
 )
-def consumer_get(request: HttpRequest, consumer_id: int) -> Consumer:
+@guard(Permission.CONSUMER_READ, access_consumer, log_read=True)
+def consumer_get(request: HttpRequest, actor: Actor, consumer: Consumer) -> Consumer:
     """Demographics, language, interpreter need and decision-making. Audits one read."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "consumer", consumer_id)
-    return access_consumer(actor, consumer_id)
+    return consumer
 
 
 @router.patch(
@@ -71,13 +70,11 @@ def consumer_get(request: HttpRequest, consumer_id: int) -> Consumer:
     summary="Update a consumer's details",
     operation_id="consumer_update",
 )
-def consumer_update(request: HttpRequest, consumer_id: int, payload: ConsumerPatch) -> Consumer:
+@guard(Permission.CASE_MANAGE, access_consumer, log_read=False)
+def consumer_update(
+    request: HttpRequest, actor: Actor, consumer: Consumer, payload: ConsumerPatch
+) -> Consumer:
     """Change the fields sent; a stale `version` is 409. Audits one update."""
-    actor = actor_of(request)
-    require(actor, Permission.CASE_MANAGE, "consumer", consumer_id)
-    consumer = access_consumer(
-        actor, consumer_id, permission=Permission.CASE_MANAGE, log_read=False
-    )
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})
     nulls = sorted(name for name, value in fields.items() if value is None)
     if nulls:
@@ -96,13 +93,11 @@ def consumer_update(request: HttpRequest, consumer_id: int, payload: ConsumerPat
     summary="List a consumer's support persons",
     operation_id="support_person_list",
 )
+@guard(Permission.CONSUMER_READ, access_consumer, log_read=False)
 def support_person_list(
-    request: HttpRequest, consumer_id: int, page: Query[PageParams]
+    request: HttpRequest, actor: Actor, consumer: Consumer, page: Query[PageParams]
 ) -> dict[str, Any]:
     """The legal decision maker first, then by name. Audits one list."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "consumer", consumer_id)
-    consumer = access_consumer(actor, consumer_id, log_read=False)
     return listed_page(
         actor,
         _support_persons(consumer),
@@ -119,16 +114,12 @@ def support_person_list(
     summary="Add a support person",
     operation_id="support_person_create",
 )
+@guard(Permission.CASE_MANAGE, access_consumer, log_read=False)
 def support_person_create(
-    request: HttpRequest, consumer_id: int, payload: SupportPersonIn
+    request: HttpRequest, actor: Actor, consumer: Consumer, payload: SupportPersonIn
 ) -> Status[SupportPerson]:
     """At most one legal decision maker per consumer; naming one marks the consumer as
     not making their own decisions. Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.CASE_MANAGE, "consumer", consumer_id)
-    consumer = access_consumer(
-        actor, consumer_id, permission=Permission.CASE_MANAGE, log_read=False
-    )
     return Status(
         201, services.support_person_create(actor=actor, consumer=consumer, **payload.model_dump())
     )
@@ -141,13 +132,11 @@ def support_person_create(
     summary="List a consumer's advance directives",
     operation_id="advance_directive_list",
 )
+@guard(Permission.CONSUMER_READ, access_consumer, log_read=False)
 def advance_directive_list(
-    request: HttpRequest, consumer_id: int, page: Query[PageParams]
+    request: HttpRequest, actor: Actor, consumer: Consumer, page: Query[PageParams]
 ) -> dict[str, Any]:
     """Newest first. Audits one list."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "consumer", consumer_id)
-    consumer = access_consumer(actor, consumer_id, log_read=False)
     return listed_page(
         actor,
         _advance_directives(consumer),
@@ -164,15 +153,11 @@ def advance_directive_list(
     summary="Record an advance directive",
     operation_id="advance_directive_create",
 )
+@guard(Permission.CASE_MANAGE, access_consumer, log_read=False)
 def advance_directive_create(
-    request: HttpRequest, consumer_id: int, payload: AdvanceDirectiveIn
+    request: HttpRequest, actor: Actor, consumer: Consumer, payload: AdvanceDirectiveIn
 ) -> Status[AdvanceDirective]:
     """Record where the document is and what it says. Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.CASE_MANAGE, "consumer", consumer_id)
-    consumer = access_consumer(
-        actor, consumer_id, permission=Permission.CASE_MANAGE, log_read=False
-    )
     return Status(
         201,
         services.advance_directive_create(actor=actor, consumer=consumer, **payload.model_dump()),

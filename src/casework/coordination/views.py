@@ -7,7 +7,6 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -25,16 +24,15 @@ from casework.coordination.forms import (
     WorkItemForm,
 )
 from casework.coordination.models import WorkItem
-from casework.core.actor import Actor, actor_from_request
+from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff.models import User
 from casework.staff.selectors import active_staff
 from casework.web.access import access_case, access_work_item
-from casework.web.forms import form_saved
 from casework.web.guard import guard
-from casework.web.pages import case_form_page, service_save
+from casework.web.pages import case_form_page, form_page, service_save
 
 OWNER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.SENIOR_CLINICAL)
 
@@ -74,7 +72,8 @@ def work_item_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResp
 
 def _work_item_page(
     request: HttpRequest,
-    work_item_id: int,
+    actor: Actor,
+    item: WorkItem,
     *,
     build_form: Callable[[WorkItem, Any], forms.Form],
     save: Callable[[Actor, WorkItem, forms.Form], object],
@@ -83,40 +82,32 @@ def _work_item_page(
     success_message: str,
     secondary: bool = False,
 ) -> HttpResponse:
-    """A form about one work item: GET is an audited read; POST calls one service, whose
-    own audit event is the only one; a refusal shows on the form and writes nothing."""
-    actor = actor_from_request(request)
-    posted = request.method == "POST"
-    item = access_work_item(actor, work_item_id, log_read=not posted)
-    form = build_form(item, request.POST if posted else None)
-    done = form_saved(
+    """A form about one work item (guarded with `log_read="get"`)."""
+    form = build_form(item, request.POST if request.method == "POST" else None)
+    back = reverse("case_detail", args=[item.case_id])
+    return form_page(
         request,
         form,
         lambda: save(actor, item, form),
         success=success_message % {"title": item.title},
-        redirect_to=reverse("case_detail", args=[item.case_id]),
-    )
-    if done is not None:
-        return done
-    return render(
-        request,
-        "coordination/work_item_finish.html",
-        {
+        redirect_to=back,
+        template="coordination/work_item_finish.html",
+        context={
             "item": item,
             "case": item.case,
             "consumer": item.case.consumer,
-            "form": form,
             "secondary": secondary,
             "title": title,
             "submit_label": submit_label,
-            "cancel_url": reverse("case_detail", args=[item.case_id]),
+            "cancel_url": back,
         },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def work_item_complete(request: HttpRequest, work_item_id: int) -> HttpResponse:
+@guard(Permission.CASE_MANAGE, access_work_item, log_read="get")
+def work_item_complete(request: HttpRequest, actor: Actor, item: WorkItem) -> HttpResponse:
     def save(actor: Actor, item: WorkItem, form: forms.Form) -> object:
         d = form.cleaned_data
         return services.work_item_complete(
@@ -125,7 +116,8 @@ def work_item_complete(request: HttpRequest, work_item_id: int) -> HttpResponse:
 
     return _work_item_page(
         request,
-        work_item_id,
+        actor,
+        item,
         build_form=lambda item, data: WorkItemCompleteForm(data, initial={"version": item.version}),
         save=save,
         title=_("Complete a work item"),
@@ -136,7 +128,8 @@ def work_item_complete(request: HttpRequest, work_item_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def work_item_cancel(request: HttpRequest, work_item_id: int) -> HttpResponse:
+@guard(Permission.CASE_MANAGE, access_work_item, log_read="get")
+def work_item_cancel(request: HttpRequest, actor: Actor, item: WorkItem) -> HttpResponse:
     def save(actor: Actor, item: WorkItem, form: forms.Form) -> object:
         d = form.cleaned_data
         return services.work_item_cancel(
@@ -145,7 +138,8 @@ def work_item_cancel(request: HttpRequest, work_item_id: int) -> HttpResponse:
 
     return _work_item_page(
         request,
-        work_item_id,
+        actor,
+        item,
         build_form=lambda item, data: WorkItemCancelForm(data, initial={"version": item.version}),
         save=save,
         title=_("Cancel a work item"),
@@ -157,7 +151,8 @@ def work_item_cancel(request: HttpRequest, work_item_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def work_item_edit(request: HttpRequest, work_item_id: int) -> HttpResponse:
+@guard(Permission.CASE_MANAGE, access_work_item, log_read="get")
+def work_item_edit(request: HttpRequest, actor: Actor, item: WorkItem) -> HttpResponse:
     """Change an open work item's title, owner, due date or description."""
 
     def build(item: WorkItem, data: Any) -> forms.Form:
@@ -174,7 +169,8 @@ def work_item_edit(request: HttpRequest, work_item_id: int) -> HttpResponse:
 
     return _work_item_page(
         request,
-        work_item_id,
+        actor,
+        item,
         build_form=build,
         save=save,
         title=_("Edit a work item"),

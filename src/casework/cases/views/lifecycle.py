@@ -168,10 +168,9 @@ def consent_create(request: HttpRequest, actor: Actor, case: Case) -> HttpRespon
 
 @login_required
 @require_POST
-def case_activate(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CASE_MANAGE, access_case, log_read=False)
+def case_activate(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     """Start services on an engaged case (a button on the case page)."""
-    actor = actor_from_request(request)
-    case = access_case(actor, case_id, permission=Permission.CASE_MANAGE, log_read=False)
     form = VersionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The request was incomplete. Reload the page and try again."))

@@ -6,28 +6,26 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
-from casework.cases.models import (
-    CaseState,
-    NoticeKind,
-)
+from casework.cases.models import Case, CaseState, NoticeKind
 from casework.core import clock
-from casework.core.actor import actor_from_request
+from casework.core.actor import Actor
 from casework.core.audit import audit_denied, audit_record
 from casework.core.models import AuditAction
+from casework.core.policy import Permission
 from casework.web.access import access_case
+from casework.web.guard import guard
 
 NOTICE_LANGUAGES = {"en", "es"}
 
 
 @login_required
 @require_http_methods(["GET"])
-def notice_print(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
+@guard(Permission.CONSUMER_READ, access_case, log_read=False)
+def notice_print(request: HttpRequest, actor: Actor, case: Case, kind: str) -> HttpResponse:
     """A printable notice in the consumer's preferred language (English when the program
     has no catalog for it). Audited as one `print` event (S20)."""
     if kind not in NoticeKind.values:
         raise Http404("No such notice.")
-    actor = actor_from_request(request)
-    case = access_case(actor, case_id, log_read=False)
     if kind == NoticeKind.CLOSURE and case.state != CaseState.CLOSED:
         audit_denied(
             actor=actor,

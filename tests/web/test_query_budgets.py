@@ -1,0 +1,214 @@
+"""Query budgets of the ten busiest requests (issue 11): each is pinned to a maximum, and
+none grows with the number of rows it shows (measured with few rows and with more).
+
+A budget is a ceiling, not a target: lower it when a change saves queries."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from casework.assessments.models import AssessmentResponse
+from casework.cases.models import Case, CaseState, Consent
+from casework.coordination import services as coordination
+from casework.coordination.models import Note, WorkItem
+from casework.core import clock
+from casework.core.models import AuditEvent
+from tests import factories
+from tests.api_helpers import call, session_client, token_client
+from tests.conftest import World
+
+
+def _queries(request: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        request()
+    return len(captured.captured_queries)
+
+
+def _work(world: World, case: Case, n: int) -> None:
+    """`n` more work items and notes on `case`."""
+    actor = factories.actor(world.cm)
+    for i in range(n):
+        coordination.work_item_create(
+            actor=actor,
+            case=case,
+            title=f"Call the pharmacy {i}",
+            kind="service",
+            owner=world.cm,
+            due_at=clock.now() + timedelta(days=2),
+            description="",
+        )
+        coordination.note_create(actor=actor, case=case, kind="progress", text=f"Note {i}")
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A request, how to add rows it shows, and its ceiling."""
+
+    request: Callable[[World], Callable[[], object]]
+    grow: Callable[[World], None]
+    ceiling: int
+
+
+def _client(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def _worklist(world: World) -> Callable[[], object]:
+    client = _client(world.cm)
+    return lambda: client.get(reverse("worklist"))
+
+
+def _grow_cases(world: World) -> None:
+    for _ in range(3):
+        _work(world, factories.active_case(world.cm), 2)
+
+
+def _case_page(world: World) -> Callable[[], object]:
+    case = Case.objects.filter(assigned_to=world.cm).order_by("pk").first()
+    client = _client(world.cm)
+    return lambda: client.get(reverse("case_detail", args=[case.pk]))  # type: ignore[union-attr]
+
+
+def _grow_first_case(world: World) -> None:
+    _work(world, Case.objects.filter(assigned_to=world.cm).order_by("pk").first(), 3)  # type: ignore[arg-type]
+
+
+def _consent_post(world: World) -> Callable[[], object]:
+    case = factories.referred_case(world.cm)
+    factories.give_enrollment_notices(world.cm, case)
+    client = _client(world.cm)
+    data = {
+        "decision": "granted",
+        "given_by": "consumer",
+        "method": "verbal",
+        "decided_at": clock.now().strftime("%Y-%m-%dT%H:%M"),
+    }
+    return lambda: client.post(reverse("consent_create", args=[case.pk]), data)
+
+
+def _api_work_item(world: World) -> Callable[[], object]:
+    case = Case.objects.filter(assigned_to=world.cm).order_by("pk").first()
+    client = token_client(world.cm)
+    body = {
+        "title": "Book follow-up visit",
+        "kind": "service",
+        "owner": world.cm.pk,
+        "due_at": (clock.now() + timedelta(days=2)).isoformat(),
+    }
+    return lambda: call(client, "POST", f"/api/v1/cases/{case.pk}/work-items", body)  # type: ignore[union-attr]
+
+
+def _api_note(world: World) -> Callable[[], object]:
+    case = Case.objects.filter(assigned_to=world.cm).order_by("pk").first()
+    client = token_client(world.cm)
+    body = {"kind": "progress", "text": "Spoke with the consumer."}
+    return lambda: call(client, "POST", f"/api/v1/cases/{case.pk}/notes", body)  # type: ignore[union-attr]
+
+
+def _reassign(world: World) -> Callable[[], object]:
+    case = factories.referred_case(world.cm)
+    client = _client(world.supervisor)
+    data = {"version": case.version, "assign_to": world.cm2.pk, "reason": "Caseload balance"}
+    return lambda: client.post(reverse("case_reassign", args=[case.pk]), data)
+
+
+def _plan_page(world: World) -> Callable[[], object]:
+    case = Case.objects.filter(assigned_to=world.cm).order_by("pk").first()
+    client = _client(world.cm)
+    return lambda: client.get(reverse("care_plan", args=[case.pk]))  # type: ignore[union-attr]
+
+
+def _assessment_submit(world: World) -> Callable[[], object]:
+    case = Case.objects.filter(assigned_to=world.cm).order_by("pk").first()
+    client = _client(world.cm)
+    data = {f"phq2_{n}": "LA6570-1" for n in (1, 2)} | {
+        "participants": "Consumer",
+        "language": "en",
+    }
+    return lambda: client.post(f"/cases/{case.pk}/assessments/new/phq2/", data)  # type: ignore[union-attr]
+
+
+def _audit_report(world: World) -> Callable[[], object]:
+    client = _client(world.compliance)
+    return lambda: client.get(reverse("audit_report"))
+
+
+def _staff_dashboard(world: World) -> Callable[[], object]:
+    client = _client(world.supervisor)
+    return lambda: client.get(reverse("staff_dashboard"))
+
+
+def _grow_team(world: World) -> None:
+    _grow_cases(world)
+    for _ in range(3):
+        factories.user("case_manager", world.program, world.team)
+
+
+BUDGETS: dict[str, Budget] = {
+    "worklist": Budget(_worklist, _grow_cases, 40),
+    "case page": Budget(_case_page, _grow_first_case, 40),
+    "consent POST (page)": Budget(_consent_post, _grow_cases, 12),
+    "work item create (API)": Budget(_api_work_item, _grow_first_case, 12),
+    "note create (API)": Budget(_api_note, _grow_first_case, 12),
+    "reassign POST (page)": Budget(_reassign, _grow_team, 40),
+    "plan page": Budget(_plan_page, _grow_first_case, 40),
+    "assessment submit (page)": Budget(_assessment_submit, _grow_first_case, 40),
+    "audit report": Budget(_audit_report, _grow_cases, 40),
+    "staff dashboard": Budget(_staff_dashboard, _grow_team, 80),
+}
+
+
+@pytest.fixture
+def busy(world: World) -> World:
+    """A case manager with two active cases (one with a plan of care), each with work."""
+    factories.instruments()
+    for _ in range(2):
+        _work(world, factories.active_case(world.cm), 2)
+    for user in (world.cm, world.cm2, world.supervisor, world.compliance):
+        factories.make_compliant(user)
+    return world
+
+
+@pytest.mark.parametrize("name", list(BUDGETS))
+def test_a_busy_request_stays_within_its_query_budget_whatever_the_rows(
+    busy: World, name: str
+) -> None:
+    budget = BUDGETS[name]
+    before = _queries(budget.request(busy))
+    budget.grow(busy)
+    after = _queries(budget.request(busy))
+    print(f"{name}: {before} queries, {after} with more rows (ceiling {budget.ceiling})")
+    assert (before, after) == (before, before)
+    assert before <= budget.ceiling
+
+
+def test_the_budgeted_requests_did_their_work(busy: World) -> None:
+    """The requests measured above succeed (a budget on a refusal would prove nothing)."""
+    results = {name: b.request(busy)() for name, b in BUDGETS.items()}
+    statuses = {name: r.status_code for name, r in results.items()}  # type: ignore[attr-defined]
+    assert statuses == {
+        "worklist": 200,
+        "case page": 200,
+        "consent POST (page)": 302,
+        "work item create (API)": 201,
+        "note create (API)": 201,
+        "reassign POST (page)": 302,
+        "plan page": 200,
+        "assessment submit (page)": 302,
+        "audit report": 200,
+        "staff dashboard": 200,
+    }
+    assert Consent.objects.filter(decision="granted").count() == 1
+    assert Case.objects.filter(state=CaseState.ENGAGED).count() == 1
+    assert WorkItem.objects.filter(title="Book follow-up visit").count() == 1
+    assert Note.objects.filter(text="Spoke with the consumer.").count() == 1
+    assert AssessmentResponse.objects.count() == 1
+    assert AuditEvent.objects.exists()
