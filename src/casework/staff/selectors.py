@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 
 from casework.core import clock
 from casework.core.models import Deadline, DeadlineState
@@ -160,18 +160,32 @@ def attestation_current_document(*, program_id: int, kind: str) -> AttestationDo
 
 
 def attestation_is_current(*, user: User, kind: str, on: date | None = None) -> bool:
-    """Signed the program's current version within the re-attestation interval (S41)."""
-    document = attestation_current_document(program_id=user.program_id or 0, kind=kind)
-    if document is None:
-        return False
-    signed = (
-        AttestationSignature.objects.filter(user=user, document=document)
-        .order_by("-signed_at")
-        .values_list("signed_at", flat=True)
+    """Signed the program's current version within the re-attestation interval (S41).
+    One query: the current document, the user's last signature of it and the program's
+    re-attestation interval."""
+    program_id = user.program_id or 0
+    document = (
+        AttestationDocument.objects.filter(program_id=program_id, kind=kind)
+        .annotate(
+            last_signed=Subquery(
+                AttestationSignature.objects.filter(user_id=user.pk, document_id=OuterRef("pk"))
+                .order_by("-signed_at")
+                .values("signed_at")[:1]
+            ),
+            interval_months=Subquery(
+                ProgramStaffSettings.objects.filter(program_id=program_id).values(
+                    "attestation_months"
+                )[:1]
+            ),
+        )
+        .order_by("-version")
         .first()
     )
-    settings = rule_settings_for(program_id=user.program_id or 0)
-    return _attested(document, signed, on or clock.today(), settings)
+    if document is None:
+        return False
+    months = document.interval_months  # type: ignore[attr-defined]
+    settings = rules.RuleSettings(**({"attestation_months": months} if months is not None else {}))
+    return _attested(document, document.last_signed, on or clock.today(), settings)  # type: ignore[attr-defined]
 
 
 def _attested(
