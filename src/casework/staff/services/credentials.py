@@ -18,6 +18,7 @@ from casework.core.deadlines import deadline_set, deadlines_close
 from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
 from casework.core.models import AuditAction, Deadline, DeadlineState
 from casework.core.validation import validated
+from casework.core.versioning import versioned_update
 from casework.staff import rules, selectors
 from casework.staff.models import (
     ADVERSE_STATUSES,
@@ -38,7 +39,6 @@ from casework.staff.services._common import (
     StaffDeadline,
     _at,
     _audit,
-    _bump,
     _program,
     _same_program,
 )
@@ -420,13 +420,14 @@ def corrective_action_resolve(
     with transaction.atomic():
         if action.status != CorrectiveStatus.OPEN:
             raise RuleViolation(_("the corrective action is already resolved"))
-        _bump(
-            CorrectiveAction,
+        versioned_update(
             action,
-            version,
-            status=CorrectiveStatus.RESOLVED,
-            resolution=resolution,
-            resolved_at=clock.now(),
+            version=version,
+            changes={
+                "status": CorrectiveStatus.RESOLVED,
+                "resolution": resolution,
+                "resolved_at": clock.now(),
+            },
         )
         _audit(actor, AuditAction.UPDATE, "staff_corrective_action", action.pk, status="resolved")
     return action
