@@ -18,7 +18,7 @@ def _lock(case: Case) -> Case:
 
 
 def _audit(
-    actor: Actor, action: str, case: Case, object_type: str, object_id: object, **detail: Any
+    actor: Actor, action: str, case: Case, object_type: str, object_id: object, **detail: object
 ) -> None:
     audit_record(
         actor=actor,

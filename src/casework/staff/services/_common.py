@@ -1,7 +1,6 @@
 """Shared pieces of the staff services: deadline kinds, evidence limits, helpers."""
 
 from datetime import date, datetime, time
-from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -33,7 +32,9 @@ EVIDENCE_TYPES: dict[str, tuple[bytes, str]] = {
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 
 
-def _audit(actor: Actor, action: str, object_type: str, object_id: object, **detail: Any) -> None:
+def _audit(
+    actor: Actor, action: str, object_type: str, object_id: object, **detail: object
+) -> None:
     audit_record(
         actor=actor, action=action, object_type=object_type, object_id=object_id, detail=detail
     )
