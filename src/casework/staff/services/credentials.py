@@ -107,8 +107,10 @@ def staff_profile_save(
             if job_description is not None:
                 profile.job_description = job_description
             validated(profile, exclude=["user"])
-            profile.version += 1
-            profile.save()
+            changes: dict[str, object] = {name: getattr(profile, name) for name in fields}
+            if job_description is not None:
+                changes["job_description"] = job_description
+            versioned_update(profile, version=profile.version, changes=changes)
             action = AuditAction.UPDATE
         _audit(actor, action, "staff_profile", profile.pk, user=user.pk, fields=sorted(fields))
     return profile
@@ -137,8 +139,8 @@ def job_description_save(
             for name, value in fields.items():
                 setattr(job, name, value)
             validated(job)
-            job.version += 1
-            job.save()
+            changes = {name: getattr(job, name) for name in ["role", *fields]}
+            versioned_update(job, version=job.version, changes=changes)
             action = AuditAction.UPDATE
         _audit(actor, action, "staff_job_description", job.pk)
     return job
@@ -313,8 +315,8 @@ def credential_update(
         if locked.restricted and not locked.restrictions.strip():
             raise ValidationFailed.single("restrictions", _("describe the restrictions"))
         validated(locked)
-        locked.version += 1
-        locked.save()
+        written = {name: getattr(locked, name) for name in changes}
+        versioned_update(locked, version=version, changes=written)
         _expiry_deadline(locked)
         corrective = None
         if adverse:
