@@ -118,8 +118,10 @@ def support_person_create(
         )
         person.save()
         if is_legal_decision_maker and consumer.makes_own_decisions:
-            Consumer.objects.filter(pk=consumer.pk).update(
-                makes_own_decisions=False, version=consumer.version + 1, updated_at=clock.now()
+            versioned_update(
+                consumer,
+                version=consumer.version,
+                changes={"makes_own_decisions": False, "updated_at": clock.now()},
             )
         audit_record(
             actor=actor,

@@ -196,7 +196,7 @@ def work_items_transfer(*, case: Case, from_user_id: int | None, to_user: User) 
     items = WorkItem.objects.filter(case=case, owner_id=from_user_id, status=WorkItemStatus.OPEN)
     ids = list(items.values_list("id", flat=True))
     for item in WorkItem.objects.filter(pk__in=ids):
-        WorkItem.objects.filter(pk=item.pk).update(owner=to_user, version=item.version + 1)
+        versioned_update(item, version=item.version, changes={"owner": to_user})
         work_item_deadlines_set(
             work_item_id=item.pk,
             due_at=item.due_at,
