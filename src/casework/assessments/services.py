@@ -30,9 +30,10 @@ from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
 from casework.core.deadlines import deadline_set
-from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
+from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import AuditAction, Deadline, DeadlineKind, Program
 from casework.core.validation import validated
+from casework.core.versioning import versioned_update
 from casework.staff.models import User
 
 INSTRUMENT_DIR = Path(__file__).parent / "instruments"
@@ -371,17 +372,17 @@ def need_decide(
     now = clock.now()
     with transaction.atomic():
         clinical_gate(need.case)
-        changed = Need.objects.filter(pk=need.pk, version=version).update(
-            status=status,
-            acuity=acuity,
-            consumer_priority=consumer_priority,
-            decided_by=actor.user,
-            decided_at=now,
-            version=version + 1,
+        versioned_update(
+            need,
+            version=version,
+            changes={
+                "status": status,
+                "acuity": acuity,
+                "consumer_priority": consumer_priority,
+                "decided_by": actor.user,
+                "decided_at": now,
+            },
         )
-        if not changed:
-            raise StaleVersion(Need.objects.values_list("version", flat=True).get(pk=need.pk))
-        need.refresh_from_db()
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,

@@ -34,6 +34,7 @@ from casework.core.audit import audit_record
 from casework.core.deadlines import deadline_set, deadlines_close
 from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
 from casework.core.models import AuditAction, Deadline, DeadlineKind, DeadlineState
+from casework.core.versioning import versioned_update
 
 
 def new_key() -> str:
@@ -172,13 +173,7 @@ def care_plan_revise(
                 raise ValidationFailed.single("__all__", _("nothing in the plan changed"))
             number = (previous.number if previous else 0) + 1
         written = _write_version(current, number, plan, actor=actor, reason=reason.strip())
-        changed = CarePlan.objects.filter(pk=current.pk, version=current.version).update(
-            current=written, version=current.version + 1
-        )
-        if not changed:
-            raise StaleVersion(
-                CarePlan.objects.values_list("version", flat=True).get(pk=current.pk)
-            )
+        versioned_update(current, version=current.version, changes={"current": written})
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,

@@ -9,9 +9,10 @@ from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
 from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
-from casework.core.errors import StaleVersion, ValidationFailed
+from casework.core.errors import ValidationFailed
 from casework.core.models import AuditAction
 from casework.core.validation import validated
+from casework.core.versioning import versioned_update
 
 
 class ConsumerFields(TypedDict, total=False):
@@ -62,13 +63,9 @@ def consumer_update(
             setattr(consumer, name, value)
         consumer.updated_at = clock.now()
         validated(consumer)
-        changed = Consumer.objects.filter(pk=consumer.pk, version=version).update(
-            **fields, updated_at=consumer.updated_at, version=version + 1
+        versioned_update(
+            consumer, version=version, changes={**fields, "updated_at": consumer.updated_at}
         )
-        if not changed:
-            current = Consumer.objects.values_list("version", flat=True).get(pk=consumer.pk)
-            raise StaleVersion(current)
-        consumer.version = version + 1
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -121,8 +118,10 @@ def support_person_create(
         )
         person.save()
         if is_legal_decision_maker and consumer.makes_own_decisions:
-            Consumer.objects.filter(pk=consumer.pk).update(
-                makes_own_decisions=False, version=consumer.version + 1, updated_at=clock.now()
+            versioned_update(
+                consumer,
+                version=consumer.version,
+                changes={"makes_own_decisions": False, "updated_at": clock.now()},
             )
         audit_record(
             actor=actor,

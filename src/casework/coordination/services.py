@@ -5,9 +5,11 @@ about care and notes other than the consent attempt. Enrollment records (adminis
 work items, enrollment communications, consent-attempt notes) only need an open case.
 """
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from casework.cases import rules
@@ -28,9 +30,10 @@ from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
 from casework.core.deadlines import deadlines_close, work_item_deadlines_set
-from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
+from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import AuditAction, DeadlineState
 from casework.core.validation import validated
+from casework.core.versioning import versioned_update
 from casework.staff.models import User
 
 
@@ -87,21 +90,23 @@ def work_item_create(
     return item
 
 
+def _update_open(item: WorkItem, version: int, changes: Mapping[str, object]) -> None:
+    """Write `changes` if the item is still open at `version` (S43: stale → 409)."""
+    versioned_update(
+        item,
+        version=version,
+        changes=changes,
+        where=Q(status=WorkItemStatus.OPEN),
+        refused=RuleViolation(_("only open work items can be changed")),
+    )
+
+
 def _finish(actor: Actor, item: WorkItem, version: int, status: str, outcome: str) -> WorkItem:
     with transaction.atomic():
         if item.status != WorkItemStatus.OPEN:
             raise RuleViolation(_("the work item is already %(s)s") % {"s": item.status})
-        now = clock.now()
-        changed = WorkItem.objects.filter(
-            pk=item.pk, version=version, status=WorkItemStatus.OPEN
-        ).update(status=status, outcome=outcome, completed_at=now, version=version + 1)
-        if not changed:
-            raise StaleVersion(WorkItem.objects.values_list("version", flat=True).get(pk=item.pk))
-        item.status, item.outcome, item.completed_at, item.version = (
-            status,
-            outcome,
-            now,
-            version + 1,
+        _update_open(
+            item, version, {"status": status, "outcome": outcome, "completed_at": clock.now()}
         )
         deadlines_close(
             subject_type="work_item",
@@ -164,12 +169,7 @@ def work_item_update(
         raise ValidationFailed.single("__all__", _("nothing to change"))
     validated(item)
     with transaction.atomic():
-        changed = WorkItem.objects.filter(
-            pk=item.pk, version=version, status=WorkItemStatus.OPEN
-        ).update(**changes, version=version + 1)
-        if not changed:
-            raise StaleVersion(WorkItem.objects.values_list("version", flat=True).get(pk=item.pk))
-        item.version = version + 1
+        _update_open(item, version, changes)
         if "due_at" in changes or "owner" in changes:
             work_item_deadlines_set(
                 work_item_id=item.pk,
@@ -196,7 +196,7 @@ def work_items_transfer(*, case: Case, from_user_id: int | None, to_user: User) 
     items = WorkItem.objects.filter(case=case, owner_id=from_user_id, status=WorkItemStatus.OPEN)
     ids = list(items.values_list("id", flat=True))
     for item in WorkItem.objects.filter(pk__in=ids):
-        WorkItem.objects.filter(pk=item.pk).update(owner=to_user, version=item.version + 1)
+        versioned_update(item, version=item.version, changes={"owner": to_user})
         work_item_deadlines_set(
             work_item_id=item.pk,
             due_at=item.due_at,

@@ -1,4 +1,4 @@
-"""Helpers shared by the case services: locking, versions and the audit event."""
+"""Helpers shared by the case services: locking and the audit event."""
 
 from typing import Any
 
@@ -7,7 +7,6 @@ from casework.cases.models import (
 )
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
-from casework.core.errors import StaleVersion
 from casework.core.models import Team
 from casework.staff import services as staff_services
 from casework.staff.models import User
@@ -18,22 +17,8 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("consumer", "program").get(pk=case.pk)
 
 
-def _bump(case: Case, version: int | None, **changes: Any) -> Case:
-    """Apply `changes` if the case is still at `version` (None: no check); bump the version."""
-    expected = case.version if version is None else version
-    updated = Case.objects.filter(pk=case.pk, version=expected).update(
-        **changes, version=expected + 1
-    )
-    if not updated:
-        raise StaleVersion(Case.objects.values_list("version", flat=True).get(pk=case.pk))
-    for name, value in changes.items():
-        setattr(case, name, value)
-    case.version = expected + 1
-    return case
-
-
 def _audit(
-    actor: Actor, action: str, case: Case, object_type: str, object_id: object, **detail: Any
+    actor: Actor, action: str, case: Case, object_type: str, object_id: object, **detail: object
 ) -> None:
     audit_record(
         actor=actor,

@@ -1,7 +1,6 @@
 """Enrollment: the notices given and the consent decision (C1-C3)."""
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -19,13 +18,14 @@ from casework.cases.models import (
     RecipientType,
 )
 from casework.cases.selectors import case_facts
-from casework.cases.services._common import _audit, _bump, _lock
+from casework.cases.services._common import _audit, _lock
 from casework.consumers.models import SupportPerson
 from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import AuditAction
 from casework.core.validation import validated
+from casework.core.versioning import versioned_update
 
 
 def _advance_after_enrollment(case: Case) -> None:
@@ -33,12 +33,12 @@ def _advance_after_enrollment(case: Case) -> None:
     target = rules.state_after_consent(facts)
     if target == case.state:
         return
-    changes: dict[str, Any] = {"state": target}
+    changes: dict[str, object] = {"state": target}
     if target == CaseState.ENGAGED:
         changes["engaged_at"] = clock.now()
     if target in rules.TERMINAL_STATES:
         changes["ended_at"] = clock.now()
-    _bump(case, None, **changes)
+    versioned_update(case, version=case.version, changes=changes)
 
 
 def notice_record(
@@ -142,6 +142,6 @@ def consent_record(
         if decision != ConsentDecision.REVOKED:
             _advance_after_enrollment(case)
         else:
-            _bump(case, None)
+            versioned_update(case, version=case.version, changes={})
         _audit(actor, AuditAction.CREATE, case, "consent", consent.pk, decision=decision)
     return consent

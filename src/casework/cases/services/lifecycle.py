@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from casework.cases.models import (
     RecipientType,
 )
 from casework.cases.selectors import case_facts
-from casework.cases.services._common import _audit, _bump, _lock, _override
+from casework.cases.services._common import _audit, _lock, _override
 from casework.coordination.selectors import external_providers_exist
 from casework.core import clock
 from casework.core.actor import Actor
@@ -26,11 +25,12 @@ from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
 from casework.core.models import AuditAction
 from casework.core.roles import Role
 from casework.core.validation import validated
+from casework.core.versioning import versioned_update
 from casework.staff import services as staff_services
 from casework.staff.models import User
 
 
-def _transition(actor: Actor, case: Case, version: int, target: str, **changes: Any) -> Case:
+def _transition(actor: Actor, case: Case, version: int, target: str, **changes: object) -> Case:
     with transaction.atomic():
         locked = _lock(case)
         if locked.version != version:
@@ -38,7 +38,7 @@ def _transition(actor: Actor, case: Case, version: int, target: str, **changes: 
         allowed = rules.can_transition(case_facts(case=locked), target)
         if not allowed:
             raise RuleViolation(allowed.reason)
-        _bump(locked, version, state=target, **changes)
+        versioned_update(locked, version=version, changes={"state": target, **changes})
         _audit(actor, AuditAction.UPDATE, locked, "case", locked.pk, state=target)
     return locked
 
@@ -105,14 +105,16 @@ def case_close(
         )
         if not allowed:
             raise RuleViolation(allowed.reason)
-        _bump(
+        versioned_update(
             locked,
-            version,
-            state=CaseState.CLOSED,
-            ended_at=clock.now(),
-            closure_reason=reason,
-            closure_summary=summary,
-            closure_instructions=instructions,
+            version=version,
+            changes={
+                "state": CaseState.CLOSED,
+                "ended_at": clock.now(),
+                "closure_reason": reason,
+                "closure_summary": summary,
+                "closure_instructions": instructions,
+            },
         )
         validated(locked)
         now = clock.now()
@@ -188,7 +190,9 @@ def case_reassign(
             override_reason=override_reason,
         )
         previous_id = locked.assigned_to_id
-        _bump(locked, version, assigned_to=assign_to, team=assign_to.team)
+        versioned_update(
+            locked, version=version, changes={"assigned_to": assign_to, "team": assign_to.team}
+        )
         CaseAssignment.objects.create(
             case=locked,
             assigned_to=assign_to,

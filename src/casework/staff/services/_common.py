@@ -1,7 +1,6 @@
 """Shared pieces of the staff services: deadline kinds, evidence limits, helpers."""
 
 from datetime import date, datetime, time
-from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -9,7 +8,7 @@ from django.utils.translation import gettext as _
 from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
-from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
+from casework.core.errors import RuleViolation, ValidationFailed
 from casework.staff.models import (
     User,
 )
@@ -33,7 +32,9 @@ EVIDENCE_TYPES: dict[str, tuple[bytes, str]] = {
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 
 
-def _audit(actor: Actor, action: str, object_type: str, object_id: object, **detail: Any) -> None:
+def _audit(
+    actor: Actor, action: str, object_type: str, object_id: object, **detail: object
+) -> None:
     audit_record(
         actor=actor, action=action, object_type=object_type, object_id=object_id, detail=detail
     )
@@ -52,15 +53,3 @@ def _program(actor: Actor) -> int:
 def _same_program(actor: Actor, user: User) -> None:
     if user.program_id is None or user.program_id != actor.user.program_id:
         raise ValidationFailed.single("user", _("no such staff member in your program"))
-
-
-def _bump[M: models.Model](model: type[M], obj: Any, version: int, **changes: Any) -> None:
-    updated = model._default_manager.filter(pk=obj.pk, version=version).update(  # type: ignore[attr-defined]
-        **changes, version=version + 1
-    )
-    if not updated:
-        current = model._default_manager.filter(pk=obj.pk).values_list("version", flat=True).get()  # type: ignore[attr-defined]
-        raise StaleVersion(current)
-    for name, value in changes.items():
-        setattr(obj, name, value)
-    obj.version = version + 1

@@ -2,9 +2,10 @@
 (MA 3.1-3.5)."""
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict, Unpack, cast
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -18,6 +19,7 @@ from casework.core.deadlines import deadline_set, deadlines_close
 from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
 from casework.core.models import AuditAction, Deadline, DeadlineState
 from casework.core.validation import validated
+from casework.core.versioning import versioned_update
 from casework.staff import rules, selectors
 from casework.staff.models import (
     ADVERSE_STATUSES,
@@ -38,22 +40,38 @@ from casework.staff.services._common import (
     StaffDeadline,
     _at,
     _audit,
-    _bump,
     _program,
     _same_program,
 )
 
 # --- profile, job descriptions -----------------------------------------------------------
 
-PROFILE_FIELDS = (
-    "hired_date",
-    "state_requires_licensure",
-    "case_manager_years",
-    "supervision_years",
-    "post_graduate_direct_care",
-    "oversight_qualified",
-    "physician",
-)
+
+class ProfileFields(TypedDict, total=False):
+    """A person's position and experience (`staff_profile_save`)."""
+
+    hired_date: date
+    state_requires_licensure: bool
+    case_manager_years: Decimal
+    supervision_years: Decimal
+    post_graduate_direct_care: bool
+    oversight_qualified: bool
+    physician: bool
+
+
+PROFILE_FIELDS = tuple(ProfileFields.__annotations__)
+
+
+class JobDescriptionFields(TypedDict, total=False):
+    """A job description beyond its title and role (`job_description_save`)."""
+
+    required_education: str
+    required_degree_level: str
+    competencies: str
+    licensure: str
+    requires_license: bool
+    requires_case_manager_certification: bool
+    scope: str
 
 
 def staff_profile_save(
@@ -62,7 +80,7 @@ def staff_profile_save(
     user: User,
     version: int | None = None,
     job_description: JobDescription | None = None,
-    **fields: Any,
+    **fields: Unpack[ProfileFields],
 ) -> StaffProfile:
     """Create or update a person's governance record (position, experience). A stale
     `version` is refused. Who: staff.manage. Audits one create or update."""
@@ -89,15 +107,22 @@ def staff_profile_save(
             if job_description is not None:
                 profile.job_description = job_description
             validated(profile, exclude=["user"])
-            profile.version += 1
-            profile.save()
+            changes: dict[str, object] = {name: getattr(profile, name) for name in fields}
+            if job_description is not None:
+                changes["job_description"] = job_description
+            versioned_update(profile, version=profile.version, changes=changes)
             action = AuditAction.UPDATE
         _audit(actor, action, "staff_profile", profile.pk, user=user.pk, fields=sorted(fields))
     return profile
 
 
 def job_description_save(
-    *, actor: Actor, title: str, role: str, version: int | None = None, **fields: Any
+    *,
+    actor: Actor,
+    title: str,
+    role: str,
+    version: int | None = None,
+    **fields: Unpack[JobDescriptionFields],
 ) -> JobDescription:
     """Create or revise a written job description (MA 3.4). Who: staff.manage."""
     program_id = _program(actor)
@@ -114,32 +139,37 @@ def job_description_save(
             for name, value in fields.items():
                 setattr(job, name, value)
             validated(job)
-            job.version += 1
-            job.save()
+            changes = {name: getattr(job, name) for name in ["role", *fields]}
+            versioned_update(job, version=job.version, changes=changes)
             action = AuditAction.UPDATE
         _audit(actor, action, "staff_job_description", job.pk)
     return job
 
 
-RULE_SETTING_FIELDS = (
-    "supervisor_case_manager_years",
-    "supervisor_supervision_years",
-    "reverification_years",
-    "ce_hours",
-    "ce_window_years",
-    "annual_recurrence_months",
-    "attestation_months",
-)
+class RuleSettings(TypedDict, total=False):
+    """A program's rule parameters (`rule_settings_save`); each must be above zero."""
+
+    supervisor_case_manager_years: Decimal
+    supervisor_supervision_years: Decimal
+    reverification_years: int
+    ce_hours: Decimal
+    ce_window_years: int
+    annual_recurrence_months: int
+    attestation_months: int
 
 
-def rule_settings_save(*, actor: Actor, **fields: Any) -> ProgramStaffSettings:
+RULE_SETTING_FIELDS = tuple(RuleSettings.__annotations__)
+
+
+def rule_settings_save(*, actor: Actor, **fields: Unpack[RuleSettings]) -> ProgramStaffSettings:
     """Set the program's rule parameters (years, hours, intervals), which otherwise take
     the Model Act defaults. Each must be above zero. Who: staff.manage. One audit event
     naming the old and new values."""
     unknown = set(fields) - set(RULE_SETTING_FIELDS)
     if unknown:
         raise ValidationFailed({name: [_("not a rule setting")] for name in sorted(unknown)})
-    not_positive = sorted(name for name, value in fields.items() if value is None or value <= 0)
+    values = cast(Mapping[str, Decimal | int | None], fields)  # callers may send None
+    not_positive = sorted(name for name, value in values.items() if value is None or value <= 0)
     if not_positive:
         raise ValidationFailed({name: [_("must be above zero")] for name in not_positive})
     program_id = _program(actor)
@@ -195,19 +225,42 @@ def _corrective_open(credential: Credential | None, user: User, reason: str) -> 
     return action
 
 
-CREDENTIAL_FIELDS = {f.name for f in Credential._meta.get_fields()} - {
-    "id",
-    "user",
-    "created_at",
-    "version",
-    "verifications",
-    "kind",
-    "credential_type",
-}
+class CredentialFields(TypedDict, total=False):
+    """A credential beyond its kind and type (`credential_add`, `credential_update`)."""
+
+    state: str
+    number: str
+    issuing_body: str
+    status: str
+    restricted: bool
+    restrictions: str
+    restriction_controls: str
+    issued_date: date | None
+    expires_date: date | None
+    health_or_human_services: bool
+    independent_assessment: bool
+    advanced: bool
+    clinical: bool
+    case_manager_certification: bool
+    clinical_specialty: bool
+    board_certification: bool
+    degree_level: str
+    field_of_study: str
+    accredited: bool
+    supervised_field_experience: bool
+    ce_hours_required: Decimal | None
+
+
+CREDENTIAL_FIELDS = set(CredentialFields.__annotations__)
 
 
 def credential_add(
-    *, actor: Actor, user: User, kind: str, credential_type: str, **fields: Any
+    *,
+    actor: Actor,
+    user: User,
+    kind: str,
+    credential_type: str,
+    **fields: Unpack[CredentialFields],
 ) -> Credential:
     """Record a license, certification or degree; its expiry becomes a deadline row.
     Who: staff.manage. Audits one create."""
@@ -236,7 +289,7 @@ def credential_add(
 
 
 def credential_update(
-    *, actor: Actor, credential: Credential, version: int, **changes: Any
+    *, actor: Actor, credential: Credential, version: int, **changes: Unpack[CredentialFields]
 ) -> Credential:
     """Change a credential (status, restriction, expiry...). An adverse change (suspended,
     revoked, on probation, inactive, expired, or newly restricted) opens a corrective
@@ -262,8 +315,8 @@ def credential_update(
         if locked.restricted and not locked.restrictions.strip():
             raise ValidationFailed.single("restrictions", _("describe the restrictions"))
         validated(locked)
-        locked.version += 1
-        locked.save()
+        written = {name: getattr(locked, name) for name in changes}
+        versioned_update(locked, version=version, changes=written)
         _expiry_deadline(locked)
         corrective = None
         if adverse:
@@ -420,13 +473,14 @@ def corrective_action_resolve(
     with transaction.atomic():
         if action.status != CorrectiveStatus.OPEN:
             raise RuleViolation(_("the corrective action is already resolved"))
-        _bump(
-            CorrectiveAction,
+        versioned_update(
             action,
-            version,
-            status=CorrectiveStatus.RESOLVED,
-            resolution=resolution,
-            resolved_at=clock.now(),
+            version=version,
+            changes={
+                "status": CorrectiveStatus.RESOLVED,
+                "resolution": resolution,
+                "resolved_at": clock.now(),
+            },
         )
         _audit(actor, AuditAction.UPDATE, "staff_corrective_action", action.pk, status="resolved")
     return action

@@ -11,6 +11,7 @@ from casework.core.deadlines import deadline_set, deadlines_close
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import AuditAction, DeadlineState
 from casework.core.validation import validated
+from casework.core.versioning import versioned_update
 from casework.staff import rules, selectors
 from casework.staff.models import (
     AttestationDocument,
@@ -229,9 +230,7 @@ def clinical_director_designate(*, actor: Actor, user: User) -> StaffProfile:
         profile = StaffProfile.objects.select_for_update().filter(user=user).first()
         if profile is None:
             raise RuleViolation(_("record the person's profile first"))
-        profile.clinical_director = True
-        profile.version += 1
-        profile.save()
+        versioned_update(profile, version=profile.version, changes={"clinical_director": True})
         _audit(actor, AuditAction.UPDATE, "staff_profile", profile.pk, clinical_director=True)
     return profile
 
