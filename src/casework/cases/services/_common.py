@@ -5,6 +5,7 @@ from typing import Any
 from casework.cases.models import (
     Case,
 )
+from casework.cases.selectors import case_fact_annotations
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
 from casework.core.models import Team
@@ -13,8 +14,14 @@ from casework.staff.models import User
 
 
 def _lock(case: Case) -> Case:
-    """Reload the case under a row lock, so two writers serialize on it."""
-    return Case.objects.select_for_update().select_related("consumer", "program").get(pk=case.pk)
+    """Reload the case under a row lock, so two writers serialize on it, with its facts
+    (`cases.selectors.facts_of(locked)`) read in the same query."""
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("consumer", "program")
+        .annotate(**case_fact_annotations())
+        .get(pk=case.pk)
+    )
 
 
 def _audit(

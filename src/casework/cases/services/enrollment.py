@@ -1,5 +1,6 @@
 """Enrollment: the notices given and the consent decision (C1-C3)."""
 
+from dataclasses import replace
 from datetime import datetime
 
 from django.db import transaction
@@ -17,7 +18,7 @@ from casework.cases.models import (
     NoticeKind,
     RecipientType,
 )
-from casework.cases.selectors import case_facts
+from casework.cases.selectors import facts_of
 from casework.cases.services._common import _audit, _lock
 from casework.consumers.models import SupportPerson
 from casework.core import clock
@@ -28,8 +29,9 @@ from casework.core.validation import validated
 from casework.core.versioning import versioned_update
 
 
-def _advance_after_enrollment(case: Case) -> None:
-    facts = case_facts(case=case)
+def _advance_after_enrollment(case: Case, facts: rules.CaseFacts) -> None:
+    """Move the case on once its enrollment is complete (or refused); `facts` are the
+    case's facts with the record just written."""
     target = rules.state_after_consent(facts)
     if target == case.state:
         return
@@ -67,7 +69,8 @@ def notice_record(
         )
     with transaction.atomic():
         case = _lock(case)
-        decision = rules.may_record_enrollment(case_facts(case=case))
+        facts = facts_of(case)
+        decision = rules.may_record_enrollment(facts)
         if not decision:
             raise RuleViolation(decision.reason)
         notice = validated(
@@ -87,7 +90,7 @@ def notice_record(
             )
         )
         notice.save()
-        _advance_after_enrollment(case)
+        _advance_after_enrollment(case, replace(facts, notices_given=facts.notices_given | {kind}))
         _audit(actor, AuditAction.CREATE, case, "notice", notice.pk, kind=kind)
     return notice
 
@@ -121,7 +124,8 @@ def consent_record(
         )
     with transaction.atomic():
         case = _lock(case)
-        allowed = rules.may_record_consent(case_facts(case=case), decision)
+        facts = facts_of(case)
+        allowed = rules.may_record_consent(facts, decision)
         if not allowed:
             raise RuleViolation(allowed.reason)
         consent = validated(
@@ -136,11 +140,12 @@ def consent_record(
                 evidence=evidence,
                 recorded_by=actor.user,
                 recorded_at=clock.now(),
-            )
+            ),
+            constraints=False,  # consent_surrogate_named: checked above
         )
         consent.save()
         if decision != ConsentDecision.REVOKED:
-            _advance_after_enrollment(case)
+            _advance_after_enrollment(case, replace(facts, consent=decision))
         else:
             versioned_update(case, version=case.version, changes={})
         _audit(actor, AuditAction.CREATE, case, "consent", consent.pk, decision=decision)

@@ -16,7 +16,7 @@ from casework.cases.models import (
     NoticeKind,
     RecipientType,
 )
-from casework.cases.selectors import case_facts
+from casework.cases.selectors import facts_of
 from casework.cases.services._common import _audit, _lock, _override
 from casework.coordination.selectors import external_providers_exist
 from casework.core import clock
@@ -35,7 +35,7 @@ def _transition(actor: Actor, case: Case, version: int, target: str, **changes: 
         locked = _lock(case)
         if locked.version != version:
             raise StaleVersion(locked.version)
-        allowed = rules.can_transition(case_facts(case=locked), target)
+        allowed = rules.can_transition(facts_of(locked), target)
         if not allowed:
             raise RuleViolation(allowed.reason)
         versioned_update(locked, version=version, changes={"state": target, **changes})
@@ -101,7 +101,7 @@ def case_close(
             no_providers_involved and not external_providers_exist(consumer_id=locked.consumer_id)
         )
         allowed = rules.may_close(
-            case_facts(case=locked), consumer_notified=True, providers_accounted=providers_ok
+            facts_of(locked), consumer_notified=True, providers_accounted=providers_ok
         )
         if not allowed:
             raise RuleViolation(allowed.reason)
