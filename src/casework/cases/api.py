@@ -44,6 +44,7 @@ from casework.web.api import (
     staff_member,
 )
 from casework.web.guard import guard
+from casework.web.lists import case_record_list
 
 router = Router(tags=["cases"])
 
@@ -155,26 +156,16 @@ def case_get(request: HttpRequest, actor: Actor, case: Case) -> Case:
     return case
 
 
-@router.get(
+case_record_list(
+    router,
     "/cases/{case_id}/notices",
-    response=responses({200: NoticePage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=NoticePage,
+    rows=lambda case: selectors.notice_list_for_case(case_id=case.pk),
+    object_type="notice",
     summary="List the notices given on a case",
     operation_id="notice_list",
+    description="Enrollment and closure notices, in the order given. Audits one list.",
 )
-@guard(Permission.CONSUMER_READ, access_case, log_read=False)
-def notice_list(
-    request: HttpRequest, actor: Actor, case: Case, page: Query[PageParams]
-) -> dict[str, Any]:
-    """Enrollment and closure notices, in the order given. Audits one list."""
-    return listed_page(
-        actor,
-        selectors.notice_list_for_case(case_id=case.pk),
-        page,
-        object_type="notice",
-        consumer_id=case.consumer_id,
-        parent=case.pk,
-    )
 
 
 @router.post(
@@ -192,26 +183,16 @@ def notice_create(
     return Status(201, services.notice_record(actor=actor, case=case, **payload.model_dump()))
 
 
-@router.get(
+case_record_list(
+    router,
     "/cases/{case_id}/consents",
-    response=responses({200: ConsentPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=ConsentPage,
+    rows=lambda case: selectors.consent_history(case_id=case.pk),
+    object_type="consent",
     summary="Consent history of a case",
     operation_id="consent_list",
+    description="Every decision in the order recorded; the last one is current. Audits one list.",
 )
-@guard(Permission.CONSUMER_READ, access_case, log_read=False)
-def consent_list(
-    request: HttpRequest, actor: Actor, case: Case, page: Query[PageParams]
-) -> dict[str, Any]:
-    """Every decision in the order recorded; the last one is current. Audits one list."""
-    return listed_page(
-        actor,
-        selectors.consent_history(case_id=case.pk),
-        page,
-        object_type="consent",
-        consumer_id=case.consumer_id,
-        parent=case.pk,
-    )
 
 
 @router.post(

@@ -3,11 +3,9 @@
 Reads need consumer.read over the consumer; writes need case.manage. Each request
 writes exactly one audit event (read, list, create, update or denied)."""
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Router, Status
 
 from casework.consumers import services
 from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
@@ -26,12 +24,10 @@ from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
 from casework.web.access import access_consumer
 from casework.web.api import (
-    LIST_THROTTLE,
-    PageParams,
-    listed_page,
     responses,
 )
 from casework.web.guard import guard
+from casework.web.lists import consumer_record_list
 
 router = Router(tags=["consumers"])
 
@@ -86,26 +82,16 @@ def consumer_update(
     )
 
 
-@router.get(
+consumer_record_list(
+    router,
     "/consumers/{consumer_id}/support-persons",
-    response=responses({200: SupportPersonPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=SupportPersonPage,
+    rows=lambda consumer: _support_persons(consumer),
+    object_type="support_person",
     summary="List a consumer's support persons",
     operation_id="support_person_list",
+    description="The legal decision maker first, then by name. Audits one list.",
 )
-@guard(Permission.CONSUMER_READ, access_consumer, log_read=False)
-def support_person_list(
-    request: HttpRequest, actor: Actor, consumer: Consumer, page: Query[PageParams]
-) -> dict[str, Any]:
-    """The legal decision maker first, then by name. Audits one list."""
-    return listed_page(
-        actor,
-        _support_persons(consumer),
-        page,
-        object_type="support_person",
-        consumer_id=consumer.pk,
-        parent=consumer.pk,
-    )
 
 
 @router.post(
@@ -125,26 +111,16 @@ def support_person_create(
     )
 
 
-@router.get(
+consumer_record_list(
+    router,
     "/consumers/{consumer_id}/advance-directives",
-    response=responses({200: AdvanceDirectivePage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=AdvanceDirectivePage,
+    rows=lambda consumer: _advance_directives(consumer),
+    object_type="advance_directive",
     summary="List a consumer's advance directives",
     operation_id="advance_directive_list",
+    description="Newest first. Audits one list.",
 )
-@guard(Permission.CONSUMER_READ, access_consumer, log_read=False)
-def advance_directive_list(
-    request: HttpRequest, actor: Actor, consumer: Consumer, page: Query[PageParams]
-) -> dict[str, Any]:
-    """Newest first. Audits one list."""
-    return listed_page(
-        actor,
-        _advance_directives(consumer),
-        page,
-        object_type="advance_directive",
-        consumer_id=consumer.pk,
-        parent=consumer.pk,
-    )
 
 
 @router.post(

@@ -1,5 +1,6 @@
-"""The "list a case's records" endpoint, written once: guarded by consumer.read over the
-case, one page of the selector's rows, audited as one `list` event naming the case."""
+"""The "list a record's children" endpoint, written once: guarded by consumer.read over
+the case (or the consumer) named in the path, one page of the selector's rows, audited as
+one `list` event naming the parent."""
 
 from collections.abc import Callable
 from typing import Any
@@ -9,26 +10,27 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from casework.cases.models import Case
+from casework.consumers.models import Consumer
 from casework.core.actor import Actor
 from casework.core.policy import Permission
-from casework.web.access import access_case
+from casework.web.access import access_case, access_consumer
 from casework.web.api import LIST_THROTTLE, PageParams, listed_page, responses
 from casework.web.guard import guard
 
 
-def case_record_list(
+def _record_list(
     router: Router,
     path: str,
+    load: Callable[..., Any],
+    consumer_of: Callable[[Any], int],
     *,
     page_schema: type[Schema],
-    rows: Callable[[Case], QuerySet[Any]],
+    rows: Callable[[Any], QuerySet[Any]],
     object_type: str,
     summary: str,
     operation_id: str,
     description: str,
 ) -> None:
-    """Add `GET path` (which names `{case_id}`) to `router`: `rows(case)`, paginated."""
-
     @router.get(
         path,
         response=responses({200: page_schema}, listing=True),
@@ -37,17 +39,32 @@ def case_record_list(
         description=description,
         operation_id=operation_id,
     )
-    @guard(Permission.CONSUMER_READ, access_case)
+    @guard(Permission.CONSUMER_READ, load)
     def record_list(
-        request: HttpRequest, actor: Actor, case: Case, page: Query[PageParams]
+        request: HttpRequest, actor: Actor, parent: Any, page: Query[PageParams]
     ) -> dict[str, Any]:
         return listed_page(
             actor,
-            rows(case),
+            rows(parent),
             page,
             object_type=object_type,
-            consumer_id=case.consumer_id,
-            parent=case.pk,
+            consumer_id=consumer_of(parent),
+            parent=parent.pk,
         )
 
     record_list.__name__ = operation_id
+
+
+def case_record_list(
+    router: Router, path: str, *, rows: Callable[[Case], QuerySet[Any]], **operation: Any
+) -> None:
+    """Add `GET path` (which names `{case_id}`) to `router`: `rows(case)`, paginated.
+    `operation`: page_schema, object_type, summary, operation_id, description."""
+    _record_list(router, path, access_case, lambda c: c.consumer_id, rows=rows, **operation)
+
+
+def consumer_record_list(
+    router: Router, path: str, *, rows: Callable[[Consumer], QuerySet[Any]], **operation: Any
+) -> None:
+    """Add `GET path` (which names `{consumer_id}`) to `router`: `rows(consumer)`."""
+    _record_list(router, path, access_consumer, lambda c: c.pk, rows=rows, **operation)
