@@ -19,13 +19,13 @@ from casework.consumers import services as consumers
 from casework.consumers.models import Consumer, SupportPerson
 from casework.coordination import services as coordination
 from casework.core import clock
-from casework.core.accounts import password_generate, staff_account_create
 from casework.core.actor import Actor, actor_for
 from casework.core.audit import audit_seal
 from casework.core.models import Program, Team
 from casework.core.roles import Role
 from casework.staff.demo import staff_governance_seed
 from casework.staff.models import User
+from casework.staff.services.accounts import password_generate, staff_account_create
 
 ACCOUNTS_FILE = "demo-accounts.txt"
 
