@@ -16,9 +16,9 @@ from casework.cases.models import Case, CaseAssignment, CaseState, Consent, Noti
 from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
 from casework.coordination.models import Communication, Note, WorkItem
 from casework.core.audit import audit_verify
-from casework.core.demo import DemoRefused, demo_load
 from casework.core.models import AuditEvent, Program, Team
 from casework.core.roles import Role
+from casework.demo.load import DemoRefused, demo_load
 from casework.staff.models import User
 from tests import factories
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "casework.coordination",
     "casework.assessments",
     "casework.careplans",
+    "casework.demo",
 ]
 
 MIDDLEWARE = [
