@@ -2,7 +2,8 @@
 
 Each due row is claimed by compare-and-swap (`deadline_claim`), and the claim and the
 task it enqueues commit together: a row is acted on exactly once, however many sweepers
-run, and a crash between the two leaves the row open for the next sweep.
+run, and a crash between the two leaves the row open for the next sweep. What a row's
+kind does is registered by the context that owns the kind (`core.deadlines`).
 """
 
 import logging
