@@ -1,6 +1,7 @@
 """Demo data: every case state, generated passwords, refused in production (scope 2)."""
 
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import StringIO
@@ -10,15 +11,17 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.test import override_settings
+from pytest_django import DjangoDbBlocker
 
 from casework.cases.models import Case, CaseAssignment, CaseState, Consent, Notice
 from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
 from casework.coordination.models import Communication, Note, WorkItem
 from casework.core.audit import audit_verify
-from casework.core.demo import DemoRefused, demo_load
 from casework.core.models import AuditEvent, Program, Team
 from casework.core.roles import Role
+from casework.demo.load import DemoRefused, demo_load
 from casework.staff.models import User
 from tests import factories
 
@@ -38,79 +41,90 @@ class Loaded:
         return [tuple(line.split()) for line in lines if not line.startswith("#")]  # type: ignore[misc]
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Loaded:
-    """Demo data loaded once per test through the command (it takes a few seconds)."""
+@pytest.fixture(scope="class")
+def demo(
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Loaded]:
+    """Demo data loaded once for the tests that only read it (it takes several seconds),
+    through the command, in a transaction rolled back after the last of them."""
+    tmp_path = tmp_path_factory.mktemp("demo")
     out = StringIO()
-    with override_settings(DATA_DIR=tmp_path), time_machine.travel(NOW, tick=False):
-        call_command("demo_data", "--if-empty", stdout=out)
-    return Loaded(out.getvalue(), tmp_path / "demo-accounts.txt")
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(DATA_DIR=tmp_path), time_machine.travel(NOW, tick=False):
+            call_command("demo_data", "--if-empty", stdout=out)
+        yield Loaded(out.getvalue(), tmp_path / "demo-accounts.txt")
+        transaction.set_rollback(True)
 
 
-def test_program_staff_and_cases_in_every_state(demo: Loaded) -> None:
-    counts = {s: Case.objects.filter(state=s).count() for s in CaseState.values}
-    assert counts == {
-        "active": 20,
-        "closed": 6,
-        "declined": 4,
-        "engaged": 8,
-        "referred": 8,
-        "withdrawn": 4,
-    }
-    assert Consumer.objects.count() == 50
-    program = Program.objects.get()
-    assert program.purpose_statement and program.complaint_contact
-    assert program.after_closure_contact
-    team = Team.objects.get()
-    assert team.supervisor is not None and team.supervisor.username == "supervisor"
-    assert team.members.filter(role=Role.CASE_MANAGER).count() == 3
-    roles = sorted(User.objects.values_list("role", flat=True))
-    assert roles == sorted([*Role.values, Role.CASE_MANAGER, Role.CASE_MANAGER])
+@pytest.mark.xdist_group("demo")
+class TestTheLoadedDemo:
+    """Facts about one loaded demo: each test only reads it."""
 
+    def test_program_staff_and_cases_in_every_state(self, demo: Loaded) -> None:
+        counts = {s: Case.objects.filter(state=s).count() for s in CaseState.values}
+        assert counts == {
+            "active": 20,
+            "closed": 6,
+            "declined": 4,
+            "engaged": 8,
+            "referred": 8,
+            "withdrawn": 4,
+        }
+        assert Consumer.objects.count() == 50
+        program = Program.objects.get()
+        assert program.purpose_statement and program.complaint_contact
+        assert program.after_closure_contact
+        team = Team.objects.get()
+        assert team.supervisor is not None and team.supervisor.username == "supervisor"
+        assert team.members.filter(role=Role.CASE_MANAGER).count() == 3
+        roles = sorted(User.objects.values_list("role", flat=True))
+        assert roles == sorted([*Role.values, Role.CASE_MANAGER, Role.CASE_MANAGER])
 
-def test_passwords_generated_printed_once_and_kept_in_a_private_file(demo: Loaded) -> None:
-    accounts = demo.accounts()
-    assert len(accounts) == 10
-    passwords = [password for _, _, password in accounts]
-    assert len(set(passwords)) == 10
-    assert all(len(p) >= 20 for p in passwords)
-    for username, role, password in accounts:
-        user = User.objects.get(username=username)
-        assert (user.role, user.check_password(password)) == (role, True)
-        assert demo.output.count(password) == 1
-    assert stat.S_IMODE(demo.accounts_file.stat().st_mode) == 0o600
-    assert "Sign in at http://127.0.0.1:8000/" in demo.output
+    def test_passwords_generated_printed_once_and_kept_in_a_private_file(
+        self, demo: Loaded
+    ) -> None:
+        accounts = demo.accounts()
+        assert len(accounts) == 10
+        passwords = [password for _, _, password in accounts]
+        assert len(set(passwords)) == 10
+        assert all(len(p) >= 20 for p in passwords)
+        for username, role, password in accounts:
+            user = User.objects.get(username=username)
+            assert (user.role, user.check_password(password)) == (role, True)
+            assert demo.output.count(password) == 1
+        assert stat.S_IMODE(demo.accounts_file.stat().st_mode) == 0o600
+        assert "Sign in at http://127.0.0.1:8000/" in demo.output
 
+    def test_clinical_details_work_items_and_sealed_audit(self, demo: Loaded) -> None:
+        spanish = Consumer.objects.filter(preferred_language="es")
+        assert spanish.count() == 10
+        assert spanish.filter(interpreter_needed=True).count() == 10
+        assert Notice.objects.filter(language="es", interpreter_used=True).exists()
+        assert SupportPerson.objects.filter(is_legal_decision_maker=True).count() == 7
+        assert Consent.objects.filter(given_by="surrogate").exists()
+        assert AdvanceDirective.objects.count() == 13
+        assert Communication.objects.count() > 0 and Note.objects.count() > 0
+        assert CaseAssignment.objects.exclude(reason="intake").count() == 1
+        open_items = WorkItem.objects.filter(status="open")
+        overdue = open_items.filter(due_at__lt=NOW).count()
+        today = open_items.filter(due_at__gte=NOW, due_at__date=NOW.date()).count()
+        later = open_items.filter(due_at__date__gt=NOW.date()).count()
+        assert (overdue, today, later) == (18, 19, 19)
+        result = audit_verify()
+        assert (result.ok, result.unsealed, result.checked) == (True, 0, AuditEvent.objects.count())
 
-def test_clinical_details_work_items_and_sealed_audit(demo: Loaded) -> None:
-    spanish = Consumer.objects.filter(preferred_language="es")
-    assert spanish.count() == 10
-    assert spanish.filter(interpreter_needed=True).count() == 10
-    assert Notice.objects.filter(language="es", interpreter_used=True).exists()
-    assert SupportPerson.objects.filter(is_legal_decision_maker=True).count() == 7
-    assert Consent.objects.filter(given_by="surrogate").exists()
-    assert AdvanceDirective.objects.count() == 13
-    assert Communication.objects.count() > 0 and Note.objects.count() > 0
-    assert CaseAssignment.objects.exclude(reason="intake").count() == 1
-    open_items = WorkItem.objects.filter(status="open")
-    overdue = open_items.filter(due_at__lt=NOW).count()
-    today = open_items.filter(due_at__gte=NOW, due_at__date=NOW.date()).count()
-    later = open_items.filter(due_at__date__gt=NOW.date()).count()
-    assert (overdue, today, later) == (18, 19, 19)
-    result = audit_verify()
-    assert (result.ok, result.unsealed, result.checked) == (True, 0, AuditEvent.objects.count())
+    def test_some_active_cases_have_an_assessment_and_an_agreed_plan(self, demo: Loaded) -> None:
+        from casework.assessments.models import AssessmentResponse
+        from casework.careplans.models import CarePlan, PlanAgreement
 
-
-def test_some_active_cases_have_an_assessment_and_an_agreed_plan(demo: Loaded) -> None:
-    from casework.assessments.models import AssessmentResponse
-    from casework.careplans.models import CarePlan, PlanAgreement
-
-    plans = CarePlan.objects.select_related("case", "current")
-    assert plans.count() == 6
-    assert {plan.case.state for plan in plans} == {"active"}
-    assert {plan.current.number for plan in plans} == {1}  # type: ignore[union-attr]
-    assert PlanAgreement.objects.count() == 6
-    assert AssessmentResponse.objects.filter(case__in=[p.case for p in plans]).count() == 6
+        plans = CarePlan.objects.select_related("case", "current")
+        assert plans.count() == 6
+        assert {plan.case.state for plan in plans} == {"active"}
+        assert {plan.current.number for plan in plans} == {1}  # type: ignore[union-attr]
+        assert PlanAgreement.objects.count() == 6
+        assert AssessmentResponse.objects.filter(case__in=[p.case for p in plans]).count() == 6
 
 
 def test_refused_under_production_settings(tmp_path: Path) -> None:

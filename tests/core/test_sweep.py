@@ -9,18 +9,25 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from casework.coordination import services as coordination
+from casework.coordination.deadlines import WorkItemDeadline
 from casework.coordination.models import WorkItem
-from casework.core.models import AuditSeal, Deadline, DeadlineKind, DeadlineState
+from casework.coordination.tasks import work_item_overdue_notify
+from casework.core.deadlines import (
+    DEADLINE_KINDS,
+    SweepTally,
+    deadline_kind_register,
+    deadline_set,
+)
+from casework.core.models import AuditSeal, Deadline, DeadlineState
 from casework.core.sweep import SweepResult, sweep_loop, sweep_once
-from casework.core.tasks import work_item_overdue_notify
 from tests import factories
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-OVERDUE_TASK = "casework.core.tasks.work_item_overdue_notify"
-REMINDER_TASK = "casework.core.tasks.work_item_reminder_notify"
+OVERDUE_TASK = "casework.coordination.tasks.work_item_overdue_notify"
+REMINDER_TASK = "casework.coordination.tasks.work_item_reminder_notify"
 
 
 def work_item(world: World, due_at: datetime) -> WorkItem:
@@ -61,8 +68,8 @@ def test_reminder_is_enqueued_and_met_at_its_time(world: World) -> None:
     result = sweep_at(T0 + timedelta(days=1, minutes=1))
     assert (result.overdue, result.reminders) == (0, 1)
     assert task_paths() == [REMINDER_TASK]
-    assert deadline_state(item, DeadlineKind.WORK_ITEM_REMINDER) == DeadlineState.MET
-    assert deadline_state(item, DeadlineKind.WORK_ITEM_DUE) == DeadlineState.OPEN
+    assert deadline_state(item, WorkItemDeadline.REMINDER) == DeadlineState.MET
+    assert deadline_state(item, WorkItemDeadline.DUE) == DeadlineState.OPEN
 
 
 def test_due_item_is_marked_breached_and_overdue_notice_enqueued(world: World) -> None:
@@ -70,8 +77,8 @@ def test_due_item_is_marked_breached_and_overdue_notice_enqueued(world: World) -
     result = sweep_at(T0 + timedelta(days=2, minutes=1))
     assert (result.overdue, result.reminders) == (1, 1)
     assert task_paths() == [OVERDUE_TASK, REMINDER_TASK]
-    assert deadline_state(item, DeadlineKind.WORK_ITEM_DUE) == DeadlineState.BREACHED
-    swept = Deadline.objects.get(subject_id=item.pk, kind=DeadlineKind.WORK_ITEM_DUE).swept_at
+    assert deadline_state(item, WorkItemDeadline.DUE) == DeadlineState.BREACHED
+    swept = Deadline.objects.get(subject_id=item.pk, kind=WorkItemDeadline.DUE).swept_at
     assert swept == T0 + timedelta(days=2, minutes=1)
 
 
@@ -107,7 +114,7 @@ def test_completed_work_item_is_not_reported_overdue(world: World) -> None:
 def test_task_arguments_are_ids_only(world: World) -> None:
     item = work_item(world, T0 + timedelta(days=2))
     sweep_at(T0 + timedelta(days=3))
-    due = Deadline.objects.get(subject_id=item.pk, kind=DeadlineKind.WORK_ITEM_DUE)
+    due = Deadline.objects.get(subject_id=item.pk, kind=WorkItemDeadline.DUE)
     row = DBTaskResult.objects.get(task_path=OVERDUE_TASK)
     assert row.args_kwargs == {
         "args": [],
@@ -192,3 +199,59 @@ def test_loop_alternates_quick_and_full_sealing_passes(monkeypatch: pytest.Monke
     monkeypatch.setattr("casework.core.sweep.deadlines_sweep", lambda: (0, 0))
     sweep_loop(interval=0, iterations=5)
     assert passes == [True, False, True, False, True]
+
+
+# ---- the deadline kind registry ----
+
+
+def test_every_context_registers_its_kinds_with_their_stored_values() -> None:
+    assert sorted(DEADLINE_KINDS) == [
+        "goal_target",
+        "reassessment_due",
+        "staff_ce_due",
+        "staff_credential_expiry",
+        "staff_reverification",
+        "staff_training_due",
+        "work_item_due",
+        "work_item_reminder",
+    ]
+
+
+def test_deadline_kind_choices_come_from_the_registry() -> None:
+    choices = dict(Deadline._meta.get_field("kind").choices)  # type: ignore[arg-type]
+    assert sorted(choices) == sorted(DEADLINE_KINDS)
+    assert str(choices["work_item_due"]) == "Work item due"
+
+
+def test_an_unregistered_kind_cannot_be_set() -> None:
+    with pytest.raises(ValueError, match="unknown deadline kind 'parole_due'"):
+        deadline_set(
+            kind="parole_due",
+            subject_type="case",
+            subject_id=1,
+            due_at=T0,
+            owner_id=None,
+            consumer_id=None,
+        )
+    assert Deadline.objects.count() == 0
+
+
+def test_a_kind_registered_twice_differently_is_refused() -> None:
+    with pytest.raises(ValueError, match="'work_item_due' is already registered differently"):
+        deadline_kind_register("work_item_due", "Something else")
+    assert DEADLINE_KINDS["work_item_due"].tally == SweepTally.OVERDUE
+
+
+def test_a_row_of_an_unknown_kind_is_left_breached_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    row = Deadline.objects.create(
+        kind="retired_kind", subject_type="case", subject_id=1, due_at=T0, created_at=T0
+    )
+    with caplog.at_level("WARNING", logger="casework.sweep"):
+        result = sweep_at(T0 + timedelta(minutes=1))
+    assert (result.overdue, result.reminders) == (0, 0)
+    row.refresh_from_db()
+    assert row.state == DeadlineState.BREACHED
+    assert caplog.messages == [f"deadline {row.pk} has unknown kind retired_kind: left breached"]
+    assert DBTaskResult.objects.count() == 0

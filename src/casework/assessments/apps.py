@@ -7,8 +7,14 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from casework.assessments.deadlines import AssessmentDeadline
         from casework.assessments.services import reassessment_due_handle
-        from casework.core.deadlines import deadline_handler_register
-        from casework.core.models import DeadlineKind
+        from casework.core.deadlines import deadline_kind_register
 
-        deadline_handler_register(DeadlineKind.REASSESSMENT_DUE, reassessment_due_handle)
+        # The handler raises a work item in the claim's transaction; the row is then met.
+        deadline_kind_register(
+            AssessmentDeadline.REASSESSMENT_DUE,
+            AssessmentDeadline.REASSESSMENT_DUE.label,
+            reassessment_due_handle,
+            on_breach="met",
+        )

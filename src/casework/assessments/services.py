@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from casework.assessments import rules
+from casework.assessments.deadlines import AssessmentDeadline
 from casework.assessments.models import (
     AssessmentResponse,
     Instrument,
@@ -31,7 +32,7 @@ from casework.core.actor import Actor
 from casework.core.audit import audit_record
 from casework.core.deadlines import deadline_set
 from casework.core.errors import RuleViolation, ValidationFailed
-from casework.core.models import AuditAction, Deadline, DeadlineKind, Program
+from casework.core.models import AuditAction, Deadline, Program
 from casework.core.validation import validated
 from casework.core.versioning import versioned_update
 from casework.staff.models import User
@@ -233,7 +234,7 @@ def reassessment_schedule(*, case: Case, from_at: datetime) -> Deadline:
     after `from_at` (E4). Called inside the act that starts the interval."""
     days = reassessment_interval(case=case)
     return deadline_set(
-        kind=DeadlineKind.REASSESSMENT_DUE,
+        kind=AssessmentDeadline.REASSESSMENT_DUE,
         subject_type="case",
         subject_id=case.pk,
         due_at=from_at + timedelta(days=days),

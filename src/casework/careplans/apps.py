@@ -7,8 +7,14 @@ class CareplansConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from casework.careplans.deadlines import PlanDeadline
         from casework.careplans.services import goal_target_handle
-        from casework.core.deadlines import deadline_handler_register
-        from casework.core.models import DeadlineKind
+        from casework.core.deadlines import deadline_kind_register
 
-        deadline_handler_register(DeadlineKind.GOAL_TARGET, goal_target_handle)
+        # The handler raises a plan-review work item when the goal is behind; then met.
+        deadline_kind_register(
+            PlanDeadline.GOAL_TARGET,
+            PlanDeadline.GOAL_TARGET.label,
+            goal_target_handle,
+            on_breach="met",
+        )

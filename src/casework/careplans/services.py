@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from casework.assessments.models import Need
 from casework.assessments.services import clinical_gate
 from casework.careplans import rules
+from casework.careplans.deadlines import PlanDeadline
 from casework.careplans.models import (
     AgreementMethod,
     AgreementRole,
@@ -33,7 +34,7 @@ from casework.core.actor import Actor
 from casework.core.audit import audit_record
 from casework.core.deadlines import deadline_set, deadlines_close
 from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
-from casework.core.models import AuditAction, Deadline, DeadlineKind, DeadlineState
+from casework.core.models import AuditAction, Deadline, DeadlineState
 from casework.core.versioning import versioned_update
 
 
@@ -128,7 +129,7 @@ def _goal_deadlines(plan: CarePlan, version: CarePlanVersion, goals: dict[str, P
     for goal in goals.values():
         if goal.status in rules.OPEN_GOAL_STATUSES:
             deadline_set(
-                kind=DeadlineKind.GOAL_TARGET,
+                kind=PlanDeadline.GOAL_TARGET,
                 subject_type="plan_goal",
                 subject_id=goal.pk,
                 due_at=datetime.combine(goal.target_date + timedelta(days=1), time(), UTC),

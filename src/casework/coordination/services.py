@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from casework.cases import rules
 from casework.cases.models import Case
 from casework.cases.selectors import case_facts
+from casework.coordination.deadlines import work_item_deadlines_set
 from casework.coordination.models import (
     CareTeamKind,
     CareTeamMember,
@@ -29,7 +30,7 @@ from casework.coordination.models import (
 from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
-from casework.core.deadlines import deadlines_close, work_item_deadlines_set
+from casework.core.deadlines import deadlines_close
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import AuditAction, DeadlineState
 from casework.core.validation import validated

@@ -1,22 +1,81 @@
-"""Deadlines as rows (F1): set, close and sweep. Overdue is a query, never a flag to trust."""
+"""Deadlines as rows (F1): the kind registry, set, close and sweep. Overdue is a query,
+never a flag to trust.
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+Core owns no deadline kind: each context registers its kinds, with what the sweep does
+when one falls due, in its `AppConfig.ready()` (`deadline_kind_register`). The sweep looks
+the kind up here and nowhere else.
+"""
 
-from django.conf import settings
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal, Protocol
+
 from django.db import transaction
 from django.db.models import Q
+from django.utils.functional import Promise
 
 from casework.core import clock
-from casework.core.models import Deadline, DeadlineKind, DeadlineState
-
-# What the sweep does with a claimed deadline of a kind other than the work-item ones:
-# contexts register a handler in their AppConfig.ready() (core imports no context).
-DEADLINE_HANDLERS: dict[str, Callable[[Deadline], None]] = {}
+from casework.core.models import Deadline, DeadlineState
 
 
-def deadline_handler_register(kind: str, handler: Callable[[Deadline], None]) -> None:
-    DEADLINE_HANDLERS[kind] = handler
+class SweepTally(StrEnum):
+    """Which count of the sweep's result a claimed deadline of a kind adds to."""
+
+    OVERDUE = "overdue"
+    REMINDER = "reminder"
+
+
+class DeadlineHandler(Protocol):
+    """What the sweep calls with a claimed row of a kind, inside the claim's transaction."""
+
+    def __call__(self, *, deadline: Deadline) -> object: ...
+
+
+@dataclass(frozen=True)
+class DeadlineKindSpec:
+    """A deadline kind and what the sweep does with a claimed (breached) row of it: run
+    `handle` in the claim's transaction, then leave the row breached or mark it met."""
+
+    kind: str
+    label: str | Promise
+    handle: DeadlineHandler | None = None
+    on_breach: Literal["met", "breached"] = "breached"
+    tally: SweepTally | None = None
+
+
+DEADLINE_KINDS: dict[str, DeadlineKindSpec] = {}
+
+
+def deadline_kind_register(
+    kind: str,
+    label: str | Promise,
+    handle: DeadlineHandler | None = None,
+    *,
+    on_breach: Literal["met", "breached"] = "breached",
+    tally: SweepTally | None = None,
+) -> DeadlineKindSpec:
+    """Register a deadline kind of the calling context (from its `AppConfig.ready()`).
+    Registering the same spec twice is harmless; a different spec for a taken kind is a
+    programming error."""
+    spec = DeadlineKindSpec(
+        kind=str(kind), label=label, handle=handle, on_breach=on_breach, tally=tally
+    )
+    known = DEADLINE_KINDS.get(spec.kind)
+    if known is not None and known != spec:
+        raise ValueError(f"deadline kind '{spec.kind}' is already registered differently")
+    DEADLINE_KINDS[spec.kind] = spec
+    return spec
+
+
+def deadline_kind_spec(kind: str) -> DeadlineKindSpec | None:
+    """The registered spec of a kind; None for a kind no context registers."""
+    return DEADLINE_KINDS.get(kind)
+
+
+def deadline_kind_choices() -> list[tuple[str, str | Promise]]:
+    """The registered kinds as field choices (`Deadline.kind`), in registration order."""
+    return [(spec.kind, spec.label) for spec in DEADLINE_KINDS.values()]
 
 
 def deadline_set(
@@ -28,7 +87,13 @@ def deadline_set(
     owner_id: int | None,
     consumer_id: int | None,
 ) -> Deadline:
-    """Create or move the open deadline of this kind for the subject."""
+    """Create or move the open deadline of this kind for the subject. The kind must be
+    registered (`deadline_kind_register`), so the sweep knows what to do with it."""
+    if kind not in DEADLINE_KINDS:
+        raise ValueError(
+            f"unknown deadline kind '{kind}': register it with deadline_kind_register "
+            "in its context's AppConfig.ready()"
+        )
     deadline, _ = Deadline.objects.update_or_create(
         kind=kind,
         subject_type=subject_type,
@@ -48,25 +113,6 @@ def deadline_set(
         },
     )
     return deadline
-
-
-def work_item_deadlines_set(
-    *, work_item_id: int, due_at: datetime, owner_id: int, consumer_id: int
-) -> None:
-    """A work item has a due deadline and a reminder before it."""
-    lead = timedelta(hours=settings.CASEWORK_REMINDER_LEAD_HOURS)
-    for kind, at in (
-        (DeadlineKind.WORK_ITEM_DUE, due_at),
-        (DeadlineKind.WORK_ITEM_REMINDER, due_at - lead),
-    ):
-        deadline_set(
-            kind=kind,
-            subject_type="work_item",
-            subject_id=work_item_id,
-            due_at=at,
-            owner_id=owner_id,
-            consumer_id=consumer_id,
-        )
 
 
 def deadlines_close(*, subject_type: str, subject_id: int, state: str) -> int:

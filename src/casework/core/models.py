@@ -157,11 +157,12 @@ class AuditSeal(models.Model):
         raise PermissionError("audit seals are append-only")
 
 
-class DeadlineKind(models.TextChoices):
-    WORK_ITEM_DUE = "work_item_due", _("Work item due")
-    WORK_ITEM_REMINDER = "work_item_reminder", _("Work item reminder")
-    REASSESSMENT_DUE = "reassessment_due", _("Reassessment due")
-    GOAL_TARGET = "goal_target", _("Goal target date")
+def deadline_kind_choices() -> list[tuple[str, Any]]:
+    """The deadline kinds the contexts registered (`core.deadlines.deadline_kind_register`):
+    evaluated when used, so a new kind needs no migration."""
+    from casework.core.deadlines import deadline_kind_choices as registered
+
+    return registered()
 
 
 class DeadlineState(models.TextChoices):
@@ -175,7 +176,7 @@ class DeadlineState(models.TextChoices):
 class Deadline(models.Model):
     """A due date as a row: overdue is a query, and `casework sweep` acts on due rows."""
 
-    kind = models.CharField(max_length=40, choices=DeadlineKind.choices)
+    kind = models.CharField(max_length=40, choices=deadline_kind_choices)
     subject_type = models.CharField(max_length=60)
     subject_id = models.BigIntegerField()
     consumer_id = models.BigIntegerField(null=True, blank=True)

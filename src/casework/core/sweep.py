@@ -2,7 +2,8 @@
 
 Each due row is claimed by compare-and-swap (`deadline_claim`), and the claim and the
 task it enqueues commit together: a row is acted on exactly once, however many sweepers
-run, and a crash between the two leaves the row open for the next sweep.
+run, and a crash between the two leaves the row open for the next sweep. What a row's
+kind does is registered by the context that owns the kind (`core.deadlines`).
 """
 
 import logging
@@ -13,9 +14,13 @@ from django.db import close_old_connections, connection, transaction
 
 from casework.core import clock
 from casework.core.audit import audit_seal
-from casework.core.deadlines import DEADLINE_HANDLERS, deadline_claim, deadlines_due
-from casework.core.models import Deadline, DeadlineKind, DeadlineState
-from casework.core.tasks import work_item_overdue_notify, work_item_reminder_notify
+from casework.core.deadlines import (
+    SweepTally,
+    deadline_claim,
+    deadline_kind_spec,
+    deadlines_due,
+)
+from casework.core.models import Deadline, DeadlineState
 
 logger = logging.getLogger("casework.sweep")
 
@@ -35,34 +40,18 @@ class SweepResult:
         )
 
 
-def _act_on(deadline: Deadline) -> str:
-    """Enqueue the side effect of a claimed (now breached) deadline; returns its kind."""
-    deadline_id, work_item_id, owner_id = deadline.pk, deadline.subject_id, deadline.owner_id
-    if deadline.kind == DeadlineKind.WORK_ITEM_DUE:
-        work_item_overdue_notify.enqueue(
-            deadline_id=deadline_id, work_item_id=work_item_id, owner_id=owner_id
-        )
-    elif deadline.kind == DeadlineKind.WORK_ITEM_REMINDER:
-        # A reminder is done once sent: it is met, not breached.
-        Deadline.objects.filter(pk=deadline.pk).update(state=DeadlineState.MET)
-        work_item_reminder_notify.enqueue(
-            deadline_id=deadline_id, work_item_id=work_item_id, owner_id=owner_id
-        )
-    elif deadline.kind in DEADLINE_HANDLERS:
-        # Monitoring triggers (reassessment due, goal target passed): the handler raises a
-        # work item in this transaction, so the claim and the item commit together.
-        DEADLINE_HANDLERS[deadline.kind](deadline)
-        Deadline.objects.filter(pk=deadline.pk).update(state=DeadlineState.MET)
-    elif deadline.kind.startswith("staff_"):
-        # Staff deadlines stay breached (the due/overdue list reads them); a lapsed
-        # credential also opens a corrective action (MA 3.5(d)).
-        from casework.staff.services import StaffDeadline, credential_lapse_act
-
-        if deadline.kind in (StaffDeadline.EXPIRY, StaffDeadline.REVERIFICATION):
-            credential_lapse_act(deadline=deadline)
-    else:
+def _act_on(deadline: Deadline) -> SweepTally | None:
+    """Act on a claimed (now breached) deadline as its kind's registered spec says, in the
+    claim's transaction; returns the count it adds to. An unknown kind is left breached."""
+    spec = deadline_kind_spec(deadline.kind)
+    if spec is None:
         logger.warning("deadline %s has unknown kind %s: left breached", deadline.pk, deadline.kind)
-    return deadline.kind
+        return None
+    if spec.handle is not None:
+        spec.handle(deadline=deadline)
+    if spec.on_breach == "met":
+        Deadline.objects.filter(pk=deadline.pk).update(state=DeadlineState.MET)
+    return spec.tally
 
 
 def deadlines_sweep(*, batch_size: int = 500) -> tuple[int, int]:
@@ -77,10 +66,10 @@ def deadlines_sweep(*, batch_size: int = 500) -> tuple[int, int]:
                 deadline = deadline_claim(deadline_id=deadline_id, now=now)
                 if deadline is None:
                     continue  # another sweeper won this row
-                kind = _act_on(deadline)
+                tally = _act_on(deadline)
             claimed += 1
-            overdue += kind == DeadlineKind.WORK_ITEM_DUE
-            reminders += kind == DeadlineKind.WORK_ITEM_REMINDER
+            overdue += tally == SweepTally.OVERDUE
+            reminders += tally == SweepTally.REMINDER
         if len(ids) < batch_size or not claimed:
             return overdue, reminders
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "casework.assessments",
     "casework.careplans",
     "casework.web",
+    "casework.demo",
 ]
 
 MIDDLEWARE = [
@@ -119,7 +120,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_CALLABLE = "casework.core.accounts.sign_in_username"
+AXES_USERNAME_CALLABLE = "casework.staff.services.accounts.sign_in_username"
 AXES_CLIENT_IP_CALLABLE = "casework.core.actor.client_address"
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429

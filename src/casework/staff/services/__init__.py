@@ -1,6 +1,6 @@
 """Writes for staff governance (A2-A8): profiles, credentials, verification, CE,
 corrective actions, training, attestations, job descriptions, clinical oversight,
-caseload guidelines and the assignment gate.
+caseload guidelines, the assignment gate, and staff accounts created from the console.
 
 Staff records are not consumer data, but every change is governance and is audited:
 each service runs in one transaction and writes exactly one audit event (object type
@@ -14,6 +14,7 @@ from casework.staff.services._common import (
     EVIDENCE_TYPES,
     StaffDeadline,
 )
+from casework.staff.services.accounts import password_generate, staff_account_create
 from casework.staff.services.caseloads import (
     assignment_gate,
     assignment_override_record,
@@ -68,7 +69,9 @@ __all__ = [
     "credential_update",
     "evidence_check",
     "job_description_save",
+    "password_generate",
     "rule_settings_save",
+    "staff_account_create",
     "staff_profile_save",
     "training_assign",
     "training_complete",

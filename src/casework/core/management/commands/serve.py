@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from casework.core.demo import ACCOUNTS_FILE
+from casework.core.seed import DEMO_ACCOUNTS_FILE
 from casework.core.sweep import sweep_loop
 
 
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"casework: serving on {url} (Ctrl-C to stop)")
         self.stdout.write(f"Sign in at {url}")
-        accounts = Path(settings.DATA_DIR) / ACCOUNTS_FILE
+        accounts = Path(settings.DATA_DIR) / DEMO_ACCOUNTS_FILE
         if accounts.exists():
             self.stdout.write(f"Demo accounts and their passwords: {accounts}")
         else:

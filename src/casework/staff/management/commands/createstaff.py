@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from casework.core.accounts import password_generate, staff_account_create
 from casework.core.errors import ValidationFailed
 from casework.core.models import Program, Team
 from casework.core.roles import Role
+from casework.staff.services.accounts import password_generate, staff_account_create
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""Background side effects of deadlines, run by the django-tasks-db worker (`casework db_worker`).
+"""Background side effects of work-item deadlines, run by the django-tasks-db worker
+(`casework db_worker`, or the sweeper thread of `casework serve`).
 
 Arguments are ids only, never PHI: the task row sits in the database queue in plain sight.
 """

@@ -1,4 +1,4 @@
-"""Creating staff accounts from the console (`casework createstaff`, demo data) (S1, S15, S21).
+"""Staff accounts created from the console (`casework createstaff`, demo data) (S1, S15, S21).
 
 There is no default account and no default password: every password is typed by the
 operator or generated here, and checked by Django's password validators.

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from casework.core.demo import DemoRefused, demo_exists, demo_load, due_summary
+from casework.demo.load import DemoRefused, demo_exists, demo_load, due_summary
 
 
 class Command(BaseCommand):

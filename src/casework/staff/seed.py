@@ -1,15 +1,32 @@
-"""Demo staff governance: statements, courses, positions and compliant staff records.
+"""Demo seed of this context (composed by `casework.demo`): the staff accounts with
+generated passwords, and their governance: statements, courses, positions and compliant
+staff records.
 
 Built through the staff services, so the demo passes the same gates as real data."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from casework.core import clock
 from casework.core.actor import actor_for
+from casework.core.models import Program, Team
 from casework.core.roles import Role
 from casework.staff import services
 from casework.staff.models import AttestationKind, User
+
+STAFF = [
+    ("supervisor", Role.SUPERVISOR, "Sam", "Rivera", "en,es"),
+    ("cm.alvarez", Role.CASE_MANAGER, "Lucia", "Alvarez", "en,es"),
+    ("cm.baker", Role.CASE_MANAGER, "Tom", "Baker", "en"),
+    ("cm.chen", Role.CASE_MANAGER, "Mei", "Chen", "en"),
+    ("senior", Role.SENIOR_CLINICAL, "Rita", "Okafor", "en"),
+    ("physician", Role.PHYSICIAN_ADVISOR, "Dr. Paul", "Meyer", "en"),
+    ("quality", Role.QUALITY_ANALYST, "Quentin", "Hale", "en"),
+    ("compliance", Role.COMPLIANCE_OFFICER, "Carla", "Diaz", "en,es"),
+    ("admin", Role.ADMINISTRATOR, "Ada", "Park", "en"),
+    ("auditor", Role.AUDITOR, "Omar", "Fitch", "en"),
+]
 
 CONFIDENTIALITY_TEXT = (
     "I understand that I must keep every consumer's health information confidential, "
@@ -21,6 +38,35 @@ CONFLICT_TEXT = (
     "objectivity, and follow the program's policy for resolving conflicts of interest "
     "(Model Act 10.1)."
 )
+
+
+@dataclass(frozen=True)
+class SeededAccount:
+    """A demo account and its generated password (shown once, kept in the accounts file)."""
+
+    user: User
+    password: str
+
+
+def staff_accounts_seed(*, program: Program, team: Team) -> list[SeededAccount]:
+    """One account per person in `STAFF`, each with a generated password; supervisors and
+    case managers join the team (the first supervisor leads it)."""
+    seeded = []
+    for username, role, first, last, languages in STAFF:
+        password = services.password_generate()
+        user = services.staff_account_create(
+            username=username,
+            role=role,
+            password=password,
+            program=program,
+            team=team if role in (Role.SUPERVISOR, Role.CASE_MANAGER) else None,
+            first_name=first,
+            last_name=last,
+            languages=languages,
+        )
+        seeded.append(SeededAccount(user, password))
+    team.refresh_from_db()  # the supervisor now leads it (the accounts share this object)
+    return seeded
 
 
 def staff_governance_seed(*, admin: User, people: list[User]) -> None:
