@@ -152,16 +152,16 @@ def _grow_team(world: World) -> None:
 
 
 BUDGETS: dict[str, Budget] = {
-    "worklist": Budget(_worklist, _grow_cases, 40),
-    "case page": Budget(_case_page, _grow_first_case, 40),
-    "consent POST (page)": Budget(_consent_post, _grow_cases, 12),
-    "work item create (API)": Budget(_api_work_item, _grow_first_case, 12),
-    "note create (API)": Budget(_api_note, _grow_first_case, 12),
-    "reassign POST (page)": Budget(_reassign, _grow_team, 40),
-    "plan page": Budget(_plan_page, _grow_first_case, 40),
-    "assessment submit (page)": Budget(_assessment_submit, _grow_first_case, 40),
-    "audit report": Budget(_audit_report, _grow_cases, 40),
-    "staff dashboard": Budget(_staff_dashboard, _grow_team, 80),
+    "worklist": Budget(_worklist, _grow_cases, 9),
+    "case page": Budget(_case_page, _grow_first_case, 19),
+    "consent POST (page)": Budget(_consent_post, _grow_cases, 11),
+    "work item create (API)": Budget(_api_work_item, _grow_first_case, 11),
+    "note create (API)": Budget(_api_note, _grow_first_case, 9),
+    "reassign POST (page)": Budget(_reassign, _grow_team, 32),
+    "plan page": Budget(_plan_page, _grow_first_case, 8),
+    "assessment submit (page)": Budget(_assessment_submit, _grow_first_case, 13),
+    "audit report": Budget(_audit_report, _grow_cases, 6),
+    "staff dashboard": Budget(_staff_dashboard, _grow_team, 14),
 }
 
 

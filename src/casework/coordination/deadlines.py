@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from casework.coordination.tasks import work_item_overdue_notify, work_item_reminder_notify
-from casework.core.deadlines import deadline_set
+from casework.core.deadlines import deadline_set, deadlines_create
 from casework.core.models import Deadline
 
 
@@ -20,14 +20,22 @@ class WorkItemDeadline(models.TextChoices):
 
 
 def work_item_deadlines_set(
-    *, work_item_id: int, due_at: datetime, owner_id: int, consumer_id: int
+    *, work_item_id: int, due_at: datetime, owner_id: int, consumer_id: int, new: bool = False
 ) -> None:
-    """A work item has a due deadline and a reminder before it."""
+    """A work item has a due deadline and a reminder before it: written in one INSERT for
+    a new item (`new=True`), created or moved otherwise."""
     lead = timedelta(hours=settings.CASEWORK_REMINDER_LEAD_HOURS)
-    for kind, at in (
-        (WorkItemDeadline.DUE, due_at),
-        (WorkItemDeadline.REMINDER, due_at - lead),
-    ):
+    due = {WorkItemDeadline.DUE.value: due_at, WorkItemDeadline.REMINDER.value: due_at - lead}
+    if new:
+        deadlines_create(
+            subject_type="work_item",
+            subject_id=work_item_id,
+            owner_id=owner_id,
+            consumer_id=consumer_id,
+            due=due,
+        )
+        return
+    for kind, at in due.items():
         deadline_set(
             kind=kind,
             subject_type="work_item",

@@ -79,7 +79,11 @@ def work_item_create(
         )
         item.save()
         work_item_deadlines_set(
-            work_item_id=item.pk, due_at=due_at, owner_id=owner.pk, consumer_id=case.consumer_id
+            work_item_id=item.pk,
+            due_at=due_at,
+            owner_id=owner.pk,
+            consumer_id=case.consumer_id,
+            new=True,
         )
         audit_record(
             actor=actor,
@@ -306,7 +310,11 @@ def work_item_raise(
     )
     item.save()
     work_item_deadlines_set(
-        work_item_id=item.pk, due_at=due_at, owner_id=owner.pk, consumer_id=case.consumer_id
+        work_item_id=item.pk,
+        due_at=due_at,
+        owner_id=owner.pk,
+        consumer_id=case.consumer_id,
+        new=True,
     )
     return item
 

@@ -115,6 +115,36 @@ def deadline_set(
     return deadline
 
 
+def deadlines_create(
+    *,
+    subject_type: str,
+    subject_id: int,
+    owner_id: int | None,
+    consumer_id: int | None,
+    due: dict[str, datetime],
+) -> list[Deadline]:
+    """The first deadlines of a new subject (`{kind: due at}`), written in one INSERT.
+    Each kind must be registered, as for `deadline_set`."""
+    unknown = sorted(set(due) - set(DEADLINE_KINDS))
+    if unknown:
+        raise ValueError(f"unknown deadline kind(s) {unknown}: register them first")
+    now = clock.now()
+    return Deadline.objects.bulk_create(
+        [
+            Deadline(
+                kind=kind,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                due_at=at,
+                owner_id=owner_id,
+                consumer_id=consumer_id,
+                created_at=now,
+            )
+            for kind, at in due.items()
+        ]
+    )
+
+
 def deadlines_close(*, subject_type: str, subject_id: int, state: str) -> int:
     """Close the subject's open or breached deadlines (met when done, waived when cancelled)."""
     return Deadline.objects.filter(
