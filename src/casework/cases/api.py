@@ -28,7 +28,8 @@ from casework.cases.schemas import (
     WithdrawIn,
     WorklistPage,
 )
-from casework.consumers.models import Consumer, SupportPerson
+from casework.consumers.models import Consumer
+from casework.consumers.selectors import support_person_of
 from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
@@ -97,7 +98,7 @@ def _under_consumer(exc: ValidationFailed, consumer_fields: set[str]) -> Validat
 
 
 def _reload(case: Case) -> Case:
-    return Case.objects.select_related("consumer", "referral", "assigned_to").get(pk=case.pk)
+    return selectors.case_for_response(case_id=case.pk)
 
 
 @router.get(
@@ -210,9 +211,9 @@ def consent_create(
     decision maker's support-person id). Audits one create."""
     surrogate = None
     if payload.surrogate is not None:
-        surrogate = SupportPerson.objects.filter(
-            pk=payload.surrogate, consumer_id=case.consumer_id
-        ).first()
+        surrogate = support_person_of(
+            consumer_id=case.consumer_id, support_person_id=payload.surrogate
+        )
         if surrogate is None:
             raise ValidationFailed.single("surrogate", "no such support person of this consumer")
     data = payload.model_dump(exclude={"surrogate"})

@@ -92,6 +92,11 @@ def case_list_for_worklist(*, user: User, team: bool, states: list[str] | None) 
     )
 
 
+def case_for_response(*, case_id: int) -> Case:
+    """A case with what its API representation names (consumer, referral, manager)."""
+    return Case.objects.select_related("consumer", "referral", "assigned_to").get(pk=case_id)
+
+
 def notice_list_for_case(*, case_id: int) -> QuerySet[Notice]:
     return (
         Notice.objects.filter(case_id=case_id)

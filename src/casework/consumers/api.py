@@ -3,11 +3,10 @@
 Reads need consumer.read over the consumer; writes need case.manage. Each request
 writes exactly one audit event (read, list, create, update or denied)."""
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from casework.consumers import services
+from casework.consumers import selectors, services
 from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
 from casework.consumers.schemas import (
     AdvanceDirectiveIn,
@@ -30,22 +29,6 @@ from casework.web.guard import guard
 from casework.web.lists import consumer_record_list
 
 router = Router(tags=["consumers"])
-
-
-def _support_persons(consumer: Consumer) -> QuerySet[SupportPerson]:
-    return (
-        SupportPerson.objects.filter(consumer=consumer)
-        .select_related("created_by")
-        .order_by("-is_legal_decision_maker", "name", "id")
-    )
-
-
-def _advance_directives(consumer: Consumer) -> QuerySet[AdvanceDirective]:
-    return (
-        AdvanceDirective.objects.filter(consumer=consumer)
-        .select_related("recorded_by")
-        .order_by("-recorded_at", "-id")
-    )
 
 
 @router.get(
@@ -86,7 +69,7 @@ consumer_record_list(
     router,
     "/consumers/{consumer_id}/support-persons",
     page_schema=SupportPersonPage,
-    rows=lambda consumer: _support_persons(consumer),
+    rows=lambda consumer: selectors.support_person_list(consumer_id=consumer.pk),
     object_type="support_person",
     summary="List a consumer's support persons",
     operation_id="support_person_list",
@@ -115,7 +98,7 @@ consumer_record_list(
     router,
     "/consumers/{consumer_id}/advance-directives",
     page_schema=AdvanceDirectivePage,
-    rows=lambda consumer: _advance_directives(consumer),
+    rows=lambda consumer: selectors.advance_directive_list(consumer_id=consumer.pk),
     object_type="advance_directive",
     summary="List a consumer's advance directives",
     operation_id="advance_directive_list",

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from casework.consumers.models import Consumer
+from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
 
 
 def consumer_ids_of_program(*, program_id: int) -> QuerySet[Consumer, int]:
@@ -24,3 +24,26 @@ def consumer_section(*, consumer: Consumer) -> dict[str, Any]:
         ),
         "directives": list(consumer.advance_directives.order_by("-recorded_at", "-id")),
     }
+
+
+def support_person_list(*, consumer_id: int) -> QuerySet[SupportPerson]:
+    """The consumer's support persons: the legal decision maker first, then by name."""
+    return (
+        SupportPerson.objects.filter(consumer_id=consumer_id)
+        .select_related("created_by")
+        .order_by("-is_legal_decision_maker", "name", "id")
+    )
+
+
+def support_person_of(*, consumer_id: int, support_person_id: int) -> SupportPerson | None:
+    """Support person `support_person_id` if they belong to the consumer."""
+    return SupportPerson.objects.filter(pk=support_person_id, consumer_id=consumer_id).first()
+
+
+def advance_directive_list(*, consumer_id: int) -> QuerySet[AdvanceDirective]:
+    """The consumer's advance directives, newest first."""
+    return (
+        AdvanceDirective.objects.filter(consumer_id=consumer_id)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-id")
+    )

@@ -43,6 +43,20 @@ def active_staff(*, program_id: int, roles: Iterable[str]) -> QuerySet[User]:
     ).order_by("last_name", "first_name", "id")
 
 
+def staff_of_program(*, program_id: int | None, user_id: int) -> User | None:
+    """Staff member `user_id` if they belong to program `program_id`."""
+    if program_id is None:
+        return None
+    return User.objects.filter(pk=user_id, program_id=program_id).first()
+
+
+def team_case_managers(*, supervisor_id: int) -> QuerySet[User]:
+    """Active case managers on the teams `supervisor_id` supervises, by name."""
+    return User.objects.filter(
+        role=Role.CASE_MANAGER, is_active=True, team__supervisor_id=supervisor_id
+    ).order_by("last_name", "first_name", "id")
+
+
 def rule_settings_row(*, program_id: int) -> ProgramStaffSettings:
     """The program's settings row, or an unsaved one holding the Model Act defaults."""
     row = ProgramStaffSettings.objects.filter(program_id=program_id).first()

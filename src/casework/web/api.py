@@ -34,6 +34,7 @@ from casework.core.policy import Permission, Scope, scope_for
 from casework.core.selectors import AuditFilters
 from casework.core.tokens import token_verify
 from casework.staff.models import User
+from casework.staff.selectors import staff_of_program
 from casework.web.access import (
     CONSUMER_PERMISSIONS,
     audit_action,
@@ -184,10 +185,7 @@ def listed_page[M: models.Model](
 
 def staff_member(actor: Actor, user_id: int, field: str) -> User:
     """A staff member of the actor's program named in a request body; 422 otherwise."""
-    program_id = actor.user.program_id
-    user = None
-    if program_id is not None:
-        user = User.objects.filter(pk=user_id, program_id=program_id).first()
+    user = staff_of_program(program_id=actor.user.program_id, user_id=user_id)
     if user is None:
         raise ValidationFailed.single(field, "no such staff member in your program")
     return user

@@ -22,8 +22,9 @@ from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_denied, audit_record
 from casework.core.errors import ValidationFailed
 from casework.core.models import AuditAction, AuditEvent
-from casework.core.policy import Permission, Scope, scope_for
+from casework.core.policy import Permission
 from casework.core.selectors import AuditFilters
+from casework.web.access import user_may
 from casework.web.exports import audit_csv_response, audit_event_list
 from casework.web.forms import AuditFilterForm, page_number
 
@@ -77,7 +78,7 @@ def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, AuditFilters 
 def _audit_actor(request: HttpRequest) -> Actor:
     """The acting user, if their role may read the audit trail; else 404, audited."""
     actor = actor_from_request(request)
-    if scope_for(actor.role, Permission.AUDIT_READ) == Scope.NONE:
+    if not user_may(actor, Permission.AUDIT_READ):
         audit_denied(
             actor=actor,
             action=AuditAction.LIST,

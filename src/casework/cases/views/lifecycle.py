@@ -40,7 +40,7 @@ from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff import services as staff_services
-from casework.staff.models import User
+from casework.staff.selectors import team_case_managers
 from casework.web.access import access_case, user_may
 from casework.web.forms import add_domain_error
 from casework.web.guard import guard
@@ -63,9 +63,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         raise Http404("No page here.")
     team_members = None
     if actor.role == Role.SUPERVISOR:
-        team_members = User.objects.filter(
-            role=Role.CASE_MANAGER, is_active=True, team__supervisor=actor.user
-        ).order_by("last_name", "first_name", "id")
+        team_members = team_case_managers(supervisor_id=actor.user.pk)
     form = IntakeForm(request.POST or None, team_members=team_members)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -286,9 +284,7 @@ def case_close(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
 @guard(Permission.CASE_REASSIGN, access_case, log_read="get")
 def case_reassign(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
-        candidates = User.objects.filter(
-            role=Role.CASE_MANAGER, is_active=True, team__supervisor_id=request.user.pk
-        ).order_by("last_name", "first_name", "id")
+        candidates = team_case_managers(supervisor_id=actor.user.pk)
         if case.assigned_to_id is not None:
             candidates = candidates.exclude(pk=case.assigned_to_id)
         form = ReassignForm(data, candidates=candidates, initial={"version": case.version})
