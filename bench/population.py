@@ -79,7 +79,8 @@ def generate(connection: object, folder: Path, members: int, lines: int, fills: 
                    ['Hispanic or Latino', 'Not Hispanic or Latino']
                        [1 + (hash(i, 'e') % 2)::INTEGER] AS ethnicity,
                    ['en', 'es', 'vi', 'ar'][1 + (hash(i, 'l') % 4)::INTEGER] AS language,
-                   NULL::DATE AS coverage_start_date, NULL::DATE AS coverage_end_date
+                   NULL::DATE AS coverage_start_date, NULL::DATE AS coverage_end_date,
+                   FALSE AS deceased
             FROM range({members}) t(i)""",
         "encounters": f"""
             SELECT 'C' || i::VARCHAR AS claim_id,
@@ -113,7 +114,8 @@ def generate(connection: object, folder: Path, members: int, lines: int, fills: 
                    (hash(c, 'm') % {members})::INTEGER AS member_key,
                    'C' || c::VARCHAR AS claim_id, (i % 2 + 1)::INTEGER AS sequence,
                    'ICD10CM' AS code_system, d.code, d.code_key,
-                   DATE '2025-07-01' + (hash(c, 'd') % 365)::INTEGER AS service_date
+                   DATE '2025-07-01' + (hash(c, 'd') % 365)::INTEGER AS service_date,
+                   DATE '2025-07-01' + (hash(c, 'd') % 365)::INTEGER AS active_until
             FROM (SELECT i, i // 2 AS c, {codes}[1 + (hash(i, 'x') % {len(CODES)})::INTEGER]
                          AS code FROM range({lines}) t(i)) AS lines
             JOIN read_parquet('{folder / "diagnosis_codes.parquet"}') AS d USING (code)

@@ -26,17 +26,17 @@ def bias_rows(run: Path) -> dict[tuple[str, str], tuple[str, ...]]:
     }
 
 
-def test_selection_rates_by_sex_with_four_fifths_flag(fixture_run: Path) -> None:
-    rows = bias_rows(fixture_run)
+def test_selection_rates_by_sex_with_four_fifths_flag(fixture_run_unsuppressed: Path) -> None:
+    rows = bias_rows(fixture_run_unsuppressed)
     assert rows[("sex", "F")] == ("3", "3", "1.0", "1.0", "False")
     assert rows[("sex", "M")] == ("2", "1", "0.5", "0.5", "True")
     assert rows[("sex", "U")] == ("1", "1", "1.0", "1.0", "False")
 
 
-def test_age_bands_use_age_on_window_end(fixture_run: Path) -> None:
+def test_age_bands_use_age_on_window_end(fixture_run_unsuppressed: Path) -> None:
     # M002 turns 46 on 2026-07-01, one day after the window ends: still 45-64.
     # M005 turns 25 on 2026-06-30, the window end: 18-44. M006 (29 Feb 1960) is 66.
-    rows = bias_rows(fixture_run)
+    rows = bias_rows(fixture_run_unsuppressed)
     assert {
         group: row[0] for (attribute, group), row in rows.items() if attribute == "age_band"
     } == {
