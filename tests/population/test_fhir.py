@@ -35,6 +35,16 @@ def test_synthea_snomed_conditions_are_reported_unmapped_never_guessed() -> None
     assert staged.unmapped["http://snomed.info/sct|91302008|Sepsis (disorder)"] >= 1
 
 
+def test_synthea_medication_requests_get_drug_classes_or_are_reported() -> None:
+    staged = read_fhir_export(shared_data("synthea-10-patients"))
+    rxnorm = {k: v for k, v in staged.unmapped.items() if k.startswith(RXNORM)}
+    assert (sum(rxnorm.values()), len(rxnorm)) == (49, 22)
+    classes = Counter(p["drug_class"] for p in staged.tables["pharmacy"])
+    assert (classes["insulin"], classes["biguanide"], classes[None]) == (191, 192, 49)
+    # three of the ten patients' 13 Patient resources are deceased
+    assert sum(m["deceased"] for m in staged.tables["members"]) == 3
+
+
 def test_synthea_encounter_classes() -> None:
     staged = read_fhir_export(shared_data("synthea-10-patients"))
     classes = Counter(e["claim_type"] for e in staged.tables["encounters"])
