@@ -200,6 +200,8 @@ def test_summary_line_json_and_window_are_printed(run: tuple[Path, str, str]) ->
     assert summary["excluded_records"]["Encounter status cancelled"] == 1
     assert summary["warnings"] == []
     lines = err.splitlines()
+    # not a terminal: no progress lines, only the window and the summary
+    assert len(lines) == 2
     assert lines[0] == "window 2025-07-01 to 2026-06-30 (365 days)"
     assert lines[-1].startswith(
         "screened 4 members, selected 2; 2 deceased members excluded from selection; "

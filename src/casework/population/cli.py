@@ -115,6 +115,7 @@ def main(argv: list[str]) -> int:
 
 def _screen(args: argparse.Namespace) -> int:
     from casework.population.engine import engine_create
+    from casework.population.progress import Progress
     from casework.population.runs import run_execute
 
     if args.bias_min_count < 1:
@@ -138,6 +139,7 @@ def _screen(args: argparse.Namespace) -> int:
         max_reject_rate=args.max_reject_rate,
         bias_min_count=args.bias_min_count,
         notify=notify,
+        progress=Progress.for_terminal(),
     )
     excluded = sum(summary.excluded_records.values())
     print(

@@ -9,6 +9,7 @@ code builds the same plan on both engines.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -45,6 +46,8 @@ class Engine:
     """``(stage name, SQL or plan text)`` of every stage materialised, in order."""
     stage_seconds: list[float] = field(default_factory=list, compare=False, repr=False)
     """Wall time the engine spent executing each stage (excludes building the plan)."""
+    listeners: list[Callable[[str], None]] = field(default_factory=list, compare=False, repr=False)
+    """Called with each stage's name once it is materialised (progress reporting)."""
 
     def stage(self, df: DataFrame, name: str) -> DataFrame:
         """Materialise ``df`` as a named stage and record the SQL that produced it.
@@ -62,11 +65,17 @@ class Engine:
             # truncate the lineage so later plans stay small, as on DuckDB
             checkpointed = df.localCheckpoint(eager=True)
             self.stage_seconds.append(time.perf_counter() - started)
+            self._stage_done(name)
             return checkpointed
         table = f"casework_stage_{next(_STAGE_NUMBERS)}_{name}"
         self.connection.execute(f"CREATE OR REPLACE TABLE {table} AS {text}")
         self.stage_seconds.append(time.perf_counter() - started)
+        self._stage_done(name)
         return self.session.table(table)
+
+    def _stage_done(self, name: str) -> None:
+        for listener in self.listeners:
+            listener(name)
 
     def reference_table(self, name: str, rows: list[tuple[Any, ...]], ddl: str) -> DataFrame:
         """A small constant table as a DataFrame, materialised once per engine.

@@ -163,15 +163,18 @@ def run_execute(
     bias_min_count: int = BIAS_MIN_COUNT,
     notify: Callable[[str], None] | None = None,
     today: dt.date | None = None,
+    progress: Callable[[str, int | None], None] | None = None,
 ) -> RunSummary:
     """Screen ``input_path`` with ``criteria`` into ``run_dir``.
 
     ``notify`` receives the lines an operator should see (the window first, then
-    warnings). Rejects are written before the reject-rate check, so a failed run still
-    shows why; when the input cannot be read at all, ``rejects.csv`` holds the reason
-    (row 0) and :class:`InputError` is raised.
+    warnings); ``progress`` is called as each stage finishes, with its row count when
+    known (see ``progress.Progress``). Rejects are written before the reject-rate check,
+    so a failed run still shows why; when the input cannot be read at all,
+    ``rejects.csv`` holds the reason (row 0) and :class:`InputError` is raised.
     """
     say = notify or (lambda _message: None)
+    step: Callable[[str, int | None], None] = progress or (lambda _stage, _rows: None)
     window = Window.ending(window_end, criteria.lookback_days)
     say(f"window {window.start} to {window.end} ({criteria.lookback_days} days)")
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -180,6 +183,7 @@ def run_execute(
     except InputError as error:
         write_rejects([Reject("", 0, str(error))], run_dir / "rejects.csv")
         raise
+    step("read input", staged.rows_read)
     inside, dates = window_coverage(staged, window)
     coverage = round(inside / dates, 6) if dates else None
     warnings = list(staged.warnings)
@@ -203,12 +207,21 @@ def run_execute(
     staged.check_reject_rate(max_reject_rate)
     snapshot = snapshot_hash(staged.input_files)
     paths = write_staging(staged, run_dir / "staging")
+    step("write staging", sum(len(rows) for rows in staged.tables.values()))
     inputs = Inputs.from_parquet(engine, paths)
     first_stage = len(engine.stages)
-    screening = screen(engine, inputs, criteria, window)
-    bias = bias_report(
-        engine, inputs.members, screening.results, window.end, min_count=bias_min_count
-    )
+
+    def stage_done(name: str) -> None:
+        step(f"stage {name}", None)
+
+    engine.listeners.append(stage_done)
+    try:
+        screening = screen(engine, inputs, criteria, window)
+        bias = bias_report(
+            engine, inputs.members, screening.results, window.end, min_count=bias_min_count
+        )
+    finally:
+        engine.listeners.remove(stage_done)
 
     provenance = {
         "input_snapshot": snapshot,
@@ -291,6 +304,7 @@ def run_execute(
         "sql_stages": stage_files,
     }
     (run_dir / "run.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    step("write run folder", len(results))
     return RunSummary(
         run_dir=run_dir,
         members=len(results),
