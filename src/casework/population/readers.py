@@ -12,11 +12,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import importlib.util
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +100,35 @@ def normalise_code(code: str) -> str:
     return code.strip().upper().replace(".", "").replace(" ", "")
 
 
+@cache
+def icd10cm_code_set() -> tuple[frozenset[str], frozenset[str]]:
+    """``(codes, billable codes)`` of the ICD-10-CM code set shipped by
+    ``simple-icd-10-cm`` (April 2026), without dots.
+
+    Read from the package's code list directly: importing ``simple_icd_10_cm`` builds its
+    whole classification tree from XML (seconds of CPU, the largest fixed cost of a run).
+    A code is billable when no other code extends it; chapters (digits) and blocks
+    (``A00-A09``) never are. ``tests/population/test_readers.py`` checks that this gives
+    exactly ``is_valid_item`` and ``is_leaf`` of the package for every code.
+    """
+    spec = importlib.util.find_spec("simple_icd_10_cm")
+    if spec is None or not spec.submodule_search_locations:
+        raise InputError("the ICD-10-CM code set (package simple-icd-10-cm) is not installed")
+    lists = sorted(Path(spec.submodule_search_locations[0], "data").glob("code-list-*.txt"))
+    if len(lists) != 1:
+        raise InputError(f"expected one ICD-10-CM code list in simple-icd-10-cm, found {lists}")
+    text = lists[0].read_text(encoding="utf-8")
+    codes = frozenset(line.split(" ")[0].replace(".", "") for line in text.split("\n") if line)
+    parents: set[str] = set()
+    for code in codes:
+        if "-" not in code and not code.isdigit():
+            parents.update(code[:n] for n in range(3, len(code)))
+    billable = frozenset(
+        code for code in codes if code not in parents and "-" not in code and not code.isdigit()
+    )
+    return codes, billable
+
+
 def icd10cm_problem(code: str) -> str | None:
     """Why ``code`` is not a billable ICD-10-CM code, or ``None`` when it is.
 
@@ -105,11 +136,10 @@ def icd10cm_problem(code: str) -> str | None:
     (category) codes are rejected because prefix matching on truncated codes is
     ambiguous (shared/reference/clinical.md section 1.6, "Large-scale agreement check").
     """
-    import simple_icd_10_cm as icd10
-
-    if not icd10.is_valid_item(code):
+    codes, billable = icd10cm_code_set()
+    if code not in codes:
         return f"not an ICD-10-CM code: {code}"
-    if not icd10.is_leaf(code):
+    if code not in billable:
         return f"ICD-10-CM code is not billable (has subcodes): {code}"
     return None
 
