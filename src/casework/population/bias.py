@@ -117,11 +117,15 @@ def bias_report(
             )
             .drop(attribute)
         )
-    groups = per_attribute[0]
-    for frame in per_attribute[1:]:
-        groups = groups.unionByName(frame)
-    rate = (col("selected").cast("double") / col("members").cast("double")).alias("selection_rate")
-    rated = engine.stage(groups.select("*", rate), "bias_groups")
+
+    def rate() -> Column:
+        return (col("selected").cast("double") / col("members").cast("double")).alias(
+            "selection_rate"
+        )
+
+    rated = engine.union_stage(
+        [frame.select("*", rate()) for frame in per_attribute], "bias_groups"
+    )
     minimum = functions.lit(min_count)
     highest = (
         rated.filter(col("members") >= minimum)

@@ -286,10 +286,7 @@ def reasons_build(
         _rule_reasons(engine, rule, features, inputs, window, criteria.condition_dating)
         for rule in criteria.rules
     ]
-    reasons = frames[0]
-    for frame in frames[1:]:
-        reasons = reasons.unionByName(frame)
-    return engine.stage(reasons, "reasons")
+    return engine.union_stage(frames, "reasons")
 
 
 def tiers_assign(
