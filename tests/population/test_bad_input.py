@@ -455,3 +455,13 @@ def test_fuzz_csv_bytes_never_raise(data: bytes) -> None:
     header = ",".join(CLAIMS).encode() + b"\r\n"
     members = ",".join(ELIGIBILITY).encode() + b"\r\nM1,A,B,1950-01-01,F\r\n"
     _read_lines({"eligibility.csv": members + data, "medical_claims.csv": header + data})
+
+
+def test_spark_master_without_the_spark_engine_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from casework.population.cli import main
+
+    argv = ["screen", str(tmp_path), "--criteria", "readmission-risk", "--out", str(tmp_path)]
+    assert main([*argv, "--spark-master", "spark://127.0.0.1:7077"]) == 2
+    assert capsys.readouterr().err == "error: --spark-master needs --engine spark\n"

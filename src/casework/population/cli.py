@@ -3,6 +3,7 @@
 allowed to call ``sqlframe.activate()``; we do not need to, see engine.py).
 
     screen INPUT --criteria ID_OR_FILE --out RUN_DIR [--engine duckdb|spark]
+           [--spark-master URL]
            [--window-end YYYY-MM-DD] [--max-reject-rate 0.05] [--bias-min-count 11]
            [--json]
     criteria list [--reviews LOG]
@@ -55,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     screen.add_argument("--criteria", required=True)
     screen.add_argument("--out", required=True, type=Path)
     screen.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    screen.add_argument(
+        "--spark-master",
+        default=None,
+        help="Spark master URL with --engine spark (default local[2]; spark://HOST:7077, "
+        "yarn, k8s://https://HOST:443)",
+    )
     screen.add_argument("--window-end", type=dt.date.fromisoformat, default=None)
     screen.add_argument("--max-reject-rate", type=float, default=DEFAULT_REJECT_THRESHOLD)
     screen.add_argument(
@@ -120,6 +127,8 @@ def _screen(args: argparse.Namespace) -> int:
 
     if args.bias_min_count < 1:
         raise InputError("--bias-min-count must be at least 1")
+    if args.spark_master is not None and args.engine != "spark":
+        raise InputError("--spark-master needs --engine spark")
     human = sys.stderr if args.json else sys.stdout
 
     def notify(message: str) -> None:
@@ -129,7 +138,7 @@ def _screen(args: argparse.Namespace) -> int:
     window_end = args.window_end or _today()
     if args.window_end is None:
         notify(f"--window-end not given: the window ends today, {window_end}")
-    engine = engine_create(args.engine)
+    engine = engine_create(args.engine, spark_master=args.spark_master)
     summary = run_execute(
         engine=engine,
         input_path=args.input,

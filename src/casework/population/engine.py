@@ -219,10 +219,14 @@ def spark_engine(master: str = "local[2]", session: Any = None) -> Engine:
     )
 
 
-def engine_create(name: str) -> Engine:
-    """Return the engine called ``name`` (``duckdb`` or ``spark``)."""
+def engine_create(name: str, spark_master: str | None = None) -> Engine:
+    """Return the engine called ``name`` (``duckdb`` or ``spark``); ``spark_master`` is
+    the Spark master URL (``local[2]`` by default; ``spark://host:7077``, ``yarn``,
+    ``k8s://https://host:443``)."""
     if name == "duckdb":
+        if spark_master is not None:
+            raise ValueError("--spark-master needs --engine spark")
         return duckdb_engine()
     if name == "spark":
-        return spark_engine()
+        return spark_engine(master=spark_master or "local[2]")
     raise ValueError(f"unknown engine {name!r}; expected 'duckdb' or 'spark'")
