@@ -40,8 +40,8 @@ from casework.population.scores import charlson
 
 CODES = [
     "I5022", "E1122", "N184", "E119", "J449", "I10", "I110", "C787", "C50911", "K7030",
-    "F329", "I252", "I639", "G819", "K259", "M069", "B20", "E669", "F1120", "Z5900",
-    "J45909", "I480", "N390", "R0789", "Z0000", "E785", "M545", "K219", "F419", "D649",
+    "F329", "I252", "I639", "G8190", "K259", "M069", "B20", "E669", "F1120", "Z5900",
+    "J45909", "I480", "N390", "R0789", "Z0000", "E785", "M5450", "K219", "F419", "D649",
 ]  # fmt: skip
 DRUG_CLASSES = ["insulin", "biguanide", "statin", "ace_inhibitor", "inhaled_corticosteroid"]
 WINDOW_END = dt.date(2026, 6, 30)
