@@ -1,8 +1,9 @@
 """Fixtures for the Django-free population tests.
 
 The project's pytest config sets DJANGO_SETTINGS_MODULE; these tests never touch the
-database. One SQLFrame-DuckDB engine serves the session; the PySpark engine starts once,
-only when a test marked ``spark`` asks for it.
+database. One SQLFrame-DuckDB engine serves the session; the PySpark engine (one JVM)
+starts once per test run, only when a test marked ``spark`` asks for it, and every Spark
+test (conformance, cluster-free CLI runs) reuses that session.
 """
 
 from __future__ import annotations
@@ -62,12 +63,10 @@ def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One screening of fixtures/claims through the CLI, shared by the run tests."""
+def screen_fixture_claims(run_dir: Path, *extra: str) -> Path:
+    """Screen fixtures/claims through the CLI into ``run_dir``."""
     from casework.population.cli import main
 
-    run_dir = tmp_path_factory.mktemp("runs") / "fixture-run"
     argv = [
         "screen",
         str(FIXTURES / "claims"),
@@ -77,9 +76,24 @@ def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
         str(run_dir),
         "--window-end",
         "2026-06-30",
+        *extra,
     ]
     assert main(argv) == 0
     return run_dir
+
+
+@pytest.fixture(scope="session")
+def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One screening of fixtures/claims through the CLI, shared by the run tests."""
+    return screen_fixture_claims(tmp_path_factory.mktemp("runs") / "fixture-run")
+
+
+@pytest.fixture(scope="session")
+def fixture_run_unsuppressed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same screening with the bias report's minimum count at 1 (no suppression):
+    the six fixture members are all below the default of 11."""
+    run_dir = tmp_path_factory.mktemp("runs") / "fixture-run-unsuppressed"
+    return screen_fixture_claims(run_dir, "--bias-min-count", "1")
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

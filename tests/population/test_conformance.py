@@ -1,6 +1,7 @@
 """Engine conformance: the same pipeline gives identical output on SQLFrame-DuckDB and
-on PySpark local mode over the same fixtures. Select with ``-m spark``; CI runs it
-(Java 17 is installed there)."""
+on PySpark local mode over the same fixtures, down to the bytes of the run folder's
+files. Select with ``-m spark``; CI runs it (Java 17 is installed there). Every Spark
+test uses the one session-scoped ``spark`` fixture of conftest.py: one JVM per run."""
 
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ from casework.population.criteria import criteria_load
 from casework.population.engine import Engine
 from casework.population.pipeline import Inputs, Window, screen
 from casework.population.readers import read_input_folder, write_staging
+from casework.population.runs import run_execute
 from tests.population.conftest import FIXTURES
+from tests.population.fhir_export import write_export
+from tests.population.test_fhir_screening import resources
 
 pytestmark = pytest.mark.spark
 pytest.importorskip("pyspark")
@@ -91,3 +95,57 @@ def test_scores_agree_on_oracle_patients(duck: Engine, spark: Engine) -> None:
 
     # p4: CHF 7 + renal failure 5 + solid tumour 4 + liver disease 11 = 27
     assert scores(spark) == scores(duck) == [("p1", 7, 7), ("p4", 9, 27)]
+
+
+RUN_FILES = ("results.csv", "reasons.csv", "bias.csv", "selected.jsonl", "rejects.csv")
+
+
+def run_both(duck: Engine, spark: Engine, input_path: Path, out: Path) -> dict[str, Path]:
+    criteria = criteria_load("readmission-risk")
+    folders = {}
+    for engine in (duck, spark):
+        folders[engine.name] = out / engine.name
+        run_execute(
+            engine=engine,
+            input_path=input_path,
+            criteria=criteria,
+            run_dir=folders[engine.name],
+            window_end=dt.date(2026, 6, 30),
+            bias_min_count=1,
+        )
+    return folders
+
+
+@pytest.mark.parametrize("name", RUN_FILES)
+def test_claims_run_files_are_byte_identical(name: str, claims_runs: dict[str, Path]) -> None:
+    duckdb_bytes = (claims_runs["duckdb"] / name).read_bytes()
+    assert (claims_runs["spark"] / name).read_bytes() == duckdb_bytes
+    assert len(duckdb_bytes) > len("file,row,reason\r\n") or name == "rejects.csv"
+
+
+def test_money_is_written_with_two_decimals_on_both_engines(
+    claims_runs: dict[str, Path],
+) -> None:
+    for folder in claims_runs.values():
+        text = (folder / "results.csv").read_text()
+        assert ",20710.50," in text and ",140.00," in text
+
+
+@pytest.mark.parametrize("name", RUN_FILES)
+def test_fhir_run_files_are_byte_identical(name: str, fhir_runs: dict[str, Path]) -> None:
+    assert (fhir_runs["spark"] / name).read_bytes() == (fhir_runs["duckdb"] / name).read_bytes()
+
+
+@pytest.fixture(scope="module")
+def claims_runs(
+    duck: Engine, spark: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    return run_both(duck, spark, FIXTURES / "claims", tmp_path_factory.mktemp("claims-runs"))
+
+
+@pytest.fixture(scope="module")
+def fhir_runs(
+    duck: Engine, spark: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    export = write_export(tmp_path_factory.mktemp("fhir-export"), resources())
+    return run_both(duck, spark, export, tmp_path_factory.mktemp("fhir-runs"))

@@ -9,6 +9,9 @@ from pathlib import Path
 from casework.population.fhir import read_fhir_export
 from tests.population.conftest import shared_data
 
+SNOMED = "http://snomed.info/sct|"
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm|"
+
 
 def test_synthea_export_maps_patients_encounters_procedures_and_requests() -> None:
     staged = read_fhir_export(shared_data("synthea-10-patients"))
@@ -26,9 +29,20 @@ def test_synthea_export_maps_patients_encounters_procedures_and_requests() -> No
 
 def test_synthea_snomed_conditions_are_reported_unmapped_never_guessed() -> None:
     staged = read_fhir_export(shared_data("synthea-10-patients"))
-    assert sum(staged.unmapped.values()) == 555
-    assert len(staged.unmapped) == 92
+    snomed = {k: v for k, v in staged.unmapped.items() if k.startswith(SNOMED)}
+    assert sum(snomed.values()) == 555
+    assert len(snomed) == 92
     assert staged.unmapped["http://snomed.info/sct|91302008|Sepsis (disorder)"] >= 1
+
+
+def test_synthea_medication_requests_get_drug_classes_or_are_reported() -> None:
+    staged = read_fhir_export(shared_data("synthea-10-patients"))
+    rxnorm = {k: v for k, v in staged.unmapped.items() if k.startswith(RXNORM)}
+    assert (sum(rxnorm.values()), len(rxnorm)) == (49, 22)
+    classes = Counter(p["drug_class"] for p in staged.tables["pharmacy"])
+    assert (classes["insulin"], classes["biguanide"], classes[None]) == (191, 192, 49)
+    # three of the ten patients' 13 Patient resources are deceased
+    assert sum(m["deceased"] for m in staged.tables["members"]) == 3
 
 
 def test_synthea_encounter_classes() -> None:

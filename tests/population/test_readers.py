@@ -249,3 +249,20 @@ def test_snapshot_hash_changes_with_content(tmp_path: Path) -> None:
     assert before == snapshot_hash(sorted((FIXTURES / "claims").iterdir()))
     (tmp_path / "copy" / "claim_lines.csv").write_text("claim_id\n")
     assert snapshot_hash(files) != before
+
+
+def test_icd10cm_code_set_agrees_with_simple_icd_10_cm_on_every_code() -> None:
+    import simple_icd_10_cm as icd10
+
+    from casework.population.readers import icd10cm_code_set
+
+    codes, billable = icd10cm_code_set()
+    assert (len(codes), len(billable)) == (98466, 74719)
+    probes = codes | {code[:-1] for code in codes} | {code + "0" for code in codes}
+    for code in probes - {c for c in codes if "-" in c}:
+        valid = icd10.is_valid_item(code)
+        assert (code in codes) == valid, code
+        if valid:
+            assert (code in billable) == icd10.is_leaf(code), code
+    # blocks are never billable (the package calls some of them leaves)
+    assert "A00-A09" in codes and "A00-A09" not in billable

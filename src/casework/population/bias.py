@@ -5,6 +5,12 @@ members selected (any tier), the selection rate, its ratio to the highest group'
 for that attribute, a flag when that ratio is below 0.8 (the "four-fifths" screen used in
 adverse-impact analysis, 29 CFR 1607.4(D)), and mean/min/max of each score. Missing
 values form the group ``unknown``. Demographics are joined here, after selection.
+
+Small cells: rates of small groups say nothing (0 of 33 selected is expected when the run
+selects 3 people of 1,000). A group with fewer than ``min_count`` members (default 11,
+the common small-cell rule) gets no ratio and no flag, and neither does any group of an
+attribute when the run selected fewer than ``min_count`` members in all; the highest rate
+is taken over the groups large enough. The ``suppressed`` column says why.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from casework.population.engine import Column, DataFrame, Engine
 ATTRIBUTES = ("age_band", "sex", "race", "ethnicity", "language")
 SCORES = ("charlson", "elixhauser_vw", "lace", "hospital")
 FLAG_BELOW = 0.8
+BIAS_MIN_COUNT = 11
+"""Groups (and runs) with fewer members (selections) than this get no ratio or flag."""
 AGE_BANDS = ((0, 17, "0-17"), (18, 44, "18-44"), (45, 64, "45-64"), (65, 74, "65-74"))
 OLDEST_BAND = (75, "75+")
 
@@ -55,9 +63,16 @@ def age_band(engine: Engine, birth_date: str, day: dt.date) -> Column:
 
 
 def bias_report(
-    engine: Engine, members: DataFrame, results: DataFrame, window_end: dt.date
+    engine: Engine,
+    members: DataFrame,
+    results: DataFrame,
+    window_end: dt.date,
+    min_count: int = BIAS_MIN_COUNT,
 ) -> DataFrame:
-    """The bias report as a DataFrame ordered by attribute and group."""
+    """The bias report as a DataFrame ordered by attribute and group (see the module
+    docstring for ``min_count``)."""
+    if min_count < 1:
+        raise ValueError("the bias report's minimum count must be at least 1")
     functions = engine.functions
     col = functions.col
     unknown = functions.lit("unknown")
@@ -102,24 +117,44 @@ def bias_report(
             )
             .drop(attribute)
         )
-    groups = per_attribute[0]
-    for frame in per_attribute[1:]:
-        groups = groups.unionByName(frame)
-    rate = (col("selected").cast("double") / col("members").cast("double")).alias("selection_rate")
-    rated = engine.stage(groups.select("*", rate), "bias_groups")
-    highest = rated.groupBy(col("attribute").alias("highest_attribute")).agg(
-        functions.max("selection_rate").alias("highest_rate")
+
+    def rate() -> Column:
+        return (col("selected").cast("double") / col("members").cast("double")).alias(
+            "selection_rate"
+        )
+
+    rated = engine.union_stage(
+        [frame.select("*", rate()) for frame in per_attribute], "bias_groups"
+    )
+    minimum = functions.lit(min_count)
+    highest = (
+        rated.filter(col("members") >= minimum)
+        .groupBy(col("attribute").alias("highest_attribute"))
+        .agg(functions.max("selection_rate").alias("highest_rate"))
+    )
+    totals = rated.groupBy(col("attribute").alias("total_attribute")).agg(
+        functions.sum("selected").alias("run_selected")
     )
 
-    def ratio() -> Column:
+    def suppressed() -> Column:
         # a fresh expression per use: SQLFrame resolves columns in place
         return functions.when(
-            col("highest_rate") > functions.lit(0),
+            col("members") < functions.lit(min_count),
+            functions.lit(f"group has fewer than {min_count} members"),
+        ).when(
+            col("run_selected") < functions.lit(min_count),
+            functions.lit(f"run selected fewer than {min_count} members"),
+        )
+
+    def ratio() -> Column:
+        return functions.when(
+            suppressed().isNull() & (col("highest_rate") > functions.lit(0)),
             functions.round(col("selection_rate") / col("highest_rate"), 6),
         )
 
     report = (
-        rated.join(highest, on=col("attribute") == col("highest_attribute"))
+        rated.join(totals, on=col("attribute") == col("total_attribute"))
+        .join(highest, on=col("attribute") == col("highest_attribute"), how="left")
         .select(
             "attribute",
             "group",
@@ -127,9 +162,11 @@ def bias_report(
             col("selected").cast("int").alias("selected"),
             functions.round(col("selection_rate"), 6).alias("selection_rate"),
             ratio().alias("ratio_to_highest"),
-            functions.coalesce(ratio() < functions.lit(FLAG_BELOW), functions.lit(False)).alias(
-                "flagged"
-            ),
+            functions.when(
+                suppressed().isNull(),
+                functions.coalesce(ratio() < functions.lit(FLAG_BELOW), functions.lit(False)),
+            ).alias("flagged"),
+            suppressed().alias("suppressed"),
             *[f"{s}_{stat}" for s in SCORES for stat in ("mean", "min", "max")],
         )
         .orderBy("attribute", "group")

@@ -3,7 +3,9 @@
 allowed to call ``sqlframe.activate()``; we do not need to, see engine.py).
 
     screen INPUT --criteria ID_OR_FILE --out RUN_DIR [--engine duckdb|spark]
-           [--window-end YYYY-MM-DD] [--max-reject-rate 0.05]
+           [--spark-master URL]
+           [--window-end YYYY-MM-DD] [--max-reject-rate 0.05] [--bias-min-count 11]
+           [--json]
     criteria list [--reviews LOG]
     criteria review ID_OR_FILE --reviewer NAME [--date YYYY-MM-DD] [--notes TEXT]
            [--reviews LOG]
@@ -13,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 from pathlib import Path
 
+from casework.population.bias import BIAS_MIN_COUNT
 from casework.population.criteria import (
     CriteriaError,
     criteria_library,
@@ -52,8 +56,25 @@ def _parser() -> argparse.ArgumentParser:
     screen.add_argument("--criteria", required=True)
     screen.add_argument("--out", required=True, type=Path)
     screen.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    screen.add_argument(
+        "--spark-master",
+        default=None,
+        help="Spark master URL with --engine spark (default local[2]; spark://HOST:7077, "
+        "yarn, k8s://https://HOST:443)",
+    )
     screen.add_argument("--window-end", type=dt.date.fromisoformat, default=None)
     screen.add_argument("--max-reject-rate", type=float, default=DEFAULT_REJECT_THRESHOLD)
+    screen.add_argument(
+        "--bias-min-count",
+        type=int,
+        default=BIAS_MIN_COUNT,
+        help="groups (and runs) with fewer members (selections) get no bias ratio",
+    )
+    screen.add_argument(
+        "--json",
+        action="store_true",
+        help="write the run summary as one JSON object on stdout (messages go to stderr)",
+    )
     criteria = commands.add_parser("criteria", help="list or review criteria sets")
     actions = criteria.add_subparsers(dest="action", required=True)
     listing = actions.add_parser("list")
@@ -101,23 +122,45 @@ def main(argv: list[str]) -> int:
 
 def _screen(args: argparse.Namespace) -> int:
     from casework.population.engine import engine_create
+    from casework.population.progress import Progress
     from casework.population.runs import run_execute
 
+    if args.bias_min_count < 1:
+        raise InputError("--bias-min-count must be at least 1")
+    if args.spark_master is not None and args.engine != "spark":
+        raise InputError("--spark-master needs --engine spark")
+    human = sys.stderr if args.json else sys.stdout
+
+    def notify(message: str) -> None:
+        print(message, file=sys.stderr if message.startswith("warning:") else human)
+
     criteria = criteria_load(args.criteria)
-    engine = engine_create(args.engine)
+    window_end = args.window_end or _today()
+    if args.window_end is None:
+        notify(f"--window-end not given: the window ends today, {window_end}")
+    engine = engine_create(args.engine, spark_master=args.spark_master)
     summary = run_execute(
         engine=engine,
         input_path=args.input,
         criteria=criteria,
         run_dir=args.out,
-        window_end=args.window_end or _today(),
+        window_end=window_end,
         max_reject_rate=args.max_reject_rate,
+        bias_min_count=args.bias_min_count,
+        notify=notify,
+        progress=Progress.for_terminal(),
     )
+    excluded = sum(summary.excluded_records.values())
     print(
         f"screened {summary.members} members, selected {summary.selected}; "
+        f"{summary.deceased_excluded} deceased members excluded from selection; "
         f"{summary.rejected_rows} of {summary.rows_read} input rows rejected; "
-        f"run folder {summary.run_dir}"
+        f"{excluded} input records not scored (status); "
+        f"run folder {summary.run_dir}",
+        file=human,
     )
+    if args.json:
+        print(json.dumps(summary.as_json(), sort_keys=True))
     return 0
 
 

@@ -95,6 +95,12 @@ class Criteria:
     rules: tuple[Rule, ...]
     tiers: tuple[Tier, ...]
     source_sha256: str
+    condition_dating: str = "active_during_window"
+    """Which diagnoses count in the window (``pipeline.diagnoses_in_window``):
+    ``active_during_window`` or ``start_in_window``."""
+
+
+CONDITION_DATINGS = ("active_during_window", "start_in_window")
 
 
 def add_one_year(day: dt.date) -> dt.date:
@@ -194,6 +200,9 @@ def criteria_parse(text: str) -> Criteria:
             raise CriteriaError(f"tier {raw.get('tier')}: min_fired out of range")
         tiers.append(Tier(int(raw["tier"]), str(raw["label"]), any_of, min_fired))
     settings = data.get("settings", {})
+    dating = data.get("condition_dating", CONDITION_DATINGS[0])
+    if dating not in CONDITION_DATINGS:
+        raise CriteriaError(f"condition_dating must be one of {', '.join(CONDITION_DATINGS)}")
     weighting = settings.get("charlson_weighting", "quan2011")
     if weighting not in CHARLSON_WEIGHTINGS:
         raise CriteriaError(f"settings.charlson_weighting: unknown {weighting!r}")
@@ -224,6 +233,7 @@ def criteria_parse(text: str) -> Criteria:
         rules=rules,
         tiers=tuple(sorted(tiers, key=lambda t: t.tier)),
         source_sha256=hashlib.sha256(text.encode()).hexdigest(),
+        condition_dating=dating,
     )
 
 

@@ -9,6 +9,7 @@ code builds the same plan on both engines.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -45,6 +46,8 @@ class Engine:
     """``(stage name, SQL or plan text)`` of every stage materialised, in order."""
     stage_seconds: list[float] = field(default_factory=list, compare=False, repr=False)
     """Wall time the engine spent executing each stage (excludes building the plan)."""
+    listeners: list[Callable[[str], None]] = field(default_factory=list, compare=False, repr=False)
+    """Called with each stage's name once it is materialised (progress reporting)."""
 
     def stage(self, df: DataFrame, name: str) -> DataFrame:
         """Materialise ``df`` as a named stage and record the SQL that produced it.
@@ -62,11 +65,50 @@ class Engine:
             # truncate the lineage so later plans stay small, as on DuckDB
             checkpointed = df.localCheckpoint(eager=True)
             self.stage_seconds.append(time.perf_counter() - started)
+            self._stage_done(name)
             return checkpointed
+        table = self._materialise(text, name, started)
+        return self.session.table(table)
+
+    def _materialise(self, text: str, name: str, started: float) -> str:
+        import time
+
         table = f"casework_stage_{next(_STAGE_NUMBERS)}_{name}"
         self.connection.execute(f"CREATE OR REPLACE TABLE {table} AS {text}")
         self.stage_seconds.append(time.perf_counter() - started)
-        return self.session.table(table)
+        self._stage_done(name)
+        return table
+
+    def union_stage(self, frames: list[DataFrame], name: str) -> DataFrame:
+        """The union by column name of ``frames`` (same columns), materialised as a stage.
+
+        On DuckDB each frame is staged as ``<name>_partN`` and the union is one SQL
+        statement over those tables: SQLFrame's ``unionByName`` copies the whole plan of
+        both sides on every call, so a chain of them was a quarter of a small run's plan
+        building. On Spark the frames are unioned by name and staged.
+        """
+        import time
+
+        if self.name != "duckdb":
+            result = frames[0]
+            for frame in frames[1:]:
+                result = result.unionByName(frame)
+            return self.stage(result, name)
+        columns = ", ".join('"' + column.replace('"', '""') + '"' for column in frames[0].columns)
+        tables = []
+        for number, frame in enumerate(frames, start=1):
+            text = self.sql_text(frame)
+            part = f"{name}_part{number}"
+            self.stages.append((part, text))
+            tables.append(self._materialise(text, part, time.perf_counter()))
+        selects = (f"SELECT {columns} FROM {table}" for table in tables)  # noqa: S608
+        text = "\nUNION ALL\n".join(selects)
+        self.stages.append((name, text))
+        return self.session.table(self._materialise(text, name, time.perf_counter()))
+
+    def _stage_done(self, name: str) -> None:
+        for listener in self.listeners:
+            listener(name)
 
     def reference_table(self, name: str, rows: list[tuple[Any, ...]], ddl: str) -> DataFrame:
         """A small constant table as a DataFrame, materialised once per engine.
@@ -177,10 +219,14 @@ def spark_engine(master: str = "local[2]", session: Any = None) -> Engine:
     )
 
 
-def engine_create(name: str) -> Engine:
-    """Return the engine called ``name`` (``duckdb`` or ``spark``)."""
+def engine_create(name: str, spark_master: str | None = None) -> Engine:
+    """Return the engine called ``name`` (``duckdb`` or ``spark``); ``spark_master`` is
+    the Spark master URL (``local[2]`` by default; ``spark://host:7077``, ``yarn``,
+    ``k8s://https://host:443``)."""
     if name == "duckdb":
+        if spark_master is not None:
+            raise ValueError("--spark-master needs --engine spark")
         return duckdb_engine()
     if name == "spark":
-        return spark_engine()
+        return spark_engine(master=spark_master or "local[2]")
     raise ValueError(f"unknown engine {name!r}; expected 'duckdb' or 'spark'")

@@ -100,13 +100,37 @@ def _between(engine: Engine, column: str, window: Window) -> Column:
     )
 
 
+def diagnoses_in_window(
+    engine: Engine, diagnoses: DataFrame, window: Window, dating: str
+) -> DataFrame:
+    """The diagnoses that count in ``window`` under the criteria set's ``condition_dating``.
+
+    ``active_during_window``: the diagnosis started (``service_date``: a claim's date, a
+    Condition's onset or else recorded date) on or before the window end and did not end
+    (``active_until``: abatement; empty while active) before the window start. A claim
+    diagnosis starts and ends on its date, so it counts when dated in the window.
+    ``start_in_window``: only diagnoses whose ``service_date`` is in the window.
+    """
+    functions = engine.functions
+    col = functions.col
+    if dating == "start_in_window":
+        return diagnoses.filter(_between(engine, "service_date", window))
+    if dating != "active_during_window":
+        raise ValueError(f"unknown condition dating {dating!r}")
+    return diagnoses.filter(
+        (col("service_date") <= functions.lit(window.end))
+        & (col("active_until").isNull() | (col("active_until") >= functions.lit(window.start)))
+    )
+
+
 def features_build(engine: Engine, inputs: Inputs, criteria: Criteria, window: Window) -> DataFrame:
     """One row per member: scores, utilisation and spend in the window (no demographics)."""
     functions = engine.functions
     col = functions.col
     units = inputs.members.select("member_id", "member_key")
     diagnoses = engine.stage(
-        inputs.diagnoses.filter(_between(engine, "service_date", window)), "diagnoses_in_window"
+        diagnoses_in_window(engine, inputs.diagnoses, window, criteria.condition_dating),
+        "diagnoses_in_window",
     )
     encounters = engine.stage(
         inputs.encounters.filter(col("service_date") <= functions.lit(window.end)),
@@ -207,7 +231,12 @@ def _prefix_match(engine: Engine, column: str, prefixes: tuple[str, ...]) -> Col
 
 
 def _rule_reasons(
-    engine: Engine, rule: Rule, features: DataFrame, inputs: Inputs, window: Window
+    engine: Engine,
+    rule: Rule,
+    features: DataFrame,
+    inputs: Inputs,
+    window: Window,
+    dating: str,
 ) -> DataFrame:
     """``(member_id, rule, value)`` for each member the rule fires for."""
     functions = engine.functions
@@ -232,7 +261,7 @@ def _rule_reasons(
         )
         counted = functions.count("fill_id")
     else:
-        diagnoses = inputs.diagnoses.filter(_between(engine, "service_date", window))
+        diagnoses = diagnoses_in_window(engine, inputs.diagnoses, window, dating)
         if rule.kind == "diagnosis":
             matches = diagnoses.filter(
                 (col("code_system") == rule.code_system) & _prefix_match(engine, "code", rule.items)
@@ -253,18 +282,26 @@ def reasons_build(
     engine: Engine, features: DataFrame, inputs: Inputs, criteria: Criteria, window: Window
 ) -> DataFrame:
     """Every fired rule per member with its value (long form)."""
-    frames = [_rule_reasons(engine, rule, features, inputs, window) for rule in criteria.rules]
-    reasons = frames[0]
-    for frame in frames[1:]:
-        reasons = reasons.unionByName(frame)
-    return engine.stage(reasons, "reasons")
+    frames = [
+        _rule_reasons(engine, rule, features, inputs, window, criteria.condition_dating)
+        for rule in criteria.rules
+    ]
+    return engine.union_stage(frames, "reasons")
 
 
-def tiers_assign(engine: Engine, reasons: DataFrame, criteria: Criteria) -> DataFrame:
-    """``(member_id, tier, tier_label)``: the first tier (lowest number) whose condition holds."""
+def tiers_assign(
+    engine: Engine, reasons: DataFrame, criteria: Criteria, members: DataFrame | None = None
+) -> DataFrame:
+    """``(member_id, tier, tier_label)``: the first tier (lowest number) whose condition holds.
+
+    With ``members``, deceased members get no tier (they are never selected).
+    """
     functions = engine.functions
     col = functions.col
     rule_ids = [rule.id for rule in criteria.rules]
+    if members is not None:
+        alive = members.filter(~functions.coalesce(col("deceased"), functions.lit(False)))
+        reasons = reasons.join(alive.select("member_id"), on="member_id")
     fired = reasons.groupBy("member_id").agg(
         *[
             functions.max(
@@ -299,15 +336,22 @@ def screen(engine: Engine, inputs: Inputs, criteria: Criteria, window: Window) -
     """Build the screening plan: features, reasons, tiers and the per-member result."""
     features = features_build(engine, inputs, criteria, window)
     reasons = reasons_build(engine, features, inputs, criteria, window)
-    tiers = tiers_assign(engine, reasons, criteria)
+    tiers = tiers_assign(engine, reasons, criteria, inputs.members)
     functions = engine.functions
-    results = features.join(tiers, on="member_id", how="left").select(
-        "member_id",
-        functions.col("tier").cast("int").alias("tier"),
-        "tier_label",
-        *FEATURE_COLUMNS,
-        functions.lit(criteria.criteria_id).alias("criteria_id"),
-        functions.lit(criteria.version).alias("criteria_version"),
+    col = functions.col
+    deceased = inputs.members.select(col("member_id").alias("deceased_member_id"), "deceased")
+    results = (
+        features.join(tiers, on="member_id", how="left")
+        .join(deceased, on=col("member_id") == col("deceased_member_id"), how="left")
+        .select(
+            "member_id",
+            col("tier").cast("int").alias("tier"),
+            "tier_label",
+            functions.when(col("deceased"), functions.lit("deceased")).alias("excluded"),
+            *FEATURE_COLUMNS,
+            functions.lit(criteria.criteria_id).alias("criteria_id"),
+            functions.lit(criteria.version).alias("criteria_version"),
+        )
     )
     results = engine.stage(results, "results")
     return Screening(features=features, reasons=reasons, tiers=tiers, results=results)

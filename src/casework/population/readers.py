@@ -12,10 +12,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import importlib.util
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +70,11 @@ class Staged:
     input_files: list[Path] = field(default_factory=list)
     unmapped: dict[str, int] = field(default_factory=dict)
     """Codes that have no documented map, ``"system|code|display" -> count`` (FHIR input)."""
+    excluded: dict[str, int] = field(default_factory=dict)
+    """Valid records deliberately not scored, ``reason -> count`` (FHIR input: refuted or
+    entered-in-error conditions, cancelled encounters, ...). Reported in ``run.json``."""
+    warnings: list[str] = field(default_factory=list)
+    """Things the analyst should know that reject no row (files ignored, ...)."""
 
     @property
     def reject_rate(self) -> float:
@@ -92,6 +100,35 @@ def normalise_code(code: str) -> str:
     return code.strip().upper().replace(".", "").replace(" ", "")
 
 
+@cache
+def icd10cm_code_set() -> tuple[frozenset[str], frozenset[str]]:
+    """``(codes, billable codes)`` of the ICD-10-CM code set shipped by
+    ``simple-icd-10-cm`` (April 2026), without dots.
+
+    Read from the package's code list directly: importing ``simple_icd_10_cm`` builds its
+    whole classification tree from XML (seconds of CPU, the largest fixed cost of a run).
+    A code is billable when no other code extends it; chapters (digits) and blocks
+    (``A00-A09``) never are. ``tests/population/test_readers.py`` checks that this gives
+    exactly ``is_valid_item`` and ``is_leaf`` of the package for every code.
+    """
+    spec = importlib.util.find_spec("simple_icd_10_cm")
+    if spec is None or not spec.submodule_search_locations:
+        raise InputError("the ICD-10-CM code set (package simple-icd-10-cm) is not installed")
+    lists = sorted(Path(spec.submodule_search_locations[0], "data").glob("code-list-*.txt"))
+    if len(lists) != 1:
+        raise InputError(f"expected one ICD-10-CM code list in simple-icd-10-cm, found {lists}")
+    text = lists[0].read_text(encoding="utf-8")
+    codes = frozenset(line.split(" ")[0].replace(".", "") for line in text.split("\n") if line)
+    parents: set[str] = set()
+    for code in codes:
+        if "-" not in code and not code.isdigit():
+            parents.update(code[:n] for n in range(3, len(code)))
+    billable = frozenset(
+        code for code in codes if code not in parents and "-" not in code and not code.isdigit()
+    )
+    return codes, billable
+
+
 def icd10cm_problem(code: str) -> str | None:
     """Why ``code`` is not a billable ICD-10-CM code, or ``None`` when it is.
 
@@ -99,11 +136,10 @@ def icd10cm_problem(code: str) -> str | None:
     (category) codes are rejected because prefix matching on truncated codes is
     ambiguous (shared/reference/clinical.md section 1.6, "Large-scale agreement check").
     """
-    import simple_icd_10_cm as icd10
-
-    if not icd10.is_valid_item(code):
+    codes, billable = icd10cm_code_set()
+    if code not in codes:
         return f"not an ICD-10-CM code: {code}"
-    if not icd10.is_leaf(code):
+    if code not in billable:
         return f"ICD-10-CM code is not billable (has subcodes): {code}"
     return None
 
@@ -115,12 +151,27 @@ def icd9cm_problem(code: str) -> str | None:
     return None
 
 
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+"""Dates are ISO ``YYYY-MM-DD`` only (``date.fromisoformat`` alone would also take the
+basic format ``20250501``, which the schema does not allow)."""
+
+MAX_FIELD_CHARS = 128 * 1024
+"""Longest value accepted in one field (128 KiB, the ``csv`` module's own limit)."""
+
+MONEY_LIMIT = Decimal(10) ** (schema.MONEY_TYPE.precision - schema.MONEY_TYPE.scale)
+"""Amounts must be below this in absolute value (they are staged as DECIMAL(14, 2))."""
+
+INT32_RANGE = (-(2**31), 2**31 - 1)
+
+
 def parse_value(kind: str, raw: str) -> Any:
     """Parse one non-empty cell of ``kind``; raise ``ValueError`` with a reason."""
     if kind == schema.STRING:
         return raw
     if kind == schema.DATE:
         try:
+            if not DATE_PATTERN.match(raw):
+                raise ValueError
             return dt.date.fromisoformat(raw)
         except ValueError:
             raise ValueError(f"unparseable date {raw!r} (expected YYYY-MM-DD)") from None
@@ -131,74 +182,181 @@ def parse_value(kind: str, raw: str) -> Any:
             raise ValueError(f"unparseable amount {raw!r}") from None
         if not value.is_finite():
             raise ValueError(f"unparseable amount {raw!r}")
+        if abs(value) >= MONEY_LIMIT:
+            raise ValueError(
+                f"amount {raw!r} out of range (at most {MONEY_LIMIT - Decimal('0.01')})"
+            )
         return value.quantize(Decimal("0.01"))
     if kind == schema.NUMBER:
         try:
-            return float(raw)
+            number = float(raw)
         except ValueError:
             raise ValueError(f"unparseable number {raw!r}") from None
+        if not math.isfinite(number):
+            raise ValueError(f"not a finite number {raw!r}")
+        return number
     if kind == schema.INTEGER:
         try:
-            return int(raw)
+            integer = int(raw)
         except ValueError:
-            raise ValueError(f"unparseable integer {raw!r}") from None
+            try:
+                number = float(raw)
+            except ValueError:
+                number = math.nan
+            if not number.is_integer():
+                raise ValueError(f"unparseable integer {raw!r}") from None
+            integer = int(number)
+        if not INT32_RANGE[0] <= integer <= INT32_RANGE[1]:
+            raise ValueError(f"integer {raw!r} out of range")
+        return integer
     raise AssertionError(f"unknown column kind {kind}")
 
 
 def find_input(folder: Path, spec: schema.FileSpec) -> Path | None:
-    """Return ``<stem>.csv`` or ``<stem>.parquet`` in ``folder``, if present."""
-    for suffix in (".csv", ".parquet"):
-        candidate = folder / f"{spec.stem}{suffix}"
-        if candidate.exists():
-            return candidate
+    """Return ``<stem>.csv`` or ``<stem>.parquet`` in ``folder`` (any letter case), if present."""
+    names = {f"{spec.stem}{suffix}": suffix for suffix in (".csv", ".parquet")}
+    found = sorted(
+        (path for path in folder.iterdir() if path.name.lower() in names and path.is_file()),
+        key=lambda path: (names[path.name.lower()], path.name),
+    )
+    if len(found) > 1:
+        raise InputError(
+            f"{folder}: more than one {spec.stem} file ({', '.join(p.name for p in found)})"
+        )
+    return found[0] if found else None
+
+
+RowResult = tuple[dict[str, str | None] | None, str | None]
+"""One data row: its values (text or ``None``), or ``None`` and why it cannot be read."""
+
+
+def _undecodable(values: list[str], header: list[str]) -> str | None:
+    """Why a row read with ``surrogateescape`` is not UTF-8, or ``None`` when it is."""
+    for position, value in enumerate(values):
+        for char in value:
+            if "\udc80" <= char <= "\udcff":
+                column = header[position] if position < len(header) else f"#{position + 1}"
+                byte = ord(char) - 0xDC00
+                return f"not UTF-8: byte 0x{byte:02x} in column {column}"
     return None
 
 
-def iter_rows(path: Path) -> tuple[list[str], Iterator[dict[str, str | None]]]:
-    """Header and rows (all values as text or ``None``) of a CSV or Parquet file."""
-    if path.suffix == ".parquet":
-        table = pq.read_table(path)
+def _parquet_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="surrogateescape")
+    if isinstance(value, str | int | float | Decimal | bool):
+        return str(value)
+    raise ValueError(f"unsupported Parquet value of type {type(value).__name__}")
 
-        def parquet_rows() -> Iterator[dict[str, str | None]]:
+
+def iter_rows(path: Path) -> tuple[list[str], Iterator[RowResult]]:
+    """Header and rows (all values as text or ``None``) of a CSV or Parquet file.
+
+    Rows that cannot be read (bytes that are not UTF-8, a broken CSV record, a Parquet
+    value of an unsupported type) come back as ``(None, reason)``; a file that cannot be
+    opened at all raises :class:`InputError`. A UTF-8 byte order mark is ignored.
+    Parquet timestamps are read as their date.
+    """
+    if path.stat().st_size == 0:
+        raise InputError(f"{path.name} is empty (0 bytes); an input file needs its header row")
+    if path.suffix.lower() == ".parquet":
+        try:
+            table = pq.read_table(path)
+        except (pa.ArrowException, OSError) as error:
+            raise InputError(f"{path.name} is not a readable Parquet file: {error}") from None
+        header = list(table.column_names)
+
+        def parquet_rows() -> Iterator[RowResult]:
             for batch in table.to_batches(max_chunksize=65536):
                 for record in batch.to_pylist():
-                    yield {k: None if v is None else str(v) for k, v in record.items()}
+                    try:
+                        row = {k: _parquet_text(v) for k, v in record.items()}
+                    except ValueError as error:
+                        yield None, str(error)
+                        continue
+                    problem = _undecodable([v or "" for v in row.values()], header)
+                    yield (None, problem) if problem else (row, None)
 
-        return list(table.column_names), parquet_rows()
-    handle = path.open(newline="", encoding="utf-8")
-    reader = csv.DictReader(handle)
-    header = list(reader.fieldnames or [])
+        return header, parquet_rows()
+    handle = path.open(newline="", encoding="utf-8-sig", errors="surrogateescape")
+    reader = csv.reader(handle)
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        handle.close()
+        return [], iter(())
+    except csv.Error as error:
+        handle.close()
+        raise InputError(f"{path.name}: unreadable header row: {error}") from None
+    problem = _undecodable(header, header)
+    if problem:
+        handle.close()
+        raise InputError(f"{path.name}: header row {problem}")
 
-    def csv_rows() -> Iterator[dict[str, str | None]]:
+    def csv_rows() -> Iterator[RowResult]:
         with handle:
-            for record in reader:
-                yield {k: v for k, v in record.items() if k is not None}
+            while True:
+                try:
+                    values = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as error:
+                    reason = str(error)
+                    if "field larger than field limit" in reason:
+                        reason = f"a field is longer than {MAX_FIELD_CHARS} characters"
+                    yield None, f"unreadable CSV record: {reason}"
+                    continue
+                if not values:
+                    continue
+                problem = _undecodable(values, header)
+                if problem:
+                    yield None, problem
+                    continue
+                yield dict(zip(header, values, strict=False)), None
 
     return header, csv_rows()
 
 
 def validate_file(
-    path: Path, spec: schema.FileSpec, staged: Staged
+    path: Path,
+    spec: schema.FileSpec,
+    staged: Staged,
+    rejected_keys: dict[str, int] | None = None,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(row_number, parsed_row)`` for good rows; record rejects in ``staged``.
 
-    Checks: required columns present (else every row is rejected), values parse, required
-    values present, and the file key is unique (the later duplicate is rejected).
+    Checks: required columns present (else every row is rejected), values readable and
+    parse, required values present, and the file key is unique (the later duplicate is
+    rejected). For a one-column key, ``rejected_keys`` collects the key of every rejected
+    row (``key -> row``) so that rows referring to it can say so.
     """
     header, rows = iter_rows(path)
     missing = [c for c in spec.required_columns if c not in header]
     seen: dict[tuple[Any, ...], int] = {}
-    for number, raw in enumerate(rows, start=1):
+    for number, (raw, unreadable) in enumerate(rows, start=1):
         staged.rows_read += 1
         if missing:
             staged.rejects.append(
                 Reject(path.name, number, f"missing required column(s): {', '.join(missing)}")
             )
             continue
+        if raw is None:
+            staged.rejects.append(Reject(path.name, number, str(unreadable)))
+            continue
         parsed: dict[str, Any] = {}
         problems: list[str] = []
         for column in spec.columns:
             text = (raw.get(column.name) or "").strip()
+            if len(text) > MAX_FIELD_CHARS:
+                problems.append(f"{column.name}: longer than {MAX_FIELD_CHARS} characters")
+                parsed[column.name] = None
+                continue
             if not text:
                 if not column.nullable:
                     problems.append(f"missing value for {column.name}")
@@ -219,19 +377,48 @@ def validate_file(
                 seen[key] = number
         if problems:
             staged.rejects.append(Reject(path.name, number, "; ".join(problems)))
+            if rejected_keys is not None and len(spec.key) == 1:
+                key_text = (raw.get(spec.key[0]) or "").strip()
+                if key_text and key_text not in rejected_keys:
+                    rejected_keys[key_text] = number
             continue
         yield number, parsed
 
 
-def read_input_folder(folder: Path) -> Staged:
-    """Read and validate a folder laid out as input schema 1.0 (see module docstring)."""
+@dataclass
+class _References:
+    """Accepted and rejected keys of one file, to explain a row that refers to them."""
+
+    file: str
+    accepted: dict[str, Any] = field(default_factory=dict)
+    rejected: dict[str, int] = field(default_factory=dict)
+
+    def problem(self, column: str, key: str, target: str) -> str | None:
+        """Why ``key`` cannot be referred to, or ``None`` when it was accepted."""
+        if key in self.accepted:
+            return None
+        if key in self.rejected:
+            return f"{column} {key} was rejected ({self.file} row {self.rejected[key]})"
+        return f"{column} {key} not in {target}"
+
+
+def read_input_folder(folder: Path, today: dt.date | None = None) -> Staged:
+    """Read and validate a folder laid out as input schema 1.0 (see module docstring).
+
+    ``today`` (default: the current UTC date) bounds birth dates: a birth date after it
+    is rejected.
+    """
     staged = Staged(tables=empty_tables())
     paths = {spec.stem: find_input(folder, spec) for spec in schema.INPUT_FILES}
     for spec in schema.INPUT_FILES:
         if paths[spec.stem] is None and not spec.optional_file:
             raise InputError(f"{folder}: no {spec.stem}.csv or {spec.stem}.parquet")
     staged.input_files = [p for p in paths.values() if p is not None]
-    members = _read_eligibility(paths["eligibility"], staged)  # type: ignore[arg-type]
+    for path in staged.input_files:
+        if path.stat().st_size == 0:
+            raise InputError(f"{path.name} is empty (0 bytes); an input file needs its header row")
+    today = today or dt.datetime.now(dt.UTC).date()
+    members = _read_eligibility(paths["eligibility"], staged, today)  # type: ignore[arg-type]
     claims = _read_medical_claims(paths["medical_claims"], staged, members)  # type: ignore[arg-type]
     if paths["claim_lines"] is not None:
         _read_claim_lines(paths["claim_lines"], staged, claims)
@@ -240,32 +427,38 @@ def read_input_folder(folder: Path) -> Staged:
     return staged
 
 
-def _read_eligibility(path: Path, staged: Staged) -> set[str]:
-    members: set[str] = set()
-    for number, row in validate_file(path, schema.ELIGIBILITY, staged):
+def _read_eligibility(path: Path, staged: Staged, today: dt.date) -> _References:
+    members = _References(path.name)
+    for number, row in validate_file(path, schema.ELIGIBILITY, staged, members.rejected):
+        problem = None
         sex = schema.SEX_CODES.get(row["sex"].upper())
-        if sex is None:
-            staged.rejects.append(Reject(path.name, number, f"unknown sex code {row['sex']!r}"))
-            continue
         start, end = row["coverage_start_date"], row["coverage_end_date"]
-        if start is not None and end is not None and end < start:
-            staged.rejects.append(Reject(path.name, number, "coverage ends before it starts"))
+        if sex is None:
+            problem = f"unknown sex code {row['sex']!r}"
+        elif row["birth_date"] > today:
+            problem = f"birth_date {row['birth_date']} is in the future"
+        elif start is not None and end is not None and end < start:
+            problem = "coverage ends before it starts"
+        if problem:
+            staged.rejects.append(Reject(path.name, number, problem))
+            members.rejected.setdefault(row["member_id"], number)
             continue
-        members.add(row["member_id"])
-        staged.tables["members"].append(
-            {name: row.get(name) for name in schema.STAGING_SCHEMAS["members"].names} | {"sex": sex}
-        )
+        member = {name: row.get(name) for name in schema.STAGING_SCHEMAS["members"].names}
+        member |= {"sex": sex, "deceased": row["deceased_date"] is not None}
+        members.accepted[row["member_id"]] = member
+        staged.tables["members"].append(member)
     return members
 
 
-def _read_medical_claims(
-    path: Path, staged: Staged, members: set[str]
-) -> dict[str, tuple[str, dt.date]]:
-    claims: dict[str, tuple[str, dt.date]] = {}
-    for number, row in validate_file(path, schema.MEDICAL_CLAIMS, staged):
+def _read_medical_claims(path: Path, staged: Staged, members: _References) -> _References:
+    """Claim headers. A claim is the unit of rejection: a header with any problem (its
+    diagnoses included) is rejected whole and its lines with it."""
+    claims = _References(path.name)
+    for number, row in validate_file(path, schema.MEDICAL_CLAIMS, staged, claims.rejected):
         problems = []
-        if row["member_id"] not in members:
-            problems.append(f"member_id {row['member_id']} not in eligibility")
+        member_problem = members.problem("member_id", row["member_id"], "eligibility")
+        if member_problem:
+            problems.append(member_problem)
         claim_type = row["claim_type"].lower()
         if claim_type not in schema.CLAIM_TYPES:
             problems.append(f"unknown claim_type {row['claim_type']!r}")
@@ -298,12 +491,16 @@ def _read_medical_claims(
                 diagnoses.append((sequence, code))
         if problems:
             staged.rejects.append(Reject(path.name, number, "; ".join(problems)))
+            claims.rejected.setdefault(row["claim_id"], number)
             continue
-        claims[row["claim_id"]] = (row["member_id"], row["service_date"])
+        claims.accepted[row["claim_id"]] = row["member_id"]
+        if (row["discharge_status"] or "").strip() in schema.EXPIRED_DISCHARGE_STATUSES:
+            members.accepted[row["member_id"]]["deceased"] = True
         encounter = {name: row.get(name) for name in schema.STAGING_SCHEMAS["encounters"].names}
         encounter["claim_type"] = claim_type
         staged.tables["encounters"].append(encounter)
         for sequence, code in diagnoses:
+            day = row["admission_date"] or row["service_date"]
             staged.tables["diagnoses"].append(
                 {
                     "member_id": row["member_id"],
@@ -311,17 +508,20 @@ def _read_medical_claims(
                     "sequence": sequence,
                     "code_system": system,
                     "code": code,
-                    "service_date": row["admission_date"] or row["service_date"],
+                    "service_date": day,
+                    "active_until": day,
                 }
             )
     return claims
 
 
-def _read_claim_lines(path: Path, staged: Staged, claims: dict[str, tuple[str, dt.date]]) -> None:
+def _read_claim_lines(path: Path, staged: Staged, claims: _References) -> None:
+    """Claim lines: a bad line is rejected alone; the lines of a rejected claim with it."""
     for number, row in validate_file(path, schema.CLAIM_LINES, staged):
         problems = []
-        if row["claim_id"] not in claims:
-            problems.append(f"claim_id {row['claim_id']} not in medical_claims")
+        claim_problem = claims.problem("claim_id", row["claim_id"], "medical_claims")
+        if claim_problem:
+            problems.append(claim_problem)
         system = None
         if row["procedure_code"] is not None:
             system = schema.PROCEDURE_CODE_SYSTEMS.get((row["procedure_code_system"] or "").upper())
@@ -333,7 +533,7 @@ def _read_claim_lines(path: Path, staged: Staged, claims: dict[str, tuple[str, d
         if row["procedure_code"] is not None:
             staged.tables["procedures"].append(
                 {
-                    "member_id": claims[row["claim_id"]][0],
+                    "member_id": claims.accepted[row["claim_id"]],
                     "claim_id": row["claim_id"],
                     "code_system": system,
                     "code": row["procedure_code"].upper(),
@@ -342,12 +542,11 @@ def _read_claim_lines(path: Path, staged: Staged, claims: dict[str, tuple[str, d
             )
 
 
-def _read_pharmacy(path: Path, staged: Staged, members: set[str]) -> None:
+def _read_pharmacy(path: Path, staged: Staged, members: _References) -> None:
     for number, row in validate_file(path, schema.PHARMACY_CLAIMS, staged):
-        if row["member_id"] not in members:
-            staged.rejects.append(
-                Reject(path.name, number, f"member_id {row['member_id']} not in eligibility")
-            )
+        member_problem = members.problem("member_id", row["member_id"], "eligibility")
+        if member_problem:
+            staged.rejects.append(Reject(path.name, number, member_problem))
             continue
         ndc = row["ndc"].replace("-", "")
         if not (ndc.isdigit() and len(ndc) == 11):

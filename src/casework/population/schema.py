@@ -67,6 +67,7 @@ ELIGIBILITY = FileSpec(
         ColumnSpec("language", STRING, required=False, nullable=True),
         ColumnSpec("coverage_start_date", DATE, required=False, nullable=True),
         ColumnSpec("coverage_end_date", DATE, required=False, nullable=True),
+        ColumnSpec("deceased_date", DATE, required=False, nullable=True),
     ),
 )
 
@@ -86,6 +87,7 @@ MEDICAL_CLAIMS = FileSpec(
         ColumnSpec("allowed_amount", MONEY, nullable=True),
         ColumnSpec("discharge_hemoglobin_g_dl", NUMBER, required=False, nullable=True),
         ColumnSpec("discharge_sodium_mmol_l", NUMBER, required=False, nullable=True),
+        ColumnSpec("discharge_status", STRING, required=False, nullable=True),
         ColumnSpec("dx_code_system", STRING),
         ColumnSpec("dx_1", STRING, nullable=True),
         *(
@@ -142,6 +144,10 @@ SEX_CODES = {
     "UNKNOWN": "U",
 }
 
+EXPIRED_DISCHARGE_STATUSES = frozenset({"20", "40", "41", "42"})
+"""UB-04 patient discharge status codes meaning the patient expired (20; hospice deaths
+40 at home, 41 in a facility, 42 place unknown): the member is excluded from selection."""
+
 ADMIT_TYPES = frozenset({"1", "2", "3", "4", "5", "9"})
 """UB-04 priority (type) of admission: 1 emergency, 2 urgent, 3 elective, 4 newborn,
 5 trauma, 9 information not available."""
@@ -178,6 +184,7 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
             ("language", pa.string()),
             ("coverage_start_date", pa.date32()),
             ("coverage_end_date", pa.date32()),
+            ("deceased", pa.bool_()),
         ]
     ),
     "encounters": pa.schema(
@@ -207,6 +214,7 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
             ("code", pa.string()),
             ("code_key", pa.int32()),
             ("service_date", pa.date32()),
+            ("active_until", pa.date32()),
         ]
     ),
     "diagnosis_codes": pa.schema(
@@ -242,6 +250,16 @@ STAGING_SCHEMAS: dict[str, pa.Schema] = {
 }
 """Canonical staging tables written as Parquet and read by the pipeline.
 
+``members.deceased`` is true when the input says the member died (eligibility
+``deceased_date``, an expired discharge status, FHIR ``Patient.deceased[x]`` or an
+"expired" discharge disposition); such members are scored but never selected.
+
+``diagnoses.service_date`` is the date a diagnosis starts counting (a claim's admission or
+service date; a FHIR Condition's onset, else its recorded date) and ``active_until`` the
+last day it counts: the same day for a claim diagnosis, the abatement date of a
+Condition, or empty while the condition is still active (see
+``pipeline.diagnoses_in_window`` and docs/population.md, "Conditions in the window").
+
 ``member_key`` is a dense surrogate for ``member_id`` (0 to members - 1, in eligibility
 order) assigned when the staging tables are written, and every table is written in
 ``member_key`` order. Per-member folds group by it: an integer key with a small range
@@ -269,6 +287,7 @@ def staging_struct(types: ModuleType, name: str, columns: tuple[str, ...] | None
         pa.int32(): types.IntegerType,
         pa.date32(): types.DateType,
         pa.float64(): types.DoubleType,
+        pa.bool_(): types.BooleanType,
     }
     fields = []
     for field in STAGING_SCHEMAS[name]:

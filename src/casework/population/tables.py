@@ -30,5 +30,7 @@ def table_versions() -> dict[str, str]:
         "lace_points",
         "hospital_points",
         "social_risk_zcodes",
+        "fhir_labs",
+        "rxnorm_drug_classes",
     ]
     return {name: str(table_load(name)["version"]) for name in names}
