@@ -1,13 +1,11 @@
 """Pages for work items, communications and notes (F1, F3)."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -32,7 +30,7 @@ from casework.staff.models import User
 from casework.staff.selectors import active_staff
 from casework.web.access import access_case, access_work_item
 from casework.web.guard import guard
-from casework.web.pages import case_form_page, form_page, service_save
+from casework.web.pages import case_form_page, record_form_page, service_save
 
 OWNER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.SENIOR_CLINICAL)
 
@@ -75,32 +73,20 @@ def _work_item_page(
     actor: Actor,
     item: WorkItem,
     *,
-    build_form: Callable[[WorkItem, Any], forms.Form],
-    save: Callable[[Actor, WorkItem, forms.Form], object],
-    title: str,
-    submit_label: str,
     success_message: str,
     secondary: bool = False,
+    **page: Any,
 ) -> HttpResponse:
-    """A form about one work item (guarded with `log_read="get"`)."""
-    form = build_form(item, request.POST if request.method == "POST" else None)
-    back = reverse("case_detail", args=[item.case_id])
-    return form_page(
+    """A form about one work item, on a page guarded with `log_read="get"`."""
+    return record_form_page(
         request,
-        form,
-        lambda: save(actor, item, form),
-        success=success_message % {"title": item.title},
-        redirect_to=back,
+        actor,
+        item,
+        case=item.case,
+        success_message=success_message % {"title": item.title},
         template="coordination/work_item_finish.html",
-        context={
-            "item": item,
-            "case": item.case,
-            "consumer": item.case.consumer,
-            "secondary": secondary,
-            "title": title,
-            "submit_label": submit_label,
-            "cancel_url": back,
-        },
+        extra=lambda item: {"item": item, "secondary": secondary},
+        **page,
     )
 
 

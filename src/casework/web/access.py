@@ -56,6 +56,24 @@ def user_may(actor: Actor, permission: Permission) -> bool:
     return scope_for(actor.role, permission) != Scope.NONE
 
 
+def page_refused_unless(actor: Actor, permission: Permission, *, action: str, reason: str) -> None:
+    """A page open only to roles holding `permission`: anyone else gets the 404 of a page
+    that does not exist, with one denied audit event."""
+    if user_may(actor, permission):
+        return
+    audit_denied(
+        actor=actor,
+        action=action,
+        object_type=PAGE_OBJECTS[permission],
+        object_id="",
+        reason=reason,
+    )
+    raise Http404("No page here.")
+
+
+PAGE_OBJECTS = {Permission.CASE_INTAKE: "case", Permission.AUDIT_READ: "audit_event"}
+
+
 def reach_q(
     user: User, permission: Permission, *, consumer: str = "pk", program: str = "program_id"
 ) -> Q:

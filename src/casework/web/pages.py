@@ -48,30 +48,32 @@ def service_save(
     return save
 
 
-def case_form_page(
+def record_form_page[R](
     request: HttpRequest,
     actor: Actor,
-    case: Case,
+    record: R,
     *,
-    build_form: Callable[[Case, Any], forms.Form],
-    save: Callable[[Actor, Case, forms.Form], object],
+    case: Case,
+    build_form: Callable[[R, Any], forms.Form],
+    save: Callable[[Actor, R, forms.Form], object],
     title: str,
     submit_label: str,
     success_message: str,
     template: str = "core/form_page.html",
     aliases: dict[str, str] | None = None,
-    extra: Callable[[Case], dict[str, Any]] | None = None,
-    success_url: Callable[[Case], str] | None = None,
+    extra: Callable[[R], dict[str, Any]] | None = None,
+    success_url: Callable[[R], str] | None = None,
 ) -> HttpResponse:
-    """A form about one case (guarded with `log_read="get"`)."""
-    form = build_form(case, request.POST if request.method == "POST" else None)
+    """A form about one record of `case` (the case itself, or a record under it), on a
+    page guarded with `log_read="get"`."""
+    form = build_form(record, request.POST if request.method == "POST" else None)
     back = reverse("case_detail", args=[case.pk])
     return form_page(
         request,
         form,
-        lambda: save(actor, case, form),
+        lambda: save(actor, record, form),
         success=success_message,
-        redirect_to=success_url(case) if success_url else back,
+        redirect_to=success_url(record) if success_url else back,
         template=template,
         aliases=aliases,
         context={
@@ -81,6 +83,11 @@ def case_form_page(
             "submit_label": submit_label,
             "cancel_url": back,
             "ended": case.state in rules.TERMINAL_STATES,
-            **(extra(case) if extra else {}),
+            **(extra(record) if extra else {}),
         },
     )
+
+
+def case_form_page(request: HttpRequest, actor: Actor, case: Case, **page: Any) -> HttpResponse:
+    """A form about one case: `record_form_page` with the case as the record."""
+    return record_form_page(request, actor, case, case=case, **page)

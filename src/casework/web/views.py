@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
@@ -19,12 +18,12 @@ from django.views.decorators.http import require_http_methods
 
 from casework.core import clock
 from casework.core.actor import Actor, actor_from_request
-from casework.core.audit import audit_denied, audit_record
+from casework.core.audit import audit_record
 from casework.core.errors import ValidationFailed
 from casework.core.models import AuditAction, AuditEvent
 from casework.core.policy import Permission
 from casework.core.selectors import AuditFilters
-from casework.web.access import user_may
+from casework.web.access import page_refused_unless
 from casework.web.exports import audit_csv_response, audit_event_list
 from casework.web.forms import AuditFilterForm, page_number
 
@@ -78,15 +77,12 @@ def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, AuditFilters 
 def _audit_actor(request: HttpRequest) -> Actor:
     """The acting user, if their role may read the audit trail; else 404, audited."""
     actor = actor_from_request(request)
-    if not user_may(actor, Permission.AUDIT_READ):
-        audit_denied(
-            actor=actor,
-            action=AuditAction.LIST,
-            object_type="audit_event",
-            object_id="",
-            reason="role may not read the audit trail",
-        )
-        raise Http404("No page here.")
+    page_refused_unless(
+        actor,
+        Permission.AUDIT_READ,
+        action=AuditAction.LIST,
+        reason="role may not read the audit trail",
+    )
     return actor
 
 

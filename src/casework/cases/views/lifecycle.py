@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -34,14 +34,13 @@ from casework.coordination.selectors import (
     care_team_for_consumer,
 )
 from casework.core.actor import Actor, actor_from_request
-from casework.core.audit import audit_denied
 from casework.core.errors import DomainError
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff import services as staff_services
 from casework.staff.selectors import team_case_managers
-from casework.web.access import access_case, user_may
+from casework.web.access import access_case, page_refused_unless
 from casework.web.forms import add_domain_error
 from casework.web.guard import guard
 from casework.web.pages import case_form_page, service_save
@@ -52,15 +51,12 @@ from casework.web.pages import case_form_page, service_save
 def intake(request: HttpRequest) -> HttpResponse:
     """Take a referral (professional, self or family) for a new consumer; opens a case."""
     actor = actor_from_request(request)
-    if not user_may(actor, Permission.CASE_INTAKE):
-        audit_denied(
-            actor=actor,
-            action=AuditAction.CREATE,
-            object_type="case",
-            object_id="",
-            reason="role may not take referrals",
-        )
-        raise Http404("No page here.")
+    page_refused_unless(
+        actor,
+        Permission.CASE_INTAKE,
+        action=AuditAction.CREATE,
+        reason="role may not take referrals",
+    )
     team_members = None
     if actor.role == Role.SUPERVISOR:
         team_members = team_case_managers(supervisor_id=actor.user.pk)
