@@ -11,7 +11,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from casework.assessments import fhir, selectors, services
-from casework.assessments.models import AssessmentResponse, Instrument, Need
+from casework.assessments.models import AssessmentResponse, Need
 from casework.assessments.schemas import (
     AssessmentIn,
     AssessmentOut,
@@ -24,18 +24,14 @@ from casework.assessments.schemas import (
     TriggerIn,
     TriggerOut,
 )
+from casework.cases.models import Case
+from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
 from casework.web.access import access_case, access_need, access_response
-from casework.web.api import (
-    LIST_THROTTLE,
-    PageParams,
-    actor_of,
-    listed_page,
-    paginate,
-    require,
-    responses,
-)
+from casework.web.api import LIST_THROTTLE, PageParams, paginate, responses
+from casework.web.guard import guard
+from casework.web.lists import case_record_list
 
 router = Router(tags=["assessments"])
 
@@ -61,32 +57,22 @@ def instrument_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, 
 )
 def instrument_fhir(request: HttpRequest, instrument_id: int) -> dict[str, Any]:
     """Any version, current or not; no consumer data, so no audit event."""
-    instrument = Instrument.objects.filter(pk=instrument_id).first()
+    instrument = selectors.instrument_by_id(instrument_id=instrument_id)
     if instrument is None:
         raise HttpError(404, "Not Found")
     return fhir.questionnaire(instrument)
 
 
-@router.get(
+case_record_list(
+    router,
     "/cases/{case_id}/assessments",
-    response=responses({200: AssessmentPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=AssessmentPage,
+    rows=lambda case: selectors.response_list_for_case(case_id=case.pk),
+    object_type="assessment_response",
     summary="List a case's assessments",
     operation_id="assessment_list",
+    description="Newest first. Audits one list.",
 )
-def assessment_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> dict[str, Any]:
-    """Newest first. Audits one list."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "case", case_id)
-    case = access_case(actor, case_id, log_read=False)
-    return listed_page(
-        actor,
-        selectors.response_list_for_case(case_id=case.pk),
-        page,
-        object_type="assessment_response",
-        consumer_id=case.consumer_id,
-        parent=case.pk,
-    )
 
 
 @router.post(
@@ -95,15 +81,13 @@ def assessment_list(request: HttpRequest, case_id: int, page: Query[PageParams])
     summary="Record and score an assessment",
     operation_id="assessment_create",
 )
+@guard(Permission.CARE_PLAN, access_case)
 def assessment_create(
-    request: HttpRequest, case_id: int, payload: AssessmentIn
+    request: HttpRequest, actor: Actor, case: Case, payload: AssessmentIn
 ) -> Status[AssessmentResponse]:
     """Answers are checked against the current version of the instrument (422 names each
     question). Positive findings become suggested needs; an urgent flag raises a work item
     due the same day. Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.CARE_PLAN, "case", case_id)
-    case = access_case(actor, case_id, permission=Permission.CARE_PLAN, log_read=False)
     instrument = selectors.instrument_current(code=payload.instrument)
     if instrument is None:
         raise ValidationFailed.single("instrument", "no current instrument with this code")
@@ -119,35 +103,26 @@ def assessment_create(
     summary="An assessment as FHIR R4 QuestionnaireResponse and Observations",
     operation_id="assessment_fhir",
 )
-def assessment_fhir(request: HttpRequest, response_id: int) -> dict[str, Any]:
+@guard(Permission.CONSUMER_READ, access_response)
+def assessment_fhir(
+    request: HttpRequest, actor: Actor, response: AssessmentResponse
+) -> dict[str, Any]:
     """A Bundle (collection): the QuestionnaireResponse, then one survey Observation per
     LOINC-coded answer (POS on answers that signal a need) and the total score. Audits
     one read."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "assessment_response", response_id)
-    return fhir.response_bundle(access_response(actor, response_id))
+    return fhir.response_bundle(response)
 
 
-@router.get(
+case_record_list(
+    router,
     "/cases/{case_id}/needs",
-    response=responses({200: NeedPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=NeedPage,
+    rows=lambda case: selectors.need_list_for_case(case_id=case.pk),
+    object_type="need",
     summary="List a case's needs, strengths and barriers",
     operation_id="need_list",
+    description="Dismissed needs are left out. Audits one list.",
 )
-def need_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> dict[str, Any]:
-    """Dismissed needs are left out. Audits one list."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "case", case_id)
-    case = access_case(actor, case_id, log_read=False)
-    return listed_page(
-        actor,
-        selectors.need_list_for_case(case_id=case.pk),
-        page,
-        object_type="need",
-        consumer_id=case.consumer_id,
-        parent=case.pk,
-    )
 
 
 @router.post(
@@ -156,11 +131,9 @@ def need_list(request: HttpRequest, case_id: int, page: Query[PageParams]) -> di
     summary="Record a need, strength or barrier",
     operation_id="need_create",
 )
-def need_create(request: HttpRequest, case_id: int, payload: NeedIn) -> Status[Need]:
+@guard(Permission.CARE_PLAN, access_case)
+def need_create(request: HttpRequest, actor: Actor, case: Case, payload: NeedIn) -> Status[Need]:
     """Confirmed at once, with its priority and the consumer's own. Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.CARE_PLAN, "case", case_id)
-    case = access_case(actor, case_id, permission=Permission.CARE_PLAN, log_read=False)
     return Status(201, services.need_create(actor=actor, case=case, **payload.model_dump()))
 
 
@@ -170,12 +143,10 @@ def need_create(request: HttpRequest, case_id: int, payload: NeedIn) -> Status[N
     summary="Confirm or dismiss a suggested need",
     operation_id="need_decide",
 )
-def need_decide(request: HttpRequest, need_id: int, payload: NeedDecideIn) -> Need:
+@guard(Permission.CARE_PLAN, access_need)
+def need_decide(request: HttpRequest, actor: Actor, need: Need, payload: NeedDecideIn) -> Need:
     """A confirmed problem needs a priority (`acuity`); record the consumer's own priority
     too. A stale `version` is 409. Audits one update."""
-    actor = actor_of(request)
-    require(actor, Permission.CARE_PLAN, "need", need_id)
-    need = access_need(actor, need_id)
     return services.need_decide(actor=actor, need=need, **payload.model_dump())
 
 
@@ -185,14 +156,12 @@ def need_decide(request: HttpRequest, need_id: int, payload: NeedDecideIn) -> Ne
     summary="Record a change in condition or a transition of care",
     operation_id="reassessment_trigger",
 )
+@guard(Permission.CARE_PLAN, access_case)
 def reassessment_trigger(
-    request: HttpRequest, case_id: int, payload: TriggerIn
+    request: HttpRequest, actor: Actor, case: Case, payload: TriggerIn
 ) -> Status[dict[str, int]]:
     """Raises a reassessment work item (next day for a change in condition, two days for a
     transition of care). Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.CARE_PLAN, "case", case_id)
-    case = access_case(actor, case_id, permission=Permission.CARE_PLAN, log_read=False)
     item_id = services.reassessment_trigger(
         actor=actor, case=case, kind=payload.kind, detail=payload.detail
     )

@@ -49,3 +49,8 @@ def case_section(*, case_id: int) -> dict[str, Any]:
         "assessments": list(response_list_for_case(case_id=case_id)[:10]),
         "needs": list(need_list_for_case(case_id=case_id)),
     }
+
+
+def instrument_by_id(*, instrument_id: int) -> Instrument | None:
+    """Any version of an instrument, current or not."""
+    return Instrument.objects.filter(pk=instrument_id).first()

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from casework.assessments import documents, rules, selectors, services
 from casework.assessments.forms import AssessmentForm, NeedDecideForm, NeedForm, TriggerForm
-from casework.assessments.models import Need
+from casework.assessments.models import AssessmentResponse, Need
 from casework.cases.models import Case
-from casework.core.actor import Actor, actor_from_request
+from casework.core.actor import Actor
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.web.access import access_case, access_response
@@ -201,14 +201,31 @@ def reassessment_trigger(request: HttpRequest, actor: Actor, case: Case) -> Http
     )
 
 
+def _summary(
+    actor: Actor,
+    case_id: int,
+    response_id: int,
+    *,
+    action: str = AuditAction.READ,
+    detail: dict[str, object] | None = None,
+) -> tuple[AssessmentResponse, documents.AssessmentSummary]:
+    """Response `response_id` of case `case_id` and its summary: the one load behind the
+    summary pages, audited as one `action` (a read, or a print)."""
+    response = access_response(actor, response_id, case_id=case_id, action=action, detail=detail)
+    return response, documents.assessment_summary(response)
+
+
+# The response's load takes the case it must belong to and the audited action, which the
+# guard does not pass: these pages are guarded for the actor, and load through `_summary`.
 @login_required
 @require_GET
-def assessment_detail(request: HttpRequest, case_id: int, response_id: int) -> HttpResponse:
+@guard(Permission.CONSUMER_READ, object_type="assessment_response")
+def assessment_detail(
+    request: HttpRequest, actor: Actor, case_id: int, response_id: int
+) -> HttpResponse:
     """One completed assessment: every asked question with its answer, the score and the
     findings. One audited read."""
-    actor = actor_from_request(request)
-    response = access_response(actor, response_id, case_id=case_id)
-    summary = documents.assessment_summary(response)
+    response, summary = _summary(actor, case_id, response_id)
     return render(
         request,
         "assessments/detail.html",
@@ -218,14 +235,15 @@ def assessment_detail(request: HttpRequest, case_id: int, response_id: int) -> H
 
 @login_required
 @require_GET
-def assessment_pdf(request: HttpRequest, case_id: int, response_id: int) -> HttpResponse:
+@guard(Permission.CONSUMER_READ, object_type="assessment_response")
+def assessment_pdf(
+    request: HttpRequest, actor: Actor, case_id: int, response_id: int
+) -> HttpResponse:
     """The same summary as a PDF download, audited as one print (S20)."""
-    actor = actor_from_request(request)
-    response = access_response(
-        actor, response_id, case_id=case_id, action=AuditAction.PRINT, detail={"format": "pdf"}
+    response, summary = _summary(
+        actor, case_id, response_id, action=AuditAction.PRINT, detail={"format": "pdf"}
     )
-    pdf = documents.summary_pdf(documents.assessment_summary(response))
-    download = HttpResponse(pdf, content_type="application/pdf")
+    download = HttpResponse(documents.summary_pdf(summary), content_type="application/pdf")
     download["Content-Disposition"] = f'attachment; filename="assessment-{response.pk}.pdf"'
     download["Cache-Control"] = "no-store"
     return download

@@ -19,11 +19,21 @@ from casework.careplans.schemas import (
     PlanRevisionIn,
     ProgressIn,
 )
-from casework.careplans.selectors import PlanView, care_plan_version_view
+from casework.careplans.selectors import (
+    PlanView,
+    care_plan_by_id,
+    care_plan_for_case,
+    care_plan_version_numbered,
+    care_plan_version_view,
+)
+from casework.cases.models import Case
+from casework.core.actor import Actor
+from casework.core.audit import audit_record
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.web.access import access_care_plan, access_case, refuse
-from casework.web.api import actor_of, require, responses
+from casework.web.api import responses
+from casework.web.guard import guard
 
 router = Router(tags=["care plans"])
 
@@ -88,12 +98,10 @@ def _spec(payload: PlanRevisionIn) -> rules.PlanSpec:
     summary="The current plan of care",
     operation_id="care_plan_read",
 )
-def care_plan_read(request: HttpRequest, case_id: int) -> dict[str, Any]:
+@guard(Permission.CONSUMER_READ, access_care_plan, log_read=True)
+def care_plan_read(request: HttpRequest, actor: Actor, plan: CarePlan) -> dict[str, Any]:
     """Problems by priority, their goals, interventions, barriers and progress; agreement
     and informed choice on this version. 404 when the case has no plan. Audits one read."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "case", case_id)
-    plan = access_care_plan(actor, case_id)
     assert plan.current is not None
     return plan_out(plan, care_plan_version_view(version=plan.current))
 
@@ -104,17 +112,15 @@ def care_plan_read(request: HttpRequest, case_id: int) -> dict[str, Any]:
     summary="An earlier version of the plan of care",
     operation_id="care_plan_version_read",
 )
-def care_plan_version_read(request: HttpRequest, case_id: int, number: int) -> dict[str, Any]:
+@guard(Permission.CONSUMER_READ, access_case)
+def care_plan_version_read(
+    request: HttpRequest, actor: Actor, case: Case, number: int
+) -> dict[str, Any]:
     """Any version, as it was written (versions never change). Audits one read."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "case", case_id)
-    case = access_case(actor, case_id, log_read=False)
-    plan = CarePlan.objects.filter(case_id=case.pk).select_related("current").first()
-    version = plan.versions.select_related("author").filter(number=number).first() if plan else None
+    plan = care_plan_for_case(case_id=case.pk)
+    version = care_plan_version_numbered(plan_id=plan.pk, number=number) if plan else None
     if plan is None or version is None:
-        raise refuse(actor, AuditAction.READ, "care_plan_version", f"case {case_id} v{number}")
-    from casework.core.audit import audit_record
-
+        raise refuse(actor, AuditAction.READ, "care_plan_version", f"case {case.pk} v{number}")
     audit_record(
         actor=actor,
         action=AuditAction.READ,
@@ -131,19 +137,17 @@ def care_plan_version_read(request: HttpRequest, case_id: int, number: int) -> d
     summary="Write a new version of the plan of care",
     operation_id="care_plan_revise",
 )
+@guard(Permission.CARE_PLAN, access_case)
 def care_plan_revise(
-    request: HttpRequest, case_id: int, payload: PlanRevisionIn
+    request: HttpRequest, actor: Actor, case: Case, payload: PlanRevisionIn
 ) -> Status[dict[str, Any]]:
     """Send the whole plan with the reason for the change; it becomes the next version.
     Invariants (measurable goals, one responsible party from the care team per
     intervention, no duplicates) are 422 with the path of each field. Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.CARE_PLAN, "case", case_id)
-    case = access_case(actor, case_id, permission=Permission.CARE_PLAN, log_read=False)
     version = services.care_plan_revise(
         actor=actor, case=case, plan=_spec(payload), reason=payload.reason, version=payload.version
     )
-    plan = CarePlan.objects.select_related("current").get(pk=version.plan_id)
+    plan = care_plan_by_id(plan_id=version.plan_id)
     return Status(201, plan_out(plan, care_plan_version_view(version=version)))
 
 
@@ -153,14 +157,12 @@ def care_plan_revise(
     summary="Record agreement to the current plan",
     operation_id="plan_agreement_create",
 )
+@guard(Permission.CARE_PLAN, access_care_plan)
 def plan_agreement_create(
-    request: HttpRequest, case_id: int, payload: AgreementIn
+    request: HttpRequest, actor: Actor, plan: CarePlan, payload: AgreementIn
 ) -> Status[dict[str, int]]:
     """Who agreed (consumer, legal decision maker or family), how and when, and who took
     part (E2). Only the current version. Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.CARE_PLAN, "case", case_id)
-    plan = access_care_plan(actor, case_id, permission=Permission.CARE_PLAN, log_read=False)
     agreement = services.plan_agreement_record(actor=actor, plan=plan, **payload.model_dump())
     return Status(201, {"id": agreement.pk})
 
@@ -171,14 +173,12 @@ def plan_agreement_create(
     summary="Record an informed-choice discussion",
     operation_id="informed_choice_create",
 )
+@guard(Permission.CARE_PLAN, access_care_plan)
 def informed_choice_create(
-    request: HttpRequest, case_id: int, payload: InformedChoiceIn
+    request: HttpRequest, actor: Actor, plan: CarePlan, payload: InformedChoiceIn
 ) -> Status[dict[str, int]]:
     """Benefits, risks, costs and alternatives including no treatment (E5). Audits one
     create."""
-    actor = actor_of(request)
-    require(actor, Permission.CARE_PLAN, "case", case_id)
-    plan = access_care_plan(actor, case_id, permission=Permission.CARE_PLAN, log_read=False)
     choice = services.informed_choice_record(actor=actor, plan=plan, **payload.model_dump())
     return Status(201, {"id": choice.pk})
 
@@ -189,14 +189,12 @@ def informed_choice_create(
     summary="Record progress on a goal",
     operation_id="goal_progress_create",
 )
+@guard(Permission.RECORD_NOTE, access_care_plan)
 def goal_progress_create(
-    request: HttpRequest, case_id: int, payload: ProgressIn
+    request: HttpRequest, actor: Actor, plan: CarePlan, payload: ProgressIn
 ) -> Status[dict[str, int]]:
     """A trend, an optional measured value and a note on a goal of the current plan (F6).
     Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.RECORD_NOTE, "case", case_id)
-    plan = access_care_plan(actor, case_id, permission=Permission.RECORD_NOTE, log_read=False)
     entry = services.goal_progress_record(actor=actor, plan=plan, **payload.model_dump())
     return Status(201, {"id": entry.pk})
 
@@ -207,11 +205,9 @@ def goal_progress_create(
     summary="The current plan as FHIR R4 CarePlan and Goals",
     operation_id="care_plan_fhir",
 )
-def care_plan_fhir(request: HttpRequest, case_id: int) -> dict[str, Any]:
+@guard(Permission.CONSUMER_READ, access_care_plan, log_read=True)
+def care_plan_fhir(request: HttpRequest, actor: Actor, plan: CarePlan) -> dict[str, Any]:
     """A Bundle (collection): the CarePlan (interventions as activities) and its Goals.
     Audits one read."""
-    actor = actor_of(request)
-    require(actor, Permission.CONSUMER_READ, "case", case_id)
-    plan = access_care_plan(actor, case_id)
     assert plan.current is not None
     return fhir.care_plan_bundle(plan, care_plan_version_view(version=plan.current))

@@ -130,3 +130,16 @@ def case_section(*, case_id: int) -> dict[str, Any]:
     plan = care_plan_for_case(case_id=case_id)
     current = plan.current if plan is not None else None
     return {"plan_view": care_plan_version_view(version=current) if current else None}
+
+
+def care_plan_by_id(*, plan_id: int) -> CarePlan:
+    return CarePlan.objects.select_related("current").get(pk=plan_id)
+
+
+def care_plan_version_numbered(*, plan_id: int, number: int) -> CarePlanVersion | None:
+    """Version `number` of plan `plan_id`, with its author."""
+    return (
+        CarePlanVersion.objects.filter(plan_id=plan_id, number=number)
+        .select_related("author")
+        .first()
+    )

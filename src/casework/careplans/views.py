@@ -32,6 +32,7 @@ from casework.careplans.selectors import (
     care_plan_for_case,
     care_plan_spec,
     care_plan_version_list,
+    care_plan_version_numbered,
     care_plan_version_view,
 )
 from casework.cases import rules as case_rules
@@ -39,15 +40,15 @@ from casework.cases.models import Case
 from casework.cases.selectors import case_facts
 from casework.coordination import services as coordination_services
 from casework.coordination.selectors import care_team_for_consumer
-from casework.core.actor import Actor, actor_from_request
+from casework.core.actor import Actor
 from casework.core.audit import audit_record
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import AuditAction
-from casework.core.policy import Permission, Scope, scope_for
+from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff.models import User
 from casework.staff.selectors import active_staff
-from casework.web.access import access_case
+from casework.web.access import access_case, user_may
 from casework.web.guard import guard
 from casework.web.pages import case_form_page
 
@@ -58,10 +59,9 @@ def _plan_url(case: Case) -> str:
 
 @login_required
 @require_GET
-def care_plan(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CONSUMER_READ, access_case, log_read=True)
+def care_plan(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     """The current plan with its history. One audited read of the case."""
-    actor = actor_from_request(request)
-    case = access_case(actor, case_id)
     plan = care_plan_for_case(case_id=case.pk)
     view = care_plan_version_view(version=plan.current) if plan and plan.current else None
     clinical = bool(case_rules.may_record_clinical(case_facts(case=case)))
@@ -76,20 +76,19 @@ def care_plan(request: HttpRequest, case_id: int) -> HttpResponse:
             "view": view,
             "versions": list(care_plan_version_list(plan_id=plan.pk)) if plan else [],
             "care_team": list(care_team_for_consumer(consumer_id=case.consumer_id)),
-            "may_plan": clinical and scope_for(actor.role, Permission.CARE_PLAN) != Scope.NONE,
-            "may_note": clinical and scope_for(actor.role, Permission.RECORD_NOTE) != Scope.NONE,
+            "may_plan": clinical and user_may(actor, Permission.CARE_PLAN),
+            "may_note": clinical and user_may(actor, Permission.RECORD_NOTE),
         },
     )
 
 
 @login_required
 @require_GET
-def care_plan_version(request: HttpRequest, case_id: int, number: int) -> HttpResponse:
+@guard(Permission.CONSUMER_READ, access_case, log_read=True)
+def care_plan_version(request: HttpRequest, actor: Actor, case: Case, number: int) -> HttpResponse:
     """An earlier version, read-only. One audited read of the case."""
-    actor = actor_from_request(request)
-    case = access_case(actor, case_id)
     plan = care_plan_for_case(case_id=case.pk)
-    version = plan.versions.select_related("author").filter(number=number).first() if plan else None
+    version = care_plan_version_numbered(plan_id=plan.pk, number=number) if plan else None
     if version is None:
         raise Http404("No such version")
     return render(
@@ -432,13 +431,9 @@ def care_team_add(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
 # --- the plan document ------------------------------------------------------------------
 
 
-def _document(
-    request: HttpRequest, case_id: int, *, format: str
-) -> tuple[Case, documents.PlanDocument]:
+def _document(actor: Actor, case: Case, *, format: str) -> documents.PlanDocument:
     """The current plan laid out as a document, audited as one print (S20): the plan,
     the format and the language. A case without a plan is one audited read and 404."""
-    actor = actor_from_request(request)
-    case = access_case(actor, case_id, log_read=False)
     plan = care_plan_for_case(case_id=case.pk)
     if plan is None or plan.current is None:
         audit_record(
@@ -458,14 +453,15 @@ def _document(
         object_id=plan.pk,
         detail={"version": plan.current.number, "format": format, "language": document.language},
     )
-    return case, document
+    return document
 
 
 @login_required
 @require_GET
-def care_plan_print(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CONSUMER_READ, access_case)
+def care_plan_print(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     """The plan for the consumer, in their preferred language, ready to print."""
-    case, document = _document(request, case_id, format="html")
+    document = _document(actor, case, format="html")
     return render(
         request,
         "careplans/document.html",
@@ -475,10 +471,11 @@ def care_plan_print(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def care_plan_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
+@guard(Permission.CONSUMER_READ, access_case)
+def care_plan_pdf(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     """The same document as a PDF download."""
-    _case, document = _document(request, case_id, format="pdf")
+    document = _document(actor, case, format="pdf")
     response = HttpResponse(documents.plan_pdf(document), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="plan-of-care-{case_id}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="plan-of-care-{case.pk}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
