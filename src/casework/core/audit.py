@@ -14,14 +14,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import connection, router, transaction
 from django.db.models import Exists, OuterRef
 
 from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.models import AuditAction, AuditEvent, AuditOutcome, AuditSeal
+from casework.core.prepared import PreparedInsert
 
 GENESIS = "0" * 64
+
+
+# Every request writes an event: its INSERT is compiled once per database (core.prepared).
+_INSERT = PreparedInsert(AuditEvent)
 
 
 def audit_record(
@@ -37,7 +42,7 @@ def audit_record(
     client_address: str | None = None,
 ) -> AuditEvent:
     """Append one audit event. Detail holds identifiers and counts, never PHI values."""
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         occurred_at=clock.now(),
         actor=actor.user if actor else None,
         actor_username=actor.user.username if actor else username,
@@ -52,6 +57,7 @@ def audit_record(
         break_glass=actor.break_glass if actor else False,
         detail=detail or {},
     )
+    return _INSERT.insert(event, using=router.db_for_write(AuditEvent))
 
 
 def audit_denied(

@@ -4,6 +4,7 @@ Environment variables:
   CASEWORK_DATA_DIR   where the embedded SQLite database and generated secrets live (default ./var)
   DATABASE_URL        PostgreSQL in production, e.g. postgres://user@host/db (default: SQLite file)
   CASEWORK_AUDIT_KEY  HMAC key for the audit chain (kept outside the database)
+  CASEWORK_API_LIST_RATE  API list requests per user per minute (default 600)
 """
 
 import contextlib
@@ -82,10 +83,15 @@ TEMPLATES = [
 
 
 def sqlite_database(path: Path) -> dict[str, Any]:
-    """The embedded default: WAL, synchronous=FULL, IMMEDIATE transactions (S46)."""
+    """The embedded default: WAL, synchronous=FULL, IMMEDIATE transactions (S46).
+
+    Connections persist (per thread, as on PostgreSQL): opening one costs more than a
+    whole API read (the file, the PRAGMAs, the SQL functions), so each request thread
+    keeps its own."""
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
+        "CONN_MAX_AGE": None,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
@@ -197,6 +203,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The audit chain's HMAC key never lives in the database (S24).
 CASEWORK_AUDIT_KEY = os.environ.get("CASEWORK_AUDIT_KEY", "")
+# Per-user limit on API list requests per minute (S37; casework.core.api.ListRateThrottle).
+CASEWORK_API_LIST_RATE = int(os.environ.get("CASEWORK_API_LIST_RATE", "600"))
 # Reminders for work items are due this long before the work item itself.
 CASEWORK_REMINDER_LEAD_HOURS = 24
 CASEWORK_PRODUCTION = False

@@ -1,0 +1,115 @@
+"""Queries compiled once (core.prepared): the token lookup and the audit insert that every
+API request runs, with the same results as the ORM calls they replace."""
+
+from typing import Any
+
+import pytest
+from django.db.models.signals import pre_save
+from django.forms.models import model_to_dict
+
+from casework.core.audit import audit_record
+from casework.core.models import AuditEvent, Program, Team
+from casework.core.prepared import PreparedInsert, PreparedQuery
+from casework.core.tokens import token_issue, token_verify
+from tests import factories
+from tests.conftest import World
+
+
+def test_token_verify_is_one_query_and_brings_the_user_and_team(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    _, raw = token_issue(user=world.cm, name="EHR bridge")
+    token_verify(raw)  # records last_used_at (one update a minute)
+
+    with django_assert_num_queries(1):
+        user = token_verify(raw)
+        assert user is not None
+        assert user.team is not None
+        assert (user.team.pk, user.team.name) == (world.team.pk, "Team A")
+
+    assert user.pk == world.cm.pk
+    assert model_to_dict(user) == model_to_dict(type(user).objects.get(pk=world.cm.pk))
+    assert user._state.adding is False
+
+
+def test_token_verify_of_a_user_without_a_team(world: World) -> None:
+    _, raw = token_issue(user=world.admin, name="Console")
+
+    user = token_verify(raw)
+
+    assert user is not None
+    assert (user.pk, user.team_id, user.team) == (world.admin.pk, None, None)
+
+
+def test_audit_record_is_one_insert_and_returns_the_stored_row(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    actor = factories.actor(world.cm)
+
+    with django_assert_num_queries(1):
+        event = audit_record(
+            actor=actor,
+            action="read",
+            consumer_id=7,
+            object_type="case",
+            object_id=12,
+            detail={"ids": [1, 2], "count": 2},
+        )
+
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert model_to_dict(event) == model_to_dict(stored)
+    assert (stored.actor_id, stored.actor_username, stored.action) == (
+        world.cm.pk,
+        world.cm.username,
+        "read",
+    )
+    assert (stored.consumer_id, stored.object_id, stored.detail) == (
+        7,
+        "12",
+        {"ids": [1, 2], "count": 2},
+    )
+    assert (stored.client_address, stored.purpose_of_use) == ("127.0.0.1", actor.purpose_of_use)
+    assert event.occurred_at == stored.occurred_at
+    assert event._state.adding is False
+
+
+def test_a_prepared_query_runs_with_new_parameters(world: World) -> None:
+    query = PreparedQuery(
+        lambda code: Program.objects.filter(code=code).values_list("id", "name"), code="?sample?"
+    )
+
+    assert query.rows(code="main") == [(world.program.pk, "Program main")]
+    assert query.rows(code="other") == [(world.outsider_program.pk, "Program other")]
+    assert query.rows(code="nobody") == []
+
+
+def test_a_sample_that_is_not_exactly_one_parameter_is_refused(db: None) -> None:
+    twice = PreparedQuery(
+        lambda code: Program.objects.filter(code=code, name=code).values_list("id"), code="x"
+    )
+
+    with pytest.raises(ValueError, match="among the parameters 2 times"):
+        twice.rows(code="main")
+
+
+def test_a_prepared_insert_refuses_a_saved_instance(world: World) -> None:
+    with pytest.raises(ValueError, match="new instances only"):
+        PreparedInsert(Team).insert(world.team)
+
+
+def test_a_prepared_insert_runs_the_save_signals_when_a_model_has_receivers(
+    world: World,
+) -> None:
+    seen: list[str] = []
+
+    def receiver(sender: type, instance: Team, **kwargs: Any) -> None:
+        seen.append(instance.name)
+
+    pre_save.connect(receiver, sender=Team)
+    try:
+        team = PreparedInsert(Team).insert(Team(program=world.program, name="Team C"))
+    finally:
+        pre_save.disconnect(receiver, sender=Team)
+
+    assert seen == ["Team C"]
+    assert Team.objects.get(pk=team.pk).name == "Team C"
