@@ -4,12 +4,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 
 from casework.core import clock
 from casework.core.models import Deadline, DeadlineState
+from casework.core.prepared import PreparedQuery
 from casework.core.roles import Role
 from casework.staff import rules
 from casework.staff.models import (
@@ -173,33 +174,59 @@ def attestation_current_document(*, program_id: int, kind: str) -> AttestationDo
     )
 
 
-def attestation_is_current(*, user: User, kind: str, on: date | None = None) -> bool:
-    """Signed the program's current version within the re-attestation interval (S41).
-    One query: the current document, the user's last signature of it and the program's
-    re-attestation interval."""
-    program_id = user.program_id or 0
-    document = (
-        AttestationDocument.objects.filter(program_id=program_id, kind=kind)
+def _current_statement_query(
+    program: int, user: int, settings_program: int, kind: str
+) -> QuerySet[Any]:
+    """The program's current document of `kind`, the user's last signature of it and the
+    program's re-attestation interval, in one query."""
+    return (
+        AttestationDocument.objects.filter(program_id=program, kind=kind)
         .annotate(
             last_signed=Subquery(
-                AttestationSignature.objects.filter(user_id=user.pk, document_id=OuterRef("pk"))
+                AttestationSignature.objects.filter(user_id=user, document_id=OuterRef("pk"))
                 .order_by("-signed_at")
                 .values("signed_at")[:1]
             ),
             interval_months=Subquery(
-                ProgramStaffSettings.objects.filter(program_id=program_id).values(
+                ProgramStaffSettings.objects.filter(program_id=settings_program).values(
                     "attestation_months"
                 )[:1]
             ),
         )
         .order_by("-version")
-        .first()
+        .values_list("version", "last_signed", "interval_months")[:1]
     )
-    if document is None:
+
+
+# Asked on every request that reaches consumer data (the signed-statement gate), so it is
+# compiled once (`core.prepared`); the samples only mark where each parameter goes.
+_CURRENT_STATEMENT = PreparedQuery(
+    _current_statement_query,
+    program=-9_101,
+    user=-9_102,
+    settings_program=-9_103,
+    kind="sample-attestation-kind",
+)
+
+
+def attestation_is_current(*, user: User, kind: str, on: date | None = None) -> bool:
+    """Signed the program's current version within the re-attestation interval (S41).
+    One query, compiled once."""
+    program_id = user.program_id or 0
+    rows = _CURRENT_STATEMENT.rows(
+        program=program_id, user=user.pk, settings_program=program_id, kind=str(kind)
+    )
+    if not rows:
         return False
-    months = document.interval_months  # type: ignore[attr-defined]
+    version, last_signed, months = rows[0]
     settings = rules.RuleSettings(**({"attestation_months": months} if months is not None else {}))
-    return _attested(document, document.last_signed, on or clock.today(), settings)  # type: ignore[attr-defined]
+    return rules.attestation_current(
+        signed_version=version if last_signed else None,
+        signed_date=last_signed.date() if last_signed else None,
+        current_version=version,
+        on=on or clock.today(),
+        settings=settings,
+    )
 
 
 def _attested(
