@@ -24,7 +24,6 @@ from casework.staff.models import (
     CorrectiveAction,
     Course,
     Credential,
-    JobDescription,
     StaffProfile,
     User,
     Verification,
@@ -72,6 +71,7 @@ from casework.web.api import (
     require,
     responses,
 )
+from casework.web.guard import guard
 
 router = Router(tags=["staff"])
 
@@ -115,11 +115,6 @@ def _record(user: User) -> dict[str, Any]:
     }
 
 
-def _managed(actor: Actor, user_id: int) -> User:
-    require(actor, Permission.STAFF_MANAGE, "staff", user_id)
-    return access_staff(actor, user_id, permission=Permission.STAFF_MANAGE, log_read=False)
-
-
 @router.get(
     "/staff",
     response=responses({200: StaffPage}, listing=True),
@@ -127,10 +122,9 @@ def _managed(actor: Actor, user_id: int) -> User:
     summary="List staff (your team, or the program)",
     operation_id="staff_list",
 )
-def staff_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+@guard(Permission.STAFF_READ, object_type="staff")
+def staff_list(request: HttpRequest, actor: Actor, page: Query[PageParams]) -> dict[str, Any]:
     """Audits one list."""
-    actor = actor_of(request)
-    require(actor, Permission.STAFF_READ, "staff", "")
     team_only = scope_for(actor.role, Permission.STAFF_READ) == Scope.TEAM
     result = listed_page(
         actor,
@@ -159,16 +153,15 @@ def staff_me(request: HttpRequest) -> dict[str, Any]:
     summary="Credential compliance, training, attestations, caseloads",
     operation_id="staff_dashboard",
 )
-def staff_dashboard(request: HttpRequest) -> dict[str, Any]:
+@guard(Permission.STAFF_READ, object_type="staff_dashboard")
+def staff_dashboard(request: HttpRequest, actor: Actor) -> dict[str, Any]:
     """Each number comes with the ids to drill into. Audits one read."""
-    actor = actor_of(request)
-    require(actor, Permission.STAFF_READ, "staff_dashboard", "")
-    dash = selectors.dashboard_build(program_id=actor.user.program_id or 0)
-    people = {u.pk: u for u in User.objects.filter(pk__in=list(dash.caseloads))}
+    program_id = actor.user.program_id or 0
+    dash = selectors.dashboard_build(program_id=program_id)
+    people = selectors.staff_by_id(user_ids=dash.caseloads)
     limit = dash.limits.get(Role.CASE_MANAGER)
     audit_record(actor=actor, action=AuditAction.READ, object_type="staff_dashboard")
-    everyone = User.objects.filter(program_id=actor.user.program_id or 0, is_active=True)
-    ids = list(everyone.order_by("id").values_list("id", flat=True))
+    ids = selectors.active_staff_ids(program_id=program_id)
     return {
         "staff": dash.staff,
         "credential_compliance_rate": dash.credential_rate,
@@ -190,10 +183,11 @@ def staff_dashboard(request: HttpRequest) -> dict[str, Any]:
     summary="Re-verification, expiry, CE and training due in 30 days or overdue",
     operation_id="staff_deadline_list",
 )
-def staff_deadline_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+@guard(Permission.STAFF_READ, object_type="staff_deadline")
+def staff_deadline_list(
+    request: HttpRequest, actor: Actor, page: Query[PageParams]
+) -> dict[str, Any]:
     """Audits one list."""
-    actor = actor_of(request)
-    require(actor, Permission.STAFF_READ, "staff_deadline", "")
     return listed_page(
         actor,
         selectors.staff_deadlines_due(program_id=actor.user.program_id or 0),
@@ -208,11 +202,10 @@ def staff_deadline_list(request: HttpRequest, page: Query[PageParams]) -> dict[s
     summary="A staff record: qualifications, gaps, readiness",
     operation_id="staff_get",
 )
-def staff_get(request: HttpRequest, user_id: int) -> dict[str, Any]:
+@guard(Permission.STAFF_READ, access_staff, log_read=True)
+def staff_get(request: HttpRequest, actor: Actor, user: User) -> dict[str, Any]:
     """Audits one read."""
-    actor = actor_of(request)
-    require(actor, Permission.STAFF_READ, "staff", user_id)
-    return _record(access_staff(actor, user_id))
+    return _record(user)
 
 
 @router.put(
@@ -221,15 +214,16 @@ def staff_get(request: HttpRequest, user_id: int) -> dict[str, Any]:
     summary="Create or update a person's position, hire date and experience",
     operation_id="staff_profile_save",
 )
-def staff_profile_save(request: HttpRequest, user_id: int, payload: ProfileIn) -> StaffProfile:
+@guard(Permission.STAFF_MANAGE, access_staff)
+def staff_profile_save(
+    request: HttpRequest, actor: Actor, user: User, payload: ProfileIn
+) -> StaffProfile:
     """Send `version` when updating (a stale one is 409). Audits one create or update."""
-    actor = actor_of(request)
-    user = _managed(actor, user_id)
     job = None
     if payload.job_description_id is not None:
-        job = JobDescription.objects.filter(
-            pk=payload.job_description_id, program_id=actor.user.program_id or 0
-        ).first()
+        job = selectors.job_description_in_program(
+            program_id=actor.user.program_id or 0, job_description_id=payload.job_description_id
+        )
         if job is None:
             raise ValidationFailed.single("job_description_id", "no such position in your program")
     fields = payload.model_dump(exclude={"version", "job_description_id"})
@@ -244,12 +238,11 @@ def staff_profile_save(request: HttpRequest, user_id: int, payload: ProfileIn) -
     summary="Record a license, certification or degree",
     operation_id="credential_create",
 )
+@guard(Permission.STAFF_MANAGE, access_staff)
 def credential_create(
-    request: HttpRequest, user_id: int, payload: CredentialIn
+    request: HttpRequest, actor: Actor, user: User, payload: CredentialIn
 ) -> Status[Credential]:
     """Its expiry becomes a deadline row. Audits one create."""
-    actor = actor_of(request)
-    user = _managed(actor, user_id)
     data = payload.model_dump(exclude={"kind", "credential_type"})
     return Status(
         201,
@@ -269,13 +262,11 @@ def credential_create(
     summary="Change a credential; an adverse change opens a corrective action",
     operation_id="credential_update",
 )
+@guard(Permission.STAFF_MANAGE, access_credential)
 def credential_update(
-    request: HttpRequest, credential_id: int, payload: CredentialPatch
+    request: HttpRequest, actor: Actor, credential: Credential, payload: CredentialPatch
 ) -> Credential:
     """A stale `version` is 409. Audits one update."""
-    actor = actor_of(request)
-    require(actor, Permission.STAFF_MANAGE, "staff_credential", credential_id)
-    credential = access_credential(actor, credential_id)
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})
     nulls = sorted(n for n, v in fields.items() if v is None and n != "expires_date")
     if nulls:
@@ -291,14 +282,12 @@ def credential_update(
     summary="Record a verification at the primary source",
     operation_id="verification_create",
 )
+@guard(Permission.STAFF_MANAGE, access_credential)
 def verification_create(
-    request: HttpRequest, credential_id: int, payload: VerificationIn
+    request: HttpRequest, actor: Actor, credential: Credential, payload: VerificationIn
 ) -> Status[Verification]:
     """A verified outcome sets re-verification due in three years (program setting); a
     discrepancy opens a corrective action. Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.STAFF_MANAGE, "staff_credential", credential_id)
-    credential = access_credential(actor, credential_id)
     return Status(
         201,
         services.verification_record(actor=actor, credential=credential, **payload.model_dump()),
@@ -311,15 +300,14 @@ def verification_create(
     summary="Record continuing-education hours",
     operation_id="ce_create",
 )
-def ce_create(request: HttpRequest, user_id: int, payload: CeIn) -> Status[Any]:
+@guard(Permission.STAFF_MANAGE, access_staff)
+def ce_create(request: HttpRequest, actor: Actor, user: User, payload: CeIn) -> Status[Any]:
     """The CE deadline moves with the rolling window. Audits one create."""
-    actor = actor_of(request)
-    user = _managed(actor, user_id)
     return Status(201, services.ce_record(actor=actor, user=user, **payload.model_dump()))
 
 
 def _course(actor: Actor, course_id: int) -> Course:
-    course = Course.objects.filter(pk=course_id, program_id=actor.user.program_id or 0).first()
+    course = selectors.course_in_program(program_id=actor.user.program_id or 0, course_id=course_id)
     if course is None:
         raise ValidationFailed.single("course_id", "no such course in your program")
     return course
@@ -331,10 +319,9 @@ def _course(actor: Actor, course_id: int) -> Course:
     summary="Add a course with its Model Act topics",
     operation_id="course_create",
 )
-def course_create(request: HttpRequest, payload: CourseIn) -> Status[Course]:
+@guard(Permission.STAFF_MANAGE, object_type="staff_course")
+def course_create(request: HttpRequest, actor: Actor, payload: CourseIn) -> Status[Course]:
     """Antifraud and ethics topics recur at least annually. Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.STAFF_MANAGE, "staff_course", "")
     return Status(201, services.course_create(actor=actor, **payload.model_dump()))
 
 
@@ -344,10 +331,11 @@ def course_create(request: HttpRequest, payload: CourseIn) -> Status[Course]:
     summary="Assign a course with a due date",
     operation_id="training_assign",
 )
-def training_assign(request: HttpRequest, user_id: int, payload: TrainingAssignIn) -> Status[Any]:
+@guard(Permission.STAFF_MANAGE, access_staff)
+def training_assign(
+    request: HttpRequest, actor: Actor, user: User, payload: TrainingAssignIn
+) -> Status[Any]:
     """Audits one create."""
-    actor = actor_of(request)
-    user = _managed(actor, user_id)
     course = _course(actor, payload.course_id)
     return Status(
         201,
@@ -361,12 +349,11 @@ def training_assign(request: HttpRequest, user_id: int, payload: TrainingAssignI
     summary="Document completed training",
     operation_id="training_complete",
 )
+@guard(Permission.STAFF_MANAGE, access_staff)
 def training_complete(
-    request: HttpRequest, user_id: int, payload: TrainingCompleteIn
+    request: HttpRequest, actor: Actor, user: User, payload: TrainingCompleteIn
 ) -> Status[Any]:
     """A recurring course is assigned again for its next due date. Audits one create."""
-    actor = actor_of(request)
-    user = _managed(actor, user_id)
     course = _course(actor, payload.course_id)
     return Status(
         201,
@@ -386,12 +373,11 @@ def training_complete(
     summary="Publish a new version of a statement (everyone signs again)",
     operation_id="attestation_publish",
 )
+@guard(Permission.STAFF_MANAGE, object_type="staff_attestation_document")
 def attestation_publish(
-    request: HttpRequest, payload: AttestationIn
+    request: HttpRequest, actor: Actor, payload: AttestationIn
 ) -> Status[AttestationDocument]:
     """Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.STAFF_MANAGE, "staff_attestation_document", "")
     return Status(201, services.attestation_publish(actor=actor, **payload.model_dump()))
 
 
@@ -415,13 +401,13 @@ def attestation_sign(request: HttpRequest, document_id: int) -> Status[Any]:
     summary="Open corrective actions",
     operation_id="corrective_action_list",
 )
-def corrective_action_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+@guard(Permission.STAFF_READ, object_type="staff_corrective_action")
+def corrective_action_list(
+    request: HttpRequest, actor: Actor, page: Query[PageParams]
+) -> dict[str, Any]:
     """Audits one list."""
-    actor = actor_of(request)
-    require(actor, Permission.STAFF_READ, "staff_corrective_action", "")
-    qs = selectors.corrective_actions_open(program_id=actor.user.program_id or 0)
-    if scope_for(actor.role, Permission.STAFF_READ) == Scope.TEAM:
-        qs = qs.filter(user__team__supervisor_id=actor.user.pk)
+    team_only = scope_for(actor.role, Permission.STAFF_READ) == Scope.TEAM
+    qs = selectors.corrective_actions_open_for(user=actor.user, team_only=team_only)
     return listed_page(actor, qs, page, object_type="staff_corrective_action")
 
 
@@ -431,13 +417,11 @@ def corrective_action_list(request: HttpRequest, page: Query[PageParams]) -> dic
     summary="Resolve a corrective action",
     operation_id="corrective_action_resolve",
 )
+@guard(Permission.STAFF_MANAGE, access_corrective_action)
 def corrective_action_resolve(
-    request: HttpRequest, action_id: int, payload: ResolveIn
+    request: HttpRequest, actor: Actor, action: CorrectiveAction, payload: ResolveIn
 ) -> CorrectiveAction:
     """A stale `version` is 409. Audits one update."""
-    actor = actor_of(request)
-    require(actor, Permission.STAFF_MANAGE, "staff_corrective_action", action_id)
-    action = access_corrective_action(actor, action_id)
     return services.corrective_action_resolve(
         actor=actor, action=action, version=payload.version, resolution=payload.resolution
     )
@@ -449,10 +433,11 @@ def corrective_action_resolve(
     summary="Create or revise a written job description (MA 3.4)",
     operation_id="job_description_save",
 )
-def job_description_save(request: HttpRequest, payload: JobDescriptionIn) -> Status[Any]:
+@guard(Permission.STAFF_MANAGE, object_type="staff_job_description")
+def job_description_save(
+    request: HttpRequest, actor: Actor, payload: JobDescriptionIn
+) -> Status[Any]:
     """Audits one create or update."""
-    actor = actor_of(request)
-    require(actor, Permission.STAFF_MANAGE, "staff_job_description", "")
     if payload.role not in Role.values:
         raise ValidationFailed.single("role", "unknown role")
     return Status(201, services.job_description_save(actor=actor, **payload.model_dump()))
@@ -464,10 +449,9 @@ def job_description_save(request: HttpRequest, payload: JobDescriptionIn) -> Sta
     summary="Designate the clinical director (must meet MA 3.3)",
     operation_id="clinical_director_designate",
 )
-def clinical_director_designate(request: HttpRequest, user_id: int) -> Any:
+@guard(Permission.STAFF_MANAGE, access_staff)
+def clinical_director_designate(request: HttpRequest, actor: Actor, user: User) -> Any:
     """409 with the unmet paragraphs when the person does not qualify. Audits one update."""
-    actor = actor_of(request)
-    user = _managed(actor, user_id)
     return services.clinical_director_designate(actor=actor, user=user)
 
 
@@ -477,13 +461,12 @@ def clinical_director_designate(request: HttpRequest, user_id: int) -> Any:
     summary="Log a consultation with the clinical director (no consumer identifiers)",
     operation_id="consultation_create",
 )
-def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status[Any]:
+@guard(Permission.STAFF_MANAGE, object_type="staff_consultation")
+def consultation_create(request: HttpRequest, actor: Actor, payload: ConsultationIn) -> Status[Any]:
     """Audits one create."""
-    actor = actor_of(request)
-    require(actor, Permission.STAFF_MANAGE, "staff_consultation", "")
-    director = User.objects.filter(
-        pk=payload.director_id, program_id=actor.user.program_id or 0
-    ).first()
+    director = selectors.staff_member_in_program(
+        program_id=actor.user.program_id or 0, user_id=payload.director_id
+    )
     if director is None:
         raise ValidationFailed.single("director_id", "no such staff member in your program")
     data = payload.model_dump(exclude={"director_id"})
@@ -516,17 +499,12 @@ def caseload_guideline_set(
     summary="Who on your team may take this case, best first",
     operation_id="assignment_suggestions",
 )
-def assignment_suggestions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+@guard(Permission.CASE_REASSIGN, access_case, log_read=True)
+def assignment_suggestions(request: HttpRequest, actor: Actor, case: Any) -> list[dict[str, Any]]:
     """Eligible case managers (credential, orientation, statement, capacity), by
     continuity, language match and load. Audits one read of the case."""
-    actor = actor_of(request)
-    require(actor, Permission.CASE_REASSIGN, "case", case_id)
-    case = access_case(actor, case_id, permission=Permission.CASE_REASSIGN)
-    members = list(
-        User.objects.filter(
-            role=Role.CASE_MANAGER, is_active=True, team__supervisor_id=actor.user.pk
-        ).order_by("id")
-    )
+    # `case` is a cases.models.Case: staff sits below cases, so the type is not named.
+    members = selectors.team_case_managers(supervisor_id=actor.user.pk)
     suggested = services.assignment_suggestions(
         team_members=members,
         complexity=case.complexity,

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, Model, OuterRef, Q, QuerySet, Subquery
 
 from casework.core import clock
 from casework.core.models import Deadline, DeadlineState
@@ -21,8 +21,10 @@ from casework.staff.models import (
     ContinuingEducation,
     CorrectiveAction,
     CorrectiveStatus,
+    Course,
     Credential,
     CredentialKind,
+    JobDescription,
     ProgramStaffSettings,
     StaffProfile,
     TrainingAssignment,
@@ -546,3 +548,91 @@ def dashboard_build(*, program_id: int) -> Dashboard:
         caseloads=caseload_weights(user_ids=managers),
         limits=limits,
     )
+
+
+# --- reads for the staff pages and API (issue 11: no ORM in views or handlers) ----------
+
+
+def _of_program[M: Model](model: type[M], *, program_id: int, pk: object) -> M | None:
+    """Row `pk` of `model` if it belongs to the program; None otherwise."""
+    return model.objects.filter(pk=pk, program_id=program_id).first()  # type: ignore[attr-defined]
+
+
+def staff_member_in_program(*, program_id: int, user_id: int) -> User | None:
+    return _of_program(User, program_id=program_id, pk=user_id)
+
+
+def job_description_in_program(
+    *, program_id: int, job_description_id: int
+) -> JobDescription | None:
+    return _of_program(JobDescription, program_id=program_id, pk=job_description_id)
+
+
+def course_in_program(*, program_id: int, course_id: int) -> Course | None:
+    return _of_program(Course, program_id=program_id, pk=course_id)
+
+
+def attestation_document_in_program(
+    *, program_id: int, document_id: object
+) -> AttestationDocument | None:
+    """The statement `document_id` of the program (the id as posted by the attest page)."""
+    return _of_program(AttestationDocument, program_id=program_id, pk=document_id)
+
+
+def staff_by_id(*, user_ids: Iterable[int]) -> dict[int, User]:
+    return {u.pk: u for u in User.objects.filter(pk__in=list(user_ids))}
+
+
+def active_staff_ids(*, program_id: int) -> list[int]:
+    everyone = User.objects.filter(program_id=program_id, is_active=True)
+    return list(everyone.order_by("id").values_list("id", flat=True))
+
+
+def team_case_managers(*, supervisor_id: int) -> list[User]:
+    """The active case managers on the teams `supervisor_id` supervises."""
+    return list(
+        User.objects.filter(
+            role=Role.CASE_MANAGER, is_active=True, team__supervisor_id=supervisor_id
+        ).order_by("id")
+    )
+
+
+def corrective_actions_open_for(*, user: User, team_only: bool) -> QuerySet[CorrectiveAction]:
+    """Open corrective actions of `user`'s program, or of the teams they supervise."""
+    qs = corrective_actions_open(program_id=user.program_id or 0)
+    return qs.filter(user__team__supervisor_id=user.pk) if team_only else qs
+
+
+def corrective_actions_recent(*, user_id: int, limit: int = 20) -> list[CorrectiveAction]:
+    return list(CorrectiveAction.objects.filter(user_id=user_id).order_by("-opened_at")[:limit])
+
+
+def training_completions_recent(*, user_id: int, limit: int = 20) -> list[TrainingCompletion]:
+    qs = TrainingCompletion.objects.filter(user_id=user_id).select_related("course")
+    return list(qs.order_by("-completed_date")[:limit])
+
+
+def staff_profile_of(*, user: User) -> StaffProfile | None:
+    return StaffProfile.objects.filter(user=user).first()
+
+
+def courses_for(*, program_id: int) -> QuerySet[Course]:
+    return Course.objects.filter(program_id=program_id).order_by("title")
+
+
+def job_descriptions_for(*, program_id: int) -> QuerySet[JobDescription]:
+    return JobDescription.objects.filter(program_id=program_id).order_by("title")
+
+
+def caseload_guidelines_for(*, program_id: int) -> list[CaseloadGuideline]:
+    return list(CaseloadGuideline.objects.filter(program_id=program_id).order_by("role"))
+
+
+def clinical_directors_for(*, program_id: int) -> QuerySet[User]:
+    return User.objects.filter(program_id=program_id, profile__clinical_director=True).order_by(
+        "last_name", "id"
+    )
+
+
+def verification_with_credential(*, verification_id: int) -> Verification | None:
+    return Verification.objects.select_related("credential").filter(pk=verification_id).first()

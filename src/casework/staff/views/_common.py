@@ -1,28 +1,26 @@
-"""Helpers shared by the staff pages: role checks, the record context, form pages."""
+"""Shared by the staff pages: the role check of program-wide pages, the record context,
+and where the two kinds of staff form page (`web.pages.form_page`) render and return."""
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404
 from django.urls import reverse
 
 from casework.core import clock
-from casework.core.actor import Actor, actor_from_request
+from casework.core.actor import Actor
 from casework.core.audit import audit_denied
 from casework.core.models import AuditAction
-from casework.core.policy import Permission, Scope, scope_for
+from casework.core.policy import Permission
 from casework.staff import selectors
-from casework.staff.models import (
-    User,
-)
-from casework.web.access import access_staff
-from casework.web.forms import form_saved
+from casework.staff.models import User
+from casework.web.access import user_may
 
 
 def _require(actor: Actor, permission: Permission, object_type: str) -> None:
-    if scope_for(actor.role, permission) == Scope.NONE:
+    """A program-wide page (no record to load) for a role without `permission`: 404,
+    one denied event. The guard checks the role on the API only, and a page with a
+    record gets the 404 of the guard's load instead."""
+    if not user_may(actor, permission):
         audit_denied(
             actor=actor,
             action=AuditAction.READ,
@@ -41,60 +39,27 @@ def _record_context(user: User) -> dict[str, object]:
         "credentials": selectors.credentials_with_verification(user_id=user.pk),
         "verifications": selectors.verification_list(user_id=user.pk),
         "facts": selectors.assignee_facts(user=user),
-        "corrective": user.corrective_actions.order_by("-opened_at")[:20],
-        "trainings": user.training_completions.select_related("course").order_by("-completed_date")[
-            :20
-        ],
+        "corrective": selectors.corrective_actions_recent(user_id=user.pk),
+        "trainings": selectors.training_completions_recent(user_id=user.pk),
         "today": clock.today(),
     }
 
 
-def _form_page(
-    request: HttpRequest,
-    person: User,
-    form: forms.Form,
-    save: Callable[[], object],
-    *,
-    title: str,
-    submit_label: str,
-    success: str,
-) -> HttpResponse:
-    redirect_to = reverse("staff_record", args=[person.pk])
-    done = form_saved(request, form, save, success=success, redirect_to=redirect_to)
-    if done is not None:
-        return done
-    return render(
-        request,
-        "staff/form.html",
-        {"form": form, "person": person, "title": title, "submit_label": submit_label},
-    )
+def person_form(person: User, *, title: str, submit_label: str) -> dict[str, Any]:
+    """`form_page`'s target for a form about one person: back to their record."""
+    return {
+        "redirect_to": reverse("staff_record", args=[person.pk]),
+        "template": "staff/form.html",
+        "context": {"person": person, "title": title, "submit_label": submit_label},
+    }
 
 
-def _managed(request: HttpRequest, user_id: int) -> tuple[Actor, User]:
-    actor = actor_from_request(request)
-    _require(actor, Permission.STAFF_MANAGE, "staff")
-    posted = request.method == "POST"
-    return actor, access_staff(
-        actor, user_id, permission=Permission.STAFF_MANAGE, log_read=not posted
-    )
-
-
-def _program_form(
-    request: HttpRequest,
-    form: forms.Form,
-    save: Callable[[], object],
-    *,
-    title: str,
-    submit_label: str,
-    success: str,
-    back: str,
-    extra: dict[str, Any] | None = None,
-) -> HttpResponse:
-    done = form_saved(request, form, save, success=success, redirect_to=back)
-    if done is not None:
-        return done
-    return render(
-        request,
-        "staff/program_form.html",
-        {"form": form, "title": title, "submit_label": submit_label, "back": back, **(extra or {})},
-    )
+def program_form(
+    *, title: str, submit_label: str, back: str, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """`form_page`'s target for a program-wide form: back to `back`."""
+    return {
+        "redirect_to": back,
+        "template": "staff/program_form.html",
+        "context": {"title": title, "submit_label": submit_label, "back": back, **(extra or {})},
+    }

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from casework.core.actor import actor_from_request
+from casework.core.actor import Actor
 from casework.core.policy import Permission
-from casework.staff import services
+from casework.staff import selectors, services
 from casework.staff.forms import (
     CredentialForm,
     ProfileForm,
@@ -19,20 +19,18 @@ from casework.staff.forms import (
     TrainingCompletionForm,
     VerificationForm,
 )
-from casework.staff.models import (
-    Course,
-    JobDescription,
-    StaffProfile,
-)
-from casework.staff.views._common import _form_page, _managed, _program_form, _require
-from casework.web.access import access_corrective_action, access_credential
+from casework.staff.models import CorrectiveAction, Credential, User
+from casework.staff.views._common import person_form, program_form
+from casework.web.access import access_corrective_action, access_credential, access_staff
+from casework.web.guard import guard
+from casework.web.pages import form_page
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def credential_create(request: HttpRequest, user_id: int) -> HttpResponse:
+@guard(Permission.STAFF_MANAGE, access_staff, log_read="get")
+def credential_create(request: HttpRequest, actor: Actor, person: User) -> HttpResponse:
     """Record a license, certification or degree. Who: staff.manage."""
-    actor, person = _managed(request, user_id)
     form = CredentialForm(request.POST or None)
 
     def save() -> object:
@@ -42,59 +40,53 @@ def credential_create(request: HttpRequest, user_id: int) -> HttpResponse:
             actor=actor, user=person, kind=kind, credential_type=credential_type, **data
         )
 
-    return _form_page(
+    return form_page(
         request,
-        person,
         form,
         save,
-        title=_("Add a credential"),
-        submit_label=_("Add credential"),
         success=_("Credential added."),
+        **person_form(person, title=_("Add a credential"), submit_label=_("Add credential")),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def verification_create(request: HttpRequest, credential_id: int) -> HttpResponse:
+@guard(Permission.STAFF_MANAGE, access_credential, log_read="get")
+def verification_create(request: HttpRequest, actor: Actor, credential: Credential) -> HttpResponse:
     """Record a primary-source verification with its evidence. Who: staff.manage."""
-    actor = actor_from_request(request)
-    _require(actor, Permission.STAFF_MANAGE, "staff_credential")
-    credential = access_credential(actor, credential_id)
     form = VerificationForm(request.POST or None, request.FILES or None)
 
     def save() -> object:
         return services.verification_record(actor=actor, credential=credential, **form.cleaned_data)
 
-    return _form_page(
+    title = _("Verify %(c)s") % {"c": credential}
+    return form_page(
         request,
-        credential.user,
         form,
         save,
-        title=_("Verify %(c)s") % {"c": credential},
-        submit_label=_("Record verification"),
         success=_("Verification recorded."),
+        **person_form(credential.user, title=title, submit_label=_("Record verification")),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def training_complete(request: HttpRequest, user_id: int) -> HttpResponse:
+@guard(Permission.STAFF_MANAGE, access_staff, log_read="get")
+def training_complete(request: HttpRequest, actor: Actor, person: User) -> HttpResponse:
     """Document completed training (orientation, annual antifraud). Who: staff.manage."""
-    actor, person = _managed(request, user_id)
-    courses = Course.objects.filter(program_id=person.program_id or 0).order_by("title")
+    courses = selectors.courses_for(program_id=person.program_id or 0)
     form = TrainingCompletionForm(request.POST or None, courses=courses)
 
     def save() -> object:
         return services.training_complete(actor=actor, user=person, **form.cleaned_data)
 
-    return _form_page(
+    title = _("Record completed training")
+    return form_page(
         request,
-        person,
         form,
         save,
-        title=_("Record completed training"),
-        submit_label=_("Record training"),
         success=_("Training recorded."),
+        **person_form(person, title=title, submit_label=_("Record training")),
     )
 
 
@@ -112,16 +104,16 @@ PROFILE_FORM_FIELDS = (
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+@guard(Permission.STAFF_MANAGE, access_staff, log_read="get")
+def profile_edit(request: HttpRequest, actor: Actor, person: User) -> HttpResponse:
     """Position, hire date and experience. Who: staff.manage."""
-    actor, person = _managed(request, user_id)
-    profile = StaffProfile.objects.filter(user=person).first()
+    profile = selectors.staff_profile_of(user=person)
     initial: dict[str, Any] = {"state_requires_licensure": True, "case_manager_years": 0,
                                "supervision_years": 0}  # fmt: skip
     if profile is not None:
         initial = {name: getattr(profile, name) for name in PROFILE_FORM_FIELDS}
         initial["version"] = profile.version
-    positions = JobDescription.objects.filter(program_id=person.program_id or 0).order_by("title")
+    positions = selectors.job_descriptions_for(program_id=person.program_id or 0)
     form = ProfileForm(request.POST or None, initial=initial, positions=positions)
 
     def save() -> object:
@@ -132,24 +124,22 @@ def profile_edit(request: HttpRequest, user_id: int) -> HttpResponse:
             actor=actor, user=person, version=version, job_description=job, **d
         )
 
-    return _form_page(
+    return form_page(
         request,
-        person,
         form,
         save,
-        title=_("Position and experience"),
-        submit_label=_("Save"),
         success=_("Record saved."),
+        **person_form(person, title=_("Position and experience"), submit_label=_("Save")),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def corrective_resolve(request: HttpRequest, action_id: int) -> HttpResponse:
+@guard(Permission.STAFF_MANAGE, access_corrective_action, log_read="get")
+def corrective_resolve(
+    request: HttpRequest, actor: Actor, action: CorrectiveAction
+) -> HttpResponse:
     """Resolve a corrective action. Who: staff.manage."""
-    actor = actor_from_request(request)
-    _require(actor, Permission.STAFF_MANAGE, "staff_corrective_action")
-    action = access_corrective_action(actor, action_id)
     form = ResolveForm(request.POST or None, initial={"version": action.version})
 
     def save() -> object:
@@ -158,12 +148,12 @@ def corrective_resolve(request: HttpRequest, action_id: int) -> HttpResponse:
             actor=actor, action=action, version=d["version"], resolution=d["resolution"]
         )
 
-    return _program_form(
+    title = _("Resolve: %(reason)s") % {"reason": action.reason}
+    back = reverse("staff_record", args=[action.user_id])
+    return form_page(
         request,
         form,
         save,
-        title=_("Resolve: %(reason)s") % {"reason": action.reason},
-        submit_label=_("Resolve"),
         success=_("Corrective action resolved."),
-        back=reverse("staff_record", args=[action.user_id]),
+        **program_form(title=title, submit_label=_("Resolve"), back=back),
     )

@@ -21,11 +21,9 @@ from casework.staff.forms import (
     RuleSettingsForm,
     StatementForm,
 )
-from casework.staff.models import (
-    CaseloadGuideline,
-    User,
-)
-from casework.staff.views._common import _program_form, _require
+from casework.staff.views._common import _require, program_form
+from casework.web.access import user_may
+from casework.web.pages import form_page
 
 
 @login_required
@@ -35,7 +33,7 @@ def caseloads(request: HttpRequest) -> HttpResponse:
     (MA 5.1(n)). Read: staff.read; set: caseload.set."""
     actor = actor_from_request(request)
     _require(actor, Permission.STAFF_READ, "staff_caseload")
-    may_set = scope_for(actor.role, Permission.CASELOAD_SET) != Scope.NONE
+    may_set = user_may(actor, Permission.CASELOAD_SET)
     team_only = scope_for(actor.role, Permission.STAFF_READ) == Scope.TEAM
     managers = [
         u
@@ -43,9 +41,7 @@ def caseloads(request: HttpRequest) -> HttpResponse:
         if u.role == Role.CASE_MANAGER
     ]
     loads = selectors.caseload_weights(user_ids=[u.pk for u in managers])
-    guidelines = list(
-        CaseloadGuideline.objects.filter(program_id=actor.user.program_id or 0).order_by("role")
-    )
+    guidelines = selectors.caseload_guidelines_for(program_id=actor.user.program_id or 0)
     limit = next((g.max_weighted_load for g in guidelines if g.role == Role.CASE_MANAGER), None)
     rows = [
         {"person": u, "load": loads[u.pk], "over": limit is not None and loads[u.pk] > limit}
@@ -71,21 +67,19 @@ def caseloads(request: HttpRequest) -> HttpResponse:
             rationale=d["rationale"],
         )
 
-    return _program_form(
+    extra = {"rows": rows, "guidelines": guidelines, "limit": limit, "may_set": may_set}
+    extra["nav"] = "staff"
+    return form_page(
         request,
         form,
         save,
-        title=_("Caseloads"),
-        submit_label=_("Set the guideline"),
         success=_("Caseload guideline set."),
-        back=reverse("staff_caseloads"),
-        extra={
-            "rows": rows,
-            "guidelines": guidelines,
-            "limit": limit,
-            "may_set": may_set,
-            "nav": "staff",
-        },
+        **program_form(
+            title=_("Caseloads"),
+            submit_label=_("Set the guideline"),
+            back=reverse("staff_caseloads"),
+            extra=extra,
+        ),
     )
 
 
@@ -100,14 +94,13 @@ def statement_publish(request: HttpRequest) -> HttpResponse:
     def save() -> object:
         return services.attestation_publish(actor=actor, **form.cleaned_data)
 
-    return _program_form(
+    title = _("Publish a new statement version")
+    return form_page(
         request,
         form,
         save,
-        title=_("Publish a new statement version"),
-        submit_label=_("Publish"),
         success=_("Published. Everyone must sign the new version."),
-        back=reverse("staff_dashboard"),
+        **program_form(title=title, submit_label=_("Publish"), back=reverse("staff_dashboard")),
     )
 
 
@@ -117,22 +110,19 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
     """Log a consultation with the clinical director (MA 4.3). Who: staff.manage."""
     actor = actor_from_request(request)
     _require(actor, Permission.STAFF_MANAGE, "staff_consultation")
-    directors = User.objects.filter(
-        program_id=actor.user.program_id or 0, profile__clinical_director=True
-    ).order_by("last_name", "id")
+    directors = selectors.clinical_directors_for(program_id=actor.user.program_id or 0)
     form = ConsultationForm(request.POST or None, directors=directors)
 
     def save() -> object:
         return services.consultation_log(actor=actor, **form.cleaned_data)
 
-    return _program_form(
+    title, submit_label = _("Log a clinical consultation"), _("Log consultation")
+    return form_page(
         request,
         form,
         save,
-        title=_("Log a clinical consultation"),
-        submit_label=_("Log consultation"),
         success=_("Consultation logged."),
-        back=reverse("staff_dashboard"),
+        **program_form(title=title, submit_label=submit_label, back=reverse("staff_dashboard")),
     )
 
 
@@ -148,14 +138,13 @@ def job_description_save(request: HttpRequest) -> HttpResponse:
     def save() -> object:
         return services.job_description_save(actor=actor, **form.cleaned_data)
 
-    return _program_form(
+    title, submit_label = _("Write a job description"), _("Save the job description")
+    return form_page(
         request,
         form,
         save,
-        title=_("Write a job description"),
-        submit_label=_("Save the job description"),
         success=_("Job description saved."),
-        back=reverse("staff_dashboard"),
+        **program_form(title=title, submit_label=submit_label, back=reverse("staff_dashboard")),
     )
 
 
@@ -175,12 +164,11 @@ def rule_settings(request: HttpRequest) -> HttpResponse:
             raise ValidationFailed.single("__all__", _("Nothing was changed."))
         return services.rule_settings_save(actor=actor, **changed)
 
-    return _program_form(
+    title, submit_label = _("Rule settings"), _("Save the rule settings")
+    return form_page(
         request,
         form,
         save,
-        title=_("Rule settings"),
-        submit_label=_("Save the rule settings"),
         success=_("Rule settings saved."),
-        back=reverse("staff_dashboard"),
+        **program_form(title=title, submit_label=submit_label, back=reverse("staff_dashboard")),
     )

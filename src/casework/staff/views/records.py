@@ -12,19 +12,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from casework.core import clock
-from casework.core.actor import actor_from_request
+from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_record
 from casework.core.errors import DomainError
 from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
 from casework.staff import selectors, services
-from casework.staff.models import (
-    AttestationDocument,
-    AttestationKind,
-    Verification,
-)
+from casework.staff.models import AttestationKind, User
 from casework.staff.views._common import _record_context, _require
-from casework.web.access import access_staff
+from casework.web.access import access_staff, user_may
+from casework.web.guard import guard
 
 
 @login_required
@@ -37,9 +34,9 @@ def attest(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
     if request.method == "POST":
-        document = AttestationDocument.objects.filter(
-            pk=request.POST.get("document", "0") or 0, program_id=user.program_id or 0
-        ).first()
+        document = selectors.attestation_document_in_program(
+            program_id=user.program_id or 0, document_id=request.POST.get("document", "0") or 0
+        )
         if document is None or request.POST.get("agree") != "yes":
             messages.error(request, _("Tick the box to confirm you have read the statement."))
         else:
@@ -79,10 +76,9 @@ def my_record(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def staff_record(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = actor_from_request(request)
-    user = access_staff(actor, user_id)
-    may_manage = scope_for(actor.role, Permission.STAFF_MANAGE) != Scope.NONE
+@guard(Permission.STAFF_READ, access_staff, log_read=True)
+def staff_record(request: HttpRequest, actor: Actor, user: User) -> HttpResponse:
+    may_manage = user_may(actor, Permission.STAFF_MANAGE)
     return render(
         request,
         "staff/record.html",
@@ -145,7 +141,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "now": clock.now(),
             "case_manager_limit": dash.limits.get("case_manager"),
             "loads": sorted(dash.caseloads.values(), reverse=True),
-            "may_manage": scope_for(actor.role, Permission.STAFF_MANAGE) != Scope.NONE,
+            "may_manage": user_may(actor, Permission.STAFF_MANAGE),
             "nav": "staff",
         },
     )
@@ -158,9 +154,7 @@ def verification_evidence(request: HttpRequest, verification_id: int) -> FileRes
     generated name, with its checked media type). Whoever may read the person's record
     may download it; one audited `print` event."""
     actor = actor_from_request(request)
-    verification = (
-        Verification.objects.select_related("credential").filter(pk=verification_id).first()
-    )
+    verification = selectors.verification_with_credential(verification_id=verification_id)
     if verification is None or not verification.evidence:
         raise Http404("No evidence here.")
     access_staff(actor, verification.credential.user_id, log_read=False)
