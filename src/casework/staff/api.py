@@ -504,7 +504,7 @@ def assignment_suggestions(request: HttpRequest, actor: Actor, case: Any) -> lis
     """Eligible case managers (credential, orientation, statement, capacity), by
     continuity, language match and load. Audits one read of the case."""
     # `case` is a cases.models.Case: staff sits below cases, so the type is not named.
-    members = selectors.team_case_managers(supervisor_id=actor.user.pk)
+    members = selectors.team_case_managers_by_id(supervisor_id=actor.user.pk)
     suggested = services.assignment_suggestions(
         team_members=members,
         complexity=case.complexity,

@@ -588,8 +588,9 @@ def active_staff_ids(*, program_id: int) -> list[int]:
     return list(everyone.order_by("id").values_list("id", flat=True))
 
 
-def team_case_managers(*, supervisor_id: int) -> list[User]:
-    """The active case managers on the teams `supervisor_id` supervises."""
+def team_case_managers_by_id(*, supervisor_id: int) -> list[User]:
+    """The active case managers on the teams `supervisor_id` supervises, by id (the
+    order the assignment suggestions weigh them in)."""
     return list(
         User.objects.filter(
             role=Role.CASE_MANAGER, is_active=True, team__supervisor_id=supervisor_id
