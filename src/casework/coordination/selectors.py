@@ -29,10 +29,6 @@ def work_item_list_for_case(*, case_id: int) -> QuerySet[WorkItem]:
     )
 
 
-def work_item_open_count(*, case_id: int) -> int:
-    return WorkItem.objects.filter(case_id=case_id, status=WorkItemStatus.OPEN).count()
-
-
 def work_item_list_for_worklist(
     *, owner_ids: list[int] | None, program_id: int, now: datetime, due_within_days: int = 7
 ) -> QuerySet[WorkItem]:

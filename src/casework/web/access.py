@@ -102,10 +102,6 @@ def reach_q(
     )
 
 
-def reachable_cases(user: User, permission: Permission) -> QuerySet[Case]:
-    return Case.objects.filter(reach_q(user, permission, consumer="consumer_id"))
-
-
 def refuse(actor: Actor, action: str, object_type: str, object_id: object) -> Http404:
     """Audit a denied attempt and return the 404 to raise."""
     audit_denied(

@@ -115,10 +115,11 @@ def _timeline(case: Case, parts: dict[str, Any]) -> list[TimelineEntry]:
 
 def case_page_context(actor: Actor, case: Case) -> dict[str, Any]:
     """Everything the case page shows, read once (the guard has audited the read)."""
+    now = clock.now()
     parts: dict[str, Any] = {
         **cases.case_section(case=case),
         **consumers.consumer_section(consumer=case.consumer),
-        **coordination.case_section(case_id=case.pk, consumer_id=case.consumer_id, now=clock.now()),
+        **coordination.case_section(case_id=case.pk, consumer_id=case.consumer_id, now=now),
         **assessments.case_section(case_id=case.pk),
         **careplans.case_section(case_id=case.pk),
     }
@@ -126,7 +127,7 @@ def case_page_context(actor: Actor, case: Case) -> dict[str, Any]:
         **parts,
         "case": case,
         "consumer": case.consumer,
-        "now": clock.now(),
+        "now": now,
         "timeline": _timeline(case, parts),
         "may_manage": user_may(actor, Permission.CASE_MANAGE),
         "may_note": user_may(actor, Permission.RECORD_NOTE),
