@@ -61,14 +61,7 @@ def page_refused_unless(actor: Actor, permission: Permission, *, action: str, re
     that does not exist, with one denied audit event."""
     if user_may(actor, permission):
         return
-    audit_denied(
-        actor=actor,
-        action=action,
-        object_type=PAGE_OBJECTS[permission],
-        object_id="",
-        reason=reason,
-    )
-    raise Http404("No page here.")
+    raise refuse(actor, action, PAGE_OBJECTS[permission], "", reason=reason)
 
 
 PAGE_OBJECTS = {Permission.CASE_INTAKE: "case", Permission.AUDIT_READ: "audit_event"}
@@ -102,16 +95,28 @@ def reach_q(
     )
 
 
-def refuse(actor: Actor, action: str, object_type: str, object_id: object) -> Http404:
-    """Audit a denied attempt and return the 404 to raise."""
+class Refused(Http404):
+    """A 404 whose denied audit event is written: the guard adds no second one."""
+
+
+def refuse(
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: object,
+    *,
+    reason: str = "not found or not permitted",
+) -> Refused:
+    """Audit a denied attempt and return the 404 to raise. Every 404 on a consumer path
+    is one of these: raised by a load, or made by the guard from a handler's plain 404."""
     audit_denied(
         actor=actor,
         action=action,
         object_type=object_type,
         object_id=object_id,
-        reason="not found or not permitted",
+        reason=reason,
     )
-    return Http404(f"No {object_type} matches the given query.")
+    return Refused(f"No {object_type} matches the given query.")
 
 
 def statement_signed(user: User) -> bool:
@@ -305,6 +310,23 @@ def access_care_plan(
     if log_read:
         _read(actor, case.consumer_id, "care_plan", plan.pk)
     return plan
+
+
+def audit_load_read(actor: Actor, record: Model) -> None:
+    """The one read event of a record a guard loaded, written once the handler has
+    answered (a handler's 404 is a denial, never a read)."""
+    if isinstance(record, Consumer):
+        _read(actor, record.pk, "consumer", record.pk)
+    elif isinstance(record, Case):
+        _read(actor, record.consumer_id, "case", record.pk)
+    elif isinstance(record, CarePlan):
+        _read(actor, record.case.consumer_id, "care_plan", record.pk)
+    elif isinstance(record, WorkItem):
+        _read(actor, record.case.consumer_id, "work_item", record.pk)
+    elif isinstance(record, User):
+        _read(actor, None, "staff", record.pk)
+    else:  # pragma: no cover - a load the guard does not know
+        raise TypeError(f"no read event for {type(record).__name__}")
 
 
 # --- staff records (A1): no consumer data, so no signed-statement gate ------------------
