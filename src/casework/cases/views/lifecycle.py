@@ -309,6 +309,7 @@ def case_reassign(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
             assign_to=d["assign_to"],
             reason=d["reason"],
             override_reason=d["override_reason"],
+            keep_on_care_team_as=d["keep_on_care_team_as"],
         )
 
     return case_form_page(
