@@ -26,9 +26,9 @@ from casework.cases.models import Case
 from casework.consumers.models import Consumer
 from casework.coordination.models import WorkItem
 from casework.coordination.selectors import care_team_member_exists
-from casework.core.actor import Actor
+from casework.core.actor import Actor, actor_for
 from casework.core.audit import audit_denied, audit_record
-from casework.core.errors import AttestationRequired
+from casework.core.errors import AttestationRequired, PurposeRefused
 from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
 from casework.staff.models import AttestationDocument, CorrectiveAction, Credential, User
@@ -117,6 +117,18 @@ def refuse(
         reason=reason,
     )
     return Refused(f"No {object_type} matches the given query.")
+
+
+def purpose_refused_audit(user: User, address: str | None, refused: PurposeRefused) -> None:
+    """One denied event for a refused purpose of use (recorded under the role's default
+    purpose: the stated one was not granted)."""
+    audit_denied(
+        actor=actor_for(user, address=address),
+        action=AuditAction.READ,
+        object_type="purpose_of_use",
+        object_id=refused.purpose,
+        reason=refused.reason,
+    )
 
 
 def statement_signed(user: User) -> bool:
