@@ -33,7 +33,7 @@ from casework.consumers.selectors import support_person_of
 from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
-from casework.web.access import access_case, access_consumer
+from casework.web.access import access_case, access_consumer, reaches_consumer
 from casework.web.api import (
     LIST_THROTTLE,
     PageParams,
@@ -78,6 +78,7 @@ def referral_intake(request: HttpRequest, payload: IntakeIn) -> Status[Case]:
             consumer=consumer,
             new_consumer=new_consumer,  # type: ignore[arg-type]
             assign_to=assign_to,
+            reaches_consumer=reaches_consumer(actor),
             **data,
         )
     except ValidationFailed as exc:

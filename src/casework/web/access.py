@@ -13,7 +13,7 @@ and the permission-checked loads). A load:
    and the service writes the event.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
@@ -97,6 +97,17 @@ def reach_q(
 
 class Refused(Http404):
     """A 404 whose denied audit event is written: the guard adds no second one."""
+
+
+def reaches_consumer(actor: Actor) -> Callable[[int], bool]:
+    """Whether `actor` reads consumer `consumer_id`: given to services that must answer
+    differently for a record the actor sees already (a record number's holder, S5)."""
+
+    def reaches(consumer_id: int) -> bool:
+        within = reach_q(actor.user, Permission.CONSUMER_READ)
+        return Consumer.objects.filter(within, pk=consumer_id).exists()
+
+    return reaches
 
 
 def refuse(
