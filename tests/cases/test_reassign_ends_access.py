@@ -71,7 +71,7 @@ def test_reassignment_ends_the_previous_managers_care_team_membership(world: Wor
     )
     event = AuditEvent.objects.filter(object_type="case", object_id=str(case.pk)).latest("pk")
     assert event.actor_id == world.supervisor.pk
-    assert len(event.detail["care_team_ended"]) == 1
+    assert event.detail["care_team_ended"] == 1
     assert (event.detail["kept_on_care_team_as"], event.detail["kept_membership"]) == ("", None)
 
 

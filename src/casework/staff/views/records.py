@@ -158,7 +158,7 @@ def verification_evidence(request: HttpRequest, verification_id: int) -> FileRes
     if verification is None or not verification.evidence:
         raise refuse(actor, AuditAction.PRINT, "verification_evidence", verification_id)
     access_staff(actor, verification.credential.user_id, log_read=False)
-    if not verification.evidence.storage.exists(verification.evidence.name):
+    if not verification.evidence.storage.exists(verification.evidence.name or ""):
         raise refuse(actor, AuditAction.PRINT, "verification_evidence", verification_id)
     audit_record(
         actor=actor,
