@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest
+from ninja.errors import HttpError
 
 from casework.core.actor import Actor, actor_from_request
 from casework.core.policy import Permission
@@ -138,6 +139,10 @@ def guard(
             except access.Refused:
                 raise
             except Http404 as exc:
+                raise _refuse_missing(actor, permission, refused_type, record_ref, kwargs) from exc
+            except HttpError as exc:
+                if exc.status_code != 404:
+                    raise
                 raise _refuse_missing(actor, permission, refused_type, record_ref, kwargs) from exc
 
         guarded.__signature__ = _exposed_signature(func, id_param)  # type: ignore[attr-defined]
