@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import worklist  # noqa: E402  (the seeding of the worklist benchmark)
+import worklist  # the seeding of the worklist benchmark
 
 
 def parse_args() -> argparse.Namespace:
