@@ -108,10 +108,19 @@ def test_backup_restore_verify_round_trip(
     data: dict[str, int], tmp_path: Path, target: str
 ) -> None:
     archive = tmp_path / "nightly.cwbackup"
+    events_before = AuditEvent.objects.count()
     out = run("backup", "--out", str(archive))
     assert out.startswith(f"backup written: {archive} (")
+    exported = AuditEvent.objects.get(pk__gt=0, object_type="backup")
+    assert AuditEvent.objects.count() == events_before + 1
+    assert (exported.action, exported.actor_username, exported.object_id) == (
+        "export",
+        "system",
+        "nightly.cwbackup",
+    )
     assert archive.stat().st_mode & 0o777 == 0o600
     source_counts = backup.row_counts(connection.cursor().cursor, connection.vendor)
+    source_counts["core_auditevent"] -= 1  # the export event came after the snapshot
 
     head = AuditSeal.objects.order_by("-seq").values_list("seq", "mac").first()
     assert head is not None and head[0] == data["seals"]

@@ -44,12 +44,14 @@ from django.conf import settings
 from django.db import connection
 
 from casework.core import clock
+from casework.core.audit import audit_record
 from casework.core.backup_archive import (
     ArchiveError,
     ArchiveReader,
     ArchiveWriter,
     parse_key,
 )
+from casework.core.models import AuditAction
 
 MANIFEST = "manifest.json"
 DUMP_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
@@ -362,6 +364,21 @@ def create_backup(out: Path) -> BackupResult:
         finally:
             partial.unlink(missing_ok=True)
         timings["encrypt"] = time.perf_counter() - started
+    seal = manifest["audit_last_seal"]
+    # The backup reads every consumer's record: one export event (after the snapshot, so
+    # it is not in this archive; the next backup holds it).
+    audit_record(
+        actor=None,
+        username="system",
+        action=AuditAction.EXPORT,
+        object_type="backup",
+        object_id=out.name[:64],
+        detail={
+            "tables": len(manifest["tables"]),
+            "rows": sum(manifest["tables"].values()),
+            "audit_seq": seal["seq"] if seal else 0,
+        },
+    )
     return BackupResult(out, manifest, out.stat().st_size, manifest["dump"]["bytes"], timings)
 
 
