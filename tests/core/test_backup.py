@@ -35,11 +35,11 @@ def backup_key(settings: Any) -> str:
 
 
 @pytest.fixture
-def data(world: Any) -> dict[str, int]:
+def data(fresh_world: Any) -> dict[str, int]:
     """Two cases (so consumers, referrals, audit events) and a sealed chain plus one
     event not yet sealed."""
-    factories.active_case(world.cm)
-    factories.referred_case(world.cm2)
+    factories.active_case(fresh_world.cm)
+    factories.referred_case(fresh_world.cm2)
     audit_seal()
     audit_record(actor=None, username="late", action=AuditAction.READ, object_type="case")
     return {
