@@ -26,6 +26,8 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+CANARY = "Quixotecanary"  # a consumer's name that must not appear in the archive (S48)
+
 
 @pytest.fixture(autouse=True)
 def backup_key(settings: Any) -> str:
@@ -38,7 +40,7 @@ def backup_key(settings: Any) -> str:
 def data(fresh_world: Any) -> dict[str, int]:
     """Two cases (so consumers, referrals, audit events) and a sealed chain plus one
     event not yet sealed."""
-    factories.active_case(fresh_world.cm)
+    factories.active_case(fresh_world.cm, family_name=CANARY)
     factories.referred_case(fresh_world.cm2)
     audit_seal()
     audit_record(actor=None, username="late", action=AuditAction.READ, object_type="case")
@@ -84,6 +86,17 @@ def target_counts(url: str) -> dict[str, int]:
         return backup.row_counts(cursor, "postgresql")
 
 
+def canary_restored(url: str) -> bool:
+    database = backup.parse_url(url)
+    sql = f"SELECT count(*) FROM consumers_consumer WHERE family_name = '{CANARY}'"
+    if database["ENGINE"].endswith("sqlite3"):
+        with closing(sqlite3.connect(database["NAME"])) as conn:
+            return conn.execute(sql).fetchone()[0] == 1
+    with psycopg.connect(**backup.libpq_params(database)) as conn:
+        row = conn.execute(sql).fetchone()
+        return row is not None and row[0] == 1
+
+
 def scratch_databases() -> list[str]:
     if connection.vendor != "postgresql":
         return []
@@ -119,6 +132,7 @@ def test_backup_restore_verify_round_trip(
         "nightly.cwbackup",
     )
     assert archive.stat().st_mode & 0o777 == 0o600
+    assert CANARY.encode() not in archive.read_bytes()  # encrypted (S48)
     source_counts = backup.row_counts(connection.cursor().cursor, connection.vendor)
     source_counts["core_auditevent"] -= 1  # the export event came after the snapshot
 
@@ -144,6 +158,7 @@ def test_backup_restore_verify_round_trip(
     assert counts["consumers_consumer"] == data["consumers"] == 2
     assert counts["core_auditevent"] == data["events"]
     assert counts["core_auditseal"] == data["seals"]
+    assert canary_restored(target)
     with pytest.raises(CommandError, match=r"not empty|exists and is not empty"):
         run("restore", str(archive), "--into", target)
     assert target_counts(target) == counts
