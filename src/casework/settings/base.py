@@ -5,6 +5,8 @@ Environment variables:
   DATABASE_URL        PostgreSQL in production, e.g. postgres://user@host/db (default: SQLite file)
   CASEWORK_AUDIT_KEY  HMAC key for the audit chain (kept outside the database)
   CASEWORK_API_LIST_RATE  API list requests per user per minute (default 600)
+  CASEWORK_MAX_REQUEST_BYTES  the largest request body accepted, in bytes (default 6 MiB:
+                      a 5 MiB evidence file and its form); larger is 413 before it is read
 """
 
 import contextlib
@@ -45,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: a body over the limit is refused (413) before anything reads it (S37)
+    "casework.web.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -198,6 +202,17 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+
+# Request bodies (S37). The server (`casework serve`, waitress) refuses a body over
+# CASEWORK_MAX_REQUEST_BYTES with 413 before reading it, and cuts off a chunked body when
+# it passes the limit; RequestSizeLimitMiddleware does the same from Content-Length under
+# any other server. Django keeps form fields to DATA_UPLOAD_MAX_MEMORY_SIZE and spools an
+# uploaded file to disk only past FILE_UPLOAD_MAX_MEMORY_SIZE (never past the limit).
+CASEWORK_MAX_REQUEST_BYTES = int(os.environ.get("CASEWORK_MAX_REQUEST_BYTES", 6 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, written down
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+FILE_UPLOAD_MAX_MEMORY_SIZE = CASEWORK_MAX_REQUEST_BYTES
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

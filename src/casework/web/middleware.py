@@ -6,8 +6,10 @@ consumer records. The API is gated in `casework.web.api.require` and every
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from casework.core.actor import actor_from_request
 from casework.core.errors import AttestationRequired
@@ -57,3 +59,35 @@ class ConfidentialityGateMiddleware:
         if isinstance(exception, AttestationRequired):
             return HttpResponseRedirect(reverse("staff_attest"))
         return None
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body over `CASEWORK_MAX_REQUEST_BYTES` with 413 before anything
+    reads it (S37). The server (`casework serve`) has the same limit and also cuts off
+    chunked bodies; this is the same check under any other WSGI server. A body sent
+    chunked reaches Django only with its Content-Length (waitress buffers it, up to the
+    limit) or not at all (Django reads no body without one)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = int(getattr(settings, "CASEWORK_MAX_REQUEST_BYTES", 6 * 1024 * 1024))
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return body_too_large(request)
+        return self.get_response(request)
+
+
+def body_too_large(request: HttpRequest) -> HttpResponse:
+    """413, as JSON under /api/ and as text elsewhere (the body is left unread)."""
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": "request body too large"}, status=413)
+    else:
+        response = HttpResponse(
+            _("The request is too large."), status=413, content_type="text/plain; charset=utf-8"
+        )
+    return response
