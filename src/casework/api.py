@@ -7,15 +7,22 @@ Every route needs authentication (see `casework.web.api`). Domain errors map to:
   AttestationRequired 403: sign the current confidentiality statement first (S41)
   StaleVersion       409 {"detail": ..., "current_version": n}
   missing/forbidden  404 {"detail": "Not Found"} (audited as a denied attempt)
-  body too large     413 (DATA_UPLOAD_MAX_MEMORY_SIZE)
+  body too large     413 (CASEWORK_MAX_REQUEST_BYTES, DATA_UPLOAD_MAX_MEMORY_SIZE)
+  body not JSON      415 (any content type but application/json)
+  body unparseable   422 {"detail": [{"loc": ["body"], "type": "json_invalid", ...}]}
+  concurrent write   409 (a unique key taken by a request that committed first)
+  anything else      500 {"detail": "internal error"}: logged by class and frames only,
+                     never the message (a database error names key values)
 """
 
+import logging
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from casework.assessments.api import router as assessments_router
 from casework.careplans.api import router as careplans_router
@@ -23,6 +30,7 @@ from casework.cases.api import router as cases_router
 from casework.consumers.api import router as consumers_router
 from casework.coordination.api import router as coordination_router
 from casework.core.errors import AttestationRequired, RuleViolation, StaleVersion, ValidationFailed
+from casework.core.logs import redacted_traceback
 from casework.staff.api import router as staff_router
 from casework.web.api import SessionAuth, TokenAuth, audit_router
 from casework.web.api import router as core_router
@@ -41,7 +49,51 @@ current version. A consumer or case you may not reach is 404, exactly as if it d
 exist. Lists take `limit` (at most 100) and `offset`.
 """
 
-api = NinjaAPI(
+logger = logging.getLogger("casework.api")
+
+BODY_ERRORS: dict[int, dict[str, Any]] = {
+    413: {
+        "description": "the request body is larger than the server accepts",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    },
+    415: {
+        "description": "the request body is not sent as application/json",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    },
+}
+IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": (
+        "A key of your choosing (1-255 printable characters) that makes a retry safe: the "
+        "same key with the same body, from the same user within 24 hours, returns the "
+        "first response again instead of writing twice; the same key with another body "
+        "is 422."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
+
+
+class CaseworkAPI(NinjaAPI):
+    """Ninja with the responses every operation shares written into the OpenAPI document:
+    413 and 415 wherever a body is taken, and the Idempotency-Key header on POST."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for methods in schema.get("paths", {}).values():
+            for method, operation in methods.items():
+                if "requestBody" in operation:
+                    responses = operation["responses"]
+                    for status, response in BODY_ERRORS.items():
+                        if status not in responses and str(status) not in responses:
+                            responses[status] = response
+                if method == "post":
+                    operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
+        return schema
+
+
+api = CaseworkAPI(
     title="casework",
     version="1",
     description=DESCRIPTION,
@@ -94,6 +146,37 @@ def stale_version(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
     return api.create_response(
         request, {"detail": str(exc), "current_version": exc.current_version}, status=409
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:  # Ninja's "Cannot parse request body"
+        detail = [{"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}]
+        return api.create_response(request, {"detail": detail}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(IntegrityError)
+def integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    """A unique key taken by a concurrent request that committed first. The database's
+    message names the key's values (PHI): it is neither returned nor logged."""
+    logger.warning("conflicting concurrent write on %s %s", request.method, _route(request))
+    detail = "another request changed the same record at the same time: reload and retry"
+    return api.create_response(request, {"detail": detail}, status=409)
+
+
+@api.exception_handler(Exception)
+def internal_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Any other failure: JSON 500. Logged by class and frames, without the message."""
+    logger.error(
+        "internal error on %s %s\n%s", request.method, _route(request), redacted_traceback(exc)
+    )
+    return api.create_response(request, {"detail": "internal error"}, status=500)
+
+
+def _route(request: HttpRequest) -> str:
+    match = request.resolver_match
+    return match.route if match is not None else "?"
 
 
 @api.exception_handler(RequestDataTooBig)

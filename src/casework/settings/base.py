@@ -50,6 +50,8 @@ MIDDLEWARE = [
     # first: a body over the limit is refused (413) before anything reads it (S37)
     "casework.web.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # NUL in the query refused, JSON-only API bodies (415), every API error as JSON
+    "casework.web.middleware.InputContractMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -224,11 +226,18 @@ CASEWORK_API_LIST_RATE = int(os.environ.get("CASEWORK_API_LIST_RATE", "600"))
 CASEWORK_REMINDER_LEAD_HOURS = 24
 CASEWORK_PRODUCTION = False
 
+# No consumer data in any log line (S34): casework.core.logs.configure installs a log
+# record factory that drops exception messages and SQL parameters from every record.
+LOGGING_CONFIG = "casework.core.logs.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "casework.core.logs.RedactFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    # The serve sweeper runs tasks in-process: log task failures, not every run.
-    "loggers": {"django.tasks": {"level": "WARNING"}},
+    "loggers": {
+        # The serve sweeper runs tasks in-process: log task failures, not every run.
+        "django.tasks": {"level": "WARNING"},
+        "django.db.backends": {"filters": ["redact"]},
+    },
 }

@@ -24,7 +24,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import BaseThrottle
 from ninja.utils import check_csrf
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_denied, audit_record
@@ -194,10 +194,34 @@ def staff_member(actor: Actor, user_id: int, field: str) -> User:
 # --- schemas shared by every router -----------------------------------------------------
 
 
+NUL_REFUSED = "must not contain a NUL character"
+
+
+def contains_nul(value: object) -> bool:
+    """Whether a NUL character is anywhere in `value` (strings, and the keys and values
+    of lists and dicts). PostgreSQL refuses NUL in text, SQLite truncates at it: it is
+    never a valid character of anything a person types."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(contains_nul(v) for v in value)
+    return False
+
+
 class InputSchema(Schema):
-    """Request bodies accept only their declared fields (S9: no mass assignment)."""
+    """Request bodies accept only their declared fields (S9: no mass assignment), and no
+    text anywhere in them may hold a NUL character (422 naming the field)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        if contains_nul(value):
+            raise ValueError(NUL_REFUSED)
+        return value
 
 
 class PageParams(Schema):

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from casework.cases import rules
@@ -95,7 +95,16 @@ def referral_intake(
         if consumer is None:
             assert new_consumer is not None
             consumer = consumer_build(program_id=program_id, **new_consumer)
-            consumer.save()
+            try:
+                with transaction.atomic():
+                    consumer.save()
+            except IntegrityError:
+                # A concurrent referral took the same record number after the check in
+                # consumer_build: the same 422 (the database's message names the key's
+                # values, so it is dropped).
+                raise ValidationFailed.single(
+                    "mrn", "a consumer with this medical record number is already in the program"
+                ) from None
         elif Case.objects.filter(consumer=consumer, state__in=rules.OPEN_STATES).exists():
             raise RuleViolation(_("this consumer already has an open case"))
         referral = validated(
