@@ -47,6 +47,15 @@ Every read and write of consumer data is audited.
 Updates carry the `version` you read; a stale version is refused with 409 and the
 current version. A consumer or case you may not reach is 404, exactly as if it did not
 exist. Lists take `limit` (at most 100) and `offset`.
+
+Request bodies are JSON sent as `application/json` (415 otherwise); a body that does not
+parse is 422. Text may not contain the NUL character (422 naming the field). Every error
+is JSON: `{"detail": ...}`.
+
+Any POST may carry an `Idempotency-Key` header (1-255 printable ASCII characters): a
+retry with the same key and the same body, by the same user within 24 hours, returns the
+first response (marked `Idempotent-Replayed: true`) and writes nothing; the same key with
+another body is 422.
 """
 
 logger = logging.getLogger("casework.api")

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "casework.core.middleware.NoStoreMiddleware",
     "casework.web.middleware.ConfidentialityGateMiddleware",
+    # API POSTs with an Idempotency-Key header: a retry replays the first response
+    "casework.web.idempotency.IdempotencyMiddleware",
     # last, as django-axes asks: turns a locked-out sign-in into the lockout page (S14)
     "axes.middleware.AxesMiddleware",
 ]
