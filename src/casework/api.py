@@ -55,7 +55,7 @@ is JSON: `{"detail": ...}`.
 Any POST may carry an `Idempotency-Key` header (1-255 printable ASCII characters): a
 retry with the same key and the same body, by the same user within 24 hours, returns the
 first response (marked `Idempotent-Replayed: true`) and writes nothing; the same key with
-another body is 422.
+another body is 409.
 """
 
 logger = logging.getLogger("casework.api")
@@ -78,20 +78,82 @@ IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
         "A key of your choosing (1-255 printable characters) that makes a retry safe: the "
         "same key with the same body, from the same user within 24 hours, returns the "
         "first response again instead of writing twice; the same key with another body "
-        "is 422."
+        "is 409."
     ),
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
 }
 
 
+NO_NUL_PATTERN = "^[^\\u0000]*$"
+
+
+def _request_components(schema: dict[str, Any]) -> set[str]:
+    """The component schemas a request body refers to, directly or nested."""
+    components = schema.get("components", {}).get("schemas", {})
+    found: set[str] = set()
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                name = ref.rsplit("/", 1)[-1]
+                if name not in found:
+                    found.add(name)
+                    visit(components.get(name))
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            visit(operation.get("requestBody"))
+    return found
+
+
+def _document_input(node: dict[str, Any]) -> None:
+    """What a request property accepts, exactly: text without NUL (422 otherwise), and a
+    decimal as a JSON number (a string is also taken, but not promised)."""
+    branches = node.get("anyOf")
+    if isinstance(branches, list):
+        numbers = [b for b in branches if b.get("type") == "number"]
+        # pydantic documents a Decimal as number | string
+        decimal_strings = [
+            b for b in branches if b.get("type") == "string" and not {"format", "enum"} & set(b)
+        ]
+        if numbers and decimal_strings:
+            node["anyOf"] = [b for b in branches if b not in decimal_strings]
+            if len(node["anyOf"]) == 1:
+                node.update(node.pop("anyOf")[0])
+        for branch in node.get("anyOf", []):
+            _document_input(branch)
+    if node.get("type") == "string" and not {"enum", "format", "pattern", "const"} & set(node):
+        node["pattern"] = NO_NUL_PATTERN
+    if node.get("type") == "array" and isinstance(node.get("items"), dict):
+        _document_input(node["items"])
+    if isinstance(node.get("additionalProperties"), dict):
+        _document_input(node["additionalProperties"])
+    for child in node.get("properties", {}).values():
+        _document_input(child)
+
+
 class CaseworkAPI(NinjaAPI):
-    """Ninja with the responses every operation shares written into the OpenAPI document:
-    413 and 415 wherever a body is taken, and the Idempotency-Key header on POST."""
+    """Ninja with what every operation shares written into the OpenAPI document: 413 and
+    415 wherever a body is taken, the Idempotency-Key header on POST, and request fields
+    documented as exactly what they accept (no NUL in text; decimals as numbers)."""
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.get("components", {}).get("schemas", {})
+        for name in _request_components(schema):
+            if name in components:
+                _document_input(components[name])
         for methods in schema.get("paths", {}).values():
             for method, operation in methods.items():
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("in") == "query" and isinstance(parameter.get("schema"), dict):
+                        _document_input(parameter["schema"])
                 if "requestBody" in operation:
                     responses = operation["responses"]
                     for status, response in BODY_ERRORS.items():

@@ -195,3 +195,32 @@ def test_an_unhandled_api_error_is_a_json_500(
     response = client.get("/api/v1/me")
     assert response.status_code == 500
     assert response.json() == {"detail": "internal error"}
+
+
+# --- the document says what is accepted (defect 13) ---------------------------------------
+
+
+def test_patch_fields_are_optional_but_not_documented_as_nullable(
+    document: dict[str, Any],
+) -> None:
+    """A PATCH field may be left out; null is refused (422), so null is not documented."""
+    schemas = document["components"]["schemas"]
+    for name in ("ConsumerPatch", "WorkItemPatch"):
+        for field, schema in schemas[name]["properties"].items():
+            assert "anyOf" not in schema, (name, field)
+    assert "anyOf" in schemas["CredentialPatch"]["properties"]["expires_date"]  # null clears
+
+
+def test_decimal_inputs_are_documented_as_numbers_and_take_them(world: World) -> None:
+    schemas = api.get_openapi_schema()["components"]["schemas"]
+    assert schemas["GuidelineIn"]["properties"]["max_weighted_load"] == {
+        "type": "number",
+        "exclusiveMinimum": 0.0,
+        "maximum": 1000.0,
+        "title": "Max Weighted Load",
+    }
+
+
+def test_request_text_is_documented_without_nul(document: dict[str, Any]) -> None:
+    note = document["components"]["schemas"]["NoteIn"]["properties"]["text"]
+    assert note["pattern"] == "^[^\\u0000]*$"

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 from pydantic import AwareDatetime
+from pydantic.json_schema import SkipJsonSchema
 
 from casework.coordination.models import (
     CareTeamKind,
@@ -32,10 +33,10 @@ class WorkItemIn(InputSchema):
 class WorkItemPatch(VersionIn):
     """Only the fields sent are changed; `version` is the one you read."""
 
-    title: str | None = Field(None, min_length=1, max_length=200)
-    owner: int | None = None
-    due_at: AwareDatetime | None = None
-    description: str | None = Field(None, max_length=LONG_TEXT)
+    title: str | SkipJsonSchema[None] = Field(None, min_length=1, max_length=200)
+    owner: int | SkipJsonSchema[None] = None
+    due_at: AwareDatetime | SkipJsonSchema[None] = None
+    description: str | SkipJsonSchema[None] = Field(None, max_length=LONG_TEXT)
 
 
 class WorkItemCompleteIn(VersionIn):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 from pydantic import AwareDatetime
+from pydantic.json_schema import SkipJsonSchema
 
 from casework.staff.models import (
     AttestationKind,
@@ -87,12 +88,12 @@ class CredentialIn(InputSchema):
 
 
 class CredentialPatch(VersionIn):
-    status: CredentialStatus | None = None
-    restricted: bool | None = None
-    restrictions: str | None = Field(None, max_length=TEXT)
-    restriction_controls: str | None = Field(None, max_length=TEXT)
+    status: CredentialStatus | SkipJsonSchema[None] = None
+    restricted: bool | SkipJsonSchema[None] = None
+    restrictions: str | SkipJsonSchema[None] = Field(None, max_length=TEXT)
+    restriction_controls: str | SkipJsonSchema[None] = Field(None, max_length=TEXT)
     expires_date: date | None = None
-    number: str | None = Field(None, max_length=60)
+    number: str | SkipJsonSchema[None] = Field(None, max_length=60)
 
 
 class CredentialOut(Schema):

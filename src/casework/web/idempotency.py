@@ -5,7 +5,7 @@ killed between commit and reply) sends the same request again with the same key:
 
 - same user, same key, same method, path and body within 24 hours → the first response
   again (status and body), marked `Idempotent-Replayed: true`, and nothing written;
-- same user and key with another request → 422 naming the header;
+- same user and key with another request → 409;
 - a key is 1-255 printable ASCII characters (422 otherwise);
 - a 5xx is not kept: the retry runs the request again.
 
@@ -100,7 +100,8 @@ class IdempotencyMiddleware:
             except IntegrityError:
                 earlier = IdempotencyKey.objects.get(user=user, key=key)
                 if earlier.request_hash != digest:
-                    return _error("this key was used for another request")
+                    detail = "this Idempotency-Key was used for another request"
+                    return JsonResponse({"detail": detail}, status=409)
                 return _replay(earlier)
             response = self.get_response(request)
             try:
