@@ -125,13 +125,13 @@ def test_an_unauthenticated_keyed_post_is_401(world: World) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_retries_with_one_key_write_once(world: World) -> None:
+def test_concurrent_retries_with_one_key_write_once(fresh_world: World) -> None:
     if connection.vendor == "sqlite":
         pytest.skip("SQLite's write lock serialises them (the in-memory test database "
                     "answers 'locked' instead of waiting)")  # fmt: skip
-    case = factories.active_case(world.cm)
+    case = factories.active_case(fresh_world.cm)
     path = f"/api/v1/cases/{case.pk}/notes"
-    clients = [token_client(world.cm) for _ in range(4)]
+    clients = [token_client(fresh_world.cm) for _ in range(4)]
     responses: list[Any] = [None] * len(clients)
     start = threading.Barrier(len(clients))
 

@@ -89,14 +89,14 @@ def race(world: World, bodies: list[dict[str, Any]]) -> list[Any]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_referrals_with_one_new_record_number(world: World, all_logs: Any) -> None:
+def test_concurrent_referrals_with_one_new_record_number(fresh_world: World, all_logs: Any) -> None:
     if connection.vendor == "sqlite":
         pytest.skip(
             "SQLite's IMMEDIATE transactions serialise the check and the insert, so the "
             "race cannot happen; the test database (in-memory, shared cache) answers "
             "'locked' instead of waiting. The constraint path is the next test."
         )
-    responses = race(world, [seeded_body(), seeded_body()])
+    responses = race(fresh_world, [seeded_body(), seeded_body()])
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [201, 422], [r.content for r in responses]
     loser = next(r for r in responses if r.status_code == 422)
