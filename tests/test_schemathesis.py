@@ -2,7 +2,7 @@
 every check against the live server, as a case manager and as a supervisor, on whichever
 database the suite runs on (scripts/test runs the suite on SQLite and on PostgreSQL).
 
-Each run has a time budget (CASEWORK_SCHEMATHESIS_SECONDS, default 90 s per token), so
+Each run has a time budget (CASEWORK_SCHEMATHESIS_SECONDS, default 75 s per token), so
 the whole test stays within five minutes. Its figures (operations tested, test cases
 generated) are printed; a server error, a response outside the document, an undocumented
 status or content type, or an accepted invalid body fails it."""
@@ -23,7 +23,7 @@ from tests import factories
 from tests.conftest import World
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-SECONDS = int(os.environ.get("CASEWORK_SCHEMATHESIS_SECONDS", "90"))
+SECONDS = int(os.environ.get("CASEWORK_SCHEMATHESIS_SECONDS", "75"))
 SEED = os.environ.get("CASEWORK_SCHEMATHESIS_SEED", "20261203")
 
 
