@@ -224,3 +224,27 @@ def test_decimal_inputs_are_documented_as_numbers_and_take_them(world: World) ->
 def test_request_text_is_documented_without_nul(document: dict[str, Any]) -> None:
     note = document["components"]["schemas"]["NoteIn"]["properties"]["text"]
     assert note["pattern"] == "^[^\\u0000]*$"
+
+
+# --- body limits in Django itself, whatever the server (defect 7) --------------------------
+
+
+@pytest.mark.parametrize(("path", "json"), [("/sign-in/", False), ("/api/v1/referrals", True)])
+def test_a_body_over_the_limit_is_413_before_it_is_read(db: None, path: str, json: bool) -> None:
+    class Unreadable:
+        def read(self, *args: Any) -> bytes:
+            raise AssertionError("the body was read")
+
+        readline = read
+
+    response = Client().generic(
+        "POST",
+        path,
+        data=b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
+        **{"wsgi.input": Unreadable()},
+    )
+    assert response.status_code == 413
+    if json:
+        assert response.json() == {"detail": "request body too large"}
