@@ -3,10 +3,10 @@
 from datetime import date, datetime
 
 from ninja import Field, Schema
-from pydantic.json_schema import SkipJsonSchema
+from pydantic import ConfigDict
 
 from casework.consumers.models import DirectiveKind, Relationship, Sex
-from casework.web.api import InputSchema, StaffRef, VersionIn
+from casework.web.api import InputSchema, StaffRef, VersionIn, null_not_documented
 
 LONG_TEXT = 5000
 
@@ -61,22 +61,24 @@ class ConsumerIn(InputSchema):
 class ConsumerPatch(VersionIn):
     """Only the fields sent are changed; `version` is the one you read."""
 
-    given_name: str | SkipJsonSchema[None] = Field(None, min_length=1, max_length=100)
-    family_name: str | SkipJsonSchema[None] = Field(None, min_length=1, max_length=100)
-    birth_date: date | SkipJsonSchema[None] = None
-    sex: Sex | SkipJsonSchema[None] = None
-    mrn: str | SkipJsonSchema[None] = Field(None, max_length=40)
-    member_id: str | SkipJsonSchema[None] = Field(None, max_length=40)
-    preferred_language: str | SkipJsonSchema[None] = Field(None, min_length=2, max_length=20)
-    interpreter_needed: bool | SkipJsonSchema[None] = None
-    cultural_preferences: str | SkipJsonSchema[None] = Field(None, max_length=LONG_TEXT)
-    makes_own_decisions: bool | SkipJsonSchema[None] = None
-    phone: str | SkipJsonSchema[None] = Field(None, max_length=40)
-    email: str | SkipJsonSchema[None] = Field(None, max_length=254)
-    address: str | SkipJsonSchema[None] = Field(None, max_length=300)
-    payer: str | SkipJsonSchema[None] = Field(None, max_length=100)
-    race: str | SkipJsonSchema[None] = Field(None, max_length=60)
-    ethnicity: str | SkipJsonSchema[None] = Field(None, max_length=60)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=null_not_documented())
+
+    given_name: str | None = Field(None, min_length=1, max_length=100)
+    family_name: str | None = Field(None, min_length=1, max_length=100)
+    birth_date: date | None = None
+    sex: Sex | None = None
+    mrn: str | None = Field(None, max_length=40)
+    member_id: str | None = Field(None, max_length=40)
+    preferred_language: str | None = Field(None, min_length=2, max_length=20)
+    interpreter_needed: bool | None = None
+    cultural_preferences: str | None = Field(None, max_length=LONG_TEXT)
+    makes_own_decisions: bool | None = None
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=254)
+    address: str | None = Field(None, max_length=300)
+    payer: str | None = Field(None, max_length=100)
+    race: str | None = Field(None, max_length=60)
+    ethnicity: str | None = Field(None, max_length=60)
 
 
 class SupportPersonIn(InputSchema):

@@ -4,8 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
-from pydantic.json_schema import SkipJsonSchema
+from pydantic import AwareDatetime, ConfigDict
 
 from casework.staff.models import (
     AttestationKind,
@@ -15,7 +14,7 @@ from casework.staff.models import (
     VerificationOutcome,
     VerificationSource,
 )
-from casework.web.api import InputSchema, StaffRef, VersionIn
+from casework.web.api import InputSchema, StaffRef, VersionIn, null_not_documented
 
 TEXT = 5000
 
@@ -88,12 +87,14 @@ class CredentialIn(InputSchema):
 
 
 class CredentialPatch(VersionIn):
-    status: CredentialStatus | SkipJsonSchema[None] = None
-    restricted: bool | SkipJsonSchema[None] = None
-    restrictions: str | SkipJsonSchema[None] = Field(None, max_length=TEXT)
-    restriction_controls: str | SkipJsonSchema[None] = Field(None, max_length=TEXT)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=null_not_documented("expires_date"))
+
+    status: CredentialStatus | None = None
+    restricted: bool | None = None
+    restrictions: str | None = Field(None, max_length=TEXT)
+    restriction_controls: str | None = Field(None, max_length=TEXT)
     expires_date: date | None = None
-    number: str | SkipJsonSchema[None] = Field(None, max_length=60)
+    number: str | None = Field(None, max_length=60)
 
 
 class CredentialOut(Schema):

@@ -11,6 +11,7 @@ Anything else is 401 on every route.
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -222,6 +223,26 @@ class InputSchema(Schema):
         if contains_nul(value):
             raise ValueError(NUL_REFUSED)
         return value
+
+
+def null_not_documented(*nullable: str) -> Callable[[dict[str, Any]], None]:
+    """`json_schema_extra` of a PATCH schema whose fields default to None to mean "not
+    sent": the document shows each field as its type only (null is refused with 422),
+    except the `nullable` ones, where null clears the value."""
+
+    def edit(schema: dict[str, Any]) -> None:
+        for name, prop in schema.get("properties", {}).items():
+            branches = prop.get("anyOf")
+            if name in nullable or not isinstance(branches, list):
+                continue
+            kept = [b for b in branches if b.get("type") != "null"]
+            if len(kept) == 1:
+                del prop["anyOf"]
+                prop.update(kept[0])
+            else:
+                prop["anyOf"] = kept
+
+    return edit
 
 
 class PageParams(Schema):
