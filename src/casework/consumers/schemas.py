@@ -3,9 +3,10 @@
 from datetime import date, datetime
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from casework.consumers.models import DirectiveKind, Relationship, Sex
-from casework.web.api import InputSchema, StaffRef, VersionIn
+from casework.web.api import InputSchema, StaffRef, VersionIn, null_not_documented
 
 LONG_TEXT = 5000
 
@@ -59,6 +60,8 @@ class ConsumerIn(InputSchema):
 
 class ConsumerPatch(VersionIn):
     """Only the fields sent are changed; `version` is the one you read."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=null_not_documented())
 
     given_name: str | None = Field(None, min_length=1, max_length=100)
     family_name: str | None = Field(None, min_length=1, max_length=100)

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, ConfigDict
 
 from casework.coordination.models import (
     CareTeamKind,
@@ -14,7 +14,7 @@ from casework.coordination.models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from casework.web.api import InputSchema, StaffRef, VersionIn
+from casework.web.api import InputSchema, StaffRef, VersionIn, null_not_documented
 
 LONG_TEXT = 20000
 
@@ -31,6 +31,8 @@ class WorkItemIn(InputSchema):
 
 class WorkItemPatch(VersionIn):
     """Only the fields sent are changed; `version` is the one you read."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=null_not_documented())
 
     title: str | None = Field(None, min_length=1, max_length=200)
     owner: int | None = None

@@ -5,6 +5,8 @@ Environment variables:
   DATABASE_URL        PostgreSQL in production, e.g. postgres://user@host/db (default: SQLite file)
   CASEWORK_AUDIT_KEY  HMAC key for the audit chain (kept outside the database)
   CASEWORK_API_LIST_RATE  API list requests per user per minute (default 600)
+  CASEWORK_MAX_REQUEST_BYTES  the largest request body accepted, in bytes (default 6 MiB:
+                      a 5 MiB evidence file and its form); larger is 413 before it is read
 """
 
 import contextlib
@@ -45,7 +47,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: a body over the limit is refused (413) before anything reads it (S37)
+    "casework.web.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # NUL in the query refused, JSON-only API bodies (415), every API error as JSON
+    "casework.web.middleware.InputContractMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -57,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "casework.core.middleware.NoStoreMiddleware",
     "casework.web.middleware.ConfidentialityGateMiddleware",
+    # API POSTs with an Idempotency-Key header: a retry replays the first response
+    "casework.web.idempotency.IdempotencyMiddleware",
     # last, as django-axes asks: turns a locked-out sign-in into the lockout page (S14)
     "axes.middleware.AxesMiddleware",
 ]
@@ -199,6 +207,17 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# Request bodies (S37). The server (`casework serve`, waitress) refuses a body over
+# CASEWORK_MAX_REQUEST_BYTES with 413 before reading it, and cuts off a chunked body when
+# it passes the limit; RequestSizeLimitMiddleware does the same from Content-Length under
+# any other server. Django keeps form fields to DATA_UPLOAD_MAX_MEMORY_SIZE and spools an
+# uploaded file to disk only past FILE_UPLOAD_MAX_MEMORY_SIZE (never past the limit).
+CASEWORK_MAX_REQUEST_BYTES = int(os.environ.get("CASEWORK_MAX_REQUEST_BYTES", 6 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, written down
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+FILE_UPLOAD_MAX_MEMORY_SIZE = CASEWORK_MAX_REQUEST_BYTES
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The audit chain's HMAC key never lives in the database (S24).
@@ -209,13 +228,20 @@ CASEWORK_API_LIST_RATE = int(os.environ.get("CASEWORK_API_LIST_RATE", "600"))
 CASEWORK_REMINDER_LEAD_HOURS = 24
 CASEWORK_PRODUCTION = False
 
+# No consumer data in any log line (S34): casework.core.logs.configure installs a log
+# record factory that drops exception messages and SQL parameters from every record.
+LOGGING_CONFIG = "casework.core.logs.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "casework.core.logs.RedactFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    # The serve sweeper runs tasks in-process: log task failures, not every run.
-    "loggers": {"django.tasks": {"level": "WARNING"}},
+    "loggers": {
+        # The serve sweeper runs tasks in-process: log task failures, not every run.
+        "django.tasks": {"level": "WARNING"},
+        "django.db.backends": {"filters": ["redact"]},
+    },
 }
 
 # Backups (casework backup / restore, docs/operations.md): the key that encrypts archives,

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, ConfigDict
 
 from casework.staff.models import (
     AttestationKind,
@@ -14,7 +14,7 @@ from casework.staff.models import (
     VerificationOutcome,
     VerificationSource,
 )
-from casework.web.api import InputSchema, StaffRef, VersionIn
+from casework.web.api import InputSchema, StaffRef, VersionIn, null_not_documented
 
 TEXT = 5000
 
@@ -87,6 +87,8 @@ class CredentialIn(InputSchema):
 
 
 class CredentialPatch(VersionIn):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=null_not_documented("expires_date"))
+
     status: CredentialStatus | None = None
     restricted: bool | None = None
     restrictions: str | None = Field(None, max_length=TEXT)
