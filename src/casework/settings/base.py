@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "casework.coordination",
     "casework.assessments",
     "casework.careplans",
+    "casework.stays",
     "casework.web",
     "casework.demo",
 ]
@@ -208,6 +209,13 @@ CASEWORK_API_LIST_RATE = int(os.environ.get("CASEWORK_API_LIST_RATE", "600"))
 # Reminders for work items are due this long before the work item itself.
 CASEWORK_REMINDER_LEAD_HOURS = 24
 CASEWORK_PRODUCTION = False
+
+# Hospital stays (docs/stays.md). Calendar-day clocks end at midnight facility time.
+CASEWORK_FACILITY_TIME_ZONE = os.environ.get("CASEWORK_FACILITY_TIME_ZONE", "America/Chicago")
+# IM within 2 calendar days of inpatient admission (42 CFR 405.1205(b)).
+CASEWORK_IM_DAYS = 2
+# The shipped DRG table (stays/data/drg/<version>.json) used for titles and GMLOS.
+CASEWORK_STAYS_DRG_TABLE = os.environ.get("CASEWORK_STAYS_DRG_TABLE", "demo-v42")
 
 LOGGING = {
     "version": 1,
