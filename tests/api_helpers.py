@@ -48,6 +48,8 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/"),
 }
 
+from casework.stays.models import AdtMessage, Stay, StayStatusChange, UnitAssignment  # noqa: E402
+
 SNAPSHOT_MODELS = [
     Consumer,
     SupportPerson,
@@ -70,6 +72,10 @@ SNAPSHOT_MODELS = [
     PlanAgreement,
     InformedChoice,
     GoalProgress,
+    Stay,
+    StayStatusChange,
+    UnitAssignment,
+    AdtMessage,
     # Staff governance records (not consumer data, but changes are governance).
     StaffProfile,
     JobDescription,

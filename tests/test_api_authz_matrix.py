@@ -699,6 +699,107 @@ MATRIX.update(
     }
 )
 
+# --- hospital stays (issue 15) --------------------------------------------------------
+
+
+def _stay(w: World) -> Any:
+    from casework.stays import services as stay_services
+    from casework.stays.models import Unit
+    from casework.stays.rules import StatusSource, StayClass
+
+    case = factories.active_case(w.cm)
+    unit, _ = Unit.objects.get_or_create(program=w.program, code="4N", name="4 North")
+    return stay_services.stay_create(
+        program=w.program,
+        consumer=factories.consumer_of(case),
+        facts=stay_services.StayFacts(
+            visit_number=f"V{case.pk}",
+            stay_class=StayClass.OBSERVATION,
+            admitted_at=clock.now() - timedelta(hours=5),
+            unit=unit,
+        ),
+        via=stay_services.Via(source=StatusSource.API, actor=factories.actor(w.cm)),
+        drg_version="demo-v42",
+    )
+
+
+def stay_target(body: Callable[[Any], dict[str, Any] | None] = lambda s: None):
+    def setup(w: World) -> Target:
+        stay = _stay(w)
+        return Target({"stay_id": stay.pk}, body(stay), stay.consumer_id)
+
+    return setup
+
+
+def new_stay_target(body: Callable[[Any], dict[str, Any]]) -> Callable[[World], Target]:
+    def setup(w: World) -> Target:
+        case = factories.active_case(w.cm)
+        return Target({}, body(case), case.consumer_id)
+
+    return setup
+
+
+def _encounter(consumer_id: int, visit: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "Encounter",
+        "status": "in-progress",
+        "class": {"code": "OBSENC"},
+        "subject": {"reference": f"Patient/{consumer_id}"},
+        "identifier": [{"value": visit}],
+        "period": {"start": _when(-3)},
+        **extra,
+    }
+
+
+MATRIX.update(
+    {
+        ("GET", "/api/v1/stays"): Entry(
+            Permission.CONSUMER_READ,
+            lambda w: (_stay(w), Target({}, None, None))[1],
+            AuditAction.LIST,
+            object_route=False,
+        ),
+        ("POST", "/api/v1/stays"): Entry(
+            Permission.CASE_MANAGE,
+            new_stay_target(
+                lambda c: {
+                    "consumer_id": c.consumer_id,
+                    "visit_number": f"N{c.pk}",
+                    "stay_class": "inpatient",
+                    "admitted_at": _when(-2),
+                }
+            ),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("GET", "/api/v1/stays/{stay_id}"): Entry(
+            Permission.CONSUMER_READ, stay_target(), AuditAction.READ
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/transfer"): Entry(
+            Permission.CASE_MANAGE,
+            stay_target(lambda s: {"unit_id": s.unit_id, "bed": "12", "at": _when()}),
+            AuditAction.UPDATE,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/discharge"): Entry(
+            Permission.CASE_MANAGE, stay_target(lambda s: {"at": _when()}), AuditAction.UPDATE
+        ),
+        ("POST", "/api/v1/fhir/Encounter"): Entry(
+            Permission.CASE_MANAGE,
+            new_stay_target(lambda c: _encounter(c.consumer_id, f"F{c.pk}")),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("PUT", "/api/v1/fhir/Encounter/{stay_id}"): Entry(
+            Permission.CASE_MANAGE,
+            stay_target(
+                lambda s: {**_encounter(s.consumer_id, s.visit_number), "class": {"code": "IMP"}}
+            ),
+            AuditAction.UPDATE,
+        ),
+    }
+)
+
+
 ROUTES = sorted(MATRIX)
 OBJECT_ROUTES = [r for r in ROUTES if MATRIX[r].object_route]
 

@@ -19,7 +19,7 @@ def send(program, raw):
 
 
 def msa(ack: str) -> list[str]:
-    return [s for s in ack.split("\r") if s.startswith("MSA")][0].split("|")
+    return next(s for s in ack.split("\r") if s.startswith("MSA")).split("|")
 
 
 def clocks(stay: Stay) -> dict[str, tuple[str, datetime]]:
@@ -35,7 +35,11 @@ def test_a01_admits_a_new_patient_and_answers_aa_with_the_control_id(hospital) -
     assert msa(result.ack)[:3] == ["MSA", "AA", "C1"]
     stay = Stay.objects.get()
     assert (stay.visit_number, stay.stay_class, stay.state, stay.unit.code, stay.bed) == (
-        "V1", "inpatient", "in_house", "4N", "401-A"
+        "V1",
+        "inpatient",
+        "in_house",
+        "4N",
+        "401-A",
     )
     assert (stay.payer, stay.medicare, stay.attending) == ("Medicare", True, "John Smith")
     assert stay.admitted_at == datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # 08:00 Chicago
@@ -115,7 +119,9 @@ def test_a02_transfers_and_a12_undoes_it(hospital) -> None:
     stay.refresh_from_db()
     assert (stay.unit.code, stay.bed) == ("4N", "401-A")
     assert list(stay.history.values_list("event", "undone")) == [
-        ("admit", False), ("transfer", True), ("cancel_transfer", False)
+        ("admit", False),
+        ("transfer", True),
+        ("cancel_transfer", False),
     ]
 
 
@@ -153,10 +159,12 @@ def test_a04_registers_observation_with_a_moon_clock_and_a06_admits(hospital) ->
 
     stay.refresh_from_db()
     assert (stay.stay_class, stay.inpatient_at) == (
-        "inpatient", datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
+        "inpatient",
+        datetime(2026, 3, 3, 14, 0, tzinfo=UTC),
     )
     assert {k: v[0] for k, v in clocks(stay).items()} == {
-        "stay_moon": "waived", "stay_im_initial": "open"
+        "stay_moon": "waived",
+        "stay_im_initial": "open",
     }
 
 
@@ -173,7 +181,9 @@ def test_a08_updates_details(hospital) -> None:
     send(hospital, adt("A08", payer="Acme Health", plan_type="HMO", expected_discharge="20260306"))
     stay = Stay.objects.get()
     assert (stay.payer, stay.medicare, str(stay.expected_discharge_date)) == (
-        "Acme Health", False, "2026-03-06"
+        "Acme Health",
+        False,
+        "2026-03-06",
     )
     # No longer Medicare: the IM is no longer owed.
     assert {k: v[0] for k, v in clocks(stay).items()} == {"stay_im_initial": "waived"}
@@ -185,7 +195,8 @@ def test_a40_moves_the_prior_patients_stays(hospital) -> None:
     send(hospital, adt("A40", mrn="NEW", prior_mrn="OLD", visit="V2"))
     new = Consumer.objects.get(mrn="NEW")
     assert sorted(Stay.objects.filter(consumer=new).values_list("visit_number", flat=True)) == [
-        "V1", "V2"
+        "V1",
+        "V2",
     ]
 
 
@@ -195,6 +206,11 @@ def test_an_event_for_an_unknown_visit_is_ae(hospital) -> None:
 
 
 def test_split_batch_reads_newline_separated_messages() -> None:
-    text = "FHS|^~\\&\nBHS|^~\\&\n" + adt("A01").replace("\r", "\n") + adt("A02").replace("\r", "\n") + "BTS|2\nFTS|1\n"
+    text = (
+        "FHS|^~\\&\nBHS|^~\\&\n"
+        + adt("A01").replace("\r", "\n")
+        + adt("A02").replace("\r", "\n")
+        + "BTS|2\nFTS|1\n"
+    )
     parts = split_batch(text)
     assert [p.split("\r")[0].split("|")[8] for p in parts] == ["ADT^A01^ADT_A01", "ADT^A02^ADT_A01"]

@@ -83,7 +83,10 @@ def test_cc44_names_each_missing_step(field: str, value: bool, missing: str) -> 
 
 def test_a_reviewer_involved_in_care_is_refused() -> None:
     facts = ReviewerFacts(
-        is_physician=True, involved_in_care=True, financial_interest=False, attestations_recorded=True
+        is_physician=True,
+        involved_in_care=True,
+        financial_interest=False,
+        attestations_recorded=True,
     )
     assert rules.reviewer_refusals(facts) == [
         "the reviewer is professionally involved in the patient's care"

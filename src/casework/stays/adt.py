@@ -257,7 +257,9 @@ def _apply(program: Program, msg: hl7.Message, trigger: AdtTrigger, via: service
         return Stay.objects.filter(consumer=survivor).order_by("-admitted_at").first() or _none()
     stay = _stay(program, msg)
     if trigger == AdtTrigger.A02:
-        return services.stay_transfer(stay=stay, unit=_unit(program, msg), bed=_bed(msg), at=at, via=via)
+        return services.stay_transfer(
+            stay=stay, unit=_unit(program, msg), bed=_bed(msg), at=at, via=via
+        )
     if trigger == AdtTrigger.A03:
         discharged = _time(msg, "PV1.F45", "EVN.F6", "EVN.F2", "MSH.F7")
         return services.stay_discharge(stay=stay, at=discharged, via=via)
@@ -351,7 +353,11 @@ def adt_receive(raw: str, *, program: Program) -> AdtResult:
         stored = _stored(program, key)
         if stored is not None:
             return AdtResult(stored.ack, AckCode.ACCEPT, True, stored.pk)
-        reason, code, outcome = "the message conflicts with a stored record", AckCode.ERROR, AdtOutcome.ERROR
+        reason, code, outcome = (
+            "the message conflicts with a stored record",
+            AckCode.ERROR,
+            AdtOutcome.ERROR,
+        )
     ack = _ack(msg, code, reason, key.control_id)
     with transaction.atomic():
         row = _record(program, raw, key, str(trigger), outcome, reason, ack)

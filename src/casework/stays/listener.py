@@ -76,11 +76,13 @@ class Listener:
             writer.close()
 
     async def serve(
-        self, host: str, port: int, tls: ssl.SSLContext | None = None, ready: Callable[[int], None] | None = None
+        self,
+        host: str,
+        port: int,
+        tls: ssl.SSLContext | None = None,
+        ready: Callable[[int], None] | None = None,
     ) -> None:
-        server = await start_hl7_server(
-            self.handle, host, port, limit=MAX_MESSAGE_BYTES, ssl=tls
-        )
+        server = await start_hl7_server(self.handle, host, port, limit=MAX_MESSAGE_BYTES, ssl=tls)
         bound = server.sockets[0].getsockname()[1]
         if ready is not None:
             ready(bound)

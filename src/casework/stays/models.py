@@ -34,9 +34,7 @@ class Unit(models.Model):
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["program", "code"], name="unit_unique_code")
-        ]
+        constraints = [models.UniqueConstraint(fields=["program", "code"], name="unit_unique_code")]
 
     def __str__(self) -> str:
         return self.name
@@ -56,6 +54,9 @@ class UnitAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "user"], name="unit_assignment_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.unit_id}"
 
 
 class Stay(models.Model):
@@ -126,7 +127,9 @@ class StayStatusChange(models.Model):
     source = models.CharField(max_length=10, choices=SOURCE_CHOICES)
     stay_class = models.CharField(max_length=20, choices=CLASS_CHOICES)
     state = models.CharField(max_length=12, choices=STATE_CHOICES)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     bed = models.CharField(max_length=20, blank=True)
     # What the event replaced (so a cancel can restore it).
     prior = models.JSONField(default=dict, blank=True)
@@ -140,6 +143,9 @@ class StayStatusChange(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["stay", "occurred_at"], name="stay_history_time")]
+
+    def __str__(self) -> str:
+        return f"{self.event} at {self.occurred_at:%Y-%m-%d %H:%M}"
 
 
 class AdtMessage(models.Model):
@@ -156,7 +162,9 @@ class AdtMessage(models.Model):
     outcome = models.CharField(max_length=10, choices=OUTCOME_CHOICES)
     reason = models.CharField(max_length=300, blank=True)
     ack = models.TextField()
-    stay = models.ForeignKey(Stay, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    stay = models.ForeignKey(
+        Stay, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     replayed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -174,3 +182,6 @@ class AdtMessage(models.Model):
             ),
             models.Index(fields=["program", "outcome"], name="adt_message_outcome"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.sending_application}/{self.control_id}"

@@ -175,9 +175,11 @@ def im_follow_up_required(
     return (discharge_date - local_date(initial_given_at, zone)).days > days
 
 
-def im_follow_up_window(discharge_date: date, zone: ZoneInfo, days: int = 2) -> tuple[datetime, datetime]:
+def im_follow_up_window(
+    discharge_date: date, zone: ZoneInfo, days: int = 2
+) -> tuple[datetime, datetime]:
     """The follow-up copy goes before discharge but not more than `days` calendar days
-    before: from the start of discharge_date − days to the end of discharge_date."""
+    before: from the start of discharge_date - days to the end of discharge_date."""
     earliest = datetime.combine(discharge_date - timedelta(days=days), time(0), tzinfo=zone)
     return earliest.astimezone(UTC), end_of_local_day(discharge_date, zone)
 

@@ -1,7 +1,7 @@
 """Reads for stays: the census, a stay's history and clocks, units and the ADT error queue."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from django.db.models import DateTimeField, Exists, Min, OuterRef, Q, QuerySet, Subquery
@@ -13,7 +13,7 @@ from casework.stays.models import AdtMessage, Stay, StayStatusChange, Unit, Unit
 from casework.stays.rules import AdtOutcome, StayState
 
 CensusSort = Literal["due", "admitted", "-admitted", "name", "unit", "class"]
-FAR = datetime(9999, 1, 1)
+FAR = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)

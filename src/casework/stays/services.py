@@ -137,11 +137,11 @@ def _facts_validate(facts: StayFacts, version: str) -> None:
         errors["visit_number"] = [_("required")]
     if facts.admitted_at > clock.now() + timedelta(minutes=5):
         errors["admitted_at"] = [_("may not be in the future")]
-    if facts.admission_order_at is not None and facts.stay_class == StayClass.INPATIENT:
-        if facts.admission_order_at > facts.admitted_at:
-            errors["admission_order_at"] = [
-                _("the admission order must be at or before the inpatient admission")
-            ]
+    order = facts.admission_order_at
+    if order is not None and facts.stay_class == StayClass.INPATIENT and order > facts.admitted_at:
+        errors["admission_order_at"] = [
+            _("the admission order must be at or before the inpatient admission")
+        ]
     if facts.expected_discharge_date is not None and facts.expected_discharge_date < (
         facts.admitted_at.date()
     ):
@@ -384,3 +384,56 @@ def unit_assign(*, unit: Unit, user: User, actor: Actor | None) -> UnitAssignmen
         detail={"unit": unit.pk, "user": user.pk},
     )
     return assignment
+
+
+@transaction.atomic
+def stay_encounter_apply(
+    *,
+    stay: Stay,
+    stay_class: StayClass,
+    unit: Unit | None,
+    admitting_diagnosis: str,
+    discharged_at: datetime | None,
+    via: Via,
+) -> Stay:
+    """A FHIR Encounter update: class, unit, diagnosis and (with `discharged_at`) the
+    discharge, each recorded in the history; a person's change out of inpatient follows
+    the Condition Code 44 steps (refused here: use the stay page). Audits one update."""
+    if stay.state != StayState.IN_HOUSE:
+        raise RuleViolation(_("the stay is not in the house"))
+    if stay.stay_class == StayClass.INPATIENT and stay_class != StayClass.INPATIENT:
+        raise RuleViolation(
+            _(
+                "Condition Code 44: a change out of inpatient needs the UR physician's decision "
+                "and the attending's documented concurrence"
+            )
+        )
+    now = clock.now()
+    events: list[str] = []
+    if stay_class != stay.stay_class:
+        prior = _snapshot(stay)
+        stay.stay_class, stay.class_since = stay_class, now
+        if stay_class == StayClass.INPATIENT:
+            stay.inpatient_at = now
+        _history(stay, StayEvent.CLASS_CHANGE, now, via, prior)
+        events.append(StayEvent.CLASS_CHANGE.value)
+    if unit != stay.unit:
+        prior = _snapshot(stay)
+        stay.unit = unit
+        _history(stay, StayEvent.TRANSFER, now, via, prior)
+        events.append(StayEvent.TRANSFER.value)
+    if admitting_diagnosis != stay.admitting_diagnosis:
+        stay.admitting_diagnosis = admitting_diagnosis
+        _history(stay, StayEvent.UPDATE, now, via)
+        events.append(StayEvent.UPDATE.value)
+    if discharged_at is not None:
+        if discharged_at < stay.admitted_at:
+            raise ValidationFailed.single("period.end", _("may not be before the admission"))
+        prior = _snapshot(stay)
+        stay.state, stay.discharged_at = StayState.DISCHARGED, discharged_at
+        _history(stay, StayEvent.DISCHARGE, discharged_at, via, prior)
+        events.append(StayEvent.DISCHARGE.value)
+    _save(stay)
+    stay_clocks_sync(stay=stay)
+    _audit(via, AuditAction.UPDATE, stay, events=events)
+    return stay

@@ -1,0 +1,209 @@
+"""Hospital stays (H1) and FHIR Encounter. Reads need consumer.read over the stay's
+consumer (or a unit the caller covers); registering, transfer, discharge and Encounter
+writes need case.manage. Each request writes exactly one audit event."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Body, Query, Router, Status
+
+from casework.core.actor import Actor
+from casework.core.errors import ValidationFailed
+from casework.core.policy import Permission
+from casework.stays import selectors, services
+from casework.stays.fhir import encounter_facts, encounter_of
+from casework.stays.models import Stay, Unit
+from casework.stays.rules import StatusSource
+from casework.stays.schemas import CensusPage, CensusQuery, DischargeIn, StayIn, StayOut, TransferIn
+from casework.web.access import access_consumer, access_stay, stay_reach_q
+from casework.web.api import LIST_THROTTLE, PageParams, listed_page, responses
+from casework.web.guard import guard
+
+router = Router(tags=["stays"])
+
+
+def _unit(actor: Actor, unit_id: int | None, field: str = "unit_id") -> Unit | None:
+    if unit_id is None:
+        return None
+    unit = selectors.unit_of_program(program_id=actor.user.program_id or 0, unit_id=unit_id)
+    if unit is None:
+        raise ValidationFailed.single(field, "no such unit in your program")
+    return unit
+
+
+def _unit_by_code(actor: Actor, code: str) -> Unit | None:
+    if not code:
+        return None
+    unit = (
+        selectors.units_of_program(program_id=actor.user.program_id or 0).filter(code=code).first()
+    )
+    if unit is None:
+        raise ValidationFailed.single("location", "no unit with this code in your program")
+    return unit
+
+
+def _via(actor: Actor, source: StatusSource = StatusSource.API) -> services.Via:
+    return services.Via(source=source, actor=actor)
+
+
+@router.get(
+    "/stays",
+    response=responses({200: CensusPage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="The census: stays in the house that you reach",
+    operation_id="census_list",
+)
+@guard(Permission.CONSUMER_READ, object_type="stay")
+def census_list(
+    request: HttpRequest, actor: Actor, query: Query[CensusQuery], page: Query[PageParams]
+) -> dict[str, Any]:
+    """In-house stays of the consumers you reach and of the units you cover; the earliest
+    clock first (`sort=due`). Audits one list."""
+    rows = selectors.census(
+        reach=stay_reach_q(actor.user, Permission.CONSUMER_READ),
+        filters=selectors.CensusFilters(
+            unit_id=query.unit_id,
+            stay_class=query.stay_class or "",
+            payer=query.payer.strip(),
+            reviewer_id=query.reviewer_id,
+            sort=query.sort,
+        ),
+    )
+    return listed_page(actor, rows, page, object_type="stay")
+
+
+@router.post(
+    "/stays",
+    response=responses({201: StayOut}, write=True),
+    summary="Register a stay by hand",
+    operation_id="stay_create",
+)
+@guard(Permission.CASE_MANAGE, object_type="stay")
+def stay_create(request: HttpRequest, actor: Actor, payload: StayIn) -> Status[Stay]:
+    """Admit or register a stay of a consumer you reach. Audits one create."""
+    consumer = access_consumer(
+        actor, payload.consumer_id, permission=Permission.CASE_MANAGE, log_read=False
+    )
+    data = payload.model_dump(exclude={"consumer_id", "unit_id"})
+    facts = services.StayFacts(unit=_unit(actor, payload.unit_id), **data)
+    stay = services.stay_create(
+        program=consumer.program,
+        consumer=consumer,
+        facts=facts,
+        via=_via(actor),
+        drg_version=settings.CASEWORK_STAYS_DRG_TABLE,
+    )
+    return Status(201, stay)
+
+
+@router.get(
+    "/stays/{stay_id}",
+    response=responses({200: StayOut}),
+    summary="One stay",
+    operation_id="stay_read",
+)
+@guard(Permission.CONSUMER_READ, access_stay, log_read=True)
+def stay_read(request: HttpRequest, actor: Actor, stay: Stay) -> Stay:
+    """Audits one read."""
+    return stay
+
+
+@router.post(
+    "/stays/{stay_id}/transfer",
+    response=responses({200: StayOut}, write=True),
+    summary="Transfer a stay to another unit or bed",
+    operation_id="stay_transfer",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def stay_transfer(request: HttpRequest, actor: Actor, stay: Stay, payload: TransferIn) -> Stay:
+    """Audits one update."""
+    return services.stay_transfer(
+        stay=stay,
+        unit=_unit(actor, payload.unit_id),
+        bed=payload.bed,
+        at=payload.at,
+        via=_via(actor),
+    )
+
+
+@router.post(
+    "/stays/{stay_id}/discharge",
+    response=responses({200: StayOut}, write=True),
+    summary="Discharge a stay",
+    operation_id="stay_discharge",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def stay_discharge(request: HttpRequest, actor: Actor, stay: Stay, payload: DischargeIn) -> Stay:
+    """Audits one update."""
+    return services.stay_discharge(stay=stay, at=payload.at, via=_via(actor))
+
+
+@router.post(
+    "/fhir/Encounter",
+    response=responses({201: dict[str, Any]}, write=True),
+    summary="Create a stay from a FHIR R4 Encounter",
+    operation_id="encounter_create",
+)
+@guard(Permission.CASE_MANAGE, object_type="stay")
+def encounter_create(
+    request: HttpRequest, actor: Actor, payload: Body[dict[str, Any]]
+) -> Status[dict[str, Any]]:
+    """`subject` is Patient/<consumer id>; `identifier` the visit number; `class` an
+    ActCode (IMP, OBSENC, EMER, AMB); `location[0].location.display` a unit code.
+    Answers the Encounter as stored. Audits one create."""
+    facts = _encounter(payload)
+    consumer = access_consumer(
+        actor, facts["consumer_id"], permission=Permission.CASE_MANAGE, log_read=False
+    )
+    stay = services.stay_create(
+        program=consumer.program,
+        consumer=consumer,
+        facts=services.StayFacts(
+            visit_number=facts["visit_number"],
+            stay_class=facts["stay_class"],
+            admitted_at=facts["admitted_at"],
+            unit=_unit_by_code(actor, facts["unit_code"]),
+            admitting_diagnosis=facts["admitting_diagnosis"],
+        ),
+        via=_via(actor, StatusSource.FHIR),
+        drg_version=settings.CASEWORK_STAYS_DRG_TABLE,
+    )
+    return Status(201, encounter_of(stay))
+
+
+@router.put(
+    "/fhir/Encounter/{stay_id}",
+    response=responses({200: dict[str, Any]}, write=True),
+    summary="Update a stay from a FHIR R4 Encounter",
+    operation_id="encounter_update",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def encounter_update(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: Body[dict[str, Any]]
+) -> dict[str, Any]:
+    """Class, unit, diagnosis and status: `finished` with `period.end` discharges. The
+    subject and visit number must match the stay. Audits one update."""
+    facts = _encounter(payload)
+    if facts["consumer_id"] != stay.consumer_id or facts["visit_number"] != stay.visit_number:
+        raise ValidationFailed.single("subject", "subject and identifier must match the stay")
+    stay = services.stay_encounter_apply(
+        stay=stay,
+        stay_class=facts["stay_class"],
+        unit=_unit_by_code(actor, facts["unit_code"]) if facts["unit_code"] else stay.unit,
+        admitting_diagnosis=facts["admitting_diagnosis"] or stay.admitting_diagnosis,
+        discharged_at=facts["discharged_at"] if facts["status"] == "finished" else None,
+        via=_via(actor, StatusSource.FHIR),
+    )
+    return encounter_of(stay)
+
+
+def _encounter(payload: dict[str, Any]) -> dict[str, Any]:
+    if payload.get("resourceType") != "Encounter":
+        raise ValidationFailed.single("resourceType", "must be Encounter")
+    if payload.get("status") not in ("planned", "arrived", "in-progress", "finished", "cancelled"):
+        raise ValidationFailed.single("status", "not an Encounter status")
+    facts = encounter_facts(payload)
+    if payload.get("status") == "finished" and facts["discharged_at"] is None:
+        raise ValidationFailed.single("period.end", "required when the status is finished")
+    return facts

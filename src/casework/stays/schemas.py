@@ -1,0 +1,103 @@
+"""API shapes for stays and FHIR Encounter (R4)."""
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+from casework.stays.models import Stay
+from casework.stays.rules import StayClass
+from casework.web.api import InputSchema
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class StayOut(Schema):
+    id: int
+    consumer_id: int
+    case_id: int | None
+    visit_number: str
+    stay_class: str
+    state: str
+    admitted_at: datetime
+    inpatient_at: datetime | None
+    admission_order_at: datetime | None
+    discharged_at: datetime | None
+    expected_discharge_date: date | None
+    unit: UnitOut | None
+    bed: str
+    attending: str
+    admitting_diagnosis: str
+    payer: str
+    plan: str
+    medicare: bool
+    drg: str
+    drg_table_version: str
+    version: int
+
+
+class CensusRowOut(StayOut):
+    next_due_at: datetime | None = Field(None, description="the earliest open clock")
+
+
+class CensusPage(Schema):
+    count: int
+    items: list[CensusRowOut]
+
+
+class CensusQuery(Schema):
+    unit_id: int | None = Field(None, ge=1)
+    stay_class: StayClass | None = None
+    payer: str = Field("", max_length=100)
+    reviewer_id: int | None = Field(None, ge=1)
+    sort: Literal["due", "admitted", "-admitted", "name", "unit", "class"] = "due"
+
+
+class StayIn(InputSchema):
+    consumer_id: int = Field(..., ge=1)
+    visit_number: str = Field(..., min_length=1, max_length=40)
+    stay_class: StayClass
+    admitted_at: datetime
+    unit_id: int | None = Field(None, ge=1)
+    bed: str = Field("", max_length=20)
+    attending: str = Field("", max_length=120)
+    admitting_diagnosis: str = Field("", max_length=200)
+    payer: str = Field("", max_length=100)
+    plan: str = Field("", max_length=100)
+    medicare: bool = False
+    admission_order_at: datetime | None = None
+    expected_discharge_date: date | None = None
+    drg: str = Field("", max_length=4)
+
+
+class TransferIn(InputSchema):
+    unit_id: int | None = Field(None, ge=1)
+    bed: str = Field("", max_length=20)
+    at: datetime
+
+
+class DischargeIn(InputSchema):
+    at: datetime
+
+
+class EncounterIn(Schema):
+    """A FHIR R4 Encounter (the fields we read; others are ignored)."""
+
+    resourceType: Literal["Encounter"]
+    status: Literal["planned", "arrived", "in-progress", "finished", "cancelled"]
+    class_: dict[str, Any] = Field(..., alias="class")
+    subject: dict[str, Any]
+    identifier: list[dict[str, Any]] = Field(default_factory=list)
+    period: dict[str, Any] = Field(default_factory=dict)
+    location: list[dict[str, Any]] = Field(default_factory=list)
+    reasonCode: list[dict[str, Any]] = Field(default_factory=list)
+    meta: dict[str, Any] | None = None
+    id: str | None = None
+
+
+def stay_out(stay: Stay) -> dict[str, Any]:
+    return StayOut.from_orm(stay).dict()
