@@ -1,0 +1,114 @@
+"""The census and the stay page (H1)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from casework.core import clock
+from casework.core.actor import Actor
+from casework.core.models import AuditAction
+from casework.core.policy import Permission
+from casework.core.roles import Role
+from casework.staff.selectors import active_staff
+from casework.stays import rules, selectors
+from casework.stays.deadlines import end_of_today, facility_zone
+from casework.stays.forms import CensusFilterForm
+from casework.stays.models import Stay
+from casework.web.access import access_stay, page_refused_unless, stay_reach_q
+from casework.web.api import audit_list
+from casework.web.guard import guard
+
+CENSUS_LIMIT = 200
+
+
+def _facts(stay: Stay) -> dict[str, object]:
+    """Midnights so far, expected length of stay (GMLOS) and days over it."""
+    zone = facility_zone()
+    end = stay.discharged_at or clock.now()
+    entry = None
+    if stay.drg:
+        entry = rules.drg_table(stay.drg_table_version or settings.CASEWORK_STAYS_DRG_TABLE).entries.get(
+            stay.drg
+        )
+    los = rules.length_of_stay_days(stay.admitted_at, end, zone)
+    gmlos: Decimal | None = entry.gmlos if entry else None
+    return {
+        "midnights": rules.midnights(stay.admitted_at, end, zone),
+        "gmlos": gmlos,
+        "drg_title": entry.title if entry else "",
+        "days_over": rules.days_over_gmlos(los, gmlos),
+    }
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.CONSUMER_READ, object_type="stay")
+def census(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Every patient in the house on my units and of my consumers; what is due today
+    first. Audited as one `list` event."""
+    page_refused_unless(
+        actor, Permission.CONSUMER_READ, action=AuditAction.LIST, reason="role has no census"
+    )
+    program_id = actor.user.program_id or 0
+    units = selectors.units_of_program(program_id=program_id)
+    reviewers = active_staff(
+        program_id=program_id, roles=(Role.CASE_MANAGER, Role.SUPERVISOR, Role.PHYSICIAN_ADVISOR)
+    )
+    form = CensusFilterForm(
+        request.GET or None,
+        units=[(u.pk, f"{u.code} {u.name}") for u in units],
+        payers=selectors.payers_of_program(program_id=program_id),
+        reviewers=[(u.pk, u.get_full_name() or u.username) for u in reviewers],
+    )
+    filters = selectors.CensusFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.CensusFilters(
+            unit_id=data.get("unit"),
+            stay_class=data.get("stay_class") or "",
+            payer=data.get("payer") or "",
+            reviewer_id=data.get("reviewer"),
+            sort=data.get("sort") or "due",
+        )
+    rows = list(
+        selectors.census(
+            reach=stay_reach_q(actor.user, Permission.CONSUMER_READ), filters=filters
+        )[:CENSUS_LIMIT]
+    )
+    audit_list(actor, object_type="stay", count=len(rows), returned=[s.pk for s in rows])
+    due_today = end_of_today()
+    context = {
+        "nav": "census",
+        "form": form,
+        "rows": [(stay, _facts(stay)) for stay in rows],
+        "now": clock.now(),
+        "due_today": due_today,
+        "limit": CENSUS_LIMIT,
+    }
+    template = "stays/census.html"
+    if request.headers.get("HX-Request") == "true":
+        template += "#results"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.CONSUMER_READ, access_stay, log_read=True)
+def stay_detail(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
+    """One stay: its facts, clocks and history. Audits one read."""
+    return render(
+        request,
+        "stays/stay.html",
+        {
+            "nav": "census",
+            "stay": stay,
+            "facts": _facts(stay),
+            "history": selectors.stay_history(stay_id=stay.pk),
+            "clocks": selectors.stay_clocks(stay_id=stay.pk),
+            "now": clock.now(),
+        },
+    )
