@@ -91,6 +91,4 @@ def test_stay_page_reads_one_event_and_another_caseload_gets_404(world, units) -
     refused = client_for(world.other_cm).get(f"/stays/{stay.pk}/")
     assert refused.status_code == 404
     events = list(AuditEvent.objects.filter(pk__gt=since).exclude(action="login"))
-    assert [(e.outcome, e.object_type, e.consumer_id) for e in events] == [
-        ("denied", "stay", None)
-    ]
+    assert [(e.outcome, e.object_type, e.consumer_id) for e in events] == [("denied", "stay", None)]

@@ -39,14 +39,20 @@ def tls_context(cert: str, key: str) -> ssl.SSLContext:
 
 
 class Listener:
-    def __init__(self, program: Program, log: Callable[[str], None] = lambda s: None) -> None:
+    def __init__(
+        self, program: Program, log: Callable[[str], None] = lambda s: None, *, inline: bool = False
+    ) -> None:
+        """`inline`: apply on the event loop's own thread and connection (the demo feed,
+        which runs inside the loader's transaction); otherwise on one worker thread."""
         self.program = program
+        self.inline = inline
         self.log = log
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adt-db")
         self.applied = 0
 
     def _apply(self, raw: str) -> str:
-        close_old_connections()
+        if not self.inline:
+            close_old_connections()
         result = adt_receive(raw, program=self.program)
         if result.code == AckCode.ACCEPT and not result.duplicate:
             self.applied += 1
@@ -67,7 +73,11 @@ class Listener:
                     writer.writeblock(ack.encode())
                     await writer.drain()
                     continue
-                ack = await loop.run_in_executor(self.worker, self._apply, _decode(block))
+                raw = _decode(block)
+                if self.inline:
+                    ack = self._apply(raw)
+                else:
+                    ack = await loop.run_in_executor(self.worker, self._apply, raw)
                 writer.writeblock(ack.encode())
                 await writer.drain()
         except (ConnectionResetError, BrokenPipeError):

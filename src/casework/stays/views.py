@@ -31,9 +31,8 @@ def _facts(stay: Stay) -> dict[str, object]:
     end = stay.discharged_at or clock.now()
     entry = None
     if stay.drg:
-        entry = rules.drg_table(stay.drg_table_version or settings.CASEWORK_STAYS_DRG_TABLE).entries.get(
-            stay.drg
-        )
+        version = stay.drg_table_version or settings.CASEWORK_STAYS_DRG_TABLE
+        entry = rules.drg_table(version).entries.get(stay.drg)
     los = rules.length_of_stay_days(stay.admitted_at, end, zone)
     gmlos: Decimal | None = entry.gmlos if entry else None
     return {
@@ -75,9 +74,9 @@ def census(request: HttpRequest, actor: Actor) -> HttpResponse:
             sort=data.get("sort") or "due",
         )
     rows = list(
-        selectors.census(
-            reach=stay_reach_q(actor.user, Permission.CONSUMER_READ), filters=filters
-        )[:CENSUS_LIMIT]
+        selectors.census(reach=stay_reach_q(actor.user, Permission.CONSUMER_READ), filters=filters)[
+            :CENSUS_LIMIT
+        ]
     )
     audit_list(actor, object_type="stay", count=len(rows), returned=[s.pk for s in rows])
     due_today = end_of_today()
