@@ -276,9 +276,9 @@ def _apply(program: Program, msg: hl7.Message, trigger: AdtTrigger, via: service
         if bed:
             details["bed"] = bed
         stay = services.stay_update(stay=stay, fields=details, via=via, drg_version=version, at=at)
-        new_class = rules.stay_class_of(_field(msg, "PV1.F2"), _field(msg, "PV1.F18"))
-        if new_class is not None and new_class != stay.stay_class and stay.state == "in_house":
-            stay = services.stay_class_change(stay=stay, stay_class=new_class, at=at, via=via)
+        sent_class = rules.stay_class_of(_field(msg, "PV1.F2"), _field(msg, "PV1.F18"))
+        if sent_class is not None and sent_class != stay.stay_class and stay.state == "in_house":
+            stay = services.stay_class_change(stay=stay, stay_class=sent_class, at=at, via=via)
         return stay
     cancel = {
         AdtTrigger.A11: Ev.CANCEL_ADMIT,

@@ -28,7 +28,7 @@ def encounter_of(stay: Stay) -> dict[str, Any]:
     }
     if stay.discharged_at:
         out["period"]["end"] = stay.discharged_at.isoformat()
-    if stay.unit_id:
+    if stay.unit is not None:
         out["location"] = [{"location": {"display": stay.unit.code}}]
     if stay.admitting_diagnosis:
         out["reasonCode"] = [{"text": stay.admitting_diagnosis}]

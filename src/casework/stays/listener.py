@@ -40,19 +40,24 @@ def tls_context(cert: str, key: str) -> ssl.SSLContext:
 
 class Listener:
     def __init__(
-        self, program: Program, log: Callable[[str], None] = lambda s: None, *, inline: bool = False
+        self,
+        program: Program,
+        log: Callable[[str], None] = lambda s: None,
+        *,
+        relay: Callable[[str], str] | None = None,
     ) -> None:
-        """`inline`: apply on the event loop's own thread and connection (the demo feed,
-        which runs inside the loader's transaction); otherwise on one worker thread."""
+        """`relay`: hand each message to another thread that applies it and returns the
+        ACK (the demo loader, whose transaction lives on its own thread)."""
         self.program = program
-        self.inline = inline
+        self.relay = relay
         self.log = log
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adt-db")
         self.applied = 0
 
     def _apply(self, raw: str) -> str:
-        if not self.inline:
-            close_old_connections()
+        if self.relay is not None:
+            return self.relay(raw)
+        close_old_connections()
         result = adt_receive(raw, program=self.program)
         if result.code == AckCode.ACCEPT and not result.duplicate:
             self.applied += 1
@@ -74,10 +79,7 @@ class Listener:
                     await writer.drain()
                     continue
                 raw = _decode(block)
-                if self.inline:
-                    ack = self._apply(raw)
-                else:
-                    ack = await loop.run_in_executor(self.worker, self._apply, raw)
+                ack = await loop.run_in_executor(self.worker, self._apply, raw)
                 writer.writeblock(ack.encode())
                 await writer.drain()
         except (ConnectionResetError, BrokenPipeError):

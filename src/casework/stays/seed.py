@@ -1,13 +1,16 @@
 """Demo seed of this context: two units of the demo hospital and ~60 patients in the
 house, fed through the real MLLP listener (composed by `casework.demo`).
 
-The feed is applied by `adt_receive`, the applier behind the MLLP listener, with the
-ADT messages of every situation: inpatients (Medicare and not),
+The feed runs a listener on a free loopback port and sends it, over MLLP with the `hl7`
+package's client, the ADT messages of every situation: inpatients (Medicare and not),
 observation and emergency patients, transfers, an expected discharge, discharges, a
 cancelled admission, a cancelled transfer and one message for a unit the hospital has not
 set up (left in the error queue to replay).
 """
 
+import asyncio
+import queue
+import threading
 from datetime import UTC, datetime, timedelta
 
 import hl7
@@ -104,15 +107,51 @@ async def _send(listener: Listener, messages: list[str]) -> list[str]:
     return acks
 
 
+def _feed_through_listener(program: Program, messages: list[str]) -> list[str]:
+    """Send `messages` over MLLP to a live listener on a free loopback port, in a thread
+    of its own; the listener relays each message to this thread, which applies it in the
+    loader's transaction (a listener connection of its own could not see that data)."""
+    requests: queue.Queue[tuple[str, queue.Queue[str]] | None] = queue.Queue()
+
+    def relay(raw: str) -> str:
+        reply: queue.Queue[str] = queue.Queue(maxsize=1)
+        requests.put((raw, reply))
+        return reply.get(timeout=60)
+
+    acks: list[str] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            acks.extend(asyncio.run(_send(Listener(program, relay=relay), messages)))
+        except BaseException as exc:  # reported on the loader's thread
+            failure.append(exc)
+        finally:
+            requests.put(None)
+
+    thread = threading.Thread(target=run, name="demo-adt-feed")
+    thread.start()
+    while (item := requests.get()) is not None:
+        raw, reply = item
+        try:
+            reply.put(adt_receive(raw, program=program).ack)
+        except BaseException:
+            reply.put("MSA|AE")
+            thread.join()
+            raise
+    thread.join()
+    if failure:
+        raise failure[0]
+    return acks
+
+
 def hospital_seed(*, program: Program, covering: list[User]) -> dict[str, int]:
     """Two units, each covered by one of `covering`, and the ADT feed sent through a live
     listener. Returns the ACK codes counted."""
     units = [Unit.objects.create(program=program, code=c, name=n) for c, n in UNITS]
     for unit, user in zip(units, covering, strict=False):
         services.unit_assign(unit=unit, user=user, actor=None)
-    # The loader runs in one transaction, which a listener's own connection cannot see:
-    # the feed goes through the same applier the listener calls (`adt_receive`).
-    acks = [adt_receive(raw, program=program).ack for raw in demo_feed(clock.now())]
+    acks = _feed_through_listener(program, demo_feed(clock.now()))
     counts: dict[str, int] = {}
     for ack in acks:
         code = next(s for s in ack.split("\r") if s.startswith("MSA")).split("|")[1]
