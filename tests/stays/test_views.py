@@ -92,3 +92,15 @@ def test_stay_page_reads_one_event_and_another_caseload_gets_404(world, units) -
     assert refused.status_code == 404
     events = list(AuditEvent.objects.filter(pk__gt=since).exclude(action="login"))
     assert [(e.outcome, e.object_type, e.consumer_id) for e in events] == [("denied", "stay", None)]
+
+
+def test_census_query_count_does_not_grow_with_rows(
+    world, units, django_assert_max_num_queries
+) -> None:
+    for i in range(12):
+        _stay(world, world.cm, f"Q{i}", unit=units[i % 2])
+    client = client_for(world.cm)
+    client.get("/census/")
+    with django_assert_max_num_queries(14):
+        response = client.get("/census/")
+    assert len(response.context["rows"]) == 12
