@@ -48,7 +48,14 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/"),
 }
 
-from casework.stays.models import AdtMessage, Stay, StayStatusChange, UnitAssignment  # noqa: E402
+from casework.stays.models import (  # noqa: E402
+    AdtMessage,
+    AdvisorReferral,
+    Stay,
+    StayReview,
+    StayStatusChange,
+    UnitAssignment,
+)
 
 SNAPSHOT_MODELS = [
     Consumer,
@@ -76,6 +83,8 @@ SNAPSHOT_MODELS = [
     StayStatusChange,
     UnitAssignment,
     AdtMessage,
+    StayReview,
+    AdvisorReferral,
     # Staff governance records (not consumer data, but changes are governance).
     StaffProfile,
     JobDescription,

@@ -800,6 +800,118 @@ MATRIX.update(
 )
 
 
+NOT_MET_RESULTS = {
+    "order": True,
+    "two_midnight": False,
+    "inpatient_only": False,
+    "exception": False,
+    "intensity": False,
+}
+
+
+def _referred_stay(w: World, decided: bool = False) -> Any:
+    from casework.stays import services as stay_services
+    from casework.stays.rules import AttendingView, Determination, ReviewKind
+
+    stay = _stay(w)
+    stay_services.stay_class_change(
+        stay=stay,
+        stay_class=StayClass_INPATIENT(),
+        at=clock.now() - timedelta(hours=1),
+        via=stay_services.Via(source=StatusSource_API(), actor=factories.actor(w.cm)),
+    )
+    stay_services.review_record(
+        stay=stay,
+        actor=factories.actor(w.cm),
+        facts=stay_services.ReviewFacts(kind=ReviewKind.ADMISSION, results=NOT_MET_RESULTS),
+        criteria_key="casework-open-um-2026.1",
+    )
+    if decided:
+        from casework.stays.models import AdvisorReferral
+
+        stay_services.referral_decide(
+            referral=AdvisorReferral.objects.get(stay=stay),
+            actor=factories.actor(w.physician),
+            facts=stay_services.DecisionFacts(
+                determination=Determination.NOT_NECESSARY,
+                rationale="Observation level suffices",
+                attestation=stay_services.Attestation(False, False),
+                attending_view=AttendingView.CONCURS,
+            ),
+        )
+    return stay
+
+
+def StayClass_INPATIENT() -> Any:
+    from casework.stays.rules import StayClass
+
+    return StayClass.INPATIENT
+
+
+def StatusSource_API() -> Any:
+    from casework.stays.rules import StatusSource
+
+    return StatusSource.API
+
+
+def referred_target(body: Callable[[Any], dict[str, Any] | None], decided: bool = False):
+    def setup(w: World) -> Target:
+        stay = _referred_stay(w, decided)
+        return Target({"stay_id": stay.pk}, body(stay), stay.consumer_id)
+
+    return setup
+
+
+MATRIX.update(
+    {
+        ("GET", "/api/v1/stays/{stay_id}/reviews"): Entry(
+            Permission.CONSUMER_READ, stay_target(), AuditAction.LIST
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/reviews"): Entry(
+            Permission.CASE_MANAGE,
+            stay_target(
+                lambda s: {
+                    "kind": "continued_stay",
+                    "results": {"active_treatment": True, "plan": True, "no_lower_level": True},
+                }
+            ),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("GET", "/api/v1/advisor-queue"): Entry(
+            Permission.UM_DECIDE,
+            lambda w: (_referred_stay(w), Target({}, None, None))[1],
+            AuditAction.LIST,
+            object_route=False,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/advisor-decision"): Entry(
+            Permission.UM_DECIDE,
+            referred_target(
+                lambda s: {
+                    "determination": "necessary",
+                    "rationale": "Sepsis needs inpatient care",
+                    "attestation": {"involved_in_care": False, "financial_interest": False},
+                    "attending_view": "concurs",
+                }
+            ),
+            AuditAction.UPDATE,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/class"): Entry(
+            Permission.CASE_MANAGE,
+            referred_target(
+                lambda s: {
+                    "stay_class": "observation",
+                    "at": _when(),
+                    "attending_concurrence_documented": True,
+                },
+                decided=True,
+            ),
+            AuditAction.UPDATE,
+        ),
+    }
+)
+
+
 ROUTES = sorted(MATRIX)
 OBJECT_ROUTES = [r for r in ROUTES if MATRIX[r].object_route]
 

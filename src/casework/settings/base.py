@@ -216,6 +216,14 @@ CASEWORK_FACILITY_TIME_ZONE = os.environ.get("CASEWORK_FACILITY_TIME_ZONE", "Ame
 CASEWORK_IM_DAYS = 2
 # The shipped DRG table (stays/data/drg/<version>.json) used for titles and GMLOS.
 CASEWORK_STAYS_DRG_TABLE = os.environ.get("CASEWORK_STAYS_DRG_TABLE", "demo-v42")
+# The review criteria set shipped in stays/data/criteria (<id>-<version>).
+CASEWORK_STAYS_CRITERIA = "casework-open-um-2026.1"
+# Continued-stay review interval and the physician advisor's turnaround (program policy).
+CASEWORK_STAYS_REVIEW_HOURS = 24
+CASEWORK_ADVISOR_REVIEW_HOURS = 24
+# Written notice of a not-necessary determination: 2 days (42 CFR 482.30(d)(3); the day
+# type is not stated, so calendar days by default).
+CASEWORK_UR_NOTICE_DAYS = 2
 
 LOGGING = {
     "version": 1,

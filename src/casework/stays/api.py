@@ -9,15 +9,29 @@ from django.http import HttpRequest
 from ninja import Body, Query, Router, Status
 
 from casework.core.actor import Actor
-from casework.core.errors import ValidationFailed
+from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.policy import Permission
 from casework.stays import selectors, services
 from casework.stays.fhir import encounter_facts, encounter_of
-from casework.stays.models import Stay, Unit
-from casework.stays.rules import StatusSource
-from casework.stays.schemas import CensusPage, CensusQuery, DischargeIn, StayIn, StayOut, TransferIn
+from casework.stays.models import AdvisorReferral, Stay, StayReview, Unit
+from casework.stays.rules import AttendingView, Determination, ReviewKind, StatusSource
+from casework.stays.schemas import (
+    CensusPage,
+    CensusQuery,
+    ClassChangeIn,
+    DecisionIn,
+    DischargeIn,
+    ReferralOut,
+    ReferralPage,
+    ReviewIn,
+    ReviewOut,
+    ReviewPage,
+    StayIn,
+    StayOut,
+    TransferIn,
+)
 from casework.web.access import access_consumer, access_stay, stay_reach_q
-from casework.web.api import LIST_THROTTLE, PageParams, listed_page, responses
+from casework.web.api import LIST_THROTTLE, PageParams, listed_page, responses, staff_member
 from casework.web.guard import guard
 
 router = Router(tags=["stays"])
@@ -207,3 +221,124 @@ def _encounter(payload: dict[str, Any]) -> dict[str, Any]:
     if payload.get("status") == "finished" and facts["discharged_at"] is None:
         raise ValidationFailed.single("period.end", "required when the status is finished")
     return facts
+
+
+@router.get(
+    "/stays/{stay_id}/reviews",
+    response=responses({200: ReviewPage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="A stay's utilization reviews",
+    operation_id="stay_review_list",
+)
+@guard(Permission.CONSUMER_READ, access_stay)
+def stay_review_list(
+    request: HttpRequest, actor: Actor, stay: Stay, page: Query[PageParams]
+) -> dict[str, Any]:
+    """Newest first. Audits one list."""
+    return listed_page(
+        actor,
+        selectors.review_list(stay_id=stay.pk),
+        page,
+        object_type="stay_review",
+        consumer_id=stay.consumer_id,
+        parent=stay.pk,
+    )
+
+
+@router.post(
+    "/stays/{stay_id}/reviews",
+    response=responses({201: ReviewOut}, write=True),
+    summary="Record an admission or continued-stay review",
+    operation_id="stay_review_create",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def stay_review_create(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: ReviewIn
+) -> Status[StayReview]:
+    """Against the program's criteria set: a result for every criterion of the subset.
+    Not met (or `refer`) refers the stay to the physician advisor. Audits one create."""
+    facts = services.ReviewFacts(
+        kind=ReviewKind(payload.kind), **payload.model_dump(exclude={"kind"})
+    )
+    return Status(
+        201,
+        services.review_record(
+            stay=stay, actor=actor, facts=facts, criteria_key=settings.CASEWORK_STAYS_CRITERIA
+        ),
+    )
+
+
+@router.get(
+    "/advisor-queue",
+    response=responses({200: ReferralPage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="The physician advisor's queue: open referrals, the earliest due first",
+    operation_id="advisor_queue",
+)
+@guard(Permission.UM_DECIDE, object_type="advisor_referral")
+def advisor_queue(request: HttpRequest, actor: Actor, page: Query[PageParams]) -> dict[str, Any]:
+    """Audits one list."""
+    rows = selectors.advisor_queue(program_id=actor.user.program_id or 0)
+    return listed_page(actor, rows, page, object_type="advisor_referral")
+
+
+@router.post(
+    "/stays/{stay_id}/advisor-decision",
+    response=responses({200: ReferralOut}, write=True),
+    summary="Decide the stay's open physician advisor referral",
+    operation_id="advisor_decision",
+)
+@guard(Permission.UM_DECIDE, access_stay)
+def advisor_decision(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: DecisionIn
+) -> AdvisorReferral:
+    """42 CFR 482.30: the reviewer's attestations (not involved in the care, no financial
+    interest), the attending consulted before a not-necessary determination, a second
+    physician when the attending disagrees. Audits one update."""
+    referral = selectors.open_referral(stay_id=stay.pk)
+    if referral is None:
+        raise RuleViolation("the stay has no open referral")
+    second = (
+        staff_member(actor, payload.second_reviewer, "second_reviewer")
+        if payload.second_reviewer is not None
+        else None
+    )
+    second_attestation = (
+        services.Attestation(**payload.second_attestation.model_dump())
+        if payload.second_attestation is not None
+        else None
+    )
+    facts = services.DecisionFacts(
+        determination=Determination(payload.determination),
+        rationale=payload.rationale,
+        attestation=services.Attestation(**payload.attestation.model_dump()),
+        attending_view=AttendingView(payload.attending_view),
+        peer_to_peer=payload.peer_to_peer,
+        second_reviewer=second,
+        second_attestation=second_attestation,
+    )
+    return services.referral_decide(referral=referral, actor=actor, facts=facts)
+
+
+@router.post(
+    "/stays/{stay_id}/class",
+    response=responses({200: StayOut}, write=True),
+    summary="Change a stay's class (out of inpatient: the Condition Code 44 steps)",
+    operation_id="stay_class_change",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def stay_class_change(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: ClassChangeIn
+) -> Stay:
+    """Inpatient → outpatient is refused (409, naming the missing steps) without a UR
+    physician's not-necessary determination, the attending's concurrence and its
+    documentation, before discharge. Audits one update."""
+    return services.stay_class_change(
+        stay=stay,
+        stay_class=payload.stay_class,
+        at=payload.at,
+        via=_via(actor),
+        cc44=services.cc44_facts(
+            stay=stay, attending_concurrence_documented=payload.attending_concurrence_documented
+        ),
+    )

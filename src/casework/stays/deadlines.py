@@ -26,6 +26,13 @@ class StayDeadline(models.TextChoices):
     IM_INITIAL = "stay_im_initial", _("Important Message from Medicare due")
     IM_FOLLOW_UP = "stay_im_follow_up", _("Follow-up Important Message due")
     MOON = "stay_moon", _("MOON (observation notice) due")
+    REVIEW = "stay_review", _("Next utilization review due")
+    ADVISOR = "stay_advisor", _("Physician advisor review due")
+    UR_NOTICE = "stay_ur_notice", _("Written notice of a not-necessary determination due")
+
+
+# Review and referral clocks are set by their services, not recomputed from the stay.
+SERVICE_KINDS = (StayDeadline.REVIEW, StayDeadline.ADVISOR, StayDeadline.UR_NOTICE)
 
 
 def facility_zone() -> rules.ZoneInfo:
@@ -77,7 +84,17 @@ def stay_clocks_sync(*, stay: Stay) -> dict[str, datetime]:
         subject_type=SUBJECT,
         subject_id=stay.pk,
         state__in=[DeadlineState.OPEN, DeadlineState.BREACHED],
-    ).exclude(kind__in=list(due)).update(state=DeadlineState.WAIVED)
+    ).exclude(kind__in=list(due)).exclude(kind__in=[k.value for k in SERVICE_KINDS]).update(
+        state=DeadlineState.WAIVED
+    )
+    if stay.state != StayState.IN_HOUSE:
+        # Out of the house: no further review is due.
+        Deadline.objects.filter(
+            subject_type=SUBJECT,
+            subject_id=stay.pk,
+            kind=StayDeadline.REVIEW,
+            state__in=[DeadlineState.OPEN, DeadlineState.BREACHED],
+        ).update(state=DeadlineState.WAIVED)
     return due
 
 

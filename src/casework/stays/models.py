@@ -6,7 +6,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from casework.stays.rules import AdtOutcome, StatusSource, StayClass, StayEvent, StayState
+from casework.stays.rules import (
+    AdtOutcome,
+    AttendingView,
+    Determination,
+    ReferralState,
+    ReviewKind,
+    ReviewOutcome,
+    StatusSource,
+    StayClass,
+    StayEvent,
+    StayState,
+)
 
 CLASS_LABELS = {
     StayClass.INPATIENT: _("Inpatient"),
@@ -185,3 +196,73 @@ class AdtMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sending_application}/{self.control_id}"
+
+
+class StayReview(models.Model):
+    """An admission or continued-stay review against a versioned criteria set (H1)."""
+
+    stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="reviews")
+    kind = models.CharField(max_length=20, choices=[(k.value, k.value) for k in ReviewKind])
+    criteria_set = models.CharField(max_length=60)
+    criteria_version = models.CharField(max_length=20)
+    subset = models.CharField(max_length=40)
+    results = models.JSONField(default=dict)  # criterion id → met
+    outcome = models.CharField(max_length=10, choices=[(o.value, o.value) for o in ReviewOutcome])
+    # A licensed product the program uses: recorded by name, version and result only.
+    licensed_product = models.CharField(max_length=60, blank=True)
+    licensed_version = models.CharField(max_length=20, blank=True)
+    licensed_result = models.CharField(max_length=60, blank=True)
+    two_midnight_expected = models.BooleanField(null=True)  # Medicare stays
+    inpatient_only = models.BooleanField(null=True)  # Medicare stays
+    notes = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField()
+    next_review_due_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.outcome}"
+
+
+class AdvisorReferral(models.Model):
+    """Secondary physician review (42 CFR 482.30): a referral to a physician advisor and
+    the determination, with the reviewers' attestations and the attending consulted."""
+
+    stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="referrals")
+    review = models.ForeignKey(StayReview, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        max_length=10,
+        choices=[(s.value, s.value) for s in ReferralState],
+        default=ReferralState.OPEN,
+    )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    referred_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    question = models.TextField(blank=True)
+    determination = models.CharField(
+        max_length=15, choices=[(d.value, d.value) for d in Determination], blank=True
+    )
+    rationale = models.TextField(blank=True)
+    attending_view = models.CharField(
+        max_length=15,
+        choices=[(a.value, a.value) for a in AttendingView],
+        default=AttendingView.NOT_CONSULTED,
+    )
+    attending_consulted_at = models.DateTimeField(null=True, blank=True)
+    peer_to_peer = models.TextField(blank=True)
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    second_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Each reviewer attests, for this patient: not involved in the care, no financial interest.
+    attestations = models.JSONField(default=dict)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    notice_due_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"referral {self.pk} ({self.state})"

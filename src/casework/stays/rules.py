@@ -373,3 +373,68 @@ def stay_class_of(patient_class: str, patient_type: str = "") -> StayClass | Non
     if patient_type.strip().upper() in ("OBS", "OBSERVATION"):
         return StayClass.OBSERVATION
     return PV1_CLASS.get(patient_class.strip().upper())
+
+
+# --- review criteria (H1) -----------------------------------------------------------------
+
+
+class ReviewKind(StrEnum):
+    ADMISSION = "admission"
+    CONTINUED_STAY = "continued_stay"
+
+
+class ReviewOutcome(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+
+
+class ReferralState(StrEnum):
+    OPEN = "open"
+    DECIDED = "decided"
+
+
+class Determination(StrEnum):
+    NECESSARY = "necessary"
+    NOT_NECESSARY = "not_necessary"
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    id: str
+    version: str
+    name: str
+    source: str
+    subsets: dict[str, list[tuple[str, str]]]  # subset → [(criterion id, text)]
+    decisive: dict[str, list[list[str]]]  # subset → alternatives, each all-of
+
+
+@cache
+def criteria_set(key: str) -> CriteriaSet:
+    """A shipped, versioned criteria set (data/criteria/<id>-<version>.json)."""
+    raw = json.loads((DATA_DIR / "criteria" / f"{key}.json").read_text(encoding="utf-8"))
+    return CriteriaSet(
+        id=raw["id"],
+        version=raw["version"],
+        name=raw["name"],
+        source=raw["source"],
+        subsets={k: [(c["id"], c["text"]) for c in v] for k, v in raw["subsets"].items()},
+        decisive=raw["decisive"],
+    )
+
+
+def criteria_outcome(cs: CriteriaSet, subset: str, results: dict[str, bool]) -> ReviewOutcome:
+    """Met when every criterion of one of the subset's alternatives is met."""
+    for alternative in cs.decisive[subset]:
+        if all(results.get(c) for c in alternative):
+            return ReviewOutcome.MET
+    return ReviewOutcome.NOT_MET
+
+
+def criteria_errors(cs: CriteriaSet, subset: str, results: dict[str, bool]) -> list[str]:
+    """A result for every criterion of the subset, and none other."""
+    if subset not in cs.subsets:
+        return [f"no subset {subset} in {cs.id} {cs.version}"]
+    known = {c for c, _ in cs.subsets[subset]}
+    errors = [f"no result for {c}" for c in sorted(known - set(results))]
+    errors += [f"{c} is not a criterion of {subset}" for c in sorted(set(results) - known)]
+    return errors

@@ -101,3 +101,85 @@ class EncounterIn(Schema):
 
 def stay_out(stay: Stay) -> dict[str, Any]:
     return StayOut.from_orm(stay).dict()
+
+
+class ReviewIn(InputSchema):
+    kind: Literal["admission", "continued_stay"]
+    results: dict[str, bool] = Field(..., description="criterion id → met")
+    notes: str = Field("", max_length=4000)
+    licensed_product: str = Field("", max_length=60)
+    licensed_version: str = Field("", max_length=20)
+    licensed_result: str = Field("", max_length=60)
+    two_midnight_expected: bool | None = None
+    inpatient_only: bool | None = None
+    refer: bool = Field(False, description="send to the physician advisor even when met")
+    question: str = Field("", max_length=2000)
+
+
+class ReviewOut(Schema):
+    id: int
+    stay_id: int
+    kind: str
+    criteria_set: str
+    criteria_version: str
+    subset: str
+    results: dict[str, bool]
+    outcome: str
+    licensed_product: str
+    licensed_version: str
+    licensed_result: str
+    two_midnight_expected: bool | None
+    inpatient_only: bool | None
+    reviewer_id: int
+    reviewed_at: datetime
+    next_review_due_at: datetime | None
+
+
+class ReviewPage(Schema):
+    count: int
+    items: list[ReviewOut]
+
+
+class AttestationIn(InputSchema):
+    involved_in_care: bool
+    financial_interest: bool
+
+
+class DecisionIn(InputSchema):
+    determination: Literal["necessary", "not_necessary"]
+    rationale: str = Field(..., min_length=1, max_length=4000)
+    attestation: AttestationIn
+    attending_view: Literal["not_consulted", "concurs", "no_view", "disagrees"]
+    peer_to_peer: str = Field("", max_length=4000)
+    second_reviewer: int | None = Field(None, ge=1)
+    second_attestation: AttestationIn | None = None
+
+
+class ReferralOut(Schema):
+    id: int
+    stay_id: int
+    review_id: int
+    state: str
+    referred_at: datetime
+    due_at: datetime
+    determination: str
+    rationale: str
+    attending_view: str
+    peer_to_peer: str
+    advisor_id: int | None
+    second_reviewer_id: int | None
+    decided_at: datetime | None
+    notice_due_at: datetime | None
+
+
+class ReferralPage(Schema):
+    count: int
+    items: list[ReferralOut]
+
+
+class ClassChangeIn(InputSchema):
+    stay_class: StayClass
+    at: datetime
+    attending_concurrence_documented: bool = Field(
+        False, description="Condition Code 44: the attending's concurrence is in the record"
+    )

@@ -9,8 +9,16 @@ from django.db.models.functions import Coalesce
 
 from casework.core.models import Deadline, DeadlineState
 from casework.stays.deadlines import SUBJECT
-from casework.stays.models import AdtMessage, Stay, StayStatusChange, Unit, UnitAssignment
-from casework.stays.rules import AdtOutcome, StayState
+from casework.stays.models import (
+    AdtMessage,
+    AdvisorReferral,
+    Stay,
+    StayReview,
+    StayStatusChange,
+    Unit,
+    UnitAssignment,
+)
+from casework.stays.rules import AdtOutcome, ReferralState, StayState
 
 CensusSort = Literal["due", "admitted", "-admitted", "name", "unit", "class"]
 FAR = datetime(9999, 1, 1, tzinfo=UTC)
@@ -107,3 +115,29 @@ def adt_error_queue(*, program_id: int) -> QuerySet[AdtMessage]:
 
 def adt_message_of_program(*, program_id: int, message_id: int) -> AdtMessage | None:
     return AdtMessage.objects.filter(program_id=program_id, pk=message_id).first()
+
+
+def review_list(*, stay_id: int) -> QuerySet[StayReview]:
+    return StayReview.objects.filter(stay_id=stay_id).order_by("-reviewed_at", "-pk")
+
+
+def referral_list(*, stay_id: int) -> QuerySet[AdvisorReferral]:
+    return AdvisorReferral.objects.filter(stay_id=stay_id).order_by("-referred_at", "-pk")
+
+
+def open_referral(*, stay_id: int) -> AdvisorReferral | None:
+    return (
+        AdvisorReferral.objects.select_related("stay")
+        .filter(stay_id=stay_id, state=ReferralState.OPEN)
+        .order_by("due_at")
+        .first()
+    )
+
+
+def advisor_queue(*, program_id: int) -> QuerySet[AdvisorReferral]:
+    """Open referrals of the program, the earliest due first."""
+    return (
+        AdvisorReferral.objects.filter(stay__program_id=program_id, state=ReferralState.OPEN)
+        .select_related("stay", "stay__consumer", "stay__unit", "review")
+        .order_by("due_at", "pk")
+    )

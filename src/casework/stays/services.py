@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,13 +18,22 @@ from casework.consumers.models import Consumer
 from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
+from casework.core.deadlines import deadline_set
 from casework.core.errors import RuleViolation, ValidationFailed
-from casework.core.models import AuditAction, Program
+from casework.core.models import AuditAction, Deadline, DeadlineState, Program
 from casework.core.versioning import versioned_update
 from casework.staff.models import User
 from casework.stays import rules
-from casework.stays.deadlines import stay_clocks_sync
-from casework.stays.models import AdtMessage, Stay, StayStatusChange, Unit, UnitAssignment
+from casework.stays.deadlines import SUBJECT, StayDeadline, stay_clocks_sync
+from casework.stays.models import (
+    AdtMessage,
+    AdvisorReferral,
+    Stay,
+    StayReview,
+    StayStatusChange,
+    Unit,
+    UnitAssignment,
+)
 from casework.stays.rules import StatusSource, StayClass, StayEvent, StayState
 
 
@@ -437,3 +447,226 @@ def stay_encounter_apply(
     stay_clocks_sync(stay=stay)
     _audit(via, AuditAction.UPDATE, stay, events=events)
     return stay
+
+
+# --- reviews and secondary physician review (H1, 42 CFR 482.30) ---------------------------
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    kind: rules.ReviewKind
+    results: dict[str, bool]
+    notes: str = ""
+    licensed_product: str = ""
+    licensed_version: str = ""
+    licensed_result: str = ""
+    two_midnight_expected: bool | None = None
+    inpatient_only: bool | None = None
+    refer: bool = False  # send a doubtful "met" to the physician advisor too
+    question: str = ""
+
+
+@transaction.atomic
+def review_record(*, stay: Stay, actor: Actor, facts: ReviewFacts, criteria_key: str) -> StayReview:
+    """Record an admission or continued-stay review against the criteria set: met or not
+    met per criterion, the outcome, and the next review due (a deadline row). A review not
+    met (or `refer`) goes to the physician advisor with a due time. Medicare inpatient
+    admission reviews record the two-midnight expectation and the inpatient-only answer.
+    Audits one create."""
+    _in_house(stay)
+    cs = rules.criteria_set(criteria_key)
+    subset = facts.kind.value
+    errors = rules.criteria_errors(cs, subset, facts.results)
+    if errors:
+        raise ValidationFailed({"results": errors})
+    medicare_admission = (
+        stay.medicare
+        and facts.kind == rules.ReviewKind.ADMISSION
+        and stay.stay_class == StayClass.INPATIENT
+    )
+    if medicare_admission and (facts.two_midnight_expected is None or facts.inpatient_only is None):
+        raise ValidationFailed.single(
+            "two_midnight_expected",
+            _("a Medicare inpatient admission review records the two-midnight expectation "
+              "and whether the procedure is inpatient-only"),
+        )  # fmt: skip
+    now = clock.now()
+    outcome = rules.criteria_outcome(cs, subset, facts.results)
+    next_due = now + timedelta(hours=settings.CASEWORK_STAYS_REVIEW_HOURS)
+    review = StayReview.objects.create(
+        stay=stay,
+        kind=facts.kind,
+        criteria_set=cs.id,
+        criteria_version=cs.version,
+        subset=subset,
+        results=facts.results,
+        outcome=outcome,
+        licensed_product=facts.licensed_product,
+        licensed_version=facts.licensed_version,
+        licensed_result=facts.licensed_result,
+        two_midnight_expected=facts.two_midnight_expected,
+        inpatient_only=facts.inpatient_only,
+        notes=facts.notes,
+        reviewer=actor.user,
+        reviewed_at=now,
+        next_review_due_at=next_due,
+    )
+    deadline_set(
+        kind=StayDeadline.REVIEW,
+        subject_type=SUBJECT,
+        subject_id=stay.pk,
+        due_at=next_due,
+        owner_id=actor.user.pk,
+        consumer_id=stay.consumer_id,
+    )
+    referral = None
+    if outcome == rules.ReviewOutcome.NOT_MET or facts.refer:
+        due = now + timedelta(hours=settings.CASEWORK_ADVISOR_REVIEW_HOURS)
+        referral = AdvisorReferral.objects.create(
+            stay=stay,
+            review=review,
+            referred_by=actor.user,
+            referred_at=now,
+            due_at=due,
+            question=facts.question,
+        )
+        deadline_set(
+            kind=StayDeadline.ADVISOR,
+            subject_type=SUBJECT,
+            subject_id=stay.pk,
+            due_at=due,
+            owner_id=None,
+            consumer_id=stay.consumer_id,
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        consumer_id=stay.consumer_id,
+        object_type="stay_review",
+        object_id=review.pk,
+        detail={"outcome": outcome.value, "referral": referral.pk if referral else None},
+    )
+    return review
+
+
+@dataclass(frozen=True)
+class Attestation:
+    involved_in_care: bool
+    financial_interest: bool
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    determination: rules.Determination
+    rationale: str
+    attestation: Attestation
+    attending_view: rules.AttendingView
+    peer_to_peer: str = ""
+    second_reviewer: User | None = None
+    second_attestation: Attestation | None = None
+
+
+def _reviewer_check(user: User, attestation: Attestation | None, field: str) -> None:
+    from casework.core.roles import Role
+
+    refusals = rules.reviewer_refusals(
+        rules.ReviewerFacts(
+            is_physician=user.role == Role.PHYSICIAN_ADVISOR,
+            involved_in_care=bool(attestation and attestation.involved_in_care),
+            financial_interest=bool(attestation and attestation.financial_interest),
+            attestations_recorded=attestation is not None,
+        )
+    )
+    if refusals:
+        raise RuleViolation(f"{field}: " + "; ".join(refusals))
+
+
+@transaction.atomic
+def referral_decide(
+    *, referral: AdvisorReferral, actor: Actor, facts: DecisionFacts
+) -> AdvisorReferral:
+    """The physician advisor's determination (482.30): each reviewer attests they are not
+    involved in the patient's care and have no financial interest (refused otherwise); a
+    not-necessary determination needs the attending consulted first, and two physician
+    reviewers when the attending disagrees; it starts the written-notice clock (482.30(d)(3)).
+    The peer-to-peer conversation is recorded. Audits one update."""
+    if referral.state != rules.ReferralState.OPEN:
+        raise RuleViolation(_("this referral is already decided"))
+    if not facts.rationale.strip():
+        raise ValidationFailed.single("rationale", _("required"))
+    _reviewer_check(actor.user, facts.attestation, "advisor")
+    if facts.second_reviewer is not None:
+        if facts.second_reviewer.pk == actor.user.pk:
+            raise ValidationFailed.single("second_reviewer", _("must be another physician"))
+        if facts.second_reviewer.program_id != referral.stay.program_id:
+            raise ValidationFailed.single(
+                "second_reviewer", _("no such staff member in this program")
+            )
+        _reviewer_check(facts.second_reviewer, facts.second_attestation, "second_reviewer")
+    now = clock.now()
+    if facts.determination == rules.Determination.NOT_NECESSARY:
+        reviewers = 1 + (facts.second_reviewer is not None)
+        refusals = rules.not_necessary_refusals(facts.attending_view, reviewers)
+        if refusals:
+            raise RuleViolation("; ".join(refusals))
+        zone = rules.local_zone(settings.CASEWORK_FACILITY_TIME_ZONE)
+        referral.notice_due_at = rules.ur_notice_due(now, zone, settings.CASEWORK_UR_NOTICE_DAYS)
+        deadline_set(
+            kind=StayDeadline.UR_NOTICE,
+            subject_type=SUBJECT,
+            subject_id=referral.stay_id,
+            due_at=referral.notice_due_at,
+            owner_id=referral.referred_by_id,
+            consumer_id=referral.stay.consumer_id,
+        )
+    attestations = {
+        str(actor.user.pk): facts.attestation.__dict__,
+    }
+    if facts.second_reviewer is not None and facts.second_attestation is not None:
+        attestations[str(facts.second_reviewer.pk)] = facts.second_attestation.__dict__
+    referral.state = rules.ReferralState.DECIDED
+    referral.determination = facts.determination
+    referral.rationale = facts.rationale
+    referral.attending_view = facts.attending_view
+    referral.attending_consulted_at = (
+        now if facts.attending_view != rules.AttendingView.NOT_CONSULTED else None
+    )
+    referral.peer_to_peer = facts.peer_to_peer
+    referral.advisor = actor.user
+    referral.second_reviewer = facts.second_reviewer
+    referral.attestations = attestations
+    referral.decided_at = now
+    referral.save()
+    Deadline.objects.filter(
+        kind=StayDeadline.ADVISOR, subject_type=SUBJECT, subject_id=referral.stay_id
+    ).update(state=DeadlineState.MET)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        consumer_id=referral.stay.consumer_id,
+        object_type="advisor_referral",
+        object_id=referral.pk,
+        detail={"determination": facts.determination.value},
+    )
+    return referral
+
+
+def cc44_facts(*, stay: Stay, attending_concurrence_documented: bool) -> rules.Cc44Facts:
+    """The Condition Code 44 facts of a stay: a UR physician's not-necessary determination
+    on record, the attending's concurrence with it, and its documentation."""
+    decided = (
+        AdvisorReferral.objects.filter(
+            stay=stay,
+            state=rules.ReferralState.DECIDED,
+            determination=rules.Determination.NOT_NECESSARY,
+        )
+        .order_by("-decided_at")
+        .first()
+    )
+    return rules.Cc44Facts(
+        in_house=stay.state == StayState.IN_HOUSE,
+        inpatient_claim_submitted=False,
+        ur_physician_decided=decided is not None,
+        attending_concurred=bool(decided and decided.attending_view == rules.AttendingView.CONCURS),
+        concurrence_documented=attending_concurrence_documented,
+    )
