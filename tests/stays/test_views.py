@@ -104,3 +104,27 @@ def test_census_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(14):
         response = client.get("/census/")
     assert len(response.context["rows"]) == 12
+
+
+def test_advisor_queue_is_for_physician_advisors_ordered_by_due(world, units) -> None:
+    from casework.stays.models import AdvisorReferral
+    from casework.stays.rules import ReviewKind
+
+    stays = [_stay(world, world.cm, f"P{i}", unit=units[0], medicare=False) for i in range(2)]
+    for stay in reversed(stays):
+        services.review_record(
+            stay=stay,
+            actor=factories.actor(world.cm),
+            facts=services.ReviewFacts(
+                kind=ReviewKind.CONTINUED_STAY,
+                results={"active_treatment": False, "plan": True, "no_lower_level": True},
+            ),
+            criteria_key="casework-open-um-2026.1",
+        )
+    first = AdvisorReferral.objects.get(stay=stays[0])
+    AdvisorReferral.objects.filter(pk=first.pk).update(due_at=first.due_at - timedelta(hours=5))
+
+    response = client_for(world.physician).get("/advisor-queue/")
+
+    assert [r.stay_id for r in response.context["rows"]] == [stays[0].pk, stays[1].pk]
+    assert client_for(world.cm).get("/advisor-queue/").status_code == 404

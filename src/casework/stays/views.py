@@ -4,12 +4,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from casework.core import clock
 from casework.core.actor import Actor
+from casework.core.audit import audit_denied
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.core.roles import Role
@@ -18,11 +19,26 @@ from casework.stays import rules, selectors
 from casework.stays.deadlines import end_of_today, facility_zone
 from casework.stays.forms import CensusFilterForm
 from casework.stays.models import Stay
-from casework.web.access import access_stay, page_refused_unless, stay_reach_q
+from casework.web.access import access_stay, stay_reach_q, user_may
 from casework.web.api import audit_list
 from casework.web.guard import guard
 
 CENSUS_LIMIT = 200
+
+
+def _page_refused_unless(actor: Actor, permission: Permission, object_type: str) -> None:
+    """A list page for roles holding `permission`: anyone else gets the 404 of a page that
+    does not exist, with one denied audit event."""
+    if user_may(actor, permission):
+        return
+    audit_denied(
+        actor=actor,
+        action=AuditAction.LIST,
+        object_type=object_type,
+        object_id="",
+        reason=f"role lacks {permission}",
+    )
+    raise Http404("No page here.")
 
 
 def _facts(stay: Stay) -> dict[str, object]:
@@ -49,9 +65,7 @@ def _facts(stay: Stay) -> dict[str, object]:
 def census(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Every patient in the house on my units and of my consumers; what is due today
     first. Audited as one `list` event."""
-    page_refused_unless(
-        actor, Permission.CONSUMER_READ, action=AuditAction.LIST, reason="role has no census"
-    )
+    _page_refused_unless(actor, Permission.CONSUMER_READ, "stay")
     program_id = actor.user.program_id or 0
     units = selectors.units_of_program(program_id=program_id)
     reviewers = active_staff(
@@ -108,6 +122,26 @@ def stay_detail(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
             "facts": _facts(stay),
             "history": selectors.stay_history(stay_id=stay.pk),
             "clocks": selectors.stay_clocks(stay_id=stay.pk),
+            "reviews": selectors.review_list(stay_id=stay.pk).select_related("reviewer"),
+            "referrals": selectors.referral_list(stay_id=stay.pk).select_related("advisor"),
             "now": clock.now(),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.UM_DECIDE, object_type="advisor_referral")
+def advisor_queue(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The physician advisor's queue: open referrals of the program, the earliest due
+    first. Audited as one `list` event."""
+    _page_refused_unless(actor, Permission.UM_DECIDE, "advisor_referral")
+    rows = list(selectors.advisor_queue(program_id=actor.user.program_id or 0)[:CENSUS_LIMIT])
+    audit_list(
+        actor, object_type="advisor_referral", count=len(rows), returned=[r.pk for r in rows]
+    )
+    return render(
+        request,
+        "stays/advisor_queue.html",
+        {"nav": "advisor", "rows": rows, "now": clock.now()},
     )
