@@ -842,6 +842,15 @@ def _referred_stay(w: World, decided: bool = False) -> Any:
     return stay
 
 
+def _medicare_stay(w: World) -> Any:
+    from casework.stays.models import Stay
+
+    stay = _stay(w)
+    Stay.objects.filter(pk=stay.pk).update(medicare=True)
+    stay.refresh_from_db()
+    return stay
+
+
 def StayClass_INPATIENT() -> Any:
     from casework.stays.rules import StayClass
 
@@ -895,6 +904,24 @@ MATRIX.update(
                 }
             ),
             AuditAction.UPDATE,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/notices"): Entry(
+            Permission.CASE_MANAGE,
+            lambda w: (
+                lambda stay: Target(
+                    {"stay_id": stay.pk},
+                    {
+                        "kind": "moon",
+                        "delivered_at": _when(),
+                        "response": "signed",
+                        "signer": "Pat Doe",
+                        "oral_explained": True,
+                    },
+                    stay.consumer_id,
+                )
+            )(_medicare_stay(w)),
+            AuditAction.CREATE,
+            ok=201,
         ),
         ("POST", "/api/v1/stays/{stay_id}/class"): Entry(
             Permission.CASE_MANAGE,

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("census/", stays.census, name="census"),
     path("stays/<int:stay_id>/", stays.stay_detail, name="stay_detail"),
     path("advisor-queue/", stays.advisor_queue, name="advisor_queue"),
+    path("stays/<int:stay_id>/notices/<str:kind>/", stays.notice_print, name="notice_print"),
     path("audit/", core.audit_report, name="audit_report"),
     path("audit/export.csv", core.audit_export, name="audit_export"),
     path("staff/", staff.staff_list, name="staff_list"),

@@ -13,14 +13,23 @@ from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.policy import Permission
 from casework.stays import selectors, services
 from casework.stays.fhir import encounter_facts, encounter_of
-from casework.stays.models import AdvisorReferral, Stay, StayReview, Unit
-from casework.stays.rules import AttendingView, Determination, ReviewKind, StatusSource
+from casework.stays.models import AdvisorReferral, MedicareNotice, Stay, StayReview, Unit
+from casework.stays.rules import (
+    AttendingView,
+    Determination,
+    NoticeKind,
+    NoticeResponse,
+    ReviewKind,
+    StatusSource,
+)
 from casework.stays.schemas import (
     CensusPage,
     CensusQuery,
     ClassChangeIn,
     DecisionIn,
     DischargeIn,
+    NoticeIn,
+    NoticeOut,
     ReferralOut,
     ReferralPage,
     ReviewIn,
@@ -342,3 +351,26 @@ def stay_class_change(
             stay=stay, attending_concurrence_documented=payload.attending_concurrence_documented
         ),
     )
+
+
+@router.post(
+    "/stays/{stay_id}/notices",
+    response=responses({201: NoticeOut}, write=True),
+    summary="Record delivery of an IM, its follow-up copy or a MOON",
+    operation_id="medicare_notice_create",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def medicare_notice_create(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: NoticeIn
+) -> Status[MedicareNotice]:
+    """Signed, or refused (a MOON refusal: staff name, title and certification). Meets
+    the notice's clock and records whether it was timely. Audits one create."""
+    data = payload.model_dump()
+    facts = services.NoticeFacts(
+        **{
+            **data,
+            "kind": NoticeKind(data["kind"]),
+            "response": NoticeResponse(data["response"]),
+        }
+    )
+    return Status(201, services.notice_record(stay=stay, actor=actor, facts=facts))

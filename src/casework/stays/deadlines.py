@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.core.deadlines import deadline_set
 from casework.core.models import Deadline, DeadlineState
 from casework.stays import rules
-from casework.stays.models import Stay
+from casework.stays.models import MedicareNotice, Stay
 from casework.stays.rules import StayClass, StayState
 
 SUBJECT = "stay"
@@ -48,7 +48,17 @@ def _due_now(stay: Stay) -> dict[str, datetime]:
     days = settings.CASEWORK_IM_DAYS
     if stay.inpatient_at is not None:
         due[StayDeadline.IM_INITIAL] = rules.im_initial_due(stay.inpatient_at, zone, days)
-        if stay.state == StayState.IN_HOUSE and stay.expected_discharge_date is not None:
+        initial = (
+            MedicareNotice.objects.filter(stay=stay, kind=rules.NoticeKind.IM_INITIAL)
+            .order_by("delivered_at")
+            .values_list("delivered_at", flat=True)
+            .first()
+        )
+        follow_up_needed = stay.expected_discharge_date is not None and (
+            rules.im_follow_up_required(initial, stay.expected_discharge_date, zone, days)
+        )
+        if stay.state == StayState.IN_HOUSE and follow_up_needed:
+            assert stay.expected_discharge_date is not None
             due[StayDeadline.IM_FOLLOW_UP] = rules.end_of_local_day(
                 stay.expected_discharge_date, zone
             )

@@ -10,6 +10,8 @@ from casework.stays.rules import (
     AdtOutcome,
     AttendingView,
     Determination,
+    NoticeKind,
+    NoticeResponse,
     ReferralState,
     ReviewKind,
     ReviewOutcome,
@@ -266,3 +268,27 @@ class AdvisorReferral(models.Model):
 
     def __str__(self) -> str:
         return f"referral {self.pk} ({self.state})"
+
+
+class MedicareNotice(models.Model):
+    """Delivery of an IM, its follow-up copy, or a MOON: when, signed or refused (with
+    the staff member who certifies a refusal), in which language."""
+
+    stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=15, choices=[(k.value, k.value) for k in NoticeKind])
+    delivered_at = models.DateTimeField()
+    response = models.CharField(max_length=10, choices=[(r.value, r.value) for r in NoticeResponse])
+    signer = models.CharField(max_length=200, blank=True)
+    staff_name = models.CharField(max_length=200, blank=True)
+    staff_title = models.CharField(max_length=100, blank=True)
+    certified = models.BooleanField(default=False)
+    oral_explained = models.BooleanField(default=False)
+    language = models.CharField(max_length=10, default="en")
+    timely = models.BooleanField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.response}"

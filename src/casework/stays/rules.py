@@ -438,3 +438,45 @@ def criteria_errors(cs: CriteriaSet, subset: str, results: dict[str, bool]) -> l
     errors = [f"no result for {c}" for c in sorted(known - set(results))]
     errors += [f"{c} is not a criterion of {subset}" for c in sorted(set(results) - known)]
     return errors
+
+
+# --- Medicare notices: delivery ------------------------------------------------------------
+
+
+class NoticeKind(StrEnum):
+    IM_INITIAL = "im_initial"
+    IM_FOLLOW_UP = "im_follow_up"
+    MOON = "moon"
+
+
+class NoticeResponse(StrEnum):
+    SIGNED = "signed"
+    REFUSED = "refused"
+
+
+def notice_errors(
+    kind: NoticeKind,
+    response: NoticeResponse,
+    *,
+    signer: str,
+    staff_name: str,
+    staff_title: str,
+    certified: bool,
+    oral_explained: bool,
+) -> dict[str, str]:
+    """What a delivery record needs: a signer's name when signed; on a refusal the staff
+    member's name (and for the MOON, title and certification: 489.20(y)); the MOON is
+    also explained orally."""
+    errors: dict[str, str] = {}
+    if response == NoticeResponse.SIGNED and not signer.strip():
+        errors["signer"] = "the name of the beneficiary or representative who signed"
+    if response == NoticeResponse.REFUSED:
+        if not staff_name.strip():
+            errors["staff_name"] = "a refusal names the staff member who delivered the notice"
+        if kind == NoticeKind.MOON and not staff_title.strip():
+            errors["staff_title"] = "a MOON refusal records the staff member's title"
+        if kind == NoticeKind.MOON and not certified:
+            errors["certified"] = "a MOON refusal is certified by the staff member"
+    if kind == NoticeKind.MOON and not oral_explained:
+        errors["oral_explained"] = "the MOON is given in writing and explained orally"
+    return errors

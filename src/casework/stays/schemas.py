@@ -183,3 +183,31 @@ class ClassChangeIn(InputSchema):
     attending_concurrence_documented: bool = Field(
         False, description="Condition Code 44: the attending's concurrence is in the record"
     )
+
+
+class NoticeIn(InputSchema):
+    kind: Literal["im_initial", "im_follow_up", "moon"]
+    delivered_at: datetime
+    response: Literal["signed", "refused"]
+    signer: str = Field("", max_length=200)
+    staff_name: str = Field("", max_length=200)
+    staff_title: str = Field("", max_length=100)
+    certified: bool = False
+    oral_explained: bool = False
+    language: Literal["en", "es"] = "en"
+
+
+class NoticeOut(Schema):
+    id: int
+    stay_id: int
+    kind: str
+    delivered_at: datetime
+    response: str
+    signer: str
+    staff_name: str
+    staff_title: str
+    certified: bool
+    oral_explained: bool
+    language: str
+    timely: bool
+    recorded_at: datetime

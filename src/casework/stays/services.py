@@ -28,6 +28,7 @@ from casework.stays.deadlines import SUBJECT, StayDeadline, stay_clocks_sync
 from casework.stays.models import (
     AdtMessage,
     AdvisorReferral,
+    MedicareNotice,
     Stay,
     StayReview,
     StayStatusChange,
@@ -670,3 +671,95 @@ def cc44_facts(*, stay: Stay, attending_concurrence_documented: bool) -> rules.C
         attending_concurred=bool(decided and decided.attending_view == rules.AttendingView.CONCURS),
         concurrence_documented=attending_concurrence_documented,
     )
+
+
+# --- Medicare notices (A-IM-1, A-IM-2, A-MOON) ---------------------------------------------
+
+NOTICE_DEADLINE = {
+    rules.NoticeKind.IM_INITIAL: StayDeadline.IM_INITIAL,
+    rules.NoticeKind.IM_FOLLOW_UP: StayDeadline.IM_FOLLOW_UP,
+    rules.NoticeKind.MOON: StayDeadline.MOON,
+}
+
+
+@dataclass(frozen=True)
+class NoticeFacts:
+    kind: rules.NoticeKind
+    delivered_at: datetime
+    response: rules.NoticeResponse
+    signer: str = ""
+    staff_name: str = ""
+    staff_title: str = ""
+    certified: bool = False
+    oral_explained: bool = False
+    language: str = "en"
+
+
+@transaction.atomic
+def notice_record(*, stay: Stay, actor: Actor, facts: NoticeFacts) -> MedicareNotice:
+    """Record delivery of an IM, its follow-up copy or a MOON to a Medicare beneficiary:
+    signed, or refused (the refusal date is the receipt date; a MOON refusal is certified
+    by the staff member with name, title, date and time). Meets the notice's clock and
+    records whether it was timely. Audits one create."""
+    if not stay.medicare:
+        raise RuleViolation(_("Medicare notices are for Medicare beneficiaries"))
+    zone = rules.local_zone(settings.CASEWORK_FACILITY_TIME_ZONE)
+    if facts.kind in (rules.NoticeKind.IM_INITIAL, rules.NoticeKind.IM_FOLLOW_UP):
+        if stay.inpatient_at is None:
+            raise RuleViolation(_("the Important Message is for inpatients"))
+    elif (
+        stay.stay_class != StayClass.OBSERVATION
+        and not stay.history.filter(stay_class=StayClass.OBSERVATION).exists()
+    ):
+        raise RuleViolation(_("the MOON is for patients in observation"))
+    errors = rules.notice_errors(
+        facts.kind,
+        facts.response,
+        signer=facts.signer,
+        staff_name=facts.staff_name,
+        staff_title=facts.staff_title,
+        certified=facts.certified,
+        oral_explained=facts.oral_explained,
+    )
+    if facts.delivered_at > clock.now() + timedelta(minutes=5):
+        errors["delivered_at"] = "may not be in the future"
+    if facts.delivered_at < stay.admitted_at:
+        errors["delivered_at"] = "may not be before the admission"
+    if facts.language not in ("en", "es"):
+        errors["language"] = "en or es"
+    if errors:
+        raise ValidationFailed({k: [v] for k, v in errors.items()})
+    deadline = Deadline.objects.filter(
+        kind=NOTICE_DEADLINE[facts.kind], subject_type=SUBJECT, subject_id=stay.pk
+    ).first()
+    timely = deadline is None or facts.delivered_at <= deadline.due_at
+    if facts.kind == rules.NoticeKind.IM_FOLLOW_UP and stay.expected_discharge_date:
+        timely = rules.im_follow_up_timely(facts.delivered_at, stay.expected_discharge_date, zone)
+    notice = MedicareNotice.objects.create(
+        stay=stay,
+        kind=facts.kind,
+        delivered_at=facts.delivered_at,
+        response=facts.response,
+        signer=facts.signer,
+        staff_name=facts.staff_name,
+        staff_title=facts.staff_title,
+        certified=facts.certified,
+        oral_explained=facts.oral_explained,
+        language=facts.language,
+        timely=timely,
+        recorded_by=actor.user,
+        recorded_at=clock.now(),
+    )
+    if deadline is not None:
+        deadline.state = DeadlineState.MET
+        deadline.save(update_fields=["state"])
+    stay_clocks_sync(stay=stay)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        consumer_id=stay.consumer_id,
+        object_type="medicare_notice",
+        object_id=notice.pk,
+        detail={"kind": facts.kind.value, "response": facts.response.value, "timely": timely},
+    )
+    return notice

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from casework.core import clock
 from casework.core.actor import Actor
-from casework.core.audit import audit_denied
+from casework.core.audit import audit_denied, audit_record
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.core.roles import Role
@@ -19,6 +19,7 @@ from casework.stays import rules, selectors
 from casework.stays.deadlines import end_of_today, facility_zone
 from casework.stays.forms import CensusFilterForm
 from casework.stays.models import Stay
+from casework.stays.notices import LANGUAGES, notice_language, notice_text
 from casework.web.access import access_stay, stay_reach_q, user_may
 from casework.web.api import audit_list
 from casework.web.guard import guard
@@ -144,4 +145,35 @@ def advisor_queue(request: HttpRequest, actor: Actor) -> HttpResponse:
         request,
         "stays/advisor_queue.html",
         {"nav": "advisor", "rows": rows, "now": clock.now()},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.CONSUMER_READ, access_stay)
+def notice_print(request: HttpRequest, actor: Actor, stay: Stay, kind: str) -> HttpResponse:
+    """The IM or the MOON to print, in the consumer's language (English or Spanish;
+    `?lang=` chooses). Audited as one `print` event."""
+    try:
+        notice_kind = rules.NoticeKind(kind)
+    except ValueError:
+        raise Http404("No such notice.") from None
+    language = notice_language(request.GET.get("lang") or stay.consumer.preferred_language)
+    audit_record(
+        actor=actor,
+        action=AuditAction.PRINT,
+        consumer_id=stay.consumer_id,
+        object_type="medicare_notice",
+        object_id=stay.pk,
+        detail={"kind": notice_kind.value, "language": language},
+    )
+    return render(
+        request,
+        "stays/notice_print.html",
+        {
+            "stay": stay,
+            "text": notice_text(notice_kind, language),
+            "language": language,
+            "languages": LANGUAGES,
+        },
     )
