@@ -9,8 +9,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import hl7
 import pytest
@@ -102,6 +104,16 @@ async def _send_all(
     return acks
 
 
+def _run(coro: Any) -> Any:
+    """asyncio.run in a thread of its own: a browser test in the same session may have
+    left an event loop running in this thread."""
+    out: list[Any] = []
+    worker = threading.Thread(target=lambda: out.append(asyncio.run(coro)))
+    worker.start()
+    worker.join(timeout=300)
+    return out[0]
+
+
 def _msa(ack: str) -> list[str]:
     return next(s for s in ack.split("\r") if s.startswith("MSA")).split("|")
 
@@ -115,7 +127,7 @@ def test_live_listener_acks_dedupes_and_rejects(feed_db: dict[str, str]) -> None
     server = Server(feed_db)
     try:
         first = adt("A01", mrn="L1", visit="LV1", control_id="LIVE1", unit="4N")
-        acks = asyncio.run(
+        acks = _run(
             _send_all(server.port, [first, first, adt("A09", control_id="LIVE2", visit="LV1")])
         )
     finally:
@@ -136,7 +148,7 @@ def test_kill_9_mid_burst_loses_no_acknowledged_message(feed_db: dict[str, str])
         ]
         sent += burst
         server = Server(feed_db)
-        acks = asyncio.run(_send_all(server.port, burst, kill_after=5 + round_, server=server))
+        acks = _run(_send_all(server.port, burst, kill_after=5 + round_, server=server))
         if server.proc.poll() is None:
             server.kill()
         for ack in acks:
@@ -157,7 +169,7 @@ def test_kill_9_mid_burst_loses_no_acknowledged_message(feed_db: dict[str, str])
     # Re-sending the whole feed: acknowledged ones get their stored ACK, the rest apply once.
     server = Server(feed_db)
     try:
-        again = asyncio.run(_send_all(server.port, sent))
+        again = _run(_send_all(server.port, sent))
     finally:
         server.stop()
     assert [_msa(a)[1] for a in again] == ["AA"] * len(sent)
