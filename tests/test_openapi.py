@@ -90,7 +90,7 @@ def test_every_operation_documents_its_error_responses(document: dict[str, Any])
         assert expected <= codes, (method, path)
         success = codes - expected
         assert success in ({"200"}, {"201"}), (method, path)
-    assert (lists, exports) == (17, 1)
+    assert (lists, exports) == (20, 1)
 
 
 def test_creates_answer_201_and_other_operations_200(document: dict[str, Any]) -> None:
@@ -126,6 +126,10 @@ def test_creates_answer_201_and_other_operations_200(document: dict[str, Any]) -
         ("POST", "/api/v1/attestations/{document_id}/sign"),
         ("POST", "/api/v1/job-descriptions"),
         ("POST", "/api/v1/clinical-consultations"),
+        ("POST", "/api/v1/stays"),
+        ("POST", "/api/v1/stays/{stay_id}/reviews"),
+        ("POST", "/api/v1/stays/{stay_id}/notices"),
+        ("POST", "/api/v1/fhir/Encounter"),
     }
 
 
@@ -135,6 +139,11 @@ def test_input_schemas_forbid_unknown_fields(document: dict[str, Any]) -> None:
     for key, operation in _operations(document).items():
         body = operation.get("requestBody")
         if body is None:
+            continue
+        if key[1].startswith("/api/v1/fhir/"):
+            # A FHIR resource carries elements we do not read (extensions, narrative…):
+            # the handler reads named elements and refuses bad ones by name (422).
+            assert body["content"]["application/json"]["schema"]["type"] == "object", key
             continue
         ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
         assert schemas[ref].get("additionalProperties") is False, (key, ref)

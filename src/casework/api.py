@@ -43,6 +43,7 @@ from casework.core.logs import redacted_traceback
 from casework.staff.api import router as staff_router
 from casework.staff.models import User
 from casework.web.access import purpose_refused_audit
+from casework.stays.api import router as stays_router
 from casework.web.api import SessionAuth, TokenAuth, audit_router
 from casework.web.api import router as core_router
 
@@ -284,3 +285,4 @@ api.add_router("/", assessments_router)
 api.add_router("/", careplans_router)
 api.add_router("/", audit_router)
 api.add_router("/", staff_router)
+api.add_router("/", stays_router)

@@ -8,6 +8,7 @@ from casework.cases import views as cases
 from casework.consumers import views as consumers
 from casework.coordination import views as coordination
 from casework.staff import views as staff
+from casework.stays import views as stays
 from casework.web import case_page
 from casework.web import views as core
 
@@ -16,6 +17,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sign-in/", core.SignInView.as_view(), name="login"),
     path("sign-out/", core.SignOutView.as_view(), name="logout"),
     path("worklist/", cases.worklist, name="worklist"),
+    path("census/", stays.census, name="census"),
+    path("stays/<int:stay_id>/", stays.stay_detail, name="stay_detail"),
+    path("advisor-queue/", stays.advisor_queue, name="advisor_queue"),
+    path("stays/<int:stay_id>/notices/<str:kind>/", stays.notice_print, name="stay_notice_print"),
     path("audit/", core.audit_report, name="audit_report"),
     path("audit/export.csv", core.audit_export, name="audit_export"),
     path("staff/", staff.staff_list, name="staff_list"),

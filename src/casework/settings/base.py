@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "casework.coordination",
     "casework.assessments",
     "casework.careplans",
+    "casework.stays",
     "casework.web",
     "casework.demo",
 ]
@@ -231,6 +232,22 @@ CASEWORK_PRODUCTION = False
 # No consumer data in any log line (S34): casework.core.logs.configure installs a log
 # record factory that drops exception messages and SQL parameters from every record.
 LOGGING_CONFIG = "casework.core.logs.configure"
+
+# Hospital stays (docs/stays.md). Calendar-day clocks end at midnight facility time.
+CASEWORK_FACILITY_TIME_ZONE = os.environ.get("CASEWORK_FACILITY_TIME_ZONE", "America/Chicago")
+# IM within 2 calendar days of inpatient admission (42 CFR 405.1205(b)).
+CASEWORK_IM_DAYS = 2
+# The shipped DRG table (stays/data/drg/<version>.json) used for titles and GMLOS.
+CASEWORK_STAYS_DRG_TABLE = os.environ.get("CASEWORK_STAYS_DRG_TABLE", "demo-v42")
+# The review criteria set shipped in stays/data/criteria (<id>-<version>).
+CASEWORK_STAYS_CRITERIA = "casework-open-um-2026.1"
+# Continued-stay review interval and the physician advisor's turnaround (program policy).
+CASEWORK_STAYS_REVIEW_HOURS = 24
+CASEWORK_ADVISOR_REVIEW_HOURS = 24
+# Written notice of a not-necessary determination: 2 days (42 CFR 482.30(d)(3); the day
+# type is not stated, so calendar days by default).
+CASEWORK_UR_NOTICE_DAYS = 2
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -200,3 +200,12 @@ def state_label(value: str) -> str:
     from casework.cases.models import CaseState
 
     return str(dict(CaseState.choices).get(value, value))
+
+
+@register.simple_tag
+def may_hold(user: Any, permission: str) -> bool:
+    """Whether the user's role holds `permission` at any scope: which navigation links to
+    offer (the pages check too)."""
+    from casework.core.policy import Permission, Scope, scope_for
+
+    return scope_for(getattr(user, "role", ""), Permission(permission)) != Scope.NONE
