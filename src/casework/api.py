@@ -42,8 +42,8 @@ from casework.core.errors import (
 from casework.core.logs import redacted_traceback
 from casework.staff.api import router as staff_router
 from casework.staff.models import User
-from casework.web.access import purpose_refused_audit
 from casework.stays.api import router as stays_router
+from casework.web.access import purpose_refused_audit
 from casework.web.api import SessionAuth, TokenAuth, audit_router
 from casework.web.api import router as core_router
 
