@@ -2,6 +2,8 @@
 and a second program for cross-program checks."""
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -9,6 +11,14 @@ from casework.core.models import Program, Team
 from casework.core.roles import Role
 from casework.staff.models import User
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoint_file(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each test starts with an empty database, so with an empty audit checkpoint file."""
+    path = tmp_path_factory.mktemp("audit") / "checkpoints.log"
+    settings.CASEWORK_AUDIT_CHECKPOINT_FILE = str(path)
+    return path
 
 
 @dataclass

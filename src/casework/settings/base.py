@@ -4,6 +4,7 @@ Environment variables:
   CASEWORK_DATA_DIR   where the embedded SQLite database and generated secrets live (default ./var)
   DATABASE_URL        PostgreSQL in production, e.g. postgres://user@host/db (default: SQLite file)
   CASEWORK_AUDIT_KEY  HMAC key for the audit chain (kept outside the database)
+  CASEWORK_AUDIT_CHECKPOINT_FILE  append-only file of audit chain checkpoints (another volume)
   CASEWORK_API_LIST_RATE  API list requests per user per minute (default 600)
 """
 
@@ -203,6 +204,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The audit chain's HMAC key never lives in the database (S24).
 CASEWORK_AUDIT_KEY = os.environ.get("CASEWORK_AUDIT_KEY", "")
+# The append-only file the sealer writes a checkpoint to after each batch, outside the
+# database (core.audit_checkpoints). Development and tests default to one in the data
+# directory; production requires an explicit path on another volume (docs/audit.md).
+CASEWORK_AUDIT_CHECKPOINT_FILE = os.environ.get("CASEWORK_AUDIT_CHECKPOINT_FILE", "")
 # Per-user limit on API list requests per minute (S37; casework.core.api.ListRateThrottle).
 CASEWORK_API_LIST_RATE = int(os.environ.get("CASEWORK_API_LIST_RATE", "600"))
 # Reminders for work items are due this long before the work item itself.

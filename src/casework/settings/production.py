@@ -1,6 +1,7 @@
 """Production settings: every secret from the environment, TLS-only cookies, HSTS (S31, S32)."""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -16,6 +17,13 @@ def _required(name: str) -> str:
 
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
 CASEWORK_AUDIT_KEY = _required("CASEWORK_AUDIT_KEY")
+# The audit chain's checkpoints, outside the database and off its volume (S24).
+CASEWORK_AUDIT_CHECKPOINT_FILE = _required("CASEWORK_AUDIT_CHECKPOINT_FILE")
+if Path(CASEWORK_AUDIT_CHECKPOINT_FILE).resolve().is_relative_to(DATA_DIR):  # noqa: F405
+    raise ImproperlyConfigured(
+        "CASEWORK_AUDIT_CHECKPOINT_FILE must not be in the data directory: put it on "
+        "another volume than the database (docs/audit.md)"
+    )
 ALLOWED_HOSTS = [h for h in os.environ.get("CASEWORK_ALLOWED_HOSTS", "").split(",") if h]
 CASEWORK_PRODUCTION = True
 DEBUG = False
