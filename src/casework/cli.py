@@ -22,6 +22,8 @@ Every Django management command works too: casework migrate, casework check, ...
 import os
 import sys
 
+from casework.settings.files import PRIVATE_UMASK
+
 # Product commands spelled with a hyphen on the console; Django names them with "_".
 ALIASES = {"demo-data": "demo_data", "db-worker": "db_worker"}
 
@@ -29,6 +31,9 @@ ALIASES = {"demo-data": "demo_data", "db-worker": "db_worker"}
 def main(argv: list[str] | None = None) -> None:
     """Run a casework (or Django) management command from the console."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings.dev")
+    # Everything the product writes (databases, uploads, screening runs, secrets) is
+    # owner-only; static files are served by the application itself (whitenoise).
+    os.umask(PRIVATE_UMASK)
     args = list(sys.argv if argv is None else ["casework", *argv])
     args[0] = "casework"
     if len(args) == 1 or (args[1] in ("--help", "-h", "help") and len(args) == 2):

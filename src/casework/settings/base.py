@@ -18,6 +18,8 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from .files import DIRECTORY_MODE, FILE_MODE, private_directory
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("CASEWORK_DATA_DIR", Path.cwd() / "var")).resolve()
 
@@ -109,7 +111,7 @@ if os.environ.get("DATABASE_URL"):
         "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)
     }
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    private_directory(DATA_DIR)
     DATABASES = {"default": sqlite_database(DATA_DIR / "casework.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -169,6 +171,9 @@ with contextlib.suppress(OSError):  # whitenoise serves from it, and warns when 
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded documents are PHI: owner-only, whatever the umask.
+FILE_UPLOAD_PERMISSIONS = FILE_MODE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = DIRECTORY_MODE
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
