@@ -14,10 +14,15 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def audit_checkpoint_file(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Each test starts with an empty database, so with an empty audit checkpoint file."""
+def audit_checkpoint_file(
+    settings: Any, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test starts with an empty database, so with an empty audit checkpoint file
+    (also in the environment, for tests that load the production settings, which
+    require one, or start a server process)."""
     path = tmp_path_factory.mktemp("audit") / "checkpoints.log"
     settings.CASEWORK_AUDIT_CHECKPOINT_FILE = str(path)
+    monkeypatch.setenv("CASEWORK_AUDIT_CHECKPOINT_FILE", str(path))
     return path
 
 
