@@ -324,6 +324,22 @@ def test_each_batch_appends_one_checkpoint_line_to_a_private_file(
     assert stat.S_IMODE(os.stat(audit_checkpoint_file).st_mode) == 0o600
 
 
+def test_a_checkpoint_line_lost_in_a_crash_is_written_by_the_next_pass(
+    chain: list[int], audit_checkpoint_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(**kwargs: object) -> None:
+        raise OSError("the volume is gone")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(audit, "checkpoint_append", crash)
+        with pytest.raises(OSError):
+            audit_seal()
+    assert AuditSeal.objects.count() == 9  # committed before the line was due
+    assert audit_seal() == 0
+    found, _ = checkpoints_read(key=KEY, path=audit_checkpoint_file)
+    assert [(c.seq, c.event_id) for c in found] == [(6, chain[5]), (9, chain[8])]
+
+
 def test_a_forged_checkpoint_line_is_refused(chain: list[int], audit_checkpoint_file: Path) -> None:
     line = json.loads(audit_checkpoint_file.read_text().splitlines()[0])
     line["seq"] = 2

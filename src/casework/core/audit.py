@@ -267,12 +267,13 @@ def _chain_head() -> _Head:
     return _Head(*last) if last else _Head(0, GENESIS, None)
 
 
-def _check_against_checkpoint(head: _Head, path: Path) -> None:
+def _check_against_checkpoint(head: _Head, path: Path) -> int:
     """Refuse to seal unless the database's chain reaches, and agrees with, the highest
-    checkpoint ever written outside it (so a cut or rewritten chain is never sealed on)."""
+    checkpoint ever written outside it (so a cut or rewritten chain is never sealed on);
+    returns that checkpoint's seq (0 when there is none yet)."""
     checkpoint = HIGH_WATER.highest(key=_key(), path=path)
     if checkpoint is None:
-        return
+        return 0
     if head.seq < checkpoint.seq:
         raise AuditTampered(
             f"the chain ends at seq {head.seq} but the checkpoint file records seq "
@@ -288,6 +289,7 @@ def _check_against_checkpoint(head: _Head, path: Path) -> None:
             f"seq {checkpoint.seq} differs from the checkpoint file; refusing to seal",
             seq=checkpoint.seq,
         )
+    return checkpoint.seq
 
 
 # A quick pass looks for unsealed events only among the newest ids: those above the
@@ -306,13 +308,19 @@ def _seal_batch(batch_size: int, after_id: int, path: Path) -> tuple[int, int]:
     with transaction.atomic():
         _sealer_lock()
         head = _chain_head()
-        _check_against_checkpoint(head, path)
+        checkpointed = _check_against_checkpoint(head, path)
         # NOT EXISTS with the range on both sides: an anti-join over index ranges, not a
         # scan of every seal (which a LEFT JOIN ... IS NULL gets on PostgreSQL).
         sealed = AuditSeal.objects.filter(event_id=OuterRef("pk"), event_id__gt=after_id)
         unsealed = AuditEvent.objects.filter(id__gt=after_id).filter(~Exists(sealed))
         events = list(unsealed.order_by("id")[:batch_size])
         if not events:
+            if head.event_id is not None and checkpointed < head.seq:
+                # A batch committed but its line was never written (a crash, a full
+                # disk): write it now, so the file does not lag behind for long.
+                checkpoint_append(
+                    key=_key(), seq=head.seq, mac=head.mac, event_id=head.event_id, path=path
+                )
             return 0, after_id
         dense = ids_are_dense()
         expected = head.event_id + 1 if dense and head.event_id is not None else None
