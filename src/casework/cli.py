@@ -8,7 +8,8 @@ Product commands:
   demo-data      load demo data (refused under production settings)
   createstaff    create a staff account with a role
   sweep          seal the audit chain and act on due deadlines (once, or --loop)
-  audit          audit seal | audit verify [--anchor-seq N --anchor-mac MAC]
+  audit          audit seal | audit verify [--checkpoint-file PATH]
+                 [--anchor-seq N --anchor-mac MAC]
   db_worker      run the background task worker (django-tasks-db)
   screen         population screening: screen INPUT --criteria ID --out RUN_DIR
                  [--engine duckdb|spark]; screen import RUN_DIR --as SUPERVISOR
