@@ -1,9 +1,11 @@
 """Writing audit events (N1, N2, S20) and sealing them into an HMAC-SHA256 chain (S24).
 
 `audit_record` is called inside the same transaction as the service's writes, so an
-event exists exactly when the change does. Sealing happens afterwards, in one writer
-(`casework audit seal`, also run by `casework sweep`), so request handling never waits
-on a chain lock. See docs/adr/0002-audit-chain.md.
+event exists exactly when the change does; each event carries its own MAC from its
+INSERT. Sealing happens afterwards, in one writer (`casework audit seal`, also run by
+`casework sweep`), so request handling never waits on a chain lock; the sealer seals
+only events whose MAC holds and checkpoints the chain to a file outside the database
+(core.audit_checkpoints). See docs/adr/0002-audit-chain.md.
 """
 
 import contextlib
@@ -147,8 +149,8 @@ def audit_record(
     using = router.db_for_write(AuditEvent)
     key = _event_key()
     # On SQLite the id is read and used under one write lock: a transaction of its own
-    # unless the caller's (which already holds the lock) is open. PostgreSQL's sequence
-    # needs none, so autocommit stays two round trips.
+    # unless the caller's (which already holds the lock) is open. PostgreSQL's ids come
+    # from a reserved block and need none, so the event stays one round trip.
     lock = (
         transaction.atomic(using=using, savepoint=False)
         if ids_are_dense(using)
