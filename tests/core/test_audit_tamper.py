@@ -384,6 +384,18 @@ def test_verify_against_a_copy_of_the_checkpoint_file(
     assert info.value.returncode == 1
 
 
+def test_a_copy_restored_from_an_older_backup_verifies_as_of_its_seq(chain: list[int]) -> None:
+    """Seals after the backup are in the checkpoint file but not in the restored copy
+    (nor are the events written after it)."""
+    for seq in (6, 5):
+        event_id = event_at(seq)
+        tamper("DELETE FROM core_auditseal WHERE seq = %s", [seq])
+        tamper("DELETE FROM core_auditevent WHERE id = %s", [event_id])
+    tamper("DELETE FROM core_auditevent WHERE id >= %s", [chain[6]])
+    assert audit_verify().broken_seq == 5
+    assert audit_verify(as_of_seq=4).ok
+
+
 def test_command_names_an_unsealed_event_by_id(chain: list[int]) -> None:
     tamper("UPDATE core_auditevent SET object_id = '99' WHERE id = %s", [chain[8]])
     with pytest.raises(CommandError, match=f"BROKEN at event id {chain[8]} \\(not yet sealed\\)"):

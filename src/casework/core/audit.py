@@ -412,6 +412,7 @@ def audit_verify(
     anchor_seq: int | None = None,
     anchor_mac: str | None = None,
     checkpoint_file: Path | None = None,
+    as_of_seq: int | None = None,
 ) -> VerifyResult:
     """Check every event and seal against the key and the external checkpoints; report
     the first break. Trusts nothing the database holds alone:
@@ -420,7 +421,9 @@ def audit_verify(
       (where ids are dense) no missing id, and the seal at every checkpointed seq;
     - the chain reaches the highest checkpoint (newest sealed rows were not cut off);
     - each unsealed event, in id order: its own MAC and (dense ids) no missing id.
-    `anchor_seq`/`anchor_mac` are an extra head recorded by hand (optional)."""
+    `anchor_seq`/`anchor_mac` are an extra head recorded by hand (optional);
+    `as_of_seq` verifies a copy restored from a backup taken at that seq (checkpoints
+    written after it are not expected in the copy)."""
     key = _key()
     path = checkpoint_file or checkpoint_path()
     mac = GENESIS
@@ -434,6 +437,8 @@ def audit_verify(
         return VerifyResult(False, 0, unsealed, 0, GENESIS, None, str(error))
     checkpoints: dict[int, str] = {}
     for checkpoint in found:
+        if as_of_seq is not None and checkpoint.seq > as_of_seq:
+            continue
         if checkpoints.setdefault(checkpoint.seq, checkpoint.mac) != checkpoint.mac:
             problem = f"{path} holds two different MACs for seq {checkpoint.seq}"
             return VerifyResult(False, 0, unsealed, 0, GENESIS, checkpoint.seq, problem)

@@ -36,6 +36,12 @@ class Command(BaseCommand):
             help="a head seq recorded earlier outside the database (detects deleted newest rows)",
         )
         verify.add_argument("--anchor-mac", help="the mac recorded with --anchor-seq")
+        verify.add_argument(
+            "--as-of-seq",
+            type=int,
+            help="verify a copy restored from a backup taken at this seq: checkpoints "
+            "written after it are not expected",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "seal":
@@ -53,6 +59,7 @@ class Command(BaseCommand):
             anchor_seq=options["anchor_seq"],
             anchor_mac=options["anchor_mac"],
             checkpoint_file=options["checkpoint_file"],
+            as_of_seq=options["as_of_seq"],
         )
         if not result.ok:
             where = (
