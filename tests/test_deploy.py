@@ -26,6 +26,7 @@ def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
             "DJANGO_SETTINGS_MODULE": "casework.settings.production",
             "CASEWORK_DATA_DIR": str(tmp_path),
             "CASEWORK_ALLOWED_HOSTS": "cm.example.org",
+            "CASEWORK_AUDIT_CHECKPOINT_FILE": str(tmp_path.parent / "audit-checkpoints.log"),
         }
     )
     base.update(env)
@@ -55,6 +56,7 @@ def test_production_refuses_to_start_without_the_audit_key(tmp_path: Path) -> No
 def test_production_security_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     monkeypatch.setenv("CASEWORK_AUDIT_KEY", STRONG_AUDIT_KEY)
+    monkeypatch.setenv("CASEWORK_AUDIT_CHECKPOINT_FILE", "/var/log/casework/audit.log")
     sys.modules.pop("casework.settings.production", None)
     production = importlib.import_module("casework.settings.production")
     sys.modules.pop("casework.settings.production", None)

@@ -85,12 +85,34 @@ def test_production_settings_require_their_secrets(monkeypatch: pytest.MonkeyPat
 def test_production_settings_are_hardened(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DJANGO_SECRET_KEY", SECRET_KEY)
     monkeypatch.setenv("CASEWORK_AUDIT_KEY", AUDIT_KEY)
+    monkeypatch.setenv("CASEWORK_AUDIT_CHECKPOINT_FILE", "/var/log/casework/audit.log")
     production = _import_fresh("casework.settings.production")
     assert production.CASEWORK_PRODUCTION is True
     assert production.DEBUG is False
     assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
     assert production.SECURE_HSTS_SECONDS >= 31536000
     assert production.CASEWORK_AUDIT_KEY == AUDIT_KEY
+
+
+def test_production_settings_require_a_checkpoint_file_off_the_data_dir(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """S24: the audit chain's checkpoints live outside the database, on another volume."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from casework.settings.base import DATA_DIR
+
+    monkeypatch.setenv("DJANGO_SECRET_KEY", SECRET_KEY)
+    monkeypatch.setenv("CASEWORK_AUDIT_KEY", AUDIT_KEY)
+    monkeypatch.delenv("CASEWORK_AUDIT_CHECKPOINT_FILE", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="CASEWORK_AUDIT_CHECKPOINT_FILE must be set"):
+        _import_fresh("casework.settings.production")
+    monkeypatch.setenv("CASEWORK_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "sub" / "audit.log"))
+    with pytest.raises(ImproperlyConfigured, match="must not be in the data directory"):
+        _import_fresh("casework.settings.production")
+    monkeypatch.setenv("CASEWORK_AUDIT_CHECKPOINT_FILE", "/var/log/casework/audit.log")
+    production = _import_fresh("casework.settings.production")
+    assert production.CASEWORK_AUDIT_CHECKPOINT_FILE == "/var/log/casework/audit.log"
 
 
 def test_dev_generates_its_audit_key_into_the_data_dir(

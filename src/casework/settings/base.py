@@ -4,6 +4,7 @@ Environment variables:
   CASEWORK_DATA_DIR   where the embedded SQLite database and generated secrets live (default ./var)
   DATABASE_URL        PostgreSQL in production, e.g. postgres://user@host/db (default: SQLite file)
   CASEWORK_AUDIT_KEY  HMAC key for the audit chain (kept outside the database)
+  CASEWORK_AUDIT_CHECKPOINT_FILE  append-only file of audit chain checkpoints (another volume)
   CASEWORK_API_LIST_RATE  API list requests per user per minute (default 600)
   CASEWORK_MAX_REQUEST_BYTES  the largest request body accepted, in bytes (default 6 MiB:
                       a 5 MiB evidence file and its form); larger is 413 before it is read
@@ -18,6 +19,8 @@ from typing import Any
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from .files import DIRECTORY_MODE, FILE_MODE, private_directory
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("CASEWORK_DATA_DIR", Path.cwd() / "var")).resolve()
@@ -117,7 +120,7 @@ if os.environ.get("DATABASE_URL"):
         "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)
     }
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    private_directory(DATA_DIR)
     DATABASES = {"default": sqlite_database(DATA_DIR / "casework.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -177,6 +180,9 @@ with contextlib.suppress(OSError):  # whitenoise serves from it, and warns when 
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded documents are PHI: owner-only, whatever the umask.
+FILE_UPLOAD_PERMISSIONS = FILE_MODE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = DIRECTORY_MODE
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -223,6 +229,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The audit chain's HMAC key never lives in the database (S24).
 CASEWORK_AUDIT_KEY = os.environ.get("CASEWORK_AUDIT_KEY", "")
+# The append-only file the sealer writes a checkpoint to after each batch, outside the
+# database (core.audit_checkpoints). Development and tests default to one in the data
+# directory; production requires an explicit path on another volume (docs/audit.md).
+CASEWORK_AUDIT_CHECKPOINT_FILE = os.environ.get("CASEWORK_AUDIT_CHECKPOINT_FILE", "")
 # Per-user limit on API list requests per minute (S37; casework.core.api.ListRateThrottle).
 CASEWORK_API_LIST_RATE = int(os.environ.get("CASEWORK_API_LIST_RATE", "600"))
 # Reminders for work items are due this long before the work item itself.

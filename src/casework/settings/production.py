@@ -17,6 +17,7 @@ Generate a key with: python -c "import secrets; print(secrets.token_urlsafe(48))
 import math
 import os
 from collections import Counter
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -57,6 +58,13 @@ def strong_secret(name: str, *, min_length: int) -> str:
 
 SECRET_KEY = strong_secret("DJANGO_SECRET_KEY", min_length=50)
 CASEWORK_AUDIT_KEY = strong_secret("CASEWORK_AUDIT_KEY", min_length=32)
+# The audit chain's checkpoints, outside the database and off its volume (S24).
+CASEWORK_AUDIT_CHECKPOINT_FILE = _required("CASEWORK_AUDIT_CHECKPOINT_FILE")
+if Path(CASEWORK_AUDIT_CHECKPOINT_FILE).resolve().is_relative_to(DATA_DIR):  # noqa: F405
+    raise ImproperlyConfigured(
+        "CASEWORK_AUDIT_CHECKPOINT_FILE must not be in the data directory: put it on "
+        "another volume than the database (docs/audit.md)"
+    )
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("CASEWORK_ALLOWED_HOSTS", "").split(",") if h]
 CASEWORK_PRODUCTION = True
 DEBUG = False

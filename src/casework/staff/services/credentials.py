@@ -519,6 +519,12 @@ def credential_lapse_act(*, deadline: Deadline) -> CorrectiveAction | None:
         object_type="staff_corrective_action",
         object_id=action.pk,
         username="system",
-        detail={"credential": credential.pk, "deadline": deadline.pk},
+        # user_id: the staff member concerned, so the audit report can attribute an
+        # event without an actor to their program (core.selectors.audit_event_list).
+        detail={
+            "credential": credential.pk,
+            "deadline": deadline.pk,
+            "user_id": credential.user_id,
+        },
     )
     return action
