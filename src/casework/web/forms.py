@@ -12,29 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.core import clock
 from casework.core.errors import DomainError, RuleViolation, StaleVersion, ValidationFailed
+from casework.core.languages import LANGUAGE_CHOICES as LANGUAGE_CHOICES
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-# Languages offered for a consumer's preferred language (BCP 47). Notices are printed
-# in the ones the program has catalogs for (English and Spanish); others get English
-# and the interpreter flag.
-LANGUAGE_CHOICES = [
-    ("en", _("English")),
-    ("es", _("Spanish")),
-    ("zh", _("Chinese")),
-    ("vi", _("Vietnamese")),
-    ("tl", _("Tagalog")),
-    ("ar", _("Arabic")),
-    ("ru", _("Russian")),
-    ("fr", _("French")),
-    ("ht", _("Haitian Creole")),
-    ("ko", _("Korean")),
-    ("pt", _("Portuguese")),
-    ("asl", _("American Sign Language")),
-]
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
