@@ -4,7 +4,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
 
 from casework.staff.models import (
     AttestationKind,
@@ -15,6 +14,7 @@ from casework.staff.models import (
     VerificationSource,
 )
 from casework.web.api import InputSchema, StaffRef, VersionIn
+from casework.web.dates import PastDate, PlannedDate, RecentDatetime
 
 TEXT = 5000
 
@@ -70,8 +70,8 @@ class CredentialIn(InputSchema):
     restricted: bool = False
     restrictions: str = Field("", max_length=TEXT)
     restriction_controls: str = Field("", max_length=TEXT)
-    issued_date: date | None = None
-    expires_date: date | None = None
+    issued_date: PastDate | None = None
+    expires_date: PlannedDate | None = None
     health_or_human_services: bool = True
     independent_assessment: bool = False
     advanced: bool = False
@@ -91,7 +91,7 @@ class CredentialPatch(VersionIn):
     restricted: bool | None = None
     restrictions: str | None = Field(None, max_length=TEXT)
     restriction_controls: str | None = Field(None, max_length=TEXT)
-    expires_date: date | None = None
+    expires_date: PlannedDate | None = None
     number: str | None = Field(None, max_length=60)
 
 
@@ -111,7 +111,7 @@ class CredentialOut(Schema):
 class VerificationIn(InputSchema):
     source: VerificationSource
     source_name: str = Field(..., min_length=1, max_length=200)
-    verified_date: date
+    verified_date: PastDate
     outcome: VerificationOutcome
     note: str = Field("", max_length=TEXT)
 
@@ -129,7 +129,7 @@ class VerificationOut(Schema):
 class CeIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=200)
     hours: Decimal = Field(..., gt=0, le=500)
-    completed_date: date
+    completed_date: PastDate
 
 
 class IdOut(Schema):
@@ -146,12 +146,12 @@ class CourseIn(InputSchema):
 
 class TrainingAssignIn(InputSchema):
     course_id: int
-    due_date: date
+    due_date: PlannedDate
 
 
 class TrainingCompleteIn(InputSchema):
     course_id: int
-    completed_date: date
+    completed_date: PastDate
     evidence: str = Field(..., min_length=1, max_length=300)
 
 
@@ -248,7 +248,7 @@ class DashboardOut(Schema):
 
 class ConsultationIn(InputSchema):
     director_id: int
-    occurred_at: AwareDatetime
+    occurred_at: RecentDatetime
     topic: str = Field(..., min_length=1, max_length=200)
     summary: str = Field(..., min_length=1, max_length=TEXT)
 
@@ -262,7 +262,7 @@ class SuggestionOut(Schema):
 class ProfileIn(InputSchema):
     version: int | None = Field(None, ge=1, description="the version you read; omit to create")
     job_description_id: int | None = None
-    hired_date: date
+    hired_date: PastDate
     state_requires_licensure: bool = True
     case_manager_years: Decimal = Field(Decimal(0), ge=0, le=80)
     supervision_years: Decimal = Field(Decimal(0), ge=0, le=80)
