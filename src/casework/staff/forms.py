@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.core.dates import Span
 from casework.core.roles import Role
+from casework.core.us_states import US_STATES
 from casework.staff.models import (
     AttestationKind,
     Course,
@@ -25,7 +26,9 @@ from casework.web.forms import date_field, datetime_field
 class CredentialForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CredentialKind.choices)
     credential_type = forms.CharField(label=_("Type (e.g. RN, LCSW, CCM, MSW)"), max_length=60)
-    state = forms.CharField(label=_("State (two letters)"), max_length=2, required=False)
+    state = forms.ChoiceField(
+        label=_("State"), choices=[("", _("Not state-issued")), *US_STATES], required=False
+    )
     number = forms.CharField(label=_("Number"), max_length=60, required=False)
     issuing_body = forms.CharField(
         label=_("Issuing body or institution"), max_length=200, required=False

@@ -2,11 +2,16 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
+from casework.core.us_states import state_code
 from casework.staff.models import (
     AttestationKind,
+    Credential,
     CredentialKind,
     CredentialStatus,
     DegreeLevel,
@@ -15,6 +20,18 @@ from casework.staff.models import (
 )
 from casework.web.api import InputSchema, StaffRef, VersionIn
 from casework.web.dates import PastDate, PlannedDate, RecentDatetime
+
+
+def _us_state(value: str) -> str:
+    code = state_code(value)
+    if code is None:
+        raise PydanticCustomError(
+            "us_state", "not a U.S. state or territory: give its two-letter code or its name"
+        )
+    return code
+
+
+UsState = Annotated[str, Field(max_length=40), AfterValidator(_us_state)]
 
 TEXT = 5000
 
@@ -63,7 +80,7 @@ class StaffPage(Schema):
 class CredentialIn(InputSchema):
     kind: CredentialKind
     credential_type: str = Field(..., min_length=1, max_length=60)
-    state: str = Field("", max_length=2)
+    state: UsState = Field("", description="USPS code or name of the issuing state: IL, Illinois")
     number: str = Field("", max_length=60)
     issuing_body: str = Field("", max_length=200)
     status: CredentialStatus = CredentialStatus.ACTIVE
@@ -102,10 +119,14 @@ class CredentialOut(Schema):
     credential_type: str
     state: str
     number: str
-    status: str
+    status: str = Field(..., description="as recorded, or 'expired' once past its expiry date")
     restricted: bool
     expires_date: date | None
     version: int
+
+    @staticmethod
+    def resolve_status(obj: Credential) -> str:
+        return obj.status_today
 
 
 class VerificationIn(InputSchema):
