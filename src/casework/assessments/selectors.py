@@ -63,11 +63,12 @@ def response_positive_findings(response: AssessmentResponse) -> list[str]:
 
 def case_section(*, case_id: int) -> dict[str, Any]:
     """The latest assessments and the needs, as the case page shows them (D1-D4)."""
+    every = list(response_list_for_case(case_id=case_id))
     return {
         "assessments": [
-            ResponseRow(response, response_positive_findings(response))
-            for response in response_list_for_case(case_id=case_id)[:10]
+            ResponseRow(response, response_positive_findings(response)) for response in every[:10]
         ],
+        "assessment_history": every,
         "needs": list(need_list_for_case(case_id=case_id)),
     }
 
