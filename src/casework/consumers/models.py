@@ -80,7 +80,8 @@ class Consumer(models.Model):
             models.Index(Lower("family_name"), name="consumer_family_lower"),
             models.Index(Lower("given_name"), name="consumer_given_lower"),
             models.Index(fields=["program", "birth_date"], name="consumer_program_birth"),
-            models.Index(fields=["program", "member_id"], name="consumer_program_member"),
+            models.Index(fields=["mrn"], name="consumer_mrn"),
+            models.Index(fields=["member_id"], name="consumer_member_id"),
             models.Index(fields=["phone_digits"], name="consumer_phone_digits"),
         ]
 
