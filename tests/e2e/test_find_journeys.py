@@ -25,13 +25,13 @@ pytestmark = pytest.mark.e2e
     ],
 )
 def test_a_program_wide_role_finds_a_consumer_and_opens_the_case(
-    checked: Checked, world: World, role: str
+    checked: Checked, fresh_world: World, role: str
 ) -> None:
     case = factories.referred_case(
-        world.cm, given_name="Lena", family_name="Ortiz", mrn="MRN-LO-1", phone="312-555-0199"
+        fresh_world.cm, given_name="Lena", family_name="Ortiz", mrn="MRN-LO-1", phone="312-555-0199"
     )
-    factories.referred_case(world.cm2, given_name="Leo", family_name="Ortega")
-    user = world.by_role(role)
+    factories.referred_case(fresh_world.cm2, given_name="Leo", family_name="Ortega")
+    user = fresh_world.by_role(role)
     user.set_password(PASSWORD)
     user.save()
     c, page = checked, checked.page
@@ -54,27 +54,27 @@ def test_a_program_wide_role_finds_a_consumer_and_opens_the_case(
 
 
 def test_a_case_manager_sorts_the_worklist_and_follows_a_work_item(
-    checked: Checked, world: World
+    checked: Checked, fresh_world: World
 ) -> None:
     from datetime import timedelta
 
     from casework.coordination.services import work_item_create
     from casework.core import clock
 
-    case = factories.referred_case(world.cm, given_name="Lena", family_name="Ortiz")
+    case = factories.referred_case(fresh_world.cm, given_name="Lena", family_name="Ortiz")
     work_item_create(
-        actor=factories.actor(world.cm),
+        actor=factories.actor(fresh_world.cm),
         case=case,
         title="Call the pharmacy",
         kind="administrative",
-        owner=world.cm,
+        owner=fresh_world.cm,
         due_at=clock.now() + timedelta(days=1),
     )
-    world.cm.set_password(PASSWORD)
-    world.cm.save()
+    fresh_world.cm.set_password(PASSWORD)
+    fresh_world.cm.save()
     c, page = checked, checked.page
 
-    c.sign_in(world.cm.username)
+    c.sign_in(fresh_world.cm.username)
     heading(page, "Worklist")
     page.get_by_role("link", name="Work item (select to sort)").click()
     expect(page.locator('th[aria-sort="ascending"]')).to_contain_text("Work item")
