@@ -95,7 +95,7 @@ def seed(consumers: int) -> tuple[int, int, list[tuple[str, str, str, str, str, 
                 yield (
                     i, program.pk, row[3], row[4], given, family, row[2], "female", "en",
                     db.flag(False), "", db.flag(True), phone, "", "", "", "", "",
-                    db.dt(NOW), db.dt(NOW), 1,
+                    db.dt(NOW), db.dt(NOW), 1, db.flag(False),
                 )  # fmt: skip
 
         db.load(
@@ -105,6 +105,7 @@ def seed(consumers: int) -> tuple[int, int, list[tuple[str, str, str, str, str, 
                 "birth_date", "sex", "preferred_language", "interpreter_needed",
                 "cultural_preferences", "makes_own_decisions", "phone", "email", "address",
                 "payer", "race", "ethnicity", "created_at", "updated_at", "version",
+                "mrn_link_pending",
             ],
             consumer_rows(),
         )  # fmt: skip

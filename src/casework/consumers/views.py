@@ -17,7 +17,14 @@ from casework.core.audit import audit_record
 from casework.core.errors import ValidationFailed
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
-from casework.web.access import access_case, confidentiality_gate, reach_q, refuse, user_may
+from casework.web.access import (
+    access_case,
+    confidentiality_gate,
+    reach_q,
+    reaches_consumer,
+    refuse,
+    user_may,
+)
 from casework.web.forms import page_number
 from casework.web.guard import guard
 from casework.web.pages import case_form_page
@@ -89,7 +96,11 @@ def consumer_edit(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
         if not changes:
             raise ValidationFailed.single("__all__", _("Nothing was changed."))
         return services.consumer_update(
-            actor=actor, consumer=case.consumer, version=form.cleaned_data["version"], **changes
+            actor=actor,
+            consumer=case.consumer,
+            version=form.cleaned_data["version"],
+            reaches=reaches_consumer(actor),
+            **changes,
         )
 
     return case_form_page(

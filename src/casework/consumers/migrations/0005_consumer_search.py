@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consumers', '0003_consumer_payer'),
+        ('consumers', '0004_consumer_mrn_link_pending'),
         ('core', '0007_deadline_kind_registered'),
     ]
 
