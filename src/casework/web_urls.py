@@ -60,6 +60,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="staff_training_complete",
     ),
     path("referrals/new/", cases.intake, name="intake"),
+    path("consumers/", consumers.consumer_find, name="consumer_find"),
     path("consumers/<int:consumer_id>/", case_page.consumer_detail, name="consumer_detail"),
     path("cases/<int:case_id>/", case_page.case_detail, name="case_detail"),
     path("cases/<int:case_id>/notices/new/", cases.notice_create, name="notice_create"),

@@ -55,7 +55,7 @@ def test_credential_verify_orient_attest_assign_then_expire(checked: Checked, st
     c.check()
     page.get_by_label("Kind").select_option("license")
     page.get_by_label("Type (e.g. RN, LCSW, CCM, MSW)").fill("RN")
-    page.get_by_label("State (two letters)").fill("IL")
+    page.get_by_label("State", exact=True).select_option("IL")
     page.get_by_label("Number", exact=True).fill("041-555555")
     page.get_by_label("Expires").fill(expires.isoformat())
     tick(page, "The discipline allows independent assessment")

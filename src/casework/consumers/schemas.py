@@ -7,6 +7,7 @@ from pydantic import ConfigDict
 
 from casework.consumers.models import DirectiveKind, Relationship, Sex
 from casework.web.api import InputSchema, StaffRef, VersionIn, null_not_documented
+from casework.web.dates import BirthDate, PastDate
 
 LONG_TEXT = 5000
 
@@ -42,7 +43,7 @@ class ConsumerIn(InputSchema):
 
     given_name: str = Field(..., min_length=1, max_length=100)
     family_name: str = Field(..., min_length=1, max_length=100)
-    birth_date: date
+    birth_date: BirthDate
     sex: Sex = Sex.UNKNOWN
     mrn: str = Field("", max_length=40, description="medical record number, unique per program")
     member_id: str = Field("", max_length=40)
@@ -65,7 +66,7 @@ class ConsumerPatch(VersionIn):
 
     given_name: str | None = Field(None, min_length=1, max_length=100)
     family_name: str | None = Field(None, min_length=1, max_length=100)
-    birth_date: date | None = None
+    birth_date: BirthDate | None = None
     sex: Sex | None = None
     mrn: str | None = Field(None, max_length=40)
     member_id: str | None = Field(None, max_length=40)
@@ -114,7 +115,7 @@ class SupportPersonPage(Schema):
 
 class AdvanceDirectiveIn(InputSchema):
     kind: DirectiveKind
-    document_date: date | None = None
+    document_date: PastDate | None = None
     location: str = Field("", max_length=300, description="where the document is kept")
     summary: str = Field("", max_length=LONG_TEXT)
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import ConfigDict
 
 from casework.coordination.models import (
     CareTeamKind,
@@ -15,6 +15,7 @@ from casework.coordination.models import (
     WorkItemStatus,
 )
 from casework.web.api import InputSchema, StaffRef, VersionIn, null_not_documented
+from casework.web.dates import PlannedDatetime, RecentDatetime
 
 LONG_TEXT = 20000
 
@@ -25,7 +26,7 @@ class WorkItemIn(InputSchema):
         ..., description="service items need active consent; administrative ones do not"
     )
     owner: int = Field(..., description="the staff member responsible")
-    due_at: AwareDatetime
+    due_at: PlannedDatetime
     description: str = Field("", max_length=LONG_TEXT)
 
 
@@ -36,7 +37,7 @@ class WorkItemPatch(VersionIn):
 
     title: str | None = Field(None, min_length=1, max_length=200)
     owner: int | None = None
-    due_at: AwareDatetime | None = None
+    due_at: PlannedDatetime | None = None
     description: str | None = Field(None, max_length=LONG_TEXT)
 
 
@@ -76,7 +77,7 @@ class CommunicationIn(InputSchema):
     )
     parties: str = Field(..., min_length=1, max_length=300)
     summary: str = Field(..., min_length=1, max_length=LONG_TEXT)
-    occurred_at: AwareDatetime
+    occurred_at: RecentDatetime
 
 
 class CommunicationOut(Schema):
