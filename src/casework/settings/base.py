@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "casework.consumers",
     "casework.cases",
     "casework.coordination",
+    "casework.resources",
     "casework.assessments",
     "casework.careplans",
     "casework.web",
