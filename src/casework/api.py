@@ -23,6 +23,7 @@ from casework.cases.api import router as cases_router
 from casework.consumers.api import router as consumers_router
 from casework.coordination.api import router as coordination_router
 from casework.core.errors import AttestationRequired, RuleViolation, StaleVersion, ValidationFailed
+from casework.resources.api import router as resources_router
 from casework.staff.api import router as staff_router
 from casework.web.api import SessionAuth, TokenAuth, audit_router
 from casework.web.api import router as core_router
@@ -109,3 +110,4 @@ api.add_router("/", assessments_router)
 api.add_router("/", careplans_router)
 api.add_router("/", audit_router)
 api.add_router("/", staff_router)
+api.add_router("/", resources_router)

@@ -7,6 +7,7 @@ from casework.careplans import views as careplans
 from casework.cases import views as cases
 from casework.consumers import views as consumers
 from casework.coordination import views as coordination
+from casework.resources import views as resources
 from casework.staff import views as staff
 from casework.web import case_page
 from casework.web import views as core
@@ -17,6 +18,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sign-out/", core.SignOutView.as_view(), name="logout"),
     path("worklist/", cases.worklist, name="worklist"),
     path("audit/", core.audit_report, name="audit_report"),
+    path("resources/", resources.search, name="resource_search"),
+    path(
+        "resources/services/<uuid:service_id>/", resources.service_detail, name="resource_service"
+    ),
     path("audit/export.csv", core.audit_export, name="audit_export"),
     path("staff/", staff.staff_list, name="staff_list"),
     path("staff/me/", staff.my_record, name="staff_me"),

@@ -47,7 +47,9 @@ def read(path: Path) -> Source:
         return _read_package(path.parent)
     if path.suffix.lower() == ".json":
         return _read_api_json(path)
-    raise SourceError(f"{path}: expected a data package directory, datapackage.json or a .json file")
+    raise SourceError(
+        f"{path}: expected a data package directory, datapackage.json or a .json file"
+    )
 
 
 def _read_package(folder: Path) -> Source:
@@ -70,7 +72,11 @@ def _read_package(folder: Path) -> Source:
             "datapackage.json is not a JSON descriptor (a link to the HSDS schema?): "
             "reading the HSDS tables' CSV files present"
         )
-        files = {table: folder / f"{table}.csv" for table in TABLES if (folder / f"{table}.csv").is_file()}
+        files = {
+            table: folder / f"{table}.csv"
+            for table in TABLES
+            if (folder / f"{table}.csv").is_file()
+        }
     for table, file in sorted(files.items()):
         source.tables[table] = list(_csv_rows(file))
     unknown = sorted(set(source.tables) - set(TABLES))
@@ -134,7 +140,12 @@ def _read_api_json(path: Path) -> Source:
             row.setdefault("organization_id", org.get("id"))
         program = service.get("program")
         if isinstance(program, dict):
-            add("programs", number, {"organization_id": row.get("organization_id"), **_scalars(program)}, shared=True)
+            add(
+                "programs",
+                number,
+                {"organization_id": row.get("organization_id"), **_scalars(program)},
+                shared=True,
+            )
             row.setdefault("program_id", program.get("id"))
         add("services", number, row)
         sid = row.get("id")
@@ -149,7 +160,12 @@ def _read_api_json(path: Path) -> Source:
                 add("locations", number, _scalars(location), shared=True)
                 sal_row.setdefault("location_id", location.get("id"))
                 for address in _dicts(location.get("addresses")):
-                    add("addresses", number, {**_scalars(address), "location_id": location.get("id")}, shared=True)
+                    add(
+                        "addresses",
+                        number,
+                        {**_scalars(address), "location_id": location.get("id")},
+                        shared=True,
+                    )
             add("service_at_location", number, sal_row)
         for attribute in _dicts(service.get("attributes")):
             term = attribute.get("taxonomy_term")

@@ -19,6 +19,9 @@ class Taxonomy(models.Model):
     class Meta:
         verbose_name_plural = "taxonomies"
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class TaxonomyTerm(models.Model):
     """A need a service meets (HSDS taxonomy_term). `taxonomy_id` and `parent_id` are
@@ -35,6 +38,9 @@ class TaxonomyTerm(models.Model):
     language = models.CharField(max_length=20, blank=True)
     term_uri = models.CharField(max_length=500, blank=True)
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class Organization(models.Model):
     id = models.UUIDField(primary_key=True)
@@ -42,6 +48,9 @@ class Organization(models.Model):
     description = models.TextField(blank=True)
     email = models.CharField(max_length=300, blank=True)
     website = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ServiceStatus(models.TextChoices):
@@ -89,6 +98,9 @@ class ServiceTerm(models.Model):
     class Meta:
         indexes = [models.Index(fields=["term", "service"], name="resources_term_service")]
 
+    def __str__(self) -> str:
+        return f"{self.service_id} → {self.term_id}"
+
 
 class ServiceLanguage(models.Model):
     id = models.UUIDField(primary_key=True)
@@ -105,6 +117,9 @@ class ServiceLanguage(models.Model):
             models.Index(fields=["name_key", "service"], name="resources_lang_name_service"),
         ]
 
+    def __str__(self) -> str:
+        return self.name or self.code
+
 
 class Location(models.Model):
     id = models.UUIDField(primary_key=True)
@@ -114,6 +129,9 @@ class Location(models.Model):
     description = models.TextField(blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name or str(self.id)
 
 
 class Address(models.Model):
@@ -127,9 +145,12 @@ class Address(models.Model):
     country = models.CharField(max_length=2)
     address_type = models.CharField(max_length=20)
 
+    def __str__(self) -> str:
+        return f"{self.address_1}, {self.city}"
+
 
 class ServicePlace(models.Model):
-    """Where a service is delivered, one row per service × address (from
+    """Where a service is delivered, one row per service and address (from
     service_at_location → location → address): the place search looks here."""
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="places")
@@ -145,9 +166,15 @@ class ServicePlace(models.Model):
             models.Index(fields=["state_key", "service"], name="resources_place_state"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.service_id} @ {self.postal_key or self.city_key}"
+
 
 class ServiceArea(models.Model):
     id = models.UUIDField(primary_key=True)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="areas")
     name = models.TextField(blank=True)
     description = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -29,7 +29,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+UUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
 
 SERVICE_STATUSES = frozenset({"active", "inactive", "defunct", "temporarily closed"})
 LOCATION_TYPES = frozenset({"physical", "postal", "virtual"})
@@ -149,7 +151,9 @@ def _whole(value: Any) -> int | None:
     return int(text)
 
 
-def check_row(table: str, row: Mapping[str, Any], known: Mapping[str, set[str]]) -> tuple[str, str] | None:
+def check_row(
+    table: str, row: Mapping[str, Any], known: Mapping[str, set[str]]
+) -> tuple[str, str] | None:
     """The first problem with one row as (field, reason), or None when it is acceptable.
     `known` holds the accepted ids of the tables checked before this one."""
     for name in REQUIRED.get(table, ("id",)):

@@ -40,10 +40,14 @@ def service_search(search: Search) -> QuerySet[Service]:
     if search.need.strip():
         key = _key(search.need)
         terms = TaxonomyTerm.objects.filter(Q(code_key=key) | Q(name_key=key)).values("id")
-        services = services.filter(id__in=ServiceTerm.objects.filter(term_id__in=terms).values("service_id"))
+        services = services.filter(
+            id__in=ServiceTerm.objects.filter(term_id__in=terms).values("service_id")
+        )
     if search.place.strip():
         key, postal = _key(search.place), search.place.upper().replace(" ", "")
-        places = ServicePlace.objects.filter(Q(postal_key=postal) | Q(city_key=key) | Q(state_key=key))
+        places = ServicePlace.objects.filter(
+            Q(postal_key=postal) | Q(city_key=key) | Q(state_key=key)
+        )
         services = services.filter(id__in=places.values("service_id"))
     if search.language.strip():
         key = _key(search.language)

@@ -57,7 +57,11 @@ def _float(value: Any) -> float | None:
 def _upsert(model: type[Any], objects: list[Any], fields: list[str]) -> None:
     if objects:
         model.objects.bulk_create(
-            objects, batch_size=1000, update_conflicts=True, unique_fields=["id"], update_fields=fields
+            objects,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=fields,
         )
 
 
@@ -67,13 +71,22 @@ def directory_import(path: Path) -> ImportReport:
     source = hsds.read(path)
     checked = rules.check(source.tables)
     report = ImportReport(source.kind, rejects=checked.rejects, notes=source.notes)
-    report.counts = {t: len(rows) for t, rows in checked.accepted.items() if t in source.tables and source.tables[t]}
+    report.counts = {t: len(rows) for t, rows in checked.accepted.items() if source.tables.get(t)}
     acc = checked.accepted
     now = clock.now()
     with transaction.atomic():
         _upsert(
             Taxonomy,
-            [Taxonomy(id=_t(r, "id"), name=_t(r, "name"), description=_t(r, "description"), uri=_t(r, "uri"), version=_t(r, "version")) for r in acc["taxonomies"]],
+            [
+                Taxonomy(
+                    id=_t(r, "id"),
+                    name=_t(r, "name"),
+                    description=_t(r, "description"),
+                    uri=_t(r, "uri"),
+                    version=_t(r, "version"),
+                )
+                for r in acc["taxonomies"]
+            ],
             ["name", "description", "uri", "version"],
         )
         _upsert(
@@ -93,18 +106,47 @@ def directory_import(path: Path) -> ImportReport:
                 )
                 for r in acc["taxonomy_terms"]
             ],
-            ["code", "code_key", "name", "name_key", "description", "parent_id", "taxonomy_id", "language", "term_uri"],
+            [
+                "code",
+                "code_key",
+                "name",
+                "name_key",
+                "description",
+                "parent_id",
+                "taxonomy_id",
+                "language",
+                "term_uri",
+            ],
         )
         _upsert(
             Organization,
-            [Organization(id=_t(r, "id"), name=_t(r, "name"), description=_t(r, "description"), email=_t(r, "email"), website=_t(r, "website")) for r in acc["organizations"]],
+            [
+                Organization(
+                    id=_t(r, "id"),
+                    name=_t(r, "name"),
+                    description=_t(r, "description"),
+                    email=_t(r, "email"),
+                    website=_t(r, "website"),
+                )
+                for r in acc["organizations"]
+            ],
             ["name", "description", "email", "website"],
         )
         service_fields = [
-            "name", "description", "status", "url", "email", "interpretation_services",
-            "application_process", "fees_description", "eligibility_description",
-            "minimum_age", "maximum_age", "alert", "last_modified",
-        ]  # fmt: skip
+            "name",
+            "description",
+            "status",
+            "url",
+            "email",
+            "interpretation_services",
+            "application_process",
+            "fees_description",
+            "eligibility_description",
+            "minimum_age",
+            "maximum_age",
+            "alert",
+            "last_modified",
+        ]
         _upsert(
             Service,
             [
@@ -114,7 +156,11 @@ def directory_import(path: Path) -> ImportReport:
                     minimum_age=rules.age_of(r.get("minimum_age")),
                     maximum_age=rules.age_of(r.get("maximum_age")),
                     imported_at=now,
-                    **{f: _t(r, f) for f in service_fields if f not in ("minimum_age", "maximum_age")},
+                    **{
+                        f: _t(r, f)
+                        for f in service_fields
+                        if f not in ("minimum_age", "maximum_age")
+                    },
                 )
                 for r in acc["services"]
             ],
@@ -134,13 +180,32 @@ def directory_import(path: Path) -> ImportReport:
                 )
                 for r in acc["locations"]
             ],
-            ["organization_id_ref", "location_type", "name", "description", "latitude", "longitude"],
+            [
+                "organization_id_ref",
+                "location_type",
+                "name",
+                "description",
+                "latitude",
+                "longitude",
+            ],
         )
-        address_fields = ["address_1", "address_2", "city", "state_province", "postal_code", "country", "address_type"]
+        address_fields = [
+            "address_1",
+            "address_2",
+            "city",
+            "state_province",
+            "postal_code",
+            "country",
+            "address_type",
+        ]
         _upsert(
             Address,
             [
-                Address(id=_t(r, "id"), location_id=_t(r, "location_id"), **{f: _t(r, f) for f in address_fields})
+                Address(
+                    id=_t(r, "id"),
+                    location_id=_t(r, "location_id"),
+                    **{f: _t(r, f) for f in address_fields},
+                )
                 for r in acc["addresses"]
                 if _t(r, "location_id")
             ],
@@ -166,7 +231,12 @@ def directory_import(path: Path) -> ImportReport:
         _upsert(
             ServiceArea,
             [
-                ServiceArea(id=_t(r, "id"), service_id=_t(r, "service_id"), name=_t(r, "name"), description=_t(r, "description"))
+                ServiceArea(
+                    id=_t(r, "id"),
+                    service_id=_t(r, "service_id"),
+                    name=_t(r, "name"),
+                    description=_t(r, "description"),
+                )
                 for r in acc["service_areas"]
                 if _t(r, "service_id")
             ],
@@ -175,7 +245,12 @@ def directory_import(path: Path) -> ImportReport:
         _upsert(
             ServiceTerm,
             [
-                ServiceTerm(id=_t(r, "id"), service_id=_t(r, "link_id"), term_id=_t(r, "taxonomy_term_id"), value=_t(r, "value"))
+                ServiceTerm(
+                    id=_t(r, "id"),
+                    service_id=_t(r, "link_id"),
+                    term_id=_t(r, "taxonomy_term_id"),
+                    value=_t(r, "value"),
+                )
                 for r in acc["attributes"]
                 if _t(r, "link_entity") == "service"
             ],
@@ -192,7 +267,10 @@ def _chunks(items: list[str], size: int = 5000) -> list[list[str]]:
 def _places(acc: dict[str, list[dict[str, Any]]]) -> None:
     """Rebuild the place rows of the services this run delivered locations for, from the
     stored addresses of their locations."""
-    links = [(_t(r, "service_id").lower(), _t(r, "location_id").lower()) for r in acc["service_at_location"]]
+    links = [
+        (_t(r, "service_id").lower(), _t(r, "location_id").lower())
+        for r in acc["service_at_location"]
+    ]
     if not links:
         return
     for chunk in _chunks(sorted({s for s, _ in links})):
