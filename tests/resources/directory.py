@@ -16,6 +16,7 @@ from casework.resources.models import (
     ServiceTerm,
     TaxonomyTerm,
 )
+from casework.resources.services import place_keys
 
 EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "hsds-3.0-examples"
 
@@ -83,12 +84,10 @@ def service(
             country="US",
             address_type="physical",
         )
-        ServicePlace.objects.create(
-            service=svc,
-            location=loc,
-            postal_key=postal.upper().replace(" ", ""),
-            city_key=city.lower(),
-            state_key="ma",
+        ServicePlace.objects.bulk_create(
+            ServicePlace(service=svc, location=loc, kind=kind, key=key)
+            for kind, key in place_keys(postal, city, "MA")
+            if key
         )
     if language:
         ServiceLanguage.objects.create(

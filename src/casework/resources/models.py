@@ -1,7 +1,7 @@
 """The resource directory: what the search needs from an HSDS 3.0 data set.
 
 Ids are the publisher's UUIDs, so a re-import updates the same rows. Search columns are
-kept in a normalised form beside the published value (`code_key`, `city_key`, ...:
+kept in a normalised form beside the published value (`code_key`, `name_key`, a place's `key`:
 lower-cased, trimmed) and indexed, so each filter is an index look-up.
 """
 
@@ -80,8 +80,8 @@ class Service(models.Model):
     last_modified = models.CharField(max_length=40, blank=True)
     imported_at = models.DateTimeField()
 
-    class Meta:
-        indexes = [models.Index(fields=["status", "name"], name="resources_service_status_name")]
+    # No index on status: it selects most rows, and an index on it leads SQLite to scan
+    # every active service instead of starting from the filters' indexed look-ups.
 
     def __str__(self) -> str:
         return self.name
@@ -149,25 +149,28 @@ class Address(models.Model):
         return f"{self.address_1}, {self.city}"
 
 
+class PlaceKind(models.TextChoices):
+    POSTAL_CODE = "postal", _("Postal code")
+    CITY = "city", _("City")
+    STATE = "state", _("State or province")
+
+
 class ServicePlace(models.Model):
-    """Where a service is delivered, one row per service and address (from
-    service_at_location → location → address): the place search looks here."""
+    """Where a service is delivered: for each service and address (from
+    service_at_location → location → address) one row per kind of place (postal code,
+    city, state/province) with its normalised `key`, so that a place search is one
+    index look-up whichever kind the person typed."""
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="places")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
-    postal_key = models.CharField(max_length=30, blank=True)
-    city_key = models.CharField(max_length=200, blank=True)
-    state_key = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=10, choices=PlaceKind.choices)
+    key = models.CharField(max_length=200)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["postal_key", "service"], name="resources_place_postal"),
-            models.Index(fields=["city_key", "service"], name="resources_place_city"),
-            models.Index(fields=["state_key", "service"], name="resources_place_state"),
-        ]
+        indexes = [models.Index(fields=["key", "service"], name="resources_place_key_service")]
 
     def __str__(self) -> str:
-        return f"{self.service_id} @ {self.postal_key or self.city_key}"
+        return f"{self.service_id} @ {self.kind} {self.key}"
 
 
 class ServiceArea(models.Model):

@@ -44,14 +44,15 @@ def service_search(search: Search) -> QuerySet[Service]:
             id__in=ServiceTerm.objects.filter(term_id__in=terms).values("service_id")
         )
     if search.place.strip():
-        key, postal = _key(search.place), search.place.upper().replace(" ", "")
-        places = ServicePlace.objects.filter(
-            Q(postal_key=postal) | Q(city_key=key) | Q(state_key=key)
-        )
+        keys = {_key(search.place), search.place.replace(" ", "").lower()}
+        places = ServicePlace.objects.filter(key__in=sorted(keys))
         services = services.filter(id__in=places.values("service_id"))
     if search.language.strip():
         key = _key(search.language)
-        spoken = ServiceLanguage.objects.filter(Q(code_key=key) | Q(name_key=key))
+        # ISO 639 codes are two or three letters; longer input can only be a name.
+        spoken = ServiceLanguage.objects.filter(
+            Q(code_key=key) | Q(name_key=key) if len(key) <= 3 else Q(name_key=key)
+        )
         services = services.filter(id__in=spoken.values("service_id"))
     if search.age is not None:
         services = services.filter(

@@ -16,6 +16,7 @@ from casework.resources.models import (
     Address,
     Location,
     Organization,
+    PlaceKind,
     Service,
     ServiceArea,
     ServiceLanguage,
@@ -43,8 +44,14 @@ def _key(value: str) -> str:
     return " ".join(value.lower().split())
 
 
-def _postal(value: str) -> str:
-    return value.upper().replace(" ", "")
+def place_keys(postal_code: str, city: str, state: str) -> list[tuple[str, str]]:
+    """The search keys of one address: postal code without spaces, city and state
+    lower-cased (a postal code is lower-cased too, so one key column serves all)."""
+    return [
+        (PlaceKind.POSTAL_CODE, postal_code.replace(" ", "").lower()),
+        (PlaceKind.CITY, _key(city)),
+        (PlaceKind.STATE, _key(state)),
+    ]
 
 
 def _float(value: Any) -> float | None:
@@ -280,14 +287,10 @@ def _places(acc: dict[str, list[dict[str, Any]]]) -> None:
         for address in Address.objects.filter(location_id__in=chunk):
             by_location.setdefault(str(address.location_id), []).append(address)
     places = [
-        ServicePlace(
-            service_id=service_id,
-            location_id=location_id,
-            postal_key=_postal(a.postal_code),
-            city_key=_key(a.city),
-            state_key=_key(a.state_province),
-        )
+        ServicePlace(service_id=service_id, location_id=location_id, kind=kind, key=key)
         for service_id, location_id in links
         for a in by_location.get(location_id, [])
+        for kind, key in place_keys(a.postal_code, a.city, a.state_province)
+        if key
     ]
     ServicePlace.objects.bulk_create(places, batch_size=1000)
