@@ -18,6 +18,10 @@ from casework.resources.models import (
     TaxonomyTerm,
 )
 
+# Up to this many services matched by the indexed filters are resolved to ids before
+# the eligibility words are searched in their text.
+ELIGIBILITY_ID_LIMIT = 5_000
+
 
 def _key(value: str) -> str:
     return " ".join(value.lower().split())
@@ -59,7 +63,14 @@ def service_search(search: Search) -> QuerySet[Service]:
             Q(minimum_age__isnull=True) | Q(minimum_age__lte=search.age),
             Q(maximum_age__isnull=True) | Q(maximum_age__gte=search.age),
         )
-    for word in search.eligibility.split():
+    words = search.eligibility.split()
+    if words and (search.need.strip() or search.place.strip() or search.language.strip()):
+        # Resolve the indexed filters first: PostgreSQL guesses a LIKE '%word%' keeps few
+        # rows and would otherwise scan every service's text before the index look-ups.
+        ids = list(services.values_list("id", flat=True)[: ELIGIBILITY_ID_LIMIT + 1])
+        if len(ids) <= ELIGIBILITY_ID_LIMIT:
+            services = Service.objects.select_related("organization").filter(id__in=ids)
+    for word in words:
         services = services.filter(eligibility_description__icontains=word)
     return services.order_by("name", "id")
 
