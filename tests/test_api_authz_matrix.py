@@ -35,6 +35,7 @@ from tests.api_helpers import (
     token_client,
 )
 from tests.conftest import World
+from tests.resources.directory import service as resource_service
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,11 @@ PHQ2_ZERO = {"phq2_1": "LA6568-5", "phq2_2": "LA6568-5"}
 def instrument_target(w: World) -> Target:
     factories.referred_case(w.cm)
     return Target({"instrument_id": factories.instrument("phq9").pk}, None, None)
+
+
+def resource_target(w: World) -> Target:
+    svc = resource_service(1, "Pantry", need="BD-1800", postal="02139")
+    return Target({"service_id": str(svc.id)}, None, None)  # type: ignore[dict-item]
 
 
 def response_target(w: World) -> Target:
@@ -445,6 +451,10 @@ MATRIX: dict[tuple[str, str], Entry] = {
         ),
         AuditAction.CREATE,
         ok=201,
+    ),
+    ("GET", "/api/v1/resources/services"): Entry(None, no_target, action="", object_route=False),
+    ("GET", "/api/v1/resources/services/{service_id}"): Entry(
+        None, resource_target, action="", object_route=False
     ),
     ("GET", "/api/v1/instruments"): Entry(None, no_target, action="", object_route=False),
     ("GET", "/api/v1/instruments/{instrument_id}/fhir"): Entry(

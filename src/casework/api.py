@@ -40,6 +40,7 @@ from casework.core.errors import (
     ValidationFailed,
 )
 from casework.core.logs import redacted_traceback
+from casework.resources.api import router as resources_router
 from casework.staff.api import router as staff_router
 from casework.staff.models import User
 from casework.stays.api import router as stays_router
@@ -286,3 +287,4 @@ api.add_router("/", careplans_router)
 api.add_router("/", audit_router)
 api.add_router("/", staff_router)
 api.add_router("/", stays_router)
+api.add_router("/", resources_router)

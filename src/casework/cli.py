@@ -18,6 +18,8 @@ Product commands:
                  [--engine duckdb|spark]; screen import RUN_DIR --as SUPERVISOR
   criteria       criteria list | criteria review ID --reviewer NAME
   apitoken       apitoken create|revoke|list: per-user API tokens
+  resources      resources import PATH: load an Open Referral HSDS 3.0 data set
+                 (CSV data package or HSDS API JSON) into the resource directory
 
 Every Django management command works too: casework migrate, casework check, ...
 (`casework help --commands` lists them all).
@@ -45,6 +47,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args[1] == "screen" and args[2:3] == ["import"]:
         args[1:3] = ["screen_import"]
+    elif args[1] == "resources" and args[2:3] == ["import"]:
+        args[1:3] = ["resources_import"]
     elif args[1] in ("screen", "criteria"):
         # Population screening runs without Django (casework.population).
         from casework.population.cli import main as population_main

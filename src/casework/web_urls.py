@@ -7,6 +7,7 @@ from casework.careplans import views as careplans
 from casework.cases import views as cases
 from casework.consumers import views as consumers
 from casework.coordination import views as coordination
+from casework.resources import views as resources
 from casework.staff import views as staff
 from casework.stays import views as stays
 from casework.web import case_page
@@ -22,6 +23,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("advisor-queue/", stays.advisor_queue, name="advisor_queue"),
     path("stays/<int:stay_id>/notices/<str:kind>/", stays.notice_print, name="stay_notice_print"),
     path("audit/", core.audit_report, name="audit_report"),
+    path("resources/", resources.search, name="resource_search"),
+    path(
+        "resources/services/<uuid:service_id>/", resources.service_detail, name="resource_service"
+    ),
     path("audit/export.csv", core.audit_export, name="audit_export"),
     path("staff/", staff.staff_list, name="staff_list"),
     path("staff/me/", staff.my_record, name="staff_me"),

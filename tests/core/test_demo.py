@@ -128,6 +128,18 @@ class TestTheLoadedDemo:
         assert PlanAgreement.objects.count() == 6
         assert AssessmentResponse.objects.filter(case__in=[p.case for p in plans]).count() == 6
 
+    def test_a_community_resource_directory_to_search(self, demo: Loaded) -> None:
+        from casework.resources.selectors import Search, service_search
+
+        assert [s.name for s in service_search(Search(need="BD-1800", language="es"))] == [
+            "Riverside Food Pantry"
+        ]
+        assert [s.name for s in service_search(Search(place="Holyoke"))] == [
+            "Casa Esperanza Counseling",
+            "Valley Rides",
+        ]
+        assert service_search(Search()).count() == 7
+
 
 def test_refused_under_production_settings(tmp_path: Path) -> None:
     with override_settings(DATA_DIR=tmp_path, CASEWORK_PRODUCTION=True):

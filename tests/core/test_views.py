@@ -1,5 +1,7 @@
 """Sign-in and sign-out: audit, session cycling and clearing the client (S12, S13, S33)."""
 
+from uuid import UUID
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -89,7 +91,7 @@ def test_every_page_route_but_sign_in_needs_a_signed_in_user(world: World) -> No
         if pattern.name in PUBLIC_ROUTES:
             continue
         kwargs = {
-            name: "program_purpose" if name == "kind" else 1
+            name: {"kind": "program_purpose", "service_id": UUID(int=1)}.get(name, 1)
             for name in pattern.pattern.regex.groupindex
         }
         url = reverse(str(pattern.name), kwargs=kwargs)

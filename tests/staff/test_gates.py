@@ -254,6 +254,7 @@ def _page_urls(w: World) -> dict[str, str]:
         "need_id": 1,
         "number": 1,
         "response_id": 1,
+        "service_id": "ac148810-d857-441c-9679-408f346de14b",
     }
     return {
         p.name: reverse(p.name, kwargs={k: values[k] for k in p.pattern.converters})
@@ -273,10 +274,11 @@ def test_the_page_list_covers_every_consumer_page() -> None:
         "need_id",
         "number",
         "response_id",
+        "service_id",
     }
     for page in _consumer_pages():
         assert set(page.pattern.converters) <= known, page.name
-    assert len(PAGE_NAMES) == 43
+    assert len(PAGE_NAMES) == 45
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)

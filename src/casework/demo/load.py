@@ -26,6 +26,7 @@ from casework.core.actor import Actor, actor_for
 from casework.core.audit import audit_seal
 from casework.core.models import Program
 from casework.core.seed import DEMO_ACCOUNTS_FILE, program_exists, program_seed
+from casework.resources import seed as resources
 from casework.staff import seed as staff
 from casework.staff.models import User
 from casework.stays import seed as stays
@@ -192,6 +193,7 @@ def demo_load(*, url: str = "http://127.0.0.1:8000/") -> DemoResult:
             supervisor=users["supervisor"], from_user=managers[2], to_user=managers[0]
         )
         stays.hospital_seed(program=program, covering=managers[:2])
+        resources.directory_seed()
     accounts = [DemoAccount(a.user.username, a.user.role, a.password) for a in seeded]
     path = Path(settings.DATA_DIR) / DEMO_ACCOUNTS_FILE
     _write_accounts(path, accounts, url)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "casework.consumers",
     "casework.cases",
     "casework.coordination",
+    "casework.resources",
     "casework.assessments",
     "casework.careplans",
     "casework.stays",
