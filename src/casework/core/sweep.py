@@ -19,6 +19,7 @@ from casework.core.deadlines import (
     deadline_claim,
     deadline_kind_spec,
     deadlines_due,
+    deadlines_escalate,
 )
 from casework.core.models import Deadline, DeadlineState
 
@@ -32,17 +33,23 @@ class SweepResult:
     sealed: int
     overdue: int
     reminders: int
+    escalated: int = 0
 
     def __str__(self) -> str:
         return (
             f"sealed {self.sealed} audit event(s); {self.overdue} work item(s) overdue; "
-            f"{self.reminders} reminder(s) enqueued"
+            f"{self.reminders} reminder(s) enqueued; {self.escalated} clock(s) escalated"
         )
 
 
 def _act_on(deadline: Deadline) -> SweepTally | None:
     """Act on a claimed (now breached) deadline as its kind's registered spec says, in the
     claim's transaction; returns the count it adds to. An unknown kind is left breached."""
+    if deadline.escalations:
+        # A clock past its limit is at its last level: one past its escalation points.
+        Deadline.objects.filter(pk=deadline.pk).update(
+            escalation_level=len(deadline.escalations) + 1, escalates_at=None
+        )
     spec = deadline_kind_spec(deadline.kind)
     if spec is None:
         logger.warning("deadline %s has unknown kind %s: left breached", deadline.pk, deadline.kind)
@@ -83,7 +90,8 @@ def sweep_once(*, full_seal: bool = True) -> SweepResult:
     """Seal the audit chain and act on due deadlines. Safe to run concurrently."""
     sealed = audit_seal(full=full_seal)
     overdue, reminders = deadlines_sweep()
-    return SweepResult(sealed=sealed, overdue=overdue, reminders=reminders)
+    escalated = deadlines_escalate(now=clock.now())
+    return SweepResult(sealed=sealed, overdue=overdue, reminders=reminders, escalated=escalated)
 
 
 def _refresh_connections() -> None:
@@ -126,7 +134,7 @@ def sweep_loop(
         _refresh_connections()
         try:
             result = sweep_once(full_seal=done % FULL_SEAL_EVERY == 0)
-            if result.sealed or result.overdue or result.reminders:
+            if result.sealed or result.overdue or result.reminders or result.escalated:
                 logger.info("sweep: %s", result)
             if run_tasks:
                 tasks_run_ready()
