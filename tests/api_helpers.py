@@ -18,6 +18,7 @@ from casework.careplans.models import (
     PlanGoal,
 )
 from casework.cases.models import Case, CaseAssignment, Consent, Notice, Referral
+from casework.complaints.models import Complaint, ComplaintNote
 from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
 from casework.coordination.models import CareTeamMember, Communication, Note, WorkItem
 from casework.core.models import AuditEvent, Deadline
@@ -62,6 +63,8 @@ SNAPSHOT_MODELS = [
     Note,
     Deadline,
     CareTeamMember,
+    Complaint,
+    ComplaintNote,
     AssessmentResponse,
     Need,
     CarePlan,

@@ -269,8 +269,145 @@ def completion_body(w: World) -> dict[str, Any]:
     }
 
 
+def complaint_target(
+    body: Callable[[Any], dict[str, Any] | None], coverage: str = "program_policy"
+) -> Callable[[World], Target]:
+    """A complaint received on cm's caseload (program policy: its clock may pause)."""
+
+    def setup(w: World) -> Target:
+        from casework.complaints import services as complaint_services
+
+        case = factories.active_case(w.cm)
+        complaint = complaint_services.complaint_receive(
+            actor=factories.actor(w.cm),
+            consumer=factories.consumer_of(case),
+            kind="grievance",
+            channel="phone",
+            received_at=clock.now() - timedelta(hours=2),
+            complainant="Rosa Diaz",
+            complainant_relationship="self",
+            about="The aide did not come.",
+            category="quality_of_care",
+            severity="medium",
+            coverage=coverage,
+        )
+        return Target({"complaint_id": complaint.pk}, body(complaint), case.consumer_id)
+
+    return setup
+
+
+def resolved_complaint(w: World) -> Target:
+    from casework.complaints import services as complaint_services
+
+    target = complaint_target(lambda c: None)(w)
+    from casework.complaints.models import Complaint
+
+    complaint = Complaint.objects.get(pk=target.params["complaint_id"])
+    complaint_services.complaint_resolve(
+        actor=factories.actor(w.cm),
+        complaint=complaint,
+        version=complaint.version,
+        outcome="upheld",
+        resolution="Aide replaced.",
+    )
+    return target
+
+
+def paused_complaint(w: World) -> Target:
+    from casework.complaints import services as complaint_services
+    from casework.complaints.models import Complaint
+
+    target = complaint_target(lambda c: None)(w)
+    complaint = Complaint.objects.get(pk=target.params["complaint_id"])
+    complaint_services.complaint_pause(
+        actor=factories.actor(w.cm), complaint=complaint, version=1, reason="Waiting"
+    )
+    return Target(target.params, {"version": 2}, target.consumer_id)
+
+
+def extended_complaint(w: World) -> Target:
+    from casework.complaints import services as complaint_services
+    from casework.complaints.models import Complaint
+
+    target = complaint_target(lambda c: None)(w)
+    complaint = Complaint.objects.get(pk=target.params["complaint_id"])
+    complaint_services.complaint_extend(
+        actor=factories.actor(w.cm),
+        complaint=complaint,
+        version=1,
+        reason="Records awaited",
+        consumer_requested=False,
+    )
+    return Target(target.params, {"version": 2, "sent_at": _when()}, target.consumer_id)
+
+
+COMPLAINT_BODY = {
+    "kind": "grievance",
+    "channel": "mail",
+    "complainant": "Rosa Diaz",
+    "complainant_relationship": "self",
+    "about": "Late visits",
+    "category": "access",
+    "severity": "low",
+    "coverage": "medicare_advantage",
+}
+
+
 MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/me"): Entry(None, no_target, action="", object_route=False),
+    ("GET", "/api/v1/complaints"): Entry(
+        Permission.CONSUMER_READ, no_target, AuditAction.LIST, object_route=False
+    ),
+    ("POST", "/api/v1/consumers/{consumer_id}/complaints"): Entry(
+        Permission.COMPLAINT_MANAGE,
+        consumer_target(active, {**COMPLAINT_BODY, "received_at": _when()}),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("GET", "/api/v1/complaints/{complaint_id}"): Entry(
+        Permission.CONSUMER_READ, complaint_target(lambda c: None), AuditAction.READ
+    ),
+    ("POST", "/api/v1/complaints/{complaint_id}/acknowledge"): Entry(
+        Permission.COMPLAINT_MANAGE,
+        complaint_target(
+            lambda c: {"version": c.version, "method": "mail", "acknowledged_at": _when()}
+        ),
+        AuditAction.UPDATE,
+    ),
+    ("POST", "/api/v1/complaints/{complaint_id}/notes"): Entry(
+        Permission.COMPLAINT_MANAGE,
+        complaint_target(lambda c: {"text": "Called the agency."}),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("POST", "/api/v1/complaints/{complaint_id}/extend"): Entry(
+        Permission.COMPLAINT_MANAGE,
+        complaint_target(
+            lambda c: {"version": c.version, "reason": "Records", "consumer_requested": True}
+        ),
+        AuditAction.UPDATE,
+    ),
+    ("POST", "/api/v1/complaints/{complaint_id}/extension-notice"): Entry(
+        Permission.COMPLAINT_MANAGE, extended_complaint, AuditAction.UPDATE
+    ),
+    ("POST", "/api/v1/complaints/{complaint_id}/pause"): Entry(
+        Permission.COMPLAINT_MANAGE,
+        complaint_target(lambda c: {"version": c.version, "reason": "Waiting for receipts"}),
+        AuditAction.UPDATE,
+    ),
+    ("POST", "/api/v1/complaints/{complaint_id}/resume"): Entry(
+        Permission.COMPLAINT_MANAGE, paused_complaint, AuditAction.UPDATE
+    ),
+    ("POST", "/api/v1/complaints/{complaint_id}/resolve"): Entry(
+        Permission.COMPLAINT_MANAGE,
+        complaint_target(
+            lambda c: {"version": c.version, "outcome": "upheld", "resolution": "Fixed."}
+        ),
+        AuditAction.UPDATE,
+    ),
+    ("GET", "/api/v1/complaints/{complaint_id}/letter.pdf"): Entry(
+        Permission.CONSUMER_READ, resolved_complaint, AuditAction.PRINT
+    ),
     ("GET", "/api/v1/audit-events"): Entry(
         Permission.AUDIT_READ, no_target, AuditAction.LIST, object_route=False
     ),

@@ -20,6 +20,7 @@ from ninja.errors import ValidationError
 from casework.assessments.api import router as assessments_router
 from casework.careplans.api import router as careplans_router
 from casework.cases.api import router as cases_router
+from casework.complaints.api import router as complaints_router
 from casework.consumers.api import router as consumers_router
 from casework.coordination.api import router as coordination_router
 from casework.core.errors import AttestationRequired, RuleViolation, StaleVersion, ValidationFailed
@@ -109,3 +110,4 @@ api.add_router("/", assessments_router)
 api.add_router("/", careplans_router)
 api.add_router("/", audit_router)
 api.add_router("/", staff_router)
+api.add_router("/", complaints_router)

@@ -11,6 +11,7 @@ Conventions (../shared/reference/regulatory-timers.md, "How to read this sheet")
 - "N business days": Monday to Friday (the calendar's working week), skipping the program's
   public holidays (the `holidays` package) and its own closure dates; X is day 0 and the
   clock is due at the end of the Nth business day after it.
+- "The end of a day" is 23:59:59 local time.
 - "N hours": N elapsed hours on the wall of the world (UTC arithmetic), so a 72-hour clock
   over a daylight-saving change ends at a local time one hour off the start's.
 Every datetime in and out is time-zone aware; results are in UTC.
@@ -129,9 +130,13 @@ def local_datetime(day: date, at: time, calendar: HolidayCalendar) -> datetime:
     return local.astimezone(UTC)
 
 
+END_OF_DAY = time(23, 59, 59)
+
+
 def end_of_local_day(day: date, calendar: HolidayCalendar) -> datetime:
-    """The last instant of `day` in the program's zone, as UTC."""
-    return local_datetime(day, time.max, calendar)
+    """The end of `day` in the program's zone (23:59:59 local, whole seconds so it reads
+    the same in every API and page), as UTC."""
+    return local_datetime(day, END_OF_DAY, calendar)
 
 
 def _add_business_days(day: date, amount: int, calendar: HolidayCalendar) -> date:

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "casework.coordination",
     "casework.assessments",
     "casework.careplans",
+    "casework.complaints",
+    "casework.protections",
     "casework.web",
     "casework.demo",
 ]

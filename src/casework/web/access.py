@@ -23,6 +23,7 @@ from casework.assessments.models import AssessmentResponse, Need
 from casework.careplans.models import CarePlan
 from casework.careplans.selectors import care_plan_for_case
 from casework.cases.models import Case
+from casework.complaints.models import Complaint
 from casework.consumers.models import Consumer
 from casework.coordination.models import WorkItem
 from casework.coordination.selectors import care_team_member_exists
@@ -90,6 +91,8 @@ def reach_q(
     scope = scope_for(user.role, permission)
     if scope == Scope.NONE or user.program_id is None or not user.is_active:
         return NOTHING
+    if scope == Scope.RESTRICTED:
+        return NOTHING  # restricted records have their own filter: `restricted_reach_q`
     in_program = Q(**{program: user.program_id})
     if scope == Scope.PROGRAM:
         return in_program
@@ -367,3 +370,27 @@ def access_corrective_action(actor: Actor, action_id: int) -> CorrectiveAction:
 def access_attestation_document(actor: Actor, document_id: int) -> AttestationDocument:
     qs = AttestationDocument.objects.filter(program_id=actor.user.program_id or 0)
     return _staff_owned(actor, qs, document_id, "staff_attestation_document", users=())
+
+
+# --- complaints (K1) -----------------------------------------------------------------------
+
+
+def access_complaint(
+    actor: Actor,
+    complaint_id: int,
+    *,
+    permission: Permission = Permission.CONSUMER_READ,
+    log_read: bool = True,
+) -> Complaint:
+    """A complaint about a consumer the actor reaches with `permission`; 404 otherwise."""
+    return _load(
+        actor,
+        Complaint.objects.select_related("consumer", "program", "owner", "reviewer"),
+        complaint_id,
+        permission=permission,
+        object_type="complaint",
+        consumer="consumer_id",
+        program="program_id",
+        log_read=log_read,
+        consumer_of=lambda c: c.consumer_id,
+    )

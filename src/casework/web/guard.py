@@ -50,6 +50,7 @@ ID_PARAMS: dict[Callable[..., Any], tuple[str, str]] = {
     access.access_credential: ("credential_id", "staff_credential"),
     access.access_corrective_action: ("action_id", "staff_corrective_action"),
     access.access_attestation_document: ("document_id", "staff_attestation_document"),
+    access.access_complaint: ("complaint_id", "complaint"),
 }
 # Loads whose own signature fixes the permission (and audit) they check.
 FIXED_PERMISSION = frozenset(
