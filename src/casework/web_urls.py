@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, path
 from casework.assessments import views as assessments
 from casework.careplans import views as careplans
 from casework.cases import views as cases
+from casework.complaints import views as complaints
 from casework.consumers import views as consumers
 from casework.coordination import views as coordination
 from casework.staff import views as staff
@@ -53,6 +54,28 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "staff/<int:user_id>/training/new/",
         staff.training_complete,
         name="staff_training_complete",
+    ),
+    path("complaints/", complaints.complaint_list, name="complaint_list"),
+    path(
+        "consumers/<int:consumer_id>/complaints/new/",
+        complaints.complaint_create,
+        name="complaint_create",
+    ),
+    path("complaints/<int:complaint_id>/", complaints.complaint_detail, name="complaint_detail"),
+    path(
+        "complaints/<int:complaint_id>/notes/new/",
+        complaints.complaint_note,
+        name="complaint_note",
+    ),
+    path(
+        "complaints/<int:complaint_id>/letter.pdf",
+        complaints.complaint_letter,
+        name="complaint_letter",
+    ),
+    path(
+        "complaints/<int:complaint_id>/<slug:step>/",
+        complaints.complaint_step,
+        name="complaint_step",
     ),
     path("referrals/new/", cases.intake, name="intake"),
     path("consumers/<int:consumer_id>/", case_page.consumer_detail, name="consumer_detail"),
