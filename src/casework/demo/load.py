@@ -19,6 +19,7 @@ from casework.assessments import seed as assessments
 from casework.careplans import seed as careplans
 from casework.cases import seed as cases
 from casework.cases.models import Case, CaseState
+from casework.complaints import seed as complaints
 from casework.consumers import seed as consumers
 from casework.coordination import seed as coordination
 from casework.core import clock
@@ -189,6 +190,9 @@ def demo_load(*, url: str = "http://127.0.0.1:8000/") -> DemoResult:
             counts[state] = counts.get(state, 0) + 1
         cases.case_reassign_seed(
             supervisor=users["supervisor"], from_user=managers[2], to_user=managers[0]
+        )
+        complaints.complaints_seed(
+            program=program, managers=managers, reviewer=users["senior"], now=story.now
         )
     accounts = [DemoAccount(a.user.username, a.user.role, a.password) for a in seeded]
     path = Path(settings.DATA_DIR) / DEMO_ACCOUNTS_FILE
