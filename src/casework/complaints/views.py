@@ -305,5 +305,5 @@ def complaint_letter(request: HttpRequest, actor: Actor, complaint: Complaint) -
     letter = letters.resolution_letter(complaint, language=language)
     services.complaint_letter_printed(actor=actor, complaint=complaint, language=letter.language)
     response = HttpResponse(letters.letter_pdf(letter), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="complaint-{complaint.pk}-letter.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="complaint-{complaint.pk}-letter.pdf"'
     return response
