@@ -23,6 +23,13 @@ from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
 from casework.coordination.models import CareTeamMember, Communication, Note, WorkItem
 from casework.core.models import AuditEvent, Deadline
 from casework.core.tokens import token_issue
+from casework.protections.models import (
+    AbuseReport,
+    EthicsConsultation,
+    Incident,
+    JurisdictionRule,
+    ProtectionSettings,
+)
 from casework.staff.models import (
     AttestationDocument,
     AttestationSignature,
@@ -65,6 +72,11 @@ SNAPSHOT_MODELS = [
     CareTeamMember,
     Complaint,
     ComplaintNote,
+    AbuseReport,
+    Incident,
+    EthicsConsultation,
+    JurisdictionRule,
+    ProtectionSettings,
     AssessmentResponse,
     Need,
     CarePlan,

@@ -24,6 +24,7 @@ from casework.complaints.api import router as complaints_router
 from casework.consumers.api import router as consumers_router
 from casework.coordination.api import router as coordination_router
 from casework.core.errors import AttestationRequired, RuleViolation, StaleVersion, ValidationFailed
+from casework.protections.api import router as protections_router
 from casework.staff.api import router as staff_router
 from casework.web.api import SessionAuth, TokenAuth, audit_router
 from casework.web.api import router as core_router
@@ -111,3 +112,4 @@ api.add_router("/", careplans_router)
 api.add_router("/", audit_router)
 api.add_router("/", staff_router)
 api.add_router("/", complaints_router)
+api.add_router("/", protections_router)

@@ -32,6 +32,8 @@ from casework.core.audit import audit_denied, audit_record
 from casework.core.errors import AttestationRequired
 from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
+from casework.protections.models import AbuseReport, EthicsConsultation, Incident
+from casework.protections.selectors import restricted_q
 from casework.staff.models import AttestationDocument, CorrectiveAction, Credential, User
 from casework.staff.selectors import confidentiality_signed
 
@@ -393,4 +395,67 @@ def access_complaint(
         program="program_id",
         log_read=log_read,
         consumer_of=lambda c: c.consumer_id,
+    )
+
+
+# --- restricted records: protections (J1-J3) ---------------------------------------------
+
+
+def restricted_reach_q(user: User) -> Q:
+    """The restricted records `user` reaches: none without `protection.read`; with it,
+    those they recorded, and every one of the program when the program names their role.
+    Break-glass never widens this."""
+    scope = scope_for(user.role, Permission.PROTECTION_READ)
+    if scope != Scope.RESTRICTED or user.program_id is None or not user.is_active:
+        return NOTHING
+    return restricted_q(user_id=user.pk, role=user.role, program_id=user.program_id)
+
+
+def _restricted_load[M: Model](
+    actor: Actor, qs: QuerySet[M], pk: object, *, object_type: str, log_read: bool
+) -> M:
+    """The one load of a restricted record: the signed-statement gate, the restricted
+    reach (404 and one denied event otherwise), and one read event on a read."""
+    action = AuditAction.READ if log_read else AuditAction.UPDATE
+    confidentiality_gate(actor, action, object_type, pk)
+    row = qs.filter(restricted_reach_q(actor.user), pk=pk).first()
+    if row is None:
+        raise refuse(actor, action, object_type, pk)
+    if log_read:
+        _read(actor, getattr(row, "consumer_id", None), object_type, row.pk)
+    return row
+
+
+def access_abuse_report(
+    actor: Actor,
+    report_id: int,
+    *,
+    permission: Permission = Permission.PROTECTION_READ,
+    log_read: bool = True,
+) -> AbuseReport:
+    qs = AbuseReport.objects.select_related("consumer", "rule", "recorded_by")
+    return _restricted_load(actor, qs, report_id, object_type="abuse_report", log_read=log_read)
+
+
+def access_incident(
+    actor: Actor,
+    incident_id: int,
+    *,
+    permission: Permission = Permission.PROTECTION_READ,
+    log_read: bool = True,
+) -> Incident:
+    qs = Incident.objects.select_related("consumer", "staff_member", "recorded_by")
+    return _restricted_load(actor, qs, incident_id, object_type="incident", log_read=log_read)
+
+
+def access_consultation(
+    actor: Actor,
+    consultation_id: int,
+    *,
+    permission: Permission = Permission.PROTECTION_READ,
+    log_read: bool = True,
+) -> EthicsConsultation:
+    qs = EthicsConsultation.objects.select_related("consumer", "recorded_by")
+    return _restricted_load(
+        actor, qs, consultation_id, object_type="ethics_consultation", log_read=log_read
     )
