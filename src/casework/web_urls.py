@@ -8,6 +8,7 @@ from casework.cases import views as cases
 from casework.complaints import views as complaints
 from casework.consumers import views as consumers
 from casework.coordination import views as coordination
+from casework.protections import views as protections
 from casework.staff import views as staff
 from casework.web import case_page
 from casework.web import views as core
@@ -76,6 +77,44 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "complaints/<int:complaint_id>/<slug:step>/",
         complaints.complaint_step,
         name="complaint_step",
+    ),
+    path("protections/", protections.protection_list, name="protection_list"),
+    path(
+        "consumers/<int:consumer_id>/abuse-reports/new/",
+        protections.abuse_report_create,
+        name="abuse_report_create",
+    ),
+    path(
+        "abuse-reports/<int:report_id>/",
+        protections.abuse_report_detail,
+        name="abuse_report_detail",
+    ),
+    path(
+        "abuse-reports/<int:report_id>/<slug:step>/",
+        protections.abuse_report_step,
+        name="abuse_report_step",
+    ),
+    path("incidents/new/", protections.incident_create, name="incident_create"),
+    path("incidents/<int:incident_id>/", protections.incident_detail, name="incident_detail"),
+    path(
+        "incidents/<int:incident_id>/<slug:step>/",
+        protections.incident_step,
+        name="incident_step",
+    ),
+    path(
+        "consumers/<int:consumer_id>/ethics-consultations/new/",
+        protections.consultation_create,
+        name="consultation_create",
+    ),
+    path(
+        "ethics-consultations/<int:consultation_id>/",
+        protections.consultation_detail,
+        name="consultation_detail",
+    ),
+    path(
+        "ethics-consultations/<int:consultation_id>/close/",
+        protections.consultation_close,
+        name="consultation_close",
     ),
     path("referrals/new/", cases.intake, name="intake"),
     path("consumers/<int:consumer_id>/", case_page.consumer_detail, name="consumer_detail"),
