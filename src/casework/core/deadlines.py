@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal, Protocol
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.functional import Promise
 
@@ -160,6 +160,26 @@ def deadlines_due(*, now: datetime, limit: int) -> list[int]:
         .order_by("due_at")
         .values_list("id", flat=True)[:limit]
     )
+
+
+def deadlines_claim(*, now: datetime, limit: int) -> list[Deadline]:
+    """Claim up to `limit` due rows (open → breached), oldest first, in the caller's
+    transaction: on PostgreSQL the rows are locked with SKIP LOCKED, so concurrent
+    sweepers take different rows; SQLite runs IMMEDIATE transactions, so sweepers take
+    turns. Returns the rows claimed."""
+    assert connection.in_atomic_block, "claim inside the transaction that acts on the rows"
+    due = Deadline.objects.filter(state=DeadlineState.OPEN, due_at__lte=now).order_by(
+        "due_at", "pk"
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        due = due.select_for_update(skip_locked=True)
+    ids = [row.pk for row in due.only("pk")[:limit]]
+    if not ids:
+        return []
+    Deadline.objects.filter(pk__in=ids, state=DeadlineState.OPEN).update(
+        state=DeadlineState.BREACHED, swept_at=now
+    )
+    return list(Deadline.objects.filter(pk__in=ids, state=DeadlineState.BREACHED, swept_at=now))
 
 
 def deadline_claim(*, deadline_id: int, now: datetime) -> Deadline | None:
@@ -398,24 +418,38 @@ def clock_extend(
     return grant
 
 
-def deadlines_escalate(*, now: datetime, batch_size: int = 2000) -> int:
+def deadlines_escalate(*, now: datetime, batch_size: int = 5000) -> int:
     """Raise the escalation level of every running clock whose next escalation point has
     passed, and move `escalates_at` to the point after it. Idempotent: a second run at the
-    same instant finds nothing."""
+    same instant finds nothing. One UPDATE statement per row, sent as one batch."""
     raised = 0
+    table = Deadline._meta.db_table
     while True:
-        rows = list(
-            Deadline.objects.filter(state=DeadlineState.OPEN, escalates_at__lte=now)
-            .order_by("escalates_at", "pk")
-            .only("pk", "escalations", "escalation_level", "escalates_at")[:batch_size]
-        )
-        if not rows:
-            return raised
-        for row in rows:
-            times = [datetime.fromisoformat(t) for t in row.escalations]
-            row.escalation_level = sum(1 for t in times if t <= now)
-            row.escalates_at = next((t for t in times if t > now), None)
-        Deadline.objects.bulk_update(rows, ["escalation_level", "escalates_at"])
+        with transaction.atomic():
+            rows = list(
+                Deadline.objects.filter(state=DeadlineState.OPEN, escalates_at__lte=now)
+                .order_by("escalates_at", "pk")
+                .values_list("pk", "escalations")[:batch_size]
+            )
+            if not rows:
+                return raised
+            changes = []
+            for pk, escalations in rows:
+                times = [datetime.fromisoformat(t) for t in escalations]
+                upcoming = next((t for t in times if t > now), None)
+                changes.append(
+                    (
+                        sum(1 for t in times if t <= now),
+                        connection.ops.adapt_datetimefield_value(upcoming),
+                        pk,
+                    )
+                )
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {table} SET escalation_level = %s, escalates_at = %s "  # noqa: S608
+                    "WHERE id = %s",
+                    changes,
+                )
         raised += len(rows)
         if len(rows) < batch_size:
             return raised
