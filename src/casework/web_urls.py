@@ -79,6 +79,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="complaint_step",
     ),
     path("protections/", protections.protection_list, name="protection_list"),
+    path("protections/equity/", protections.equity_report, name="equity_report"),
     path(
         "consumers/<int:consumer_id>/abuse-reports/new/",
         protections.abuse_report_create,

@@ -1,12 +1,14 @@
 """Reads of protections (J1-J3): the program's jurisdiction table, who sees restricted
 records, the lists and one record's clocks."""
 
+from datetime import date
+
 from django.db.models import Q, QuerySet
 
 from casework.core.clocks import ClockUnit
 from casework.core.models import Deadline
 from casework.core.roles import Role
-from casework.protections import rules
+from casework.protections import equity, rules
 from casework.protections.models import (
     DEFAULT_RESTRICTED_ROLES,
     AbuseReport,
@@ -86,3 +88,46 @@ def record_clocks(*, subject_type: str, subject_id: int) -> list[Deadline]:
             "due_at", "pk"
         )
     )
+
+
+def service_outcomes(*, program_id: int, on: date) -> list[equity.ConsumerOutcome]:
+    """Every consumer of the program with the service decisions about them (J4)."""
+    from casework.cases.models import Case, CaseState
+    from casework.complaints.models import Complaint
+    from casework.consumers.models import Consumer
+
+    decided: dict[int, set[str]] = {}
+    for consumer_id, state, activated_at in Case.objects.filter(program_id=program_id).values_list(
+        "consumer_id", "state", "activated_at"
+    ):
+        seen = decided.setdefault(consumer_id, set())
+        if activated_at is not None:
+            seen.add("enrolled")
+        if state == CaseState.DECLINED:
+            seen.add("declined")
+        if state == CaseState.CLOSED:
+            seen.add("closed")
+    escalated = set(
+        Deadline.objects.filter(escalation_level__gt=0, consumer_id__isnull=False).values_list(
+            "consumer_id", flat=True
+        )
+    ) | set(
+        Complaint.objects.filter(program_id=program_id, expedited=True).values_list(
+            "consumer_id", flat=True
+        )
+    )
+    return [
+        equity.ConsumerOutcome(
+            age_band=equity.age_band_of(birth_date, on),
+            sex=sex or "unknown",
+            race=race or "unknown",
+            ethnicity=ethnicity or "unknown",
+            language=(language or "unknown").split("-")[0].lower(),
+            decisions=frozenset(
+                decided.get(pk, set()) | ({"escalated"} if pk in escalated else set())
+            ),
+        )
+        for pk, birth_date, sex, race, ethnicity, language in Consumer.objects.filter(
+            program_id=program_id
+        ).values_list("pk", "birth_date", "sex", "race", "ethnicity", "preferred_language")
+    ]

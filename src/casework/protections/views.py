@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from casework.consumers.models import Consumer
+from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
 from casework.core.deadlines import deadline_kind_spec
 from casework.core.models import AuditAction, Deadline
 from casework.core.policy import Permission
 from casework.core.roles import Role
-from casework.protections import selectors, services
+from casework.protections import equity, selectors, services
 from casework.protections.forms import (
     AbuseReportForm,
     AgencyReportForm,
@@ -38,7 +39,9 @@ from casework.web.access import (
     access_consultation,
     access_consumer,
     access_incident,
+    refuse,
     restricted_reach_q,
+    user_may,
 )
 from casework.web.forms import now_minute
 from casework.web.guard import guard
@@ -381,4 +384,34 @@ def consultation_close(
         submit=_("Close the consultation"),
         success=_("Consultation closed."),
         back=reverse("consultation_detail", args=[consultation.pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.AUDIT_READ, object_type="equity_report")
+def equity_report(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Non-discrimination monitoring (J4) for compliance officers and auditors: service
+    decisions by group with small cells suppressed. Anyone else: 404, audited. One read
+    event (no consumer named: the report is of groups)."""
+    if not user_may(actor, Permission.AUDIT_READ):
+        raise refuse(actor, AuditAction.READ, "equity_report", "")
+    rows = equity.decision_report(
+        selectors.service_outcomes(program_id=actor.user.program_id or 0, on=clock.today())
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.READ,
+        object_type="equity_report",
+        detail={"rows": len(rows)},
+    )
+    return render(
+        request,
+        "protections/equity.html",
+        {
+            "nav": "protections",
+            "rows": rows,
+            "decisions": equity.DECISIONS,
+            "min_count": equity.BIAS_MIN_COUNT,
+        },
     )
