@@ -1,9 +1,13 @@
 """Shared fixtures: a program with a team (supervisor + three case managers), other roles,
 and a second program for cross-program checks."""
 
+import copy
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from django.db import transaction
 
 from casework.core.models import Program, Team
 from casework.core.roles import Role
@@ -44,8 +48,7 @@ class World:
         }[role]
 
 
-@pytest.fixture
-def world(db: None) -> World:
+def build_world() -> World:
     prog = factories.program("main")
     team, sup = factories.team(prog, "Team A")
     other_team, other_sup = factories.team(prog, "Team B")
@@ -70,3 +73,34 @@ def world(db: None) -> World:
         outsider_program=outsider,
         outsider_cm=factories.user(Role.CASE_MANAGER, outsider, outsider_team),
     )
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The world, built once per test module inside a transaction rolled back when the
+    module ends. Each test's own transaction is a savepoint inside it, so what a test
+    writes is undone after it while the world stays (the idea of `setUpTestData`)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(module_world: World, db: None, request: pytest.FixtureRequest) -> World:
+    """The module's world; a copy, so a test that changes an object in memory does not
+    change the next test's. Tests whose writes commit use `fresh_world`."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
+        pytest.fail("a transactional test commits its writes: use the fresh_world fixture")
+    return copy.deepcopy(module_world)
+
+
+@pytest.fixture
+def fresh_world(transactional_db: None) -> World:
+    """A world of its own for a test whose writes are committed (live server, threads)."""
+    return build_world()

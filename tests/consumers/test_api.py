@@ -326,19 +326,19 @@ def test_an_unknown_consumer_is_404_like_a_forbidden_one(world: World) -> None:
     "at once instead of waiting (busy_timeout applies to the file database only)",
 )
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_updates_at_one_version_let_exactly_one_win(world: World) -> None:
+def test_concurrent_updates_at_one_version_let_exactly_one_win(fresh_world: World) -> None:
     """S43: eight writers send version 1 at once; one succeeds, seven get 409, and the
     stored phone is the winner's."""
     import threading
 
     from django.db import connection
 
-    case = factories.referred_case(world.cm)
+    case = factories.referred_case(fresh_world.cm)
     path = f"/api/v1/consumers/{case.consumer_id}"
     start = threading.Barrier(8, timeout=30)
     results: list[tuple[int, str]] = []
     lock = threading.Lock()
-    clients = [token_client(world.cm) for _ in range(8)]
+    clients = [token_client(fresh_world.cm) for _ in range(8)]
 
     def writer(n: int) -> None:
         client = clients[n]

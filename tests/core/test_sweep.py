@@ -174,11 +174,11 @@ def test_loop_survives_a_failing_sweep(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_ready_tasks_run_in_the_sweeper(world: World) -> None:
+def test_ready_tasks_run_in_the_sweeper(fresh_world: World) -> None:
     """The worker manages its own connections and transactions, so no test transaction."""
     from casework.core.sweep import tasks_run_ready
 
-    work_item(world, T0 + timedelta(days=2))
+    work_item(fresh_world, T0 + timedelta(days=2))
     sweep_at(T0 + timedelta(days=3))
     tasks_run_ready()
     assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == [

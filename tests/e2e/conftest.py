@@ -47,12 +47,12 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture
-def staff(world: World) -> World:
+def staff(fresh_world: World) -> World:
     """The world's staff with a known password, so the journeys sign in for real."""
-    for user in (world.cm, world.supervisor, world.compliance):
+    for user in (fresh_world.cm, fresh_world.supervisor, fresh_world.compliance):
         user.set_password(PASSWORD)
         user.save()
-    return world
+    return fresh_world
 
 
 class Checked:
