@@ -16,7 +16,7 @@ def complaint_policy(
 ) -> tuple[rules.ProgramPolicy, ComplaintPolicy | None]:
     """The program's complaint policy as the rules read it, and its row (None: defaults)."""
     row = (
-        ComplaintPolicy.objects.filter(program_id=program_id)
+        ComplaintPolicy.objects.filter(program_id=program_id or 0)
         .select_related("care_options_reviewer")
         .first()
     )
@@ -88,7 +88,7 @@ def complaint_open_clocks(*, complaint_ids: list[int]) -> dict[int, list[Deadlin
 
 def complaint_trends(*, reach: Q, since: datetime) -> list[dict[str, object]]:
     """Complaints received since `since`, by category: received, open, resolved (K1)."""
-    return list(
+    rows = (
         Complaint.objects.filter(reach, received_at__gte=since)
         .values("category")
         .annotate(
@@ -98,6 +98,7 @@ def complaint_trends(*, reach: Q, since: datetime) -> list[dict[str, object]]:
         )
         .order_by("-received", "category")
     )
+    return [dict(row) for row in rows]
 
 
 def complaint_due_today(*, complaint_ids: list[int], now: datetime) -> int:

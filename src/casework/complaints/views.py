@@ -79,7 +79,10 @@ def complaint_list(request: HttpRequest, actor: Actor) -> HttpResponse:
             "state": state,
             "due_today": selectors.complaint_due_today(complaint_ids=ids, now=now),
             "trends": [
-                {**t, "label": CATEGORY_LABELS.get(rules.Category(t["category"]), t["category"])}
+                {
+                    **t,
+                    "label": CATEGORY_LABELS.get(rules.Category(str(t["category"])), t["category"]),
+                }
                 for t in trends
             ],
             "states": [("open", _("Open")), ("all", _("All"))],

@@ -21,7 +21,7 @@ from casework.protections.models import (
 
 def restricted_roles(*, program_id: int | None) -> list[str]:
     """The roles the program names for its restricted records (compliance by default)."""
-    row = ProtectionSettings.objects.filter(program_id=program_id).first()
+    row = ProtectionSettings.objects.filter(program_id=program_id or 0).first()
     roles = row.restricted_roles if row is not None else DEFAULT_RESTRICTED_ROLES
     return [r for r in roles if r in Role.values]
 
