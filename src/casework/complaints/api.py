@@ -101,6 +101,8 @@ def complaint_get(
 def complaint_acknowledge(
     request: HttpRequest, actor: Actor, complaint: Complaint, payload: AcknowledgeIn
 ) -> selectors.ComplaintDetail:
+    """Record how and when receipt was acknowledged; the acknowledgement clock is met. Audits
+    one update."""
     services.complaint_acknowledge(actor=actor, complaint=complaint, **payload.model_dump())
     return _detail(complaint)
 
@@ -115,6 +117,7 @@ def complaint_acknowledge(
 def complaint_note_create(
     request: HttpRequest, actor: Actor, complaint: Complaint, payload: NoteIn
 ) -> Status[ComplaintNote]:
+    """An investigation note on an open complaint. Audits one create."""
     return Status(
         201, services.complaint_note_add(actor=actor, complaint=complaint, text=payload.text)
     )
@@ -130,6 +133,8 @@ def complaint_note_create(
 def complaint_extend(
     request: HttpRequest, actor: Actor, complaint: Complaint, payload: ExtendIn
 ) -> selectors.ComplaintDetail:
+    """Take the rule's extension before the limit passes; a notice clock starts when the
+    consumer did not ask for it. 422 names why it is refused. Audits one update."""
     services.complaint_extend(actor=actor, complaint=complaint, **payload.model_dump())
     return _detail(complaint)
 
@@ -144,6 +149,7 @@ def complaint_extend(
 def complaint_extension_notice(
     request: HttpRequest, actor: Actor, complaint: Complaint, payload: NoticeIn
 ) -> selectors.ComplaintDetail:
+    """The written notice of an extension was sent; its clock is met. Audits one update."""
     services.complaint_extension_notice_send(
         actor=actor, complaint=complaint, **payload.model_dump()
     )
@@ -160,6 +166,8 @@ def complaint_extension_notice(
 def complaint_pause(
     request: HttpRequest, actor: Actor, complaint: Complaint, payload: PauseIn
 ) -> selectors.ComplaintDetail:
+    """Only program-policy clocks pause (422 otherwise); paused time does not count. Audits one
+    update."""
     services.complaint_pause(actor=actor, complaint=complaint, **payload.model_dump())
     return _detail(complaint)
 
@@ -174,6 +182,7 @@ def complaint_pause(
 def complaint_resume(
     request: HttpRequest, actor: Actor, complaint: Complaint, payload: VersionIn
 ) -> selectors.ComplaintDetail:
+    """The paused time does not count toward the limit. Audits one update."""
     services.complaint_resume(actor=actor, complaint=complaint, version=payload.version)
     return _detail(complaint)
 
@@ -188,6 +197,8 @@ def complaint_resume(
 def complaint_resolve(
     request: HttpRequest, actor: Actor, complaint: Complaint, payload: ResolveIn
 ) -> selectors.ComplaintDetail:
+    """Outcome and resolution; a care-options disagreement only by its named reviewer (409
+    otherwise). Audits one update."""
     services.complaint_resolve(actor=actor, complaint=complaint, **payload.model_dump())
     return _detail(complaint)
 

@@ -74,6 +74,8 @@ def _page(
 def abuse_report_list(
     request: HttpRequest, actor: Actor, page: Query[PageParams]
 ) -> dict[str, Any]:
+    """Only those you recorded, or all of the program's when the program names your role.
+    Audits one list."""
     qs = selectors.abuse_report_list(reach=restricted_reach_q(actor.user))
     return _page(actor, qs, page, "abuse_report", "abuse_report")
 
@@ -102,6 +104,8 @@ def abuse_report_create(
 )
 @guard(Permission.PROTECTION_READ, access_abuse_report, log_read=True)
 def abuse_report_get(request: HttpRequest, actor: Actor, report: AbuseReport) -> WithClocks:
+    """Restricted: 404 (audited) unless you recorded it or the program names your role. Audits
+    one read."""
     return WithClocks(report, "abuse_report")
 
 
@@ -115,6 +119,8 @@ def abuse_report_get(request: HttpRequest, actor: Actor, report: AbuseReport) ->
 def abuse_report_agency_report(
     request: HttpRequest, actor: Actor, report: AbuseReport, payload: AgencyReportIn
 ) -> WithClocks:
+    """Agency, reference and time of an oral or written report; the matching clock is met.
+    Audits one update."""
     services.abuse_report_agency_report(actor=actor, report=report, **payload.model_dump())
     return WithClocks(report, "abuse_report")
 
@@ -129,6 +135,8 @@ def abuse_report_agency_report(
 def abuse_report_close(
     request: HttpRequest, actor: Actor, report: AbuseReport, payload: CloseIn
 ) -> WithClocks:
+    """Only once every report the jurisdiction requires is recorded (409 otherwise). Audits one
+    update."""
     services.abuse_report_close(actor=actor, report=report, **payload.model_dump())
     return WithClocks(report, "abuse_report")
 
@@ -142,6 +150,8 @@ def abuse_report_close(
 )
 @guard(Permission.PROTECTION_READ, object_type="incident")
 def incident_list(request: HttpRequest, actor: Actor, page: Query[PageParams]) -> dict[str, Any]:
+    """Only those you recorded, or all of the program's when the program names your role.
+    Audits one list."""
     qs = selectors.incident_list(reach=restricted_reach_q(actor.user))
     return _page(actor, qs, page, "incident", "incident")
 
@@ -182,6 +192,7 @@ def incident_create(request: HttpRequest, actor: Actor, payload: IncidentIn) -> 
 )
 @guard(Permission.PROTECTION_READ, access_incident, log_read=True)
 def incident_get(request: HttpRequest, actor: Actor, incident: Incident) -> WithClocks:
+    """Restricted like every protection record. Audits one read."""
     return WithClocks(incident, "incident")
 
 
@@ -195,6 +206,8 @@ def incident_get(request: HttpRequest, actor: Actor, incident: Incident) -> With
 def incident_follow_up(
     request: HttpRequest, actor: Actor, incident: Incident, payload: IncidentStepIn
 ) -> WithClocks:
+    """Evaluation offered (starts the written-opinion clock) or written opinion given. Audits
+    one update."""
     if payload.step == "evaluation_offered":
         services.incident_evaluation_offer(
             actor=actor, incident=incident, version=payload.version, offered_at=payload.at
@@ -216,6 +229,7 @@ def incident_follow_up(
 def incident_osha_decision(
     request: HttpRequest, actor: Actor, incident: Incident, payload: OshaDecisionIn
 ) -> WithClocks:
+    """Recordable or not, and why; the OSHA decision clock is met. Audits one update."""
     services.incident_osha_decide(actor=actor, incident=incident, **payload.model_dump())
     return WithClocks(incident, "incident")
 
@@ -230,6 +244,7 @@ def incident_osha_decision(
 def incident_close(
     request: HttpRequest, actor: Actor, incident: Incident, payload: CloseIn
 ) -> WithClocks:
+    """Only once every follow-up clock is met (409 otherwise). Audits one update."""
     services.incident_close(actor=actor, incident=incident, **payload.model_dump())
     return WithClocks(incident, "incident")
 
@@ -245,6 +260,8 @@ def incident_close(
 def consultation_list(
     request: HttpRequest, actor: Actor, page: Query[PageParams]
 ) -> dict[str, Any]:
+    """Only those you recorded, or all of the program's when the program names your role.
+    Audits one list."""
     qs = selectors.consultation_list(reach=restricted_reach_q(actor.user))
     return _page(actor, qs, page, "ethics_consultation", "ethics_consultation")
 
@@ -259,6 +276,8 @@ def consultation_list(
 def consultation_create(
     request: HttpRequest, actor: Actor, consumer: Consumer, payload: ConsultationIn
 ) -> Status[WithClocks]:
+    """An ethics consultation names two or more parties and starts its review clock; a routed
+    need names where it goes. Audits one create."""
     data = payload.model_dump()
     consultation = services.consultation_request(
         actor=actor,
@@ -281,6 +300,7 @@ def consultation_create(
 def consultation_get(
     request: HttpRequest, actor: Actor, consultation: EthicsConsultation
 ) -> WithClocks:
+    """Restricted like every protection record. Audits one read."""
     return WithClocks(consultation, "ethics_consultation")
 
 
@@ -297,5 +317,7 @@ def consultation_close(
     consultation: EthicsConsultation,
     payload: ConsultationCloseIn,
 ) -> WithClocks:
+    """The committee's recommendation (or the service's answer) and the outcome. Audits one
+    update."""
     services.consultation_close(actor=actor, consultation=consultation, **payload.model_dump())
     return WithClocks(consultation, "ethics_consultation")
