@@ -5,6 +5,8 @@ Every route needs authentication (see `casework.web.api`). Domain errors map to:
                           "type": "value_error"}]}
   RuleViolation      409 {"detail": reason}
   AttestationRequired 403: sign the current confidentiality statement first (S41)
+  PurposeRefused     403 {"detail": reason}: a purpose of use the role may not state
+                     (audited as a denied attempt)
   StaleVersion       409 {"detail": ..., "current_version": n}
   missing/forbidden  404 {"detail": "Not Found"} (audited as a denied attempt)
   body too large     413 (DATA_UPLOAD_MAX_MEMORY_SIZE)
@@ -23,9 +25,18 @@ from casework.cases.api import router as cases_router
 from casework.complaints.api import router as complaints_router
 from casework.consumers.api import router as consumers_router
 from casework.coordination.api import router as coordination_router
-from casework.core.errors import AttestationRequired, RuleViolation, StaleVersion, ValidationFailed
+from casework.core.actor import client_address
+from casework.core.errors import (
+    AttestationRequired,
+    PurposeRefused,
+    RuleViolation,
+    StaleVersion,
+    ValidationFailed,
+)
 from casework.protections.api import router as protections_router
 from casework.staff.api import router as staff_router
+from casework.staff.models import User
+from casework.web.access import purpose_refused_audit
 from casework.web.api import SessionAuth, TokenAuth, audit_router
 from casework.web.api import router as core_router
 
@@ -35,7 +46,9 @@ Case management REST API. Authenticate with a per-user API token
 browser, the signed-in session plus the `X-CSRFToken` header on unsafe methods.
 
 State your purpose of use in the `X-Purpose-Of-Use` header (HL7 PurposeOfUse code, e.g.
-`CAREMGT`, `TREAT`, `HQUALIMP`); without it the role's default purpose is recorded.
+`CAREMGT`, `TREAT`, `HQUALIMP`); without it the role's default purpose is recorded. A
+purpose your role may not state, or an unknown one, is refused with 403 (audited).
+Emergency purposes (`ETREAT`, `BTG`) are refused until break-glass access exists.
 Every read and write of consumer data is audited.
 
 Updates carry the `version` you read; a stale version is refused with 409 and the
@@ -89,6 +102,14 @@ def rule_violation(request: HttpRequest, exc: RuleViolation) -> HttpResponse:
 @api.exception_handler(AttestationRequired)
 def attestation_required(request: HttpRequest, exc: AttestationRequired) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(PurposeRefused)
+def purpose_refused(request: HttpRequest, exc: PurposeRefused) -> HttpResponse:
+    user = request.user
+    if isinstance(user, User) and user.is_authenticated:
+        purpose_refused_audit(user, client_address(request), exc)
+    return api.create_response(request, {"detail": exc.reason}, status=403)
 
 
 @api.exception_handler(StaleVersion)

@@ -9,6 +9,9 @@ Product commands:
   createstaff    create a staff account with a role
   sweep          seal the audit chain and act on due deadlines (once, or --loop)
   audit          audit seal | audit verify [--anchor-seq N --anchor-mac MAC]
+  backup         backup --out PATH: an encrypted archive of the database with a manifest
+                 (backup --generate-key prints a new key)
+  restore        restore ARCHIVE --into DATABASE_URL | restore ARCHIVE --verify
   db_worker      run the background task worker (django-tasks-db)
   screen         population screening: screen INPUT --criteria ID --out RUN_DIR
                  [--engine duckdb|spark]; screen import RUN_DIR --as SUPERVISOR

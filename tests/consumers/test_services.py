@@ -103,12 +103,17 @@ def test_advance_directive_recorded_and_audited(world: World) -> None:
     assert (event.object_type, event.object_id) == ("advance_directive", str(directive.pk))
 
 
-def test_duplicate_mrn_names_the_field(world: World) -> None:
+def test_duplicate_mrn_of_a_reached_consumer_names_the_field(world: World) -> None:
     consumer = factories.consumer_of(factories.referred_case(world.cm))
     with pytest.raises(ValidationFailed) as info:
         services.consumer_build(
-            program_id=world.program.pk, **factories.consumer_fields(mrn=consumer.mrn)
+            program_id=world.program.pk,
+            reaches=lambda consumer_id: True,
+            **factories.consumer_fields(mrn=consumer.mrn),
         )  # type: ignore[arg-type]
     assert info.value.errors == {
-        "mrn": ["a consumer with this medical record number is already in the program"]
+        "mrn": [
+            "a consumer you work with has this medical record number: refer them as"
+            " a returning consumer"
+        ]
     }

@@ -128,16 +128,21 @@ def test_purpose_of_use_header_is_recorded(world: World) -> None:
     )
 
 
-def test_an_unknown_purpose_of_use_falls_back_to_the_roles_default(world: World) -> None:
+def test_an_unknown_purpose_of_use_is_refused_not_replaced(world: World) -> None:
     case = factories.referred_case(world.cm)
     client = Client()
     client.force_login(world.cm)
 
-    client.get(f"/api/v1/cases/{case.pk}", HTTP_X_PURPOSE_OF_USE="MARKETING")
+    response = client.get(f"/api/v1/cases/{case.pk}", HTTP_X_PURPOSE_OF_USE="MARKETING")
 
+    assert response.status_code == 403
     event = AuditEvent.objects.order_by("-pk").first()
     assert event is not None
-    assert event.purpose_of_use == "CAREMGT"
+    assert (event.outcome, event.object_type, event.purpose_of_use) == (
+        "denied",
+        "purpose_of_use",
+        "CAREMGT",
+    )
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from casework import cli
 
-PRODUCT_COMMANDS = ["serve", "demo-data", "createstaff", "sweep", "audit"]
+PRODUCT_COMMANDS = ["serve", "demo-data", "createstaff", "sweep", "audit", "backup", "restore"]
 
 
 def test_help_lists_the_product_commands(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,5 +1,6 @@
 """Admin: administrators add instrument versions (an edit is a new version, so responses
-stay frozen to the one they used); responses and needs are read-only and audited."""
+stay frozen to the one they used) and payers' reassessment expectations. Responses and
+needs are consumer data: not in the admin (see `casework.core.admin`)."""
 
 from typing import Any
 
@@ -7,14 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from casework.assessments.models import (
-    AssessmentResponse,
-    Instrument,
-    Need,
-    ReassessmentExpectation,
-)
+from casework.assessments.models import Instrument, ReassessmentExpectation
 from casework.assessments.services import instrument_create, reassessment_expectation_set
-from casework.core.admin import AuditedReadAdmin
 from casework.core.errors import ValidationFailed
 
 
@@ -62,18 +57,6 @@ class InstrumentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             raise forms.ValidationError(str(exc)) from exc
         obj.pk = created.pk
         obj._state.adding = False
-
-
-@admin.register(AssessmentResponse)
-class AssessmentResponseAdmin(AuditedReadAdmin):
-    consumer_path = "case__consumer_id"
-    list_display = ["id", "case_id", "instrument", "total_score", "band", "administered_at"]
-
-
-@admin.register(Need)
-class NeedAdmin(AuditedReadAdmin):
-    consumer_path = "case__consumer_id"
-    list_display = ["id", "case_id", "kind", "domain", "status", "acuity"]
 
 
 @admin.register(ReassessmentExpectation)

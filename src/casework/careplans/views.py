@@ -433,16 +433,10 @@ def care_team_add(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
 
 def _document(actor: Actor, case: Case, *, format: str) -> documents.PlanDocument:
     """The current plan laid out as a document, audited as one print (S20): the plan,
-    the format and the language. A case without a plan is one audited read and 404."""
+    the format and the language. A case without a plan is a 404, one denied event (the
+    guard's)."""
     plan = care_plan_for_case(case_id=case.pk)
     if plan is None or plan.current is None:
-        audit_record(
-            actor=actor,
-            action=AuditAction.READ,
-            consumer_id=case.consumer_id,
-            object_type="case",
-            object_id=case.pk,
-        )
         raise Http404("No plan of care")
     document = documents.plan_document(case, care_plan_version_view(version=plan.current))
     audit_record(

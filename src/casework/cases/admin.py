@@ -1,36 +1,4 @@
-"""Admin for referrals and cases: read-only and audited (changes go through the services)."""
-
-from django.contrib import admin
-
-from casework.cases.models import Case, CaseAssignment, Consent, Notice, Referral
-from casework.core.admin import AuditedReadAdmin
-
-
-@admin.register(Referral)
-class ReferralAdmin(AuditedReadAdmin):
-    list_display = ["id", "source", "consumer_id", "received_at"]
-    list_filter = ["source"]
-
-
-@admin.register(Case)
-class CaseAdmin(AuditedReadAdmin):
-    list_display = ["id", "consumer_id", "state", "assigned_to", "team", "opened_at"]
-    list_filter = ["state", "team"]
-
-
-@admin.register(Notice)
-class NoticeAdmin(AuditedReadAdmin):
-    consumer_path = "case__consumer_id"
-    list_display = ["id", "case_id", "kind", "recipient_type", "delivered_at"]
-
-
-@admin.register(Consent)
-class ConsentAdmin(AuditedReadAdmin):
-    consumer_path = "case__consumer_id"
-    list_display = ["id", "case_id", "decision", "given_by", "decided_at"]
-
-
-@admin.register(CaseAssignment)
-class CaseAssignmentAdmin(AuditedReadAdmin):
-    consumer_path = "case__consumer_id"
-    list_display = ["id", "case_id", "assigned_to", "previous", "assigned_at"]
+"""Nothing of this context is in the admin: every table here holds consumer data, which
+the policy gives administrators no access to (S3, S8, S20). Read it through the pages
+and the API, which check the relationship and audit each read; see
+`casework.core.admin`."""

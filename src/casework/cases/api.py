@@ -33,7 +33,7 @@ from casework.consumers.selectors import support_person_of
 from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
-from casework.web.access import access_case, access_consumer
+from casework.web.access import access_case, access_consumer, reaches_consumer
 from casework.web.api import (
     LIST_THROTTLE,
     PageParams,
@@ -78,6 +78,7 @@ def referral_intake(request: HttpRequest, payload: IntakeIn) -> Status[Case]:
             consumer=consumer,
             new_consumer=new_consumer,  # type: ignore[arg-type]
             assign_to=assign_to,
+            reaches_consumer=reaches_consumer(actor),
             **data,
         )
     except ValidationFailed as exc:
@@ -287,7 +288,9 @@ def case_close(request: HttpRequest, actor: Actor, case: Case, payload: CloseIn)
 @guard(Permission.CASE_REASSIGN, access_case, log_read=False)
 def case_reassign(request: HttpRequest, actor: Actor, case: Case, payload: ReassignIn) -> Case:
     """Give the case to another case manager on a team you supervise; the previous
-    assignee's open work items move with it. Audits one update."""
+    assignee's open work items move with it and their relationship with the consumer
+    ends (their care-team memberships end) unless `keep_on_care_team_as` keeps them on
+    the care team in another role. Audits one update."""
     assign_to = staff_member(actor, payload.assign_to, "assign_to")
     return _reload(
         services.case_reassign(
@@ -297,5 +300,6 @@ def case_reassign(request: HttpRequest, actor: Actor, case: Case, payload: Reass
             assign_to=assign_to,
             reason=payload.reason,
             override_reason=payload.override_reason,
+            keep_on_care_team_as=payload.keep_on_care_team_as,
         )
     )

@@ -310,6 +310,16 @@ class ReassignForm(VersionForm):
         required=False,
         help_text=_("Recorded and audited when you assign someone the staff rules refuse."),
     )
+    keep_on_care_team_as = forms.CharField(
+        label=_("Keep the previous case manager on the care team as"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Leave empty to end their relationship with the consumer. A role given here"
+            " (not case manager) keeps them on the care team, with access to the record;"
+            " it is recorded and audited."
+        ),
+    )
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -140,3 +140,9 @@ def may_close(facts: CaseFacts, *, consumer_notified: bool, providers_accounted:
     if not providers_accounted:
         return deny("record the closure notice given to each involved provider")
     return ALLOW
+
+
+def names_case_manager(role: str) -> bool:
+    """Whether a care-team role names the case manager (any case, spacing or hyphen):
+    a reassigned case manager kept on the care team must be kept in another role."""
+    return "casemanager" in "".join(ch for ch in role.casefold() if ch.isalnum())

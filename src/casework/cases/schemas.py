@@ -235,3 +235,11 @@ class ReassignIn(VersionIn):
         max_length=2000,
         description="why to assign despite the staff gate's refusal (audited)",
     )
+    keep_on_care_team_as: str = Field(
+        "",
+        max_length=100,
+        description=(
+            "keep the previous case manager on the care team in this other role (they keep"
+            " access to the record); empty: their relationship with the consumer ends"
+        ),
+    )

@@ -21,7 +21,7 @@ from casework.consumers.schemas import (
 from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
-from casework.web.access import access_consumer
+from casework.web.access import access_consumer, reaches_consumer
 from casework.web.api import (
     responses,
 )
@@ -61,7 +61,11 @@ def consumer_update(
     if not fields:
         raise ValidationFailed.single("__all__", "nothing to change")
     return services.consumer_update(
-        actor=actor, consumer=consumer, version=payload.version, **fields
+        actor=actor,
+        consumer=consumer,
+        version=payload.version,
+        reaches=reaches_consumer(actor),
+        **fields,
     )
 
 

@@ -16,6 +16,12 @@ class Sex(models.TextChoices):
 class Consumer(models.Model):
     program = models.ForeignKey("core.Program", on_delete=models.PROTECT, related_name="consumers")
     mrn = models.CharField(_("medical record number"), max_length=40, blank=True)
+    # S5: a record number already held by another consumer of the program, given by
+    # someone who does not reach that consumer. The record is taken as any other (the
+    # answer must not tell that the number exists) and awaits a supervisor's link.
+    mrn_link_pending = models.BooleanField(
+        _("record number awaits a supervisor's link"), default=False
+    )
     member_id = models.CharField(_("member id"), max_length=40, blank=True)
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
@@ -53,7 +59,9 @@ class Consumer(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["program", "mrn"], condition=~Q(mrn=""), name="consumer_unique_mrn"
+                fields=["program", "mrn"],
+                condition=~Q(mrn="") & Q(mrn_link_pending=False),
+                name="consumer_unique_mrn",
             )
         ]
         indexes = [models.Index(fields=["family_name", "given_name"], name="consumer_name")]

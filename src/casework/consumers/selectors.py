@@ -12,6 +12,15 @@ def consumer_ids_of_program(*, program_id: int) -> QuerySet[Consumer, int]:
     return Consumer.objects.filter(program_id=program_id).values_list("pk", flat=True)
 
 
+def record_number_holder(*, program_id: int, mrn: str, other_than: int | None = None) -> int | None:
+    """The consumer of the program who holds record number `mrn` (not one awaiting a
+    link), other than `other_than`; None when nobody does."""
+    holders = Consumer.objects.filter(program_id=program_id, mrn=mrn, mrn_link_pending=False)
+    if other_than is not None:
+        holders = holders.exclude(pk=other_than)
+    return holders.values_list("pk", flat=True).first()
+
+
 def consumer_section(*, consumer: Consumer) -> dict[str, Any]:
     """The consumer's support system, as the case and consumer pages show it (C4, C5)."""
     support_persons = list(

@@ -14,7 +14,7 @@ from casework.consumers.forms import AdvanceDirectiveForm, ConsumerEditForm, Sup
 from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
-from casework.web.access import access_case
+from casework.web.access import access_case, reaches_consumer
 from casework.web.guard import guard
 from casework.web.pages import case_form_page
 
@@ -85,7 +85,11 @@ def consumer_edit(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
         if not changes:
             raise ValidationFailed.single("__all__", _("Nothing was changed."))
         return services.consumer_update(
-            actor=actor, consumer=case.consumer, version=form.cleaned_data["version"], **changes
+            actor=actor,
+            consumer=case.consumer,
+            version=form.cleaned_data["version"],
+            reaches=reaches_consumer(actor),
+            **changes,
         )
 
     return case_form_page(

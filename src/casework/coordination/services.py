@@ -211,6 +211,37 @@ def work_items_transfer(*, case: Case, from_user_id: int | None, to_user: User) 
     return len(ids)
 
 
+def care_team_handover(
+    *, case: Case, from_user_id: int | None, keep_as_role: str = ""
+) -> tuple[int, int | None]:
+    """End the previous assignee's care-team memberships for the case's consumer (their
+    relationship ends with the case: membership grants access). With `keep_as_role` the
+    supervisor keeps them on the care team in that other role: one new membership.
+    Called inside case_reassign, which validates the role and audits the act. Returns
+    how many memberships ended and the kept membership's id."""
+    if from_user_id is None:
+        return 0, None
+    now = clock.now()
+    ended = CareTeamMember.objects.filter(
+        consumer_id=case.consumer_id, user_id=from_user_id, ended_at=None
+    ).update(ended_at=now)
+    if not keep_as_role:
+        return ended, None
+    user = User.objects.get(pk=from_user_id)
+    kept = validated(
+        CareTeamMember(
+            consumer_id=case.consumer_id,
+            user=user,
+            name=user.get_full_name() or user.username,
+            role=keep_as_role,
+            kind=CareTeamKind.STAFF,
+            started_at=now,
+        )
+    )
+    kept.save()
+    return ended, kept.pk
+
+
 def communication_create(
     *,
     actor: Actor,

@@ -40,3 +40,13 @@ class AttestationRequired(DomainError):
 
     def __init__(self) -> None:
         super().__init__("sign the current confidentiality statement before opening records")
+
+
+class PurposeRefused(DomainError):
+    """A stated purpose of use the role may not claim, an unknown one, or an emergency
+    purpose before break-glass exists (N2): 403 in the API and on pages, audited."""
+
+    def __init__(self, purpose: str, reason: str) -> None:
+        self.purpose = purpose
+        self.reason = reason
+        super().__init__(reason)

@@ -12,7 +12,7 @@ Anything not listed is denied (404 to the caller, audited as a denied attempt).
 
 from enum import StrEnum
 
-from casework.core.roles import Role
+from casework.core.roles import PurposeOfUse, Role
 
 
 class Scope(StrEnum):
@@ -106,3 +106,53 @@ POLICY: dict[str, dict[Permission, Scope]] = {
 
 def scope_for(role: str, permission: Permission) -> Scope:
     return POLICY.get(role, {}).get(permission, Scope.NONE)
+
+
+# --- purpose of use (N2) ------------------------------------------------------------------
+# What each role may state as its purpose (HL7 PurposeOfUse) in `X-Purpose-Of-Use`; the
+# role's default purpose (`roles.DEFAULT_PURPOSE`) is always one. Emergency purposes
+# (ETREAT, and HL7's BTG, "break the glass") are refused to everyone until the
+# break-glass capability exists (issue 17): a claim of emergency must open a recorded,
+# reviewed emergency access, not just label the audit row.
+EMERGENCY_PURPOSES = frozenset({PurposeOfUse.EMERGENCY, "BTG"})
+
+CLAIMABLE_PURPOSES: dict[str, frozenset[str]] = {
+    Role.CASE_MANAGER: frozenset(
+        {PurposeOfUse.CARE_MANAGEMENT, PurposeOfUse.TREATMENT, PurposeOfUse.OPERATIONS}
+    ),
+    Role.SUPERVISOR: frozenset(
+        {
+            PurposeOfUse.CARE_MANAGEMENT,
+            PurposeOfUse.TREATMENT,
+            PurposeOfUse.OPERATIONS,
+            PurposeOfUse.QUALITY,
+        }
+    ),
+    Role.SENIOR_CLINICAL: frozenset(
+        {
+            PurposeOfUse.CARE_MANAGEMENT,
+            PurposeOfUse.TREATMENT,
+            PurposeOfUse.OPERATIONS,
+            PurposeOfUse.QUALITY,
+        }
+    ),
+    Role.PHYSICIAN_ADVISOR: frozenset(
+        {PurposeOfUse.TREATMENT, PurposeOfUse.CARE_MANAGEMENT, PurposeOfUse.QUALITY}
+    ),
+    Role.QUALITY_ANALYST: frozenset({PurposeOfUse.QUALITY, PurposeOfUse.OPERATIONS}),
+    Role.COMPLIANCE_OFFICER: frozenset({PurposeOfUse.COMPLIANCE, PurposeOfUse.OPERATIONS}),
+    Role.ADMINISTRATOR: frozenset({PurposeOfUse.SYSTEM_ADMIN, PurposeOfUse.OPERATIONS}),
+    Role.AUDITOR: frozenset({PurposeOfUse.COMPLIANCE}),
+}
+
+
+def purpose_refusal(role: str, purpose: str) -> str | None:
+    """Why `role` may not state `purpose`, or None when it may."""
+    purpose = purpose[:20]
+    if purpose in EMERGENCY_PURPOSES:
+        return "emergency access (break-glass) is not available: state your usual purpose"
+    if purpose not in PurposeOfUse.values:
+        return f"unknown purpose of use '{purpose}'"
+    if purpose not in CLAIMABLE_PURPOSES.get(role, frozenset()):
+        return f"your role may not state the purpose of use '{purpose}'"
+    return None

@@ -219,3 +219,11 @@ LOGGING = {
     # The serve sweeper runs tasks in-process: log task failures, not every run.
     "loggers": {"django.tasks": {"level": "WARNING"}},
 }
+
+# Backups (casework backup / restore, docs/operations.md): the key that encrypts archives,
+# as base64 text, or the path of a file holding it, on a volume apart from the database
+# and the archives (refused otherwise). Dumps are staged in CASEWORK_BACKUP_TMPDIR (default:
+# the system's temporary folder), in a folder only this user can read.
+CASEWORK_BACKUP_KEY = os.environ.get("CASEWORK_BACKUP_KEY", "")
+CASEWORK_BACKUP_KEY_FILE = os.environ.get("CASEWORK_BACKUP_KEY_FILE", "")
+CASEWORK_BACKUP_TMPDIR = os.environ.get("CASEWORK_BACKUP_TMPDIR") or None

@@ -1,17 +1,19 @@
-"""Admin for staff accounts; a change of role or admin rights is audited (S21)."""
+"""Admin for staff accounts; a change of role or admin rights, and a password set by an
+administrator, are each audited as one privilege event (S21). Staff governance rows are
+shown read-only; an assignment override names a case, so it is not shown (consumer
+data: see `casework.core.admin`)."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from casework.core.actor import actor_for, client_address
 from casework.core.audit import audit_record
 from casework.core.models import AuditAction
 from casework.staff.models import (
-    AssignmentOverride,
     AttestationDocument,
     AttestationSignature,
     CaseloadGuideline,
@@ -49,6 +51,23 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             },
         ),
     )
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Django's set-password page; a password set (or disabled) is one privilege
+        event naming whose."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            target = User.objects.filter(pk=id).values_list("username", flat=True).first()
+            audit_record(
+                actor=actor_for(request.user, address=client_address(request)),  # type: ignore[arg-type]
+                action=AuditAction.PRIVILEGE,
+                object_type="user",
+                object_id=id,
+                detail={"target": target or "", "changed": ["password"]},
+            )
+        return response
 
     def save_model(
         self, request: HttpRequest, obj: User, form: ModelForm[Any], change: bool
@@ -103,6 +122,5 @@ for _model in (
     AttestationSignature,
     ClinicalConsultation,
     CaseloadGuideline,
-    AssignmentOverride,
 ):
     admin.site.register(_model, GovernanceReadOnlyAdmin)

@@ -13,7 +13,7 @@ and the permission-checked loads). A load:
    and the service writes the event.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
@@ -27,9 +27,9 @@ from casework.complaints.models import Complaint
 from casework.consumers.models import Consumer
 from casework.coordination.models import WorkItem
 from casework.coordination.selectors import care_team_member_exists
-from casework.core.actor import Actor
+from casework.core.actor import Actor, actor_for
 from casework.core.audit import audit_denied, audit_record
-from casework.core.errors import AttestationRequired
+from casework.core.errors import AttestationRequired, PurposeRefused
 from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
 from casework.protections.models import AbuseReport, EthicsConsultation, Incident
@@ -64,14 +64,7 @@ def page_refused_unless(actor: Actor, permission: Permission, *, action: str, re
     that does not exist, with one denied audit event."""
     if user_may(actor, permission):
         return
-    audit_denied(
-        actor=actor,
-        action=action,
-        object_type=PAGE_OBJECTS[permission],
-        object_id="",
-        reason=reason,
-    )
-    raise Http404("No page here.")
+    raise refuse(actor, action, PAGE_OBJECTS[permission], "", reason=reason)
 
 
 PAGE_OBJECTS = {Permission.CASE_INTAKE: "case", Permission.AUDIT_READ: "audit_event"}
@@ -107,16 +100,51 @@ def reach_q(
     )
 
 
-def refuse(actor: Actor, action: str, object_type: str, object_id: object) -> Http404:
-    """Audit a denied attempt and return the 404 to raise."""
+class Refused(Http404):
+    """A 404 whose denied audit event is written: the guard adds no second one."""
+
+
+def reaches_consumer(actor: Actor) -> Callable[[int], bool]:
+    """Whether `actor` reads consumer `consumer_id`: given to services that must answer
+    differently for a record the actor sees already (a record number's holder, S5)."""
+
+    def reaches(consumer_id: int) -> bool:
+        within = reach_q(actor.user, Permission.CONSUMER_READ)
+        return Consumer.objects.filter(within, pk=consumer_id).exists()
+
+    return reaches
+
+
+def refuse(
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: object,
+    *,
+    reason: str = "not found or not permitted",
+) -> Refused:
+    """Audit a denied attempt and return the 404 to raise. Every 404 on a consumer path
+    is one of these: raised by a load, or made by the guard from a handler's plain 404."""
     audit_denied(
         actor=actor,
         action=action,
         object_type=object_type,
         object_id=object_id,
-        reason="not found or not permitted",
+        reason=reason,
     )
-    return Http404(f"No {object_type} matches the given query.")
+    return Refused(f"No {object_type} matches the given query.")
+
+
+def purpose_refused_audit(user: User, address: str | None, refused: PurposeRefused) -> None:
+    """One denied event for a refused purpose of use (recorded under the role's default
+    purpose: the stated one was not granted)."""
+    audit_denied(
+        actor=actor_for(user, address=address),
+        action=AuditAction.READ,
+        object_type="purpose_of_use",
+        object_id=refused.purpose,
+        reason=refused.reason,
+    )
 
 
 def statement_signed(user: User) -> bool:
@@ -310,6 +338,23 @@ def access_care_plan(
     if log_read:
         _read(actor, case.consumer_id, "care_plan", plan.pk)
     return plan
+
+
+def audit_load_read(actor: Actor, record: Model) -> None:
+    """The one read event of a record a guard loaded, written once the handler has
+    answered (a handler's 404 is a denial, never a read)."""
+    if isinstance(record, Consumer):
+        _read(actor, record.pk, "consumer", record.pk)
+    elif isinstance(record, Case):
+        _read(actor, record.consumer_id, "case", record.pk)
+    elif isinstance(record, CarePlan):
+        _read(actor, record.case.consumer_id, "care_plan", record.pk)
+    elif isinstance(record, WorkItem):
+        _read(actor, record.case.consumer_id, "work_item", record.pk)
+    elif isinstance(record, User):
+        _read(actor, None, "staff", record.pk)
+    else:  # pragma: no cover - a load the guard does not know
+        raise TypeError(f"no read event for {type(record).__name__}")
 
 
 # --- staff records (A1): no consumer data, so no signed-statement gate ------------------

@@ -18,7 +18,12 @@ missing one. Pages never reveal the role check: they get the 404 of the load.
 
 `log_read`: True writes the load's read event (a read handler), False leaves the one
 event to the service or list (a write, or a list), "get" does the first on GET and the
-second on POST (a form page).
+second on POST (a form page). The read event is written once the handler has answered:
+
+Every 404 is one denied event (S4). A handler that finds its second record missing or
+out of reach (a need of another case, a version that does not exist) raises a plain
+`Http404`; the guard turns it into one denied event naming the route's record, and
+writes no read. A 404 that a load or `access.refuse` already audited passes through.
 """
 
 import functools
@@ -27,9 +32,10 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from ninja.errors import HttpError
 
-from casework.core.actor import actor_from_request
+from casework.core.actor import Actor, actor_from_request
 from casework.core.policy import Permission
 from casework.staff.models import User
 from casework.web import access
@@ -78,6 +84,25 @@ def _exposed_signature(func: Callable[..., Any], id_param: str | None) -> inspec
     return inspect.Signature([request, record_id, *rest[1:]])
 
 
+def _refuse_missing(
+    actor: Actor,
+    permission: Permission,
+    object_type: str,
+    record_ref: object,
+    path_values: dict[str, Any],
+) -> access.Refused:
+    """The denied event of a handler's own 404, naming the other path values it missed."""
+    missed = ", ".join(
+        f"{name}={value}"
+        for name, value in path_values.items()
+        if isinstance(value, int | str) and not isinstance(value, bool)
+    )
+    reason = "not found or not permitted" + (f" ({missed})" if missed else "")
+    return access.refuse(
+        actor, access.audit_action(permission), object_type, record_ref, reason=reason
+    )
+
+
 def guard(
     permission: Permission,
     load: Callable[..., Any] | None = None,
@@ -99,18 +124,30 @@ def guard(
             if not is_api and not (isinstance(user, User) and user.is_authenticated):
                 return redirect_to_login(request.get_full_path())
             actor = actor_from_request(request)
+            record_ref = kwargs.get(id_param, "") if id_param else ""
             if is_api:
-                record_ref = kwargs.get(id_param, "") if id_param else ""
                 require(actor, permission, refused_type, record_ref)
-            if load is None or id_param is None:
-                return func(request, actor, *args, **kwargs)
-            record_id = kwargs.pop(id_param)
-            read = log_read if log_read != "get" else request.method == "GET"
-            if load in FIXED_PERMISSION:
-                record = load(actor, record_id)
-            else:
-                record = load(actor, record_id, permission=permission, log_read=read)
-            return func(request, actor, record, *args, **kwargs)
+            try:
+                if load is None or id_param is None:
+                    return func(request, actor, *args, **kwargs)
+                record_id = kwargs.pop(id_param)
+                read = log_read if log_read != "get" else request.method == "GET"
+                if load in FIXED_PERMISSION:
+                    record = load(actor, record_id)
+                else:
+                    record = load(actor, record_id, permission=permission, log_read=False)
+                answer = func(request, actor, record, *args, **kwargs)
+                if read and load not in FIXED_PERMISSION:
+                    access.audit_load_read(actor, record)
+                return answer
+            except access.Refused:
+                raise
+            except Http404 as exc:
+                raise _refuse_missing(actor, permission, refused_type, record_ref, kwargs) from exc
+            except HttpError as exc:
+                if exc.status_code != 404:
+                    raise
+                raise _refuse_missing(actor, permission, refused_type, record_ref, kwargs) from exc
 
         guarded.__signature__ = _exposed_signature(func, id_param)  # type: ignore[attr-defined]
         return guarded

@@ -1,5 +1,6 @@
 """Referral intake: a referral and a case, for a new or a returning consumer."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from casework.cases.models import (
 )
 from casework.cases.services._common import _audit, _override, _team_of_supervisor
 from casework.consumers.models import Consumer
+from casework.consumers.selectors import record_number_holder
 from casework.consumers.services import ConsumerFields, consumer_build
 from casework.core import clock
 from casework.core.actor import Actor
@@ -63,13 +65,17 @@ def referral_intake(
     external_key: str | None = None,
     detail: dict[str, Any] | None = None,
     override_reason: str = "",
+    reaches_consumer: Callable[[int], bool] | None = None,
 ) -> Case:
     """Take a referral (B2) and open a case in state `referred`.
 
     Either `consumer` (already reached by the actor) or `new_consumer` fields. Who: case
     managers (for themselves) and supervisors (for their team). An assignee must pass
     the staff assignment gate (A5-A8); a supervisor may override it with
-    `override_reason`, recorded and named in the audit event. Audits one create."""
+    `override_reason`, recorded and named in the audit event. A new consumer's record
+    number held by a consumer the actor does not reach (`reaches_consumer`, given by the
+    web layer) is taken as new and awaits a supervisor's link (S5); the audit event
+    names the match. Audits one create."""
     if (consumer is None) == (new_consumer is None):
         raise ValidationFailed.single("consumer", _("give an existing consumer or a new one"))
     if source in ("professional", "family") and not referrer_name.strip():
@@ -79,6 +85,7 @@ def referral_intake(
         raise RuleViolation(_("you are not a member of a program"))
     assignee, team = _assignee_for_intake(actor, assign_to)
     now = clock.now()
+    link: dict[str, Any] = {}
     with transaction.atomic():
         blockers = (
             staff_services.assignment_gate(
@@ -94,8 +101,19 @@ def referral_intake(
         )
         if consumer is None:
             assert new_consumer is not None
-            consumer = consumer_build(program_id=program_id, **new_consumer)
+            consumer = consumer_build(
+                program_id=program_id,
+                reaches=reaches_consumer or (lambda consumer_id: False),
+                **new_consumer,
+            )
             consumer.save()
+            if consumer.mrn_link_pending:
+                link = {
+                    "mrn_link_pending": True,
+                    "mrn_holder": record_number_holder(
+                        program_id=program_id, mrn=consumer.mrn, other_than=consumer.pk
+                    ),
+                }
         elif Case.objects.filter(consumer=consumer, state__in=rules.OPEN_STATES).exists():
             raise RuleViolation(_("this consumer already has an open case"))
         referral = validated(
@@ -147,5 +165,6 @@ def referral_intake(
             referral_id=referral.pk,
             source=source,
             **override,
+            **link,
         )
     return case

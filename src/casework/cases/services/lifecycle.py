@@ -157,15 +157,29 @@ def case_reassign(
     assign_to: User,
     reason: str,
     override_reason: str = "",
+    keep_on_care_team_as: str = "",
 ) -> Case:
     """Reassign a case to another case manager on a team the supervisor leads; their open
     work items on the case move with it. The new case manager must pass the staff
     assignment gate (A5-A8) unless the supervisor overrides it with `override_reason`.
-    Who: case.reassign (supervisors). Audits one update."""
-    from casework.coordination.services import work_items_transfer
+
+    The previous case manager's relationship ends: their care-team memberships for the
+    consumer end, so they reach the case no more, unless the supervisor keeps them on
+    the care team in another role (`keep_on_care_team_as`, never "case manager").
+    Who: case.reassign (supervisors). Audits one update naming both."""
+    from casework.coordination.services import care_team_handover, work_items_transfer
 
     if not reason.strip():
         raise ValidationFailed.single("reason", _("say why the case is reassigned"))
+    keep_as = keep_on_care_team_as.strip()
+    if keep_as and rules.names_case_manager(keep_as):
+        raise ValidationFailed.single(
+            "keep_on_care_team_as", _("choose a role other than case manager")
+        )
+    if keep_as and case.assigned_to_id is None:
+        raise ValidationFailed.single(
+            "keep_on_care_team_as", _("the case has no case manager to keep")
+        )
     if (
         assign_to.role != Role.CASE_MANAGER
         or not assign_to.is_active
@@ -202,6 +216,9 @@ def case_reassign(
             reason=reason[:300],
         )
         moved = work_items_transfer(case=locked, from_user_id=previous_id, to_user=assign_to)
+        ended, kept = care_team_handover(
+            case=locked, from_user_id=previous_id, keep_as_role=keep_as
+        )
         override = _override(actor, locked, assign_to, blockers, override_reason)
         _audit(
             actor,
@@ -212,6 +229,9 @@ def case_reassign(
             assigned_to=assign_to.pk,
             previous=previous_id,
             work_items_moved=moved,
+            care_team_ended=ended,
+            kept_on_care_team_as=keep_as,
+            kept_membership=kept,
             **override,
         )
     return locked

@@ -40,7 +40,7 @@ from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff import services as staff_services
 from casework.staff.selectors import team_case_managers
-from casework.web.access import access_case, page_refused_unless
+from casework.web.access import access_case, page_refused_unless, reaches_consumer
 from casework.web.forms import add_domain_error
 from casework.web.guard import guard
 from casework.web.pages import case_form_page, service_save
@@ -76,6 +76,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 severity=data.get("severity") or "moderate",
                 assign_to=data.get("assign_to"),
                 override_reason=data.get("override_reason", ""),
+                reaches_consumer=reaches_consumer(actor),
                 new_consumer=cast(ConsumerFields, {k: data[k] for k in IntakeForm.CONSUMER_FIELDS}),
             )
         except DomainError as exc:
@@ -309,6 +310,7 @@ def case_reassign(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
             assign_to=d["assign_to"],
             reason=d["reason"],
             override_reason=d["override_reason"],
+            keep_on_care_team_as=d["keep_on_care_team_as"],
         )
 
     return case_form_page(

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_http_methods
 from casework.cases.models import Case, CaseState, NoticeKind
 from casework.core import clock
 from casework.core.actor import Actor
-from casework.core.audit import audit_denied, audit_record
+from casework.core.audit import audit_record
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
-from casework.web.access import access_case
+from casework.web.access import access_case, refuse
 from casework.web.guard import guard
 
 NOTICE_LANGUAGES = {"en", "es"}
@@ -27,14 +27,7 @@ def notice_print(request: HttpRequest, actor: Actor, case: Case, kind: str) -> H
     if kind not in NoticeKind.values:
         raise Http404("No such notice.")
     if kind == NoticeKind.CLOSURE and case.state != CaseState.CLOSED:
-        audit_denied(
-            actor=actor,
-            action=AuditAction.PRINT,
-            object_type="notice",
-            object_id=kind,
-            reason="the case is not closed",
-        )
-        raise Http404("The case is not closed.")
+        raise refuse(actor, AuditAction.PRINT, "notice", kind, reason="the case is not closed")
     preferred = case.consumer.preferred_language
     language = preferred if preferred in NOTICE_LANGUAGES else "en"
     audit_record(

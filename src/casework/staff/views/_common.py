@@ -3,17 +3,15 @@ and where the two kinds of staff form page (`web.pages.form_page`) render and re
 
 from typing import Any
 
-from django.http import Http404
 from django.urls import reverse
 
 from casework.core import clock
 from casework.core.actor import Actor
-from casework.core.audit import audit_denied
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.staff import selectors
 from casework.staff.models import User
-from casework.web.access import user_may
+from casework.web.access import refuse, user_may
 
 
 def _require(actor: Actor, permission: Permission, object_type: str) -> None:
@@ -21,14 +19,7 @@ def _require(actor: Actor, permission: Permission, object_type: str) -> None:
     one denied event. The guard checks the role on the API only, and a page with a
     record gets the 404 of the guard's load instead."""
     if not user_may(actor, permission):
-        audit_denied(
-            actor=actor,
-            action=AuditAction.READ,
-            object_type=object_type,
-            object_id="",
-            reason=f"role lacks {permission}",
-        )
-        raise Http404("No page here.")
+        raise refuse(actor, AuditAction.READ, object_type, "", reason=f"role lacks {permission}")
 
 
 def _record_context(user: User) -> dict[str, object]:

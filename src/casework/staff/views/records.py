@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from casework.core.policy import Permission, Scope, scope_for
 from casework.staff import selectors, services
 from casework.staff.models import AttestationKind, User
 from casework.staff.views._common import _record_context, _require
-from casework.web.access import access_staff, user_may
+from casework.web.access import access_staff, refuse, user_may
 from casework.web.guard import guard
 
 
@@ -156,8 +156,10 @@ def verification_evidence(request: HttpRequest, verification_id: int) -> FileRes
     actor = actor_from_request(request)
     verification = selectors.verification_with_credential(verification_id=verification_id)
     if verification is None or not verification.evidence:
-        raise Http404("No evidence here.")
+        raise refuse(actor, AuditAction.PRINT, "verification_evidence", verification_id)
     access_staff(actor, verification.credential.user_id, log_read=False)
+    if not verification.evidence.storage.exists(verification.evidence.name or ""):
+        raise refuse(actor, AuditAction.PRINT, "verification_evidence", verification_id)
     audit_record(
         actor=actor,
         action=AuditAction.PRINT,
