@@ -353,6 +353,14 @@ def audit_load_read(actor: Actor, record: Model) -> None:
         _read(actor, record.case.consumer_id, "work_item", record.pk)
     elif isinstance(record, User):
         _read(actor, None, "staff", record.pk)
+    elif isinstance(record, Complaint):
+        _read(actor, record.consumer_id, "complaint", record.pk)
+    elif isinstance(record, AbuseReport):
+        _read(actor, record.consumer_id, "abuse_report", record.pk)
+    elif isinstance(record, Incident):
+        _read(actor, record.consumer_id, "incident", record.pk)
+    elif isinstance(record, EthicsConsultation):
+        _read(actor, record.consumer_id, "ethics_consultation", record.pk)
     else:  # pragma: no cover - a load the guard does not know
         raise TypeError(f"no read event for {type(record).__name__}")
 
