@@ -195,10 +195,25 @@ def test_the_program_names_the_roles_that_see_restricted_records(world: World, t
 
 
 def test_break_glass_does_not_open_a_restricted_record(world: World, table: None) -> None:
+    from dataclasses import replace
+
+    from django.http import Http404
+
+    from casework.web.access import access_abuse_report
+
     data = report(world)
-    client = session_client(world.supervisor)
-    response = client.get(f"/api/v1/abuse-reports/{data['id']}", HTTP_X_PURPOSE_OF_USE="ETREAT")
-    assert response.status_code == 404
+    # An emergency purpose is refused on the API (403, audited) ...
+    since = last_event_id()
+    response = session_client(world.supervisor).get(
+        f"/api/v1/abuse-reports/{data['id']}", HTTP_X_PURPOSE_OF_USE="ETREAT"
+    )
+    assert response.status_code in (403, 404)
+    assert "No food in the house" not in response.content.decode()
+    assert [e.outcome for e in events_since(since)] == [AuditOutcome.DENIED]
+    # ... and an actor under break-glass is still outside the restricted reach.
+    glass = replace(factories.actor(world.supervisor), break_glass=True)
+    with pytest.raises(Http404):
+        access_abuse_report(glass, data["id"])
 
 
 def incident(world: World, **overrides: Any) -> dict[str, Any]:
