@@ -56,6 +56,15 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/"),
 }
 
+from casework.stays.models import (  # noqa: E402
+    AdtMessage,
+    AdvisorReferral,
+    Stay,
+    StayReview,
+    StayStatusChange,
+    UnitAssignment,
+)
+
 SNAPSHOT_MODELS = [
     Consumer,
     SupportPerson,
@@ -85,6 +94,12 @@ SNAPSHOT_MODELS = [
     PlanAgreement,
     InformedChoice,
     GoalProgress,
+    Stay,
+    StayStatusChange,
+    UnitAssignment,
+    AdtMessage,
+    StayReview,
+    AdvisorReferral,
     # Staff governance records (not consumer data, but changes are governance).
     StaffProfile,
     JobDescription,

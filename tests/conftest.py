@@ -4,6 +4,7 @@ and a second program for cross-program checks."""
 import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,19 @@ from casework.core.models import Program, Team
 from casework.core.roles import Role
 from casework.staff.models import User
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoint_file(
+    settings: Any, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test starts with an empty database, so with an empty audit checkpoint file
+    (also in the environment, for tests that load the production settings, which
+    require one, or start a server process)."""
+    path = tmp_path_factory.mktemp("audit") / "checkpoints.log"
+    settings.CASEWORK_AUDIT_CHECKPOINT_FILE = str(path)
+    monkeypatch.setenv("CASEWORK_AUDIT_CHECKPOINT_FILE", str(path))
+    return path
 
 
 @dataclass

@@ -1044,6 +1044,246 @@ MATRIX.update(
     }
 )
 
+# --- hospital stays (issue 15) --------------------------------------------------------
+
+
+def _stay(w: World) -> Any:
+    from casework.stays import services as stay_services
+    from casework.stays.models import Unit
+    from casework.stays.rules import StatusSource, StayClass
+
+    case = factories.active_case(w.cm)
+    unit, _ = Unit.objects.get_or_create(program=w.program, code="4N", name="4 North")
+    return stay_services.stay_create(
+        program=w.program,
+        consumer=factories.consumer_of(case),
+        facts=stay_services.StayFacts(
+            visit_number=f"V{case.pk}",
+            stay_class=StayClass.OBSERVATION,
+            admitted_at=clock.now() - timedelta(hours=5),
+            unit=unit,
+        ),
+        via=stay_services.Via(source=StatusSource.API, actor=factories.actor(w.cm)),
+        drg_version="demo-v42",
+    )
+
+
+def stay_target(body: Callable[[Any], dict[str, Any] | None] = lambda s: None):
+    def setup(w: World) -> Target:
+        stay = _stay(w)
+        return Target({"stay_id": stay.pk}, body(stay), stay.consumer_id)
+
+    return setup
+
+
+def new_stay_target(body: Callable[[Any], dict[str, Any]]) -> Callable[[World], Target]:
+    def setup(w: World) -> Target:
+        case = factories.active_case(w.cm)
+        return Target({}, body(case), case.consumer_id)
+
+    return setup
+
+
+def _encounter(consumer_id: int, visit: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "Encounter",
+        "status": "in-progress",
+        "class": {"code": "OBSENC"},
+        "subject": {"reference": f"Patient/{consumer_id}"},
+        "identifier": [{"value": visit}],
+        "period": {"start": _when(-3)},
+        **extra,
+    }
+
+
+MATRIX.update(
+    {
+        ("GET", "/api/v1/stays"): Entry(
+            Permission.CONSUMER_READ,
+            lambda w: (_stay(w), Target({}, None, None))[1],
+            AuditAction.LIST,
+            object_route=False,
+        ),
+        ("POST", "/api/v1/stays"): Entry(
+            Permission.CASE_MANAGE,
+            new_stay_target(
+                lambda c: {
+                    "consumer_id": c.consumer_id,
+                    "visit_number": f"N{c.pk}",
+                    "stay_class": "inpatient",
+                    "admitted_at": _when(-2),
+                }
+            ),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("GET", "/api/v1/stays/{stay_id}"): Entry(
+            Permission.CONSUMER_READ, stay_target(), AuditAction.READ
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/transfer"): Entry(
+            Permission.CASE_MANAGE,
+            stay_target(lambda s: {"unit_id": s.unit_id, "bed": "12", "at": _when()}),
+            AuditAction.UPDATE,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/discharge"): Entry(
+            Permission.CASE_MANAGE, stay_target(lambda s: {"at": _when()}), AuditAction.UPDATE
+        ),
+        ("POST", "/api/v1/fhir/Encounter"): Entry(
+            Permission.CASE_MANAGE,
+            new_stay_target(lambda c: _encounter(c.consumer_id, f"F{c.pk}")),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("PUT", "/api/v1/fhir/Encounter/{stay_id}"): Entry(
+            Permission.CASE_MANAGE,
+            stay_target(
+                lambda s: {**_encounter(s.consumer_id, s.visit_number), "class": {"code": "IMP"}}
+            ),
+            AuditAction.UPDATE,
+        ),
+    }
+)
+
+
+NOT_MET_RESULTS = {
+    "order": True,
+    "two_midnight": False,
+    "inpatient_only": False,
+    "exception": False,
+    "intensity": False,
+}
+
+
+def _referred_stay(w: World, decided: bool = False) -> Any:
+    from casework.stays import services as stay_services
+    from casework.stays.rules import AttendingView, Determination, ReviewKind
+
+    stay = _stay(w)
+    stay_services.stay_class_change(
+        stay=stay,
+        stay_class=StayClass_INPATIENT(),
+        at=clock.now() - timedelta(hours=1),
+        via=stay_services.Via(source=StatusSource_API(), actor=factories.actor(w.cm)),
+    )
+    stay_services.review_record(
+        stay=stay,
+        actor=factories.actor(w.cm),
+        facts=stay_services.ReviewFacts(kind=ReviewKind.ADMISSION, results=NOT_MET_RESULTS),
+        criteria_key="casework-open-um-2026.1",
+    )
+    if decided:
+        from casework.stays.models import AdvisorReferral
+
+        stay_services.referral_decide(
+            referral=AdvisorReferral.objects.get(stay=stay),
+            actor=factories.actor(w.physician),
+            facts=stay_services.DecisionFacts(
+                determination=Determination.NOT_NECESSARY,
+                rationale="Observation level suffices",
+                attestation=stay_services.Attestation(False, False),
+                attending_view=AttendingView.CONCURS,
+            ),
+        )
+    return stay
+
+
+def _medicare_stay(w: World) -> Any:
+    from casework.stays.models import Stay
+
+    stay = _stay(w)
+    Stay.objects.filter(pk=stay.pk).update(medicare=True)
+    stay.refresh_from_db()
+    return stay
+
+
+def StayClass_INPATIENT() -> Any:
+    from casework.stays.rules import StayClass
+
+    return StayClass.INPATIENT
+
+
+def StatusSource_API() -> Any:
+    from casework.stays.rules import StatusSource
+
+    return StatusSource.API
+
+
+def referred_target(body: Callable[[Any], dict[str, Any] | None], decided: bool = False):
+    def setup(w: World) -> Target:
+        stay = _referred_stay(w, decided)
+        return Target({"stay_id": stay.pk}, body(stay), stay.consumer_id)
+
+    return setup
+
+
+MATRIX.update(
+    {
+        ("GET", "/api/v1/stays/{stay_id}/reviews"): Entry(
+            Permission.CONSUMER_READ, stay_target(), AuditAction.LIST
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/reviews"): Entry(
+            Permission.CASE_MANAGE,
+            stay_target(
+                lambda s: {
+                    "kind": "continued_stay",
+                    "results": {"active_treatment": True, "plan": True, "no_lower_level": True},
+                }
+            ),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("GET", "/api/v1/advisor-queue"): Entry(
+            Permission.UM_DECIDE,
+            lambda w: (_referred_stay(w), Target({}, None, None))[1],
+            AuditAction.LIST,
+            object_route=False,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/advisor-decision"): Entry(
+            Permission.UM_DECIDE,
+            referred_target(
+                lambda s: {
+                    "determination": "necessary",
+                    "rationale": "Sepsis needs inpatient care",
+                    "attestation": {"involved_in_care": False, "financial_interest": False},
+                    "attending_view": "concurs",
+                }
+            ),
+            AuditAction.UPDATE,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/notices"): Entry(
+            Permission.CASE_MANAGE,
+            lambda w: (
+                lambda stay: Target(
+                    {"stay_id": stay.pk},
+                    {
+                        "kind": "moon",
+                        "delivered_at": _when(),
+                        "response": "signed",
+                        "signer": "Pat Doe",
+                        "oral_explained": True,
+                    },
+                    stay.consumer_id,
+                )
+            )(_medicare_stay(w)),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/class"): Entry(
+            Permission.CASE_MANAGE,
+            referred_target(
+                lambda s: {
+                    "stay_class": "observation",
+                    "at": _when(),
+                    "attending_concurrence_documented": True,
+                },
+                decided=True,
+            ),
+            AuditAction.UPDATE,
+        ),
+    }
+)
+
+
 ROUTES = sorted(MATRIX)
 OBJECT_ROUTES = [r for r in ROUTES if MATRIX[r].object_route]
 

@@ -9,15 +9,22 @@ Every route needs authentication (see `casework.web.api`). Domain errors map to:
                      (audited as a denied attempt)
   StaleVersion       409 {"detail": ..., "current_version": n}
   missing/forbidden  404 {"detail": "Not Found"} (audited as a denied attempt)
-  body too large     413 (DATA_UPLOAD_MAX_MEMORY_SIZE)
+  body too large     413 (CASEWORK_MAX_REQUEST_BYTES, DATA_UPLOAD_MAX_MEMORY_SIZE)
+  body not JSON      415 (any content type but application/json)
+  body unparseable   422 {"detail": [{"loc": ["body"], "type": "json_invalid", ...}]}
+  concurrent write   409 (a unique key taken by a request that committed first)
+  anything else      500 {"detail": "internal error"}: logged by class and frames only,
+                     never the message (a database error names key values)
 """
 
+import logging
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from casework.assessments.api import router as assessments_router
 from casework.careplans.api import router as careplans_router
@@ -33,9 +40,11 @@ from casework.core.errors import (
     StaleVersion,
     ValidationFailed,
 )
+from casework.core.logs import redacted_traceback
 from casework.protections.api import router as protections_router
 from casework.staff.api import router as staff_router
 from casework.staff.models import User
+from casework.stays.api import router as stays_router
 from casework.web.access import purpose_refused_audit
 from casework.web.api import SessionAuth, TokenAuth, audit_router
 from casework.web.api import router as core_router
@@ -54,9 +63,124 @@ Every read and write of consumer data is audited.
 Updates carry the `version` you read; a stale version is refused with 409 and the
 current version. A consumer or case you may not reach is 404, exactly as if it did not
 exist. Lists take `limit` (at most 100) and `offset`.
+
+Request bodies are JSON sent as `application/json` (415 otherwise); a body that does not
+parse is 422. Text may not contain the NUL character (422 naming the field). Every error
+is JSON: `{"detail": ...}`.
+
+Any POST may carry an `Idempotency-Key` header (1-255 printable ASCII characters): a
+retry with the same key and the same body, by the same user within 24 hours, returns the
+first response (marked `Idempotent-Replayed: true`) and writes nothing; the same key with
+another body is 409.
 """
 
-api = NinjaAPI(
+logger = logging.getLogger("casework.api")
+
+BODY_ERRORS: dict[int, dict[str, Any]] = {
+    413: {
+        "description": "the request body is larger than the server accepts",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    },
+    415: {
+        "description": "the request body is not sent as application/json",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    },
+}
+IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": (
+        "A key of your choosing (1-255 printable characters) that makes a retry safe: the "
+        "same key with the same body, from the same user within 24 hours, returns the "
+        "first response again instead of writing twice; the same key with another body "
+        "is 409."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
+
+
+NO_NUL_PATTERN = "^[^\\u0000]*$"
+
+
+def _request_components(schema: dict[str, Any]) -> set[str]:
+    """The component schemas a request body refers to, directly or nested."""
+    components = schema.get("components", {}).get("schemas", {})
+    found: set[str] = set()
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                name = ref.rsplit("/", 1)[-1]
+                if name not in found:
+                    found.add(name)
+                    visit(components.get(name))
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            visit(operation.get("requestBody"))
+    return found
+
+
+def _document_input(node: dict[str, Any]) -> None:
+    """What a request property accepts, exactly: text without NUL (422 otherwise), and a
+    decimal as a JSON number (a string is also taken, but not promised)."""
+    branches = node.get("anyOf")
+    if isinstance(branches, list):
+        numbers = [b for b in branches if b.get("type") == "number"]
+        # pydantic documents a Decimal as number | string
+        decimal_strings = [
+            b for b in branches if b.get("type") == "string" and not {"format", "enum"} & set(b)
+        ]
+        if numbers and decimal_strings:
+            node["anyOf"] = [b for b in branches if b not in decimal_strings]
+            if len(node["anyOf"]) == 1:
+                node.update(node.pop("anyOf")[0])
+        for branch in node.get("anyOf", []):
+            _document_input(branch)
+    if node.get("type") == "string" and not {"enum", "format", "pattern", "const"} & set(node):
+        node["pattern"] = NO_NUL_PATTERN
+    if node.get("type") == "array" and isinstance(node.get("items"), dict):
+        _document_input(node["items"])
+    if isinstance(node.get("additionalProperties"), dict):
+        _document_input(node["additionalProperties"])
+    for child in node.get("properties", {}).values():
+        _document_input(child)
+
+
+class CaseworkAPI(NinjaAPI):
+    """Ninja with what every operation shares written into the OpenAPI document: 413 and
+    415 wherever a body is taken, the Idempotency-Key header on POST, and request fields
+    documented as exactly what they accept (no NUL in text; decimals as numbers)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.get("components", {}).get("schemas", {})
+        for name in _request_components(schema):
+            if name in components:
+                _document_input(components[name])
+        for methods in schema.get("paths", {}).values():
+            for method, operation in methods.items():
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("in") == "query" and isinstance(parameter.get("schema"), dict):
+                        _document_input(parameter["schema"])
+                if "requestBody" in operation:
+                    responses = operation["responses"]
+                    for status, response in BODY_ERRORS.items():
+                        if status not in responses and str(status) not in responses:
+                            responses[status] = response
+                if method == "post":
+                    operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
+        return schema
+
+
+api = CaseworkAPI(
     title="casework",
     version="1",
     description=DESCRIPTION,
@@ -119,6 +243,37 @@ def stale_version(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
     )
 
 
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:  # Ninja's "Cannot parse request body"
+        detail = [{"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}]
+        return api.create_response(request, {"detail": detail}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(IntegrityError)
+def integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    """A unique key taken by a concurrent request that committed first. The database's
+    message names the key's values (PHI): it is neither returned nor logged."""
+    logger.warning("conflicting concurrent write on %s %s", request.method, _route(request))
+    detail = "another request changed the same record at the same time: reload and retry"
+    return api.create_response(request, {"detail": detail}, status=409)
+
+
+@api.exception_handler(Exception)
+def internal_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Any other failure: JSON 500. Logged by class and frames, without the message."""
+    logger.error(
+        "internal error on %s %s\n%s", request.method, _route(request), redacted_traceback(exc)
+    )
+    return api.create_response(request, {"detail": "internal error"}, status=500)
+
+
+def _route(request: HttpRequest) -> str:
+    match = request.resolver_match
+    return match.route if match is not None else "?"
+
+
 @api.exception_handler(RequestDataTooBig)
 def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return api.create_response(request, {"detail": "request body too large"}, status=413)
@@ -134,3 +289,4 @@ api.add_router("/", audit_router)
 api.add_router("/", staff_router)
 api.add_router("/", complaints_router)
 api.add_router("/", protections_router)
+api.add_router("/", stays_router)

@@ -8,7 +8,8 @@ Product commands:
   demo-data      load demo data (refused under production settings)
   createstaff    create a staff account with a role
   sweep          seal the audit chain and act on due deadlines (once, or --loop)
-  audit          audit seal | audit verify [--anchor-seq N --anchor-mac MAC]
+  audit          audit seal | audit verify [--checkpoint-file PATH]
+                 [--anchor-seq N --anchor-mac MAC]
   backup         backup --out PATH: an encrypted archive of the database with a manifest
                  (backup --generate-key prints a new key)
   restore        restore ARCHIVE --into DATABASE_URL | restore ARCHIVE --verify
@@ -25,6 +26,8 @@ Every Django management command works too: casework migrate, casework check, ...
 import os
 import sys
 
+from casework.settings.files import PRIVATE_UMASK
+
 # Product commands spelled with a hyphen on the console; Django names them with "_".
 ALIASES = {"demo-data": "demo_data", "db-worker": "db_worker"}
 
@@ -32,6 +35,9 @@ ALIASES = {"demo-data": "demo_data", "db-worker": "db_worker"}
 def main(argv: list[str] | None = None) -> None:
     """Run a casework (or Django) management command from the console."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings.dev")
+    # Everything the product writes (databases, uploads, screening runs, secrets) is
+    # owner-only; static files are served by the application itself (whitenoise).
+    os.umask(PRIVATE_UMASK)
     args = list(sys.argv if argv is None else ["casework", *argv])
     args[0] = "casework"
     if len(args) == 1 or (args[1] in ("--help", "-h", "help") and len(args) == 2):

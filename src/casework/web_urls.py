@@ -10,6 +10,7 @@ from casework.consumers import views as consumers
 from casework.coordination import views as coordination
 from casework.protections import views as protections
 from casework.staff import views as staff
+from casework.stays import views as stays
 from casework.web import case_page
 from casework.web import views as core
 
@@ -18,6 +19,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sign-in/", core.SignInView.as_view(), name="login"),
     path("sign-out/", core.SignOutView.as_view(), name="logout"),
     path("worklist/", cases.worklist, name="worklist"),
+    path("census/", stays.census, name="census"),
+    path("stays/<int:stay_id>/", stays.stay_detail, name="stay_detail"),
+    path("advisor-queue/", stays.advisor_queue, name="advisor_queue"),
+    path("stays/<int:stay_id>/notices/<str:kind>/", stays.notice_print, name="stay_notice_print"),
     path("audit/", core.audit_report, name="audit_report"),
     path("audit/export.csv", core.audit_export, name="audit_export"),
     path("staff/", staff.staff_list, name="staff_list"),
@@ -118,6 +123,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="consultation_close",
     ),
     path("referrals/new/", cases.intake, name="intake"),
+    path("consumers/", consumers.consumer_find, name="consumer_find"),
     path("consumers/<int:consumer_id>/", case_page.consumer_detail, name="consumer_detail"),
     path("cases/<int:case_id>/", case_page.case_detail, name="case_detail"),
     path("cases/<int:case_id>/notices/new/", cases.notice_create, name="notice_create"),

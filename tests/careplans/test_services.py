@@ -290,9 +290,58 @@ def test_goal_past_target_without_progress_raises_a_work_item(world: World) -> N
         sweep_once()
     item = WorkItem.objects.get(case=case)
     assert (item.title, item.owner_id) == (
-        "Goal not met by its target date: review the plan",
+        "Goal not met by its target date: Enough food every day",
         world.cm.pk,
     )
+    assert item.description == "Target date 2026-04-01. Review the plan with the consumer."
+
+
+def test_a_past_due_goal_raises_one_work_item_across_plan_versions(world: World) -> None:
+    """Issue 13 item 4: four versions of a plan with the same past-due goal raised four
+    identical items. One per goal, naming it; none for superseded versions."""
+    with time_machine.travel(T0, tick=False):
+        case, member, _ = first_plan(world)
+    for number in (2, 3, 4):
+        with time_machine.travel(datetime(2026, 4, number + 1, 9, 0, tzinfo=UTC), tick=False):
+            sweep_once()
+            services.care_plan_revise(
+                actor=factories.actor(world.cm),
+                case=case,
+                plan=replace(
+                    spec(member.pk),
+                    barriers=(rules.BarrierSpec(goal_key="g1", description=f"Barrier {number}"),),
+                ),
+                reason=f"Review {number}",
+                version=number,
+            )
+    with time_machine.travel(datetime(2026, 4, 10, tzinfo=UTC), tick=False):
+        sweep_once()
+
+    titles = list(WorkItem.objects.filter(case=case).values_list("title", flat=True))
+    assert titles == ["Goal not met by its target date: Enough food every day"]
+
+
+def test_two_past_due_goals_raise_one_work_item_each(world: World) -> None:
+    with time_machine.travel(T0, tick=False):
+        case, member, _ = first_plan(world)
+        plan = spec(member.pk)
+        second = replace(plan.goals[0], key="g2", description="A steady home")
+        services.care_plan_revise(
+            actor=factories.actor(world.cm),
+            case=case,
+            plan=replace(plan, goals=(*plan.goals, second)),
+            reason="Add housing",
+            version=2,
+        )
+    with time_machine.travel(datetime(2026, 4, 3, tzinfo=UTC), tick=False):
+        sweep_once()
+        sweep_once()
+
+    titles = sorted(WorkItem.objects.filter(case=case).values_list("title", flat=True))
+    assert titles == [
+        "Goal not met by its target date: A steady home",
+        "Goal not met by its target date: Enough food every day",
+    ]
 
 
 def test_goal_marked_met_raises_nothing_at_its_target(world: World) -> None:

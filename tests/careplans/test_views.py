@@ -301,3 +301,38 @@ def test_a_caregiver_needs_a_name_and_is_not_linked_to_an_account(world: World) 
         "Ana Ruiz",
         "555-0150",
     )
+
+
+def test_a_goal_shows_its_target_value_and_its_observable_outcome(world: World) -> None:
+    """Issue 13 item 5: the observable outcome disappeared when a target value was given."""
+    from casework.careplans.selectors import care_plan_version_view
+
+    client = signed_in(world)
+    case = factories.active_case(world.cm)
+    base = f"/cases/{case.pk}/plan"
+    client.post(f"{base}/problems/new/", {"description": "Food", "priority": "1", "reason": "x"})
+    plan = CarePlan.objects.get(case=case)
+    response = client.post(
+        f"{base}/goals/new/",
+        {
+            "problem": plan.current.problems.get().key,
+            "description": "Enough food every day",
+            "target_value": "0 days without a meal",
+            "observable_outcome": "Eats three meals a day",
+            "target_date": (date.today() + timedelta(days=60)).isoformat(),
+            "reason": "Goal",
+            "version": plan.version,
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+
+    page = client.get(f"{base}/").content.decode()
+    assert (
+        "Target value: 0 days without a meal · Observable outcome: Eats three meals a day · by"
+        in page
+    )
+    plan.refresh_from_db()
+    document = documents.plan_document(case, care_plan_version_view(version=plan.current))
+    raw = documents.plan_pdf(document, compress=False).decode("latin-1")
+    assert "Target value: 0 days without a meal" in raw
+    assert "Observable outcome: Eats three meals a day" in raw

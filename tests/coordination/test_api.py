@@ -347,7 +347,7 @@ COMMUNICATION_REFUSALS: dict[str, tuple[str, dict[str, Any], int, Any]] = {
         "active",
         communication(occurred_at="2999-01-01T00:00:00Z"),
         422,
-        (["body", "occurred_at"], "a communication cannot be in the future"),
+        (["body", "occurred_at"], "This cannot be in the future."),
     ),
     "parties too long": (
         "active",

@@ -89,7 +89,7 @@ def test_the_worklist_lists_overdue_work_first(world: World) -> None:
             due_at=now + timedelta(days=days),
         )
     html = signed_in(world.cm).get(reverse("worklist")).content.decode()
-    positions = [html.index(f"<td>{t}</td>") for t in ("Overdue", "Soon", "Later")]
+    positions = [html.index(f'#work-items">{t}</a>') for t in ("Overdue", "Soon", "Later")]
     assert positions == sorted(positions)
 
 

@@ -2,6 +2,7 @@
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -148,16 +149,20 @@ def test_verify_detects_swapped_seals(sealed_chain: list[AuditEvent]) -> None:
     assert audit_verify().broken_seq == 2
 
 
-def test_verify_detects_deleted_newest_rows_only_with_anchor(
-    sealed_chain: list[AuditEvent],
+def test_verify_detects_deleted_newest_rows_with_an_anchor_alone(
+    sealed_chain: list[AuditEvent], tmp_path: Path
 ) -> None:
+    """Checked against an empty checkpoint file, only the anchor catches the cut."""
+    empty = tmp_path / "empty.log"
     anchor = audit_verify()
     for seq in (6, 5):
         event_id = event_at(seq)
         tamper("DELETE FROM core_auditseal WHERE seq = %s", [seq])
         tamper("DELETE FROM core_auditevent WHERE id = %s", [event_id])
-    assert audit_verify().ok  # without an anchor a truncated chain looks intact
-    result = audit_verify(anchor_seq=anchor.head_seq, anchor_mac=anchor.head_mac)
+    assert audit_verify(checkpoint_file=empty).ok
+    result = audit_verify(
+        anchor_seq=anchor.head_seq, anchor_mac=anchor.head_mac, checkpoint_file=empty
+    )
     assert (result.ok, result.broken_seq, result.head_seq) == (False, 5, 4)
 
 
@@ -173,10 +178,19 @@ def test_verify_detects_anchor_mac_mismatch(sealed_chain: list[AuditEvent]) -> N
     assert (result.ok, result.broken_seq) == (False, 4)
 
 
-def test_verify_with_wrong_key_fails_at_seq_1(sealed_chain: list[AuditEvent]) -> None:
+def test_verify_with_wrong_key_fails_at_seq_1(
+    sealed_chain: list[AuditEvent], tmp_path: Path
+) -> None:
+    with override_settings(CASEWORK_AUDIT_KEY="another-key"):
+        result = audit_verify(checkpoint_file=tmp_path / "none.log")
+    assert (result.ok, result.broken_seq) == (False, 1)
+
+
+def test_verify_with_wrong_key_refuses_the_checkpoint_file(sealed_chain: list[AuditEvent]) -> None:
     with override_settings(CASEWORK_AUDIT_KEY="another-key"):
         result = audit_verify()
-    assert (result.ok, result.broken_seq) == (False, 1)
+    assert (result.ok, result.broken_seq) == (False, None)
+    assert "line 1 does not match its MAC" in result.problem
 
 
 def test_mac_is_keyed_hmac_sha256_over_previous_mac_seq_and_event(
@@ -191,6 +205,33 @@ def test_mac_is_keyed_hmac_sha256_over_previous_mac_seq_and_event(
     assert AuditSeal.objects.get(seq=1).mac == expected
 
 
+def test_each_event_carries_its_own_mac_with_a_derived_key_from_its_insert() -> None:
+    import hashlib
+    import hmac
+
+    event = record(1)[0]
+    stored = AuditEvent.objects.get(pk=event.pk)
+    key = hmac.new(b"test-only-audit-key", b"casework audit event v1", hashlib.sha256).digest()
+    expected = hmac.new(key, audit.canonical(stored), hashlib.sha256).hexdigest()
+    assert (event.mac, stored.mac) == (expected, expected)
+    assert b'"id":%d,' % event.pk in audit.canonical(stored)
+
+
+@pytest.mark.parametrize(
+    ("address", "stored"),
+    [("2001:0DB8:0000::0001", "2001:db8::1"), ("", None), (None, None), ("10.0.0.1", "10.0.0.1")],
+)
+def test_an_event_mac_matches_the_row_read_back_whatever_the_address(
+    address: str | None, stored: str | None
+) -> None:
+    event = audit_record(
+        actor=None, action=AuditAction.LOGIN_FAILED, username="x", client_address=address
+    )
+    row = AuditEvent.objects.get(pk=event.pk)
+    assert row.client_address == stored
+    assert row.mac == audit.event_mac(row)
+
+
 def test_no_key_refuses_to_seal() -> None:
     record(1)
     with override_settings(CASEWORK_AUDIT_KEY=""), pytest.raises(Exception, match="not set"):
@@ -203,8 +244,12 @@ def test_a_sealer_with_a_stale_head_fails_instead_of_forking(
     """A second sealer that read the head before the first committed cannot fork the chain:
     the seq primary key refuses its seals and its transaction rolls back."""
     record(2)
-    stale = (3, AuditSeal.objects.get(seq=3).mac)
+    seal = AuditSeal.objects.get(seq=3)
+    stale = audit._Head(3, seal.mac, seal.event_id)
     monkeypatch.setattr(audit, "_chain_head", lambda: stale)
+    # (a stale head is also below the checkpoint file, which alone would refuse it)
+    monkeypatch.setattr(audit, "_check_against_checkpoint", lambda head, path: None)
+    monkeypatch.setattr(audit, "ids_are_dense", lambda using="default": False)
     with pytest.raises(IntegrityError):
         audit_seal()
     monkeypatch.undo()
@@ -396,24 +441,25 @@ def test_raw_sql_update_delete_refused_on_sqlite(
 # ---- quick and full sealing passes ----
 
 
-def _event_with_id(pk: int) -> AuditEvent:
-    from casework.core import clock
-
-    return AuditEvent.objects.create(
-        id=pk, occurred_at=clock.now(), actor_username="late", action="read", outcome="success"
-    )
+def _event_with_id(pk: int, monkeypatch: pytest.MonkeyPatch) -> AuditEvent:
+    """An event the application wrote with this id (as a late commit on PostgreSQL has)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(audit, "_next_id", lambda using: pk)
+        return audit_record(actor=None, username="late", action=AuditAction.READ)
 
 
 def test_quick_pass_seals_only_the_newest_window_full_pass_seals_the_rest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """An event whose transaction committed far behind newer ones waits for a full pass."""
+    """An event whose transaction committed far behind newer ones waits for a full pass.
+    (PostgreSQL's ids: late commits leave gaps, which SQLite's dense ids never have.)"""
     monkeypatch.setattr(audit, "RECENT_WINDOW", 5)
+    monkeypatch.setattr(audit, "ids_are_dense", lambda using="default": False)
     base = record(1)[0].pk
-    _event_with_id(base + 50)
+    _event_with_id(base + 50, monkeypatch)
     assert audit_seal() == 2
-    _event_with_id(base + 20)  # commits late, far below the newest sealed id
-    _event_with_id(base + 48)  # commits late, inside the window
+    _event_with_id(base + 20, monkeypatch)  # commits late, far below the newest sealed id
+    _event_with_id(base + 48, monkeypatch)  # commits late, inside the window
     assert audit_seal(full=False) == 1
     assert AuditSeal.objects.filter(event_id=base + 48).exists()
     assert audit_seal(full=False) == 0

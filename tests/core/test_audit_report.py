@@ -253,3 +253,109 @@ def test_a_case_manager_gets_404_and_a_denied_event(
     assert [(e.outcome, e.object_type, e.actor_id) for e in events] == [
         ("denied", "audit_event", world.cm.pk)
     ]
+
+
+# ------------------------------------------------- events without an actor (issue 12, 10)
+
+
+@pytest.fixture
+def actorless(world: World) -> dict[str, int]:
+    """Events written without an actor, each concerning a staff member of the program,
+    of the other program, or of none."""
+    from casework.core.models import AuditAction, AuditOutcome
+    from casework.core.roles import Role
+    from casework.core.tokens import token_issue, token_revoke
+    from casework.staff.services.accounts import staff_account_create
+
+    def failed_sign_in(username: str) -> int:
+        return audit_record(
+            actor=None,
+            action=AuditAction.LOGIN_FAILED,
+            outcome=AuditOutcome.DENIED,
+            object_type="session",
+            username=username,
+            client_address="10.1.2.3",
+        ).pk
+
+    with time_machine.travel(clock.now() - timedelta(hours=2), tick=False):
+        events = {"failed_cm": failed_sign_in(world.cm.username.upper())}
+        events["failed_unknown"] = failed_sign_in("no-such-user")
+        events["failed_outsider"] = failed_sign_in(world.outsider_cm.username)
+        token, _ = token_issue(user=world.cm, name="EHR bridge", issued_by="ops")
+        events["token_issued"] = AuditEvent.objects.order_by("-pk").first().pk  # type: ignore[union-attr]
+        token_revoke(token_id=token.pk, revoked_by="ops")
+        events["token_revoked"] = AuditEvent.objects.order_by("-pk").first().pk  # type: ignore[union-attr]
+        token_issue(user=world.outsider_cm, name="Other", issued_by="ops")
+        events["token_outsider"] = AuditEvent.objects.order_by("-pk").first().pk  # type: ignore[union-attr]
+        staff_account_create(
+            username="newcm",
+            password="a-long-Passphrase-77",
+            role=Role.CASE_MANAGER,
+            program=world.program,
+            team=world.team,
+        )
+        events["createstaff"] = AuditEvent.objects.order_by("-pk").first().pk  # type: ignore[union-attr]
+        staff_account_create(
+            username="othercm",
+            password="a-long-Passphrase-78",
+            role=Role.CASE_MANAGER,
+            program=world.outsider_program,
+        )
+        events["createstaff_outsider"] = AuditEvent.objects.order_by("-pk").first().pk  # type: ignore[union-attr]
+    return events
+
+
+MAIN_ACTORLESS = ["createstaff", "token_revoked", "token_issued", "failed_unknown", "failed_cm"]
+
+
+def test_events_without_an_actor_are_in_their_programs_report(
+    world: World, actorless: dict[str, int]
+) -> None:
+    response = token_client(world.compliance).get(URL, before_now())
+    assert response.status_code == 200
+    assert ids(response) == [actorless[k] for k in MAIN_ACTORLESS]
+
+
+def test_events_without_an_actor_are_in_the_other_programs_report_by_their_subject(
+    world: World, actorless: dict[str, int]
+) -> None:
+    from casework.core.roles import Role
+
+    other = factories.user(Role.COMPLIANCE_OFFICER, world.outsider_program)
+    response = token_client(other).get(URL, before_now())
+    assert ids(response) == [
+        actorless[k]
+        for k in ("createstaff_outsider", "token_outsider", "failed_outsider", "failed_unknown")
+    ]
+
+
+def test_events_without_an_actor_can_be_filtered_by_the_name_they_record(
+    world: World, actorless: dict[str, int]
+) -> None:
+    response = token_client(world.compliance).get(URL, before_now(username="ops"))
+    assert ids(response) == [actorless["token_revoked"], actorless["token_issued"]]
+    response = token_client(world.compliance).get(URL, before_now(action="login_failed"))
+    assert ids(response) == [actorless["failed_unknown"], actorless["failed_cm"]]
+
+
+def test_the_csv_export_lists_events_without_an_actor(
+    world: World, actorless: dict[str, int]
+) -> None:
+    response = token_client(world.compliance).get(URL + "/export", before_now())
+    rows = _csv(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+    assert [int(row["id"]) for row in rows] == [actorless[k] for k in MAIN_ACTORLESS]
+    failed = next(row for row in rows if int(row["id"]) == actorless["failed_cm"])
+    assert (failed["actor_id"], failed["actor_username"], failed["action"]) == (
+        "",
+        world.cm.username.upper(),
+        "login_failed",
+    )
+    assert (failed["outcome"], failed["client_address"]) == ("denied", "10.1.2.3")
+
+
+def test_the_page_lists_events_without_an_actor(world: World, actorless: dict[str, int]) -> None:
+    client = signed_in(world.compliance)
+    response = client.get(reverse("audit_report"), {"action": "privilege"})
+    html = response.content.decode()
+    assert "<strong>3</strong> events match" in html
+    assert "ops" in html and "console" in html

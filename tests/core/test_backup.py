@@ -145,8 +145,8 @@ def test_backup_restore_verify_round_trip(
     assert f"  row counts match: {tables} tables, {rows:,} rows\n" in verified
     assert "  schema version matches: " in verified
     assert (
-        f"  audit chain intact: {head[0]} seal(s) verified; head seq {head[0]} mac {head[1]}; "
-        "1 event(s) not yet sealed\n"
+        f"  audit chain intact: {head[0]} seal(s) verified against 1 checkpoint(s); "
+        f"head seq {head[0]} mac {head[1]}; 1 event(s) not yet sealed, each with a valid MAC\n"
     ) in verified
     assert "restore check passed (scratch database removed)\n" in verified
     assert scratch_databases() == before  # the scratch database is gone
@@ -262,4 +262,4 @@ def test_the_checks_catch_a_restored_database_that_differs(
     assert not check.ok
     assert check.lines[0] == "row counts DIFFER: consumers_consumer: 2 in the manifest, 1 restored"
     assert check.lines[2].startswith("audit chain NOT intact: ")
-    assert "seq 1: event" in check.lines[2] and "does not match its seal" in check.lines[2]
+    assert "BROKEN at seq 1: seq 1: event" in check.lines[2] and "was edited" in check.lines[2]

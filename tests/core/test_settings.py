@@ -68,6 +68,11 @@ def _import_fresh(name: str) -> ModuleType:
         sys.modules.pop(name, None)
 
 
+# Strong enough for the production settings' check (issue 12, defect 6): random-looking.
+SECRET_KEY = "q7Vb2-Lx9Tn4Rz8Wc1Hy6Jk3Pm5Sd0Fg_Ua8Eo2Ni7Bt4Xw9Qr1Zv6Cy3Mh5Kp0Ls"
+AUDIT_KEY = "Zq3vN8pL0tXr5YwB2mKc7HsDf4Jg9AeU"
+
+
 def test_production_settings_require_their_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     from django.core.exceptions import ImproperlyConfigured
 
@@ -78,14 +83,36 @@ def test_production_settings_require_their_secrets(monkeypatch: pytest.MonkeyPat
 
 
 def test_production_settings_are_hardened(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 50)
-    monkeypatch.setenv("CASEWORK_AUDIT_KEY", "y" * 50)
+    monkeypatch.setenv("DJANGO_SECRET_KEY", SECRET_KEY)
+    monkeypatch.setenv("CASEWORK_AUDIT_KEY", AUDIT_KEY)
+    monkeypatch.setenv("CASEWORK_AUDIT_CHECKPOINT_FILE", "/var/log/casework/audit.log")
     production = _import_fresh("casework.settings.production")
     assert production.CASEWORK_PRODUCTION is True
     assert production.DEBUG is False
     assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
     assert production.SECURE_HSTS_SECONDS >= 31536000
-    assert production.CASEWORK_AUDIT_KEY == "y" * 50
+    assert production.CASEWORK_AUDIT_KEY == AUDIT_KEY
+
+
+def test_production_settings_require_a_checkpoint_file_off_the_data_dir(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """S24: the audit chain's checkpoints live outside the database, on another volume."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from casework.settings.base import DATA_DIR
+
+    monkeypatch.setenv("DJANGO_SECRET_KEY", SECRET_KEY)
+    monkeypatch.setenv("CASEWORK_AUDIT_KEY", AUDIT_KEY)
+    monkeypatch.delenv("CASEWORK_AUDIT_CHECKPOINT_FILE", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="CASEWORK_AUDIT_CHECKPOINT_FILE must be set"):
+        _import_fresh("casework.settings.production")
+    monkeypatch.setenv("CASEWORK_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "sub" / "audit.log"))
+    with pytest.raises(ImproperlyConfigured, match="must not be in the data directory"):
+        _import_fresh("casework.settings.production")
+    monkeypatch.setenv("CASEWORK_AUDIT_CHECKPOINT_FILE", "/var/log/casework/audit.log")
+    production = _import_fresh("casework.settings.production")
+    assert production.CASEWORK_AUDIT_CHECKPOINT_FILE == "/var/log/casework/audit.log"
 
 
 def test_dev_generates_its_audit_key_into_the_data_dir(

@@ -276,7 +276,8 @@ def test_compliance_officer_reviews_the_audit_report(checked: Checked, staff: Wo
     page.get_by_role("button", name="Sign out").click()
 
     c.sign_in(staff.compliance.username)
-    page.get_by_role("link", name="Audit report").click()
+    heading(page, "Find a consumer")
+    page.get_by_role("navigation", name="Primary").get_by_role("link", name="Audit report").click()
     heading(page, "Audit report")
     c.check()
     page.get_by_label("User name").fill(staff.cm.username)

@@ -14,6 +14,7 @@ from casework.core.sweep import sweep_once
 from casework.staff.models import CorrectiveAction
 from tests import factories
 from tests.conftest import World
+from tests.documents import pdf_bytes
 from tests.e2e.conftest import PASSWORD, Checked
 from tests.e2e.test_journeys import heading, tick
 
@@ -54,7 +55,7 @@ def test_credential_verify_orient_attest_assign_then_expire(checked: Checked, st
     c.check()
     page.get_by_label("Kind").select_option("license")
     page.get_by_label("Type (e.g. RN, LCSW, CCM, MSW)").fill("RN")
-    page.get_by_label("State (two letters)").fill("IL")
+    page.get_by_label("State", exact=True).select_option("IL")
     page.get_by_label("Number", exact=True).fill("041-555555")
     page.get_by_label("Expires").fill(expires.isoformat())
     tick(page, "The discipline allows independent assessment")
@@ -67,7 +68,7 @@ def test_credential_verify_orient_attest_assign_then_expire(checked: Checked, st
     page.get_by_label("Verified on").fill(clock.today().isoformat())
     page.get_by_label("Outcome").select_option("verified")
     page.get_by_label("Evidence (PDF, PNG or JPEG, at most 5 MB)").set_input_files(
-        files=[{"name": "lookup.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7 ok"}]
+        files=[{"name": "lookup.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
     )
     page.get_by_role("button", name="Record verification").click()
     expect(page.get_by_role("status").first).to_contain_text("Verification recorded.")

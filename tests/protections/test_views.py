@@ -75,8 +75,8 @@ def test_incident_form_refusal_writes_nothing(world: World) -> None:
         "/incidents/new/",
         {
             "kind": "workplace_violence",
-            "occurred_at": "2020-01-01T10:00",
-            "learned_at": "2020-01-01T11:00",
+            "occurred_at": (clock.now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "learned_at": (clock.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
             "description": "Punched by a visitor.",
         },
     )

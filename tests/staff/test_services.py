@@ -23,6 +23,7 @@ from casework.staff.models import (
 from casework.staff.services import StaffDeadline
 from tests import factories
 from tests.conftest import World
+from tests.documents import image_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +165,7 @@ def test_a_discrepancy_opens_a_corrective_action_and_sets_no_deadline(world: Wor
     assert not Deadline.objects.filter(kind=StaffDeadline.REVERIFICATION).exists()
 
 
-PDF = b"%PDF-1.7\n1 0 obj\n"
+PDF = pdf_bytes()
 
 
 @pytest.mark.parametrize(
@@ -173,6 +174,9 @@ PDF = b"%PDF-1.7\n1 0 obj\n"
         ("board.exe", b"MZ...", "only PDF, PNG or JPEG files"),
         ("board.pdf", b"<html>", "the file content does not match its type"),
         ("board.pdf", PDF + b"0" * (5 * 1024 * 1024), "the file is larger than the limit"),
+        ("board.pdf", b"%PDF-1.7\n<html><script>x()</script>", "the PDF has data after its end"),
+        ("board.pdf", PDF + b"\x7fELF\x02\x01", "the PDF has data after its end"),
+        ("board.png", image_bytes("PNG") + b"<html>", "the image has data after its end"),
     ],
 )
 def test_evidence_uploads_are_checked(world: World, name: str, content: bytes, error: str) -> None:

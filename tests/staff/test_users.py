@@ -1,6 +1,7 @@
 """Accounts: unique usernames regardless of case, password policy, hashing (S1, S15, S16)."""
 
 import importlib
+import secrets
 import sys
 
 import pytest
@@ -49,8 +50,8 @@ def test_long_and_plain_passwords_are_accepted(password: str) -> None:
 
 def test_production_hashes_with_pbkdf2_sha256_first(monkeypatch: pytest.MonkeyPatch) -> None:
     """S16: PBKDF2-SHA256 first, with at least Django's default iterations."""
-    monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 50)
-    monkeypatch.setenv("CASEWORK_AUDIT_KEY", "y" * 50)
+    monkeypatch.setenv("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    monkeypatch.setenv("CASEWORK_AUDIT_KEY", secrets.token_urlsafe(40))
     sys.modules.pop("casework.settings.production", None)
     try:
         production = importlib.import_module("casework.settings.production")

@@ -10,6 +10,9 @@ from casework.staff.models import Credential, TrainingCompletion, Verification
 from tests import factories
 from tests.api_helpers import events_since, last_event_id
 from tests.conftest import World
+from tests.documents import pdf_bytes
+
+PDF = pdf_bytes()
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +86,7 @@ def test_compliance_adds_and_verifies_a_credential_with_evidence(
             "source_name": "IDFPR lookup",
             "verified_date": "2026-01-05",
             "outcome": "verified",
-            "evidence": SimpleUploadedFile("lookup.pdf", b"%PDF-1.7 board lookup"),
+            "evidence": SimpleUploadedFile("lookup.pdf", PDF),
         },
     )
     assert response.status_code == 302
@@ -246,7 +249,7 @@ def _verified_with_evidence(world: World, client: Client) -> Verification:
             "source_name": "State board lookup",
             "verified_date": "2026-01-05",
             "outcome": "verified",
-            "evidence": SimpleUploadedFile("My License.pdf", b"%PDF-1.7 board lookup"),
+            "evidence": SimpleUploadedFile("My License.pdf", PDF),
         },
     )
     assert response.status_code == 302
@@ -270,7 +273,7 @@ def test_evidence_downloads_as_an_attachment_with_a_generated_name(
         f'attachment; filename="verification-{verification.pk}.pdf"'
     )
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(response.streaming_content) == b"%PDF-1.7 board lookup"  # type: ignore[attr-defined]
+    assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
     assert [(e.action, e.object_type, e.object_id) for e in events_since(since)] == [
         ("print", "verification_evidence", str(verification.pk))
     ]

@@ -185,9 +185,13 @@ def test_a_busy_request_stays_within_its_query_budget_whatever_the_rows(
     before = _queries(budget.request(busy))
     budget.grow(busy)
     after = _queries(budget.request(busy))
-    print(f"{name}: {before} queries, {after} with more rows (ceiling {budget.ceiling})")
+    # On SQLite each request's audit event first reads its id (one past the table's
+    # AUTOINCREMENT counter, in-process; core.audit): one statement more than on
+    # PostgreSQL, whose ids come in blocks.
+    ceiling = budget.ceiling + (1 if connection.vendor == "sqlite" else 0)
+    print(f"{name}: {before} queries, {after} with more rows (ceiling {ceiling})")
     assert (before, after) == (before, before)
-    assert before <= budget.ceiling
+    assert before <= ceiling
 
 
 def test_the_budgeted_requests_did_their_work(busy: World) -> None:

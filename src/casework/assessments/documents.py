@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from casework.assessments import rules
 from casework.assessments.models import AssessmentResponse
+from casework.core.languages import language_name
 from casework.core.pdf import NumberedPDF, latin1
 
 
@@ -26,7 +27,9 @@ class AssessmentSummary:
     administered_at: str
     administered_by: str
     language: str
-    """The language the questions and answers below are written in."""
+    """The language the questions and answers below are written in (a code)."""
+    language_used: str
+    """The language the assessment was conducted in, as a label ("Spanish")."""
     participants: str
     interpreter_used: bool
     rows: list[rules.AnswerRow]
@@ -61,6 +64,7 @@ def assessment_summary(response: AssessmentResponse) -> AssessmentSummary:
         administered_at=formats.date_format(when, "DATETIME_FORMAT"),
         administered_by=assessor.get_full_name() or assessor.get_username(),
         language=language,
+        language_used=language_name(response.language),
         participants=response.participants,
         interpreter_used=response.interpreter_used,
         rows=rules.answer_rows(shown, response.answers),
@@ -92,7 +96,7 @@ def summary_pdf(summary: AssessmentSummary, *, compress: bool = True) -> bytes:
     line(f"{_('When')}: {summary.administered_at}    {_('By')}: {summary.administered_by}")
     line(f"{_('Who took part')}: {summary.participants}")
     interpreter = _("yes") if summary.interpreter_used else _("no")
-    line(f"{_('Language')}: {summary.language}    {_('Interpreter used')}: {interpreter}")
+    line(f"{_('Language')}: {summary.language_used}    {_('Interpreter used')}: {interpreter}")
     pdf.ln(2)
     if summary.total_score is not None:
         line(f"{_('Score')}: {summary.total_score}  {summary.band}", bold=True)

@@ -22,6 +22,7 @@ from typing import Any
 
 POSITIVE, NEGATIVE, INCOMPLETE = "positive", "negative", "incomplete"
 QUESTION_TYPES = frozenset({"choice", "multi", "integer", "text"})
+NONE_OF_THE_ABOVE = "LA9-3"  # LOINC answer "None of the above"
 TEXT_MAX = 2000
 
 Answers = dict[str, Any]
@@ -189,6 +190,8 @@ def answer_errors(defn: Definition, answers: Answers) -> dict[str, list[str]]:
                 add(qid, "not one of the answer options")
             elif len(set(answer)) != len(answer):
                 add(qid, "an option is chosen twice")
+            elif len(answer) > 1 and set(answer) & exclusive_codes(question):
+                add(qid, "'None of the above' cannot be chosen with another answer")
         elif kind == "integer":
             if isinstance(answer, bool) or not isinstance(answer, int):
                 add(qid, "must be a whole number")
@@ -199,13 +202,24 @@ def answer_errors(defn: Definition, answers: Answers) -> dict[str, list[str]]:
     return errors
 
 
+def exclusive_codes(question: dict[str, Any]) -> set[str]:
+    """The options of a multi-select question that stand alone ("None of the above"):
+    marked ``exclusive`` in the definition, or LOINC's LA9-3 "None of the above"."""
+    return {
+        o["code"]
+        for o in question.get("options", [])
+        if o.get("exclusive") or o["code"] == NONE_OF_THE_ABOVE
+    }
+
+
 def item_score(question: dict[str, Any], answer: Any) -> int | None:
-    """The score of a choice answer (None when unanswered or unscored)."""
-    for option in question.get("options", []):
-        if option["code"] == answer:
-            score = option.get("score")
-            return int(score) if score is not None else None
-    return None
+    """The score of a choice answer, or the sum of the scores of a multi-select's chosen
+    options (None when unanswered or when no chosen option carries a score)."""
+    scores = {o["code"]: o.get("score") for o in question.get("options", [])}
+    found = [scores.get(code) for code in _codes(answer)]
+    if not found or all(s is None for s in found):
+        return None
+    return sum(int(s) for s in found if s is not None)
 
 
 def _sum(questions: dict[str, dict[str, Any]], ids: list[str], answers: Answers) -> int | None:

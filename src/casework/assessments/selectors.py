@@ -1,9 +1,11 @@
 """Reads for instruments, responses and needs."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 
+from casework.assessments import rules
 from casework.assessments.models import AssessmentResponse, Instrument, Need, NeedStatus
 
 
@@ -43,10 +45,30 @@ def need_of_case(*, case_id: int, need_id: int) -> Need | None:
     return Need.objects.filter(pk=need_id, case_id=case_id).select_related("case").first()
 
 
+@dataclass(frozen=True)
+class ResponseRow:
+    """A response as a list shows it: with its positive findings named in words."""
+
+    response: AssessmentResponse
+    positive_findings: list[str]
+
+
+def response_positive_findings(response: AssessmentResponse) -> list[str]:
+    """The labels of the domains `response` screened positive on, in the instrument's
+    order (its instrument loaded)."""
+    labels = rules.domain_labels(response.instrument.definition)
+    domains = response.result.get("domains", {})
+    return [label for code, label in labels.items() if domains.get(code) == rules.POSITIVE]
+
+
 def case_section(*, case_id: int) -> dict[str, Any]:
     """The latest assessments and the needs, as the case page shows them (D1-D4)."""
+    every = list(response_list_for_case(case_id=case_id))
     return {
-        "assessments": list(response_list_for_case(case_id=case_id)[:10]),
+        "assessments": [
+            ResponseRow(response, response_positive_findings(response)) for response in every[:10]
+        ],
+        "assessment_history": every,
         "needs": list(need_list_for_case(case_id=case_id)),
     }
 

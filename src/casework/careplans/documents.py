@@ -27,6 +27,8 @@ LABELS = {
     "your_priority": _("Your priority"),
     "goal": _("Goal"),
     "target": _("Target"),
+    "target_value": _("Target value"),
+    "outcome": _("Observable outcome"),
     "by": _("By"),
     "status": _("Status"),
     "steps": _("Steps"),
@@ -88,7 +90,8 @@ def plan_document(case: Case, view: PlanView) -> PlanDocument:
                 goals.append(
                     {
                         "description": g.description,
-                        "target": g.target_value or g.observable_outcome,
+                        "target_value": g.target_value,
+                        "outcome": g.observable_outcome,
                         "target_date": g.target_date.isoformat(),
                         "status": str(g.get_status_display()),
                         "guideline": g.guideline,
@@ -192,9 +195,12 @@ def plan_pdf(document: PlanDocument, *, compress: bool = True) -> bytes:
         line(priority, indent=4)
         for goal in problem["goals"]:
             line(f"{labels['goal']}: {goal['description']}", bold=True, indent=4)
+            if goal["target_value"]:
+                line(f"{labels['target_value']}: {goal['target_value']}", indent=8)
+            if goal["outcome"]:
+                line(f"{labels['outcome']}: {goal['outcome']}", indent=8)
             line(
-                f"{labels['target']}: {goal['target']}    {labels['by']}: {goal['target_date']}"
-                f"    {labels['status']}: {goal['status']}",
+                f"{labels['by']}: {goal['target_date']}    {labels['status']}: {goal['status']}",
                 indent=8,
             )
             if goal["guideline"]:

@@ -14,8 +14,9 @@ from casework.careplans.models import (
     ProgressTrend,
 )
 from casework.coordination.models import CareTeamKind
+from casework.core.dates import Span
 from casework.staff.models import User
-from casework.web.forms import DateInput, datetime_field, now_minute
+from casework.web.forms import date_field, datetime_field, now_minute
 
 PRIORITY = [(1, _("High")), (2, _("Medium")), (3, _("Low"))]
 
@@ -66,7 +67,7 @@ class GoalForm(RevisionForm):
     observable_outcome = forms.CharField(
         label=_("Observable outcome"), max_length=500, required=False
     )
-    target_date = forms.DateField(label=_("Target date"), widget=DateInput())
+    target_date = date_field(_("Target date"), Span.PLANNED)
     guideline = forms.CharField(label=_("Guideline reference"), max_length=500, required=False)
 
 
@@ -81,7 +82,7 @@ class InterventionForm(RevisionForm):
         coerce=int,
         help_text=_("One member of the care team."),
     )
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    due_date = date_field(_("Due date"), Span.PLANNED)
     guideline = forms.CharField(label=_("Guideline reference"), max_length=500, required=False)
 
 
@@ -105,7 +106,7 @@ class AgreementForm(forms.Form):
         max_length=500,
         help_text=_("The consumer, family, caregivers and providers in the discussion."),
     )
-    agreed_at = datetime_field(_("When (UTC)"), initial=now_minute)
+    agreed_at = datetime_field(_("When (UTC)"), Span.RECENT, initial=now_minute)
 
 
 class InformedChoiceForm(forms.Form):
@@ -119,7 +120,7 @@ class InformedChoiceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     consumer_choice = forms.CharField(label=_("The consumer's choice"), max_length=500)
-    discussed_at = datetime_field(_("When (UTC)"), initial=now_minute)
+    discussed_at = datetime_field(_("When (UTC)"), Span.RECENT, initial=now_minute)
 
 
 class ProgressForm(forms.Form):

@@ -14,6 +14,8 @@ goal; barriers naming their goal. `plan_errors` returns field → reasons for
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 GOAL_STATUSES = ("proposed", "active", "achieved", "not_achieved", "cancelled")
 OPEN_GOAL_STATUSES = ("proposed", "active")
 INTERVENTION_KINDS = ("education", "coordination", "referral", "monitoring", "advocacy")
@@ -153,6 +155,13 @@ def goal_status_set(plan: PlanSpec, goal_key: str, status: str) -> PlanSpec:
         plan,
         goals=tuple(replace(g, status=status) if g.key == goal_key else g for g in plan.goals),
     )
+
+
+def goal_not_met_title(description: str) -> str:
+    """The title of the work item raised when a goal is past its target date, naming the
+    goal (cut to fit a work item's 200-character title)."""
+    text = _("Goal not met by its target date: %(goal)s") % {"goal": description}
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def goal_behind(goal: GoalSpec, *, today: date, progressed: bool) -> bool:

@@ -3,7 +3,6 @@
 from datetime import date, datetime
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
 
 from casework.careplans.models import (
     AgreementMethod,
@@ -14,6 +13,7 @@ from casework.careplans.models import (
     ProgressTrend,
 )
 from casework.web.api import InputSchema, StaffRef
+from casework.web.dates import PlannedDate, RecentDatetime
 
 KEY = Field(..., min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
 TEXT = 500
@@ -31,7 +31,7 @@ class GoalIn(InputSchema):
     key: str = KEY
     problem_key: str = Field(..., max_length=40)
     description: str = Field(..., max_length=TEXT)
-    target_date: date | None = None
+    target_date: PlannedDate | None = None
     target_value: str = Field("", max_length=200)
     observable_outcome: str = Field("", max_length=TEXT)
     status: GoalStatus = GoalStatus.ACTIVE
@@ -44,7 +44,7 @@ class InterventionIn(InputSchema):
     kind: InterventionKind
     description: str = Field(..., max_length=TEXT)
     responsible: int | None = Field(None, description="a care-team member id")
-    due_date: date | None = None
+    due_date: PlannedDate | None = None
     status: InterventionStatus = InterventionStatus.PLANNED
     guideline: str = Field("", max_length=TEXT)
 
@@ -150,7 +150,7 @@ class AgreementIn(InputSchema):
     role: AgreementRole
     method: AgreementMethod
     participants: str = Field(..., min_length=1, max_length=TEXT)
-    agreed_at: AwareDatetime
+    agreed_at: RecentDatetime
 
 
 class InformedChoiceIn(InputSchema):
@@ -163,7 +163,7 @@ class InformedChoiceIn(InputSchema):
         ..., min_length=1, max_length=4000, description="must include no treatment"
     )
     consumer_choice: str = Field(..., min_length=1, max_length=TEXT)
-    discussed_at: AwareDatetime
+    discussed_at: RecentDatetime
 
 
 class ProgressIn(InputSchema):

@@ -129,7 +129,16 @@ def case_section(*, case_id: int) -> dict[str, Any]:
     """The current plan of care, as the case page shows it (E1-E5)."""
     plan = care_plan_for_case(case_id=case_id)
     current = plan.current if plan is not None else None
-    return {"plan_view": care_plan_version_view(version=current) if current else None}
+    return {
+        "plan_view": care_plan_version_view(version=current) if current else None,
+        "plan_versions": list(
+            CarePlanVersion.objects.filter(plan__case_id=case_id)
+            .select_related("author")
+            .order_by("number")
+        )
+        if plan is not None
+        else [],
+    }
 
 
 def care_plan_by_id(*, plan_id: int) -> CarePlan:

@@ -28,6 +28,7 @@ from casework.careplans.models import (
 from casework.careplans.selectors import care_plan_spec
 from casework.cases.models import Case
 from casework.coordination.models import CareTeamMember
+from casework.coordination.selectors import work_item_open_exists
 from casework.coordination.services import work_item_raise
 from casework.core import clock
 from casework.core.actor import Actor
@@ -117,25 +118,42 @@ def _write_version(
 
 def _goal_deadlines(plan: CarePlan, version: CarePlanVersion, goals: dict[str, PlanGoal]) -> None:
     """Open goals get a target-date deadline (the sweep raises a work item when a goal is
-    still open after it); the deadlines of the previous version's goals are closed."""
+    still open after it); the deadlines of the previous version's goals are closed. A goal
+    carried over with the same target date whose deadline has already fallen due gets no
+    new one: its 'goal not met' work item was raised once, for the goal, not per version."""
+    already_due: set[tuple[str, object]] = set()
     if plan.current_id is not None:
-        for goal_id in PlanGoal.objects.filter(plan_version_id=plan.current_id).values_list(
-            "id", flat=True
-        ):
+        previous = dict(
+            PlanGoal.objects.filter(plan_version_id=plan.current_id).values_list("id", "key")
+        )
+        breached = Deadline.objects.filter(
+            kind=PlanDeadline.GOAL_TARGET,
+            subject_type="plan_goal",
+            subject_id__in=list(previous),
+            state__in=[DeadlineState.BREACHED, DeadlineState.MET],
+        ).values_list("subject_id", flat=True)
+        targets = dict(
+            PlanGoal.objects.filter(pk__in=list(breached)).values_list("key", "target_date")
+        )
+        already_due = set(targets.items())
+        for goal_id in previous:
             deadlines_close(
                 subject_type="plan_goal", subject_id=goal_id, state=DeadlineState.WAIVED
             )
     case = plan.case
     for goal in goals.values():
-        if goal.status in rules.OPEN_GOAL_STATUSES:
-            deadline_set(
-                kind=PlanDeadline.GOAL_TARGET,
-                subject_type="plan_goal",
-                subject_id=goal.pk,
-                due_at=datetime.combine(goal.target_date + timedelta(days=1), time(), UTC),
-                owner_id=case.assigned_to_id,
-                consumer_id=case.consumer_id,
-            )
+        if goal.status not in rules.OPEN_GOAL_STATUSES:
+            continue
+        if (goal.key, goal.target_date) in already_due:
+            continue
+        deadline_set(
+            kind=PlanDeadline.GOAL_TARGET,
+            subject_type="plan_goal",
+            subject_id=goal.pk,
+            due_at=datetime.combine(goal.target_date + timedelta(days=1), time(), UTC),
+            owner_id=case.assigned_to_id,
+            consumer_id=case.consumer_id,
+        )
 
 
 def care_plan_revise(
@@ -342,10 +360,14 @@ def goal_target_handle(deadline: Deadline) -> None:
     )
     if not rules.goal_behind(spec, today=clock.now().date(), progressed=met.exists()):
         return
+    title = rules.goal_not_met_title(goal.description)
+    if work_item_open_exists(case_id=case.pk, title=title):
+        return
     item = work_item_raise(
         case=case,
-        title=_("Goal not met by its target date: review the plan"),
-        description=goal.description,
+        title=title,
+        description=_("Target date %(day)s. Review the plan with the consumer.")
+        % {"day": goal.target_date.isoformat()},
         owner=case.assigned_to,
         created_by=case.assigned_to,
         due_at=clock.now() + timedelta(days=3),

@@ -4,7 +4,6 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
 
 from casework.cases.models import (
     Acknowledgement,
@@ -22,6 +21,7 @@ from casework.cases.models import (
 )
 from casework.consumers.schemas import LONG_TEXT, ConsumerIn
 from casework.web.api import InputSchema, StaffRef, VersionIn
+from casework.web.dates import RecentDatetime
 
 NAME = 200
 
@@ -107,7 +107,7 @@ class IntakeIn(InputSchema):
     consumer: ConsumerIn | None = Field(None, description="a new consumer")
     source: ReferralSource
     reason: str = Field(..., min_length=1, max_length=LONG_TEXT)
-    received_at: AwareDatetime
+    received_at: RecentDatetime
     referrer_name: str = Field("", max_length=NAME, description="required unless a self-referral")
     referrer_organization: str = Field("", max_length=NAME)
     referrer_contact: str = Field("", max_length=NAME)
@@ -131,7 +131,7 @@ class IntakeIn(InputSchema):
 class NoticeIn(InputSchema):
     kind: NoticeKind = Field(..., description="closure notices are recorded when closing")
     method: DeliveryMethod
-    delivered_at: AwareDatetime
+    delivered_at: RecentDatetime
     acknowledgement: Acknowledgement
     language: str = Field("", max_length=20, description="default: the consumer's language")
     recipient_type: RecipientType = RecipientType.CONSUMER
@@ -168,7 +168,7 @@ class NoticePage(Schema):
 class ConsentIn(InputSchema):
     decision: ConsentDecision
     method: ConsentMethod
-    decided_at: AwareDatetime
+    decided_at: RecentDatetime
     given_by: ConsentGivenBy = ConsentGivenBy.CONSUMER
     surrogate: int | None = Field(
         None, description="the support person who is the legal decision maker"
@@ -202,7 +202,7 @@ class WithdrawIn(VersionIn):
 
 class ConsumerNoticeIn(InputSchema):
     method: DeliveryMethod
-    delivered_at: AwareDatetime
+    delivered_at: RecentDatetime
     recipient_type: Literal["consumer", "legal_decision_maker"] = "consumer"
     recipient_name: str = Field("", max_length=NAME)
     language: str = Field("", max_length=20)
@@ -210,7 +210,7 @@ class ConsumerNoticeIn(InputSchema):
 
 class ProviderNoticeIn(InputSchema):
     method: DeliveryMethod
-    delivered_at: AwareDatetime
+    delivered_at: RecentDatetime
     recipient_name: str = Field(..., min_length=1, max_length=NAME)
 
 

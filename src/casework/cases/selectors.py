@@ -149,6 +149,35 @@ def _page_of(total: int, page: int) -> tuple[int, int, int]:
     return page, pages, (page - 1) * WORKLIST_PAGE_SIZE
 
 
+# The worklist's sortable columns: a key (as in ?case_sort=consumer, "-consumer" for
+# descending) and the order it stands for. The first of each is the default.
+CASE_SORTS: dict[str, tuple[str, ...]] = {
+    "priority": ("-overdue_items", "state", "opened_at"),
+    "consumer": ("consumer__family_name", "consumer__given_name"),
+    "state": ("state", "opened_at"),
+    "open": ("open_items", "opened_at"),
+    "overdue": ("overdue_items", "opened_at"),
+    "manager": ("assigned_to__last_name", "assigned_to__first_name", "assigned_to__username"),
+    "opened": ("opened_at",),
+}
+ITEM_SORTS: dict[str, tuple[str, ...]] = {
+    "due": ("due_at",),
+    "title": ("title", "due_at"),
+    "consumer": ("case__consumer__family_name", "case__consumer__given_name", "due_at"),
+    "owner": ("owner__last_name", "owner__first_name", "owner__username", "due_at"),
+}
+
+
+def sort_order(sorts: dict[str, tuple[str, ...]], key: str) -> tuple[str, ...]:
+    """The ORDER BY of a sort key ("consumer", or "-consumer" for descending; an unknown
+    key is the default), ending with the id so pages never overlap."""
+    descending = key.startswith("-")
+    fields = sorts.get(key.removeprefix("-")) or next(iter(sorts.values()))
+    if descending:
+        fields = tuple(f.removeprefix("-") if f.startswith("-") else f"-{f}" for f in fields)
+    return (*fields, "-id" if descending else "id")
+
+
 def worklist_build(
     *,
     user: User,
@@ -157,6 +186,8 @@ def worklist_build(
     due: str = "7",
     case_page: int = 1,
     item_page: int = 1,
+    case_sort: str = "",
+    item_sort: str = "",
 ) -> Worklist:
     """The worklist of a case manager (or of the teams a supervisor leads): open work items
     overdue first then by due date, and open cases with overdue work first; one page of
@@ -188,9 +219,7 @@ def worklist_build(
             open_items=Count("work_items", filter=open_items),
             overdue_items=Count("work_items", filter=overdue),
         )
-        .order_by("-overdue_items", "state", "opened_at", "id")[
-            c_offset : c_offset + WORKLIST_PAGE_SIZE
-        ]
+        .order_by(*sort_order(CASE_SORTS, case_sort))[c_offset : c_offset + WORKLIST_PAGE_SIZE]
     )
     owners = (
         list(User.objects.filter(team__supervisor=user).values_list("id", flat=True))
@@ -217,7 +246,7 @@ def worklist_build(
             "owner__first_name",
             "owner__last_name",
             "owner__username",
-        ).order_by("due_at", "id")[i_offset : i_offset + WORKLIST_PAGE_SIZE]
+        ).order_by(*sort_order(ITEM_SORTS, item_sort))[i_offset : i_offset + WORKLIST_PAGE_SIZE]
     )
     return Worklist(
         cases=case_rows,

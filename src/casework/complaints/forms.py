@@ -12,13 +12,14 @@ from casework.complaints.models import (
     SEVERITY_LABELS,
     choices,
 )
+from casework.core.dates import Span
 from casework.web.forms import datetime_field
 
 
 class ComplaintForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=choices(KIND_LABELS))
     channel = forms.ChoiceField(label=_("Received by"), choices=choices(CHANNEL_LABELS))
-    received_at = datetime_field(_("Received at"))
+    received_at = datetime_field(_("Received at"), Span.RECENT)
     complainant = forms.CharField(label=_("Who complained"), max_length=200)
     complainant_relationship = forms.CharField(
         label=_("Relationship to the consumer"),
@@ -45,7 +46,7 @@ class VersionForm(forms.Form):
 
 class AcknowledgeForm(VersionForm):
     method = forms.ChoiceField(label=_("How it was acknowledged"), choices=choices(CHANNEL_LABELS))
-    acknowledged_at = datetime_field(_("Acknowledged at"))
+    acknowledged_at = datetime_field(_("Acknowledged at"), Span.RECENT)
 
 
 class NoteForm(forms.Form):
@@ -66,7 +67,7 @@ class PauseForm(VersionForm):
 
 
 class NoticeForm(VersionForm):
-    sent_at = datetime_field(_("Notice sent at"))
+    sent_at = datetime_field(_("Notice sent at"), Span.RECENT)
 
 
 class ResolveForm(VersionForm):

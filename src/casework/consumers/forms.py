@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casework.consumers.models import DirectiveKind, Relationship, Sex
-from casework.web.forms import LANGUAGE_CHOICES, ChangedFieldsMixin, DateInput
+from casework.core.dates import Span
+from casework.web.forms import LANGUAGE_CHOICES, ChangedFieldsMixin, date_field
 
 
 class ConsumerDetailsForm(forms.Form):
@@ -13,7 +14,7 @@ class ConsumerDetailsForm(forms.Form):
 
     given_name = forms.CharField(label=_("Consumer's given name"), max_length=100)
     family_name = forms.CharField(label=_("Consumer's family name"), max_length=100)
-    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
+    birth_date = date_field(_("Birth date"), Span.BIRTH)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"), choices=LANGUAGE_CHOICES, initial="en"
@@ -97,7 +98,7 @@ class SupportPersonForm(forms.Form):
 
 class AdvanceDirectiveForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=DirectiveKind.choices)
-    document_date = forms.DateField(label=_("Document date"), widget=DateInput(), required=False)
+    document_date = date_field(_("Document date"), Span.PAST, required=False)
     location = forms.CharField(
         label=_("Where the document is kept"), max_length=300, required=False
     )

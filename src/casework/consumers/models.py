@@ -2,8 +2,18 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower, Replace
 from django.utils.translation import gettext_lazy as _
+
+
+def _digits_of(field: str) -> Replace:
+    """`field` without the characters people put in phone numbers."""
+    expression: Replace | F = F(field)
+    for junk in (" ", "-", "(", ")", ".", "+"):
+        expression = Replace(expression, Value(junk), Value(""))
+    assert isinstance(expression, Replace)
+    return expression
 
 
 class Sex(models.TextChoices):
@@ -55,6 +65,13 @@ class Consumer(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     version = models.PositiveIntegerField(default=1)
+    # The phone's digits, for finding a consumer by a number typed any way (computed by
+    # the database from `phone`: never written).
+    phone_digits = models.GeneratedField(
+        expression=_digits_of("phone"),
+        output_field=models.CharField(max_length=40),
+        db_persist=True,
+    )
 
     class Meta:
         constraints = [
@@ -64,7 +81,17 @@ class Consumer(models.Model):
                 name="consumer_unique_mrn",
             )
         ]
-        indexes = [models.Index(fields=["family_name", "given_name"], name="consumer_name")]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"], name="consumer_name"),
+            # Finding a consumer (consumers.selectors.consumer_search): a name's start in any
+            # case, a birth date, a member id, a phone number.
+            models.Index(Lower("family_name"), name="consumer_family_lower"),
+            models.Index(Lower("given_name"), name="consumer_given_lower"),
+            models.Index(fields=["program", "birth_date"], name="consumer_program_birth"),
+            models.Index(fields=["mrn"], name="consumer_mrn"),
+            models.Index(fields=["member_id"], name="consumer_member_id"),
+            models.Index(fields=["phone_digits"], name="consumer_phone_digits"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"

@@ -3,9 +3,11 @@
 from datetime import date, datetime
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from casework.consumers.models import DirectiveKind, Relationship, Sex
-from casework.web.api import InputSchema, StaffRef, VersionIn
+from casework.web.api import InputSchema, StaffRef, VersionIn, null_not_documented
+from casework.web.dates import BirthDate, PastDate
 
 LONG_TEXT = 5000
 
@@ -41,7 +43,7 @@ class ConsumerIn(InputSchema):
 
     given_name: str = Field(..., min_length=1, max_length=100)
     family_name: str = Field(..., min_length=1, max_length=100)
-    birth_date: date
+    birth_date: BirthDate
     sex: Sex = Sex.UNKNOWN
     mrn: str = Field("", max_length=40, description="medical record number, unique per program")
     member_id: str = Field("", max_length=40)
@@ -60,9 +62,11 @@ class ConsumerIn(InputSchema):
 class ConsumerPatch(VersionIn):
     """Only the fields sent are changed; `version` is the one you read."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra=null_not_documented())
+
     given_name: str | None = Field(None, min_length=1, max_length=100)
     family_name: str | None = Field(None, min_length=1, max_length=100)
-    birth_date: date | None = None
+    birth_date: BirthDate | None = None
     sex: Sex | None = None
     mrn: str | None = Field(None, max_length=40)
     member_id: str | None = Field(None, max_length=40)
@@ -111,7 +115,7 @@ class SupportPersonPage(Schema):
 
 class AdvanceDirectiveIn(InputSchema):
     kind: DirectiveKind
-    document_date: date | None = None
+    document_date: PastDate | None = None
     location: str = Field("", max_length=300, description="where the document is kept")
     summary: str = Field("", max_length=LONG_TEXT)
 

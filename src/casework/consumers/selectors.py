@@ -2,9 +2,54 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 
 from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
+from casework.consumers.rules import SearchTerms
+
+SEARCH_FIELDS = ("id", "given_name", "family_name", "birth_date", "mrn", "member_id", "phone")
+
+
+def _starts(field: str, prefix: str) -> Q:
+    """`field` (lower-cased) starts with `prefix`: as a range, so the expression index on
+    the lower-cased field serves it, and as a LIKE, so the range's edges are exact."""
+    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": after, f"{field}__startswith": prefix})
+
+
+def consumer_search(*, reach: Q, terms: SearchTerms, limit: int = 50) -> list[Consumer]:
+    """The consumers within `reach` (the caller's relationship filter: web.access.reach_q)
+    matching every part of `terms`, by name then birth date; at most `limit` + 1 rows, so
+    the caller can say there are more. Loads only what a result row shows."""
+    if terms.empty:
+        return []
+    qs = Consumer.objects.filter(reach).alias(
+        family_lower=Lower("family_name"), given_lower=Lower("given_name")
+    )
+    for name in terms.names:
+        qs = qs.filter(_starts("family_lower", name) | _starts("given_lower", name))
+    if terms.birth_date is not None:
+        qs = qs.filter(birth_date=terms.birth_date)
+    if terms.identifier:
+        wanted = {terms.identifier, terms.identifier.upper()}
+        qs = qs.filter(Q(mrn__in=wanted) | Q(member_id__in=wanted))
+    if terms.phone_digits:
+        qs = qs.filter(phone_digits=terms.phone_digits)
+    return list(
+        qs.order_by("family_name", "given_name", "birth_date", "id").only(*SEARCH_FIELDS)[
+            : limit + 1
+        ]
+    )
+
+
+def consumer_directory(*, reach: Q, offset: int, limit: int) -> tuple[int, list[Consumer]]:
+    """A page of every consumer within `reach`, by name, and how many there are."""
+    qs = Consumer.objects.filter(reach)
+    rows = list(
+        qs.order_by("family_name", "given_name", "id").only(*SEARCH_FIELDS)[offset : offset + limit]
+    )
+    return qs.count(), rows
 
 
 def consumer_ids_of_program(*, program_id: int) -> QuerySet[Consumer, int]:

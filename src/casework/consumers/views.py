@@ -5,16 +5,27 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from casework.cases.models import Case
-from casework.consumers import services
+from casework.consumers import rules, selectors, services
 from casework.consumers.forms import AdvanceDirectiveForm, ConsumerEditForm, SupportPersonForm
-from casework.core.actor import Actor
+from casework.core.actor import Actor, actor_from_request
+from casework.core.audit import audit_record
 from casework.core.errors import ValidationFailed
+from casework.core.models import AuditAction
 from casework.core.policy import Permission
-from casework.web.access import access_case, reaches_consumer
+from casework.web.access import (
+    access_case,
+    confidentiality_gate,
+    reach_q,
+    reaches_consumer,
+    refuse,
+    user_may,
+)
+from casework.web.forms import page_number
 from casework.web.guard import guard
 from casework.web.pages import case_form_page
 
@@ -102,3 +113,94 @@ def consumer_edit(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
         submit_label=_("Save changes"),
         success_message=_("Consumer's details saved."),
     )
+
+
+DIRECTORY_PAGE = 50
+
+
+class FindForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name, birth date, record number, member id or phone"),
+        help_text=_("For example: Rivera 1950-01-31, MRN000123 or 312 555 0100."),
+        max_length=200,
+        required=False,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def consumer_find(request: HttpRequest) -> HttpResponse:
+    """Find a consumer (and, with nothing typed, the directory of every consumer the user
+    reaches). Only consumers within the user's reach are searched. Audited as one `list`
+    event naming the kinds of criteria and the consumers shown, never as reads of each."""
+    actor = actor_from_request(request)
+    if not user_may(actor, Permission.CONSUMER_READ):
+        raise refuse(actor, AuditAction.LIST, "consumer_search", "")
+    confidentiality_gate(actor, AuditAction.LIST, "consumer_search", "")
+    form = FindForm(request.GET or None)
+    text = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
+    terms = rules.search_terms(text)
+    reach = reach_q(actor.user, Permission.CONSUMER_READ)
+    page = page_number(request.GET.get("page"))
+    more = False
+    if text:
+        rows = selectors.consumer_search(reach=reach, terms=terms, limit=DIRECTORY_PAGE)
+        more = len(rows) > DIRECTORY_PAGE
+        rows = rows[:DIRECTORY_PAGE]
+        total = len(rows)
+        detail: dict[str, object] = {"criteria": terms.criteria(), "results": total}
+        object_type = "consumer_search"
+        pager: list[dict[str, object]] = []
+    else:
+        total, rows = selectors.consumer_directory(
+            reach=reach, offset=(page - 1) * DIRECTORY_PAGE, limit=DIRECTORY_PAGE
+        )
+        pages = -(-total // DIRECTORY_PAGE)
+        pager = (
+            [
+                {"number": n, "url": f"?page={n}", "current": n == page}
+                for n in range(max(1, page - 5), min(pages, page + 5) + 1)
+            ]
+            if pages > 1
+            else []
+        )
+        detail = {"page": page, "results": len(rows)}
+        object_type = "consumer_directory"
+    audit_record(
+        actor=actor,
+        action=AuditAction.LIST,
+        object_type=object_type,
+        detail={**detail, "consumer_ids": [c.pk for c in rows]},
+    )
+    return render(
+        request,
+        "consumers/find.html",
+        {
+            "nav": "consumers",
+            "form": form,
+            "searched": bool(text),
+            "terms": terms,
+            "rows": rows,
+            "more": more,
+            "total": total,
+            "pager": pager,
+            "shortcuts": landing_shortcuts(actor.role),
+        },
+    )
+
+
+def landing_shortcuts(role: str) -> list[tuple[str, str]]:
+    """The places a role goes besides finding a consumer (its landing page's links)."""
+    from django.urls import reverse
+
+    from casework.core.policy import Scope, scope_for
+
+    links: list[tuple[str, str]] = []
+    if scope_for(role, Permission.AUDIT_READ) != Scope.NONE:
+        links.append((str(_("Audit report")), reverse("audit_report")))
+    if scope_for(role, Permission.STAFF_READ) != Scope.NONE:
+        links.append((str(_("Staff dashboard")), reverse("staff_dashboard")))
+    if scope_for(role, Permission.CASE_MANAGE) != Scope.NONE:
+        links.append((str(_("Worklist")), reverse("worklist")))
+    links.append((str(_("My record")), reverse("staff_me")))
+    return links

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
+from pydantic import ConfigDict
 
 from casework.coordination.models import (
     CareTeamKind,
@@ -14,7 +14,8 @@ from casework.coordination.models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from casework.web.api import InputSchema, StaffRef, VersionIn
+from casework.web.api import InputSchema, StaffRef, VersionIn, null_not_documented
+from casework.web.dates import PlannedDatetime, RecentDatetime
 
 LONG_TEXT = 20000
 
@@ -25,16 +26,18 @@ class WorkItemIn(InputSchema):
         ..., description="service items need active consent; administrative ones do not"
     )
     owner: int = Field(..., description="the staff member responsible")
-    due_at: AwareDatetime
+    due_at: PlannedDatetime
     description: str = Field("", max_length=LONG_TEXT)
 
 
 class WorkItemPatch(VersionIn):
     """Only the fields sent are changed; `version` is the one you read."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra=null_not_documented())
+
     title: str | None = Field(None, min_length=1, max_length=200)
     owner: int | None = None
-    due_at: AwareDatetime | None = None
+    due_at: PlannedDatetime | None = None
     description: str | None = Field(None, max_length=LONG_TEXT)
 
 
@@ -74,7 +77,7 @@ class CommunicationIn(InputSchema):
     )
     parties: str = Field(..., min_length=1, max_length=300)
     summary: str = Field(..., min_length=1, max_length=LONG_TEXT)
-    occurred_at: AwareDatetime
+    occurred_at: RecentDatetime
 
 
 class CommunicationOut(Schema):

@@ -29,6 +29,14 @@ def work_item_list_for_case(*, case_id: int) -> QuerySet[WorkItem]:
     )
 
 
+def work_item_open_exists(*, case_id: int, title: str) -> bool:
+    """Whether case `case_id` has an open work item of this title (a raised item is not
+    raised twice)."""
+    return WorkItem.objects.filter(
+        case_id=case_id, status=WorkItemStatus.OPEN, title=title
+    ).exists()
+
+
 def work_item_list_for_worklist(
     *, owner_ids: list[int] | None, program_id: int, now: datetime, due_within_days: int = 7
 ) -> QuerySet[WorkItem]:

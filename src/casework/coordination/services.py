@@ -193,6 +193,28 @@ def work_item_update(
     return item
 
 
+def work_items_end_with_case(*, case: Case, reason: str) -> int:
+    """Cancel every open work item of a case that has just ended without closure (declined
+    or withdrawn), with `reason` as the outcome, and waive their deadlines: nothing is left
+    on a worklist for a case no one may act on. Called inside the act that ended the case,
+    which audits it (with the count)."""
+    ids = list(
+        WorkItem.objects.filter(case=case, status=WorkItemStatus.OPEN).values_list("id", flat=True)
+    )
+    for item in WorkItem.objects.filter(pk__in=ids):
+        versioned_update(
+            item,
+            version=item.version,
+            changes={
+                "status": WorkItemStatus.CANCELLED,
+                "outcome": reason,
+                "completed_at": clock.now(),
+            },
+        )
+        deadlines_close(subject_type="work_item", subject_id=item.pk, state=DeadlineState.WAIVED)
+    return len(ids)
+
+
 def work_items_transfer(*, case: Case, from_user_id: int | None, to_user: User) -> int:
     """Move the previous assignee's open work items on a case to the new one (called
     inside case_reassign, which audits the act)."""

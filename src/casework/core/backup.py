@@ -581,6 +581,7 @@ def verify_audit_chain(
     argv = [sys.executable, "-m", "casework.cli", "audit", "verify"]
     if last_seal:
         argv += ["--anchor-seq", str(last_seal["seq"]), "--anchor-mac", last_seal["mac"]]
+        argv += ["--as-of-seq", str(last_seal["seq"])]  # later checkpoints: not in it
     env = dict(os.environ)
     env["DATABASE_URL"] = database_url(database)
     env.setdefault("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE)

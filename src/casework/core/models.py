@@ -124,7 +124,8 @@ AppendOnlyManager = models.Manager.from_queryset(AppendOnlyQuerySet)
 class AuditEvent(models.Model):
     """One access to, or change of, consumer data or security state (ASTM E2147 fields).
 
-    Append-only; sealed afterwards into an HMAC chain by `AuditSeal` rows.
+    Append-only. `mac` is the event's own HMAC, written with the row by the application
+    (core.audit); the row is sealed afterwards into an HMAC chain by `AuditSeal` rows.
     """
 
     occurred_at = models.DateTimeField(db_index=True)
@@ -147,6 +148,7 @@ class AuditEvent(models.Model):
     client_address = models.GenericIPAddressField(null=True, blank=True)
     break_glass = models.BooleanField(default=False)
     detail = models.JSONField(default=dict, blank=True)
+    mac = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AppendOnlyManager()
 

@@ -31,6 +31,7 @@ class Permission(StrEnum):
     CARE_PLAN = "care.plan"  # assessments, needs, the plan of care and the care team
     CASE_REASSIGN = "case.reassign"
     AUDIT_READ = "audit.read"
+    UM_DECIDE = "um.decide"  # a physician advisor's medical-necessity determination (H1)
     # Staff governance (A1-A8): records of staff, not of consumers. Everyone reads their
     # own record; these reach other people's.
     STAFF_READ = "staff.read"
@@ -80,6 +81,7 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.RECORD_NOTE: Scope.PROGRAM,
         Permission.COMPLAINT_MANAGE: Scope.PROGRAM,
         Permission.PROTECTION_READ: Scope.RESTRICTED,
+        Permission.UM_DECIDE: Scope.PROGRAM,
     },
     Role.QUALITY_ANALYST: {Permission.CONSUMER_READ: Scope.PROGRAM},
     Role.COMPLIANCE_OFFICER: {

@@ -84,11 +84,13 @@ class PreparedInsert[M: models.Model]:
     instance without its per-call compilation. Every concrete field but the primary key is
     written, each prepared by its own `pre_save` and `get_db_prep_save`, as `save()` does.
     While the model has `pre_save`/`post_save` receivers it falls back to `save()`, so
-    they still run."""
+    they still run. With `explicit_pk` the caller sets the primary key (the audit insert
+    allocates its id first, because the event's own MAC covers it) and it is written too."""
 
-    def __init__(self, model: type[M]) -> None:
+    def __init__(self, model: type[M], *, explicit_pk: bool = False) -> None:
         self._model = model
-        self._fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self._explicit_pk = explicit_pk
+        self._fields = [f for f in model._meta.concrete_fields if explicit_pk or not f.primary_key]
         self._sql: dict[str, str] = {}
 
     def _compile(self, using: str) -> str:
@@ -104,8 +106,11 @@ class PreparedInsert[M: models.Model]:
 
     def insert(self, instance: M, using: str = DEFAULT_DB_ALIAS) -> M:
         """Insert the unsaved `instance`; sets its pk and marks it saved."""
-        if not instance._state.adding or instance.pk is not None:
-            raise ValueError("PreparedInsert inserts new instances only")
+        if not instance._state.adding or (instance.pk is not None) != self._explicit_pk:
+            raise ValueError(
+                "PreparedInsert inserts new instances only"
+                + (", with their primary key set" if self._explicit_pk else "")
+            )
         if signals.pre_save.has_listeners(self._model) or signals.post_save.has_listeners(
             self._model
         ):
@@ -119,7 +124,8 @@ class PreparedInsert[M: models.Model]:
             row = cursor.fetchone()
         if row is None:  # pragma: no cover (every supported backend returns the row)
             raise RuntimeError("INSERT ... RETURNING returned no row")
-        instance.pk = row[0]
+        if not self._explicit_pk:
+            instance.pk = row[0]
         instance._state.adding = False
         instance._state.db = using
         return instance

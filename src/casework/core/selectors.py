@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 
 from casework.core.models import AuditEvent
 from casework.staff.models import User
@@ -75,21 +77,45 @@ class AuditFilters:
         return {k: v for k, v in values.items() if v}
 
 
+def _concerns(users: QuerySet[User]) -> Q:
+    """Events (annotated with `subject_key`) that concern one of `users`: the user named
+    by `detail.user_id` (token issue and revoke, staff system jobs) or, for a user
+    event (createstaff, role changes), by `object_id`; failing both, the user whose
+    username the event records (a failed sign-in)."""
+    keyed = users.annotate(key=Cast("pk", CharField())).filter(key=OuterRef("subject_key"))
+    named = users.filter(username__iexact=OuterRef("actor_username"))
+    return Q(Exists(keyed)) | (Q(subject_key__isnull=True) & Q(Exists(named)))
+
+
 def audit_event_list(
     *, user: User, filters: AuditFilters, program_consumers: QuerySet[Any]
 ) -> QuerySet[AuditEvent]:
     """The audit events of ``user``'s program, filtered and sorted (ties by id, so the
     order is total and pages never overlap). An event belongs to a program when its actor
     is a member or its consumer is one of `program_consumers` (the ids of the program's
-    consumers, given by the caller: core does not read the consumers context)."""
+    consumers, given by the caller: core does not read the consumers context).
+
+    Every event is reportable: one written without an actor and naming no consumer
+    (failed sign-ins, token issue and revoke, `createstaff`, system jobs) belongs to the
+    program of the staff member it concerns (`_concerns`), and one that concerns no
+    member of any program (a failed sign-in under an unknown name) to every program."""
 
     key = filters.sort.removeprefix("-")
     if key not in AUDIT_SORTS:
         raise ValueError(f"unknown sort {filters.sort!r}")
     if user.program_id is None:
         return AuditEvent.objects.none()
-    qs = AuditEvent.objects.filter(
-        Q(actor__program_id=user.program_id) | Q(consumer_id__in=program_consumers)
+    members = User.objects.filter(program_id=user.program_id)
+    in_a_program = User.objects.filter(program__isnull=False)
+    without_actor = Q(actor__isnull=True, consumer_id__isnull=True) & (
+        _concerns(members) | ~_concerns(in_a_program)
+    )
+    subject_key = Coalesce(
+        Cast(KT("detail__user_id"), CharField()),
+        Case(When(object_type="user", then=F("object_id")), default=None),
+    )
+    qs = AuditEvent.objects.annotate(subject_key=subject_key).filter(
+        Q(actor__program_id=user.program_id) | Q(consumer_id__in=program_consumers) | without_actor
     )
     if filters.since is not None:
         qs = qs.filter(occurred_at__gte=filters.since)

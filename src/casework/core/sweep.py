@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import close_old_connections, connection, transaction
 
 from casework.core import clock
-from casework.core.audit import audit_seal
+from casework.core.audit import AuditTampered, audit_seal
 from casework.core.deadlines import (
     SweepTally,
     deadline_kind_spec,
@@ -98,8 +98,15 @@ FULL_SEAL_EVERY = 60
 
 
 def sweep_once(*, full_seal: bool = True) -> SweepResult:
-    """Seal the audit chain and act on due deadlines. Safe to run concurrently."""
-    sealed = audit_seal(full=full_seal)
+    """Seal the audit chain and act on due deadlines. Safe to run concurrently.
+
+    A chain the sealer refuses to extend (AuditTampered) is logged as an error on every
+    sweep until someone investigates; deadlines are still acted on."""
+    try:
+        sealed = audit_seal(full=full_seal)
+    except AuditTampered as error:
+        logger.error("audit chain: %s (run `casework audit verify`)", error.problem)
+        sealed = 0
     overdue, reminders = deadlines_sweep()
     escalated = deadlines_escalate(now=clock.now())
     return SweepResult(sealed=sealed, overdue=overdue, reminders=reminders, escalated=escalated)

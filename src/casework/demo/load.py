@@ -30,6 +30,7 @@ from casework.core.seed import DEMO_ACCOUNTS_FILE, program_exists, program_seed
 from casework.protections import seed as protections
 from casework.staff import seed as staff
 from casework.staff.models import User
+from casework.stays import seed as stays
 
 
 class DemoRefused(Exception):
@@ -196,6 +197,7 @@ def demo_load(*, url: str = "http://127.0.0.1:8000/") -> DemoResult:
             program=program, managers=managers, reviewer=users["senior"], now=story.now
         )
         protections.protections_seed(program=program, manager=managers[0], now=story.now)
+        stays.hospital_seed(program=program, covering=managers[:2])
     accounts = [DemoAccount(a.user.username, a.user.role, a.password) for a in seeded]
     path = Path(settings.DATA_DIR) / DEMO_ACCOUNTS_FILE
     _write_accounts(path, accounts, url)

@@ -16,6 +16,7 @@ from casework.protections.models import (
 )
 from casework.protections.rules import Party
 from casework.staff.models import User
+from casework.core.dates import Span
 from casework.web.forms import datetime_field
 
 PARTY_LABELS = {
@@ -35,7 +36,7 @@ class AbuseReportForm(forms.Form):
         label=_("State"), max_length=2, min_length=2, help_text=_("Two letters, e.g. CA.")
     )
     serious_injury = forms.BooleanField(label=_("Serious bodily injury"), required=False)
-    suspected_at = datetime_field(_("When the suspicion was formed"))
+    suspected_at = datetime_field(_("When the suspicion was formed"), Span.RECENT)
     description = forms.CharField(
         label=_("What was seen or told"), widget=forms.Textarea, max_length=20000
     )
@@ -49,7 +50,7 @@ class AgencyReportForm(VersionForm):
     mode = forms.ChoiceField(
         label=_("Report made"), choices=[("oral", _("Oral (phone)")), ("written", _("Written"))]
     )
-    reported_at = datetime_field(_("Reported at"))
+    reported_at = datetime_field(_("Reported at"), Span.RECENT)
     agency = forms.CharField(label=_("Agency"), max_length=200)
     reference = forms.CharField(label=_("Agency reference number"), max_length=100, required=False)
 
@@ -60,8 +61,8 @@ class CloseForm(VersionForm):
 
 class IncidentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=choices(INCIDENT_KIND_LABELS))
-    occurred_at = datetime_field(_("Occurred at"))
-    learned_at = datetime_field(_("Learned of it at"))
+    occurred_at = datetime_field(_("Occurred at"), Span.RECENT)
+    learned_at = datetime_field(_("Learned of it at"), Span.RECENT)
     description = forms.CharField(label=_("What happened"), widget=forms.Textarea, max_length=20000)
     staff_member = forms.ModelChoiceField(
         label=_("Staff member affected"), queryset=User.objects.none(), required=False
@@ -79,7 +80,7 @@ class IncidentForm(forms.Form):
 
 
 class MomentForm(VersionForm):
-    at = datetime_field(_("When"))
+    at = datetime_field(_("When"), Span.RECENT)
 
 
 class OshaForm(VersionForm):

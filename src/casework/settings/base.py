@@ -4,7 +4,10 @@ Environment variables:
   CASEWORK_DATA_DIR   where the embedded SQLite database and generated secrets live (default ./var)
   DATABASE_URL        PostgreSQL in production, e.g. postgres://user@host/db (default: SQLite file)
   CASEWORK_AUDIT_KEY  HMAC key for the audit chain (kept outside the database)
+  CASEWORK_AUDIT_CHECKPOINT_FILE  append-only file of audit chain checkpoints (another volume)
   CASEWORK_API_LIST_RATE  API list requests per user per minute (default 600)
+  CASEWORK_MAX_REQUEST_BYTES  the largest request body accepted, in bytes (default 6 MiB:
+                      a 5 MiB evidence file and its form); larger is 413 before it is read
 """
 
 import contextlib
@@ -16,6 +19,8 @@ from typing import Any
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from .files import DIRECTORY_MODE, FILE_MODE, private_directory
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("CASEWORK_DATA_DIR", Path.cwd() / "var")).resolve()
@@ -42,12 +47,17 @@ INSTALLED_APPS = [
     "casework.careplans",
     "casework.complaints",
     "casework.protections",
+    "casework.stays",
     "casework.web",
     "casework.demo",
 ]
 
 MIDDLEWARE = [
+    # first: a body over the limit is refused (413) before anything reads it (S37)
+    "casework.web.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # NUL in the query refused, JSON-only API bodies (415), every API error as JSON
+    "casework.web.middleware.InputContractMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -59,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "casework.core.middleware.NoStoreMiddleware",
     "casework.web.middleware.ConfidentialityGateMiddleware",
+    # API POSTs with an Idempotency-Key header: a retry replays the first response
+    "casework.web.idempotency.IdempotencyMiddleware",
     # last, as django-axes asks: turns a locked-out sign-in into the lockout page (S14)
     "axes.middleware.AxesMiddleware",
 ]
@@ -110,7 +122,7 @@ if os.environ.get("DATABASE_URL"):
         "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)
     }
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    private_directory(DATA_DIR)
     DATABASES = {"default": sqlite_database(DATA_DIR / "casework.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -170,6 +182,9 @@ with contextlib.suppress(OSError):  # whitenoise serves from it, and warns when 
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded documents are PHI: owner-only, whatever the umask.
+FILE_UPLOAD_PERMISSIONS = FILE_MODE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = DIRECTORY_MODE
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -201,23 +216,61 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# Request bodies (S37). The server (`casework serve`, waitress) refuses a body over
+# CASEWORK_MAX_REQUEST_BYTES with 413 before reading it, and cuts off a chunked body when
+# it passes the limit; RequestSizeLimitMiddleware does the same from Content-Length under
+# any other server. Django keeps form fields to DATA_UPLOAD_MAX_MEMORY_SIZE and spools an
+# uploaded file to disk only past FILE_UPLOAD_MAX_MEMORY_SIZE (never past the limit).
+CASEWORK_MAX_REQUEST_BYTES = int(os.environ.get("CASEWORK_MAX_REQUEST_BYTES", 6 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, written down
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+FILE_UPLOAD_MAX_MEMORY_SIZE = CASEWORK_MAX_REQUEST_BYTES
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The audit chain's HMAC key never lives in the database (S24).
 CASEWORK_AUDIT_KEY = os.environ.get("CASEWORK_AUDIT_KEY", "")
+# The append-only file the sealer writes a checkpoint to after each batch, outside the
+# database (core.audit_checkpoints). Development and tests default to one in the data
+# directory; production requires an explicit path on another volume (docs/audit.md).
+CASEWORK_AUDIT_CHECKPOINT_FILE = os.environ.get("CASEWORK_AUDIT_CHECKPOINT_FILE", "")
 # Per-user limit on API list requests per minute (S37; casework.core.api.ListRateThrottle).
 CASEWORK_API_LIST_RATE = int(os.environ.get("CASEWORK_API_LIST_RATE", "600"))
 # Reminders for work items are due this long before the work item itself.
 CASEWORK_REMINDER_LEAD_HOURS = 24
 CASEWORK_PRODUCTION = False
 
+# No consumer data in any log line (S34): casework.core.logs.configure installs a log
+# record factory that drops exception messages and SQL parameters from every record.
+LOGGING_CONFIG = "casework.core.logs.configure"
+
+# Hospital stays (docs/stays.md). Calendar-day clocks end at midnight facility time.
+CASEWORK_FACILITY_TIME_ZONE = os.environ.get("CASEWORK_FACILITY_TIME_ZONE", "America/Chicago")
+# IM within 2 calendar days of inpatient admission (42 CFR 405.1205(b)).
+CASEWORK_IM_DAYS = 2
+# The shipped DRG table (stays/data/drg/<version>.json) used for titles and GMLOS.
+CASEWORK_STAYS_DRG_TABLE = os.environ.get("CASEWORK_STAYS_DRG_TABLE", "demo-v42")
+# The review criteria set shipped in stays/data/criteria (<id>-<version>).
+CASEWORK_STAYS_CRITERIA = "casework-open-um-2026.1"
+# Continued-stay review interval and the physician advisor's turnaround (program policy).
+CASEWORK_STAYS_REVIEW_HOURS = 24
+CASEWORK_ADVISOR_REVIEW_HOURS = 24
+# Written notice of a not-necessary determination: 2 days (42 CFR 482.30(d)(3); the day
+# type is not stated, so calendar days by default).
+CASEWORK_UR_NOTICE_DAYS = 2
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "casework.core.logs.RedactFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    # The serve sweeper runs tasks in-process: log task failures, not every run.
-    "loggers": {"django.tasks": {"level": "WARNING"}},
+    "loggers": {
+        # The serve sweeper runs tasks in-process: log task failures, not every run.
+        "django.tasks": {"level": "WARNING"},
+        "django.db.backends": {"filters": ["redact"]},
+    },
 }
 
 # Backups (casework backup / restore, docs/operations.md): the key that encrypts archives,

@@ -3,15 +3,20 @@
 There is no fixed default secret anywhere in the code: each installation makes its own.
 """
 
+import os
 import secrets
 from pathlib import Path
 
+from .files import FILE_MODE, private_directory
+
 
 def data_dir_secret(data_dir: Path, name: str) -> str:
-    """Read the secret `name` from the data directory, creating it on first use."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    """Read the secret `name` from the data directory, creating it (0600 from the start,
+    never readable by others in between) on first use."""
+    private_directory(data_dir)
     path = data_dir / name
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
     return path.read_text().strip()

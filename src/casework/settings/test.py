@@ -7,6 +7,10 @@ from .base import PASSWORD_HASHERS as PRODUCTION_PASSWORD_HASHERS
 
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789"  # noqa: S105
 CASEWORK_AUDIT_KEY = os.environ.get("CASEWORK_AUDIT_KEY", "test-only-audit-key")
+# Each test gets a file of its own (tests/conftest.py), as each gets an empty database.
+CASEWORK_AUDIT_CHECKPOINT_FILE = os.environ.get("CASEWORK_AUDIT_CHECKPOINT_FILE") or str(
+    DATA_DIR / "audit-checkpoints.log"  # noqa: F405
+)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PRODUCTION_PASSWORD_HASHERS]
 
 # SQLite's audit triggers (core migration 0005) refuse UPDATE and DELETE unless unlocked;

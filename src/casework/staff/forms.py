@@ -6,7 +6,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from casework.core.dates import Span
 from casework.core.roles import Role
+from casework.core.us_states import US_STATES
 from casework.staff.models import (
     AttestationKind,
     Course,
@@ -18,13 +20,15 @@ from casework.staff.models import (
     VerificationOutcome,
     VerificationSource,
 )
-from casework.web.forms import DateInput, datetime_field
+from casework.web.forms import date_field, datetime_field
 
 
 class CredentialForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CredentialKind.choices)
     credential_type = forms.CharField(label=_("Type (e.g. RN, LCSW, CCM, MSW)"), max_length=60)
-    state = forms.CharField(label=_("State (two letters)"), max_length=2, required=False)
+    state = forms.ChoiceField(
+        label=_("State"), choices=[("", _("Not state-issued")), *US_STATES], required=False
+    )
     number = forms.CharField(label=_("Number"), max_length=60, required=False)
     issuing_body = forms.CharField(
         label=_("Issuing body or institution"), max_length=200, required=False
@@ -32,7 +36,7 @@ class CredentialForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=CredentialStatus.choices, initial=CredentialStatus.ACTIVE
     )
-    expires_date = forms.DateField(label=_("Expires"), widget=DateInput(), required=False)
+    expires_date = date_field(_("Expires"), Span.PLANNED, required=False)
     restricted = forms.BooleanField(label=_("Restricted"), required=False)
     restrictions = forms.CharField(label=_("Restrictions"), max_length=2000, required=False)
     restriction_controls = forms.CharField(
@@ -62,7 +66,7 @@ class CredentialForm(forms.Form):
 class VerificationForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=VerificationSource.choices)
     source_name = forms.CharField(label=_("Where it was verified"), max_length=200)
-    verified_date = forms.DateField(label=_("Verified on"), widget=DateInput())
+    verified_date = date_field(_("Verified on"), Span.PAST)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=VerificationOutcome.choices)
     evidence = forms.FileField(label=_("Evidence (PDF, PNG or JPEG, at most 5 MB)"), required=False)
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
@@ -72,7 +76,7 @@ class TrainingCompletionForm(forms.Form):
     course: forms.ModelChoiceField[Course] = forms.ModelChoiceField(
         label=_("Course"), queryset=Course.objects.none(), empty_label=_("Choose")
     )
-    completed_date = forms.DateField(label=_("Completed on"), widget=DateInput())
+    completed_date = date_field(_("Completed on"), Span.PAST)
     evidence = forms.CharField(label=_("Evidence (certificate, sign-in sheet)"), max_length=300)
 
     def __init__(self, *args: Any, courses: Any, **kwargs: Any) -> None:
@@ -112,7 +116,7 @@ class ConsultationForm(forms.Form):
     director: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Clinical director"), queryset=User.objects.none(), empty_label=_("Choose")
     )
-    occurred_at = datetime_field(_("When"))
+    occurred_at = datetime_field(_("When"), Span.RECENT)
     topic = forms.CharField(label=_("Topic"), max_length=200)
     summary = forms.CharField(
         label=_("Summary (no consumer identifiers)"),
@@ -132,7 +136,7 @@ class ProfileForm(forms.Form):
         required=False,
         empty_label=_("None"),
     )
-    hired_date = forms.DateField(label=_("Hire date"), widget=DateInput())
+    hired_date = date_field(_("Hire date"), Span.PAST)
     state_requires_licensure = forms.BooleanField(
         label=_("The practice state requires licensure or certification"), required=False
     )

@@ -184,6 +184,17 @@ class Credential(models.Model):
     def __str__(self) -> str:
         return f"{self.credential_type} {self.state} {self.number}".strip()
 
+    @property
+    def status_today(self) -> str:
+        """The recorded status, or 'expired' once the expiry date has passed."""
+        from casework.core import clock
+        from casework.staff.rules import credential_status_on
+
+        return credential_status_on(self.status, self.expires_date, clock.today())
+
+    def get_status_today_display(self) -> str:
+        return str(dict(CredentialStatus.choices).get(self.status_today, self.status_today))
+
 
 class VerificationSource(models.TextChoices):
     PRIMARY = "primary", _("Primary source")

@@ -20,6 +20,7 @@ from decimal import Decimal
 # Values match casework.staff.models choices.
 LICENSE, CERTIFICATION, DEGREE = "license", "certification", "degree"
 ACTIVE = "active"
+EXPIRED = "expired"
 BACHELOR, GRADUATE = "bachelor", "graduate"
 CONFIDENTIALITY, CONFLICT_OF_INTEREST = "confidentiality", "conflict_of_interest"
 
@@ -129,6 +130,14 @@ def add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise ValueError(day)  # pragma: no cover
+
+
+def credential_status_on(status: str, expires_date: date | None, on: date) -> str:
+    """The status a credential has on `on`: an active one past its expiry date is
+    expired, whatever was recorded when it was entered (the dates decide)."""
+    if status == ACTIVE and expires_date is not None and expires_date < on:
+        return EXPIRED
+    return status
 
 
 def credential_current(c: CredentialFacts, on: date) -> bool:

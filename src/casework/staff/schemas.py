@@ -2,19 +2,36 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
+from pydantic import AfterValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 
+from casework.core.us_states import state_code
 from casework.staff.models import (
     AttestationKind,
+    Credential,
     CredentialKind,
     CredentialStatus,
     DegreeLevel,
     VerificationOutcome,
     VerificationSource,
 )
-from casework.web.api import InputSchema, StaffRef, VersionIn
+from casework.web.api import InputSchema, StaffRef, VersionIn, null_not_documented
+from casework.web.dates import PastDate, PlannedDate, RecentDatetime
+
+
+def _us_state(value: str) -> str:
+    code = state_code(value)
+    if code is None:
+        raise PydanticCustomError(
+            "us_state", "not a U.S. state or territory: give its two-letter code or its name"
+        )
+    return code
+
+
+UsState = Annotated[str, Field(max_length=40), AfterValidator(_us_state)]
 
 TEXT = 5000
 
@@ -63,15 +80,15 @@ class StaffPage(Schema):
 class CredentialIn(InputSchema):
     kind: CredentialKind
     credential_type: str = Field(..., min_length=1, max_length=60)
-    state: str = Field("", max_length=2)
+    state: UsState = Field("", description="USPS code or name of the issuing state: IL, Illinois")
     number: str = Field("", max_length=60)
     issuing_body: str = Field("", max_length=200)
     status: CredentialStatus = CredentialStatus.ACTIVE
     restricted: bool = False
     restrictions: str = Field("", max_length=TEXT)
     restriction_controls: str = Field("", max_length=TEXT)
-    issued_date: date | None = None
-    expires_date: date | None = None
+    issued_date: PastDate | None = None
+    expires_date: PlannedDate | None = None
     health_or_human_services: bool = True
     independent_assessment: bool = False
     advanced: bool = False
@@ -87,11 +104,13 @@ class CredentialIn(InputSchema):
 
 
 class CredentialPatch(VersionIn):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=null_not_documented("expires_date"))
+
     status: CredentialStatus | None = None
     restricted: bool | None = None
     restrictions: str | None = Field(None, max_length=TEXT)
     restriction_controls: str | None = Field(None, max_length=TEXT)
-    expires_date: date | None = None
+    expires_date: PlannedDate | None = None
     number: str | None = Field(None, max_length=60)
 
 
@@ -102,16 +121,20 @@ class CredentialOut(Schema):
     credential_type: str
     state: str
     number: str
-    status: str
+    status: str = Field(..., description="as recorded, or 'expired' once past its expiry date")
     restricted: bool
     expires_date: date | None
     version: int
+
+    @staticmethod
+    def resolve_status(obj: Credential) -> str:
+        return obj.status_today
 
 
 class VerificationIn(InputSchema):
     source: VerificationSource
     source_name: str = Field(..., min_length=1, max_length=200)
-    verified_date: date
+    verified_date: PastDate
     outcome: VerificationOutcome
     note: str = Field("", max_length=TEXT)
 
@@ -129,7 +152,7 @@ class VerificationOut(Schema):
 class CeIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=200)
     hours: Decimal = Field(..., gt=0, le=500)
-    completed_date: date
+    completed_date: PastDate
 
 
 class IdOut(Schema):
@@ -146,12 +169,12 @@ class CourseIn(InputSchema):
 
 class TrainingAssignIn(InputSchema):
     course_id: int
-    due_date: date
+    due_date: PlannedDate
 
 
 class TrainingCompleteIn(InputSchema):
     course_id: int
-    completed_date: date
+    completed_date: PastDate
     evidence: str = Field(..., min_length=1, max_length=300)
 
 
@@ -248,7 +271,7 @@ class DashboardOut(Schema):
 
 class ConsultationIn(InputSchema):
     director_id: int
-    occurred_at: AwareDatetime
+    occurred_at: RecentDatetime
     topic: str = Field(..., min_length=1, max_length=200)
     summary: str = Field(..., min_length=1, max_length=TEXT)
 
@@ -262,7 +285,7 @@ class SuggestionOut(Schema):
 class ProfileIn(InputSchema):
     version: int | None = Field(None, ge=1, description="the version you read; omit to create")
     job_description_id: int | None = None
-    hired_date: date
+    hired_date: PastDate
     state_requires_licensure: bool = True
     case_manager_years: Decimal = Field(Decimal(0), ge=0, le=80)
     supervision_years: Decimal = Field(Decimal(0), ge=0, le=80)

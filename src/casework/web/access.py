@@ -36,6 +36,8 @@ from casework.protections.models import AbuseReport, EthicsConsultation, Inciden
 from casework.protections.selectors import restricted_q
 from casework.staff.models import AttestationDocument, CorrectiveAction, Credential, User
 from casework.staff.selectors import confidentiality_signed
+from casework.stays.models import Stay
+from casework.stays.selectors import unit_assignment_exists
 
 NOTHING = Q(pk__in=[])
 
@@ -512,3 +514,42 @@ def access_consultation(
     return _restricted_load(
         actor, qs, consultation_id, object_type="ethics_consultation", log_read=log_read
     )
+
+
+# --- hospital stays: the consumer relationship, or the units the user covers -------------
+
+
+def stay_reach_q(user: User, permission: Permission) -> Q:
+    """Stays `user` reaches with `permission`: those of consumers they reach (`reach_q`),
+    and, below program scope, those on a unit they are assigned to (a unit assignment is a
+    relationship in the policy)."""
+    base = reach_q(user, permission, consumer="consumer_id", program="program_id")
+    scope = scope_for(user.role, permission)
+    if scope in (Scope.NONE, Scope.PROGRAM) or user.program_id is None or not user.is_active:
+        return base
+    on_unit = Q(program_id=user.program_id) & Q(
+        unit_assignment_exists(user_id=user.pk, unit_ref=OuterRef("unit_id"))
+    )
+    return base | on_unit
+
+
+def access_stay(
+    actor: Actor,
+    stay_id: int,
+    *,
+    permission: Permission = Permission.CONSUMER_READ,
+    log_read: bool = True,
+) -> Stay:
+    """A stay the actor reaches (consumer relationship or unit): 404 (audited) otherwise."""
+    action = audit_action(permission)
+    confidentiality_gate(actor, action, "stay", stay_id)
+    stay = (
+        Stay.objects.select_related("consumer", "unit", "reviewer", "program")
+        .filter(stay_reach_q(actor.user, permission), pk=stay_id)
+        .first()
+    )
+    if stay is None:
+        raise refuse(actor, action, "stay", stay_id)
+    if log_read:
+        _read(actor, stay.consumer_id, "stay", stay.pk)
+    return stay

@@ -11,6 +11,7 @@ Anything else is 401 on every route.
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -24,7 +25,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import BaseThrottle
 from ninja.utils import check_csrf
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_denied, audit_record
@@ -194,10 +195,54 @@ def staff_member(actor: Actor, user_id: int, field: str) -> User:
 # --- schemas shared by every router -----------------------------------------------------
 
 
+NUL_REFUSED = "must not contain a NUL character"
+
+
+def contains_nul(value: object) -> bool:
+    """Whether a NUL character is anywhere in `value` (strings, and the keys and values
+    of lists and dicts). PostgreSQL refuses NUL in text, SQLite truncates at it: it is
+    never a valid character of anything a person types."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(contains_nul(v) for v in value)
+    return False
+
+
 class InputSchema(Schema):
-    """Request bodies accept only their declared fields (S9: no mass assignment)."""
+    """Request bodies accept only their declared fields (S9: no mass assignment), and no
+    text anywhere in them may hold a NUL character (422 naming the field)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        if contains_nul(value):
+            raise ValueError(NUL_REFUSED)
+        return value
+
+
+def null_not_documented(*nullable: str) -> Callable[[dict[str, Any]], None]:
+    """`json_schema_extra` of a PATCH schema whose fields default to None to mean "not
+    sent": the document shows each field as its type only (null is refused with 422),
+    except the `nullable` ones, where null clears the value."""
+
+    def edit(schema: dict[str, Any]) -> None:
+        for name, prop in schema.get("properties", {}).items():
+            branches = prop.get("anyOf")
+            if name in nullable or not isinstance(branches, list):
+                continue
+            kept = [b for b in branches if b.get("type") != "null"]
+            if len(kept) == 1:
+                del prop["anyOf"]
+                prop.update(kept[0])
+            else:
+                prop["anyOf"] = kept
+
+    return edit
 
 
 class PageParams(Schema):

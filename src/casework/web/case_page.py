@@ -49,7 +49,29 @@ def _timeline(case: Case, parts: dict[str, Any]) -> list[TimelineEntry]:
         entries.append(TimelineEntry(case.activated_at, _("Services started")))
     if case.ended_at:
         entries.append(
-            TimelineEntry(case.ended_at, _("Case %(state)s") % {"state": case.get_state_display()})
+            TimelineEntry(
+                case.ended_at,
+                _("Case %(state)s") % {"state": case.get_state_display().lower()},
+                case.get_closure_reason_display() if case.closure_reason else "",
+            )
+        )
+    for response in parts.get("assessment_history", []):
+        score = "" if response.total_score is None else str(response.total_score)
+        band = response.result.get("band_label") or ""
+        entries.append(
+            TimelineEntry(
+                response.administered_at,
+                _("Assessment: %(title)s") % {"title": response.instrument.title},
+                " · ".join(part for part in (score, band) if part),
+            )
+        )
+    for version in parts.get("plan_versions", []):
+        entries.append(
+            TimelineEntry(
+                version.created_at,
+                _("Plan of care version %(number)s") % {"number": version.number},
+                f"{version.reason} · {version.author}",
+            )
         )
     for notice in parts["notices"]:
         entries.append(

@@ -1,40 +1,25 @@
 """Form helpers shared by the pages: date inputs, domain errors onto forms, saving a form."""
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from casework.core import clock
+from casework.core.dates import Span, date_problem
 from casework.core.errors import DomainError, RuleViolation, StaleVersion, ValidationFailed
+from casework.core.languages import LANGUAGE_CHOICES as LANGUAGE_CHOICES
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-# Languages offered for a consumer's preferred language (BCP 47). Notices are printed
-# in the ones the program has catalogs for (English and Spanish); others get English
-# and the interpreter flag.
-LANGUAGE_CHOICES = [
-    ("en", _("English")),
-    ("es", _("Spanish")),
-    ("zh", _("Chinese")),
-    ("vi", _("Vietnamese")),
-    ("tl", _("Tagalog")),
-    ("ar", _("Arabic")),
-    ("ru", _("Russian")),
-    ("fr", _("French")),
-    ("ht", _("Haitian Creole")),
-    ("ko", _("Korean")),
-    ("pt", _("Portuguese")),
-    ("asl", _("American Sign Language")),
-]
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -51,11 +36,36 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
-def datetime_field(label: "StrOrPromise", **kwargs: object) -> forms.DateTimeField:
+class PlausibleDate:
+    """A form validator: the value lies within its `Span` (see ``core.dates``)."""
+
+    def __init__(self, span: Span) -> None:
+        self.span = span
+
+    def __call__(self, value: date | datetime) -> None:
+        problem = date_problem(value, self.span)
+        if problem:
+            raise ValidationError(problem, code="implausible_date")
+
+
+def date_field(label: "StrOrPromise", span: Span, **kwargs: object) -> forms.DateField:
+    """A date input whose value must lie within `span` (a typed year of 0001 or 9999 is
+    refused on the form, never stored)."""
+    return forms.DateField(
+        label=label,
+        widget=DateInput(),
+        validators=[PlausibleDate(span)],
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def datetime_field(label: "StrOrPromise", span: Span, **kwargs: object) -> forms.DateTimeField:
+    """A date-and-time input whose value must lie within `span`."""
     return forms.DateTimeField(
         label=label,
         widget=DateTimeLocalInput(),
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[PlausibleDate(span)],
         **kwargs,  # type: ignore[arg-type]
     )
 
@@ -154,8 +164,8 @@ AUDIT_SORT_CHOICES = [
 class AuditFilterForm(forms.Form):
     """Filters of the audit report page (S25). Dates are UTC days, both inclusive."""
 
-    since = forms.DateField(label=_("From (UTC day)"), widget=DateInput(), required=False)
-    until = forms.DateField(label=_("To (UTC day, inclusive)"), widget=DateInput(), required=False)
+    since = date_field(_("From (UTC day)"), Span.FILTER, required=False)
+    until = date_field(_("To (UTC day, inclusive)"), Span.FILTER, required=False)
     username = forms.CharField(label=_("User name"), max_length=150, required=False)
     consumer_id = forms.IntegerField(label=_("Consumer id"), min_value=1, required=False)
     action = forms.ChoiceField(label=_("Action"), required=False)

@@ -60,6 +60,7 @@ ID_PARAMS: dict[Callable[..., Any], tuple[str, str]] = {
     access.access_abuse_report: ("report_id", "abuse_report"),
     access.access_incident: ("incident_id", "incident"),
     access.access_consultation: ("consultation_id", "ethics_consultation"),
+    access.access_stay: ("stay_id", "stay"),
 }
 # Loads whose own signature fixes the permission (and audit) they check.
 FIXED_PERMISSION = frozenset(

@@ -9,7 +9,14 @@ may not state (`X-Purpose-Of-Use`, N2); the API refuses it in its own error hand
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
+from django.conf import settings
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -81,3 +88,115 @@ def _purpose_refused(request: HttpRequest, user: User) -> HttpResponse | None:
             content_type="text/plain; charset=utf-8",
         )
     return None
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body over `CASEWORK_MAX_REQUEST_BYTES` with 413 before anything
+    reads it (S37). The server (`casework serve`) has the same limit and also cuts off
+    chunked bodies; this is the same check under any other WSGI server. A body sent
+    chunked reaches Django only with its Content-Length (waitress buffers it, up to the
+    limit) or not at all (Django reads no body without one)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = int(getattr(settings, "CASEWORK_MAX_REQUEST_BYTES", 6 * 1024 * 1024))
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return body_too_large(request)
+        return self.get_response(request)
+
+
+def body_too_large(request: HttpRequest) -> HttpResponse:
+    """413, as JSON under /api/ and as text elsewhere (the body is left unread)."""
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": "request body too large"}, status=413)
+    else:
+        response = HttpResponse(
+            _("The request is too large."), status=413, content_type="text/plain; charset=utf-8"
+        )
+    return response
+
+
+API_PREFIX = "/api/"
+JSON_MEDIA_TYPE = "application/json"
+
+
+def _json_error(status: int, detail: object, **headers: str) -> JsonResponse:
+    response = JsonResponse({"detail": detail}, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _nul_in_query(request: HttpRequest) -> str | None:
+    """The first query parameter whose name or value holds a NUL character."""
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in v for v in values):
+            return key.replace("\x00", "")
+    return None
+
+
+class InputContractMiddleware:
+    """What every request must be before a view sees it, and what every API error is.
+
+    - A NUL character in the path or a query parameter is refused: 422 naming the
+      parameter under /api/, 400 on pages (PostgreSQL refuses NUL in text; request
+      bodies are checked per field by the API schemas and the forms).
+    - An API request with a body must send it as `application/json` (415 otherwise).
+    - Every API error is JSON (`{"detail": ...}`), including Django's own 404, 405 and
+      500 pages for paths under /api/."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        api = request.path.startswith(API_PREFIX)
+        if "\x00" in request.path:
+            return _json_error(404, "Not Found") if api else HttpResponse(status=404)
+        bad = _nul_in_query(request)
+        if bad is not None:
+            if api:
+                detail = [{"loc": ["query", bad], "msg": NUL_REFUSED, "type": "value_error"}]
+                return _json_error(422, detail)
+            return HttpResponse(
+                _("The request holds a character that is not allowed."),
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        if api and _has_body(request) and request.content_type != JSON_MEDIA_TYPE:
+            return _json_error(415, "send the request body as application/json")
+        response = self.get_response(request)
+        if api and response.status_code >= 400 and not _is_json(response):
+            return _as_json(response)
+        return response
+
+
+NUL_REFUSED = "must not contain a NUL character"
+
+
+def _has_body(request: HttpRequest) -> bool:
+    if request.META.get("HTTP_TRANSFER_ENCODING"):
+        return True
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > 0
+    except ValueError:
+        return True
+
+
+def _is_json(response: HttpResponse) -> bool:
+    return str(response.get("Content-Type", "")).startswith(JSON_MEDIA_TYPE)
+
+
+def _as_json(response: HttpResponse) -> HttpResponse:
+    """Django's error page for an API path, as the API's JSON error (headers such as
+    Allow and Retry-After are kept)."""
+    replacement = _json_error(response.status_code, response.reason_phrase)
+    for name in ("Allow", "Retry-After", "WWW-Authenticate"):
+        if response.has_header(name):
+            replacement[name] = response[name]
+    return replacement

@@ -21,18 +21,35 @@ from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_record
 from casework.core.errors import ValidationFailed
 from casework.core.models import AuditAction, AuditEvent
-from casework.core.policy import Permission
+from casework.core.policy import Permission, Scope, scope_for
 from casework.core.selectors import AuditFilters
 from casework.web.access import page_refused_unless
 from casework.web.exports import audit_csv_response, audit_event_list
 from casework.web.forms import AuditFilterForm, page_number
 
 
+def landing_url(role: str) -> str:
+    """Where a role starts its day: the worklist for those who hold cases, finding a
+    consumer for those who read the whole program (quality, compliance, senior clinical
+    staff, physician advisors, auditors), the staff dashboard for administrators."""
+    if scope_for(role, Permission.CASE_MANAGE) != Scope.NONE:
+        return reverse("worklist")
+    if scope_for(role, Permission.CONSUMER_READ) != Scope.NONE:
+        return reverse("consumer_find")
+    if scope_for(role, Permission.STAFF_READ) != Scope.NONE:
+        return reverse("staff_dashboard")
+    return reverse("staff_me")
+
+
 class SignInView(auth_views.LoginView):
-    """Django's LoginView (the session key is cycled on sign-in) with our template."""
+    """Django's LoginView (the session key is cycled on sign-in) with our template; with
+    no page asked for, each role lands on its own starting page."""
 
     template_name = "core/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return landing_url(getattr(self.request.user, "role", ""))
 
 
 class SignOutView(auth_views.LogoutView):
@@ -46,7 +63,7 @@ class SignOutView(auth_views.LogoutView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponseRedirect(reverse("worklist"))
+    return HttpResponseRedirect(landing_url(getattr(request.user, "role", "")))
 
 
 AUDIT_PAGE_SIZE = 50

@@ -29,18 +29,26 @@ from casework.core.validation import validated
 from casework.core.versioning import versioned_update
 
 
-def _advance_after_enrollment(case: Case, facts: rules.CaseFacts) -> None:
+def _advance_after_enrollment(case: Case, facts: rules.CaseFacts) -> int:
     """Move the case on once its enrollment is complete (or refused); `facts` are the
-    case's facts with the record just written."""
+    case's facts with the record just written. A declined case's open work items are
+    cancelled; returns how many."""
+    from casework.coordination.services import work_items_end_with_case
+
     target = rules.state_after_consent(facts)
     if target == case.state:
-        return
+        return 0
     changes: dict[str, object] = {"state": target}
     if target == CaseState.ENGAGED:
         changes["engaged_at"] = clock.now()
     if target in rules.TERMINAL_STATES:
         changes["ended_at"] = clock.now()
     versioned_update(case, version=case.version, changes=changes)
+    if target == CaseState.DECLINED:
+        return work_items_end_with_case(
+            case=case, reason=_("Case declined: consent to case management was refused.")
+        )
+    return 0
 
 
 def notice_record(
@@ -144,9 +152,13 @@ def consent_record(
             constraints=False,  # consent_surrogate_named: checked above
         )
         consent.save()
+        cancelled = 0
         if decision != ConsentDecision.REVOKED:
-            _advance_after_enrollment(case, replace(facts, consent=decision))
+            cancelled = _advance_after_enrollment(case, replace(facts, consent=decision))
         else:
             versioned_update(case, version=case.version, changes={})
-        _audit(actor, AuditAction.CREATE, case, "consent", consent.pk, decision=decision)
+        detail: dict[str, object] = {"decision": decision}
+        if cancelled:
+            detail["work_items_cancelled"] = cancelled
+        _audit(actor, AuditAction.CREATE, case, "consent", consent.pk, **detail)
     return consent

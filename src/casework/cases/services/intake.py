@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from casework.cases import rules
@@ -106,7 +106,16 @@ def referral_intake(
                 reaches=reaches_consumer or (lambda consumer_id: False),
                 **new_consumer,
             )
-            consumer.save()
+            try:
+                with transaction.atomic():
+                    consumer.save()
+            except IntegrityError:
+                # A concurrent referral took the same record number after the check in
+                # consumer_build: the same 422 (the database's message names the key's
+                # values, so it is dropped).
+                raise ValidationFailed.single(
+                    "mrn", "a consumer with this medical record number is already in the program"
+                ) from None
             if consumer.mrn_link_pending:
                 link = {
                     "mrn_link_pending": True,

@@ -31,6 +31,8 @@ from casework.staff.models import User
 
 
 def _transition(actor: Actor, case: Case, version: int, target: str, **changes: object) -> Case:
+    from casework.coordination.services import work_items_end_with_case
+
     with transaction.atomic():
         locked = _lock(case)
         if locked.version != version:
@@ -39,7 +41,16 @@ def _transition(actor: Actor, case: Case, version: int, target: str, **changes: 
         if not allowed:
             raise RuleViolation(allowed.reason)
         versioned_update(locked, version=version, changes={"state": target, **changes})
-        _audit(actor, AuditAction.UPDATE, locked, "case", locked.pk, state=target)
+        detail: dict[str, object] = {"state": target}
+        if target == CaseState.WITHDRAWN:
+            cancelled = work_items_end_with_case(
+                case=locked,
+                reason=_("Case withdrawn: %(reason)s")
+                % {"reason": changes.get("closure_summary", "")},
+            )
+            if cancelled:
+                detail["work_items_cancelled"] = cancelled
+        _audit(actor, AuditAction.UPDATE, locked, "case", locked.pk, **detail)
     return locked
 
 

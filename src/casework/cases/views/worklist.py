@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from casework.cases import rules
@@ -17,6 +18,8 @@ from casework.cases.models import (
     CaseState,
 )
 from casework.cases.selectors import (
+    CASE_SORTS,
+    ITEM_SORTS,
     worklist_build,
 )
 from casework.core import clock
@@ -50,6 +53,35 @@ def _pager(
     ]
 
 
+@dataclass(frozen=True)
+class SortHeader:
+    label: str
+    url: str
+    sort: str  # aria-sort: "ascending", "descending" or "none"
+
+
+def _sort_key(raw: str | None, sorts: dict[str, tuple[str, ...]]) -> str:
+    """A sort key from the query string, or "" (the default order) when it names none."""
+    return raw if raw and raw.removeprefix("-") in sorts else ""
+
+
+def _headers(
+    filters: dict[str, str], param: str, current: str, columns: list[tuple[str, str]]
+) -> list[SortHeader]:
+    """Column headers that sort the table: a link per column (again to reverse it), the
+    current one marked with aria-sort. Filters and the other table's order are kept; the
+    page goes back to the first."""
+    base = {k: v for k, v in filters.items() if v and k != param}
+    headers = []
+    for key, label in columns:
+        state = "none"
+        if current.removeprefix("-") == key:
+            state = "descending" if current.startswith("-") else "ascending"
+        wanted = f"-{key}" if state == "ascending" else key
+        headers.append(SortHeader(label, "?" + urlencode({**base, param: wanted}), state))
+    return headers
+
+
 @login_required
 @require_http_methods(["GET"])
 def worklist(request: HttpRequest) -> HttpResponse:
@@ -69,6 +101,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
         state = form.cleaned_data.get("state") or ""
         due = form.cleaned_data.get("due") or "7"
     team = supervises and scope == "team"
+    case_sort = _sort_key(request.GET.get("case_sort"), CASE_SORTS)
+    item_sort = _sort_key(request.GET.get("item_sort"), ITEM_SORTS)
     worklist = worklist_build(
         user=user,
         team=team,
@@ -76,6 +110,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
         due=due,
         case_page=page_number(request.GET.get("case_page")),
         item_page=page_number(request.GET.get("item_page")),
+        case_sort=case_sort,
+        item_sort=item_sort,
     )
     audit_record(
         actor=actor,
@@ -88,8 +124,30 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "case_ids": [row["id"] for row in worklist.cases],
         },
     )
-    filters = {"scope": scope, "state": state, "due": due}
+    filters = {
+        "scope": scope,
+        "state": state,
+        "due": due,
+        "case_sort": case_sort,
+        "item_sort": item_sort,
+    }
+    item_columns = [
+        ("due", _("Due")),
+        ("title", _("Work item")),
+        ("consumer", _("Consumer")),
+        *([("owner", _("Owner"))] if team else []),
+    ]
+    case_columns = [
+        ("consumer", _("Consumer")),
+        ("state", _("State")),
+        ("open", _("Open work")),
+        ("overdue", _("Overdue")),
+        *([("manager", _("Case manager"))] if team else []),
+        ("opened", _("Opened")),
+    ]
     context = {
+        "item_headers": _headers(filters, "item_sort", item_sort or "due", item_columns),
+        "case_headers": _headers(filters, "case_sort", case_sort, case_columns),
         "nav": "worklist",
         "form": form,
         "team": team,

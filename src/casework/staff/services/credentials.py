@@ -16,6 +16,7 @@ from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
 from casework.core.deadlines import deadline_set, deadlines_close
+from casework.core.documents import DocumentKind, document_problem
 from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
 from casework.core.models import AuditAction, Deadline, DeadlineState
 from casework.core.validation import validated
@@ -336,8 +337,11 @@ def credential_update(
 
 
 def evidence_check(upload: UploadedFile) -> tuple[str, str]:
-    """The upload's extension and media type, checked by extension, magic bytes and size
-    (S37, S38); the stored name is generated here, never the client's."""
+    """The upload's extension and media type, checked by extension, size and the whole
+    document's structure (S37, S38): a PDF must parse, end at its %%EOF and hold no
+    scripts, attachments or launch actions; an image must decode completely and end at
+    its end marker (casework.core.documents). The stored name is generated here, never
+    the client's."""
     name = (upload.name or "").lower()
     ext = name.rsplit(".", 1)[-1] if "." in name else ""
     limit = int(getattr(settings, "CASEWORK_EVIDENCE_MAX_BYTES", EVIDENCE_MAX_BYTES))
@@ -346,10 +350,15 @@ def evidence_check(upload: UploadedFile) -> tuple[str, str]:
     if ext not in EVIDENCE_TYPES:
         raise ValidationFailed.single("evidence", _("only PDF, PNG or JPEG files"))
     magic, media_type = EVIDENCE_TYPES[ext]
-    head = upload.read(len(magic))
     upload.seek(0)
-    if head != magic:
+    data = upload.read(limit + 1)
+    upload.seek(0)
+    if not data.startswith(magic):
         raise ValidationFailed.single("evidence", _("the file content does not match its type"))
+    kind: DocumentKind = "pdf" if ext == "pdf" else "png" if ext == "png" else "jpeg"
+    problem = document_problem(data, kind)
+    if problem is not None:
+        raise ValidationFailed.single("evidence", problem)
     return ext, media_type
 
 
@@ -510,6 +519,12 @@ def credential_lapse_act(*, deadline: Deadline) -> CorrectiveAction | None:
         object_type="staff_corrective_action",
         object_id=action.pk,
         username="system",
-        detail={"credential": credential.pk, "deadline": deadline.pk},
+        # user_id: the staff member concerned, so the audit report can attribute an
+        # event without an actor to their program (core.selectors.audit_event_list).
+        detail={
+            "credential": credential.pk,
+            "deadline": deadline.pk,
+            "user_id": credential.user_id,
+        },
     )
     return action

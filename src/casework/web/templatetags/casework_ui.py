@@ -28,6 +28,9 @@ STATE_BADGES = {
 
 def _kind(field: BoundField) -> str:
     widget = field.field.widget
+    # Before RadioSelect: Django's CheckboxSelectMultiple is a subclass of it.
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radio"
     if isinstance(widget, forms.CheckboxInput):
@@ -42,8 +45,8 @@ def _kind(field: BoundField) -> str:
 
 
 def field_anchor(field: BoundField) -> str:
-    """The id a link in the error summary points at (the first option of a radio group)."""
-    if _kind(field) == "radio":
+    """The id a link in the error summary points at (the first option of a group)."""
+    if _kind(field) in ("radio", "checkboxes"):
         return f"{field.auto_id}_0"
     return str(field.id_for_label or field.auto_id)
 
@@ -77,7 +80,7 @@ def uswds_field(field: BoundField) -> dict[str, Any]:
         attrs["class"] = f"{css} {existing}".strip()
     options: list[dict[str, Any]] = []
     widget_html = ""
-    if kind == "radio":
+    if kind in ("radio", "checkboxes"):
         for index, sub in enumerate(field.subwidgets):
             options.append(
                 {
@@ -172,9 +175,9 @@ def day(value: datetime | date | None) -> str:
 
 @register.filter
 def language_label(code: str) -> str:
-    from casework.web.forms import LANGUAGE_CHOICES
+    from casework.core.languages import language_name
 
-    return str(dict(LANGUAGE_CHOICES).get(code, code))
+    return language_name(code)
 
 
 @register.simple_tag
@@ -184,6 +187,14 @@ def may_take_referrals(user: Any) -> bool:
 
     role = getattr(user, "role", "")
     return scope_for(role, Permission.CASE_INTAKE) != Scope.NONE
+
+
+@register.simple_tag
+def may_find_consumers(user: Any) -> bool:
+    """Whether to offer 'Find a consumer' in the navigation (the page itself checks too)."""
+    from casework.core.policy import Permission, Scope, scope_for
+
+    return scope_for(getattr(user, "role", ""), Permission.CONSUMER_READ) != Scope.NONE
 
 
 @register.simple_tag
@@ -200,3 +211,12 @@ def state_label(value: str) -> str:
     from casework.cases.models import CaseState
 
     return str(dict(CaseState.choices).get(value, value))
+
+
+@register.simple_tag
+def may_hold(user: Any, permission: str) -> bool:
+    """Whether the user's role holds `permission` at any scope: which navigation links to
+    offer (the pages check too)."""
+    from casework.core.policy import Permission, Scope, scope_for
+
+    return scope_for(getattr(user, "role", ""), Permission(permission)) != Scope.NONE

@@ -12,13 +12,35 @@ from casework.core.seed import DEMO_ACCOUNTS_FILE
 from casework.core.sweep import sweep_loop
 
 
+def server_options() -> dict[str, Any]:
+    """waitress's limits and proxy trust from the settings (docs/deploy.md).
+
+    A body over CASEWORK_MAX_REQUEST_BYTES is answered 413 from its Content-Length before
+    it is read, and a chunked one is cut off when it passes the limit (S37). With
+    CASEWORK_TRUSTED_PROXY, X-Forwarded-Proto and X-Forwarded-For are honoured from that
+    address only (the client's scheme and address) and stripped from any other peer."""
+    options: dict[str, Any] = {
+        "max_request_body_size": int(settings.CASEWORK_MAX_REQUEST_BYTES) + 1,
+        "max_request_header_size": 64 * 1024,
+        "clear_untrusted_proxy_headers": True,
+    }
+    proxy = str(getattr(settings, "CASEWORK_TRUSTED_PROXY", "") or "")
+    if proxy:
+        options.update(
+            trusted_proxy=proxy,
+            trusted_proxy_count=1,
+            trusted_proxy_headers={"x-forwarded-proto", "x-forwarded-for"},
+        )
+    return options
+
+
 def serve_app(*, host: str, port: int, threads: int) -> None:
     """Serve the WSGI application until interrupted (static files come from WhiteNoise)."""
     from waitress import serve  # type: ignore[import-untyped]
 
     from casework.wsgi import application
 
-    serve(application, host=host, port=port, threads=threads, ident="casework")
+    serve(application, host=host, port=port, threads=threads, ident="casework", **server_options())
 
 
 class Command(BaseCommand):

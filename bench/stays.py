@@ -1,0 +1,187 @@
+"""Hospital stays benchmark (issue 15): ADT ingestion over MLLP and the census page.
+
+1. Ingestion. A fresh data directory and database (SQLite by default; with
+   --database-url a PostgreSQL database of that name, dropped and recreated), migrated,
+   with one program and --units units. `casework adt listen` runs as a child process; one
+   MLLP client (the `hl7` package's) sends --messages ADT messages for --stays stays (an
+   A01 for each stay, then A02 transfers and A08 updates in turn), waiting for each ACK,
+   which the listener sends only after the message's transaction committed. Prints the
+   messages, the ACK codes, sustained messages per second, and checks that every message
+   was applied exactly once.
+2. Census. A case manager covering one unit of `--per-unit` patients (the hospital holds
+   --stays in all) opens GET /census/ through the Django test client --requests times;
+   prints p50/p95 (target p95 < 100 ms) and the rows shown.
+
+  .venv/bin/python bench/stays.py                                   # 20,000 / 2,000
+  .venv/bin/python bench/stays.py --messages 3000 --stays 600       # a busy machine
+  .venv/bin/python bench/stays.py --database-url postgres://postgres@127.0.0.1:5432/cw_stays
+"""
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+TARGET_RATE = 300.0
+TARGET_P95_MS = 100.0
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--stays", type=int, default=2_000)
+    parser.add_argument("--units", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--database-url", default="")
+    return parser.parse_args()
+
+
+def ts(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y%m%d%H%M%S+0000")
+
+
+def message(trigger: str, n: int, control: str, at: datetime, unit: str, bed: str) -> str:
+    pv1 = ["PV1", "1", "I", f"{unit}^{bed}^A^H", "", "", "", "77^House^Greg"] + [""] * 10
+    pv1 += ["", f"BV{n:06d}^^^H^VN"] + [""] * 24 + [ts(at), ""]
+    return (
+        "\r".join(
+            [
+                f"MSH|^~\\&|BENCH|H|CASEWORK|CW|{ts(at)}||ADT^{trigger}^ADT_A01|{control}|P|2.5.1",
+                f"EVN|{trigger}|{ts(at)}",
+                f"PID|1||B{n:06d}^^^H^MR||Patient{n}^Bench||19500101|F",
+                "|".join(pv1),
+                "IN1|1|MC^Medicare||Medicare" + "|" * 11 + "MC",
+            ]
+        )
+        + "\r"
+    )
+
+
+def feed(count: int, stays: int, units: int, now: datetime) -> list[str]:
+    out = []
+    for i in range(count):
+        n = i % stays
+        unit = f"U{n % units}"
+        if i < stays:
+            out.append(message("A01", n, f"B{i:07d}", now - timedelta(hours=2), unit, str(n)))
+        elif (i // stays) % 2:
+            out.append(message("A08", n, f"B{i:07d}", now - timedelta(hours=1), unit, str(n)))
+        else:
+            other = f"U{(n + i // stays) % units}"
+            out.append(message("A02", n, f"B{i:07d}", now - timedelta(hours=1), other, str(n)))
+    return out
+
+
+async def send_all(port: int, raws: list[str]) -> list[str]:
+    import hl7
+    from hl7.mllp import open_hl7_connection
+
+    reader, writer = await open_hl7_connection("127.0.0.1", port)
+    codes = []
+    for raw in raws:
+        writer.writemessage(hl7.parse(raw))
+        await writer.drain()
+        ack = str(await reader.readmessage())
+        codes.append(ack.split("MSA|", 1)[1][:2])
+    writer.close()
+    return codes
+
+
+def main() -> None:
+    args = parse_args()
+    data_dir = Path(tempfile.mkdtemp(prefix="stays-bench-"))
+    env = {**os.environ, "CASEWORK_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT / "src")}
+    env["DJANGO_SETTINGS_MODULE"] = "casework.settings.dev"
+    if args.database_url:
+        name = args.database_url.rsplit("/", 1)[1]
+        base = args.database_url.rsplit("/", 1)[0]
+        subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", name])
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+        env["DATABASE_URL"] = f"{base}/{name}"
+    else:
+        env.pop("DATABASE_URL", None)
+    os.environ.update(env)
+    cli = [sys.executable, "-m", "casework.cli"]
+    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True)
+
+    import django
+
+    django.setup()
+    from casework.core.models import Program
+    from casework.stays.models import AdtMessage, Stay, Unit
+
+    program = Program.objects.create(
+        code="bench", name="Bench", purpose_statement="x", complaint_contact="x",
+        after_closure_contact="x",
+    )  # fmt: skip
+    for u in range(args.units):
+        Unit.objects.create(program=program, code=f"U{u}", name=f"Unit {u}")
+    from django.db import connection
+
+    connection.close()
+
+    server = subprocess.Popen(
+        [*cli, "adt", "listen", "--port", "0"], env=env, stdout=subprocess.PIPE, text=True
+    )
+    assert server.stdout is not None
+    port = int(server.stdout.readline().rsplit(":", 1)[1])
+    raws = feed(args.messages, args.stays, args.units, datetime.now(UTC))
+    started = time.perf_counter()
+    codes = asyncio.run(send_all(port, raws))
+    elapsed = time.perf_counter() - started
+    server.terminate()
+    server.wait()
+    rate = len(codes) / elapsed
+    applied = AdtMessage.objects.filter(outcome="applied").count()
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"ingestion ({database}): {len(codes)} messages for {args.stays} stays in "
+          f"{elapsed:.1f} s = {rate:.0f} msg/s (target >= {TARGET_RATE:.0f}); "
+          f"ACKs {dict((c, codes.count(c)) for c in set(codes))}; applied once: "
+          f"{applied == len(codes)}")  # fmt: skip
+
+    # Census: one case manager covering unit U0.
+    from django.test import Client
+
+    from casework.core.roles import Role
+    from casework.staff.models import (
+        AttestationDocument,
+        AttestationKind,
+        AttestationSignature,
+        User,
+    )
+    from casework.stays.services import unit_assign
+
+    cm = User.objects.create_user(username="cm_bench", password=None, role=Role.CASE_MANAGER,
+                                  program=program)  # fmt: skip
+    now = datetime.now(UTC)
+    document = AttestationDocument.objects.create(
+        program=program, kind=AttestationKind.CONFIDENTIALITY, version=1, title="C", body="C",
+        published_at=now - timedelta(days=2),
+    )  # fmt: skip
+    AttestationSignature.objects.create(user=cm, document=document, signed_at=now)
+    unit_assign(unit=Unit.objects.get(program=program, code="U0"), user=cm, actor=None)
+    on_unit = Stay.objects.filter(unit__code="U0", state="in_house").count()
+    client = Client()
+    client.force_login(cm)
+    times = []
+    for _ in range(args.requests):
+        t0 = time.perf_counter()
+        response = client.get("/census/", HTTP_HOST="127.0.0.1")
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, response.status_code
+    p95 = statistics.quantiles(times, n=20)[18]
+    print(f"census ({database}): {on_unit} patients on the unit of {Stay.objects.count()} "
+          f"in the house; p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms "
+          f"(target < {TARGET_P95_MS:.0f} ms) over {args.requests} requests")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,458 @@
+"""Applying HL7 v2 ADT messages to stays and consumers (reference sheet section I).
+
+`adt_receive(raw, program=...)` is the one entry for the MLLP listener, the batch loader
+and a replay from the error queue. It answers with the ACK to send:
+
+  AA  the change is committed (the ACK is built after the transaction commits)
+  AE  the message is well formed but cannot be applied (unknown patient or visit, a rule
+      refused it): kept in the error queue with the reason, replayable
+  AR  malformed, or a message type or trigger we do not take: kept with the reason
+
+A message whose (MSH-3, MSH-4, MSH-10) was already applied gets the stored ACK again and
+changes nothing. The interface is the actor: each applied message writes the audit event
+of the service it calls, naming the sending application.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import hl7
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from casework.consumers.models import Consumer
+from casework.consumers.services import consumer_build
+from casework.core import clock
+from casework.core.errors import DomainError, RuleViolation, ValidationFailed
+from casework.core.models import Program
+from casework.stays import rules, services
+from casework.stays.deadlines import facility_zone
+from casework.stays.models import AdtMessage, Stay, Unit
+from casework.stays.rules import AckCode, AdtOutcome, AdtTrigger, StatusSource, StayClass
+from casework.stays.rules import StayEvent as Ev
+
+ACK_APPLICATION = "CASEWORK"
+ACK_FACILITY = "CASEWORK"
+
+
+class AdtError(Exception):
+    """A well-formed message that cannot be applied (AE)."""
+
+
+class AdtReject(Exception):
+    """A malformed message or one we do not take (AR)."""
+
+
+@dataclass(frozen=True)
+class AdtResult:
+    ack: str
+    code: AckCode
+    duplicate: bool
+    message_id: int | None
+
+
+def _field(msg: hl7.Message, path: str) -> str:
+    try:
+        return str(msg[path]).strip()
+    except (KeyError, IndexError):
+        return ""
+
+
+def _key(msg: hl7.Message) -> rules.MshKey:
+    return rules.MshKey(
+        sending_application=_field(msg, "MSH.F3.R1.C1"),
+        sending_facility=_field(msg, "MSH.F4.R1.C1"),
+        control_id=_field(msg, "MSH.F10"),
+    )
+
+
+def _ack(msg: hl7.Message | None, code: AckCode, reason: str, control_id: str) -> str:
+    """The ACK (original mode) for `msg`; MSA-2 echoes its MSH-10, MSA-3 gives the reason."""
+    stamp = clock.now().strftime("%Y%m%d%H%M%S")
+    ack_id = f"ACK{stamp}{abs(hash((control_id, stamp))) % 10**8:08d}"
+    if msg is not None:
+        try:
+            ack = msg.create_ack(
+                code.value, message_id=ack_id, application=ACK_APPLICATION, facility=ACK_FACILITY
+            )
+            text = str(ack).rstrip("\r")
+            if reason:
+                text += "|" + _escape(reason)
+            return text + "\r"
+        except (KeyError, IndexError, ValueError):
+            pass
+    msh = f"MSH|^~\\&|{ACK_APPLICATION}|{ACK_FACILITY}|||{stamp}||ACK|{ack_id}|P|2.5.1"
+    msa = f"MSA|{code.value}|{_escape(control_id)}" + (f"|{_escape(reason)}" if reason else "")
+    return f"{msh}\r{msa}\r"
+
+
+def _escape(text: str) -> str:
+    out = text.replace("\\", "\\E\\").replace("|", "\\F\\").replace("^", "\\S\\")
+    return out.replace("&", "\\T\\").replace("~", "\\R\\").replace("\r", " ").replace("\n", " ")
+
+
+def _parse(raw: str) -> hl7.Message:
+    text = raw.replace("\r\n", "\r").replace("\n", "\r").strip("\r\x0b\x1c")
+    if not text.startswith("MSH"):
+        raise AdtReject("the message does not begin with an MSH segment")
+    try:
+        return hl7.parse(text)
+    except Exception as exc:  # the library raises several kinds on malformed input
+        raise AdtReject(f"the message could not be parsed: {exc}") from exc
+
+
+def _trigger(msg: hl7.Message) -> AdtTrigger:
+    kind = _field(msg, "MSH.F9.R1.C1")
+    trigger = _field(msg, "MSH.F9.R1.C2") or _field(msg, "EVN.F1")
+    if kind != "ADT":
+        raise AdtReject(f"message type {kind or '(empty)'} is not ADT")
+    try:
+        return AdtTrigger(trigger)
+    except ValueError:
+        raise AdtReject(f"trigger event {trigger or '(empty)'} is not supported") from None
+
+
+def _time(msg: hl7.Message, *paths: str) -> datetime:
+    """The first timestamp among `paths` (e.g. EVN-6 occurred, EVN-2 recorded); now if none."""
+    zone = facility_zone()
+    for path in paths:
+        value = _field(msg, path)
+        if value:
+            try:
+                at = rules.hl7_timestamp(value, zone)
+            except ValueError as exc:
+                raise AdtReject(f"{path.replace('.F', '-')}: {exc}") from exc
+            if at is not None:
+                return at
+    return clock.now()
+
+
+def _consumer(program: Program, msg: hl7.Message, *, create: bool) -> Consumer:
+    mrn = _field(msg, "PID.F3.R1.C1")
+    if not mrn:
+        raise AdtReject("PID-3 (patient identifier) is empty")
+    consumer = Consumer.objects.filter(program=program, mrn=mrn).first()
+    if consumer is not None:
+        return consumer
+    if not create:
+        raise AdtError(f"no patient with identifier {mrn}")
+    birth = rules.hl7_date(_field(msg, "PID.F7"))
+    family, given = _field(msg, "PID.F5.R1.C1"), _field(msg, "PID.F5.R1.C2")
+    if birth is None or not family or not given:
+        raise AdtError("a new patient needs PID-5 (family and given name) and PID-7 (birth date)")
+    sex = {"F": "female", "M": "male", "O": "other"}.get(_field(msg, "PID.F8").upper(), "unknown")
+    consumer = consumer_build(
+        program_id=program.pk,
+        mrn=mrn,
+        given_name=given,
+        family_name=family,
+        birth_date=birth,
+        sex=sex,
+    )
+    consumer.save()
+    return consumer
+
+
+def _visit(msg: hl7.Message) -> str:
+    visit = _field(msg, "PV1.F19.R1.C1")
+    if not visit:
+        raise AdtReject("PV1-19 (visit number) is empty")
+    return visit
+
+
+def _stay(program: Program, msg: hl7.Message) -> Stay:
+    visit = _visit(msg)
+    stay = Stay.objects.select_for_update().filter(program=program, visit_number=visit).first()
+    if stay is None:
+        raise AdtError(f"no stay with visit number {visit}")
+    return stay
+
+
+def _unit(program: Program, msg: hl7.Message) -> Unit | None:
+    code = _field(msg, "PV1.F3.R1.C1")
+    if not code:
+        return None
+    unit = Unit.objects.filter(program=program, code=code).first()
+    if unit is None:
+        raise AdtError(f"no unit with code {code}")
+    return unit
+
+
+def _bed(msg: hl7.Message) -> str:
+    room, bed = _field(msg, "PV1.F3.R1.C2"), _field(msg, "PV1.F3.R1.C3")
+    return "-".join(p for p in (room, bed) if p)
+
+
+def _class(msg: hl7.Message) -> StayClass:
+    patient_class = _field(msg, "PV1.F2")
+    stay_class = rules.stay_class_of(patient_class, _field(msg, "PV1.F18"))
+    if stay_class is None:
+        raise AdtReject(f"PV1-2 patient class {patient_class or '(empty)'} is not supported")
+    return stay_class
+
+
+def _attending(msg: hl7.Message) -> str:
+    family, given = _field(msg, "PV1.F7.R1.C2"), _field(msg, "PV1.F7.R1.C3")
+    return " ".join(p for p in (given, family) if p)
+
+
+def _details(msg: hl7.Message) -> dict[str, Any]:
+    """The stay details a message carries (only the fields present)."""
+    out: dict[str, Any] = {}
+    attending = _attending(msg)
+    if attending:
+        out["attending"] = attending
+    diagnosis = _field(msg, "PV2.F3.R1.C2") or _field(msg, "DG1.F4") or _field(msg, "DG1.F3.R1.C2")
+    if diagnosis:
+        out["admitting_diagnosis"] = diagnosis[:200]
+    payer = _field(msg, "IN1.F4.R1.C1")
+    if payer:
+        out["payer"] = payer[:100]
+        out["plan"] = (_field(msg, "IN1.F2.R1.C2") or _field(msg, "IN1.F2.R1.C1"))[:100]
+        out["medicare"] = rules.is_medicare(_field(msg, "IN1.F15"), payer)
+    expected = _field(msg, "PV2.F9")
+    if expected:
+        try:
+            out["expected_discharge_date"] = rules.hl7_date(expected)
+        except ValueError as exc:
+            raise AdtReject(f"PV2-9: {exc}") from exc
+    return out
+
+
+def _apply(program: Program, msg: hl7.Message, trigger: AdtTrigger, via: services.Via) -> Stay:
+    at = _time(msg, "EVN.F6", "EVN.F2", "MSH.F7")
+    version = settings.CASEWORK_STAYS_DRG_TABLE
+    if trigger in (AdtTrigger.A01, AdtTrigger.A04):
+        consumer = _consumer(program, msg, create=True)
+        stay_class = _class(msg)
+        if trigger == AdtTrigger.A01 and stay_class != StayClass.INPATIENT:
+            stay_class = StayClass.INPATIENT
+        admitted = _time(msg, "PV1.F44", "EVN.F6", "EVN.F2", "MSH.F7")
+        details = _details(msg)
+        return services.stay_create(
+            program=program,
+            consumer=consumer,
+            facts=services.StayFacts(
+                visit_number=_visit(msg),
+                stay_class=stay_class,
+                admitted_at=admitted,
+                unit=_unit(program, msg),
+                bed=_bed(msg),
+                admission_order_at=admitted if stay_class == StayClass.INPATIENT else None,
+                **details,
+            ),
+            via=via,
+            drg_version=version,
+        )
+    if trigger == AdtTrigger.A40:
+        survivor = _consumer(program, msg, create=False)
+        prior_id = _field(msg, "MRG.F1.R1.C1")
+        if not prior_id:
+            raise AdtReject("MRG-1 (prior patient identifier) is empty")
+        prior = Consumer.objects.filter(program=program, mrn=prior_id).first()
+        if prior is None:
+            raise AdtError(f"no patient with prior identifier {prior_id}")
+        services.stays_merge(survivor=survivor, prior=prior, at=at, via=via)
+        return Stay.objects.filter(consumer=survivor).order_by("-admitted_at").first() or _none()
+    stay = _stay(program, msg)
+    if trigger == AdtTrigger.A02:
+        return services.stay_transfer(
+            stay=stay, unit=_unit(program, msg), bed=_bed(msg), at=at, via=via
+        )
+    if trigger == AdtTrigger.A03:
+        discharged = _time(msg, "PV1.F45", "EVN.F6", "EVN.F2", "MSH.F7")
+        return services.stay_discharge(stay=stay, at=discharged, via=via)
+    if trigger == AdtTrigger.A06:
+        return services.stay_class_change(stay=stay, stay_class=StayClass.INPATIENT, at=at, via=via)
+    if trigger == AdtTrigger.A07:
+        new_class = _class(msg)
+        if new_class == StayClass.INPATIENT:
+            new_class = StayClass.OUTPATIENT_BED
+        return services.stay_class_change(stay=stay, stay_class=new_class, at=at, via=via)
+    if trigger == AdtTrigger.A08:
+        details = _details(msg)
+        bed = _bed(msg)
+        if bed:
+            details["bed"] = bed
+        stay = services.stay_update(stay=stay, fields=details, via=via, drg_version=version, at=at)
+        sent_class = rules.stay_class_of(_field(msg, "PV1.F2"), _field(msg, "PV1.F18"))
+        if sent_class is not None and sent_class != stay.stay_class and stay.state == "in_house":
+            stay = services.stay_class_change(stay=stay, stay_class=sent_class, at=at, via=via)
+        return stay
+    cancel = {
+        AdtTrigger.A11: Ev.CANCEL_ADMIT,
+        AdtTrigger.A12: Ev.CANCEL_TRANSFER,
+        AdtTrigger.A13: Ev.CANCEL_DISCHARGE,
+    }[trigger]
+    return services.stay_cancel(stay=stay, cancel=cancel, at=at, via=via)
+
+
+def _none() -> Stay:
+    raise AdtError("the merged patient has no stay")
+
+
+def _stored(program: Program, key: rules.MshKey) -> AdtMessage | None:
+    return (
+        AdtMessage.objects.filter(
+            program=program,
+            sending_application=key.sending_application,
+            sending_facility=key.sending_facility,
+            control_id=key.control_id,
+            outcome__in=[AdtOutcome.APPLIED, AdtOutcome.REPLAYED],
+        )
+        .only("pk", "ack")
+        .first()
+    )
+
+
+def _record(
+    program: Program,
+    raw: str,
+    key: rules.MshKey,
+    trigger: str,
+    outcome: AdtOutcome,
+    reason: str,
+    ack: str,
+) -> AdtMessage:
+    return AdtMessage.objects.create(
+        program=program,
+        sending_application=key.sending_application[:180],
+        sending_facility=key.sending_facility[:180],
+        control_id=key.control_id[:199],
+        trigger=trigger[:3],
+        received_at=clock.now(),
+        raw=raw,
+        outcome=outcome,
+        reason=reason[:300],
+        ack=ack,
+    )
+
+
+def adt_receive(raw: str, *, program: Program) -> AdtResult:
+    """Apply one ADT message and return the ACK to send (see the module docstring)."""
+    key = rules.MshKey("", "", "")
+    msg: hl7.Message | None = None
+    trigger = ""
+    try:
+        msg = _parse(raw)
+        key = _key(msg)
+        if not key.control_id:
+            raise AdtReject("MSH-10 (message control id) is empty")
+        stored = _stored(program, key)
+        if stored is not None:
+            return AdtResult(stored.ack, AckCode.ACCEPT, True, stored.pk)
+        trigger = _trigger(msg)
+        return _apply_and_ack(program, raw, msg, key, trigger)
+    except AdtReject as exc:
+        reason, code, outcome = str(exc), AckCode.REJECT, AdtOutcome.REJECTED
+    except (AdtError, ValidationFailed, RuleViolation) as exc:
+        reason, code, outcome = _reason(exc), AckCode.ERROR, AdtOutcome.ERROR
+    except IntegrityError:
+        # Another connection applied the same message first: send its ACK.
+        stored = _stored(program, key)
+        if stored is not None:
+            return AdtResult(stored.ack, AckCode.ACCEPT, True, stored.pk)
+        reason, code, outcome = (
+            "the message conflicts with a stored record",
+            AckCode.ERROR,
+            AdtOutcome.ERROR,
+        )
+    ack = _ack(msg, code, reason, key.control_id)
+    with transaction.atomic():
+        row = _record(program, raw, key, str(trigger), outcome, reason, ack)
+    return AdtResult(ack, code, False, row.pk)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationFailed):
+        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())
+    if isinstance(exc, RuleViolation):
+        return exc.reason
+    return str(exc)
+
+
+def _apply_and_ack(
+    program: Program, raw: str, msg: hl7.Message, key: rules.MshKey, trigger: AdtTrigger
+) -> AdtResult:
+    ack = _ack(msg, AckCode.ACCEPT, "", key.control_id)
+    with transaction.atomic():
+        row = _record(program, raw, key, trigger.value, AdtOutcome.APPLIED, "", ack)
+        via = services.Via(
+            source=StatusSource.ADT,
+            interface=f"adt:{key.sending_application}"[:150],
+            message=row,
+        )
+        stay = _apply(program, msg, trigger, via)
+        row.stay = stay
+        row.save(update_fields=["stay"])
+    # Committed: only now is the AA returned to the sender.
+    return AdtResult(ack, AckCode.ACCEPT, False, row.pk)
+
+
+@transaction.atomic
+def adt_replay(*, message: AdtMessage) -> AdtResult:
+    """Apply a message from the error queue again (after the missing unit or patient was
+    added). Applied: the row is marked replayed and the AA returned. Refused again: the
+    reason is updated and the row stays in the queue."""
+    program = message.program
+    if message.outcome not in (AdtOutcome.ERROR, AdtOutcome.REJECTED):
+        raise RuleViolation("only a message in the error queue can be replayed")
+    try:
+        msg = _parse(message.raw)
+        key = _key(msg)
+        if _stored(program, key) is not None:
+            raise RuleViolation("this message was already applied")
+        trigger = _trigger(msg)
+        with transaction.atomic():
+            message.outcome = AdtOutcome.REPLAYED
+            message.replayed_at = clock.now()
+            message.reason = ""
+            message.ack = _ack(msg, AckCode.ACCEPT, "", key.control_id)
+            message.save()
+            via = services.Via(
+                source=StatusSource.ADT,
+                interface=f"adt:{key.sending_application}"[:150],
+                message=message,
+            )
+            stay = _apply(program, msg, trigger, via)
+            message.stay = stay
+            message.save(update_fields=["stay"])
+        return AdtResult(message.ack, AckCode.ACCEPT, False, message.pk)
+    except (AdtReject, AdtError, ValidationFailed, DomainError) as exc:
+        if isinstance(exc, RuleViolation) and "already applied" in exc.reason:
+            raise
+        message.refresh_from_db()
+        message.reason = _reason(exc)[:300]
+        message.save(update_fields=["reason"])
+        code = AckCode.REJECT if isinstance(exc, AdtReject) else AckCode.ERROR
+        return AdtResult(message.ack, code, False, message.pk)
+
+
+def adt_program(code: str | None = None) -> Program:
+    """The program whose feed this is: named, or the only one."""
+    if code:
+        program = Program.objects.filter(code=code).first()
+        if program is None:
+            raise ValueError(f"no program with code {code}")
+        return program
+    programs = list(Program.objects.all()[:2])
+    if len(programs) != 1:
+        raise ValueError("name the program (--program CODE)")
+    return programs[0]
+
+
+def split_batch(text: str) -> list[str]:
+    """The messages of a batch file: MLLP frames, or MSH-started messages separated by
+    newlines (FHS/BHS/BTS/FTS batch envelope segments are dropped)."""
+    text = text.replace("\x1c\r", "\n").replace("\x0b", "").replace("\x1c", "")
+    segments = [s for s in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if s.strip()]
+    messages: list[list[str]] = []
+    for segment in segments:
+        if segment[:3] in ("FHS", "BHS", "BTS", "FTS"):
+            continue
+        if segment.startswith("MSH") or not messages:
+            messages.append([segment])
+        else:
+            messages[-1].append(segment)
+    return ["\r".join(m) + "\r" for m in messages]

@@ -1,0 +1,159 @@
+"""Demo seed of this context: two units of the demo hospital and ~60 patients in the
+house, fed through the real MLLP listener (composed by `casework.demo`).
+
+The feed runs a listener on a free loopback port and sends it, over MLLP with the `hl7`
+package's client, the ADT messages of every situation: inpatients (Medicare and not),
+observation and emergency patients, transfers, an expected discharge, discharges, a
+cancelled admission, a cancelled transfer and one message for a unit the hospital has not
+set up (left in the error queue to replay).
+"""
+
+import asyncio
+import queue
+import threading
+from datetime import UTC, datetime, timedelta
+
+import hl7
+from hl7.mllp import open_hl7_connection, start_hl7_server
+
+from casework.core import clock
+from casework.core.models import Program
+from casework.staff.models import User
+from casework.stays import services
+from casework.stays.adt import adt_receive
+from casework.stays.listener import Listener
+from casework.stays.models import Unit
+
+UNITS = (("4N", "4 North (medical)"), ("5S", "5 South (surgical)"))
+FAMILY = ("Garcia", "Nguyen", "Okafor", "Smith", "Kowalski", "Haddad", "Johnson", "Rossi",
+          "Tanaka", "Morales", "Brown", "Singh", "Cohen", "Dubois", "Larsen")  # fmt: skip
+GIVEN = ("Ana", "Minh", "Chidi", "Ruth", "Piotr", "Layla", "Earl", "Lucia", "Kenji", "Rosa",
+         "Walter", "Priya", "Miriam", "Claude", "Ingrid")  # fmt: skip
+PAYERS = (("Medicare", "MC"), ("Medicare Advantage Gold", "MA"), ("State Medicaid Plan", "MCD"),
+          ("Acme Employer Health", "HMO"))  # fmt: skip
+DIAGNOSES = ("Heart failure", "Pneumonia", "Sepsis", "COPD exacerbation", "Cellulitis",
+             "GI bleed", "Hip fracture", "Urinary tract infection")  # fmt: skip
+
+
+def _ts(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y%m%d%H%M%S+0000")
+
+
+def _message(trigger: str, n: int, control: str, at: datetime, *, patient_class: str = "I",
+             patient_type: str = "", unit: str = "4N", room: str = "401", expected: str = "",
+             ) -> str:  # fmt: skip
+    payer, plan_type = PAYERS[n % len(PAYERS)]
+    pv1 = ["PV1", "1", patient_class, f"{unit}^{room}^{'AB'[n % 2]}^DEMOHOSP", "", "", "",
+           f"{9000 + n % 7}^{FAMILY[(n + 3) % 15]}^{GIVEN[(n + 5) % 15]}"]  # fmt: skip
+    pv1 += [""] * 10 + [patient_type, f"DV{n:04d}^^^DEMOHOSP^VN"] + [""] * 24 + [_ts(at), ""]
+    segments = [
+        f"MSH|^~\\&|DEMO-ADT|DEMOHOSP|CASEWORK|CW|{_ts(at)}||ADT^{trigger}^ADT_A01|{control}|P|2.5.1",
+        f"EVN|{trigger}|{_ts(at)}||||{_ts(at)}",
+        f"PID|1||H{n:05d}^^^DEMOHOSP^MR||{FAMILY[n % 15]}^{GIVEN[(n * 7) % 15]}||"
+        f"{1935 + n % 50}0{1 + n % 9}1{n % 10}|{'FM'[n % 2]}",
+        "|".join(pv1),
+        f"PV2|||^{DIAGNOSES[n % len(DIAGNOSES)]}||||||{expected}",
+        f"IN1|1|{plan_type}^{payer}||{payer}" + "|" * 11 + plan_type,
+    ]
+    return "\r".join(segments) + "\r"
+
+
+def demo_feed(now: datetime) -> list[str]:
+    """The demo's ADT messages, oldest first."""
+    out: list[str] = []
+    seq = iter(range(1, 10_000))
+
+    def add(trigger: str, n: int, at: datetime, **kw: str) -> None:
+        out.append(_message(trigger, n, f"DEMO{next(seq):05d}", at, **kw))
+
+    for n in range(64):
+        at = now - timedelta(hours=6 + (n * 7) % 140)
+        unit = UNITS[n % 2][0]
+        room = str(400 + n if unit == "4N" else 500 + n)
+        if n % 8 == 3:  # observation
+            add("A04", n, at, patient_class="O", patient_type="OBS", unit=unit, room=room)
+        elif n % 8 == 6:  # emergency, waiting for a bed
+            add("A04", n, at, patient_class="E", unit=unit, room=room)
+        else:
+            add("A01", n, at, unit=unit, room=room)
+    for n in (1, 9, 17):  # transfers to the other unit
+        add("A02", n, now - timedelta(hours=3), unit=UNITS[(n + 1) % 2][0], room="520")
+    add("A12", 17, now - timedelta(hours=2), unit=UNITS[1][0])  # the last one was an error
+    for n in (2, 10, 18, 26):  # an expected discharge date
+        add("A08", n, now - timedelta(hours=2), unit=UNITS[n % 2][0],
+            expected=(now + timedelta(days=1)).strftime("%Y%m%d"))  # fmt: skip
+    add("A06", 11, now - timedelta(hours=1), unit=UNITS[1][0])  # observation → inpatient
+    for n in (4, 12):  # discharged home
+        add("A03", n, now - timedelta(hours=1), unit=UNITS[0][0])
+    add("A11", 20, now - timedelta(minutes=50), unit=UNITS[0][0])  # admitted in error
+    add("A01", 90, now - timedelta(hours=4), unit="ICU", room="1")  # no such unit: queued
+    return out
+
+
+async def _send(listener: Listener, messages: list[str]) -> list[str]:
+    server = await start_hl7_server(listener.handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    acks: list[str] = []
+    reader, writer = await open_hl7_connection("127.0.0.1", port)
+    try:
+        for raw in messages:
+            writer.writemessage(hl7.parse(raw))
+            await writer.drain()
+            acks.append(str(await reader.readmessage()))
+    finally:
+        writer.close()
+        server.close()
+        await server.wait_closed()
+    return acks
+
+
+def _feed_through_listener(program: Program, messages: list[str]) -> list[str]:
+    """Send `messages` over MLLP to a live listener on a free loopback port, in a thread
+    of its own; the listener relays each message to this thread, which applies it in the
+    loader's transaction (a listener connection of its own could not see that data)."""
+    requests: queue.Queue[tuple[str, queue.Queue[str]] | None] = queue.Queue()
+
+    def relay(raw: str) -> str:
+        reply: queue.Queue[str] = queue.Queue(maxsize=1)
+        requests.put((raw, reply))
+        return reply.get(timeout=60)
+
+    acks: list[str] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            acks.extend(asyncio.run(_send(Listener(program, relay=relay), messages)))
+        except BaseException as exc:  # reported on the loader's thread
+            failure.append(exc)
+        finally:
+            requests.put(None)
+
+    thread = threading.Thread(target=run, name="demo-adt-feed")
+    thread.start()
+    while (item := requests.get()) is not None:
+        raw, reply = item
+        try:
+            reply.put(adt_receive(raw, program=program).ack)
+        except BaseException:
+            reply.put("MSA|AE")
+            thread.join()
+            raise
+    thread.join()
+    if failure:
+        raise failure[0]
+    return acks
+
+
+def hospital_seed(*, program: Program, covering: list[User]) -> dict[str, int]:
+    """Two units, each covered by one of `covering`, and the ADT feed sent through a live
+    listener. Returns the ACK codes counted."""
+    units = [Unit.objects.create(program=program, code=c, name=n) for c, n in UNITS]
+    for unit, user in zip(units, covering, strict=False):
+        services.unit_assign(unit=unit, user=user, actor=None)
+    acks = _feed_through_listener(program, demo_feed(clock.now()))
+    counts: dict[str, int] = {}
+    for ack in acks:
+        code = next(s for s in ack.split("\r") if s.startswith("MSA")).split("|")[1]
+        counts[code] = counts.get(code, 0) + 1
+    return counts
