@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from casework.core.dates import Span
 from casework.protections.models import (
     CONSULTATION_KIND_LABELS,
     INCIDENT_KIND_LABELS,
@@ -16,7 +17,6 @@ from casework.protections.models import (
 )
 from casework.protections.rules import Party
 from casework.staff.models import User
-from casework.core.dates import Span
 from casework.web.forms import datetime_field
 
 PARTY_LABELS = {

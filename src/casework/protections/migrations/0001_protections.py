@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('consumers', '0003_consumer_payer'),
-        ('core', '0008_program_calendar_deadline_clocks'),
+        ('core', '0009_program_calendar_deadline_clocks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

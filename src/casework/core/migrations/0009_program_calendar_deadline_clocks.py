@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0007_deadline_kind_registered'),
+        ('core', '0008_auditevent_mac'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
