@@ -221,6 +221,12 @@ def test_every_context_registers_its_kinds_with_their_stored_values() -> None:
         "staff_credential_expiry",
         "staff_reverification",
         "staff_training_due",
+        "stay_advisor",
+        "stay_im_follow_up",
+        "stay_im_initial",
+        "stay_moon",
+        "stay_review",
+        "stay_ur_notice",
         "work_item_due",
         "work_item_reminder",
     ]
