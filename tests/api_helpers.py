@@ -18,10 +18,18 @@ from casework.careplans.models import (
     PlanGoal,
 )
 from casework.cases.models import Case, CaseAssignment, Consent, Notice, Referral
+from casework.complaints.models import Complaint, ComplaintNote
 from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
 from casework.coordination.models import CareTeamMember, Communication, Note, WorkItem
 from casework.core.models import AuditEvent, Deadline
 from casework.core.tokens import token_issue
+from casework.protections.models import (
+    AbuseReport,
+    EthicsConsultation,
+    Incident,
+    JurisdictionRule,
+    ProtectionSettings,
+)
 from casework.staff.models import (
     AttestationDocument,
     AttestationSignature,
@@ -71,6 +79,13 @@ SNAPSHOT_MODELS = [
     Note,
     Deadline,
     CareTeamMember,
+    Complaint,
+    ComplaintNote,
+    AbuseReport,
+    Incident,
+    EthicsConsultation,
+    JurisdictionRule,
+    ProtectionSettings,
     AssessmentResponse,
     Need,
     CarePlan,

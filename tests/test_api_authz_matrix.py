@@ -52,6 +52,9 @@ class Entry:
     action: str  # the audit action of a success ("" → no event)
     ok: int = 200
     object_route: bool = True  # names a consumer's object (path or body): BOLA applies
+    # A restricted record (J1-J3): only its recorder (cm) and the roles the program names
+    # (compliance by default) reach it; every other role holding the permission gets 404.
+    restricted: bool = False
 
 
 def _when(hours: int = -1) -> str:
@@ -275,8 +278,350 @@ def completion_body(w: World) -> dict[str, Any]:
     }
 
 
+def complaint_target(
+    body: Callable[[Any], dict[str, Any] | None], coverage: str = "program_policy"
+) -> Callable[[World], Target]:
+    """A complaint received on cm's caseload (program policy: its clock may pause)."""
+
+    def setup(w: World) -> Target:
+        from casework.complaints import services as complaint_services
+
+        case = factories.active_case(w.cm)
+        complaint = complaint_services.complaint_receive(
+            actor=factories.actor(w.cm),
+            consumer=factories.consumer_of(case),
+            kind="grievance",
+            channel="phone",
+            received_at=clock.now() - timedelta(hours=2),
+            complainant="Rosa Diaz",
+            complainant_relationship="self",
+            about="The aide did not come.",
+            category="quality_of_care",
+            severity="medium",
+            coverage=coverage,
+        )
+        return Target({"complaint_id": complaint.pk}, body(complaint), case.consumer_id)
+
+    return setup
+
+
+def resolved_complaint(w: World) -> Target:
+    from casework.complaints import services as complaint_services
+
+    target = complaint_target(lambda c: None)(w)
+    from casework.complaints.models import Complaint
+
+    complaint = Complaint.objects.get(pk=target.params["complaint_id"])
+    complaint_services.complaint_resolve(
+        actor=factories.actor(w.cm),
+        complaint=complaint,
+        version=complaint.version,
+        outcome="upheld",
+        resolution="Aide replaced.",
+    )
+    return target
+
+
+def paused_complaint(w: World) -> Target:
+    from casework.complaints import services as complaint_services
+    from casework.complaints.models import Complaint
+
+    target = complaint_target(lambda c: None)(w)
+    complaint = Complaint.objects.get(pk=target.params["complaint_id"])
+    complaint_services.complaint_pause(
+        actor=factories.actor(w.cm), complaint=complaint, version=1, reason="Waiting"
+    )
+    return Target(target.params, {"version": 2}, target.consumer_id)
+
+
+def extended_complaint(w: World) -> Target:
+    from casework.complaints import services as complaint_services
+    from casework.complaints.models import Complaint
+
+    target = complaint_target(lambda c: None)(w)
+    complaint = Complaint.objects.get(pk=target.params["complaint_id"])
+    complaint_services.complaint_extend(
+        actor=factories.actor(w.cm),
+        complaint=complaint,
+        version=1,
+        reason="Records awaited",
+        consumer_requested=False,
+    )
+    return Target(target.params, {"version": 2, "sent_at": _when()}, target.consumer_id)
+
+
+COMPLAINT_BODY = {
+    "kind": "grievance",
+    "channel": "mail",
+    "complainant": "Rosa Diaz",
+    "complainant_relationship": "self",
+    "about": "Late visits",
+    "category": "access",
+    "severity": "low",
+    "coverage": "medicare_advantage",
+}
+
+
+def _protections_table(w: World) -> None:
+    from casework.protections import services as protection_services
+
+    protection_services.jurisdiction_sample_install(program=w.program)
+
+
+ABUSE_BODY = {
+    "kind": "neglect",
+    "victim_class": "elder",
+    "setting": "community",
+    "state_code": "CA",
+    "serious_injury": False,
+    "description": "No food in the house.",
+}
+
+
+def abuse_create_target(w: World) -> Target:
+    _protections_table(w)
+    case = factories.active_case(w.cm)
+    return Target(
+        {"consumer_id": case.consumer_id}, {**ABUSE_BODY, "suspected_at": _when()}, case.consumer_id
+    )
+
+
+def abuse_target(
+    body: Callable[[Any], dict[str, Any] | None], reported: bool = False
+) -> Callable[[World], Target]:
+    def setup(w: World) -> Target:
+        from casework.protections import services as protection_services
+
+        _protections_table(w)
+        case = factories.active_case(w.cm)
+        report = protection_services.abuse_report_create(
+            actor=factories.actor(w.cm),
+            consumer=factories.consumer_of(case),
+            **{**ABUSE_BODY, "suspected_at": clock.now() - timedelta(hours=3)},
+        )
+        if reported:
+            for mode in ("oral", "written"):
+                protection_services.abuse_report_agency_report(
+                    actor=factories.actor(w.cm),
+                    report=report,
+                    version=report.version,
+                    mode=mode,
+                    reported_at=clock.now() - timedelta(hours=2),
+                    agency="County APS",
+                    reference="1",
+                )
+        return Target({"report_id": report.pk}, body(report), case.consumer_id)
+
+    return setup
+
+
+def incident_target(
+    body: Callable[[Any], dict[str, Any] | None], followed: bool = False
+) -> Callable[[World], Target]:
+    def setup(w: World) -> Target:
+        from casework.protections import services as protection_services
+
+        incident = protection_services.incident_create(
+            actor=factories.actor(w.cm),
+            program_id=w.program.pk,
+            kind="fall",
+            occurred_at=clock.now() - timedelta(hours=3),
+            learned_at=clock.now() - timedelta(hours=2),
+            description="Consumer fell at home.",
+        )
+        return Target({"incident_id": incident.pk}, body(incident), None)
+
+    return setup
+
+
+def exposure_target(w: World) -> Target:
+    from casework.protections import services as protection_services
+
+    incident = protection_services.incident_create(
+        actor=factories.actor(w.cm),
+        program_id=w.program.pk,
+        kind="exposure",
+        occurred_at=clock.now() - timedelta(hours=3),
+        learned_at=clock.now() - timedelta(hours=2),
+        description="Needlestick.",
+        staff_member=w.cm,
+        sharps_or_infectious=True,
+    )
+    return Target(
+        {"incident_id": incident.pk},
+        {"version": 1, "step": "evaluation_offered", "at": _when()},
+        None,
+    )
+
+
+def ethics_target(body: Callable[[Any], dict[str, Any] | None]) -> Callable[[World], Target]:
+    def setup(w: World) -> Target:
+        from casework.protections import services as protection_services
+
+        case = factories.active_case(w.cm)
+        made = protection_services.consultation_request(
+            actor=factories.actor(w.cm),
+            consumer=factories.consumer_of(case),
+            kind="ethics",
+            parties=["consumer", "payer"],
+            question="Conflict over the home modification.",
+        )
+        return Target({"consultation_id": made.pk}, body(made), case.consumer_id)
+
+    return setup
+
+
 MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/me"): Entry(None, no_target, action="", object_route=False),
+    ("GET", "/api/v1/complaints"): Entry(
+        Permission.CONSUMER_READ, no_target, AuditAction.LIST, object_route=False
+    ),
+    ("POST", "/api/v1/consumers/{consumer_id}/complaints"): Entry(
+        Permission.COMPLAINT_MANAGE,
+        consumer_target(active, {**COMPLAINT_BODY, "received_at": _when()}),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("GET", "/api/v1/complaints/{complaint_id}"): Entry(
+        Permission.CONSUMER_READ, complaint_target(lambda c: None), AuditAction.READ
+    ),
+    ("POST", "/api/v1/complaints/{complaint_id}/acknowledge"): Entry(
+        Permission.COMPLAINT_MANAGE,
+        complaint_target(
+            lambda c: {"version": c.version, "method": "mail", "acknowledged_at": _when()}
+        ),
+        AuditAction.UPDATE,
+    ),
+    ("POST", "/api/v1/complaints/{complaint_id}/notes"): Entry(
+        Permission.COMPLAINT_MANAGE,
+        complaint_target(lambda c: {"text": "Called the agency."}),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("POST", "/api/v1/complaints/{complaint_id}/extend"): Entry(
+        Permission.COMPLAINT_MANAGE,
+        complaint_target(
+            lambda c: {"version": c.version, "reason": "Records", "consumer_requested": True}
+        ),
+        AuditAction.UPDATE,
+    ),
+    ("POST", "/api/v1/complaints/{complaint_id}/extension-notice"): Entry(
+        Permission.COMPLAINT_MANAGE, extended_complaint, AuditAction.UPDATE
+    ),
+    ("POST", "/api/v1/complaints/{complaint_id}/pause"): Entry(
+        Permission.COMPLAINT_MANAGE,
+        complaint_target(lambda c: {"version": c.version, "reason": "Waiting for receipts"}),
+        AuditAction.UPDATE,
+    ),
+    ("POST", "/api/v1/complaints/{complaint_id}/resume"): Entry(
+        Permission.COMPLAINT_MANAGE, paused_complaint, AuditAction.UPDATE
+    ),
+    ("POST", "/api/v1/complaints/{complaint_id}/resolve"): Entry(
+        Permission.COMPLAINT_MANAGE,
+        complaint_target(
+            lambda c: {"version": c.version, "outcome": "upheld", "resolution": "Fixed."}
+        ),
+        AuditAction.UPDATE,
+    ),
+    ("GET", "/api/v1/complaints/{complaint_id}/letter.pdf"): Entry(
+        Permission.CONSUMER_READ, resolved_complaint, AuditAction.PRINT
+    ),
+    ("GET", "/api/v1/abuse-reports"): Entry(
+        Permission.PROTECTION_READ, no_target, AuditAction.LIST, object_route=False
+    ),
+    ("POST", "/api/v1/consumers/{consumer_id}/abuse-reports"): Entry(
+        Permission.PROTECTION_REPORT, abuse_create_target, AuditAction.CREATE, ok=201
+    ),
+    ("GET", "/api/v1/abuse-reports/{report_id}"): Entry(
+        Permission.PROTECTION_READ, abuse_target(lambda r: None), AuditAction.READ, restricted=True
+    ),
+    ("POST", "/api/v1/abuse-reports/{report_id}/agency-reports"): Entry(
+        Permission.PROTECTION_READ,
+        abuse_target(
+            lambda r: {
+                "version": r.version,
+                "mode": "oral",
+                "reported_at": _when(),
+                "agency": "APS",
+            }
+        ),
+        AuditAction.UPDATE,
+        restricted=True,
+    ),
+    ("POST", "/api/v1/abuse-reports/{report_id}/close"): Entry(
+        Permission.PROTECTION_READ,
+        abuse_target(lambda r: {"version": r.version, "note": "Closed by APS."}, reported=True),
+        AuditAction.UPDATE,
+        restricted=True,
+    ),
+    ("GET", "/api/v1/incidents"): Entry(
+        Permission.PROTECTION_READ, no_target, AuditAction.LIST, object_route=False
+    ),
+    ("POST", "/api/v1/incidents"): Entry(
+        Permission.PROTECTION_REPORT,
+        lambda w: Target(
+            {},
+            {
+                "kind": "other",
+                "occurred_at": _when(-3),
+                "learned_at": _when(-2),
+                "description": "Lost keys to a consumer's home.",
+            },
+            None,
+        ),
+        AuditAction.CREATE,
+        ok=201,
+        object_route=False,
+    ),
+    ("GET", "/api/v1/incidents/{incident_id}"): Entry(
+        Permission.PROTECTION_READ,
+        incident_target(lambda i: None),
+        AuditAction.READ,
+        restricted=True,
+    ),
+    ("POST", "/api/v1/incidents/{incident_id}/follow-ups"): Entry(
+        Permission.PROTECTION_READ, exposure_target, AuditAction.UPDATE, restricted=True
+    ),
+    ("POST", "/api/v1/incidents/{incident_id}/osha-decision"): Entry(
+        Permission.PROTECTION_READ,
+        incident_target(
+            lambda i: {"version": i.version, "recordable": False, "reason": "Not work-related"}
+        ),
+        AuditAction.UPDATE,
+        restricted=True,
+    ),
+    ("POST", "/api/v1/incidents/{incident_id}/close"): Entry(
+        Permission.PROTECTION_READ,
+        incident_target(lambda i: {"version": i.version, "note": "Keys recovered."}),
+        AuditAction.UPDATE,
+        restricted=True,
+    ),
+    ("GET", "/api/v1/ethics-consultations"): Entry(
+        Permission.PROTECTION_READ, no_target, AuditAction.LIST, object_route=False
+    ),
+    ("POST", "/api/v1/consumers/{consumer_id}/ethics-consultations"): Entry(
+        Permission.PROTECTION_REPORT,
+        consumer_target(
+            active,
+            {"kind": "ethics", "parties": ["consumer", "provider"], "question": "Conflict."},
+        ),
+        AuditAction.CREATE,
+        ok=201,
+    ),
+    ("GET", "/api/v1/ethics-consultations/{consultation_id}"): Entry(
+        Permission.PROTECTION_READ,
+        ethics_target(lambda c: None),
+        AuditAction.READ,
+        restricted=True,
+    ),
+    ("POST", "/api/v1/ethics-consultations/{consultation_id}/close"): Entry(
+        Permission.PROTECTION_READ,
+        ethics_target(
+            lambda c: {"version": c.version, "recommendation": "Mediate.", "outcome": "Agreed."}
+        ),
+        AuditAction.UPDATE,
+        restricted=True,
+    ),
     ("GET", "/api/v1/audit-events"): Entry(
         Permission.AUDIT_READ, no_target, AuditAction.LIST, object_route=False
     ),
@@ -1010,7 +1355,14 @@ def test_each_role_gets_what_the_policy_grants(
     response = call(client, method, fill(template, target.params), target.body)
 
     events = events_since(since)
-    if _allowed(role, entry):
+    if entry.restricted and _allowed(role, entry) and user not in (world.cm, world.compliance):
+        # Restricted records: the permission alone does not open them (J1-J3).
+        assert response.status_code == 404, response.content
+        assert snapshot() == before
+        assert [(e.outcome, e.actor_id, e.consumer_id) for e in events] == [
+            (AuditOutcome.DENIED, user.pk, None)
+        ]
+    elif _allowed(role, entry):
         assert response.status_code == entry.ok, response.content
         if entry.action:
             assert [(e.action, e.outcome, e.actor_id, e.consumer_id) for e in events] == [

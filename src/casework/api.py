@@ -29,6 +29,7 @@ from ninja.errors import HttpError, ValidationError
 from casework.assessments.api import router as assessments_router
 from casework.careplans.api import router as careplans_router
 from casework.cases.api import router as cases_router
+from casework.complaints.api import router as complaints_router
 from casework.consumers.api import router as consumers_router
 from casework.coordination.api import router as coordination_router
 from casework.core.actor import client_address
@@ -40,6 +41,7 @@ from casework.core.errors import (
     ValidationFailed,
 )
 from casework.core.logs import redacted_traceback
+from casework.protections.api import router as protections_router
 from casework.resources.api import router as resources_router
 from casework.staff.api import router as staff_router
 from casework.staff.models import User
@@ -286,5 +288,7 @@ api.add_router("/", assessments_router)
 api.add_router("/", careplans_router)
 api.add_router("/", audit_router)
 api.add_router("/", staff_router)
+api.add_router("/", complaints_router)
+api.add_router("/", protections_router)
 api.add_router("/", stays_router)
 api.add_router("/", resources_router)

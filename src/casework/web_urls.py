@@ -5,8 +5,10 @@ from django.urls import URLPattern, URLResolver, path
 from casework.assessments import views as assessments
 from casework.careplans import views as careplans
 from casework.cases import views as cases
+from casework.complaints import views as complaints
 from casework.consumers import views as consumers
 from casework.coordination import views as coordination
+from casework.protections import views as protections
 from casework.resources import views as resources
 from casework.staff import views as staff
 from casework.stays import views as stays
@@ -63,6 +65,67 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "staff/<int:user_id>/training/new/",
         staff.training_complete,
         name="staff_training_complete",
+    ),
+    path("complaints/", complaints.complaint_list, name="complaint_list"),
+    path(
+        "consumers/<int:consumer_id>/complaints/new/",
+        complaints.complaint_create,
+        name="complaint_create",
+    ),
+    path("complaints/<int:complaint_id>/", complaints.complaint_detail, name="complaint_detail"),
+    path(
+        "complaints/<int:complaint_id>/notes/new/",
+        complaints.complaint_note,
+        name="complaint_note",
+    ),
+    path(
+        "complaints/<int:complaint_id>/letter.pdf",
+        complaints.complaint_letter,
+        name="complaint_letter",
+    ),
+    path(
+        "complaints/<int:complaint_id>/<slug:step>/",
+        complaints.complaint_step,
+        name="complaint_step",
+    ),
+    path("protections/", protections.protection_list, name="protection_list"),
+    path("protections/equity/", protections.equity_report, name="equity_report"),
+    path(
+        "consumers/<int:consumer_id>/abuse-reports/new/",
+        protections.abuse_report_create,
+        name="abuse_report_create",
+    ),
+    path(
+        "abuse-reports/<int:report_id>/",
+        protections.abuse_report_detail,
+        name="abuse_report_detail",
+    ),
+    path(
+        "abuse-reports/<int:report_id>/<slug:step>/",
+        protections.abuse_report_step,
+        name="abuse_report_step",
+    ),
+    path("incidents/new/", protections.incident_create, name="incident_create"),
+    path("incidents/<int:incident_id>/", protections.incident_detail, name="incident_detail"),
+    path(
+        "incidents/<int:incident_id>/<slug:step>/",
+        protections.incident_step,
+        name="incident_step",
+    ),
+    path(
+        "consumers/<int:consumer_id>/ethics-consultations/new/",
+        protections.consultation_create,
+        name="consultation_create",
+    ),
+    path(
+        "ethics-consultations/<int:consultation_id>/",
+        protections.consultation_detail,
+        name="consultation_detail",
+    ),
+    path(
+        "ethics-consultations/<int:consultation_id>/close/",
+        protections.consultation_close,
+        name="consultation_close",
     ),
     path("referrals/new/", cases.intake, name="intake"),
     path("consumers/", consumers.consumer_find, name="consumer_find"),

@@ -212,6 +212,9 @@ def test_me_describes_the_user_and_their_permissions(world: World) -> None:
             "case.reassign": "team",
             "staff.read": "team",
             "caseload.set": "team",
+            "complaint.manage": "team",
+            "protection.report": "team",
+            "protection.read": "restricted",
         },
     }
 

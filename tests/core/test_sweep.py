@@ -206,12 +206,27 @@ def test_loop_alternates_quick_and_full_sealing_passes(monkeypatch: pytest.Monke
 
 def test_every_context_registers_its_kinds_with_their_stored_values() -> None:
     assert sorted(DEADLINE_KINDS) == [
+        "abuse_oral_report",
+        "abuse_written_report",
+        "complaint_acknowledge",
+        "complaint_extension_notice",
+        "complaint_resolve",
+        "ethics_review",
         "goal_target",
+        "incident_evaluation",
+        "incident_osha_decision",
+        "incident_written_opinion",
         "reassessment_due",
         "staff_ce_due",
         "staff_credential_expiry",
         "staff_reverification",
         "staff_training_due",
+        "stay_advisor",
+        "stay_im_follow_up",
+        "stay_im_initial",
+        "stay_moon",
+        "stay_review",
+        "stay_ur_notice",
         "work_item_due",
         "work_item_reminder",
     ]

@@ -11,12 +11,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal, Protocol
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.functional import Promise
 
-from casework.core import clock
-from casework.core.models import Deadline, DeadlineState
+from casework.core import clock, clocks
+from casework.core.models import Deadline, DeadlineState, Program, ProgramClosure
 
 
 class SweepTally(StrEnum):
@@ -162,6 +162,26 @@ def deadlines_due(*, now: datetime, limit: int) -> list[int]:
     )
 
 
+def deadlines_claim(*, now: datetime, limit: int) -> list[Deadline]:
+    """Claim up to `limit` due rows (open → breached), oldest first, in the caller's
+    transaction: on PostgreSQL the rows are locked with SKIP LOCKED, so concurrent
+    sweepers take different rows; SQLite runs IMMEDIATE transactions, so sweepers take
+    turns. Returns the rows claimed."""
+    assert connection.in_atomic_block, "claim inside the transaction that acts on the rows"
+    due = Deadline.objects.filter(state=DeadlineState.OPEN, due_at__lte=now).order_by(
+        "due_at", "pk"
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        due = due.select_for_update(skip_locked=True)
+    ids = [row.pk for row in due.only("pk")[:limit]]
+    if not ids:
+        return []
+    Deadline.objects.filter(pk__in=ids, state=DeadlineState.OPEN).update(
+        state=DeadlineState.BREACHED, swept_at=now
+    )
+    return list(Deadline.objects.filter(pk__in=ids, state=DeadlineState.BREACHED, swept_at=now))
+
+
 def deadline_claim(*, deadline_id: int, now: datetime) -> Deadline | None:
     """Compare-and-swap open → breached; only one sweeper wins a row."""
     with transaction.atomic():
@@ -171,3 +191,265 @@ def deadline_claim(*, deadline_id: int, now: datetime) -> Deadline | None:
         if not won:
             return None
         return Deadline.objects.get(pk=deadline_id)
+
+
+# --- regulatory clocks on deadline rows (core.clocks; docs/deadlines.md "Clocks") --------
+
+
+def program_calendar(*, program_id: int | None) -> clocks.HolidayCalendar:
+    """The working calendar of a program: its time zone, public-holiday table and its own
+    closure dates (the defaults when the program is unknown)."""
+    program = Program.objects.filter(pk=program_id).first() if program_id else None
+    if program is None:
+        return clocks.HolidayCalendar()
+    closures = frozenset(
+        ProgramClosure.objects.filter(program_id=program.pk).values_list("date", flat=True)
+    )
+    return clocks.HolidayCalendar(
+        time_zone=program.time_zone,
+        country=program.holiday_country,
+        subdivision=program.holiday_subdivision,
+        closures=closures,
+    )
+
+
+def _stamp(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def clock_pauses(deadline: Deadline) -> list[clocks.Pause]:
+    """The row's pauses, oldest first."""
+    return [
+        clocks.Pause(
+            paused_at=_instant(p["paused_at"]) or deadline.created_at,
+            reason=p["reason"],
+            resumed_at=_instant(p.get("resumed_at")),
+        )
+        for p in deadline.pauses
+    ]
+
+
+def clock_extensions(deadline: Deadline) -> list[clocks.Extension]:
+    """The row's extensions, oldest first."""
+    return [
+        clocks.Extension(
+            granted_at=_instant(e["granted_at"]) or deadline.created_at,
+            reason=e["reason"],
+            consumer_requested=bool(e["consumer_requested"]),
+            amount=int(e["amount"]),
+            unit=clocks.ClockUnit(e["unit"]),
+        )
+        for e in deadline.extensions
+    ]
+
+
+def _clock_apply(
+    deadline: Deadline,
+    *,
+    rule: clocks.ClockRule,
+    calendar: clocks.HolidayCalendar,
+    pauses: list[clocks.Pause],
+    extensions: list[clocks.Extension],
+    now: datetime,
+) -> None:
+    """Set the row's due time, state, pause reason and escalation schedule from its clock."""
+    start = deadline.started_at
+    assert start is not None
+    deadline.rule_code = rule.code
+    deadline.pauses = [
+        {"paused_at": _stamp(p.paused_at), "reason": p.reason, "resumed_at": _stamp(p.resumed_at)}
+        for p in pauses
+    ]
+    deadline.extensions = [
+        {
+            "granted_at": _stamp(e.granted_at),
+            "reason": e.reason,
+            "consumer_requested": e.consumer_requested,
+            "amount": e.amount,
+            "unit": str(e.unit),
+        }
+        for e in extensions
+    ]
+    state = clocks.clock_state(
+        start=start, rule=rule, calendar=calendar, now=now, pauses=pauses, extensions=extensions
+    )
+    deadline.escalation_level = state.escalation_level
+    if state.due_at is None:
+        deadline.state = DeadlineState.PAUSED
+        deadline.pause_reason = state.pause_reason
+        deadline.escalations = []
+        deadline.escalates_at = None
+        return
+    # A clock past its limit stays open: the sweep claims it and runs its kind's handler.
+    deadline.state = DeadlineState.OPEN
+    deadline.swept_at = None
+    deadline.pause_reason = ""
+    deadline.due_at = state.due_at
+    times = clocks.escalation_times(start=start, due=state.due_at, rule=rule, pauses=pauses)
+    deadline.escalations = [t.isoformat() for t in times]
+    deadline.escalates_at = next((t for t in times if t > now), None)
+
+
+CLOCK_FIELDS = [
+    "rule_code",
+    "pauses",
+    "extensions",
+    "state",
+    "pause_reason",
+    "due_at",
+    "escalation_level",
+    "escalations",
+    "escalates_at",
+    "swept_at",
+    "notice_due_at",
+]
+
+
+def clock_start(
+    *,
+    kind: str,
+    subject_type: str,
+    subject_id: int,
+    rule: clocks.ClockRule,
+    calendar: clocks.HolidayCalendar,
+    started_at: datetime,
+    owner_id: int | None,
+    consumer_id: int | None,
+) -> Deadline:
+    """Start (or restart) the clock of this kind for the subject under `rule`: one open
+    deadline row whose due time, escalation schedule and state come from `core.clocks`."""
+    if kind not in DEADLINE_KINDS:
+        raise ValueError(f"unknown deadline kind '{kind}': register it first")
+    now = clock.now()
+    deadline = Deadline.objects.filter(
+        kind=kind, subject_type=subject_type, subject_id=subject_id
+    ).first() or Deadline(
+        kind=kind, subject_type=subject_type, subject_id=subject_id, created_at=now
+    )
+    deadline.owner_id = owner_id
+    deadline.consumer_id = consumer_id
+    deadline.started_at = started_at
+    deadline.notice_due_at = None
+    _clock_apply(deadline, rule=rule, calendar=calendar, pauses=[], extensions=[], now=now)
+    deadline.save()
+    return deadline
+
+
+def clock_pause(
+    *,
+    deadline: Deadline,
+    rule: clocks.ClockRule,
+    calendar: clocks.HolidayCalendar,
+    at: datetime,
+    reason: str,
+) -> Deadline:
+    """Pause a running clock with its reason (the rule must allow it); ClockError names
+    why not."""
+    if deadline.state != DeadlineState.OPEN:
+        raise clocks.ClockError("only a running clock can be paused", field="pause")
+    pauses = clock_pauses(deadline)
+    pause = clocks.pause_check(rule=rule, pauses=pauses, at=at, reason=reason, due=deadline.due_at)
+    _clock_apply(
+        deadline,
+        rule=rule,
+        calendar=calendar,
+        pauses=[*pauses, pause],
+        extensions=clock_extensions(deadline),
+        now=clock.now(),
+    )
+    deadline.save(update_fields=CLOCK_FIELDS)
+    return deadline
+
+
+def clock_resume(
+    *, deadline: Deadline, rule: clocks.ClockRule, calendar: clocks.HolidayCalendar, at: datetime
+) -> Deadline:
+    """Resume a paused clock: the paused time does not count."""
+    pauses = clocks.resume_check(pauses=clock_pauses(deadline), at=at)
+    _clock_apply(
+        deadline,
+        rule=rule,
+        calendar=calendar,
+        pauses=pauses,
+        extensions=clock_extensions(deadline),
+        now=clock.now(),
+    )
+    deadline.save(update_fields=CLOCK_FIELDS)
+    return deadline
+
+
+def clock_extend(
+    *,
+    deadline: Deadline,
+    rule: clocks.ClockRule,
+    calendar: clocks.HolidayCalendar,
+    at: datetime,
+    reason: str,
+    consumer_requested: bool,
+) -> clocks.ExtensionGrant:
+    """Take the rule's extension of a running clock; the row records it and, when the
+    consumer did not ask for it, when its written notice is due."""
+    if deadline.state != DeadlineState.OPEN:
+        raise clocks.ClockError("only a running clock can be extended", field="extension")
+    extensions = clock_extensions(deadline)
+    grant = clocks.extension_grant(
+        rule=rule,
+        calendar=calendar,
+        current_due_at=deadline.due_at,
+        extensions_taken=len(extensions),
+        at=at,
+        reason=reason,
+        consumer_requested=consumer_requested,
+    )
+    _clock_apply(
+        deadline,
+        rule=rule,
+        calendar=calendar,
+        pauses=clock_pauses(deadline),
+        extensions=[*extensions, grant.extension],
+        now=clock.now(),
+    )
+    deadline.notice_due_at = grant.notice_due_at
+    deadline.save(update_fields=CLOCK_FIELDS)
+    return grant
+
+
+def deadlines_escalate(*, now: datetime, batch_size: int = 5000) -> int:
+    """Raise the escalation level of every running clock whose next escalation point has
+    passed, and move `escalates_at` to the point after it. Idempotent: a second run at the
+    same instant finds nothing. One UPDATE statement per row, sent as one batch."""
+    raised = 0
+    table = Deadline._meta.db_table
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Deadline.objects.filter(state=DeadlineState.OPEN, escalates_at__lte=now)
+                .order_by("escalates_at", "pk")
+                .values_list("pk", "escalations")[:batch_size]
+            )
+            if not rows:
+                return raised
+            changes = []
+            for pk, escalations in rows:
+                times = [datetime.fromisoformat(t) for t in escalations]
+                upcoming = next((t for t in times if t > now), None)
+                changes.append(
+                    (
+                        sum(1 for t in times if t <= now),
+                        connection.ops.adapt_datetimefield_value(upcoming),
+                        pk,
+                    )
+                )
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {table} SET escalation_level = %s, escalates_at = %s "  # noqa: S608
+                    "WHERE id = %s",
+                    changes,
+                )
+        raised += len(rows)
+        if len(rows) < batch_size:
+            return raised

@@ -30,8 +30,40 @@ class Program(models.Model):
         ),
     )
 
+    time_zone = models.CharField(
+        max_length=60,
+        default="America/New_York",
+        help_text=_("IANA time zone the program's clocks count days in (e.g. America/Chicago)."),
+    )
+    holiday_country = models.CharField(
+        max_length=2,
+        default="US",
+        help_text=_("Country whose public holidays are not business days (ISO 3166 code)."),
+    )
+    holiday_subdivision = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text=_("State or province whose holidays also count (e.g. CA); blank for none."),
+    )
+
     def __str__(self) -> str:
         return self.name
+
+
+class ProgramClosure(models.Model):
+    """A day the program is closed beyond the public holidays: not a business day."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="closures")
+    date = models.DateField()
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "date"], name="closure_unique_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.reason}"
 
 
 class Team(models.Model):
@@ -194,10 +226,21 @@ class Deadline(models.Model):
     rule_version = models.CharField(max_length=20, default="1")
     swept_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
+    # A regulatory clock (core.clocks): the rule it runs by, when it started, its pauses
+    # and extensions (JSON lists, oldest first), the notice an extension requires, and the
+    # instants its escalation levels begin (the next one in `escalates_at`, for the sweep).
+    rule_code = models.CharField(max_length=40, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    pauses = models.JSONField(default=list, blank=True)
+    extensions = models.JSONField(default=list, blank=True)
+    notice_due_at = models.DateTimeField(null=True, blank=True)
+    escalations = models.JSONField(default=list, blank=True)
+    escalates_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["state", "due_at"], name="deadline_state_due"),
+            models.Index(fields=["state", "escalates_at"], name="deadline_state_escalates"),
             models.Index(fields=["subject_type", "subject_id"], name="deadline_subject"),
         ]
         constraints = [

@@ -4,6 +4,9 @@ A scope says whose records a permission reaches:
   own      consumers whose case is assigned to the user, or whose care team includes them
   team     consumers whose case belongs to a team the user supervises
   program  every consumer of the user's program
+  restricted  records of their own (abuse reports, incidents, ethics consultations: J1-J3)
+           reach only the person who recorded them and the roles the program names for
+           restricted records; every read is audited and break-glass never opens them
 Anything not listed is denied (404 to the caller, audited as a denied attempt).
 """
 
@@ -17,6 +20,7 @@ class Scope(StrEnum):
     OWN = "own"
     TEAM = "team"
     PROGRAM = "program"
+    RESTRICTED = "restricted"
 
 
 class Permission(StrEnum):
@@ -33,6 +37,12 @@ class Permission(StrEnum):
     STAFF_READ = "staff.read"
     STAFF_MANAGE = "staff.manage"  # credentials, training, statements, positions
     CASELOAD_SET = "caseload.set"  # caseload guidelines and their rationale
+    # Complaints and grievances (K1): receive, acknowledge, investigate, resolve.
+    COMPLAINT_MANAGE = "complaint.manage"
+    # Protections (J1-J3): abuse reports, incidents, ethics consultations. Recording one
+    # reaches the consumers of the caseload; reading and working them is restricted.
+    PROTECTION_REPORT = "protection.report"
+    PROTECTION_READ = "protection.read"
 
 
 POLICY: dict[str, dict[Permission, Scope]] = {
@@ -42,6 +52,9 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.CASE_MANAGE: Scope.OWN,
         Permission.RECORD_NOTE: Scope.OWN,
         Permission.CARE_PLAN: Scope.OWN,
+        Permission.COMPLAINT_MANAGE: Scope.OWN,
+        Permission.PROTECTION_REPORT: Scope.OWN,
+        Permission.PROTECTION_READ: Scope.RESTRICTED,
     },
     Role.SUPERVISOR: {
         Permission.CONSUMER_READ: Scope.TEAM,
@@ -52,14 +65,22 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.CASE_REASSIGN: Scope.TEAM,
         Permission.STAFF_READ: Scope.TEAM,
         Permission.CASELOAD_SET: Scope.TEAM,
+        Permission.COMPLAINT_MANAGE: Scope.TEAM,
+        Permission.PROTECTION_REPORT: Scope.TEAM,
+        Permission.PROTECTION_READ: Scope.RESTRICTED,
     },
     Role.SENIOR_CLINICAL: {
         Permission.CONSUMER_READ: Scope.PROGRAM,
         Permission.RECORD_NOTE: Scope.PROGRAM,
+        Permission.COMPLAINT_MANAGE: Scope.PROGRAM,
+        Permission.PROTECTION_REPORT: Scope.PROGRAM,
+        Permission.PROTECTION_READ: Scope.RESTRICTED,
     },
     Role.PHYSICIAN_ADVISOR: {
         Permission.CONSUMER_READ: Scope.PROGRAM,
         Permission.RECORD_NOTE: Scope.PROGRAM,
+        Permission.COMPLAINT_MANAGE: Scope.PROGRAM,
+        Permission.PROTECTION_READ: Scope.RESTRICTED,
         Permission.UM_DECIDE: Scope.PROGRAM,
     },
     Role.QUALITY_ANALYST: {Permission.CONSUMER_READ: Scope.PROGRAM},
@@ -68,6 +89,9 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.AUDIT_READ: Scope.PROGRAM,
         Permission.STAFF_READ: Scope.PROGRAM,
         Permission.STAFF_MANAGE: Scope.PROGRAM,
+        Permission.COMPLAINT_MANAGE: Scope.PROGRAM,
+        Permission.PROTECTION_REPORT: Scope.PROGRAM,
+        Permission.PROTECTION_READ: Scope.RESTRICTED,
     },
     Role.ADMINISTRATOR: {
         Permission.STAFF_READ: Scope.PROGRAM,

@@ -19,6 +19,7 @@ from casework.assessments import seed as assessments
 from casework.careplans import seed as careplans
 from casework.cases import seed as cases
 from casework.cases.models import Case, CaseState
+from casework.complaints import seed as complaints
 from casework.consumers import seed as consumers
 from casework.coordination import seed as coordination
 from casework.core import clock
@@ -26,6 +27,7 @@ from casework.core.actor import Actor, actor_for
 from casework.core.audit import audit_seal
 from casework.core.models import Program
 from casework.core.seed import DEMO_ACCOUNTS_FILE, program_exists, program_seed
+from casework.protections import seed as protections
 from casework.resources import seed as resources
 from casework.staff import seed as staff
 from casework.staff.models import User
@@ -192,6 +194,10 @@ def demo_load(*, url: str = "http://127.0.0.1:8000/") -> DemoResult:
         cases.case_reassign_seed(
             supervisor=users["supervisor"], from_user=managers[2], to_user=managers[0]
         )
+        complaints.complaints_seed(
+            program=program, managers=managers, reviewer=users["senior"], now=story.now
+        )
+        protections.protections_seed(program=program, manager=managers[0], now=story.now)
         stays.hospital_seed(program=program, covering=managers[:2])
         resources.directory_seed()
     accounts = [DemoAccount(a.user.username, a.user.role, a.password) for a in seeded]

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "casework.resources",
     "casework.assessments",
     "casework.careplans",
+    "casework.complaints",
+    "casework.protections",
     "casework.stays",
     "casework.web",
     "casework.demo",

@@ -23,6 +23,7 @@ from casework.assessments.models import AssessmentResponse, Need
 from casework.careplans.models import CarePlan
 from casework.careplans.selectors import care_plan_for_case
 from casework.cases.models import Case
+from casework.complaints.models import Complaint
 from casework.consumers.models import Consumer
 from casework.coordination.models import WorkItem
 from casework.coordination.selectors import care_team_member_exists
@@ -31,6 +32,8 @@ from casework.core.audit import audit_denied, audit_record
 from casework.core.errors import AttestationRequired, PurposeRefused
 from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
+from casework.protections.models import AbuseReport, EthicsConsultation, Incident
+from casework.protections.selectors import restricted_q
 from casework.staff.models import AttestationDocument, CorrectiveAction, Credential, User
 from casework.staff.selectors import confidentiality_signed
 from casework.stays.models import Stay
@@ -85,6 +88,8 @@ def reach_q(
     scope = scope_for(user.role, permission)
     if scope == Scope.NONE or user.program_id is None or not user.is_active:
         return NOTHING
+    if scope == Scope.RESTRICTED:
+        return NOTHING  # restricted records have their own filter: `restricted_reach_q`
     in_program = Q(**{program: user.program_id})
     if scope == Scope.PROGRAM:
         return in_program
@@ -350,6 +355,14 @@ def audit_load_read(actor: Actor, record: Model) -> None:
         _read(actor, record.case.consumer_id, "work_item", record.pk)
     elif isinstance(record, User):
         _read(actor, None, "staff", record.pk)
+    elif isinstance(record, Complaint):
+        _read(actor, record.consumer_id, "complaint", record.pk)
+    elif isinstance(record, AbuseReport):
+        _read(actor, record.consumer_id, "abuse_report", record.pk)
+    elif isinstance(record, Incident):
+        _read(actor, record.consumer_id, "incident", record.pk)
+    elif isinstance(record, EthicsConsultation):
+        _read(actor, record.consumer_id, "ethics_consultation", record.pk)
     else:  # pragma: no cover - a load the guard does not know
         raise TypeError(f"no read event for {type(record).__name__}")
 
@@ -414,6 +427,93 @@ def access_corrective_action(actor: Actor, action_id: int) -> CorrectiveAction:
 def access_attestation_document(actor: Actor, document_id: int) -> AttestationDocument:
     qs = AttestationDocument.objects.filter(program_id=actor.user.program_id or 0)
     return _staff_owned(actor, qs, document_id, "staff_attestation_document", users=())
+
+
+# --- complaints (K1) -----------------------------------------------------------------------
+
+
+def access_complaint(
+    actor: Actor,
+    complaint_id: int,
+    *,
+    permission: Permission = Permission.CONSUMER_READ,
+    log_read: bool = True,
+) -> Complaint:
+    """A complaint about a consumer the actor reaches with `permission`; 404 otherwise."""
+    return _load(
+        actor,
+        Complaint.objects.select_related("consumer", "program", "owner", "reviewer"),
+        complaint_id,
+        permission=permission,
+        object_type="complaint",
+        consumer="consumer_id",
+        program="program_id",
+        log_read=log_read,
+        consumer_of=lambda c: c.consumer_id,
+    )
+
+
+# --- restricted records: protections (J1-J3) ---------------------------------------------
+
+
+def restricted_reach_q(user: User) -> Q:
+    """The restricted records `user` reaches: none without `protection.read`; with it,
+    those they recorded, and every one of the program when the program names their role.
+    Break-glass never widens this."""
+    scope = scope_for(user.role, Permission.PROTECTION_READ)
+    if scope != Scope.RESTRICTED or user.program_id is None or not user.is_active:
+        return NOTHING
+    return restricted_q(user_id=user.pk, role=user.role, program_id=user.program_id)
+
+
+def _restricted_load[M: Model](
+    actor: Actor, qs: QuerySet[M], pk: object, *, object_type: str, log_read: bool
+) -> M:
+    """The one load of a restricted record: the signed-statement gate, the restricted
+    reach (404 and one denied event otherwise), and one read event on a read."""
+    action = AuditAction.READ if log_read else AuditAction.UPDATE
+    confidentiality_gate(actor, action, object_type, pk)
+    row = qs.filter(restricted_reach_q(actor.user), pk=pk).first()
+    if row is None:
+        raise refuse(actor, action, object_type, pk)
+    if log_read:
+        _read(actor, getattr(row, "consumer_id", None), object_type, row.pk)
+    return row
+
+
+def access_abuse_report(
+    actor: Actor,
+    report_id: int,
+    *,
+    permission: Permission = Permission.PROTECTION_READ,
+    log_read: bool = True,
+) -> AbuseReport:
+    qs = AbuseReport.objects.select_related("consumer", "rule", "recorded_by")
+    return _restricted_load(actor, qs, report_id, object_type="abuse_report", log_read=log_read)
+
+
+def access_incident(
+    actor: Actor,
+    incident_id: int,
+    *,
+    permission: Permission = Permission.PROTECTION_READ,
+    log_read: bool = True,
+) -> Incident:
+    qs = Incident.objects.select_related("consumer", "staff_member", "recorded_by")
+    return _restricted_load(actor, qs, incident_id, object_type="incident", log_read=log_read)
+
+
+def access_consultation(
+    actor: Actor,
+    consultation_id: int,
+    *,
+    permission: Permission = Permission.PROTECTION_READ,
+    log_read: bool = True,
+) -> EthicsConsultation:
+    qs = EthicsConsultation.objects.select_related("consumer", "recorded_by")
+    return _restricted_load(
+        actor, qs, consultation_id, object_type="ethics_consultation", log_read=log_read
+    )
 
 
 # --- hospital stays: the consumer relationship, or the units the user covers -------------

@@ -56,6 +56,10 @@ ID_PARAMS: dict[Callable[..., Any], tuple[str, str]] = {
     access.access_credential: ("credential_id", "staff_credential"),
     access.access_corrective_action: ("action_id", "staff_corrective_action"),
     access.access_attestation_document: ("document_id", "staff_attestation_document"),
+    access.access_complaint: ("complaint_id", "complaint"),
+    access.access_abuse_report: ("report_id", "abuse_report"),
+    access.access_incident: ("incident_id", "incident"),
+    access.access_consultation: ("consultation_id", "ethics_consultation"),
     access.access_stay: ("stay_id", "stay"),
 }
 # Loads whose own signature fixes the permission (and audit) they check.
