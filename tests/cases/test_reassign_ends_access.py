@@ -159,6 +159,9 @@ API_WRITES = [
     # A referral names a consumer (whose earlier case the manager closed), not the case
     # that was reassigned: nothing to reassign.
     and r != ("POST", "/api/v1/referrals")
+    # A restricted record (abuse report, incident, ethics consultation) is reached by the
+    # person who recorded it and the roles the program names, not through the case.
+    and not MATRIX[r].restricted
 ]
 
 

@@ -154,3 +154,23 @@ def test_stale_version_shows_an_error_and_changes_nothing(world: World) -> None:
 def test_unknown_step_is_404(world: World) -> None:
     complaint = intake(world)
     assert client_for(world.cm).get(f"/complaints/{complaint.pk}/explode/").status_code == 404
+
+
+def test_a_running_clock_is_on_its_owners_worklist_until_its_step_is_done(world: World) -> None:
+    complaint = intake(world)
+    at = T0 + timedelta(hours=1)
+    with time_machine.travel(at, tick=False):
+        mine = client_for(world.cm).get("/worklist/?due=30")
+        theirs = client_for(world.cm2).get("/worklist/?due=30")
+    page = f'href="/complaints/{complaint.pk}/">Acknowledge the complaint</a>'
+    assert mine.status_code == 200
+    assert mine.content.decode().count(page) == 1
+    assert "Clocks due" not in theirs.content.decode()
+    with time_machine.travel(at, tick=False):
+        done = client_for(world.cm).post(
+            f"/complaints/{complaint.pk}/acknowledge/",
+            {"version": 1, "method": "phone", "acknowledged_at": "2026-03-02T08:45"},
+        )
+        after = client_for(world.cm).get("/worklist/?due=30")
+    assert done.status_code == 302, done.content
+    assert page not in after.content.decode()

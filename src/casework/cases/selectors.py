@@ -21,6 +21,7 @@ from casework.cases.models import (
 from casework.coordination.models import WorkItem, WorkItemStatus
 from casework.coordination.selectors import work_item_worklist_filter
 from casework.core import clock
+from casework.core.deadlines import deadline_worklist
 from casework.staff.models import User
 
 
@@ -141,6 +142,9 @@ class Worklist:
     item_page: int
     item_pages: int
     overdue_total: int
+    clocks: Sequence[Mapping[str, Any]] = ()
+    """Regulatory clocks (complaints, protections) owned by the same people, running and
+    due within the window (`core.deadlines.deadline_worklist`)."""
 
 
 def _page_of(total: int, page: int) -> tuple[int, int, int]:
@@ -248,7 +252,13 @@ def worklist_build(
             "owner__username",
         ).order_by(*sort_order(ITEM_SORTS, item_sort))[i_offset : i_offset + WORKLIST_PAGE_SIZE]
     )
+    clocks = deadline_worklist(
+        owner_ids=owners, due_before=now + timedelta(days=DUE_WINDOWS.get(due, 7))
+    )
+    if due == "overdue":
+        clocks = [row for row in clocks if row["due_at"] < now]
     return Worklist(
+        clocks=clocks,
         cases=case_rows,
         cases_total=cases_total,
         case_page=c_page,

@@ -11,6 +11,8 @@ class ComplaintsConfig(AppConfig):
         from casework.core.deadlines import SweepTally, deadline_kind_register
 
         # Every complaint clock stays breached when missed: overdue is a query, and the
-        # complaints list and the clocks page show it.
+        # complaints list shows it. A running clock is on its owner's worklist.
         for kind in ComplaintDeadline:
-            deadline_kind_register(kind, kind.label, tally=SweepTally.OVERDUE)
+            deadline_kind_register(
+                kind, kind.label, tally=SweepTally.OVERDUE, page="complaint_detail"
+            )

@@ -42,6 +42,9 @@ class DeadlineKindSpec:
     handle: DeadlineHandler | None = None
     on_breach: Literal["met", "breached"] = "breached"
     tally: SweepTally | None = None
+    page: str = ""
+    """The URL name of the page of a row's subject (reversed with its `subject_id`): a
+    kind with a page is listed on its owner's worklist (`deadline_worklist`)."""
 
 
 DEADLINE_KINDS: dict[str, DeadlineKindSpec] = {}
@@ -54,12 +57,13 @@ def deadline_kind_register(
     *,
     on_breach: Literal["met", "breached"] = "breached",
     tally: SweepTally | None = None,
+    page: str = "",
 ) -> DeadlineKindSpec:
     """Register a deadline kind of the calling context (from its `AppConfig.ready()`).
     Registering the same spec twice is harmless; a different spec for a taken kind is a
     programming error."""
     spec = DeadlineKindSpec(
-        kind=str(kind), label=label, handle=handle, on_breach=on_breach, tally=tally
+        kind=str(kind), label=label, handle=handle, on_breach=on_breach, tally=tally, page=page
     )
     known = DEADLINE_KINDS.get(spec.kind)
     if known is not None and known != spec:
@@ -71,6 +75,49 @@ def deadline_kind_register(
 def deadline_kind_spec(kind: str) -> DeadlineKindSpec | None:
     """The registered spec of a kind; None for a kind no context registers."""
     return DEADLINE_KINDS.get(kind)
+
+
+def deadline_worklist(*, owner_ids: list[int], due_before: datetime) -> list[dict[str, object]]:
+    """Open clocks owned by `owner_ids` of every kind that names a page, due before
+    `due_before` (overdue ones included), soonest first: the worklist's "Clocks due".
+    Each row: kind, label, due_at, paused, escalation_level, owner and the subject's page.
+    One query; the rows name no consumer (the page they link to checks access)."""
+    from django.urls import reverse
+
+    pages = {kind: spec.page for kind, spec in DEADLINE_KINDS.items() if spec.page}
+    rows = (
+        Deadline.objects.filter(
+            owner_id__in=owner_ids,
+            kind__in=sorted(pages),
+            state__in=(DeadlineState.OPEN, DeadlineState.PAUSED),
+            due_at__lt=due_before,
+        )
+        .order_by("due_at", "id")
+        .values(
+            "id",
+            "kind",
+            "subject_id",
+            "due_at",
+            "state",
+            "escalation_level",
+            "owner__first_name",
+            "owner__last_name",
+            "owner__username",
+        )[:WORKLIST_CLOCKS]
+    )
+    return [
+        {
+            **row,
+            "label": DEADLINE_KINDS[row["kind"]].label,
+            "paused": row["state"] == DeadlineState.PAUSED,
+            "url": reverse(pages[row["kind"]], args=[row["subject_id"]]),
+        }
+        for row in rows
+    ]
+
+
+WORKLIST_CLOCKS = 50
+"""At most this many clocks on a worklist (the complaint and protection lists hold all)."""
 
 
 def deadline_kind_choices() -> list[tuple[str, str | Promise]]:

@@ -121,6 +121,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "cases": len(worklist.cases),
             "work_items": len(worklist.items),
+            "clocks": len(worklist.clocks),
             "case_ids": [row["id"] for row in worklist.cases],
         },
     )
