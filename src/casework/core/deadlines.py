@@ -9,7 +9,7 @@ the kind up here and nowhere else.
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -77,7 +77,7 @@ def deadline_kind_spec(kind: str) -> DeadlineKindSpec | None:
     return DEADLINE_KINDS.get(kind)
 
 
-def deadline_worklist(*, owner_ids: list[int], due_before: datetime) -> list[dict[str, object]]:
+def deadline_worklist(*, owner_ids: list[int], due_before: datetime) -> list[dict[str, Any]]:
     """Open clocks owned by `owner_ids` of every kind that names a page, due before
     `due_before` (overdue ones included), soonest first: the worklist's "Clocks due".
     Each row: kind, label, due_at, paused, escalation_level, owner and the subject's page.
