@@ -16,7 +16,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from casework.core.models import ApiToken, Program, Team
+from casework.core.models import ApiToken, Program, ProgramClosure, Team
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -41,6 +41,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class ProgramAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
+
+
+@admin.register(ProgramClosure)
+class ProgramClosureAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The program's own closure dates, which business-day clocks skip."""
+
+    list_display = ["program", "date", "reason"]
+    list_filter = ["program"]
 
 
 @admin.register(Team)
