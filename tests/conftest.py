@@ -18,13 +18,16 @@ from tests import factories
 
 @pytest.fixture(autouse=True)
 def audit_checkpoint_file(
-    settings: Any, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     """Each test starts with an empty database, so with an empty audit checkpoint file
     (also in the environment, for tests that load the production settings, which
-    require one, or start a server process)."""
+    require one, or start a server process). Set on Django's settings directly: some
+    test packages have a `settings` fixture of their own."""
+    from django.conf import settings
+
     path = tmp_path_factory.mktemp("audit") / "checkpoints.log"
-    settings.CASEWORK_AUDIT_CHECKPOINT_FILE = str(path)
+    monkeypatch.setattr(settings, "CASEWORK_AUDIT_CHECKPOINT_FILE", str(path))
     monkeypatch.setenv("CASEWORK_AUDIT_CHECKPOINT_FILE", str(path))
     return path
 
@@ -89,19 +92,32 @@ def build_world() -> World:
     )
 
 
+_OPEN_WORLDS: list[Any] = []
+"""The outer transaction of the module world, while it is open."""
+
+
+def _close_module_world() -> None:
+    while _OPEN_WORLDS:
+        outer = _OPEN_WORLDS.pop()
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture(scope="module")
 def module_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     """The world, built once per test module inside a transaction rolled back when the
     module ends. Each test's own transaction is a savepoint inside it, so what a test
-    writes is undone after it while the world stays (the idea of `setUpTestData`)."""
+    writes is undone after it while the world stays (the idea of `setUpTestData`).
+    A module's transactional tests run after its others (pytest-django orders them
+    last) and close it first (`fresh_world`)."""
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
+        _OPEN_WORLDS.append(outer)
         try:
             yield build_world()
         finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+            _close_module_world()
 
 
 @pytest.fixture
@@ -117,4 +133,5 @@ def world(module_world: World, db: None, request: pytest.FixtureRequest) -> Worl
 @pytest.fixture
 def fresh_world(transactional_db: None) -> World:
     """A world of its own for a test whose writes are committed (live server, threads)."""
+    _close_module_world()
     return build_world()

@@ -106,6 +106,8 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         CASEWORK_TRUSTED_PROXY="127.0.0.1",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         CASEWORK_AUDIT_KEY=secrets.token_urlsafe(40),
+        # outside the data directory, as production requires (docs/audit.md)
+        CASEWORK_AUDIT_CHECKPOINT_FILE=str(tmp_path / "audit-log" / "checkpoints.log"),
         TMPDIR=str(tmp_path / "tmp"),
     )
     (tmp_path / "tmp").mkdir()

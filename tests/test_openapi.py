@@ -158,3 +158,26 @@ def test_update_bodies_require_the_version(document: dict[str, Any]) -> None:
     schemas = document["components"]["schemas"]
     for name in ("ConsumerPatch", "WorkItemPatch", "VersionIn", "WithdrawIn", "CloseIn"):
         assert "version" in schemas[name]["required"], name
+
+
+def test_every_schema_class_has_a_name_of_its_own() -> None:
+    """The document names a component by its class name: two contexts' `NoticeIn` would
+    make one route document the other's body."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from ninja import Schema
+
+    import casework
+
+    owners: dict[str, list[str]] = {}
+    for info in pkgutil.iter_modules(casework.__path__):
+        try:
+            module = importlib.import_module(f"casework.{info.name}.schemas")
+        except ModuleNotFoundError:
+            continue
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Schema) and cls.__module__ == module.__name__:
+                owners.setdefault(name, []).append(info.name)
+    assert {name: where for name, where in owners.items() if len(where) > 1} == {}

@@ -52,7 +52,12 @@ def demo(
     tmp_path = tmp_path_factory.mktemp("demo")
     out = StringIO()
     with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(DATA_DIR=tmp_path), time_machine.travel(NOW, tick=False):
+        # A checkpoint file of its own: the load seals its chain, which the rollback undoes.
+        checkpoints = str(tmp_path / "audit-checkpoints.log")
+        with (
+            override_settings(DATA_DIR=tmp_path, CASEWORK_AUDIT_CHECKPOINT_FILE=checkpoints),
+            time_machine.travel(NOW, tick=False),
+        ):
             call_command("demo_data", "--if-empty", stdout=out)
         yield Loaded(out.getvalue(), tmp_path / "demo-accounts.txt")
         transaction.set_rollback(True)

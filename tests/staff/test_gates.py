@@ -255,6 +255,12 @@ def _page_urls(w: World) -> dict[str, str]:
         "number": 1,
         "response_id": 1,
         "service_id": "ac148810-d857-441c-9679-408f346de14b",
+        "stay_id": 1,
+        "complaint_id": 1,
+        "report_id": 1,
+        "incident_id": 1,
+        "consultation_id": 1,
+        "step": "close",
     }
     return {
         p.name: reverse(p.name, kwargs={k: values[k] for k in p.pattern.converters})
@@ -275,10 +281,16 @@ def test_the_page_list_covers_every_consumer_page() -> None:
         "number",
         "response_id",
         "service_id",
+        "stay_id",
+        "complaint_id",
+        "report_id",
+        "incident_id",
+        "consultation_id",
+        "step",
     }
     for page in _consumer_pages():
         assert set(page.pattern.converters) <= known, page.name
-    assert len(PAGE_NAMES) == 45
+    assert len(PAGE_NAMES) == 66
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)
@@ -330,6 +342,10 @@ def test_consumer_permissions_are_deny_by_default() -> None:
         Permission.CASE_REASSIGN,
         Permission.CARE_PLAN,
         Permission.AUDIT_READ,
+        Permission.UM_DECIDE,
+        Permission.COMPLAINT_MANAGE,
+        Permission.PROTECTION_REPORT,
+        Permission.PROTECTION_READ,
     } == CONSUMER_PERMISSIONS
 
 
@@ -342,6 +358,7 @@ def test_every_consumer_api_route_refuses_an_unsigned_person(
     user = {
         Permission.CASE_REASSIGN: world.supervisor,
         Permission.AUDIT_READ: world.compliance,
+        Permission.UM_DECIDE: world.physician,
     }.get(entry.permission, world.cm)  # type: ignore[call-overload]
     publish_new_statement(user)
     client = token_client(user)

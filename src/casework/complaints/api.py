@@ -16,13 +16,13 @@ from casework.complaints.schemas import (
     AcknowledgeIn,
     ComplaintDetailOut,
     ComplaintIn,
+    ComplaintNoteIn,
+    ComplaintNoteOut,
     ComplaintPage,
+    ComplaintResolveIn,
     ExtendIn,
-    NoteIn,
-    NoteOut,
-    NoticeIn,
+    ExtensionNoticeIn,
     PauseIn,
-    ResolveIn,
 )
 from casework.consumers.models import Consumer
 from casework.core.actor import Actor
@@ -109,13 +109,13 @@ def complaint_acknowledge(
 
 @router.post(
     "/complaints/{complaint_id}/notes",
-    response=responses({201: NoteOut}, write=True),
+    response=responses({201: ComplaintNoteOut}, write=True),
     summary="Add an investigation note",
     operation_id="complaint_note_create",
 )
 @guard(Permission.COMPLAINT_MANAGE, access_complaint)
 def complaint_note_create(
-    request: HttpRequest, actor: Actor, complaint: Complaint, payload: NoteIn
+    request: HttpRequest, actor: Actor, complaint: Complaint, payload: ComplaintNoteIn
 ) -> Status[ComplaintNote]:
     """An investigation note on an open complaint. Audits one create."""
     return Status(
@@ -147,7 +147,7 @@ def complaint_extend(
 )
 @guard(Permission.COMPLAINT_MANAGE, access_complaint)
 def complaint_extension_notice(
-    request: HttpRequest, actor: Actor, complaint: Complaint, payload: NoticeIn
+    request: HttpRequest, actor: Actor, complaint: Complaint, payload: ExtensionNoticeIn
 ) -> selectors.ComplaintDetail:
     """The written notice of an extension was sent; its clock is met. Audits one update."""
     services.complaint_extension_notice_send(
@@ -195,7 +195,7 @@ def complaint_resume(
 )
 @guard(Permission.COMPLAINT_MANAGE, access_complaint)
 def complaint_resolve(
-    request: HttpRequest, actor: Actor, complaint: Complaint, payload: ResolveIn
+    request: HttpRequest, actor: Actor, complaint: Complaint, payload: ComplaintResolveIn
 ) -> selectors.ComplaintDetail:
     """Outcome and resolution; a care-options disagreement only by its named reviewer (409
     otherwise). Audits one update."""

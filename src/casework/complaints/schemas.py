@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
 
 from casework.complaints.rules import (
     Category,
@@ -15,6 +14,7 @@ from casework.complaints.rules import (
     Severity,
 )
 from casework.web.api import InputSchema, StaffRef, VersionIn
+from casework.web.dates import RecentDatetime
 
 LONG_TEXT = 20000
 
@@ -22,7 +22,7 @@ LONG_TEXT = 20000
 class ComplaintIn(InputSchema):
     kind: ComplaintKind
     channel: Channel
-    received_at: AwareDatetime
+    received_at: RecentDatetime
     complainant: str = Field(..., min_length=1, max_length=200)
     complainant_relationship: str = Field(..., min_length=1, max_length=100)
     about: str = Field(..., min_length=1, max_length=LONG_TEXT)
@@ -35,10 +35,10 @@ class ComplaintIn(InputSchema):
 
 class AcknowledgeIn(VersionIn):
     method: Channel
-    acknowledged_at: AwareDatetime
+    acknowledged_at: RecentDatetime
 
 
-class NoteIn(InputSchema):
+class ComplaintNoteIn(InputSchema):
     text: str = Field(..., min_length=1, max_length=LONG_TEXT)
 
 
@@ -53,16 +53,16 @@ class PauseIn(VersionIn):
     reason: str = Field(..., min_length=1, max_length=200)
 
 
-class NoticeIn(VersionIn):
-    sent_at: AwareDatetime
+class ExtensionNoticeIn(VersionIn):
+    sent_at: RecentDatetime
 
 
-class ResolveIn(VersionIn):
+class ComplaintResolveIn(VersionIn):
     outcome: Outcome
     resolution: str = Field(..., min_length=1, max_length=LONG_TEXT)
 
 
-class ClockOut(Schema):
+class ComplaintClockOut(Schema):
     kind: str
     state: str
     rule_code: str
@@ -75,7 +75,7 @@ class ClockOut(Schema):
     pauses: list[dict[str, object]]
 
 
-class NoteOut(Schema):
+class ComplaintNoteOut(Schema):
     id: int
     author: StaffRef
     text: str
@@ -113,8 +113,8 @@ class ComplaintOut(Schema):
 
 
 class ComplaintDetailOut(ComplaintOut):
-    clocks: list[ClockOut]
-    notes: list[NoteOut]
+    clocks: list[ComplaintClockOut]
+    notes: list[ComplaintNoteOut]
 
 
 class ComplaintPage(Schema):

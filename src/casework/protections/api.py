@@ -20,16 +20,16 @@ from casework.protections.schemas import (
     AbuseReportOut,
     AbuseReportPage,
     AgencyReportIn,
-    CloseIn,
     ConsultationCloseIn,
-    ConsultationIn,
     ConsultationOut,
     ConsultationPage,
+    EthicsConsultationIn,
     IncidentIn,
     IncidentOut,
     IncidentPage,
     IncidentStepIn,
     OshaDecisionIn,
+    ProtectionCloseIn,
 )
 from casework.web.access import (
     access_abuse_report,
@@ -133,7 +133,7 @@ def abuse_report_agency_report(
 )
 @guard(Permission.PROTECTION_READ, access_abuse_report)
 def abuse_report_close(
-    request: HttpRequest, actor: Actor, report: AbuseReport, payload: CloseIn
+    request: HttpRequest, actor: Actor, report: AbuseReport, payload: ProtectionCloseIn
 ) -> WithClocks:
     """Only once every report the jurisdiction requires is recorded (409 otherwise). Audits one
     update."""
@@ -242,7 +242,7 @@ def incident_osha_decision(
 )
 @guard(Permission.PROTECTION_READ, access_incident)
 def incident_close(
-    request: HttpRequest, actor: Actor, incident: Incident, payload: CloseIn
+    request: HttpRequest, actor: Actor, incident: Incident, payload: ProtectionCloseIn
 ) -> WithClocks:
     """Only once every follow-up clock is met (409 otherwise). Audits one update."""
     services.incident_close(actor=actor, incident=incident, **payload.model_dump())
@@ -270,11 +270,11 @@ def consultation_list(
     "/consumers/{consumer_id}/ethics-consultations",
     response=responses({201: ConsultationOut}, write=True),
     summary="Request an ethics consultation, or route a need beyond the program's scope",
-    operation_id="consultation_create",
+    operation_id="ethics_consultation_create",
 )
 @guard(Permission.PROTECTION_REPORT, access_consumer)
 def consultation_create(
-    request: HttpRequest, actor: Actor, consumer: Consumer, payload: ConsultationIn
+    request: HttpRequest, actor: Actor, consumer: Consumer, payload: EthicsConsultationIn
 ) -> Status[WithClocks]:
     """An ethics consultation names two or more parties and starts its review clock; a routed
     need names where it goes. Audits one create."""

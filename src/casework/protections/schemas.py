@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
 
 from casework.protections.rules import (
     ConsultationKind,
@@ -15,11 +14,12 @@ from casework.protections.rules import (
     VictimClass,
 )
 from casework.web.api import InputSchema, StaffRef, VersionIn
+from casework.web.dates import RecentDatetime
 
 LONG_TEXT = 20000
 
 
-class ClockOut(Schema):
+class ProtectionClockOut(Schema):
     kind: str
     state: str
     rule_code: str
@@ -33,18 +33,18 @@ class AbuseReportIn(InputSchema):
     setting: Setting
     state_code: str = Field(..., min_length=2, max_length=2, description="US state, e.g. CA")
     serious_injury: bool = False
-    suspected_at: AwareDatetime
+    suspected_at: RecentDatetime
     description: str = Field(..., min_length=1, max_length=LONG_TEXT)
 
 
 class AgencyReportIn(VersionIn):
     mode: Literal["oral", "written"]
-    reported_at: AwareDatetime
+    reported_at: RecentDatetime
     agency: str = Field(..., min_length=1, max_length=200)
     reference: str = Field("", max_length=100)
 
 
-class CloseIn(VersionIn):
+class ProtectionCloseIn(VersionIn):
     note: str = Field(..., min_length=1, max_length=LONG_TEXT)
 
 
@@ -86,13 +86,13 @@ class AbuseReportOut(Schema):
     closed_at: datetime | None
     closure_note: str
     recorded_by: StaffRef
-    clocks: list[ClockOut]
+    clocks: list[ProtectionClockOut]
 
 
 class IncidentIn(InputSchema):
     kind: IncidentKind
-    occurred_at: AwareDatetime
-    learned_at: AwareDatetime
+    occurred_at: RecentDatetime
+    learned_at: RecentDatetime
     description: str = Field(..., min_length=1, max_length=LONG_TEXT)
     consumer_id: int | None = Field(None, description="the consumer involved, if any")
     staff_member_id: int | None = Field(None, description="the staff member affected")
@@ -102,7 +102,7 @@ class IncidentIn(InputSchema):
 
 class IncidentStepIn(VersionIn):
     step: Literal["evaluation_offered", "written_opinion"]
-    at: AwareDatetime
+    at: RecentDatetime
 
 
 class OshaDecisionIn(VersionIn):
@@ -128,10 +128,10 @@ class IncidentOut(Schema):
     status: str
     closed_at: datetime | None
     recorded_by: StaffRef
-    clocks: list[ClockOut]
+    clocks: list[ProtectionClockOut]
 
 
-class ConsultationIn(InputSchema):
+class EthicsConsultationIn(InputSchema):
     kind: ConsultationKind
     parties: list[Party] = Field(default_factory=list, max_length=5)
     question: str = Field(..., min_length=1, max_length=LONG_TEXT)
@@ -157,7 +157,7 @@ class ConsultationOut(Schema):
     requested_at: datetime
     closed_at: datetime | None
     recorded_by: StaffRef
-    clocks: list[ClockOut]
+    clocks: list[ProtectionClockOut]
 
 
 class AbuseReportPage(Schema):

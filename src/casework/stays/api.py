@@ -23,14 +23,14 @@ from casework.stays.rules import (
     StatusSource,
 )
 from casework.stays.schemas import (
+    AdvisorReferralOut,
     CensusPage,
     CensusQuery,
     ClassChangeIn,
     DecisionIn,
     DischargeIn,
-    NoticeIn,
-    NoticeOut,
-    ReferralOut,
+    MedicareNoticeIn,
+    MedicareNoticeOut,
     ReferralPage,
     ReviewIn,
     ReviewOut,
@@ -40,7 +40,15 @@ from casework.stays.schemas import (
     TransferIn,
 )
 from casework.web.access import access_consumer, access_stay, stay_reach_q
-from casework.web.api import LIST_THROTTLE, PageParams, listed_page, responses, staff_member
+from casework.web.api import (
+    LIST_THROTTLE,
+    NUL_REFUSED,
+    PageParams,
+    contains_nul,
+    listed_page,
+    responses,
+    staff_member,
+)
 from casework.web.guard import guard
 
 router = Router(tags=["stays"])
@@ -222,6 +230,8 @@ def encounter_update(
 
 
 def _encounter(payload: dict[str, Any]) -> dict[str, Any]:
+    if contains_nul(payload):  # a free-form FHIR body: no schema field check applies
+        raise ValidationFailed.single("body", NUL_REFUSED)
     if payload.get("resourceType") != "Encounter":
         raise ValidationFailed.single("resourceType", "must be Encounter")
     if payload.get("status") not in ("planned", "arrived", "in-progress", "finished", "cancelled"):
@@ -293,7 +303,7 @@ def advisor_queue(request: HttpRequest, actor: Actor, page: Query[PageParams]) -
 
 @router.post(
     "/stays/{stay_id}/advisor-decision",
-    response=responses({200: ReferralOut}, write=True),
+    response=responses({200: AdvisorReferralOut}, write=True),
     summary="Decide the stay's open physician advisor referral",
     operation_id="advisor_decision",
 )
@@ -355,13 +365,13 @@ def stay_class_change(
 
 @router.post(
     "/stays/{stay_id}/notices",
-    response=responses({201: NoticeOut}, write=True),
+    response=responses({201: MedicareNoticeOut}, write=True),
     summary="Record delivery of an IM, its follow-up copy or a MOON",
     operation_id="medicare_notice_create",
 )
 @guard(Permission.CASE_MANAGE, access_stay)
 def medicare_notice_create(
-    request: HttpRequest, actor: Actor, stay: Stay, payload: NoticeIn
+    request: HttpRequest, actor: Actor, stay: Stay, payload: MedicareNoticeIn
 ) -> Status[MedicareNotice]:
     """Signed, or refused (a MOON refusal: staff name, title and certification). Meets
     the notice's clock and records whether it was timely. Audits one create."""

@@ -8,6 +8,7 @@ from ninja import Field, Schema
 from casework.stays.models import Stay
 from casework.stays.rules import StayClass
 from casework.web.api import InputSchema
+from casework.web.dates import PlannedDate, RecentDatetime
 
 
 class UnitOut(Schema):
@@ -61,7 +62,7 @@ class StayIn(InputSchema):
     consumer_id: int = Field(..., ge=1)
     visit_number: str = Field(..., min_length=1, max_length=40)
     stay_class: StayClass
-    admitted_at: datetime
+    admitted_at: RecentDatetime
     unit_id: int | None = Field(None, ge=1)
     bed: str = Field("", max_length=20)
     attending: str = Field("", max_length=120)
@@ -69,19 +70,19 @@ class StayIn(InputSchema):
     payer: str = Field("", max_length=100)
     plan: str = Field("", max_length=100)
     medicare: bool = False
-    admission_order_at: datetime | None = None
-    expected_discharge_date: date | None = None
+    admission_order_at: RecentDatetime | None = None
+    expected_discharge_date: PlannedDate | None = None
     drg: str = Field("", max_length=4)
 
 
 class TransferIn(InputSchema):
     unit_id: int | None = Field(None, ge=1)
     bed: str = Field("", max_length=20)
-    at: datetime
+    at: RecentDatetime
 
 
 class DischargeIn(InputSchema):
-    at: datetime
+    at: RecentDatetime
 
 
 class EncounterIn(Schema):
@@ -140,7 +141,7 @@ class ReviewPage(Schema):
     items: list[ReviewOut]
 
 
-class AttestationIn(InputSchema):
+class StayAttestationIn(InputSchema):
     involved_in_care: bool
     financial_interest: bool
 
@@ -148,14 +149,14 @@ class AttestationIn(InputSchema):
 class DecisionIn(InputSchema):
     determination: Literal["necessary", "not_necessary"]
     rationale: str = Field(..., min_length=1, max_length=4000)
-    attestation: AttestationIn
+    attestation: StayAttestationIn
     attending_view: Literal["not_consulted", "concurs", "no_view", "disagrees"]
     peer_to_peer: str = Field("", max_length=4000)
     second_reviewer: int | None = Field(None, ge=1)
-    second_attestation: AttestationIn | None = None
+    second_attestation: StayAttestationIn | None = None
 
 
-class ReferralOut(Schema):
+class AdvisorReferralOut(Schema):
     id: int
     stay_id: int
     review_id: int
@@ -174,20 +175,20 @@ class ReferralOut(Schema):
 
 class ReferralPage(Schema):
     count: int
-    items: list[ReferralOut]
+    items: list[AdvisorReferralOut]
 
 
 class ClassChangeIn(InputSchema):
     stay_class: StayClass
-    at: datetime
+    at: RecentDatetime
     attending_concurrence_documented: bool = Field(
         False, description="Condition Code 44: the attending's concurrence is in the record"
     )
 
 
-class NoticeIn(InputSchema):
+class MedicareNoticeIn(InputSchema):
     kind: Literal["im_initial", "im_follow_up", "moon"]
-    delivered_at: datetime
+    delivered_at: RecentDatetime
     response: Literal["signed", "refused"]
     signer: str = Field("", max_length=200)
     staff_name: str = Field("", max_length=200)
@@ -197,7 +198,7 @@ class NoticeIn(InputSchema):
     language: Literal["en", "es"] = "en"
 
 
-class NoticeOut(Schema):
+class MedicareNoticeOut(Schema):
     id: int
     stay_id: int
     kind: str

@@ -363,6 +363,8 @@ def audit_load_read(actor: Actor, record: Model) -> None:
         _read(actor, record.consumer_id, "incident", record.pk)
     elif isinstance(record, EthicsConsultation):
         _read(actor, record.consumer_id, "ethics_consultation", record.pk)
+    elif isinstance(record, Stay):
+        _read(actor, record.consumer_id, "stay", record.pk)
     else:  # pragma: no cover - a load the guard does not know
         raise TypeError(f"no read event for {type(record).__name__}")
 
