@@ -152,3 +152,31 @@ def test_a_failing_request_logs_no_phi(
     logging.getLogger("casework.test").exception("caught", exc_info=ValueError(f"{GIVEN} {BIRTH}"))
     logging.getLogger("casework.test").warning("value: %s", KeyError(MRN))
     assert_no_phi(all_logs)
+
+
+@pytest.mark.parametrize("name", ["django.db.backends", "django.db.backends.schema", "django.db.x"])
+def test_sql_extras_are_blank_on_every_database_logger(all_logs: Any, name: str) -> None:
+    """Extras are set after the record factory runs: a filter on one logger misses its
+    children and any logger reconfigured later, so they are blanked as the record is made
+    (a logger with no filter at all here)."""
+    logger = logging.getLogger(name)
+    saved = logger.filters[:]
+    logger.filters.clear()
+    try:
+        logger.debug(
+            "(%.3f) %s; args=%s; alias=%s",
+            0.5,
+            "SELECT %s",
+            (MRN,),
+            "default",
+            extra={"sql": f"SELECT '{MRN}'", "params": (GIVEN,), "alias": "default"},
+        )
+    finally:
+        logger.filters[:] = saved
+    (record,) = [r for r in all_logs.records if r.name == name]
+    assert (record.getMessage(), record.sql, record.params) == (  # type: ignore[attr-defined]
+        "(0.500 s) query on default",
+        "[redacted]",
+        "[redacted]",
+    )
+    assert_no_phi(all_logs)

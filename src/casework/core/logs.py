@@ -9,8 +9,11 @@ filter, handler or parent logger sees it:
 
 - an exception keeps its class and its frames (file, line, function), not its message;
 - an exception passed as a format argument is written as its class name;
-- a `django.db.backends` record keeps the query's duration and database alias only
-  (`RedactFilter` on that logger also blanks the `sql` and `params` it attaches).
+- a `django.db` record keeps the query's duration and database alias only, and the
+  `sql` and `params` it attaches as extra fields are blanked as the record is made
+  (`Logger.makeRecord` sets extras after the factory has run, so the install wraps it
+  too: a filter on one logger would miss its children, such as
+  `django.db.backends.schema`, and any logger reconfigured later).
 """
 
 import logging
@@ -33,13 +36,17 @@ def redacted_traceback(exc: BaseException) -> str:
 
 
 def redact(record: logging.LogRecord) -> logging.LogRecord:
-    """Rewrite `record` in place as the module docstring says; returns it."""
+    """Rewrite `record` in place as the module docstring says; returns it (once: a
+    filter or handler that calls it again leaves it as it is)."""
+    if getattr(record, "redacted", False):
+        return record
+    record.redacted = True
     exc_info = record.exc_info
     if exc_info:
         if exc_info[1] is not None:
             record.exc_text = redacted_traceback(exc_info[1])
         record.exc_info = None
-    if record.name.startswith("django.db.backends"):
+    if record.name.startswith("django.db"):
         args = record.args if isinstance(record.args, tuple) else ()
         duration = args[0] if args and isinstance(args[0], float) else None
         alias = args[-1] if len(args) > 1 and isinstance(args[-1], str) else ""
@@ -69,8 +76,17 @@ class RedactFilter(logging.Filter):
         return True
 
 
+def _blank_extras(record: logging.LogRecord) -> logging.LogRecord:
+    if record.name.startswith("django.db"):
+        for name in ("sql", "params"):
+            if name in record.__dict__:
+                record.__dict__[name] = REDACTED
+    return record
+
+
 def install_record_factory() -> None:
-    """Make every log record redacted from the moment it is created (idempotent)."""
+    """Make every log record redacted from the moment it is created, extras included
+    (idempotent)."""
     global _installed
     if _installed:
         return
@@ -80,6 +96,12 @@ def install_record_factory() -> None:
         return redact(previous(*args, **kwargs))
 
     logging.setLogRecordFactory(factory)
+    make_record = logging.Logger.makeRecord
+
+    def make_redacted_record(self: logging.Logger, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        return _blank_extras(make_record(self, *args, **kwargs))
+
+    logging.Logger.makeRecord = make_redacted_record  # type: ignore[method-assign]
     _installed = True
 
 
