@@ -342,31 +342,37 @@ def access_care_plan(
     return plan
 
 
+def _own(record: Any) -> int | None:
+    return record.consumer_id  # type: ignore[no-any-return]
+
+
+def _case(record: Any) -> int | None:
+    return record.case.consumer_id  # type: ignore[no-any-return]
+
+
+# The read event of each record a guard loads: its object type and whose record it is.
+READ_EVENTS: dict[type[Model], tuple[str, Callable[[Any], int | None]]] = {
+    Consumer: ("consumer", lambda record: record.pk),
+    Case: ("case", _own),
+    CarePlan: ("care_plan", _case),
+    WorkItem: ("work_item", _case),
+    User: ("staff", lambda record: None),
+    Complaint: ("complaint", _own),
+    AbuseReport: ("abuse_report", _own),
+    Incident: ("incident", _own),
+    EthicsConsultation: ("ethics_consultation", _own),
+    Stay: ("stay", _own),
+}
+
+
 def audit_load_read(actor: Actor, record: Model) -> None:
     """The one read event of a record a guard loaded, written once the handler has
     answered (a handler's 404 is a denial, never a read)."""
-    if isinstance(record, Consumer):
-        _read(actor, record.pk, "consumer", record.pk)
-    elif isinstance(record, Case):
-        _read(actor, record.consumer_id, "case", record.pk)
-    elif isinstance(record, CarePlan):
-        _read(actor, record.case.consumer_id, "care_plan", record.pk)
-    elif isinstance(record, WorkItem):
-        _read(actor, record.case.consumer_id, "work_item", record.pk)
-    elif isinstance(record, User):
-        _read(actor, None, "staff", record.pk)
-    elif isinstance(record, Complaint):
-        _read(actor, record.consumer_id, "complaint", record.pk)
-    elif isinstance(record, AbuseReport):
-        _read(actor, record.consumer_id, "abuse_report", record.pk)
-    elif isinstance(record, Incident):
-        _read(actor, record.consumer_id, "incident", record.pk)
-    elif isinstance(record, EthicsConsultation):
-        _read(actor, record.consumer_id, "ethics_consultation", record.pk)
-    elif isinstance(record, Stay):
-        _read(actor, record.consumer_id, "stay", record.pk)
-    else:  # pragma: no cover - a load the guard does not know
+    known = READ_EVENTS.get(type(record))
+    if known is None:  # pragma: no cover - a load the guard does not know
         raise TypeError(f"no read event for {type(record).__name__}")
+    object_type, consumer_of = known
+    _read(actor, consumer_of(record), object_type, record.pk)
 
 
 # --- staff records (A1): no consumer data, so no signed-statement gate ------------------
