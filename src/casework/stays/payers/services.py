@@ -37,13 +37,18 @@ RUNNING = (DeadlineState.OPEN, DeadlineState.PAUSED)
 
 
 def _audit(
-    actor: Actor | None, action: str, stay: Stay | None, kind: str, pk: int, **detail: object
+    actor: Actor | None,
+    action: str,
+    stay: Stay | None,
+    object_type: str,
+    pk: int,
+    **detail: object,
 ) -> None:
     audit_record(
         actor=actor,
         action=action,
         consumer_id=stay.consumer_id if stay is not None else None,
-        object_type=kind,
+        object_type=object_type,
         object_id=pk,
         detail=detail or None,
     )
