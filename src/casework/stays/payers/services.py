@@ -412,7 +412,9 @@ def denial_record(*, actor: Actor, stay: Stay, facts: DenialFacts) -> StayDenial
         errors["reason"] = [_("give the payer's reason")]
     if facts.received_date > clock.now().date():
         errors["received_date"] = [_("cannot be in the future")]
-    elif facts.received_date < stay.admitted_at.date():
+    elif facts.received_date < program_calendar(program_id=stay.program_id).local_date(
+        stay.admitted_at
+    ):
         errors["received_date"] = [_("cannot be before the admission")]
     authorization = None
     if facts.authorization_id is not None:
