@@ -18,5 +18,7 @@ class StaysConfig(AppConfig):
         from casework.stays.payers.deadlines import PAGES, PayerDeadline
 
         # Payer clocks stay breached when missed; running ones are on the owner's worklist.
-        for kind in PayerDeadline:
-            deadline_kind_register(kind, kind.label, tally=SweepTally.OVERDUE, page=PAGES[kind])
+        for payer_kind in PayerDeadline:
+            deadline_kind_register(
+                payer_kind, payer_kind.label, tally=SweepTally.OVERDUE, page=PAGES[payer_kind]
+            )
