@@ -1294,6 +1294,145 @@ MATRIX.update(
 )
 
 
+# --- payer interface, denials and appeals (issue 15 items 5 and 8) ------------------------
+
+
+def _payer(w: World) -> Any:
+    from casework.stays.payers import services as payer_services
+    from casework.stays.payers.models import PayerSettings
+
+    found = PayerSettings.objects.filter(program=w.program, name="Acme Medicaid").first()
+    return found or payer_services.payer_settings_from_preset(
+        program=w.program, name="Acme Medicaid", payer_type="medicaid_managed_care"
+    )
+
+
+def _payer_stay(w: World) -> Any:
+    from casework.stays.models import Stay
+
+    _payer(w)
+    stay = _stay(w)
+    Stay.objects.filter(pk=stay.pk).update(payer="Acme Medicaid")
+    stay.refresh_from_db()
+    return stay
+
+
+def _denied_stay(w: World, appealed: bool = False) -> tuple[Any, Any, Any]:
+    from casework.stays.payers import services as payer_services
+
+    stay = _payer_stay(w)
+    actor = factories.actor(w.cm)
+    denial = payer_services.denial_record(
+        actor=actor,
+        stay=stay,
+        facts=payer_services.DenialFacts(
+            kind="medical_necessity",
+            reason="Observation suffices",
+            received_date=clock.now().date(),
+            denied_days=2,
+        ),
+    )
+    appeal = None
+    if appealed:
+        appeal = payer_services.appeal_file(
+            actor=actor,
+            denial=denial,
+            version=denial.version,
+            facts=payer_services.AppealFacts(filed_at=clock.now() - timedelta(minutes=30)),
+        )
+    return stay, denial, appeal
+
+
+def payer_stay_target(body: Callable[[Any], dict[str, Any] | None] = lambda s: None):
+    def setup(w: World) -> Target:
+        stay = _payer_stay(w)
+        return Target({"stay_id": stay.pk}, body(stay), stay.consumer_id)
+
+    return setup
+
+
+def authorization_target(w: World) -> Target:
+    from casework.stays.payers import services as payer_services
+
+    stay = _payer_stay(w)
+    authorization = payer_services.authorization_open(
+        actor=factories.actor(w.cm),
+        stay=stay,
+        facts=payer_services.AuthorizationFacts(level_of_care="acute", requested_days=3),
+    )
+    return Target(
+        {"stay_id": stay.pk, "authorization_id": authorization.pk},
+        {"version": 1, "step": "notified", "at": _when()},
+        stay.consumer_id,
+    )
+
+
+def appeal_filing_target(w: World) -> Target:
+    stay, denial, _ = _denied_stay(w)
+    return Target(
+        {"stay_id": stay.pk, "denial_id": denial.pk},
+        {"version": denial.version, "filed_at": _when()},
+        stay.consumer_id,
+    )
+
+
+def appeal_outcome_target(w: World) -> Target:
+    stay, _, appeal = _denied_stay(w, appealed=True)
+    return Target(
+        {"stay_id": stay.pk, "appeal_id": appeal.pk},
+        {"version": appeal.version, "outcome": "upheld", "decided_at": _when(0)},
+        stay.consumer_id,
+    )
+
+
+MATRIX.update(
+    {
+        ("GET", "/api/v1/payer-settings"): Entry(
+            Permission.CONSUMER_READ,
+            lambda w: (_payer(w), Target({}, None, None))[1],
+            AuditAction.LIST,
+            object_route=False,
+        ),
+        ("GET", "/api/v1/stays/{stay_id}/authorizations"): Entry(
+            Permission.CONSUMER_READ, payer_stay_target(), AuditAction.LIST
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/authorizations"): Entry(
+            Permission.CASE_MANAGE,
+            payer_stay_target(lambda s: {"level_of_care": "acute", "requested_days": 3}),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/authorizations/{authorization_id}"): Entry(
+            Permission.CASE_MANAGE, authorization_target, AuditAction.UPDATE
+        ),
+        ("GET", "/api/v1/denials"): Entry(
+            Permission.CONSUMER_READ,
+            lambda w: (_denied_stay(w), Target({}, None, None))[1],
+            AuditAction.LIST,
+            object_route=False,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/denials"): Entry(
+            Permission.CASE_MANAGE,
+            payer_stay_target(
+                lambda s: {
+                    "kind": "level_of_care",
+                    "reason": "Acute level not met",
+                    "received_date": clock.now().date().isoformat(),
+                    "denied_amount": "900.00",
+                }
+            ),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/denials/{denial_id}/appeals"): Entry(
+            Permission.CASE_MANAGE, appeal_filing_target, AuditAction.CREATE, ok=201
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/appeals/{appeal_id}/outcome"): Entry(
+            Permission.CASE_MANAGE, appeal_outcome_target, AuditAction.UPDATE
+        ),
+    }
+)
+
 ROUTES = sorted(MATRIX)
 OBJECT_ROUTES = [r for r in ROUTES if MATRIX[r].object_route]
 

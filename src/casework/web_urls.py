@@ -12,6 +12,7 @@ from casework.protections import views as protections
 from casework.resources import views as resources
 from casework.staff import views as staff
 from casework.stays import views as stays
+from casework.stays.payers import views as stay_payers
 from casework.web import case_page
 from casework.web import views as core
 
@@ -24,6 +25,40 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("stays/<int:stay_id>/", stays.stay_detail, name="stay_detail"),
     path("advisor-queue/", stays.advisor_queue, name="advisor_queue"),
     path("stays/<int:stay_id>/notices/<str:kind>/", stays.notice_print, name="stay_notice_print"),
+    path("payers/", stay_payers.payer_settings_page, name="payer_settings"),
+    path("denials/", stay_payers.denial_list_page, name="denial_list"),
+    path(
+        "stays/<int:stay_id>/authorizations/new/",
+        stay_payers.stay_authorization_new,
+        name="stay_authorization_new",
+    ),
+    path(
+        "stays/<int:stay_id>/authorizations/<int:authorization_id>/step/",
+        stay_payers.stay_authorization_step_page,
+        name="stay_authorization_step",
+    ),
+    path("stays/<int:stay_id>/denials/new/", stay_payers.stay_denial_new, name="stay_denial_new"),
+    path(
+        "stays/<int:stay_id>/denials/<int:denial_id>/appeal/",
+        stay_payers.stay_appeal_new,
+        name="stay_appeal_new",
+    ),
+    path(
+        "stays/<int:stay_id>/denials/<int:denial_id>/packet.pdf",
+        stay_payers.stay_appeal_packet,
+        name="stay_appeal_packet",
+    ),
+    path(
+        "stays/<int:stay_id>/appeals/<int:appeal_id>/outcome/",
+        stay_payers.stay_appeal_outcome_page,
+        name="stay_appeal_outcome",
+    ),
+    path(
+        "stays/authorizations/<int:authorization_id>/",
+        stay_payers.stay_authorization_page,
+        name="stay_authorization_page",
+    ),
+    path("stays/denials/<int:denial_id>/", stay_payers.stay_denial_page, name="stay_denial_page"),
     path("audit/", core.audit_report, name="audit_report"),
     path("resources/", resources.search, name="resource_search"),
     path(

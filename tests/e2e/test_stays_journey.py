@@ -1,7 +1,8 @@
 """Journey: the hospital's ADT feed admits a Medicare patient over MLLP; the case manager
 covering the unit finds them on the census, opens the stay, sees the IM clock and prints
 the notice in Spanish; a physician advisor finds the stay in the queue after a review not
-met (issue 15, as far as the slice goes)."""
+met, and the payer's denial is recorded from the stay page (issue 15, as far as the
+slice goes)."""
 
 import asyncio
 import threading
@@ -16,6 +17,7 @@ from casework.core.models import Program
 from casework.stays import services
 from casework.stays.listener import Listener
 from casework.stays.models import Stay, Unit
+from casework.stays.payers import services as payer_services
 from casework.stays.rules import ReviewKind
 from tests import factories
 from tests.conftest import World
@@ -66,6 +68,23 @@ def test_adt_admit_census_stay_notice_and_advisor_queue(checked: Checked, staff:
     heading(page, "Your rights as a hospital inpatient with Medicare")
     page.get_by_role("link", name="Español").click()
     heading(page, "Sus derechos como paciente hospitalizado con Medicare")
+    c.check()
+
+    # The payer denies two days: the case manager records it from the stay page.
+    payer_services.payer_settings_from_preset(
+        program=staff.program, name="Acme Medicaid", payer_type="medicaid_managed_care"
+    )
+    Stay.objects.filter(pk=stay.pk).update(payer="Acme Medicaid")
+    page.goto(f"{c.base_url}/stays/{stay.pk}/")
+    page.get_by_role("link", name="Record a denial").click()
+    heading(page, "Record a denial")
+    c.check()
+    page.get_by_label("Kind of denial").select_option("medical_necessity")
+    page.get_by_label("Payer's reason").fill("Observation level suffices")
+    page.get_by_label("Received on").fill(clock.now().date().isoformat())
+    page.get_by_label("Days denied").fill("2")
+    page.get_by_role("button", name="Record the denial").click()
+    expect(page.locator("#denials + p + table")).to_contain_text("Medical necessity")
     c.check()
 
     services.review_record(

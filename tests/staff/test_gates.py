@@ -260,6 +260,9 @@ def _page_urls(w: World) -> dict[str, str]:
         "report_id": 1,
         "incident_id": 1,
         "consultation_id": 1,
+        "authorization_id": 1,
+        "denial_id": 1,
+        "appeal_id": 1,
         "step": "close",
     }
     return {
@@ -286,11 +289,14 @@ def test_the_page_list_covers_every_consumer_page() -> None:
         "report_id",
         "incident_id",
         "consultation_id",
+        "authorization_id",
+        "denial_id",
+        "appeal_id",
         "step",
     }
     for page in _consumer_pages():
         assert set(page.pattern.converters) <= known, page.name
-    assert len(PAGE_NAMES) == 66
+    assert len(PAGE_NAMES) == 76
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)

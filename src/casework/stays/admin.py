@@ -16,3 +16,7 @@ class UnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 @admin.register(UnitAssignment)
 class UnitAssignmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["unit", "user", "assigned_at"]
+
+
+# The payers' settings (program settings of the payer interface) register themselves.
+from casework.stays.payers import admin as _payers_admin  # noqa: E402, F401

@@ -14,3 +14,11 @@ class StaysConfig(AppConfig):
         # A notice overdue stays breached (overdue is a query); the census shows it.
         for kind in StayDeadline:
             deadline_kind_register(kind, kind.label, tally=SweepTally.OVERDUE)
+
+        from casework.stays.payers.deadlines import PAGES, PayerDeadline
+
+        # Payer clocks stay breached when missed; running ones are on the owner's worklist.
+        for payer_kind in PayerDeadline:
+            deadline_kind_register(
+                payer_kind, payer_kind.label, tally=SweepTally.OVERDUE, page=PAGES[payer_kind]
+            )

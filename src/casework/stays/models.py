@@ -292,3 +292,14 @@ class MedicareNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.response}"
+
+
+# The payer interface and denials (H2, H4) live in their own sub-module; importing it
+# here registers its tables with the app.
+from casework.stays.payers.models import (  # noqa: E402, F401
+    PayerAppealLevel,
+    PayerSettings,
+    StayAppeal,
+    StayAuthorization,
+    StayDenial,
+)

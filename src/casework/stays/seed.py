@@ -23,6 +23,7 @@ from casework.stays import services
 from casework.stays.adt import adt_receive
 from casework.stays.listener import Listener
 from casework.stays.models import Unit
+from casework.stays.payers.seed import payers_seed
 
 UNITS = (("4N", "4 North (medical)"), ("5S", "5 South (surgical)"))
 FAMILY = ("Garcia", "Nguyen", "Okafor", "Smith", "Kowalski", "Haddad", "Johnson", "Rossi",
@@ -151,6 +152,7 @@ def hospital_seed(*, program: Program, covering: list[User]) -> dict[str, int]:
     units = [Unit.objects.create(program=program, code=c, name=n) for c, n in UNITS]
     for unit, user in zip(units, covering, strict=False):
         services.unit_assign(unit=unit, user=user, actor=None)
+    payers_seed(program=program)
     acks = _feed_through_listener(program, demo_feed(clock.now()))
     counts: dict[str, int] = {}
     for ack in acks:

@@ -20,6 +20,7 @@ from casework.stays.deadlines import end_of_today, facility_zone
 from casework.stays.forms import CensusFilterForm
 from casework.stays.models import Stay
 from casework.stays.notices import LANGUAGES, notice_language, notice_text
+from casework.stays.payers.views import stay_payer_context
 from casework.web.access import access_stay, stay_reach_q, user_may
 from casework.web.api import audit_list
 from casework.web.guard import guard
@@ -126,6 +127,7 @@ def stay_detail(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
             "reviews": selectors.review_list(stay_id=stay.pk).select_related("reviewer"),
             "referrals": selectors.referral_list(stay_id=stay.pk).select_related("advisor"),
             "now": clock.now(),
+            **stay_payer_context(stay, actor),
         },
     )
 

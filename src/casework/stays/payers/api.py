@@ -1,0 +1,196 @@
+"""REST endpoints of the payer interface and denials (H2, H4), under the stays API.
+Reads need consumer.read over the stay (or a unit the caller covers); writes need
+case.manage. Each request writes exactly one audit event; bad input is 422 naming the
+field and changes nothing; a step the record's state refuses is 409."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Status
+
+from casework.core.actor import Actor
+from casework.core.policy import Permission
+from casework.stays.models import Stay
+from casework.stays.payers import selectors, services
+from casework.stays.payers.models import StayAppeal, StayAuthorization, StayDenial
+from casework.stays.payers.schemas import (
+    AppealIn,
+    AppealOut,
+    AppealOutcomeIn,
+    AuthorizationIn,
+    AuthorizationOut,
+    AuthorizationPage,
+    AuthorizationStepIn,
+    DenialIn,
+    DenialOut,
+    DenialPage,
+    DenialQuery,
+    PayerSettingsPage,
+)
+from casework.web.access import access_stay, stay_reach_q
+from casework.web.api import LIST_THROTTLE, PageParams, listed_page, responses
+from casework.web.guard import guard
+
+router = Router(tags=["stays"])
+
+
+@router.get(
+    "/payer-settings",
+    response=responses({200: PayerSettingsPage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="The payers of your program and their terms (notification, reviews, appeals)",
+    operation_id="payer_settings_list",
+)
+@guard(Permission.CONSUMER_READ, object_type="payer_settings")
+def payer_settings_list(
+    request: HttpRequest, actor: Actor, page: Query[PageParams]
+) -> dict[str, Any]:
+    """Program data, no consumer's. Audits one list."""
+    rows = selectors.payer_settings_list(program_id=actor.user.program_id or 0)
+    return listed_page(actor, rows, page, object_type="payer_settings")
+
+
+@router.get(
+    "/stays/{stay_id}/authorizations",
+    response=responses({200: AuthorizationPage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="A stay's payer authorizations",
+    operation_id="stay_authorization_list",
+)
+@guard(Permission.CONSUMER_READ, access_stay)
+def stay_authorization_list(
+    request: HttpRequest, actor: Actor, stay: Stay, page: Query[PageParams]
+) -> dict[str, Any]:
+    """Newest first. Audits one list."""
+    return listed_page(
+        actor,
+        selectors.authorization_list(stay_id=stay.pk),
+        page,
+        object_type="stay_authorization",
+        consumer_id=stay.consumer_id,
+        parent=stay.pk,
+    )
+
+
+@router.post(
+    "/stays/{stay_id}/authorizations",
+    response=responses({201: AuthorizationOut}, write=True),
+    summary="Open the payer's authorization of a stay at a level of care",
+    operation_id="stay_authorization_create",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def stay_authorization_create(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: AuthorizationIn
+) -> Status[StayAuthorization]:
+    """The notification clock starts from the admission (the payer's window, in its
+    unit); `notification_sent_at` records the notification at once. 409 when the stay's
+    payer has no settings. Audits one create."""
+    facts = services.AuthorizationFacts(**payload.model_dump())
+    return Status(201, services.authorization_open(actor=actor, stay=stay, facts=facts))
+
+
+@router.post(
+    "/stays/{stay_id}/authorizations/{authorization_id}",
+    response=responses({200: AuthorizationOut}, write=True),
+    summary="Record a step of an authorization: notified, acknowledged, decided, review sent",
+    operation_id="stay_authorization_step",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def stay_authorization_step(
+    request: HttpRequest,
+    actor: Actor,
+    stay: Stay,
+    authorization_id: int,
+    payload: AuthorizationStepIn,
+) -> StayAuthorization:
+    """Each step meets its clock and starts the next (decision, then clinical reviews).
+    Audits one update."""
+    authorization = selectors.authorization_of_stay(
+        stay_id=stay.pk, authorization_id=authorization_id
+    )
+    if authorization is None:
+        raise Http404("No such authorization.")
+    authorization.stay = stay
+    facts = services.StepFacts(**payload.model_dump(exclude={"version"}))
+    return services.authorization_step(
+        actor=actor, authorization=authorization, version=payload.version, facts=facts
+    )
+
+
+@router.get(
+    "/denials",
+    response=responses({200: DenialPage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="Denials of the stays you reach, newest received first",
+    operation_id="denial_list",
+)
+@guard(Permission.CONSUMER_READ, object_type="stay_denial")
+def denial_list(
+    request: HttpRequest, actor: Actor, query: Query[DenialQuery], page: Query[PageParams]
+) -> dict[str, Any]:
+    """Filter by payer, state and kind. Audits one list."""
+    rows = selectors.denial_list(
+        reach=stay_reach_q(actor.user, Permission.CONSUMER_READ),
+        payer_id=query.payer_id,
+        state=query.state,
+        kind=query.kind or "",
+    )
+    return listed_page(actor, rows, page, object_type="stay_denial")
+
+
+@router.post(
+    "/stays/{stay_id}/denials",
+    response=responses({201: DenialOut}, write=True),
+    summary="Record a payer's denial of days or money of a stay",
+    operation_id="stay_denial_create",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def stay_denial_create(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: DenialIn
+) -> Status[StayDenial]:
+    """Days, amount or both; the first appeal level's filing clock starts on the
+    received date. Audits one create."""
+    facts = services.DenialFacts(**payload.model_dump())
+    return Status(201, services.denial_record(actor=actor, stay=stay, facts=facts))
+
+
+@router.post(
+    "/stays/{stay_id}/denials/{denial_id}/appeals",
+    response=responses({201: AppealOut}, write=True),
+    summary="File the appeal of a denial at its next level",
+    operation_id="stay_appeal_create",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def stay_appeal_create(
+    request: HttpRequest, actor: Actor, stay: Stay, denial_id: int, payload: AppealIn
+) -> Status[StayAppeal]:
+    """After the filing limit, `late_reason` (good cause) is required. The payer's
+    decision clock starts (standard or expedited). Audits one create."""
+    denial = selectors.denial_of_stay(stay_id=stay.pk, denial_id=denial_id)
+    if denial is None:
+        raise Http404("No such denial.")
+    denial.stay = stay
+    facts = services.AppealFacts(**payload.model_dump(exclude={"version"}))
+    return Status(
+        201,
+        services.appeal_file(actor=actor, denial=denial, version=payload.version, facts=facts),
+    )
+
+
+@router.post(
+    "/stays/{stay_id}/appeals/{appeal_id}/outcome",
+    response=responses({200: AppealOut}, write=True),
+    summary="Record the payer's decision on an appeal and what it recovered",
+    operation_id="stay_appeal_outcome",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def stay_appeal_outcome(
+    request: HttpRequest, actor: Actor, stay: Stay, appeal_id: int, payload: AppealOutcomeIn
+) -> StayAppeal:
+    """Upheld with a level left opens the next level's filing clock. Audits one update."""
+    appeal = selectors.appeal_of_stay(stay_id=stay.pk, appeal_id=appeal_id)
+    if appeal is None:
+        raise Http404("No such appeal.")
+    appeal.denial.stay = stay
+    facts = services.OutcomeFacts(**payload.model_dump(exclude={"version"}))
+    return services.appeal_decide(actor=actor, appeal=appeal, version=payload.version, facts=facts)

@@ -1,0 +1,252 @@
+"""Payer interface (H2) and denials and appeals (H4): the tables. A payer's settings are
+program data (edited in the admin); authorizations, denials and appeals belong to a stay
+and its consumer."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casework.core.clocks import ClockUnit
+from casework.stays.payers.rules import (
+    AppealOutcome,
+    AuthorizationState,
+    DenialKind,
+    DenialState,
+    LevelOfCare,
+    PayerType,
+)
+
+PAYER_TYPE_LABELS = {
+    PayerType.MEDICARE_ADVANTAGE: _("Medicare Advantage"),
+    PayerType.MEDICAID_MANAGED_CARE: _("Medicaid managed care"),
+    PayerType.COMMERCIAL: _("Commercial (employer group health plan, ERISA)"),
+}
+UNIT_LABELS = {
+    ClockUnit.CALENDAR_DAYS: _("calendar days"),
+    ClockUnit.BUSINESS_DAYS: _("business days"),
+    ClockUnit.HOURS: _("hours"),
+}
+LEVEL_OF_CARE_LABELS = {
+    LevelOfCare.ACUTE: _("Acute inpatient"),
+    LevelOfCare.INTENSIVE_CARE: _("Intensive care"),
+    LevelOfCare.STEP_DOWN: _("Step-down"),
+    LevelOfCare.OBSERVATION: _("Observation"),
+    LevelOfCare.SKILLED_NURSING: _("Skilled nursing facility"),
+    LevelOfCare.INPATIENT_REHAB: _("Inpatient rehabilitation"),
+    LevelOfCare.HOME_HEALTH: _("Home health"),
+}
+AUTHORIZATION_STATE_LABELS = {
+    AuthorizationState.PENDING_NOTIFICATION: _("Notification not sent"),
+    AuthorizationState.NOTIFIED: _("Notified"),
+    AuthorizationState.ACKNOWLEDGED: _("Acknowledged"),
+    AuthorizationState.APPROVED: _("Approved"),
+    AuthorizationState.PARTLY_APPROVED: _("Partly approved"),
+    AuthorizationState.DENIED: _("Denied"),
+}
+DENIAL_KIND_LABELS = {
+    DenialKind.MEDICAL_NECESSITY: _("Medical necessity"),
+    DenialKind.LEVEL_OF_CARE: _("Level of care"),
+    DenialKind.ADMINISTRATIVE: _("Administrative"),
+}
+DENIAL_STATE_LABELS = {
+    DenialState.OPEN: _("Open"),
+    DenialState.APPEALING: _("Appeal pending"),
+    DenialState.OVERTURNED: _("Overturned"),
+    DenialState.CLOSED: _("Closed"),
+}
+OUTCOME_LABELS = {
+    AppealOutcome.OVERTURNED: _("Overturned"),
+    AppealOutcome.PARTLY_OVERTURNED: _("Partly overturned"),
+    AppealOutcome.UPHELD: _("Upheld"),
+    AppealOutcome.WITHDRAWN: _("Withdrawn"),
+}
+
+
+def choices(labels: dict) -> list[tuple[str, object]]:  # type: ignore[type-arg]
+    return [(str(key), label) for key, label in labels.items()]
+
+
+UNIT_CHOICES = choices(UNIT_LABELS)
+
+
+class PayerSettings(models.Model):
+    """A payer's terms for a program (H2): notification window, review frequency and
+    authorization decision limits; its appeal levels are `PayerAppealLevel` rows. A stay
+    names its payer by `name` (as ADT sends it in IN1)."""
+
+    program = models.ForeignKey("core.Program", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("payer name"), max_length=100)
+    payer_type = models.CharField(
+        _("payer type"), max_length=30, choices=choices(PAYER_TYPE_LABELS)
+    )
+    notification_amount = models.PositiveSmallIntegerField(_("notify the payer within"))
+    notification_unit = models.CharField(max_length=20, choices=UNIT_CHOICES)
+    notification_citation = models.CharField(max_length=200, blank=True)
+    review_every_amount = models.PositiveSmallIntegerField(_("clinical review every"))
+    review_every_unit = models.CharField(max_length=20, choices=UNIT_CHOICES)
+    review_every_citation = models.CharField(max_length=200, blank=True)
+    decision_amount = models.PositiveSmallIntegerField(_("standard decision within"))
+    decision_unit = models.CharField(max_length=20, choices=UNIT_CHOICES)
+    decision_citation = models.CharField(max_length=200, blank=True)
+    expedited_decision_amount = models.PositiveSmallIntegerField(_("expedited decision within"))
+    expedited_decision_unit = models.CharField(max_length=20, choices=UNIT_CHOICES)
+    expedited_decision_citation = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("payer settings")
+        verbose_name_plural = _("payer settings")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="payer_settings_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(notification_amount__gt=0)
+                & models.Q(review_every_amount__gt=0)
+                & models.Q(decision_amount__gt=0)
+                & models.Q(expedited_decision_amount__gt=0),
+                name="payer_settings_positive_limits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PayerAppealLevel(models.Model):
+    """One appeal level of a payer (H4): filing window after the adverse decision, and
+    the payer's standard and expedited decision limits."""
+
+    payer = models.ForeignKey(PayerSettings, on_delete=models.CASCADE, related_name="levels")
+    level = models.PositiveSmallIntegerField(_("level"))
+    name = models.CharField(_("name"), max_length=100)
+    filing_amount = models.PositiveSmallIntegerField(_("file within"))
+    filing_unit = models.CharField(max_length=20, choices=UNIT_CHOICES)
+    decision_amount = models.PositiveSmallIntegerField(_("standard decision within"))
+    decision_unit = models.CharField(max_length=20, choices=UNIT_CHOICES)
+    expedited_amount = models.PositiveSmallIntegerField(_("expedited decision within"))
+    expedited_unit = models.CharField(max_length=20, choices=UNIT_CHOICES)
+    citation = models.CharField(_("citation"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("payer appeal level")
+        ordering = ["payer", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["payer", "level"], name="payer_appeal_level_unique"),
+            models.CheckConstraint(
+                condition=models.Q(level__gt=0)
+                & models.Q(filing_amount__gt=0)
+                & models.Q(decision_amount__gt=0)
+                & models.Q(expedited_amount__gt=0),
+                name="payer_appeal_level_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}. {self.name}"
+
+
+class StayAuthorization(models.Model):
+    """The payer's authorization of a stay at a level of care: the admission notification
+    sent and acknowledged, the days requested and authorized, the reference number, and the
+    next clinical review due. Each due time is a clock (`core.Deadline`)."""
+
+    stay = models.ForeignKey("stays.Stay", on_delete=models.CASCADE, related_name="authorizations")
+    payer = models.ForeignKey(PayerSettings, on_delete=models.PROTECT, related_name="+")
+    level_of_care = models.CharField(
+        _("level of care"), max_length=20, choices=choices(LEVEL_OF_CARE_LABELS)
+    )
+    expedited = models.BooleanField(_("expedited"), default=False)
+    requested_days = models.PositiveSmallIntegerField(_("days requested"))
+    authorized_days = models.PositiveSmallIntegerField(_("days authorized"), null=True, blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=24,
+        choices=choices(AUTHORIZATION_STATE_LABELS),
+        default=AuthorizationState.PENDING_NOTIFICATION,
+    )
+    reference_number = models.CharField(_("reference number"), max_length=60, blank=True)
+    notification_sent_at = models.DateTimeField(_("notification sent"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    last_review_sent_at = models.DateTimeField(null=True, blank=True)
+    next_review_due_at = models.DateTimeField(_("next review due"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["stay", "state"], name="stay_authorization_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(requested_days__gt=0), name="authorization_requests_days"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"authorization {self.pk}"
+
+
+class StayDenial(models.Model):
+    """A payer's denial of days or money of a stay (H4), with its kind and reason."""
+
+    stay = models.ForeignKey("stays.Stay", on_delete=models.CASCADE, related_name="denials")
+    payer = models.ForeignKey(PayerSettings, on_delete=models.PROTECT, related_name="+")
+    authorization = models.ForeignKey(
+        StayAuthorization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=choices(DENIAL_KIND_LABELS))
+    reason = models.TextField(_("payer's reason"))
+    denied_days = models.PositiveSmallIntegerField(_("days denied"), null=True, blank=True)
+    denied_amount = models.DecimalField(
+        _("amount denied"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(max_length=3, default="USD")
+    received_date = models.DateField(_("received"))
+    reference_number = models.CharField(_("payer reference"), max_length=60, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=choices(DENIAL_STATE_LABELS), default=DenialState.OPEN
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["payer", "state"], name="stay_denial_payer_state")]
+
+    def __str__(self) -> str:
+        return f"denial {self.pk}"
+
+
+class StayAppeal(models.Model):
+    """An appeal of a denial at one of the payer's levels: filed when and whether in time,
+    standard or expedited, the payer's decision due, the outcome and what was recovered."""
+
+    denial = models.ForeignKey(StayDenial, on_delete=models.CASCADE, related_name="appeals")
+    level = models.PositiveSmallIntegerField(_("level"))
+    level_name = models.CharField(max_length=100)
+    expedited = models.BooleanField(_("expedited"), default=False)
+    filed_at = models.DateTimeField(_("filed"))
+    filed_in_time = models.BooleanField()
+    late_reason = models.CharField(_("good cause for late filing"), max_length=300, blank=True)
+    argument = models.TextField(_("argument"), blank=True)
+    decision_due_at = models.DateTimeField(_("decision due"))
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=choices(OUTCOME_LABELS), blank=True
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    overturned_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    overturned_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["denial", "level"], name="stay_appeal_one_per_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"appeal {self.pk} (level {self.level})"

@@ -1,0 +1,136 @@
+"""The appeal packet of a denial (H4): a PDF with a table of contents, the stay's facts,
+the denial, every utilization review with its criteria results, the physician advisor's
+determinations and rationale, and the appeals so far. fpdf2 with its core fonts (the
+machinery of the notices and letters, `core.pdf`)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from fpdf import FPDF
+from fpdf.outline import OutlineSection
+
+from casework.core.pdf import NumberedPDF, latin1
+from casework.stays.models import AdvisorReferral, Stay, StayReview
+from casework.stays.payers.models import StayAppeal, StayDenial
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    lines: list[str]
+
+
+def _when(value: object) -> str:
+    if value is None:
+        return "-"
+    isoformat = getattr(value, "isoformat", None)
+    return (
+        isoformat(timespec="minutes")
+        if callable(isoformat) and hasattr(value, "hour")
+        else str(value)
+    )
+
+
+def packet_sections(
+    *,
+    stay: Stay,
+    denial: StayDenial,
+    reviews: Iterable[StayReview],
+    referrals: Iterable[AdvisorReferral],
+    appeals: Iterable[StayAppeal],
+) -> list[Section]:
+    """What the packet holds, section by section (tested without a PDF reader)."""
+    facts = Section(
+        "Stay",
+        [
+            f"Patient: {stay.consumer.given_name} {stay.consumer.family_name}",
+            f"Visit number: {stay.visit_number}",
+            f"Class: {stay.get_stay_class_display()}",
+            f"Admitted: {_when(stay.admitted_at)}",
+            f"Inpatient order: {_when(stay.admission_order_at)}",
+            f"Discharged: {_when(stay.discharged_at)}",
+            f"Attending: {stay.attending or '-'}",
+            f"Admitting diagnosis: {stay.admitting_diagnosis or '-'}",
+            f"Payer and plan: {stay.payer} {stay.plan}".strip(),
+            f"DRG: {stay.drg or '-'}",
+        ],
+    )
+    amount = f"{denial.denied_amount} {denial.currency}" if denial.denied_amount else "-"
+    denied = Section(
+        "Denial",
+        [
+            f"Kind: {denial.get_kind_display()}",
+            f"Received: {denial.received_date.isoformat()}",
+            f"Payer reference: {denial.reference_number or '-'}",
+            f"Days denied: {denial.denied_days if denial.denied_days is not None else '-'}",
+            f"Amount denied: {amount}",
+            f"Payer's reason: {denial.reason}",
+        ],
+    )
+    review_lines: list[str] = []
+    for review in reviews:
+        reviewer = review.reviewer.get_full_name() or review.reviewer.username
+        review_lines.append(
+            f"{_when(review.reviewed_at)} {review.kind} review by {reviewer}: {review.outcome} "
+            f"({review.criteria_set} {review.criteria_version}, subset {review.subset})"
+        )
+        review_lines.extend(
+            f"    {criterion}: {'met' if met else 'not met'}"
+            for criterion, met in sorted(review.results.items())
+        )
+        if review.licensed_product:
+            review_lines.append(
+                f"    {review.licensed_product} {review.licensed_version}: {review.licensed_result}"
+            )
+        if review.notes:
+            review_lines.append(f"    Notes: {review.notes}")
+    advisor_lines = [
+        f"{_when(referral.decided_at)} {referral.determination or referral.state}; attending "
+        f"{referral.attending_view}. Rationale: {referral.rationale or '-'}"
+        + (f" Peer to peer: {referral.peer_to_peer}" if referral.peer_to_peer else "")
+        for referral in referrals
+    ]
+    appeal_lines = [
+        f"Level {appeal.level} ({appeal.level_name}) filed {_when(appeal.filed_at)}"
+        f"{' expedited' if appeal.expedited else ''}; "
+        f"decision due {_when(appeal.decision_due_at)}; "
+        f"outcome {appeal.outcome or 'pending'}"
+        for appeal in appeals
+    ]
+    return [
+        facts,
+        denied,
+        Section("Utilization reviews and criteria", review_lines or ["No review recorded."]),
+        Section("Physician advisor", advisor_lines or ["No physician advisor review."]),
+        Section("Appeals", appeal_lines or ["No appeal filed yet."]),
+    ]
+
+
+def _toc(pdf: FPDF, outline: list[OutlineSection]) -> None:
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 8, "Contents", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 11)
+    for section in outline:
+        pdf.cell(150, 7, latin1(section.name))
+        pdf.cell(0, 7, str(section.page_number), align="R", new_x="LMARGIN", new_y="NEXT")
+
+
+def packet_pdf(*, title: str, sections: list[Section], compress: bool = True) -> bytes:
+    pdf = NumberedPDF(format="Letter")
+    pdf.set_compression(compress)
+    pdf.set_title(latin1(title))
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.multi_cell(0, 8, latin1(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.insert_toc_placeholder(_toc, pages=1)
+    for section in sections:
+        pdf.add_page()
+        pdf.start_section(latin1(section.title))
+        pdf.set_font("Helvetica", "B", 14)
+        pdf.multi_cell(0, 7, latin1(section.title), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 10)
+        for line in section.lines:
+            pdf.multi_cell(0, 5.5, latin1(line), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

@@ -1,0 +1,304 @@
+"""Payer interface (H2) and denials and appeals (H4): the rules, pure and without the ORM.
+
+Every payer clock is a `core.clocks.ClockRule` built from the payer's settings (data the
+program edits), so due times are counted in calendar days, business days (the program's
+holiday calendar) or hours by the one mechanism. The presets below are what a new
+payer's settings start from; each number cites its row of
+../shared/reference/regulatory-timers.md section B. Where the sheet marks a rule ⚠ (or
+gives no federal rule, as for the hospital's admission notification window and the
+clinical review frequency, which payer contracts set) the number is only the default of a
+setting.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from casework.core.clocks import ClockRule, ClockUnit
+
+
+class PayerType(StrEnum):
+    MEDICARE_ADVANTAGE = "medicare_advantage"
+    MEDICAID_MANAGED_CARE = "medicaid_managed_care"
+    COMMERCIAL = "commercial"
+
+
+class LevelOfCare(StrEnum):
+    ACUTE = "acute"
+    INTENSIVE_CARE = "intensive_care"
+    STEP_DOWN = "step_down"
+    OBSERVATION = "observation"
+    SKILLED_NURSING = "skilled_nursing"
+    INPATIENT_REHAB = "inpatient_rehab"
+    HOME_HEALTH = "home_health"
+
+
+class AuthorizationState(StrEnum):
+    PENDING_NOTIFICATION = "pending_notification"
+    NOTIFIED = "notified"
+    ACKNOWLEDGED = "acknowledged"
+    APPROVED = "approved"
+    PARTLY_APPROVED = "partly_approved"
+    DENIED = "denied"
+
+
+class AuthorizationStep(StrEnum):
+    """What a case manager records on an authorization, one step at a time."""
+
+    NOTIFIED = "notified"  # the admission notification was sent to the payer
+    ACKNOWLEDGED = "acknowledged"  # the payer acknowledged it (reference number)
+    DECIDED = "decided"  # the payer approved, partly approved or denied days
+    REVIEW_SENT = "review_sent"  # a continued-stay clinical review was sent
+
+
+class DenialKind(StrEnum):
+    MEDICAL_NECESSITY = "medical_necessity"
+    LEVEL_OF_CARE = "level_of_care"
+    ADMINISTRATIVE = "administrative"
+
+
+class DenialState(StrEnum):
+    OPEN = "open"  # may be appealed at its next level
+    APPEALING = "appealing"  # an appeal is pending with the payer
+    OVERTURNED = "overturned"  # won, in whole
+    CLOSED = "closed"  # upheld at the last level, partly won at the last level, or dropped
+
+
+class AppealOutcome(StrEnum):
+    OVERTURNED = "overturned"
+    PARTLY_OVERTURNED = "partly_overturned"
+    UPHELD = "upheld"
+    WITHDRAWN = "withdrawn"
+
+
+DECIDED_STATES = frozenset(
+    {
+        AuthorizationState.APPROVED,
+        AuthorizationState.PARTLY_APPROVED,
+        AuthorizationState.DENIED,
+    }
+)
+
+# Which state may take each step.
+STEP_FROM: dict[AuthorizationStep, frozenset[AuthorizationState]] = {
+    AuthorizationStep.NOTIFIED: frozenset({AuthorizationState.PENDING_NOTIFICATION}),
+    AuthorizationStep.ACKNOWLEDGED: frozenset({AuthorizationState.NOTIFIED}),
+    AuthorizationStep.DECIDED: frozenset(
+        {AuthorizationState.NOTIFIED, AuthorizationState.ACKNOWLEDGED}
+    ),
+    AuthorizationStep.REVIEW_SENT: frozenset(
+        {AuthorizationState.APPROVED, AuthorizationState.PARTLY_APPROVED}
+    ),
+}
+
+
+def step_allowed(step: AuthorizationStep, state: str) -> bool:
+    return state in STEP_FROM[step]
+
+
+@dataclass(frozen=True)
+class Limit:
+    """`amount` `unit`s, with the rule it comes from."""
+
+    amount: int
+    unit: ClockUnit
+    citation: str
+
+
+@dataclass(frozen=True)
+class AppealLevelTerms:
+    """One appeal level of a payer: how long after the adverse decision the hospital may
+    file, and how long the payer has to decide, standard and expedited."""
+
+    level: int
+    name: str
+    filing: Limit
+    decision: Limit
+    expedited_decision: Limit
+
+
+@dataclass(frozen=True)
+class PayerTerms:
+    """A payer's settings as the rules read them."""
+
+    payer_type: PayerType
+    notification: Limit  # the admission notification, after the inpatient admission
+    review_every: Limit  # continued-stay clinical reviews, after the last decision or review
+    decision: Limit  # the payer's standard authorization decision
+    expedited_decision: Limit
+    levels: tuple[AppealLevelTerms, ...]
+
+
+DAYS, BUSINESS, HOURS = ClockUnit.CALENDAR_DAYS, ClockUnit.BUSINESS_DAYS, ClockUnit.HOURS
+CONTRACT = "Payer contract (no federal rule): a setting"
+
+PRESETS: dict[PayerType, PayerTerms] = {
+    PayerType.MEDICARE_ADVANTAGE: PayerTerms(
+        payer_type=PayerType.MEDICARE_ADVANTAGE,
+        notification=Limit(1, BUSINESS, CONTRACT),
+        review_every=Limit(3, DAYS, CONTRACT),
+        # MA-OD1: 14 calendar days to 12/31/2025, 7 from 1/1/2026 (CMS-0057-F, ◐).
+        decision=Limit(7, DAYS, "MA-OD1: 42 CFR 422.568(b)(1); CMS-0057-F"),
+        expedited_decision=Limit(72, HOURS, "MA-OD3: 42 CFR 422.572"),
+        levels=(
+            AppealLevelTerms(
+                level=1,
+                name="Reconsideration",
+                # MA-R1 is ⚠: 60 calendar days (422.582(b)) or 65 (2025 guidance).
+                filing=Limit(60, DAYS, "MA-R1: 42 CFR 422.582 (⚠ 60 or 65 days: a setting)"),
+                decision=Limit(30, DAYS, "MA-R2: 42 CFR 422.590(a)"),
+                expedited_decision=Limit(72, HOURS, "MA-R5: 42 CFR 422.590(e)"),
+            ),
+        ),
+    ),
+    PayerType.MEDICAID_MANAGED_CARE: PayerTerms(
+        payer_type=PayerType.MEDICAID_MANAGED_CARE,
+        notification=Limit(1, BUSINESS, CONTRACT),
+        review_every=Limit(3, DAYS, CONTRACT),
+        # MC-SA-1: 14 calendar days; 7 for rating periods from 1/1/2026 (◐).
+        decision=Limit(7, DAYS, "MC-SA-1: 42 CFR 438.210(d)(1); CMS-0057-F"),
+        expedited_decision=Limit(72, HOURS, "MC-SA-2: 42 CFR 438.210(d)(2)"),
+        levels=(
+            AppealLevelTerms(
+                level=1,
+                name="Plan appeal",
+                filing=Limit(60, DAYS, "MC-3: 42 CFR 438.402(c)(2)(ii)"),
+                decision=Limit(30, DAYS, "MC-4: 42 CFR 438.408(b)(2)"),
+                expedited_decision=Limit(72, HOURS, "MC-5: 42 CFR 438.408(b)(3)"),
+            ),
+            AppealLevelTerms(
+                level=2,
+                name="State fair hearing",
+                filing=Limit(120, DAYS, "MC-SFH: 42 CFR 438.408(f)(2)"),
+                # MC-SFH2 is ⚠ (not checked): 90 days standard, 3 working days expedited.
+                decision=Limit(90, DAYS, "MC-SFH2: 42 CFR 431.244(f) (⚠ a setting)"),
+                expedited_decision=Limit(3, BUSINESS, "MC-SFH2: 42 CFR 431.244(f) (⚠ a setting)"),
+            ),
+        ),
+    ),
+    PayerType.COMMERCIAL: PayerTerms(
+        payer_type=PayerType.COMMERCIAL,
+        notification=Limit(1, BUSINESS, CONTRACT),
+        review_every=Limit(3, DAYS, CONTRACT),
+        # ERISA rows are ◐; "days" read as calendar days (the sheet's convention).
+        decision=Limit(15, DAYS, "ER-3: 29 CFR 2560.503-1(f)(2)(iii)(A)"),
+        expedited_decision=Limit(72, HOURS, "ER-1: 29 CFR 2560.503-1(f)(2)(i)"),
+        levels=(
+            AppealLevelTerms(
+                level=1,
+                name="Internal appeal",
+                filing=Limit(180, DAYS, "ER-5: 29 CFR 2560.503-1(h)(3)(i)"),
+                decision=Limit(30, DAYS, "ER-6: 29 CFR 2560.503-1(i)(2) (pre-service)"),
+                expedited_decision=Limit(72, HOURS, "ER-6: 29 CFR 2560.503-1(i)(2) (urgent)"),
+            ),
+        ),
+    ),
+}
+
+
+def _rule(code: str, limit: Limit) -> ClockRule:
+    return ClockRule(code=code, amount=limit.amount, unit=limit.unit, citation=limit.citation)
+
+
+def notification_rule(terms: PayerTerms) -> ClockRule:
+    """The admission notification to the payer, from the inpatient admission."""
+    return _rule("PAYER-NOTIFY", terms.notification)
+
+
+def decision_rule(terms: PayerTerms, *, expedited: bool) -> ClockRule:
+    """The payer's authorization decision, from the notification (or request) sent."""
+    if expedited:
+        return _rule("PAYER-DECIDE-EXP", terms.expedited_decision)
+    return _rule("PAYER-DECIDE", terms.decision)
+
+
+def review_rule(terms: PayerTerms) -> ClockRule:
+    """The next continued-stay clinical review, from the decision or the last review."""
+    return _rule("PAYER-REVIEW", terms.review_every)
+
+
+def level_terms(terms: PayerTerms, level: int) -> AppealLevelTerms | None:
+    return next((lv for lv in terms.levels if lv.level == level), None)
+
+
+def filing_rule(level: AppealLevelTerms) -> ClockRule:
+    """Filing the appeal at `level`, from the denial received (level 1) or the previous
+    level's decision."""
+    return _rule(f"APPEAL-FILE-{level.level}", level.filing)
+
+
+def appeal_decision_rule(level: AppealLevelTerms, *, expedited: bool) -> ClockRule:
+    """The payer's decision on an appeal at `level`, from its filing."""
+    if expedited:
+        return _rule(f"APPEAL-DECIDE-EXP-{level.level}", level.expedited_decision)
+    return _rule(f"APPEAL-DECIDE-{level.level}", level.decision)
+
+
+def next_level(terms: PayerTerms, decided_levels: int) -> AppealLevelTerms | None:
+    """The level an appeal is filed at after `decided_levels` decided ones (None: no
+    level is left)."""
+    return level_terms(terms, decided_levels + 1)
+
+
+def denial_state_after(outcome: AppealOutcome, *, more_levels: bool) -> DenialState:
+    """A denial after its appeal's outcome: won, open to the next level, or closed."""
+    if outcome == AppealOutcome.OVERTURNED:
+        return DenialState.OVERTURNED
+    if outcome == AppealOutcome.WITHDRAWN:
+        return DenialState.CLOSED
+    return DenialState.OPEN if more_levels else DenialState.CLOSED
+
+
+def denial_problems(*, days: int | None, amount: Decimal | None, kind: str) -> dict[str, list[str]]:
+    """Why a denial as given cannot be recorded: field → reasons (empty when fine)."""
+    errors: dict[str, list[str]] = {}
+    if kind not in DenialKind._value2member_map_:
+        errors["kind"] = ["not one of the choices"]
+    if days is None and amount is None:
+        errors["denied_days"] = ["give the days denied, the amount denied, or both"]
+    if days is not None and days <= 0:
+        errors["denied_days"] = ["must be at least 1"]
+    if amount is not None and amount <= 0:
+        errors["denied_amount"] = ["must be more than zero"]
+    return errors
+
+
+def outcome_problems(
+    *,
+    outcome: str,
+    overturned_days: int | None,
+    overturned_amount: Decimal | None,
+    denied_days: int | None,
+    denied_amount: Decimal | None,
+) -> dict[str, list[str]]:
+    """Why an appeal outcome as given cannot be recorded: an overturn names what was
+    recovered, never more than was denied; an upheld or withdrawn appeal recovers nothing."""
+    errors: dict[str, list[str]] = {}
+    if outcome not in AppealOutcome._value2member_map_:
+        return {"outcome": ["not one of the choices"]}
+    recovered = outcome in (AppealOutcome.OVERTURNED, AppealOutcome.PARTLY_OVERTURNED)
+    if not recovered:
+        if overturned_days or overturned_amount:
+            errors["overturned_amount"] = ["an upheld or withdrawn appeal recovers nothing"]
+        return errors
+    if overturned_days is None and overturned_amount is None:
+        errors["overturned_days"] = ["give the days or the amount overturned"]
+    if overturned_days is not None:
+        if overturned_days < 0:
+            errors["overturned_days"] = ["cannot be negative"]
+        elif denied_days is not None and overturned_days > denied_days:
+            errors["overturned_days"] = [f"more than the {denied_days} days denied"]
+    if overturned_amount is not None:
+        if overturned_amount < 0:
+            errors["overturned_amount"] = ["cannot be negative"]
+        elif denied_amount is not None and overturned_amount > denied_amount:
+            errors["overturned_amount"] = [f"more than the {denied_amount} denied"]
+    return errors
+
+
+def days_over_authorized(*, authorized_days: int | None, days_in_house: int) -> int:
+    """Days in the house beyond the days authorized (0 when within them or undecided):
+    the daily flag of days authorized versus days in the house."""
+    if authorized_days is None:
+        return 0
+    return max(0, days_in_house - authorized_days)

@@ -1,0 +1,161 @@
+"""API shapes of the payer interface and denials (H2, H4)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+from casework.core.dates import Span
+from casework.stays.payers.rules import AppealOutcome, DenialKind, LevelOfCare
+from casework.web.api import InputSchema, VersionIn
+from casework.web.dates import RecentDatetime, plausible
+
+RecentDate = Annotated[date, AfterValidator(plausible(Span.RECENT))]
+
+
+class AppealLevelOut(Schema):
+    level: int
+    name: str
+    filing_amount: int
+    filing_unit: str
+    decision_amount: int
+    decision_unit: str
+    expedited_amount: int
+    expedited_unit: str
+    citation: str
+
+
+class PayerSettingsOut(Schema):
+    id: int
+    name: str
+    payer_type: str
+    notification_amount: int
+    notification_unit: str
+    notification_citation: str
+    review_every_amount: int
+    review_every_unit: str
+    review_every_citation: str
+    decision_amount: int
+    decision_unit: str
+    decision_citation: str
+    expedited_decision_amount: int
+    expedited_decision_unit: str
+    expedited_decision_citation: str
+    levels: list[AppealLevelOut]
+
+    @staticmethod
+    def resolve_levels(obj: object) -> list[object]:
+        return list(obj.levels.all())  # type: ignore[attr-defined]
+
+
+class PayerSettingsPage(Schema):
+    count: int
+    items: list[PayerSettingsOut]
+
+
+class AuthorizationIn(InputSchema):
+    level_of_care: LevelOfCare
+    requested_days: int = Field(..., ge=1, le=365)
+    expedited: bool = False
+    notification_sent_at: RecentDatetime | None = None
+
+
+class AuthorizationStepIn(VersionIn):
+    step: Literal["notified", "acknowledged", "decided", "review_sent"]
+    at: RecentDatetime
+    reference_number: str = Field("", max_length=60)
+    decision: Literal["", "approved", "partly_approved", "denied"] = ""
+    authorized_days: int | None = Field(None, ge=0, le=365)
+
+
+class AuthorizationOut(Schema):
+    id: int
+    stay_id: int
+    payer_id: int
+    level_of_care: str
+    expedited: bool
+    requested_days: int
+    authorized_days: int | None
+    state: str
+    reference_number: str
+    notification_sent_at: datetime | None
+    acknowledged_at: datetime | None
+    decided_at: datetime | None
+    last_review_sent_at: datetime | None
+    next_review_due_at: datetime | None
+    version: int
+
+
+class AuthorizationPage(Schema):
+    count: int
+    items: list[AuthorizationOut]
+
+
+class DenialIn(InputSchema):
+    kind: DenialKind
+    reason: str = Field(..., min_length=1, max_length=4000)
+    received_date: RecentDate
+    denied_days: int | None = Field(None, ge=1, le=365)
+    denied_amount: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=2)
+    reference_number: str = Field("", max_length=60)
+    authorization_id: int | None = Field(None, ge=1)
+
+
+class AppealOut(Schema):
+    id: int
+    denial_id: int
+    level: int
+    level_name: str
+    expedited: bool
+    filed_at: datetime
+    filed_in_time: bool
+    late_reason: str
+    decision_due_at: datetime
+    outcome: str
+    decided_at: datetime | None
+    overturned_days: int | None
+    overturned_amount: Decimal | None
+    version: int
+
+
+class DenialOut(Schema):
+    id: int
+    stay_id: int
+    payer_id: int
+    authorization_id: int | None
+    kind: str
+    reason: str
+    denied_days: int | None
+    denied_amount: Decimal | None
+    currency: str
+    received_date: date
+    reference_number: str
+    state: str
+    version: int
+
+
+class DenialPage(Schema):
+    count: int
+    items: list[DenialOut]
+
+
+class DenialQuery(Schema):
+    payer_id: int | None = Field(None, ge=1)
+    state: Literal["", "open", "appealing", "overturned", "closed"] = ""
+    kind: DenialKind | None = None
+
+
+class AppealIn(VersionIn):
+    filed_at: RecentDatetime
+    expedited: bool = False
+    argument: str = Field("", max_length=20000)
+    late_reason: str = Field("", max_length=300)
+
+
+class AppealOutcomeIn(VersionIn):
+    outcome: AppealOutcome
+    decided_at: RecentDatetime
+    overturned_days: int | None = Field(None, ge=0, le=365)
+    overturned_amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)

@@ -1,0 +1,164 @@
+"""Reads of the payer interface and denials (H2, H4)."""
+
+from django.db.models import Q, QuerySet
+
+from casework.core.clocks import ClockUnit
+from casework.core.models import Deadline
+from casework.stays.models import Stay, StayReview
+from casework.stays.payers import rules
+from casework.stays.payers.deadlines import AUTHORIZATION, DENIAL
+from casework.stays.payers.models import (
+    PayerAppealLevel,
+    PayerSettings,
+    StayAppeal,
+    StayAuthorization,
+    StayDenial,
+)
+
+
+def payer_settings_list(*, program_id: int) -> QuerySet[PayerSettings]:
+    """The program's payers with their appeal levels (one query for the levels)."""
+    return (
+        PayerSettings.objects.filter(program_id=program_id)
+        .prefetch_related("levels")
+        .order_by("name", "pk")
+    )
+
+
+def payer_for_stay(*, stay: Stay) -> PayerSettings | None:
+    """The settings of the stay's payer (matched by name, case-insensitive)."""
+    if not stay.payer:
+        return None
+    return (
+        PayerSettings.objects.filter(program_id=stay.program_id, name__iexact=stay.payer.strip())
+        .prefetch_related("levels")
+        .first()
+    )
+
+
+def _limit(amount: int, unit: str, citation: str) -> rules.Limit:
+    return rules.Limit(amount=amount, unit=ClockUnit(unit), citation=citation)
+
+
+def _level(row: PayerAppealLevel) -> rules.AppealLevelTerms:
+    return rules.AppealLevelTerms(
+        level=row.level,
+        name=row.name,
+        filing=_limit(row.filing_amount, row.filing_unit, row.citation),
+        decision=_limit(row.decision_amount, row.decision_unit, row.citation),
+        expedited_decision=_limit(row.expedited_amount, row.expedited_unit, row.citation),
+    )
+
+
+def payer_terms(payer: PayerSettings) -> rules.PayerTerms:
+    """The payer's settings as the rules read them (levels from the prefetch if any)."""
+    return rules.PayerTerms(
+        payer_type=rules.PayerType(payer.payer_type),
+        notification=_limit(
+            payer.notification_amount, payer.notification_unit, payer.notification_citation
+        ),
+        review_every=_limit(
+            payer.review_every_amount, payer.review_every_unit, payer.review_every_citation
+        ),
+        decision=_limit(payer.decision_amount, payer.decision_unit, payer.decision_citation),
+        expedited_decision=_limit(
+            payer.expedited_decision_amount,
+            payer.expedited_decision_unit,
+            payer.expedited_decision_citation,
+        ),
+        levels=tuple(_level(row) for row in sorted(payer.levels.all(), key=lambda r: r.level)),
+    )
+
+
+def authorization_list(*, stay_id: int) -> QuerySet[StayAuthorization]:
+    return (
+        StayAuthorization.objects.filter(stay_id=stay_id)
+        .select_related("payer")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def authorization_of_stay(*, stay_id: int, authorization_id: int) -> StayAuthorization | None:
+    return (
+        StayAuthorization.objects.filter(stay_id=stay_id, pk=authorization_id)
+        .select_related("payer")
+        .first()
+    )
+
+
+def denial_list_of_stay(*, stay_id: int) -> QuerySet[StayDenial]:
+    return (
+        StayDenial.objects.filter(stay_id=stay_id)
+        .select_related("payer")
+        .prefetch_related("appeals")
+        .order_by("-received_date", "-pk")
+    )
+
+
+def denial_of_stay(*, stay_id: int, denial_id: int) -> StayDenial | None:
+    return (
+        StayDenial.objects.filter(stay_id=stay_id, pk=denial_id)
+        .select_related("payer", "stay")
+        .prefetch_related("payer__levels")
+        .first()
+    )
+
+
+def appeal_of_stay(*, stay_id: int, appeal_id: int) -> StayAppeal | None:
+    return (
+        StayAppeal.objects.filter(denial__stay_id=stay_id, pk=appeal_id)
+        .select_related("denial", "denial__payer")
+        .prefetch_related("denial__payer__levels")
+        .first()
+    )
+
+
+def appeals_of_denial(*, denial_id: int) -> QuerySet[StayAppeal]:
+    return StayAppeal.objects.filter(denial_id=denial_id).order_by("level")
+
+
+def stay_of_authorization(*, authorization_id: int) -> int | None:
+    """The stay an authorization belongs to (the clock's page sends the user there)."""
+    return (
+        StayAuthorization.objects.filter(pk=authorization_id)
+        .values_list("stay_id", flat=True)
+        .first()
+    )
+
+
+def stay_of_denial(*, denial_id: int) -> int | None:
+    return StayDenial.objects.filter(pk=denial_id).values_list("stay_id", flat=True).first()
+
+
+def denial_list(
+    *, reach: Q, payer_id: int | None = None, state: str = "", kind: str = ""
+) -> QuerySet[StayDenial]:
+    """Denials of the stays the caller reaches (`reach`: the stays' relationship
+    filter), newest received first, with their stay, consumer and payer in the same query."""
+    qs = StayDenial.objects.filter(stay__in=Stay.objects.filter(reach).values("pk"))
+    if payer_id:
+        qs = qs.filter(payer_id=payer_id)
+    if state:
+        qs = qs.filter(state=state)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.select_related("stay", "stay__consumer", "payer").order_by("-received_date", "-pk")
+
+
+def payer_clocks(*, authorization_ids: list[int], denial_ids: list[int]) -> list[Deadline]:
+    """The clocks of these authorizations and denials, soonest first (one query)."""
+    return list(
+        Deadline.objects.filter(
+            Q(subject_type=AUTHORIZATION, subject_id__in=authorization_ids)
+            | Q(subject_type=DENIAL, subject_id__in=denial_ids)
+        ).order_by("due_at", "pk")
+    )
+
+
+def packet_reviews(*, stay_id: int) -> QuerySet[StayReview]:
+    """The stay's reviews for the appeal packet, oldest first, with their reviewer."""
+    return (
+        StayReview.objects.filter(stay_id=stay_id)
+        .select_related("reviewer")
+        .order_by("reviewed_at", "pk")
+    )

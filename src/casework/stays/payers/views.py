@@ -1,0 +1,361 @@
+"""Pages of the payer interface and denials (H2, H4): the payers' terms, the denials
+list, the authorization, denial, appeal and outcome forms reached from the stay page,
+the appeal packet PDF, and the pages a payer clock on the worklist links to."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from casework.core import clock
+from casework.core.actor import Actor
+from casework.core.audit import audit_denied
+from casework.core.models import AuditAction
+from casework.core.policy import Permission
+from casework.stays import rules as stay_rules
+from casework.stays.deadlines import facility_zone
+from casework.stays.models import Stay
+from casework.stays.payers import packet, rules, selectors, services
+from casework.stays.payers.forms import (
+    AppealForm,
+    AuthorizationForm,
+    AuthorizationStepForm,
+    DenialFilterForm,
+    DenialForm,
+    OutcomeForm,
+)
+from casework.stays.payers.models import UNIT_LABELS
+from casework.stays.selectors import referral_list
+from casework.web.access import access_stay, refuse, stay_reach_q, user_may
+from casework.web.api import audit_list
+from casework.web.guard import guard
+from casework.web.pages import form_page
+
+LIST_LIMIT = 200
+
+
+def _list_refused_unless(actor: Actor, object_type: str) -> None:
+    """A list page for roles that read consumers: anyone else gets a 404, audited."""
+    if user_may(actor, Permission.CONSUMER_READ):
+        return
+    audit_denied(
+        actor=actor,
+        action=AuditAction.LIST,
+        object_type=object_type,
+        object_id="",
+        reason=f"role lacks {Permission.CONSUMER_READ}",
+    )
+    raise Http404("No page here.")
+
+
+def stay_payer_context(stay: Stay, actor: Actor) -> dict[str, Any]:
+    """What the stay page shows of the payer: the payer's settings, the authorizations
+    and denials with their clocks, and the days in the house beyond those authorized.
+    A fixed number of queries whatever the number of rows."""
+    authorizations = list(selectors.authorization_list(stay_id=stay.pk))
+    denials = list(selectors.denial_list_of_stay(stay_id=stay.pk))
+    clocks = selectors.payer_clocks(
+        authorization_ids=[a.pk for a in authorizations], denial_ids=[d.pk for d in denials]
+    )
+    by_subject: dict[tuple[str, int], list[object]] = {}
+    for row in clocks:
+        by_subject.setdefault((row.subject_type, row.subject_id), []).append(row)
+    end = stay.discharged_at or clock.now()
+    in_house = stay_rules.midnights(stay.admitted_at, end, facility_zone())
+    current = next(
+        (a for a in authorizations if a.state in rules.DECIDED_STATES),
+        None,
+    )
+    return {
+        "payer_settings": selectors.payer_for_stay(stay=stay),
+        "authorizations": [
+            (a, by_subject.get(("stay_authorization", a.pk), [])) for a in authorizations
+        ],
+        "denials": [(d, by_subject.get(("stay_denial", d.pk), [])) for d in denials],
+        "days_over_authorized": rules.days_over_authorized(
+            authorized_days=current.authorized_days if current else None,
+            days_in_house=in_house,
+        ),
+        "may_manage_payer": user_may(actor, Permission.CASE_MANAGE),
+    }
+
+
+# --- program lists -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.CONSUMER_READ, object_type="payer_settings")
+def payer_settings_page(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The program's payers and their terms (read only; edited in the admin). Audited
+    as one `list` event."""
+    _list_refused_unless(actor, "payer_settings")
+    rows = list(selectors.payer_settings_list(program_id=actor.user.program_id or 0))
+    audit_list(actor, object_type="payer_settings", count=len(rows), returned=[p.pk for p in rows])
+    return render(
+        request,
+        "stays/payers/payers.html",
+        {"nav": "census", "rows": rows, "units": UNIT_LABELS},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.CONSUMER_READ, object_type="stay_denial")
+def denial_list_page(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Denials of the stays I reach, newest received first, by payer and state, with the
+    days and money denied and recovered. Audited as one `list` event."""
+    _list_refused_unless(actor, "stay_denial")
+    payers = selectors.payer_settings_list(program_id=actor.user.program_id or 0)
+    form = DenialFilterForm(request.GET or None, payers=[(p.pk, p.name) for p in payers])
+    payer_id, state = None, ""
+    if form.is_bound and form.is_valid():
+        payer_id = form.cleaned_data.get("payer")
+        state = form.cleaned_data.get("state") or ""
+    rows = list(
+        selectors.denial_list(
+            reach=stay_reach_q(actor.user, Permission.CONSUMER_READ),
+            payer_id=payer_id,
+            state=state,
+        ).prefetch_related("appeals")[:LIST_LIMIT]
+    )
+    audit_list(actor, object_type="stay_denial", count=len(rows), returned=[d.pk for d in rows])
+    return render(
+        request,
+        "stays/payers/denials.html",
+        {"nav": "denials", "form": form, "rows": rows, "limit": LIST_LIMIT},
+    )
+
+
+# --- forms reached from the stay page ----------------------------------------------------
+
+
+def _stay_form(
+    request: HttpRequest,
+    stay: Stay,
+    form: forms.Form,
+    save: Any,
+    *,
+    title: str,
+    submit: str,
+    success: str,
+) -> HttpResponse:
+    back = reverse("stay_detail", args=[stay.pk]) + "#payer"
+    return form_page(
+        request,
+        form,
+        save,
+        success=success,
+        redirect_to=back,
+        template="stays/payers/form.html",
+        context={"title": title, "submit_label": submit, "stay": stay, "back": back},
+    )
+
+
+def _bound(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+def stay_authorization_new(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
+    form = AuthorizationForm(_bound(request))
+
+    def save() -> object:
+        return services.authorization_open(
+            actor=actor, stay=stay, facts=services.AuthorizationFacts(**form.cleaned_data)
+        )
+
+    return _stay_form(
+        request,
+        stay,
+        form,
+        save,
+        title=_("Open a payer authorization"),
+        submit=_("Open the authorization"),
+        success=_("Authorization opened."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+def stay_authorization_step_page(
+    request: HttpRequest, actor: Actor, stay: Stay, authorization_id: int
+) -> HttpResponse:
+    authorization = selectors.authorization_of_stay(
+        stay_id=stay.pk, authorization_id=authorization_id
+    )
+    if authorization is None:
+        raise Http404("No such authorization.")
+    authorization.stay = stay
+    form = AuthorizationStepForm(_bound(request), initial={"version": authorization.version})
+
+    def save() -> object:
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        return services.authorization_step(
+            actor=actor,
+            authorization=authorization,
+            version=version,
+            facts=services.StepFacts(**data),
+        )
+
+    return _stay_form(
+        request,
+        stay,
+        form,
+        save,
+        title=_("Record a step of the authorization"),
+        submit=_("Record"),
+        success=_("Authorization updated."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+def stay_denial_new(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
+    authorizations = [
+        (a.pk, f"{a.get_level_of_care_display()} ({a.reference_number or a.pk})")
+        for a in selectors.authorization_list(stay_id=stay.pk)
+    ]
+    form = DenialForm(_bound(request), authorizations=authorizations)
+
+    def save() -> object:
+        return services.denial_record(
+            actor=actor, stay=stay, facts=services.DenialFacts(**form.cleaned_data)
+        )
+
+    return _stay_form(
+        request,
+        stay,
+        form,
+        save,
+        title=_("Record a denial"),
+        submit=_("Record the denial"),
+        success=_("Denial recorded; the appeal filing clock runs."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+def stay_appeal_new(request: HttpRequest, actor: Actor, stay: Stay, denial_id: int) -> HttpResponse:
+    denial = selectors.denial_of_stay(stay_id=stay.pk, denial_id=denial_id)
+    if denial is None:
+        raise Http404("No such denial.")
+    denial.stay = stay
+    form = AppealForm(_bound(request), initial={"version": denial.version})
+
+    def save() -> object:
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        return services.appeal_file(
+            actor=actor, denial=denial, version=version, facts=services.AppealFacts(**data)
+        )
+
+    return _stay_form(
+        request,
+        stay,
+        form,
+        save,
+        title=_("File an appeal"),
+        submit=_("File the appeal"),
+        success=_("Appeal filed; the payer's decision clock runs."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+def stay_appeal_outcome_page(
+    request: HttpRequest, actor: Actor, stay: Stay, appeal_id: int
+) -> HttpResponse:
+    appeal = selectors.appeal_of_stay(stay_id=stay.pk, appeal_id=appeal_id)
+    if appeal is None:
+        raise Http404("No such appeal.")
+    appeal.denial.stay = stay
+    form = OutcomeForm(_bound(request), initial={"version": appeal.version})
+
+    def save() -> object:
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        return services.appeal_decide(
+            actor=actor, appeal=appeal, version=version, facts=services.OutcomeFacts(**data)
+        )
+
+    return _stay_form(
+        request,
+        stay,
+        form,
+        save,
+        title=_("Record the appeal's outcome"),
+        submit=_("Record the outcome"),
+        success=_("Outcome recorded."),
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.CONSUMER_READ, access_stay)
+def stay_appeal_packet(
+    request: HttpRequest, actor: Actor, stay: Stay, denial_id: int
+) -> HttpResponse:
+    """The appeal packet of a denial (PDF). Audits one print."""
+    denial = selectors.denial_of_stay(stay_id=stay.pk, denial_id=denial_id)
+    if denial is None:
+        raise Http404("No such denial.")
+    denial.stay = stay
+    sections = packet.packet_sections(
+        stay=stay,
+        denial=denial,
+        reviews=selectors.packet_reviews(stay_id=stay.pk),
+        referrals=referral_list(stay_id=stay.pk),
+        appeals=selectors.appeals_of_denial(denial_id=denial.pk),
+    )
+    services.appeal_packet_printed(actor=actor, denial=denial)
+    body = packet.packet_pdf(
+        title=f"Appeal packet: stay {stay.visit_number}, denial {denial.pk}", sections=sections
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="appeal-packet-{denial.pk}.pdf"'
+    return response
+
+
+# --- the pages a payer clock on the worklist links to ------------------------------------
+
+
+def _to_stay(
+    actor: Actor, stay_id: int | None, object_type: str, record_id: int, anchor: str
+) -> HttpResponse:
+    if stay_id is None:
+        raise refuse(actor, AuditAction.READ, object_type, record_id)
+    stay = access_stay(actor, stay_id, permission=Permission.CONSUMER_READ, log_read=False)
+    return redirect(reverse("stay_detail", args=[stay.pk]) + f"#{anchor}-{record_id}")
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.CONSUMER_READ, object_type="stay_authorization")
+def stay_authorization_page(
+    request: HttpRequest, actor: Actor, authorization_id: int
+) -> HttpResponse:
+    """An authorization's place on its stay page (the stay page writes the read)."""
+    stay_id = selectors.stay_of_authorization(authorization_id=authorization_id)
+    return _to_stay(actor, stay_id, "stay_authorization", authorization_id, "authorization")
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.CONSUMER_READ, object_type="stay_denial")
+def stay_denial_page(request: HttpRequest, actor: Actor, denial_id: int) -> HttpResponse:
+    """A denial's place on its stay page (the stay page writes the read)."""
+    stay_id = selectors.stay_of_denial(denial_id=denial_id)
+    return _to_stay(actor, stay_id, "stay_denial", denial_id, "denial")
