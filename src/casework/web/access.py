@@ -38,6 +38,7 @@ from casework.staff.models import AttestationDocument, CorrectiveAction, Credent
 from casework.staff.selectors import confidentiality_signed
 from casework.stays.models import Stay
 from casework.stays.selectors import unit_assignment_exists
+from casework.transitions.models import CommunityReferral
 
 NOTHING = Q(pk__in=[])
 
@@ -365,6 +366,8 @@ def audit_load_read(actor: Actor, record: Model) -> None:
         _read(actor, record.consumer_id, "ethics_consultation", record.pk)
     elif isinstance(record, Stay):
         _read(actor, record.consumer_id, "stay", record.pk)
+    elif isinstance(record, CommunityReferral):
+        _read(actor, record.consumer_id, "community_referral", record.pk)
     else:  # pragma: no cover - a load the guard does not know
         raise TypeError(f"no read event for {type(record).__name__}")
 
@@ -555,3 +558,26 @@ def access_stay(
     if log_read:
         _read(actor, stay.consumer_id, "stay", stay.pk)
     return stay
+
+
+def access_referral(
+    actor: Actor,
+    referral_id: int,
+    *,
+    permission: Permission = Permission.CONSUMER_READ,
+    log_read: bool = True,
+) -> CommunityReferral:
+    """A closed-loop community referral of a consumer the actor reaches: 404 otherwise."""
+    return _load(
+        actor,
+        CommunityReferral.objects.select_related(
+            "consumer", "service", "service__organization", "sent_by"
+        ),
+        referral_id,
+        permission=permission,
+        object_type="community_referral",
+        consumer="consumer_id",
+        program="program_id",
+        log_read=log_read,
+        consumer_of=lambda r: r.consumer_id,
+    )
