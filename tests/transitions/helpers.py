@@ -28,7 +28,7 @@ CONTENTS: dict[str, Any] = {
 PROVIDERS_CSV = "\n".join(
     [
         ",".join(PROVIDER_COLUMNS),
-        '105001,Sunrise SNF,skilled_nursing,1 Main St,Springfield,IL,62701,555-0101,62702,Y,4,"falls=1.2",N',
+        '105001,Sunrise SNF,skilled_nursing,1 Main St,Springfield,IL,62701,555-0101,62702,Y,4,"falls=1.2",N',  # noqa: E501
         "105002,Maple SNF,skilled_nursing,2 Oak St,Springfield,IL,62702,555-0102,62701,Y,5,,Y",
         "105003,Not Medicare SNF,skilled_nursing,,,,62701,,,N,3,,N",
         "105004,Far SNF,skilled_nursing,,,,60601,,,Y,5,,N",

@@ -170,6 +170,26 @@ def test_tcm_needs_an_interactive_contact_by_its_due_time() -> None:
     assert rules.follow_up_state([], max_failed=2).tcm_met is None
 
 
+def test_two_timely_unsuccessful_attempts_satisfy_tcm() -> None:
+    due = T0 + timedelta(hours=10)
+    one = rules.follow_up_state(
+        [attempt(1, AttemptOutcome.NO_ANSWER)], max_failed=3, tcm_due_at=due
+    )
+    assert one.tcm_met is False
+    two = rules.follow_up_state(
+        [attempt(1, AttemptOutcome.NO_ANSWER), attempt(9, AttemptOutcome.VOICEMAIL)],
+        max_failed=3,
+        tcm_due_at=due,
+    )
+    assert two.tcm_met is True
+    late = rules.follow_up_state(
+        [attempt(1, AttemptOutcome.NO_ANSWER), attempt(11, AttemptOutcome.VOICEMAIL)],
+        max_failed=3,
+        tcm_due_at=due,
+    )
+    assert late.tcm_met is False
+
+
 # --- readmissions --------------------------------------------------------------------------
 
 
@@ -283,7 +303,7 @@ def test_provider_csv_rows_and_exact_rejects() -> None:
     text = "\n".join(
         [
             HEADER,
-            '105001,Sunrise SNF,skilled_nursing,1 Main St,Springfield,IL,62701,555-0101,"62702;62703",Y,4,"falls=1.2;rehospitalized=18%",N',
+            '105001,Sunrise SNF,skilled_nursing,1 Main St,Springfield,IL,62701,555-0101,"62702;62703",Y,4,"falls=1.2;rehospitalized=18%",N',  # noqa: E501
             "105002,Nowhere Care,dialysis,,,,62701,,,Y,,,N",
             "105003,,home_health,,,,62701,,,Y,,,N",
             "105004,Bad Zip,home_health,,,,6270,,,Y,,,N",

@@ -9,8 +9,8 @@ import time_machine
 
 from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
 from casework.core.models import AuditEvent, Deadline, DeadlineState
-from casework.stays.rules import StayClass, StayEvent
 from casework.stays import services as stay_services
+from casework.stays.rules import StayClass, StayEvent
 from casework.transitions import selectors, services
 from casework.transitions.deadlines import STAY_SUBJECT
 from casework.transitions.models import Handoff, Readmission, TransitionPlanVersion
@@ -411,8 +411,8 @@ def test_an_inactive_service_is_refused(world: World) -> None:
 
 
 def test_the_follow_up_worklist_lists_open_follow_ups_with_attempts(world: World) -> None:
-    from casework.web.access import stay_reach_q
     from casework.core.policy import Permission
+    from casework.web.access import stay_reach_q
 
     first = admit(world.cm, at=NOW - timedelta(days=4), visit="W1")
     discharge(first, world.cm, NOW - timedelta(hours=10))

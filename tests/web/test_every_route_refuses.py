@@ -66,6 +66,7 @@ def test_the_route_list_is_read_from_the_url_conf() -> None:
         "complaint_step",
         "abuse_report_step",
         "incident_step",
+        "transition_step",
     }
 
 
@@ -104,6 +105,7 @@ def _records(world: World, cm: Any) -> dict[str, Any]:
         "report_id": MISSING,
         "incident_id": MISSING,
         "consultation_id": MISSING,
+        "referral_id": MISSING,
         "step": "close",
         "number": 1,
         "kind": "enrollment",

@@ -5,7 +5,7 @@ case.manage. Each request writes exactly one audit event."""
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Status
+from ninja import Body, Query, Router, Status
 
 from casework.consumers.models import Consumer
 from casework.core.actor import Actor
@@ -28,7 +28,6 @@ from casework.transitions.schemas import (
     FollowUpStateOut,
     HandoffIn,
     HandoffOut,
-    HandoffTaskIn,
     PlacementIn,
     PlacementOut,
     ReadmissionOut,
@@ -249,14 +248,17 @@ def handoff_confirm(request: HttpRequest, actor: Actor, stay: Stay, payload: Rec
 )
 @guard(Permission.CASE_MANAGE, access_stay)
 def handoff_task_update(
-    request: HttpRequest, actor: Actor, stay: Stay, payload: HandoffTaskIn
+    request: HttpRequest, actor: Actor, stay: Stay, payload: Body[dict[str, Any]]
 ) -> dict[str, Any]:
     """Task.status received, accepted, in-progress or completed confirms receipt;
     rejected records the refusal. Use an API token of the program's interface account.
     Audits one update."""
-    handoff = services.handoff_task_update(
-        actor=actor, handoff=_handoff(stay), status=payload.status
-    )
+    if payload.get("resourceType") != "Task":
+        raise ValidationFailed.single("resourceType", "must be Task")
+    status = payload.get("status")
+    if not isinstance(status, str):
+        raise ValidationFailed.single("status", "required")
+    handoff = services.handoff_task_update(actor=actor, handoff=_handoff(stay), status=status)
     return handoff_task(handoff)
 
 

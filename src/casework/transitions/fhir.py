@@ -84,9 +84,10 @@ def handoff_bundle(handoff: Handoff) -> dict[str, Any]:
         ("medications_change", "active"),
         ("medications_stop", "stopped"),
     ):
+        slug = section.replace("_", "-")
         for n, text in enumerate(_items(contents, section), start=1):
             add(section, {
-                "resourceType": "MedicationStatement", "id": f"h{handoff.pk}-{section}-{n}",
+                "resourceType": "MedicationStatement", "id": f"h{handoff.pk}-{slug}-{n}",
                 "status": status, "medicationCodeableConcept": {"text": text},
                 "subject": patient, "note": [{"text": SECTIONS[section][0]}],
             })  # fmt: skip
@@ -172,6 +173,7 @@ def referral_pair(referral: CommunityReferral) -> dict[str, Any]:
         "code": {"coding": [{"system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "fulfill"}]},  # noqa: E501
         "focus": {"reference": f"ServiceRequest/referral-{referral.pk}"},
         "for": patient,
+        "requester": {"display": referral.sent_by.get_full_name() or referral.sent_by.username},
         "authoredOn": referral.sent_at.isoformat(),
         "lastModified": referral.updated_at.isoformat(),
     }  # fmt: skip

@@ -156,6 +156,7 @@ def follow_up_due(
 
 
 TCM_CONTACT_BUSINESS_DAYS = 2
+TCM_UNSUCCESSFUL_ATTEMPTS = 2  # TCM-1: two timely documented attempts satisfy the rule
 
 
 def tcm_contact_due(discharged_at: datetime, calendar: HolidayCalendar) -> datetime:
@@ -227,10 +228,12 @@ def follow_up_state(
     tcm_due_at: datetime | None = None,
 ) -> FollowUpState:
     """Count the attempts in time order up to the first that reached the consumer. After
-    `max_failed` failed attempts without reaching them, follow-up escalates. TCM is met
-    by a reached attempt over an interactive channel (phone, video, in person) by its
-    due time; None when TCM does not apply."""
+    `max_failed` failed attempts without reaching them, follow-up escalates. TCM's
+    interactive contact (TCM-1) is met by reaching the consumer over an interactive
+    channel (phone, video, in person) by its due time, or by two separate documented
+    unsuccessful attempts by then; None when TCM does not apply."""
     failed, reached_at, tcm_at = 0, None, None
+    failed_in_time = 0
     for attempt in sorted(attempts, key=lambda item: item.at):
         if attempt.outcome == AttemptOutcome.REACHED:
             if reached_at is None:
@@ -240,9 +243,12 @@ def follow_up_state(
             continue
         if reached_at is None:
             failed += 1
+        if tcm_due_at is not None and attempt.at <= tcm_due_at:
+            failed_in_time += 1
     tcm_met = None
     if tcm_due_at is not None:
-        tcm_met = tcm_at is not None and tcm_at <= tcm_due_at
+        reached_in_time = tcm_at is not None and tcm_at <= tcm_due_at
+        tcm_met = reached_in_time or failed_in_time >= TCM_UNSUCCESSFUL_ATTEMPTS
     return FollowUpState(
         reached_at=reached_at,
         failed_attempts=failed,

@@ -122,13 +122,6 @@ class ReceiptIn(InputSchema):
     confirmed_by: str = Field(max_length=200, description="who at the receiver confirmed")
 
 
-class HandoffTaskIn(Schema):
-    """A FHIR R4 Task (the elements read; others are ignored): the receiver's update."""
-
-    resourceType: Literal["Task"]
-    status: str = Field(max_length=20)
-
-
 class FollowUpAttemptIn(InputSchema):
     attempted_at: RecentDatetime
     channel: Channel
