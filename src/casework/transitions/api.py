@@ -342,7 +342,7 @@ def community_referral_list(
 @guard(Permission.CASE_MANAGE, access_consumer)
 def community_referral_send(
     request: HttpRequest, actor: Actor, consumer: Consumer, payload: CommunityReferralIn
-) -> dict[str, Any]:
+) -> Status[dict[str, Any]]:
     """A service of the resource directory; the referral is sent (Task requested).
     Audits one create."""
     service = resource_selectors.service_by_id(str(payload.service_id))

@@ -113,14 +113,14 @@ def handoff_bundle(handoff: Handoff) -> dict[str, Any]:
             text = str(contents.get("reason_for_stay", ""))
         else:
             text = "; ".join(_items(contents, name)) or "None"
-        section: dict[str, Any] = {
+        block: dict[str, Any] = {
             "title": title,
             "code": {"coding": [{"system": LOINC, "code": code}]},
             "text": _div(text),
         }
         if section_refs[name]:
-            section["entry"] = section_refs[name]
-        sections.append(section)
+            block["entry"] = section_refs[name]
+        sections.append(block)
     composition = {
         "resourceType": "Composition",
         "id": f"handoff-{handoff.pk}",
@@ -152,6 +152,8 @@ def referral_pair(referral: CommunityReferral) -> dict[str, Any]:
     """The referral as Gravity SDOH's ServiceRequest + Task pair, in a collection
     Bundle: the Task's status follows the referral's state."""
     patient = {"reference": f"Patient/{referral.consumer_id}"}
+    organization = referral.service.organization
+    performer = organization.name if organization is not None else referral.service.name
     service_request = {
         "resourceType": "ServiceRequest",
         "id": f"referral-{referral.pk}",
@@ -163,7 +165,7 @@ def referral_pair(referral: CommunityReferral) -> dict[str, Any]:
         "code": {"text": referral.service.name},
         "subject": patient,
         "authoredOn": referral.sent_at.isoformat(),
-        "performer": [{"display": referral.service.organization.name if referral.service.organization_id else referral.service.name}],  # noqa: E501
+        "performer": [{"display": performer}],
     }  # fmt: skip
     task: dict[str, Any] = {
         "resourceType": "Task",

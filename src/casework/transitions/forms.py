@@ -1,5 +1,7 @@
 """Forms of the transition and referral pages."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,10 +16,15 @@ from casework.transitions.models import (
 from casework.transitions.rules import ReferralStatus
 from casework.web.forms import date_field, datetime_field
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 LINES_HELP = _("One entry per line.")
 
 
-def _lines(label: str, *, required: bool = False, help_text: str = "") -> forms.CharField:
+def _lines(
+    label: "StrOrPromise", *, required: bool = False, help_text: "StrOrPromise" = ""
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         widget=forms.Textarea(attrs={"rows": 3}),

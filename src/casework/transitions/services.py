@@ -169,7 +169,7 @@ def readmission_sync(*, stay: Stay) -> Readmission | None:
     ).exclude(pk=stay.pk)
     index_id = rules.readmission_of(
         stay.admitted_at,
-        [(row[0], row[1]) for row in earlier.values_list("pk", "discharged_at")],
+        [(pk, at) for pk, at in earlier.values_list("pk", "discharged_at") if at is not None],
     )
     if index_id is None:
         return None
