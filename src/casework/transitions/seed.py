@@ -172,7 +172,8 @@ def transitions_seed(*, program: Program, manager: User, now: datetime) -> dict[
     # Community referrals, one per step of the loop.
     referrals = 0
     active = list(Service.objects.filter(status="active").order_by("name")[:3])
-    for n, (case, service) in enumerate(zip(cases[5:8], active, strict=False)):
+    for n in range(3 if active else 0):
+        case, service = cases[(5 + n) % len(cases)], active[n % len(active)]
         referral = services.referral_send(
             actor=actor, consumer=case.consumer, service=service, need="Food and housing support"
         )
