@@ -16,6 +16,12 @@ runs it (count + first page of 20, evaluated) over a mix of filter combinations:
 
 Target: p95 < 100 ms per mix on SQLite and PostgreSQL.
 
+`--part follow-up` (issue 16, Benchmark, second half) seeds a program with N discharges
+(default 5,000) in the last 30 days, each with its follow-up clock (a third still open,
+some escalated) and up to two attempts, on four units, and times the follow-up worklist
+as the page runs it (`transitions.selectors.follow_up_worklist`, first 100 rows): for a
+case manager covering one unit and for a program-wide reader. Target: p95 < 100 ms.
+
   .venv/bin/python bench/transitions.py --database sqlite [--services 50000]
   createdb -h 127.0.0.1 -U postgres casework_resources_bench
   .venv/bin/python bench/transitions.py --database postgres \
@@ -44,6 +50,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from worklist import percentile, reset_and_migrate
 
 SERVICES = 50_000
+DISCHARGES = 5_000
 REQUESTS = 200
 TARGET_P95_MS = 100.0
 CITIES = 400
@@ -69,6 +76,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--services", type=int, default=SERVICES)
     parser.add_argument("--requests", type=int, default=REQUESTS)
     parser.add_argument("--reuse", action="store_true", help="skip seeding")
+    parser.add_argument("--part", choices=["search", "follow-up"], default="search")
+    parser.add_argument("--discharges", type=int, default=DISCHARGES)
     return parser.parse_args()
 
 
@@ -175,9 +184,126 @@ def mixes(rng: random.Random) -> dict[str, Callable[[], Any]]:
     }
 
 
+def seed_discharges(discharges: int, rng: random.Random) -> None:
+    """A program with `discharges` discharges in the last 30 days and their clocks."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from django.db import transaction
+
+    from casework.consumers.models import Consumer
+    from casework.core.models import Deadline, DeadlineState, Program
+    from casework.staff.models import User
+    from casework.stays.models import Stay, Unit, UnitAssignment
+    from casework.transitions.deadlines import STAY_SUBJECT
+    from casework.transitions.models import FollowUpAttempt
+    from casework.transitions.rules import TransitionDeadline
+
+    now = datetime.now(UTC)
+    with transaction.atomic():
+        program = Program.objects.create(code="bench", name="Bench")
+        units = Unit.objects.bulk_create(
+            [Unit(program=program, code=f"U{n}", name=f"Unit {n}") for n in range(4)]
+        )
+        cm = User.objects.create(username="cm.bench", role="case_manager", program=program)
+        User.objects.create(username="qa.bench", role="quality_analyst", program=program)
+        UnitAssignment.objects.create(unit=units[0], user=cm, assigned_at=now)
+        consumers = Consumer.objects.bulk_create(
+            [
+                Consumer(program=program, given_name=f"Given{n}", family_name=f"Family{n}",
+                         birth_date=date(1940 + n % 50, 1 + n % 12, 1 + n % 28),
+                         created_at=now, updated_at=now)
+                for n in range(discharges)
+            ],
+            batch_size=1000,
+        )  # fmt: skip
+        stays = []
+        for n, consumer in enumerate(consumers):
+            discharged = now - timedelta(minutes=rng.randrange(30 * 24 * 60))
+            admitted = discharged - timedelta(days=rng.randrange(1, 10))
+            stays.append(
+                Stay(program=program, consumer=consumer, visit_number=f"B{n:06d}",
+                     stay_class="inpatient", state="discharged", admitted_at=admitted,
+                     class_since=admitted, inpatient_at=admitted, discharged_at=discharged,
+                     unit=units[n % 4], created_at=now, updated_at=now)
+            )  # fmt: skip
+        stays = Stay.objects.bulk_create(stays, batch_size=1000)
+        deadlines, attempts = [], []
+        for stay in stays:
+            assert stay.discharged_at is not None
+            due = stay.discharged_at + timedelta(hours=72)
+            open_ = rng.random() < 0.33
+            deadlines.append(
+                Deadline(kind=TransitionDeadline.FOLLOW_UP, subject_type=STAY_SUBJECT,
+                         subject_id=stay.pk, consumer_id=stay.consumer_id, owner=cm, due_at=due,
+                         state=DeadlineState.OPEN if open_ else DeadlineState.MET,
+                         escalation_level=1 if open_ and rng.random() < 0.3 else 0,
+                         created_at=now)
+            )  # fmt: skip
+            for k in range(rng.randrange(3)):
+                attempts.append(
+                    FollowUpAttempt(stay=stay,
+                                    attempted_at=stay.discharged_at + timedelta(hours=k + 1),
+                                    channel="phone", outcome="no_answer", recorded_by=cm,
+                                    recorded_at=now)
+                )  # fmt: skip
+        Deadline.objects.bulk_create(deadlines, batch_size=1000)
+        FollowUpAttempt.objects.bulk_create(attempts, batch_size=1000)
+
+
+def follow_up_benchmark(args: argparse.Namespace) -> None:
+    from django.db import connection
+
+    from casework.core import clock
+    from casework.core.policy import Permission
+    from casework.staff.models import User
+    from casework.stays.models import Stay
+    from casework.transitions.selectors import follow_up_worklist
+    from casework.web.access import stay_reach_q
+
+    started = time.perf_counter()
+    if not args.reuse:
+        reset_and_migrate(connection.vendor)
+        t0 = time.perf_counter()
+        seed_discharges(args.discharges, random.Random(16))
+        print(f"seeded {args.discharges:,} discharges in {time.perf_counter() - t0:.1f} s")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+    print(f"{connection.vendor}: {Stay.objects.count():,} discharged stays")
+    load = os.getloadavg()
+    print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} (shared machine)")
+    worst = 0.0
+    for label, username in (("unit cm", "cm.bench"), ("program", "qa.bench")):
+        user = User.objects.get(username=username)
+        wall: list[float] = []
+        cpu: list[float] = []
+        sizes: list[int] = []
+        for _ in range(args.requests):
+            w0, c0 = time.perf_counter(), time.process_time()
+            rows = follow_up_worklist(
+                reach=stay_reach_q(user, Permission.CONSUMER_READ), now=clock.now()
+            )
+            wall.append((time.perf_counter() - w0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+            sizes.append(len(rows))
+        p95 = percentile(wall, 95)
+        worst = max(worst, p95)
+        print(
+            f"{label:8s} p50 {statistics.median(wall):6.1f} ms  p95 {p95:6.1f} ms  "
+            f"(CPU p50 {statistics.median(cpu):5.1f} / p95 {percentile(cpu, 95):5.1f} ms)  "
+            f"rows {statistics.median(sizes):,.0f}"
+        )
+    verdict = "met" if worst < TARGET_P95_MS else "MISSED"
+    print(f"worst p95 {worst:.1f} ms; target p95 < {TARGET_P95_MS:.0f} ms: {verdict}")
+    print(f"run took {time.perf_counter() - started:.0f} s")
+
+
 def main() -> None:
     args = parse_args()
     setup_django(args)
+    if args.part == "follow-up":
+        follow_up_benchmark(args)
+        return
     from django.db import connection
 
     from casework.resources.models import Service

@@ -67,6 +67,18 @@ from casework.stays.models import (  # noqa: E402
     StayStatusChange,
     UnitAssignment,
 )
+from casework.transitions.models import (  # noqa: E402
+    ChoiceList,
+    CommunityReferral,
+    FollowUpAttempt,
+    Handoff,
+    Placement,
+    ProviderChoice,
+    Readmission,
+    ReferralStatusChange,
+    TransitionPlan,
+    TransitionPlanVersion,
+)
 
 SNAPSHOT_MODELS = [
     Consumer,
@@ -106,6 +118,16 @@ SNAPSHOT_MODELS = [
     StayAuthorization,
     StayDenial,
     StayAppeal,
+    TransitionPlan,
+    TransitionPlanVersion,
+    ChoiceList,
+    ProviderChoice,
+    Placement,
+    Handoff,
+    FollowUpAttempt,
+    Readmission,
+    CommunityReferral,
+    ReferralStatusChange,
     # Staff governance records (not consumer data, but changes are governance).
     StaffProfile,
     JobDescription,

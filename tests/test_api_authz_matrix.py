@@ -1346,6 +1346,46 @@ def _denied_stay(w: World, appealed: bool = False) -> tuple[Any, Any, Any]:
 def payer_stay_target(body: Callable[[Any], dict[str, Any] | None] = lambda s: None):
     def setup(w: World) -> Target:
         stay = _payer_stay(w)
+# --- transitions of care (issue 16) --------------------------------------------------------
+
+
+def _transition_stay(w: World, *, discharged: bool = False, handoff: bool = False) -> Any:
+    from casework.stays import services as stay_services
+    from casework.stays.rules import StatusSource, StayClass
+    from casework.transitions import services as transition_services
+    from casework.transitions.models import PostAcuteProvider
+    from tests.transitions.helpers import CONTENTS, PROVIDERS_CSV
+
+    if not PostAcuteProvider.objects.filter(program=w.program).exists():
+        transition_services.providers_import(program=w.program, text=PROVIDERS_CSV)
+    case = factories.active_case(w.cm)
+    via = stay_services.Via(source=StatusSource.API, actor=factories.actor(w.cm))
+    stay = stay_services.stay_create(
+        program=w.program,
+        consumer=factories.consumer_of(case),
+        facts=stay_services.StayFacts(
+            visit_number=f"T{case.pk}",
+            stay_class=StayClass.INPATIENT,
+            admitted_at=clock.now() - timedelta(days=3),
+            case_id=case.pk,
+        ),
+        via=via,
+        drg_version="demo-v42",
+    )
+    if handoff:
+        transition_services.handoff_send(
+            actor=factories.actor(w.cm), stay=stay, receiver_name="Sunrise SNF", contents=CONTENTS
+        )
+    if discharged:
+        stay = stay_services.stay_discharge(stay=stay, at=clock.now() - timedelta(hours=2), via=via)
+    return stay
+
+
+def transition_target(
+    body: Callable[[Any], dict[str, Any] | None] = lambda s: None, **kwargs: bool
+) -> Callable[[World], Target]:
+    def setup(w: World) -> Target:
+        stay = _transition_stay(w, **kwargs)
         return Target({"stay_id": stay.pk}, body(stay), stay.consumer_id)
 
     return setup
@@ -1363,6 +1403,25 @@ def authorization_target(w: World) -> Target:
     return Target(
         {"stay_id": stay.pk, "authorization_id": authorization.pk},
         {"version": 1, "step": "notified", "at": _when()},
+def choices_target(w: World) -> Target:
+    from casework.transitions import selectors as transition_selectors
+    from casework.transitions import services as transition_services
+    from casework.transitions.rules import PostAcuteNeed
+
+    stay = _transition_stay(w)
+    found = transition_selectors.choice_list_providers(
+        program_id=w.program.pk, provider_type=PostAcuteNeed.SKILLED_NURSING, postal_code="62701"
+    )
+    choice_list = transition_services.choice_list_create(
+        actor=factories.actor(w.cm),
+        stay=stay,
+        provider_type=PostAcuteNeed.SKILLED_NURSING,
+        postal_code="62701",
+        providers=found,
+    )
+    return Target(
+        {"stay_id": stay.pk, "choice_list_id": choice_list.pk},
+        {"provider_ids": [found[0].pk]},
         stay.consumer_id,
     )
 
@@ -1372,6 +1431,17 @@ def appeal_filing_target(w: World) -> Target:
     return Target(
         {"stay_id": stay.pk, "denial_id": denial.pk},
         {"version": denial.version, "filed_at": _when()},
+def placement_target(w: World) -> Target:
+    from casework.transitions import selectors as transition_selectors
+    from casework.transitions.rules import PostAcuteNeed
+
+    stay = _transition_stay(w)
+    (provider, *_) = transition_selectors.choice_list_providers(
+        program_id=w.program.pk, provider_type=PostAcuteNeed.HOME_HEALTH, postal_code="62701"
+    )
+    return Target(
+        {"stay_id": stay.pk},
+        {"provider_id": provider.pk, "reason": "The consumer's choice had no bed"},
         stay.consumer_id,
     )
 
@@ -1381,6 +1451,25 @@ def appeal_outcome_target(w: World) -> Target:
     return Target(
         {"stay_id": stay.pk, "appeal_id": appeal.pk},
         {"version": appeal.version, "outcome": "upheld", "decided_at": _when(0)},
+def readmission_target(w: World) -> Target:
+    from casework.stays import services as stay_services
+    from casework.stays.rules import StatusSource, StayClass
+
+    index = _transition_stay(w, discharged=True)
+    stay = stay_services.stay_create(
+        program=w.program,
+        consumer=index.consumer,
+        facts=stay_services.StayFacts(
+            visit_number=f"{index.visit_number}-R",
+            stay_class=StayClass.INPATIENT,
+            admitted_at=clock.now() - timedelta(hours=1),
+        ),
+        via=stay_services.Via(source=StatusSource.API, actor=factories.actor(w.cm)),
+        drg_version="demo-v42",
+    )
+    return Target(
+        {"stay_id": stay.pk},
+        {"planned": False, "root_cause": "medication"},
         stay.consumer_id,
     )
 
@@ -1419,6 +1508,68 @@ MATRIX.update(
                     "reason": "Acute level not met",
                     "received_date": clock.now().date().isoformat(),
                     "denied_amount": "900.00",
+def _referral(w: World) -> Any:
+    from casework.transitions import services as transition_services
+
+    case = factories.active_case(w.cm)
+    svc = resource_service(1, "Pantry", need="BD-1800", postal="02139")
+    return transition_services.referral_send(
+        actor=factories.actor(w.cm), consumer=factories.consumer_of(case), service=svc, need="Food"
+    )
+
+
+def referral_target(body: dict[str, Any] | None = None) -> Callable[[World], Target]:
+    def setup(w: World) -> Target:
+        referral = _referral(w)
+        return Target({"referral_id": referral.pk}, body, referral.consumer_id)
+
+    return setup
+
+
+def referral_send_target(w: World) -> Target:
+    case = factories.active_case(w.cm)
+    svc = resource_service(1, "Pantry", need="BD-1800", postal="02139")
+    return Target(
+        {"consumer_id": case.consumer_id},
+        {"service_id": str(svc.pk), "need": "Food"},
+        case.consumer_id,
+    )
+
+
+MATRIX.update(
+    {
+        ("GET", "/api/v1/stays/{stay_id}/transition"): Entry(
+            Permission.CONSUMER_READ, transition_target(), AuditAction.READ
+        ),
+        ("PUT", "/api/v1/stays/{stay_id}/transition-plan"): Entry(
+            Permission.CASE_MANAGE,
+            transition_target(lambda s: {"destination": "home", "needs": ["home_health"]}),
+            AuditAction.CREATE,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/choice-lists"): Entry(
+            Permission.CASE_MANAGE,
+            transition_target(
+                lambda s: {"provider_type": "skilled_nursing", "postal_code": "62701"}
+            ),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/choice-lists/{choice_list_id}/choices"): Entry(
+            Permission.CASE_MANAGE, choices_target, AuditAction.UPDATE
+        ),
+        ("PUT", "/api/v1/stays/{stay_id}/placement"): Entry(
+            Permission.CASE_MANAGE, placement_target, AuditAction.CREATE
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/handoff"): Entry(
+            Permission.CASE_MANAGE,
+            transition_target(
+                lambda s: {
+                    "receiver_name": "Sunrise SNF",
+                    "contents": {
+                        "reason_for_stay": "Heart failure",
+                        "allergies": ["none known"],
+                        "contacts": ["Dr. Reyes"],
+                    },
                 }
             ),
             AuditAction.CREATE,
@@ -1429,9 +1580,53 @@ MATRIX.update(
         ),
         ("POST", "/api/v1/stays/{stay_id}/appeals/{appeal_id}/outcome"): Entry(
             Permission.CASE_MANAGE, appeal_outcome_target, AuditAction.UPDATE
+        ("GET", "/api/v1/stays/{stay_id}/handoff/fhir"): Entry(
+            Permission.CONSUMER_READ, transition_target(handoff=True), AuditAction.READ
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/handoff/receipt"): Entry(
+            Permission.CASE_MANAGE,
+            transition_target(lambda s: {"confirmed_by": "RN Diaz"}, handoff=True),
+            AuditAction.UPDATE,
+        ),
+        ("PUT", "/api/v1/fhir/Task/handoff-{stay_id}"): Entry(
+            Permission.CASE_MANAGE,
+            transition_target(
+                lambda s: {"resourceType": "Task", "status": "completed"},
+                handoff=True,
+                discharged=True,
+            ),
+            AuditAction.UPDATE,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/follow-up-attempts"): Entry(
+            Permission.CASE_MANAGE,
+            transition_target(
+                lambda s: {"attempted_at": _when(-1), "channel": "phone", "outcome": "no_answer"},
+                discharged=True,
+            ),
+            AuditAction.CREATE,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/readmission/review"): Entry(
+            Permission.CASE_MANAGE, readmission_target, AuditAction.UPDATE
+        ),
+        ("GET", "/api/v1/consumers/{consumer_id}/community-referrals"): Entry(
+            Permission.CONSUMER_READ,
+            lambda w: (lambda r: Target({"consumer_id": r.consumer_id}, None, r.consumer_id))(
+                _referral(w)
+            ),
+            AuditAction.LIST,
+        ),
+        ("POST", "/api/v1/consumers/{consumer_id}/community-referrals"): Entry(
+            Permission.CASE_MANAGE, referral_send_target, AuditAction.CREATE, ok=201
+        ),
+        ("POST", "/api/v1/community-referrals/{referral_id}/status"): Entry(
+            Permission.CASE_MANAGE, referral_target({"status": "accepted"}), AuditAction.UPDATE
+        ),
+        ("GET", "/api/v1/community-referrals/{referral_id}/fhir"): Entry(
+            Permission.CONSUMER_READ, referral_target(), AuditAction.READ
         ),
     }
 )
+
 
 ROUTES = sorted(MATRIX)
 OBJECT_ROUTES = [r for r in ROUTES if MATRIX[r].object_route]

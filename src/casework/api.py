@@ -47,6 +47,7 @@ from casework.staff.api import router as staff_router
 from casework.staff.models import User
 from casework.stays.api import router as stays_router
 from casework.stays.payers.api import router as stays_payers_router
+from casework.transitions.api import router as transitions_router
 from casework.web.access import purpose_refused_audit
 from casework.web.api import SessionAuth, TokenAuth, audit_router
 from casework.web.api import router as core_router
@@ -294,3 +295,4 @@ api.add_router("/", protections_router)
 api.add_router("/", stays_router)
 api.add_router("/", stays_payers_router)
 api.add_router("/", resources_router)
+api.add_router("/", transitions_router)

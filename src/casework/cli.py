@@ -20,6 +20,8 @@ Product commands:
   apitoken       apitoken create|revoke|list: per-user API tokens
   resources      resources import PATH: load an Open Referral HSDS 3.0 data set
                  (CSV data package or HSDS API JSON) into the resource directory
+  providers      providers import PATH --program CODE: load the program's copy of public
+                 post-acute provider data (CSV) into its provider directory
 
 Every Django management command works too: casework migrate, casework check, ...
 (`casework help --commands` lists them all).
@@ -49,6 +51,8 @@ def main(argv: list[str] | None = None) -> None:
         args[1:3] = ["screen_import"]
     elif args[1] == "resources" and args[2:3] == ["import"]:
         args[1:3] = ["resources_import"]
+    elif args[1] == "providers" and args[2:3] == ["import"]:
+        args[1:3] = ["providers_import"]
     elif args[1] in ("screen", "criteria"):
         # Population screening runs without Django (casework.population).
         from casework.population.cli import main as population_main

@@ -13,6 +13,7 @@ from casework.resources import views as resources
 from casework.staff import views as staff
 from casework.stays import views as stays
 from casework.stays.payers import views as stay_payers
+from casework.transitions import views as transitions
 from casework.web import case_page
 from casework.web import views as core
 
@@ -24,6 +25,42 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("census/", stays.census, name="census"),
     path("stays/<int:stay_id>/", stays.stay_detail, name="stay_detail"),
     path("advisor-queue/", stays.advisor_queue, name="advisor_queue"),
+    path(
+        "stays/<int:stay_id>/transition/",
+        transitions.transition_detail,
+        name="transition_detail",
+    ),
+    path(
+        "stays/<int:stay_id>/transition/<slug:step>/",
+        transitions.transition_step,
+        name="transition_step",
+    ),
+    path(
+        "stays/<int:stay_id>/choice-list/",
+        transitions.choice_list_print,
+        name="choice_list_print",
+    ),
+    path("follow-up/", transitions.follow_up_list, name="follow_up_list"),
+    path(
+        "consumers/<int:consumer_id>/community-referrals/",
+        transitions.referral_list,
+        name="referral_list",
+    ),
+    path(
+        "consumers/<int:consumer_id>/community-referrals/new/",
+        transitions.referral_create,
+        name="referral_create",
+    ),
+    path(
+        "community-referrals/<int:referral_id>/",
+        transitions.referral_detail,
+        name="referral_detail",
+    ),
+    path(
+        "community-referrals/<int:referral_id>/status/",
+        transitions.referral_status,
+        name="referral_status",
+    ),
     path("stays/<int:stay_id>/notices/<str:kind>/", stays.notice_print, name="stay_notice_print"),
     path("payers/", stay_payers.payer_settings_page, name="payer_settings"),
     path("denials/", stay_payers.denial_list_page, name="denial_list"),

@@ -171,3 +171,34 @@ def test_without_if_empty_a_second_load_is_refused(tmp_path: Path) -> None:
     factories.program("real")
     with override_settings(DATA_DIR=tmp_path), pytest.raises(CommandError, match="already"):
         call_command("demo_data")
+
+
+@pytest.mark.xdist_group("demo")
+class TestTheDemoTransitions:
+    """Each transitions situation of issue 16 is in the demo (transitions/seed.py)."""
+
+    def test_every_transition_situation(self, demo: Loaded) -> None:
+        from casework.core.models import Deadline, DeadlineState
+        from casework.transitions.models import (
+            CommunityReferral,
+            Handoff,
+            Readmission,
+            TransitionPlanVersion,
+        )
+
+        assert TransitionPlanVersion.objects.count() == 2
+        assert sorted(Handoff.objects.values_list("receipt_method", flat=True)) == [
+            "",
+            "",
+            "task",
+        ]
+        assert Readmission.objects.filter(stay__visit_number="TC0006").count() == 1
+        escalated = Deadline.objects.filter(
+            kind="transition_follow_up", escalation_level=1, state=DeadlineState.OPEN
+        )
+        assert escalated.count() == 1
+        assert sorted(CommunityReferral.objects.values_list("status", flat=True)) == [
+            "accepted",
+            "completed",
+            "sent",
+        ]

@@ -227,6 +227,10 @@ def test_every_context_registers_its_kinds_with_their_stored_values() -> None:
         "stay_moon",
         "stay_review",
         "stay_ur_notice",
+        "transition_follow_up",
+        "transition_handoff_receipt",
+        "transition_referral_stalled",
+        "transition_tcm_contact",
         "work_item_due",
         "work_item_reminder",
     ]

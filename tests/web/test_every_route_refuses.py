@@ -70,6 +70,7 @@ def test_the_route_list_is_read_from_the_url_conf() -> None:
         "complaint_step",
         "abuse_report_step",
         "incident_step",
+        "transition_step",
     }
 
 
@@ -111,6 +112,7 @@ def _records(world: World, cm: Any) -> dict[str, Any]:
         "authorization_id": MISSING,
         "denial_id": MISSING,
         "appeal_id": MISSING,
+        "referral_id": MISSING,
         "step": "close",
         "number": 1,
         "kind": "enrollment",

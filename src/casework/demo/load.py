@@ -32,6 +32,7 @@ from casework.resources import seed as resources
 from casework.staff import seed as staff
 from casework.staff.models import User
 from casework.stays import seed as stays
+from casework.transitions import seed as transitions
 
 
 class DemoRefused(Exception):
@@ -200,6 +201,7 @@ def demo_load(*, url: str = "http://127.0.0.1:8000/") -> DemoResult:
         protections.protections_seed(program=program, manager=managers[0], now=story.now)
         stays.hospital_seed(program=program, covering=managers[:2])
         resources.directory_seed()
+        transitions.transitions_seed(program=program, manager=managers[0], now=story.now)
     accounts = [DemoAccount(a.user.username, a.user.role, a.password) for a in seeded]
     path = Path(settings.DATA_DIR) / DEMO_ACCOUNTS_FILE
     _write_accounts(path, accounts, url)

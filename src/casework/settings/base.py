@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "casework.complaints",
     "casework.protections",
     "casework.stays",
+    "casework.transitions",
     "casework.web",
     "casework.demo",
 ]
@@ -260,6 +261,19 @@ CASEWORK_ADVISOR_REVIEW_HOURS = 24
 # Written notice of a not-necessary determination: 2 days (42 CFR 482.30(d)(3); the day
 # type is not stated, so calendar days by default).
 CASEWORK_UR_NOTICE_DAYS = 2
+
+# Transitions of care (docs/transitions.md; regulatory-timers.md C). The follow-up contact
+# is due this many hours after discharge (72: Project RED, HEDIS TRC), or, when
+# CASEWORK_FOLLOW_UP_BUSINESS_DAYS is set, by the end of that business day; it escalates
+# after this many failed attempts. Programs that bill TCM track its 2-business-day
+# interactive contact. The receiving provider confirms the handoff within this many hours;
+# a referral unanswered or not completed this many days is stalled.
+CASEWORK_FOLLOW_UP_HOURS = int(os.environ.get("CASEWORK_FOLLOW_UP_HOURS", "72"))
+CASEWORK_FOLLOW_UP_BUSINESS_DAYS = int(os.environ.get("CASEWORK_FOLLOW_UP_BUSINESS_DAYS", "0"))
+CASEWORK_FOLLOW_UP_MAX_FAILED = int(os.environ.get("CASEWORK_FOLLOW_UP_MAX_FAILED", "2"))
+CASEWORK_TCM_BILLED = os.environ.get("CASEWORK_TCM_BILLED", "1") == "1"
+CASEWORK_HANDOFF_RECEIPT_HOURS = int(os.environ.get("CASEWORK_HANDOFF_RECEIPT_HOURS", "24"))
+CASEWORK_REFERRAL_STALLED_DAYS = int(os.environ.get("CASEWORK_REFERRAL_STALLED_DAYS", "7"))
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.core.deadlines import deadline_set
 from casework.core.models import Deadline, DeadlineState
 from casework.stays import rules
+from casework.stays.hooks import stay_changed_notify
 from casework.stays.models import MedicareNotice, Stay
 from casework.stays.rules import StayClass, StayState
 
@@ -105,6 +106,7 @@ def stay_clocks_sync(*, stay: Stay) -> dict[str, datetime]:
             kind=StayDeadline.REVIEW,
             state__in=[DeadlineState.OPEN, DeadlineState.BREACHED],
         ).update(state=DeadlineState.WAIVED)
+    stay_changed_notify(stay)
     return due
 
 

@@ -38,6 +38,7 @@ from casework.staff.models import AttestationDocument, CorrectiveAction, Credent
 from casework.staff.selectors import confidentiality_signed
 from casework.stays.models import Stay
 from casework.stays.selectors import unit_assignment_exists
+from casework.transitions.models import CommunityReferral
 
 NOTHING = Q(pk__in=[])
 
@@ -362,6 +363,7 @@ READ_EVENTS: dict[type[Model], tuple[str, Callable[[Any], int | None]]] = {
     Incident: ("incident", _own),
     EthicsConsultation: ("ethics_consultation", _own),
     Stay: ("stay", _own),
+    CommunityReferral: ("community_referral", _own),
 }
 
 
@@ -561,3 +563,26 @@ def access_stay(
     if log_read:
         _read(actor, stay.consumer_id, "stay", stay.pk)
     return stay
+
+
+def access_referral(
+    actor: Actor,
+    referral_id: int,
+    *,
+    permission: Permission = Permission.CONSUMER_READ,
+    log_read: bool = True,
+) -> CommunityReferral:
+    """A closed-loop community referral of a consumer the actor reaches: 404 otherwise."""
+    return _load(
+        actor,
+        CommunityReferral.objects.select_related(
+            "consumer", "service", "service__organization", "sent_by"
+        ),
+        referral_id,
+        permission=permission,
+        object_type="community_referral",
+        consumer="consumer_id",
+        program="program_id",
+        log_read=log_read,
+        consumer_of=lambda r: r.consumer_id,
+    )

@@ -61,6 +61,7 @@ ID_PARAMS: dict[Callable[..., Any], tuple[str, str]] = {
     access.access_incident: ("incident_id", "incident"),
     access.access_consultation: ("consultation_id", "ethics_consultation"),
     access.access_stay: ("stay_id", "stay"),
+    access.access_referral: ("referral_id", "community_referral"),
 }
 # Loads whose own signature fixes the permission (and audit) they check.
 FIXED_PERMISSION = frozenset(

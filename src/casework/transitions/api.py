@@ -1,0 +1,386 @@
+"""Transitions of care (G1-G4, F4) and closed-loop community referrals (F5, F7). Reads
+need consumer.read over the stay's consumer (or a unit the caller covers); writes need
+case.manage. Each request writes exactly one audit event."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Body, Query, Router, Status
+
+from casework.consumers.models import Consumer
+from casework.core.actor import Actor
+from casework.core.errors import ValidationFailed
+from casework.core.policy import Permission
+from casework.resources import selectors as resource_selectors
+from casework.stays.models import Stay
+from casework.transitions import selectors, services
+from casework.transitions.fhir import handoff_bundle, handoff_task, referral_pair
+from casework.transitions.models import ChoiceList, CommunityReferral, Handoff, Readmission
+from casework.transitions.schemas import (
+    ChoiceListIn,
+    ChoiceListOut,
+    ChoiceOut,
+    ChoicesIn,
+    CommunityReferralIn,
+    CommunityReferralOut,
+    CommunityReferralPage,
+    FollowUpAttemptIn,
+    FollowUpStateOut,
+    HandoffIn,
+    HandoffOut,
+    PlacementIn,
+    PlacementOut,
+    ReadmissionOut,
+    ReadmissionReviewIn,
+    ReceiptIn,
+    ReferralStatusIn,
+    TransitionOut,
+    TransitionPlanIn,
+    TransitionPlanOut,
+)
+from casework.web.access import access_consumer, access_referral, access_stay
+from casework.web.api import PageParams, listed_page, responses
+from casework.web.guard import guard
+
+router = Router(tags=["transitions"])
+
+
+def _provider(actor: Actor, provider_id: int, field: str) -> Any:
+    provider = selectors.provider_of_program(
+        program_id=actor.user.program_id or 0, provider_id=provider_id
+    )
+    if provider is None:
+        raise ValidationFailed.single(field, "no such provider in your program")
+    return provider
+
+
+def _referral_out(referral: CommunityReferral) -> dict[str, Any]:
+    return {
+        "id": referral.pk,
+        "consumer_id": referral.consumer_id,
+        "service_id": referral.service_id,
+        "service_name": referral.service.name,
+        "need": referral.need,
+        "status": referral.status,
+        "status_reason": referral.status_reason,
+        "sent_at": referral.sent_at,
+        "updated_at": referral.updated_at,
+    }
+
+
+@router.get(
+    "/stays/{stay_id}/transition",
+    response=responses({200: TransitionOut}),
+    summary="A stay's transition: plan, choices, placement, handoff, follow-up, readmission",
+    operation_id="transition_get",
+)
+@guard(Permission.CONSUMER_READ, access_stay, log_read=True)
+def transition_get(request: HttpRequest, actor: Actor, stay: Stay) -> dict[str, Any]:
+    """Everything of the stay's transition of care, with its clocks. Audits one read."""
+    found = selectors.transition_of_stay(stay=stay)
+    return {
+        "stay_id": stay.pk,
+        "plan": found.plan,
+        "choice_lists": found.choice_lists,
+        "placement": found.placement,
+        "handoff": found.handoff,
+        "attempts": len(found.attempts),
+        "clocks": found.clocks,
+        "readmission": found.readmission,
+    }
+
+
+@router.put(
+    "/stays/{stay_id}/transition-plan",
+    response=responses({200: TransitionPlanOut}, write=True),
+    summary="Save a new version of the stay's transition plan",
+    operation_id="transition_plan_save",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def transition_plan_save(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: TransitionPlanIn
+) -> Any:
+    """The anticipated destination and date, post-acute needs, barriers and readmission
+    risk; each save is a new version (send the version you read). Audits one write."""
+    return services.transition_plan_save(
+        actor=actor,
+        stay=stay,
+        facts=services.PlanFacts(
+            destination=payload.destination,
+            anticipated_discharge_date=payload.anticipated_discharge_date,
+            needs=tuple(payload.needs),
+            barriers=payload.barriers,
+            readmission_risk=payload.readmission_risk,
+        ),
+        version=payload.version,
+    )
+
+
+@router.post(
+    "/stays/{stay_id}/choice-lists",
+    response=responses({201: ChoiceListOut}, write=True),
+    summary="Present the choice list of post-acute providers serving the consumer's area",
+    operation_id="choice_list_create",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def choice_list_create(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: ChoiceListIn
+) -> Status[ChoiceList]:
+    """The Medicare-participating providers of the type serving the ZIP code, with their
+    quality data and any financial interest of the program. Audits one create."""
+    providers = selectors.choice_list_providers(
+        program_id=stay.program_id,
+        provider_type=payload.provider_type,
+        postal_code=payload.postal_code,
+    )
+    choice_list = services.choice_list_create(
+        actor=actor,
+        stay=stay,
+        provider_type=payload.provider_type,
+        postal_code=payload.postal_code,
+        providers=providers,
+        language=payload.language,
+    )
+    return Status(201, choice_list)
+
+
+@router.post(
+    "/stays/{stay_id}/choice-lists/{choice_list_id}/choices",
+    response=responses({200: list[ChoiceOut]}, write=True),
+    summary="Record the consumer's choices from a choice list",
+    operation_id="choices_record",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def choices_record(
+    request: HttpRequest, actor: Actor, stay: Stay, choice_list_id: int, payload: ChoicesIn
+) -> list[dict[str, int]]:
+    """The providers the consumer chose, first preference first. Audits one update."""
+    choice_list = selectors.choice_list_of_stay(stay_id=stay.pk, choice_list_id=choice_list_id)
+    if choice_list is None:
+        raise Http404
+    choices = services.choices_record(
+        actor=actor, choice_list=choice_list, provider_ids=payload.provider_ids
+    )
+    return [{"rank": c.rank, "provider_id": c.provider_id} for c in choices]
+
+
+@router.put(
+    "/stays/{stay_id}/placement",
+    response=responses({200: PlacementOut}, write=True),
+    summary="Record the final placement",
+    operation_id="placement_record",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def placement_record(request: HttpRequest, actor: Actor, stay: Stay, payload: PlacementIn) -> Any:
+    """The provider the consumer goes to (a provider not chosen needs the reason). Audits
+    one write."""
+    provider = _provider(actor, payload.provider_id, "provider_id")
+    return services.placement_record(
+        actor=actor, stay=stay, provider=provider, reason=payload.reason
+    )
+
+
+@router.post(
+    "/stays/{stay_id}/handoff",
+    response=responses({201: HandoffOut}, write=True),
+    summary="Send the handoff to the receiving provider",
+    operation_id="handoff_send",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def handoff_send(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: HandoffIn
+) -> Status[Handoff]:
+    """Reason for the stay, problems, medicines to start, stop and change, allergies,
+    pending tests, appointments, goals of care and contacts. Audits one create."""
+    receiver = None
+    if payload.receiver_provider_id is not None:
+        receiver = _provider(actor, payload.receiver_provider_id, "receiver_provider_id")
+    handoff = services.handoff_send(
+        actor=actor,
+        stay=stay,
+        receiver_name=payload.receiver_name,
+        contents=payload.contents.model_dump(),
+        receiver_provider=receiver,
+    )
+    return Status(201, handoff)
+
+
+def _handoff(stay: Stay) -> Handoff:
+    handoff = selectors.handoff_of_stay(stay_id=stay.pk)
+    if handoff is None:
+        raise Http404
+    return handoff
+
+
+@router.get(
+    "/stays/{stay_id}/handoff/fhir",
+    response=responses({200: dict[str, Any]}),
+    summary="The handoff as a FHIR R4 Bundle",
+    operation_id="handoff_bundle",
+)
+@guard(Permission.CONSUMER_READ, access_stay, log_read=True)
+def handoff_fhir(request: HttpRequest, actor: Actor, stay: Stay) -> dict[str, Any]:
+    """A collection Bundle: Composition, Condition, MedicationStatement,
+    AllergyIntolerance, ServiceRequest, Appointment and the receipt Task. Audits one
+    read."""
+    return handoff_bundle(_handoff(stay))
+
+
+@router.post(
+    "/stays/{stay_id}/handoff/receipt",
+    response=responses({200: HandoffOut}, write=True),
+    summary="Confirm that the receiving provider has the handoff",
+    operation_id="handoff_confirm",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def handoff_confirm(request: HttpRequest, actor: Actor, stay: Stay, payload: ReceiptIn) -> Handoff:
+    """A person confirmed receipt (who at the receiver said so). Audits one update."""
+    return services.handoff_confirm(
+        actor=actor, handoff=_handoff(stay), confirmed_by=payload.confirmed_by
+    )
+
+
+@router.put(
+    "/fhir/Task/handoff-{stay_id}",
+    response=responses({200: dict[str, Any]}, write=True),
+    summary="The receiving system updates the handoff's FHIR Task",
+    operation_id="handoff_task_update",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def handoff_task_update(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: Body[dict[str, Any]]
+) -> dict[str, Any]:
+    """Task.status received, accepted, in-progress or completed confirms receipt;
+    rejected records the refusal. Use an API token of the program's interface account.
+    Audits one update."""
+    if payload.get("resourceType") != "Task":
+        raise ValidationFailed.single("resourceType", "must be Task")
+    status = payload.get("status")
+    if not isinstance(status, str):
+        raise ValidationFailed.single("status", "required")
+    handoff = services.handoff_task_update(actor=actor, handoff=_handoff(stay), status=status)
+    return handoff_task(handoff)
+
+
+@router.post(
+    "/stays/{stay_id}/follow-up-attempts",
+    response=responses({200: FollowUpStateOut}, write=True),
+    summary="Log an attempt to reach the consumer after discharge",
+    operation_id="follow_up_attempt_record",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def follow_up_attempt_record(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: FollowUpAttemptIn
+) -> Any:
+    """Channel and outcome; answers where follow-up stands (reached, failed attempts,
+    escalated, TCM met). Audits one create."""
+    return services.follow_up_attempt_record(
+        actor=actor,
+        stay=stay,
+        attempted_at=payload.attempted_at,
+        channel=payload.channel,
+        outcome=payload.outcome,
+        note=payload.note,
+    )
+
+
+@router.post(
+    "/stays/{stay_id}/readmission/review",
+    response=responses({200: ReadmissionOut}, write=True),
+    summary="Review a readmission: planned with its reason, or the root cause",
+    operation_id="readmission_review",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def readmission_review(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: ReadmissionReviewIn
+) -> Readmission:
+    """The stay must be a readmission (404 otherwise). Audits one update."""
+    readmission = selectors.readmission_of_stay(stay_id=stay.pk)
+    if readmission is None:
+        raise Http404
+    return services.readmission_review(
+        actor=actor,
+        readmission=readmission,
+        planned=payload.planned,
+        planned_reason=payload.planned_reason,
+        root_cause=payload.root_cause,
+        notes=payload.notes,
+    )
+
+
+# --- closed-loop community referrals -----------------------------------------------------
+
+
+@router.get(
+    "/consumers/{consumer_id}/community-referrals",
+    response=responses({200: CommunityReferralPage}, listing=True),
+    summary="A consumer's community referrals",
+    operation_id="community_referral_list",
+)
+@guard(Permission.CONSUMER_READ, access_consumer)
+def community_referral_list(
+    request: HttpRequest, actor: Actor, consumer: Consumer, page: Query[PageParams]
+) -> dict[str, Any]:
+    """Newest first. Audits one list."""
+    listed = listed_page(
+        actor,
+        selectors.referrals_of_consumer(consumer_id=consumer.pk),
+        page,
+        object_type="community_referral",
+        consumer_id=consumer.pk,
+    )
+    listed["items"] = [_referral_out(r) for r in listed["items"]]
+    return listed
+
+
+@router.post(
+    "/consumers/{consumer_id}/community-referrals",
+    response=responses({201: CommunityReferralOut}, write=True),
+    summary="Refer the consumer to a community service (closed loop)",
+    operation_id="community_referral_send",
+)
+@guard(Permission.CASE_MANAGE, access_consumer)
+def community_referral_send(
+    request: HttpRequest, actor: Actor, consumer: Consumer, payload: CommunityReferralIn
+) -> Status[dict[str, Any]]:
+    """A service of the resource directory; the referral is sent (Task requested).
+    Audits one create."""
+    service = resource_selectors.service_by_id(str(payload.service_id))
+    if service is None:
+        raise ValidationFailed.single("service_id", "no such service in the directory")
+    referral = services.referral_send(
+        actor=actor, consumer=consumer, service=service, need=payload.need, note=payload.note
+    )
+    return Status(201, _referral_out(referral))
+
+
+@router.post(
+    "/community-referrals/{referral_id}/status",
+    response=responses({200: CommunityReferralOut}, write=True),
+    summary="Move a referral along its loop",
+    operation_id="community_referral_status",
+)
+@guard(Permission.CASE_MANAGE, access_referral)
+def community_referral_status(
+    request: HttpRequest, actor: Actor, referral: CommunityReferral, payload: ReferralStatusIn
+) -> dict[str, Any]:
+    """sent → accepted → completed; rejected or cancelled with a reason. Audits one
+    update."""
+    updated = services.referral_status_set(
+        actor=actor, referral=referral, status=payload.status, reason=payload.reason
+    )
+    return _referral_out(updated)
+
+
+@router.get(
+    "/community-referrals/{referral_id}/fhir",
+    response=responses({200: dict[str, Any]}),
+    summary="The referral as a Gravity SDOH ServiceRequest and Task",
+    operation_id="community_referral_fhir",
+)
+@guard(Permission.CONSUMER_READ, access_referral, log_read=True)
+def community_referral_fhir(
+    request: HttpRequest, actor: Actor, referral: CommunityReferral
+) -> dict[str, Any]:
+    """A collection Bundle with the ServiceRequest and its Task. Audits one read."""
+    return referral_pair(referral)

@@ -1,0 +1,174 @@
+"""Forms of the transition and referral pages."""
+
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casework.core.dates import Span
+from casework.transitions.models import (
+    CHANNEL_CHOICES,
+    DESTINATION_CHOICES,
+    NEED_CHOICES,
+    OUTCOME_CHOICES,
+    ROOT_CAUSE_CHOICES,
+)
+from casework.transitions.rules import ReferralStatus
+from casework.web.forms import date_field, datetime_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+LINES_HELP = _("One entry per line.")
+
+
+def _lines(
+    label: "StrOrPromise", *, required: bool = False, help_text: "StrOrPromise" = ""
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=required,
+        max_length=20000,
+        help_text=help_text or LINES_HELP,
+    )
+
+
+class PlanForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    destination = forms.ChoiceField(label=_("Anticipated destination"), choices=DESTINATION_CHOICES)
+    anticipated_discharge_date = date_field(
+        _("Anticipated discharge date"), Span.PLANNED, required=False
+    )
+    needs = forms.MultipleChoiceField(
+        label=_("Post-acute needs"),
+        choices=NEED_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    barriers = forms.CharField(
+        label=_("Barriers"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+    readmission_risk = forms.CharField(
+        label=_("Readmission risk (LACE / HOSPITAL)"), required=False, max_length=200
+    )
+
+
+class ChoiceListForm(forms.Form):
+    provider_type = forms.ChoiceField(label=_("Provider type"), choices=NEED_CHOICES)
+    postal_code = forms.RegexField(
+        label=_("ZIP code of the consumer's area"), regex=r"^[0-9]{5}$", max_length=5
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the list"), choices=[("en", "English"), ("es", "Español")]
+    )
+
+
+class ChoicesForm(forms.Form):
+    def __init__(self, data: object = None, *, providers: list[tuple[int, str]]) -> None:
+        super().__init__(data)  # type: ignore[arg-type]
+        self.fields["provider_ids"] = forms.TypedMultipleChoiceField(
+            label=_("Providers the consumer chose (in order of the list)"),
+            choices=providers,
+            coerce=int,
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+
+class PlacementForm(forms.Form):
+    def __init__(self, data: object = None, *, providers: list[tuple[int, str]]) -> None:
+        super().__init__(data)  # type: ignore[arg-type]
+        self.fields["provider_id"] = forms.TypedChoiceField(
+            label=_("Placed with"), choices=providers, coerce=int
+        )
+        self.fields["reason"] = forms.CharField(
+            label=_("Why not one of the consumer's choices"),
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+
+
+class HandoffForm(forms.Form):
+    receiver_name = forms.CharField(label=_("Receiving provider"), max_length=200)
+    reason_for_stay = forms.CharField(
+        label=_("Reason for the stay"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    problems = _lines(_("Problems"))
+    medications_start = _lines(_("Medicines to start"))
+    medications_stop = _lines(_("Medicines to stop"))
+    medications_change = _lines(_("Medicines changed"))
+    allergies = _lines(
+        _("Allergies"),
+        required=True,
+        help_text=_("One per line; write 'none known' when there is none."),
+    )
+    pending_tests = _lines(_("Pending tests"))
+    appointments = _lines(_("Follow-up appointments"))
+    goals_of_care = _lines(_("Goals of care and preferences"))
+    contacts = _lines(_("Contacts"), required=True)
+
+    def contents(self) -> dict[str, object]:
+        data = self.cleaned_data
+        out: dict[str, object] = {"reason_for_stay": data["reason_for_stay"]}
+        for name in (
+            "problems", "medications_start", "medications_stop", "medications_change",
+            "allergies", "pending_tests", "appointments", "goals_of_care", "contacts",
+        ):  # fmt: skip
+            out[name] = [
+                line.strip() for line in str(data.get(name, "")).splitlines() if line.strip()
+            ]
+        return out
+
+
+class ReceiptForm(forms.Form):
+    confirmed_by = forms.CharField(label=_("Who at the receiver confirmed"), max_length=200)
+
+
+class AttemptForm(forms.Form):
+    attempted_at = datetime_field(_("Attempted at"), Span.RECENT)
+    channel = forms.ChoiceField(label=_("Channel"), choices=CHANNEL_CHOICES)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOME_CHOICES)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReadmissionForm(forms.Form):
+    planned = forms.BooleanField(label=_("Planned readmission"), required=False)
+    planned_reason = forms.CharField(label=_("Why it was planned"), required=False, max_length=2000)
+    root_cause = forms.ChoiceField(
+        label=_("Root cause (unplanned)"), choices=[("", "—"), *ROOT_CAUSE_CHOICES], required=False
+    )
+    notes = forms.CharField(
+        label=_("Review notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReferralForm(forms.Form):
+    service_id = forms.UUIDField(label=_("Service (id from the resource directory)"))
+    need = forms.CharField(label=_("Need"), max_length=200)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReferralStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[
+            (ReferralStatus.ACCEPTED.value, _("Accepted")),
+            (ReferralStatus.COMPLETED.value, _("Completed")),
+            (ReferralStatus.REJECTED.value, _("Rejected")),
+            (ReferralStatus.CANCELLED.value, _("Cancelled")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason (rejected or cancelled)"), required=False, max_length=2000
+    )

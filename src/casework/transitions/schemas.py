@@ -1,0 +1,207 @@
+"""API shapes for transitions of care and closed-loop referrals."""
+
+from datetime import date, datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from ninja import Field, Schema
+
+from casework.transitions.rules import (
+    AttemptOutcome,
+    Channel,
+    Destination,
+    PostAcuteNeed,
+    ReferralStatus,
+    RootCause,
+)
+from casework.web.api import InputSchema
+from casework.web.dates import PlannedDate, RecentDatetime
+
+Text = Field("", max_length=2000)
+Entry = list[str]
+
+
+class TransitionPlanIn(InputSchema):
+    destination: Destination
+    anticipated_discharge_date: PlannedDate | None = None
+    needs: list[PostAcuteNeed] = Field(default_factory=list, max_length=7)
+    barriers: str = Field("", max_length=2000)
+    readmission_risk: str = Field("", max_length=200)
+    version: int | None = Field(None, ge=0, description="the version you read; omit for the first")
+
+
+class TransitionPlanOut(Schema):
+    id: int
+    destination: str
+    anticipated_discharge_date: date | None
+    needs: list[str]
+    barriers: str
+    readmission_risk: str
+    version: int
+    updated_at: datetime
+
+
+class ChoiceListIn(InputSchema):
+    provider_type: PostAcuteNeed
+    postal_code: str = Field(pattern=r"^[0-9]{5}$")
+    language: Literal["en", "es"] = "en"
+
+
+class ChoiceEntryOut(Schema):
+    provider_id: int
+    ccn: str
+    name: str
+    medicare: bool
+    star_rating: int | None
+    quality_measures: dict[str, str]
+    financial_interest: bool
+
+
+class ChoiceListOut(Schema):
+    id: int
+    provider_type: str
+    postal_code: str
+    language: str
+    presented_at: datetime
+    entries: list[ChoiceEntryOut]
+
+
+class ChoicesIn(InputSchema):
+    provider_ids: list[int] = Field(min_length=1, max_length=20)
+
+
+class ChoiceOut(Schema):
+    rank: int
+    provider_id: int
+
+
+class PlacementIn(InputSchema):
+    provider_id: int = Field(ge=1)
+    reason: str = Field("", max_length=2000)
+
+
+class PlacementOut(Schema):
+    id: int
+    provider_id: int
+    from_choice: bool
+    reason: str
+    recorded_at: datetime
+
+
+class HandoffContentsIn(InputSchema):
+    reason_for_stay: str = Field(max_length=2000)
+    problems: Entry = Field(default_factory=list, max_length=100)
+    medications_start: Entry = Field(default_factory=list, max_length=100)
+    medications_stop: Entry = Field(default_factory=list, max_length=100)
+    medications_change: Entry = Field(default_factory=list, max_length=100)
+    allergies: Entry = Field(default_factory=list, max_length=100)
+    pending_tests: Entry = Field(default_factory=list, max_length=100)
+    appointments: Entry = Field(default_factory=list, max_length=100)
+    goals_of_care: Entry = Field(default_factory=list, max_length=100)
+    contacts: Entry = Field(default_factory=list, max_length=100)
+
+
+class HandoffIn(InputSchema):
+    receiver_name: str = Field(max_length=200)
+    receiver_provider_id: int | None = Field(None, ge=1)
+    contents: HandoffContentsIn
+
+
+class HandoffOut(Schema):
+    id: int
+    receiver_name: str
+    sent_at: datetime
+    task_status: str
+    received_at: datetime | None
+    receipt_method: str
+    received_by: str
+    contents: dict[str, Any]
+
+
+class ReceiptIn(InputSchema):
+    confirmed_by: str = Field(max_length=200, description="who at the receiver confirmed")
+
+
+class FollowUpAttemptIn(InputSchema):
+    attempted_at: RecentDatetime
+    channel: Channel
+    outcome: AttemptOutcome
+    note: str = Field("", max_length=2000)
+
+
+class FollowUpStateOut(Schema):
+    reached_at: datetime | None
+    failed_attempts: int
+    escalate: bool
+    tcm_met: bool | None
+
+
+class ReadmissionReviewIn(InputSchema):
+    planned: bool
+    planned_reason: str = Field("", max_length=2000)
+    root_cause: RootCause | None = None
+    notes: str = Field("", max_length=2000)
+
+
+class ReadmissionOut(Schema):
+    id: int
+    index_stay_id: int
+    stay_id: int
+    days_after: int
+    planned: bool
+    planned_reason: str
+    root_cause: str
+    reviewed_at: datetime | None
+
+
+class ClockOut(Schema):
+    kind: str
+    due_at: datetime
+    state: str
+    escalation_level: int
+
+
+class TransitionOut(Schema):
+    stay_id: int
+    plan: TransitionPlanOut | None
+    choice_lists: list[ChoiceListOut]
+    placement: PlacementOut | None
+    handoff: HandoffOut | None
+    attempts: int
+    clocks: list[ClockOut]
+    readmission: ReadmissionOut | None
+
+
+class CommunityReferralIn(InputSchema):
+    service_id: UUID
+    need: str = Field(max_length=200)
+    note: str = Field("", max_length=2000)
+
+
+class ReferralStatusIn(InputSchema):
+    status: ReferralStatus
+    reason: str = Field("", max_length=2000)
+
+
+class ReferralStepOut(Schema):
+    status: str
+    reason: str
+    changed_by: str
+    changed_at: datetime
+
+
+class CommunityReferralOut(Schema):
+    id: int
+    consumer_id: int
+    service_id: UUID
+    service_name: str
+    need: str
+    status: str
+    status_reason: str
+    sent_at: datetime
+    updated_at: datetime
+
+
+class CommunityReferralPage(Schema):
+    count: int
+    items: list[CommunityReferralOut]

@@ -1,0 +1,197 @@
+"""Reads for transitions of care. Each returns rows with what its page shows fixed
+inside (no N+1); none writes an audit event (the page or handler's guard does)."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from casework.core.models import Deadline, DeadlineState
+from casework.stays.models import Stay
+from casework.stays.rules import StayState
+from casework.transitions.deadlines import DISCHARGE_KINDS, REFERRAL_SUBJECT, STAY_SUBJECT
+from casework.transitions.models import (
+    ChoiceList,
+    CommunityReferral,
+    FollowUpAttempt,
+    Handoff,
+    Placement,
+    PostAcuteProvider,
+    Readmission,
+    ReferralStatusChange,
+    TransitionPlan,
+    TransitionPlanVersion,
+)
+from casework.transitions.rules import PostAcuteNeed, TransitionDeadline
+
+
+def choice_list_providers(
+    *, program_id: int, provider_type: PostAcuteNeed, postal_code: str
+) -> list[PostAcuteProvider]:
+    """Medicare-participating providers of `provider_type` whose service area includes
+    `postal_code`: the best rated first, then by name."""
+    return list(
+        PostAcuteProvider.objects.filter(
+            program_id=program_id,
+            provider_type=provider_type.value,
+            medicare=True,
+            areas__postal_code=postal_code,
+        )
+        .distinct()
+        .order_by("-star_rating", "name")
+    )
+
+
+def provider_of_program(*, program_id: int, provider_id: int) -> PostAcuteProvider | None:
+    return PostAcuteProvider.objects.filter(program_id=program_id, pk=provider_id).first()
+
+
+def choice_list_of_stay(*, stay_id: int, choice_list_id: int) -> ChoiceList | None:
+    return (
+        ChoiceList.objects.select_related("stay").filter(stay_id=stay_id, pk=choice_list_id).first()
+    )
+
+
+@dataclass(frozen=True)
+class Transition:
+    """Everything the transition page of a stay shows."""
+
+    plan: TransitionPlan | None
+    versions: list[TransitionPlanVersion]
+    choice_lists: list[ChoiceList]
+    choices: dict[int, list[dict[str, Any]]]
+    placement: Placement | None
+    handoff: Handoff | None
+    attempts: list[FollowUpAttempt]
+    clocks: list[Deadline]
+    readmission: Readmission | None
+    readmissions: list[Readmission]
+
+
+def transition_of_stay(*, stay: Stay) -> Transition:
+    """The stay's transition plan (with every version), choice lists and choices,
+    placement, handoff, follow-up attempts, clocks and readmission links (as the
+    readmission, and as the index stay). A fixed number of queries."""
+    plan = TransitionPlan.objects.filter(stay=stay).first()
+    versions = (
+        list(
+            TransitionPlanVersion.objects.filter(plan=plan)
+            .select_related("author")
+            .order_by("-number")
+        )
+        if plan
+        else []
+    )
+    lists = list(ChoiceList.objects.filter(stay=stay).order_by("-presented_at", "-pk"))
+    choices: dict[int, list[dict[str, Any]]] = {}
+    for row in (
+        ChoiceList.objects.filter(stay=stay)
+        .filter(choices__isnull=False)
+        .order_by("pk", "choices__rank")
+        .values("pk", "choices__rank", "choices__provider__name", "choices__provider_id")
+    ):
+        choices.setdefault(row["pk"], []).append(
+            {
+                "rank": row["choices__rank"],
+                "name": row["choices__provider__name"],
+                "provider_id": row["choices__provider_id"],
+            }
+        )
+    return Transition(
+        plan=plan,
+        versions=versions,
+        choice_lists=lists,
+        choices=choices,
+        placement=Placement.objects.select_related("provider").filter(stay=stay).first(),
+        handoff=Handoff.objects.filter(stay=stay).first(),
+        attempts=list(
+            FollowUpAttempt.objects.filter(stay=stay)
+            .select_related("recorded_by")
+            .order_by("attempted_at", "pk")
+        ),
+        clocks=list(
+            Deadline.objects.filter(
+                subject_type=STAY_SUBJECT, subject_id=stay.pk, kind__in=list(DISCHARGE_KINDS)
+            ).order_by("due_at")
+        ),
+        readmission=Readmission.objects.select_related("index_stay").filter(stay=stay).first(),
+        readmissions=list(
+            Readmission.objects.select_related("stay").filter(index_stay=stay).order_by("pk")
+        ),
+    )
+
+
+def handoff_of_stay(*, stay_id: int) -> Handoff | None:
+    return Handoff.objects.select_related("stay", "stay__consumer").filter(stay_id=stay_id).first()
+
+
+def readmission_of_stay(*, stay_id: int) -> Readmission | None:
+    return Readmission.objects.filter(stay_id=stay_id).first()
+
+
+def follow_up_worklist(
+    *, reach: Q, now: datetime, days: int = 30, limit: int = 100
+) -> list[dict[str, Any]]:
+    """The follow-up worklist: stays discharged in the last `days` days that the caller
+    reaches and whose follow-up clock is still open (soonest due first), with failed
+    attempts so far. One query, whatever the number of rows: it starts from the open
+    clocks (a fraction of the discharges) and checks reach only for those."""
+    since = now - timedelta(days=days)
+    open_clocks = Deadline.objects.filter(
+        subject_type=STAY_SUBJECT,
+        kind=TransitionDeadline.FOLLOW_UP,
+        state__in=[DeadlineState.OPEN, DeadlineState.BREACHED],
+    )
+    clock = open_clocks.filter(subject_id=OuterRef("pk"))
+    attempts = (
+        FollowUpAttempt.objects.filter(stay_id=OuterRef("pk"))
+        .order_by()
+        .values("stay_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        Stay.objects.filter(
+            reach,
+            pk__in=open_clocks.values("subject_id"),
+            state=StayState.DISCHARGED,
+            discharged_at__gte=since,
+        )
+        .annotate(
+            due_at=Subquery(clock.values("due_at")[:1]),
+            clock_state=Subquery(clock.values("state")[:1]),
+            escalation_level=Subquery(clock.values("escalation_level")[:1]),
+            attempts=Coalesce(Subquery(attempts), 0),
+        )
+        .order_by("due_at", "pk")
+        .values(
+            "pk",
+            "visit_number",
+            "discharged_at",
+            "consumer__given_name",
+            "consumer__family_name",
+            "due_at",
+            "clock_state",
+            "escalation_level",
+            "attempts",
+        )[:limit]
+    )
+    return list(rows)
+
+
+def referrals_of_consumer(*, consumer_id: int) -> QuerySet[CommunityReferral]:
+    return (
+        CommunityReferral.objects.filter(consumer_id=consumer_id)
+        .select_related("service", "service__organization")
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def referral_history(*, referral_id: int) -> QuerySet[ReferralStatusChange]:
+    return ReferralStatusChange.objects.filter(referral_id=referral_id).order_by("changed_at", "pk")
+
+
+def referral_clock(*, referral_id: int) -> Deadline | None:
+    return Deadline.objects.filter(subject_type=REFERRAL_SUBJECT, subject_id=referral_id).first()
