@@ -1346,6 +1346,93 @@ def _denied_stay(w: World, appealed: bool = False) -> tuple[Any, Any, Any]:
 def payer_stay_target(body: Callable[[Any], dict[str, Any] | None] = lambda s: None):
     def setup(w: World) -> Target:
         stay = _payer_stay(w)
+        return Target({"stay_id": stay.pk}, body(stay), stay.consumer_id)
+
+    return setup
+
+
+def authorization_target(w: World) -> Target:
+    from casework.stays.payers import services as payer_services
+
+    stay = _payer_stay(w)
+    authorization = payer_services.authorization_open(
+        actor=factories.actor(w.cm),
+        stay=stay,
+        facts=payer_services.AuthorizationFacts(level_of_care="acute", requested_days=3),
+    )
+    return Target(
+        {"stay_id": stay.pk, "authorization_id": authorization.pk},
+        {"version": 1, "step": "notified", "at": _when()},
+        stay.consumer_id,
+    )
+
+
+def appeal_filing_target(w: World) -> Target:
+    stay, denial, _ = _denied_stay(w)
+    return Target(
+        {"stay_id": stay.pk, "denial_id": denial.pk},
+        {"version": denial.version, "filed_at": _when()},
+        stay.consumer_id,
+    )
+
+
+def appeal_outcome_target(w: World) -> Target:
+    stay, _, appeal = _denied_stay(w, appealed=True)
+    return Target(
+        {"stay_id": stay.pk, "appeal_id": appeal.pk},
+        {"version": appeal.version, "outcome": "upheld", "decided_at": _when(0)},
+        stay.consumer_id,
+    )
+
+
+MATRIX.update(
+    {
+        ("GET", "/api/v1/payer-settings"): Entry(
+            Permission.CONSUMER_READ,
+            lambda w: (_payer(w), Target({}, None, None))[1],
+            AuditAction.LIST,
+            object_route=False,
+        ),
+        ("GET", "/api/v1/stays/{stay_id}/authorizations"): Entry(
+            Permission.CONSUMER_READ, payer_stay_target(), AuditAction.LIST
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/authorizations"): Entry(
+            Permission.CASE_MANAGE,
+            payer_stay_target(lambda s: {"level_of_care": "acute", "requested_days": 3}),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/authorizations/{authorization_id}"): Entry(
+            Permission.CASE_MANAGE, authorization_target, AuditAction.UPDATE
+        ),
+        ("GET", "/api/v1/denials"): Entry(
+            Permission.CONSUMER_READ,
+            lambda w: (_denied_stay(w), Target({}, None, None))[1],
+            AuditAction.LIST,
+            object_route=False,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/denials"): Entry(
+            Permission.CASE_MANAGE,
+            payer_stay_target(
+                lambda s: {
+                    "kind": "level_of_care",
+                    "reason": "Acute level not met",
+                    "received_date": clock.now().date().isoformat(),
+                    "denied_amount": "900.00",
+                }
+            ),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/denials/{denial_id}/appeals"): Entry(
+            Permission.CASE_MANAGE, appeal_filing_target, AuditAction.CREATE, ok=201
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/appeals/{appeal_id}/outcome"): Entry(
+            Permission.CASE_MANAGE, appeal_outcome_target, AuditAction.UPDATE
+        ),
+    }
+)
+
 # --- transitions of care (issue 16) --------------------------------------------------------
 
 
@@ -1391,18 +1478,6 @@ def transition_target(
     return setup
 
 
-def authorization_target(w: World) -> Target:
-    from casework.stays.payers import services as payer_services
-
-    stay = _payer_stay(w)
-    authorization = payer_services.authorization_open(
-        actor=factories.actor(w.cm),
-        stay=stay,
-        facts=payer_services.AuthorizationFacts(level_of_care="acute", requested_days=3),
-    )
-    return Target(
-        {"stay_id": stay.pk, "authorization_id": authorization.pk},
-        {"version": 1, "step": "notified", "at": _when()},
 def choices_target(w: World) -> Target:
     from casework.transitions import selectors as transition_selectors
     from casework.transitions import services as transition_services
@@ -1426,11 +1501,6 @@ def choices_target(w: World) -> Target:
     )
 
 
-def appeal_filing_target(w: World) -> Target:
-    stay, denial, _ = _denied_stay(w)
-    return Target(
-        {"stay_id": stay.pk, "denial_id": denial.pk},
-        {"version": denial.version, "filed_at": _when()},
 def placement_target(w: World) -> Target:
     from casework.transitions import selectors as transition_selectors
     from casework.transitions.rules import PostAcuteNeed
@@ -1446,11 +1516,6 @@ def placement_target(w: World) -> Target:
     )
 
 
-def appeal_outcome_target(w: World) -> Target:
-    stay, _, appeal = _denied_stay(w, appealed=True)
-    return Target(
-        {"stay_id": stay.pk, "appeal_id": appeal.pk},
-        {"version": appeal.version, "outcome": "upheld", "decided_at": _when(0)},
 def readmission_target(w: World) -> Target:
     from casework.stays import services as stay_services
     from casework.stays.rules import StatusSource, StayClass
@@ -1474,40 +1539,6 @@ def readmission_target(w: World) -> Target:
     )
 
 
-MATRIX.update(
-    {
-        ("GET", "/api/v1/payer-settings"): Entry(
-            Permission.CONSUMER_READ,
-            lambda w: (_payer(w), Target({}, None, None))[1],
-            AuditAction.LIST,
-            object_route=False,
-        ),
-        ("GET", "/api/v1/stays/{stay_id}/authorizations"): Entry(
-            Permission.CONSUMER_READ, payer_stay_target(), AuditAction.LIST
-        ),
-        ("POST", "/api/v1/stays/{stay_id}/authorizations"): Entry(
-            Permission.CASE_MANAGE,
-            payer_stay_target(lambda s: {"level_of_care": "acute", "requested_days": 3}),
-            AuditAction.CREATE,
-            ok=201,
-        ),
-        ("POST", "/api/v1/stays/{stay_id}/authorizations/{authorization_id}"): Entry(
-            Permission.CASE_MANAGE, authorization_target, AuditAction.UPDATE
-        ),
-        ("GET", "/api/v1/denials"): Entry(
-            Permission.CONSUMER_READ,
-            lambda w: (_denied_stay(w), Target({}, None, None))[1],
-            AuditAction.LIST,
-            object_route=False,
-        ),
-        ("POST", "/api/v1/stays/{stay_id}/denials"): Entry(
-            Permission.CASE_MANAGE,
-            payer_stay_target(
-                lambda s: {
-                    "kind": "level_of_care",
-                    "reason": "Acute level not met",
-                    "received_date": clock.now().date().isoformat(),
-                    "denied_amount": "900.00",
 def _referral(w: World) -> Any:
     from casework.transitions import services as transition_services
 
@@ -1575,11 +1606,6 @@ MATRIX.update(
             AuditAction.CREATE,
             ok=201,
         ),
-        ("POST", "/api/v1/stays/{stay_id}/denials/{denial_id}/appeals"): Entry(
-            Permission.CASE_MANAGE, appeal_filing_target, AuditAction.CREATE, ok=201
-        ),
-        ("POST", "/api/v1/stays/{stay_id}/appeals/{appeal_id}/outcome"): Entry(
-            Permission.CASE_MANAGE, appeal_outcome_target, AuditAction.UPDATE
         ("GET", "/api/v1/stays/{stay_id}/handoff/fhir"): Entry(
             Permission.CONSUMER_READ, transition_target(handoff=True), AuditAction.READ
         ),
