@@ -12,6 +12,7 @@ from casework.protections import views as protections
 from casework.resources import views as resources
 from casework.staff import views as staff
 from casework.stays import views as stays
+from casework.web import break_glass_views as break_glass
 from casework.web import case_page
 from casework.web import views as core
 
@@ -25,6 +26,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("advisor-queue/", stays.advisor_queue, name="advisor_queue"),
     path("stays/<int:stay_id>/notices/<str:kind>/", stays.notice_print, name="stay_notice_print"),
     path("audit/", core.audit_report, name="audit_report"),
+    path("break-glass/", break_glass.declare, name="break_glass_declare"),
+    path("break-glass/reviews/", break_glass.review_queue, name="break_glass_queue"),
+    path("break-glass/reviews/<int:access_id>/", break_glass.review, name="break_glass_review"),
     path("resources/", resources.search, name="resource_search"),
     path(
         "resources/services/<uuid:service_id>/", resources.service_detail, name="resource_service"

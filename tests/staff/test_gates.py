@@ -260,6 +260,7 @@ def _page_urls(w: World) -> dict[str, str]:
         "report_id": 1,
         "incident_id": 1,
         "consultation_id": 1,
+        "access_id": 1,
         "step": "close",
     }
     return {
@@ -286,11 +287,12 @@ def test_the_page_list_covers_every_consumer_page() -> None:
         "report_id",
         "incident_id",
         "consultation_id",
+        "access_id",
         "step",
     }
     for page in _consumer_pages():
         assert set(page.pattern.converters) <= known, page.name
-    assert len(PAGE_NAMES) == 66
+    assert len(PAGE_NAMES) == 69
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)

@@ -240,6 +240,8 @@ CASEWORK_AUDIT_CHECKPOINT_FILE = os.environ.get("CASEWORK_AUDIT_CHECKPOINT_FILE"
 CASEWORK_API_LIST_RATE = int(os.environ.get("CASEWORK_API_LIST_RATE", "600"))
 # Reminders for work items are due this long before the work item itself.
 CASEWORK_REMINDER_LEAD_HOURS = 24
+# How long a declared emergency (break-glass, N2, S19) opens a consumer's records.
+CASEWORK_BREAK_GLASS_MINUTES = int(os.environ.get("CASEWORK_BREAK_GLASS_MINUTES", "60"))
 CASEWORK_PRODUCTION = False
 
 # No consumer data in any log line (S34): casework.core.logs.configure installs a log
