@@ -129,6 +129,13 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Notes are signed when saved and cannot be edited; correct with a new note."),
     )
+    part2 = forms.BooleanField(
+        label=_("Substance use disorder record (42 CFR Part 2)"),
+        required=False,
+        help_text=_(
+            "Only you and the roles the consumer's Part 2 consent names will see this note."
+        ),
+    )
 
     def __init__(self, *args: Any, clinical: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -201,7 +201,7 @@ def note_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return NoteForm(data, clinical=_clinical(case))
 
-    save = service_save(services.note_create, "kind", "text")
+    save = service_save(services.note_create, "kind", "text", "part2")
 
     return case_form_page(
         request,
