@@ -183,6 +183,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="communication_create",
     ),
     path("cases/<int:case_id>/notes/new/", coordination.note_create, name="note_create"),
+    path("cases/<int:case_id>/part2-consent/", coordination.part2_consent, name="part2_consent"),
     # assessment, needs and the plan of care (issue 4)
     path(
         "cases/<int:case_id>/assessments/new/",

@@ -37,9 +37,7 @@ def _notes(world: World) -> tuple[Case, Note, Note]:
     case = factories.active_case(world.cm)
     actor = factories.actor(world.cm)
     plain = services.note_create(actor=actor, case=case, kind="progress", text=PLAIN)
-    secret = services.note_create(
-        actor=actor, case=case, kind="progress", text=SECRET, part2=True
-    )
+    secret = services.note_create(actor=actor, case=case, kind="progress", text=SECRET, part2=True)
     return case, plain, secret
 
 
@@ -94,7 +92,7 @@ def test_without_consent_the_supervisor_page_does_not_show_the_note(world: World
 def test_without_consent_the_api_list_leaves_the_note_out_and_its_id_unlogged(
     world: World,
 ) -> None:
-    case, plain, secret = _notes(world)
+    case, plain, _ = _notes(world)
     client = token_client(world.supervisor)
     since = last_event_id()
 
@@ -220,4 +218,44 @@ def test_a_consent_without_scope_or_with_an_unknown_role_is_refused(world: World
         "role": ["choose a staff role"],
         "scope": ["say what may be disclosed, to whom and for what purpose"],
     }
+    assert not Part2Consent.objects.exists()
+
+
+def test_the_case_manager_records_a_consent_on_the_page(world: World) -> None:
+    case = factories.active_case(world.cm)
+    client = Client()
+    client.force_login(world.cm)
+    since = last_event_id()
+
+    response = client.post(
+        reverse("part2_consent", args=[case.pk]),
+        {"action": "grant", "role": Role.SUPERVISOR, "scope": "Care coordination"},
+    )
+
+    assert response.status_code == 302
+    consent = Part2Consent.objects.get()
+    assert (consent.consumer_id, consent.role, consent.scope, consent.revoked_at) == (
+        case.consumer_id,
+        Role.SUPERVISOR,
+        "Care coordination",
+        None,
+    )
+    assert [(e.action, e.object_type, e.detail) for e in events_since(since)] == [
+        (AuditAction.CREATE, "part2_consent", {"role": Role.SUPERVISOR})
+    ]
+
+
+def test_revoking_a_consent_that_is_not_there_is_a_form_error(world: World) -> None:
+    case = factories.active_case(world.cm)
+    client = Client()
+    client.force_login(world.cm)
+
+    response = client.post(
+        reverse("part2_consent", args=[case.pk]), {"action": "revoke", "role": Role.SUPERVISOR}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "no active Part 2 consent names this role"
+    ]
     assert not Part2Consent.objects.exists()

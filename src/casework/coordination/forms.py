@@ -15,6 +15,7 @@ from casework.coordination.models import (
     WorkItemKind,
 )
 from casework.core.dates import Span
+from casework.core.roles import Role
 from casework.staff.models import User
 from casework.web.forms import ChangedFieldsMixin, datetime_field, in_days, now_minute
 
@@ -146,3 +147,24 @@ class NoteForm(forms.Form):
         )
         self.fields["kind"].choices = allowed  # type: ignore[attr-defined]
         self.fields["kind"].initial = NoteKind.PROGRESS if clinical else NoteKind.CONSENT_ATTEMPT
+
+
+class Part2ConsentForm(forms.Form):
+    """Record or revoke the consumer's Part 2 consent for one role (S40)."""
+
+    action = forms.ChoiceField(
+        label=_("What to record"),
+        choices=[
+            ("grant", _("The consumer consents to this role seeing Part 2 records")),
+            ("revoke", _("The consumer revokes the consent for this role")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    scope = forms.CharField(
+        label=_("Scope of the consent"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What may be disclosed, to whom and for what purpose, as the consent says."),
+    )
