@@ -14,12 +14,15 @@ from casework.staff import views as staff
 from casework.stays import views as stays
 from casework.web import break_glass_views as break_glass
 from casework.web import case_page
+from casework.web import mfa_views as mfa
 from casework.web import views as core
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", core.home, name="home"),
     path("sign-in/", core.SignInView.as_view(), name="login"),
     path("sign-out/", core.SignOutView.as_view(), name="logout"),
+    path("sign-in/second-step/", mfa.verify, name="mfa_verify"),
+    path("sign-in/second-step/enrol/", mfa.enrol, name="mfa_enrol"),
     path("worklist/", cases.worklist, name="worklist"),
     path("census/", stays.census, name="census"),
     path("stays/<int:stay_id>/", stays.stay_detail, name="stay_detail"),

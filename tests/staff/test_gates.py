@@ -219,7 +219,7 @@ def test_reassignment_override_is_recorded(world: World) -> None:
 # --- the confidentiality gate (S41) -----------------------------------------------------
 
 
-OPEN_PAGES = {"home", "login", "logout"}
+OPEN_PAGES = {"home", "login", "logout", "mfa_verify", "mfa_enrol"}
 
 
 def _consumer_pages() -> list[Any]:
