@@ -47,7 +47,7 @@ def emergency_actor(actor: Actor) -> Actor:
     return replace(actor, purpose_of_use=PurposeOfUse.EMERGENCY, break_glass=True)
 
 
-def break_glass_roles(*, program_id: int | None) -> frozenset[str]:
+def break_glass_roles(*, program_id: int) -> frozenset[str]:
     """The roles of the program that may declare an emergency."""
     row = BreakGlassSettings.objects.filter(program_id=program_id).first()
     return BREAK_GLASS_DEFAULT_ROLES if row is None else frozenset(row.roles)
@@ -69,9 +69,10 @@ def emergency_grants(user: User) -> dict[int, datetime]:
     cached = getattr(user, "_casework_emergency_grants", None)
     if cached is None:
         cached = {}
-        if may_break_glass(user=user):
+        program_id = user.program_id
+        if program_id is not None and may_break_glass(user=user):
             rows = EmergencyAccess.objects.filter(
-                user_id=user.pk, program_id=user.program_id, expires_at__gt=clock.now()
+                user_id=user.pk, program_id=program_id, expires_at__gt=clock.now()
             ).values_list("consumer_id", "expires_at")
             for consumer_id, expires_at in rows:
                 cached[consumer_id] = max(expires_at, cached.get(consumer_id, expires_at))
@@ -98,6 +99,8 @@ def emergency_access_declare(
     user = actor.user
     if not may_break_glass(user=user):
         raise RuleViolation("your role may not declare an emergency (break-glass) in this program")
+    program_id = user.program_id
+    assert program_id is not None  # may_break_glass refuses a user without a program
     reason = (reason or "").strip()
     record_number = (record_number or "").strip()
     errors: dict[str, list[str]] = {}
@@ -112,9 +115,7 @@ def emergency_access_declare(
     if errors:
         raise ValidationFailed(errors)
     consumer = (
-        Consumer.objects.filter(
-            program_id=user.program_id, mrn=record_number, mrn_link_pending=False
-        )
+        Consumer.objects.filter(program_id=program_id, mrn=record_number, mrn_link_pending=False)
         .only("pk")
         .first()
     )
@@ -135,7 +136,7 @@ def emergency_access_declare(
             raise RuleViolation("you already hold an emergency access to this consumer")
         minutes = int(getattr(settings, "CASEWORK_BREAK_GLASS_MINUTES", 60))
         grant = EmergencyAccess.objects.create(
-            program_id=user.program_id,
+            program_id=program_id,
             user=user,
             consumer_id=consumer.pk,
             reason=reason,
