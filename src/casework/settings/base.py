@@ -39,8 +39,10 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     # multi-factor sign-in (S17, S18): the authenticators (TOTP, recovery codes) of
-    # allauth.mfa; sign-in itself stays Django's (casework.web.mfa adds the second step)
+    # allauth.mfa, which needs allauth.account's models; sign-in itself stays Django's
+    # (casework.web.mfa adds the second step; allauth's own views are not routed)
     "allauth",
+    "allauth.account",
     "allauth.mfa",
     "casework.core",
     "casework.staff",
@@ -73,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "casework.core.middleware.NoStoreMiddleware",
+    # required by allauth.account; no allauth sign-in flow is routed, so it has no flow
+    # to resume
+    "allauth.account.middleware.AccountMiddleware",
     # the second sign-in step (S17): a session signed in with a password only reaches
     # nothing but that step and sign-out until it gives a second factor
     "casework.web.mfa.MfaMiddleware",
