@@ -60,7 +60,9 @@ browser, the signed-in session plus the `X-CSRFToken` header on unsafe methods.
 State your purpose of use in the `X-Purpose-Of-Use` header (HL7 PurposeOfUse code, e.g.
 `CAREMGT`, `TREAT`, `HQUALIMP`); without it the role's default purpose is recorded. A
 purpose your role may not state, or an unknown one, is refused with 403 (audited).
-Emergency purposes (`ETREAT`, `BTG`) are refused until break-glass access exists.
+Emergency purposes (`ETREAT`, `BTG`) are never stated: a declared emergency
+(break-glass, on the `/break-glass/` page) opens one consumer's records for a limited
+time and marks every event under it with `ETREAT` and `break_glass=true`.
 Every read and write of consumer data is audited.
 
 Updates carry the `version` you read; a stale version is refused with 409 and the

@@ -14,13 +14,17 @@ from casework.staff import views as staff
 from casework.stays import views as stays
 from casework.stays.payers import views as stay_payers
 from casework.transitions import views as transitions
+from casework.web import break_glass_views as break_glass
 from casework.web import case_page
+from casework.web import mfa_views as mfa
 from casework.web import views as core
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", core.home, name="home"),
     path("sign-in/", core.SignInView.as_view(), name="login"),
     path("sign-out/", core.SignOutView.as_view(), name="logout"),
+    path("sign-in/second-step/", mfa.verify, name="mfa_verify"),
+    path("sign-in/second-step/enrol/", mfa.enrol, name="mfa_enrol"),
     path("worklist/", cases.worklist, name="worklist"),
     path("census/", stays.census, name="census"),
     path("stays/<int:stay_id>/", stays.stay_detail, name="stay_detail"),
@@ -97,6 +101,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("stays/denials/<int:denial_id>/", stay_payers.stay_denial_page, name="stay_denial_page"),
     path("audit/", core.audit_report, name="audit_report"),
+    path("break-glass/", break_glass.declare, name="break_glass_declare"),
+    path("break-glass/reviews/", break_glass.review_queue, name="break_glass_queue"),
+    path("break-glass/reviews/<int:access_id>/", break_glass.review, name="break_glass_review"),
     path("resources/", resources.search, name="resource_search"),
     path(
         "resources/services/<uuid:service_id>/", resources.service_detail, name="resource_service"
@@ -251,6 +258,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="communication_create",
     ),
     path("cases/<int:case_id>/notes/new/", coordination.note_create, name="note_create"),
+    path("cases/<int:case_id>/part2-consent/", coordination.part2_consent, name="part2_consent"),
     # assessment, needs and the plan of care (issue 4)
     path(
         "cases/<int:case_id>/assessments/new/",

@@ -1,6 +1,7 @@
 """Purpose of use (N2, issue 12 defect 12): a stated purpose must be one the role may
-claim; emergency purposes are refused to everyone until break-glass exists. A refusal is
-403 with one denied event, on the API and on pages, and nothing is read or written."""
+claim; emergency purposes are never stated (a declared break-glass emergency sets them).
+A refusal is 403 with one denied event, on the API and on pages, and nothing is read or
+written."""
 
 import pytest
 from django.test import Client
@@ -10,7 +11,7 @@ from casework.cases.models import Case
 from casework.core.actor import actor_for
 from casework.core.errors import PurposeRefused
 from casework.core.models import AuditEvent, AuditOutcome
-from casework.core.policy import CLAIMABLE_PURPOSES, purpose_refusal
+from casework.core.policy import CLAIMABLE_PURPOSES, EMERGENCY_REFUSAL, purpose_refusal
 from casework.core.roles import DEFAULT_PURPOSE, PurposeOfUse, Role
 from tests import factories
 from tests.api_helpers import events_since, last_event_id, snapshot, token_client
@@ -28,9 +29,7 @@ def test_each_roles_default_purpose_is_one_it_may_state(role: str) -> None:
 @pytest.mark.parametrize("purpose", ["ETREAT", "BTG"])
 @pytest.mark.parametrize("role", list(Role.values))
 def test_emergency_purposes_are_refused_to_every_role(role: str, purpose: str) -> None:
-    assert purpose_refusal(role, purpose) == (
-        "emergency access (break-glass) is not available: state your usual purpose"
-    )
+    assert purpose_refusal(role, purpose) == EMERGENCY_REFUSAL
 
 
 def test_a_purpose_outside_the_role_is_refused() -> None:

@@ -219,7 +219,7 @@ def test_reassignment_override_is_recorded(world: World) -> None:
 # --- the confidentiality gate (S41) -----------------------------------------------------
 
 
-OPEN_PAGES = {"home", "login", "logout"}
+OPEN_PAGES = {"home", "login", "logout", "mfa_verify", "mfa_enrol"}
 
 
 def _consumer_pages() -> list[Any]:
@@ -264,6 +264,7 @@ def _page_urls(w: World) -> dict[str, str]:
         "denial_id": 1,
         "appeal_id": 1,
         "referral_id": 1,
+        "access_id": 1,
         "step": "close",
     }
     return {
@@ -294,6 +295,7 @@ def test_the_page_list_covers_every_consumer_page() -> None:
         "denial_id",
         "appeal_id",
         "referral_id",
+        "access_id",
         "step",
     }
     for page in _consumer_pages():

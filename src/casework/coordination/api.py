@@ -152,11 +152,16 @@ case_record_list(
     router,
     "/cases/{case_id}/notes",
     page_schema=NotePage,
-    rows=lambda case: selectors.note_list_for_case(case_id=case.pk),
+    rows_seen_by=lambda case, actor: selectors.note_list_for_case(case_id=case.pk, actor=actor),
     object_type="note",
     summary="List a case's notes",
     operation_id="note_list",
-    description="Newest first; an amendment names the note it corrects. Audits one list.",
+    description=(
+        "Newest first; an amendment names the note it corrects. A substance-use-disorder "
+        "record (42 CFR Part 2, `part2`) is listed only to its author and to the roles "
+        "the consumer's Part 2 consent names, never under break-glass, with its security "
+        "labels, the redisclosure notice and the consent's scope. Audits one list."
+    ),
 )
 
 
@@ -172,13 +177,18 @@ def note_create(request: HttpRequest, actor: Actor, case: Case, payload: NoteIn)
     `amends` set to the earlier note. Audits one create."""
     amends = None
     if payload.amends is not None:
-        amends = selectors.note_of_case(case_id=case.pk, note_id=payload.amends)
+        amends = selectors.note_of_case(case_id=case.pk, note_id=payload.amends, actor=actor)
         if amends is None:
             raise ValidationFailed.single("amends", "no such note on this case")
     return Status(
         201,
         services.note_create(
-            actor=actor, case=case, kind=payload.kind, text=payload.text, amends=amends
+            actor=actor,
+            case=case,
+            kind=payload.kind,
+            text=payload.text,
+            amends=amends,
+            part2=payload.part2,
         ),
     )
 

@@ -15,6 +15,7 @@ from casework.coordination.models import (
     WorkItemKind,
 )
 from casework.core.dates import Span
+from casework.core.roles import Role
 from casework.staff.models import User
 from casework.web.forms import ChangedFieldsMixin, datetime_field, in_days, now_minute
 
@@ -129,6 +130,13 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Notes are signed when saved and cannot be edited; correct with a new note."),
     )
+    part2 = forms.BooleanField(
+        label=_("Substance use disorder record (42 CFR Part 2)"),
+        required=False,
+        help_text=_(
+            "Only you and the roles the consumer's Part 2 consent names will see this note."
+        ),
+    )
 
     def __init__(self, *args: Any, clinical: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -139,3 +147,24 @@ class NoteForm(forms.Form):
         )
         self.fields["kind"].choices = allowed  # type: ignore[attr-defined]
         self.fields["kind"].initial = NoteKind.PROGRESS if clinical else NoteKind.CONSENT_ATTEMPT
+
+
+class Part2ConsentForm(forms.Form):
+    """Record or revoke the consumer's Part 2 consent for one role (S40)."""
+
+    action = forms.ChoiceField(
+        label=_("What to record"),
+        choices=[
+            ("grant", _("The consumer consents to this role seeing Part 2 records")),
+            ("revoke", _("The consumer revokes the consent for this role")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    scope = forms.CharField(
+        label=_("Scope of the consent"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What may be disclosed, to whom and for what purpose, as the consent says."),
+    )

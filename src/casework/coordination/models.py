@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casework.core.roles import Role
+
 
 class WorkItemKind(models.TextChoices):
     SERVICE = "service", _("Service to the consumer")
@@ -104,6 +106,10 @@ class Note(models.Model):
     amends = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments"
     )
+    # A substance-use-disorder record under 42 CFR Part 2 (S40): shown only to its author
+    # and to the roles the consumer's Part 2 consent names (`Part2Consent`), never opened
+    # by break-glass, and always with the redisclosure notice (`rules.PART2_NOTICE`).
+    part2 = models.BooleanField(_("substance use disorder record (42 CFR Part 2)"), default=False)
 
     class Meta:
         indexes = [models.Index(fields=["case", "signed_at"], name="note_case_time")]
@@ -145,3 +151,35 @@ class CareTeamMember(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Part2Consent(models.Model):
+    """A consumer's written consent (42 CFR 2.31) to use and disclose their Part 2 records
+    within the program to the staff of one role (one row per role it names); revoked
+    rows stay as the record of what was consented when."""
+
+    consumer = models.ForeignKey(
+        "consumers.Consumer", on_delete=models.CASCADE, related_name="part2_consents"
+    )
+    role = models.CharField(_("role covered"), max_length=30, choices=Role.choices)
+    scope = models.TextField(
+        _("scope of the consent"),
+        help_text=_("What may be disclosed, to whom and for what purpose, as the consent says."),
+    )
+    granted_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consumer", "role"],
+                condition=models.Q(revoked_at=None),
+                name="part2_consent_one_active_per_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Part 2 consent {self.pk}"

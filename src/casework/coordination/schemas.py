@@ -5,11 +5,13 @@ from datetime import datetime
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from casework.coordination import rules
 from casework.coordination.models import (
     CareTeamKind,
     Channel,
     CommunicationTopic,
     Direction,
+    Note,
     NoteKind,
     WorkItemKind,
     WorkItemStatus,
@@ -104,6 +106,13 @@ class NoteIn(InputSchema):
     amends: int | None = Field(
         None, description="the id of an earlier note on this case that this note corrects"
     )
+    part2: bool = Field(
+        False,
+        description=(
+            "a substance-use-disorder record under 42 CFR Part 2: shown only to its author "
+            "and the roles the consumer's Part 2 consent names"
+        ),
+    )
 
 
 class NoteOut(Schema):
@@ -114,6 +123,21 @@ class NoteOut(Schema):
     author: StaffRef
     signed_at: datetime
     amends_id: int | None
+    part2: bool = Field(description="a substance-use-disorder record (42 CFR Part 2)")
+    security_labels: list[str] = Field(
+        description="HL7 security labels: R and ETH on a Part 2 record (DS4P)"
+    )
+    redisclosure_notice: str | None = Field(
+        description="the 42 CFR 2.32 notice that accompanies every Part 2 record"
+    )
+
+    @staticmethod
+    def resolve_security_labels(obj: Note) -> list[str]:
+        return rules.security_labels(part2=obj.part2)
+
+    @staticmethod
+    def resolve_redisclosure_notice(obj: Note) -> str | None:
+        return rules.PART2_NOTICE if obj.part2 else None
 
 
 class NotePage(Schema):

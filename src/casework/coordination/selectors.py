@@ -9,9 +9,12 @@ from casework.coordination.models import (
     CareTeamMember,
     Communication,
     Note,
+    Part2Consent,
     WorkItem,
     WorkItemStatus,
 )
+from casework.coordination.rules import PART2_NOTICE
+from casework.core.actor import Actor
 
 
 def care_team_member_exists(*, user_id: int, consumer_ref: OuterRef) -> Exists:
@@ -73,14 +76,40 @@ def communication_list_for_case(*, case_id: int) -> QuerySet[Communication]:
     )
 
 
-def note_of_case(*, case_id: int, note_id: int) -> Note | None:
-    """Note `note_id` if it belongs to case `case_id`."""
-    return Note.objects.filter(pk=note_id, case_id=case_id).first()
+def part2_visible_q(actor: Actor, *, consumer_ref: str = "case__consumer_id") -> Q:
+    """The notes `actor` may see (S40): every note that is not a Part 2 record; a Part 2
+    record they wrote; and, outside break-glass, one whose consumer has an active Part 2
+    consent naming their role. Applied inside the list's own query: no query more."""
+    visible = Q(part2=False) | Q(author_id=actor.user.pk)
+    if actor.break_glass:
+        return visible
+    covered = Part2Consent.objects.filter(
+        consumer_id=OuterRef(consumer_ref), role=actor.role, revoked_at=None
+    )
+    return visible | Q(Exists(covered))
 
 
-def note_list_for_case(*, case_id: int) -> QuerySet[Note]:
+def note_of_case(*, case_id: int, note_id: int, actor: Actor) -> Note | None:
+    """Note `note_id` if it belongs to case `case_id` and `actor` may see it."""
+    return Note.objects.filter(part2_visible_q(actor), pk=note_id, case_id=case_id).first()
+
+
+def note_list_for_case(*, case_id: int, actor: Actor) -> QuerySet[Note]:
+    """The case's notes `actor` may see (Part 2 records only as `part2_visible_q` says)."""
     return (
-        Note.objects.filter(case_id=case_id).select_related("author").order_by("-signed_at", "-id")
+        Note.objects.filter(part2_visible_q(actor), case_id=case_id)
+        .select_related("author")
+        .order_by("-signed_at", "-id")
+    )
+
+
+def part2_consent_scopes(*, consumer_id: int, role: str) -> list[str]:
+    """The scope of each active Part 2 consent of the consumer naming `role`: disclosed
+    with every Part 2 record (42 CFR 2.32)."""
+    return list(
+        Part2Consent.objects.filter(consumer_id=consumer_id, role=role, revoked_at=None)
+        .order_by("pk")
+        .values_list("scope", flat=True)
     )
 
 
@@ -94,7 +123,7 @@ def external_providers_exist(*, consumer_id: int) -> bool:
     ).exists()
 
 
-def case_section(*, case_id: int, consumer_id: int, now: datetime) -> dict[str, Any]:
+def case_section(*, case_id: int, consumer_id: int, now: datetime, actor: Actor) -> dict[str, Any]:
     """Work items (each marked overdue or not), communications, notes and the care team,
     as the case page shows them (F1-F3)."""
     work_items = list(work_item_list_for_case(case_id=case_id))
@@ -104,6 +133,7 @@ def case_section(*, case_id: int, consumer_id: int, now: datetime) -> dict[str, 
         "work_items": work_items,
         "open_work_items": sum(1 for i in work_items if i.status == WorkItemStatus.OPEN),
         "communications": list(communication_list_for_case(case_id=case_id)),
-        "notes": list(note_list_for_case(case_id=case_id)),
+        "notes": list(note_list_for_case(case_id=case_id, actor=actor)),
+        "part2_notice": PART2_NOTICE,
         "care_team": list(care_team_for_consumer(consumer_id=consumer_id)),
     }

@@ -23,6 +23,7 @@ from casework.coordination.models import (
     CommunicationTopic,
     Note,
     NoteKind,
+    Part2Consent,
     WorkItem,
     WorkItemKind,
     WorkItemStatus,
@@ -33,6 +34,7 @@ from casework.core.audit import audit_record
 from casework.core.deadlines import deadlines_close
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import AuditAction, DeadlineState
+from casework.core.roles import Role
 from casework.core.validation import validated
 from casework.core.versioning import versioned_update
 from casework.staff.models import User
@@ -305,11 +307,18 @@ def communication_create(
 
 
 def note_create(
-    *, actor: Actor, case: Case, kind: str, text: str, amends: Note | None = None
+    *,
+    actor: Actor,
+    case: Case,
+    kind: str,
+    text: str,
+    amends: Note | None = None,
+    part2: bool = False,
 ) -> Note:
     """Write and sign a case note. A correction is a new note that amends an earlier one:
-    signed notes are never edited. Notes other than the consent attempt need active
-    consent. Who: record.note."""
+    signed notes are never edited; it keeps the Part 2 label of the note it corrects.
+    `part2` labels a substance-use-disorder record (42 CFR Part 2, S40). Notes other than
+    the consent attempt need active consent. Who: record.note. Audits one create."""
     if amends is not None and amends.case_id != case.pk:
         raise ValidationFailed.single("amends", _("the amended note belongs to another case"))
     with transaction.atomic():
@@ -322,6 +331,7 @@ def note_create(
                 author=actor.user,
                 signed_at=clock.now(),
                 amends=amends,
+                part2=part2 or (amends is not None and amends.part2),
             )
         )
         note.save()
@@ -331,7 +341,10 @@ def note_create(
             consumer_id=case.consumer_id,
             object_type="note",
             object_id=note.pk,
-            detail={"amends": amends.pk} if amends else {},
+            detail={
+                **({"amends": amends.pk} if amends else {}),
+                **({"part2": True} if note.part2 else {}),
+            },
         )
     return note
 
@@ -431,3 +444,61 @@ def care_team_member_add(
             object_id=member.pk,
         )
     return member
+
+
+def part2_consent_grant(*, actor: Actor, case: Case, role: str, scope: str) -> Part2Consent:
+    """Record the consumer's written Part 2 consent (42 CFR 2.31) naming `role`: from
+    then on that role sees the consumer's Part 2 records within its relationship. Who:
+    case.manage over the case. Refused (nothing written) for an unknown role, without a
+    scope, or when an active consent already names the role. Audits one create."""
+    scope = (scope or "").strip()
+    errors: dict[str, list[str]] = {}
+    if role not in Role.values:
+        errors["role"] = [_("choose a staff role")]
+    if not scope:
+        errors["scope"] = [_("say what may be disclosed, to whom and for what purpose")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        if Part2Consent.objects.filter(
+            consumer_id=case.consumer_id, role=role, revoked_at=None
+        ).exists():
+            raise RuleViolation(_("an active Part 2 consent already names this role"))
+        consent = Part2Consent.objects.create(
+            consumer_id=case.consumer_id,
+            role=role,
+            scope=scope,
+            granted_at=clock.now(),
+            recorded_by=actor.user,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            consumer_id=case.consumer_id,
+            object_type="part2_consent",
+            object_id=consent.pk,
+            detail={"role": role},
+        )
+    return consent
+
+
+def part2_consent_revoke(*, actor: Actor, case: Case, role: str) -> Part2Consent:
+    """Revoke the consumer's active Part 2 consent naming `role`. Who: case.manage.
+    Refused when none is active. Audits one update."""
+    with transaction.atomic():
+        consent = Part2Consent.objects.filter(
+            consumer_id=case.consumer_id, role=role, revoked_at=None
+        ).first()
+        if consent is None:
+            raise RuleViolation(_("no active Part 2 consent names this role"))
+        consent.revoked_at = clock.now()
+        consent.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            consumer_id=case.consumer_id,
+            object_type="part2_consent",
+            object_id=consent.pk,
+            detail={"role": role, "revoked": True},
+        )
+    return consent

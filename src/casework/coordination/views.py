@@ -16,6 +16,7 @@ from casework.coordination import services
 from casework.coordination.forms import (
     CommunicationForm,
     NoteForm,
+    Part2ConsentForm,
     WorkItemCancelForm,
     WorkItemCompleteForm,
     WorkItemEditForm,
@@ -201,7 +202,7 @@ def note_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return NoteForm(data, clinical=_clinical(case))
 
-    save = service_save(services.note_create, "kind", "text")
+    save = service_save(services.note_create, "kind", "text", "part2")
 
     return case_form_page(
         request,
@@ -212,4 +213,31 @@ def note_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
         title=_("Write a case note"),
         submit_label=_("Sign and save note"),
         success_message=_("Note signed and saved."),
+    )
+
+
+def _part2_consent_save(actor: Actor, case: Case, form: forms.Form) -> object:
+    data = form.cleaned_data
+    if data["action"] == "revoke":
+        return services.part2_consent_revoke(actor=actor, case=case, role=data["role"])
+    return services.part2_consent_grant(
+        actor=actor, case=case, role=data["role"], scope=data["scope"]
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+def part2_consent(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
+    """Record or revoke the consumer's 42 CFR Part 2 consent for one role (S40): the
+    service's one audited event."""
+    return case_form_page(
+        request,
+        actor,
+        case,
+        build_form=lambda case, data: Part2ConsentForm(data),
+        save=_part2_consent_save,
+        title=_("Part 2 consent (substance use disorder records)"),
+        submit_label=_("Save"),
+        success_message=_("Part 2 consent saved."),
     )

@@ -44,7 +44,8 @@ class AttestationRequired(DomainError):
 
 class PurposeRefused(DomainError):
     """A stated purpose of use the role may not claim, an unknown one, or an emergency
-    purpose before break-glass exists (N2): 403 in the API and on pages, audited."""
+    purpose (set only by a declared break-glass emergency, N2): 403 in the API and on
+    pages, audited."""
 
     def __init__(self, purpose: str, reason: str) -> None:
         self.purpose = purpose

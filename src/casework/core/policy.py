@@ -113,10 +113,21 @@ def scope_for(role: str, permission: Permission) -> Scope:
 # --- purpose of use (N2) ------------------------------------------------------------------
 # What each role may state as its purpose (HL7 PurposeOfUse) in `X-Purpose-Of-Use`; the
 # role's default purpose (`roles.DEFAULT_PURPOSE`) is always one. Emergency purposes
-# (ETREAT, and HL7's BTG, "break the glass") are refused to everyone until the
-# break-glass capability exists (issue 17): a claim of emergency must open a recorded,
-# reviewed emergency access, not just label the audit row.
+# (ETREAT, and HL7's BTG, "break the glass") are never stated: they are set by a declared
+# emergency (break-glass, `web.break_glass`), which opens one consumer's records for a
+# limited time, is recorded and reviewed, and marks every event under it.
 EMERGENCY_PURPOSES = frozenset({PurposeOfUse.EMERGENCY, "BTG"})
+EMERGENCY_REFUSAL = (
+    "an emergency purpose is not stated: declare an emergency (break-glass) for the consumer "
+    "and state your usual purpose"
+)
+
+# The roles that may declare an emergency when the program has not chosen (N2, S19):
+# those who treat or coordinate care. A program narrows or empties the list
+# (`web.models.BreakGlassSettings`); roles that never treat are not offered it.
+BREAK_GLASS_DEFAULT_ROLES = frozenset(
+    {Role.CASE_MANAGER, Role.SUPERVISOR, Role.SENIOR_CLINICAL, Role.PHYSICIAN_ADVISOR}
+)
 
 CLAIMABLE_PURPOSES: dict[str, frozenset[str]] = {
     Role.CASE_MANAGER: frozenset(
@@ -152,7 +163,7 @@ def purpose_refusal(role: str, purpose: str) -> str | None:
     """Why `role` may not state `purpose`, or None when it may."""
     purpose = purpose[:20]
     if purpose in EMERGENCY_PURPOSES:
-        return "emergency access (break-glass) is not available: state your usual purpose"
+        return EMERGENCY_REFUSAL
     if purpose not in PurposeOfUse.values:
         return f"unknown purpose of use '{purpose}'"
     if purpose not in CLAIMABLE_PURPOSES.get(role, frozenset()):

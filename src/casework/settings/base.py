@@ -38,6 +38,12 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "axes",
+    # multi-factor sign-in (S17, S18): the authenticators (TOTP, recovery codes) of
+    # allauth.mfa, which needs allauth.account's models; sign-in itself stays Django's
+    # (casework.web.mfa adds the second step; allauth's own views are not routed)
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "casework.core",
     "casework.staff",
     "casework.consumers",
@@ -70,6 +76,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "casework.core.middleware.NoStoreMiddleware",
+    # required by allauth.account; no allauth sign-in flow is routed, so it has no flow
+    # to resume
+    "allauth.account.middleware.AccountMiddleware",
+    # the second sign-in step (S17): a session signed in with a password only reaches
+    # nothing but that step and sign-out until it gives a second factor
+    "casework.web.mfa.MfaMiddleware",
     "casework.web.middleware.ConfidentialityGateMiddleware",
     # API POSTs with an Idempotency-Key header: a retry replays the first response
     "casework.web.idempotency.IdempotencyMiddleware",
@@ -241,6 +253,15 @@ CASEWORK_AUDIT_CHECKPOINT_FILE = os.environ.get("CASEWORK_AUDIT_CHECKPOINT_FILE"
 CASEWORK_API_LIST_RATE = int(os.environ.get("CASEWORK_API_LIST_RATE", "600"))
 # Reminders for work items are due this long before the work item itself.
 CASEWORK_REMINDER_LEAD_HOURS = 24
+# Multi-factor sign-in (S17): required of every staff user under production settings;
+# optional elsewhere (a user who enrolled is still asked). MFA_ADAPTER encrypts the
+# authenticator secrets at rest (S18).
+CASEWORK_MFA_REQUIRED = False
+MFA_ADAPTER = "casework.web.mfa.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+CASEWORK_MFA_MAX_FAILURES = 5
+# How long a declared emergency (break-glass, N2, S19) opens a consumer's records.
+CASEWORK_BREAK_GLASS_MINUTES = int(os.environ.get("CASEWORK_BREAK_GLASS_MINUTES", "60"))
 CASEWORK_PRODUCTION = False
 
 # No consumer data in any log line (S34): casework.core.logs.configure installs a log

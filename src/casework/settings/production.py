@@ -67,6 +67,7 @@ if Path(CASEWORK_AUDIT_CHECKPOINT_FILE).resolve().is_relative_to(DATA_DIR):  # n
     )
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("CASEWORK_ALLOWED_HOSTS", "").split(",") if h]
 CASEWORK_PRODUCTION = True
+CASEWORK_MFA_REQUIRED = True  # every staff role gives a second factor (S17)
 DEBUG = False
 
 # Behind the TLS-terminating proxy. `casework serve` gives waitress the proxy's address

@@ -11,9 +11,15 @@ and the permission-checked loads). A load:
    look the same: 404, with one denied audit event;
 3. on a read (`log_read=True`) writes one read event; a write passes `log_read=False`
    and the service writes the event.
+
+Break-glass (N2, S19, `web.break_glass`): a read load (`consumer.read`) that misses the
+relationship opens the record when the user holds an unexpired declared emergency over
+its consumer; every event of that request about that consumer then carries purpose
+ETREAT and `break_glass=true` (`acting`). Restricted records are never opened so.
 """
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
@@ -39,6 +45,7 @@ from casework.staff.selectors import confidentiality_signed
 from casework.stays.models import Stay
 from casework.stays.selectors import unit_assignment_exists
 from casework.transitions.models import CommunityReferral
+from casework.web.break_glass import emergency_actor, emergency_grants, emergency_grants_known
 
 NOTHING = Q(pk__in=[])
 
@@ -175,9 +182,50 @@ def confidentiality_gate(actor: Actor, action: str, object_type: str, object_id:
     raise AttestationRequired()
 
 
+# --- break-glass (N2, S19): a declared emergency opens one consumer's reads ----------------
+
+
+def _emergency_row[M: Model](
+    actor: Actor, qs: QuerySet[M], pk: object, *, permission: Permission, consumer: str
+) -> M | None:
+    """The row a load missed, when the actor holds an unexpired emergency access to its
+    consumer (reads only; asked only after the relationship missed, so a load within the
+    relationship costs nothing more)."""
+    if permission != Permission.CONSUMER_READ or actor.user.program_id is None:
+        return None
+    grants = emergency_grants(actor.user)
+    if not grants:
+        return None
+    within = Q(**{f"{consumer}__in": list(grants)})
+    return qs.filter(within, pk=pk).first()
+
+
+def acting(actor: Actor, consumer_id: int | None) -> Actor:
+    """`actor`, marked as acting under break-glass (purpose ETREAT, `break_glass=true`)
+    when this request opened `consumer_id`'s records through a declared emergency."""
+    if actor.break_glass or consumer_id is None:
+        return actor
+    if consumer_id in emergency_grants_known(actor.user):
+        return emergency_actor(actor)
+    return actor
+
+
+def acting_on(actor: Actor, record: Model) -> Actor:
+    """`acting` for the record a guard loaded."""
+    return acting(actor, _consumer_of_record(record)[1])
+
+
+def emergency_until(actor: Actor, record: Model) -> datetime | None:
+    """When the emergency access that opened `record` ends (None: not opened by one)."""
+    consumer_id = _consumer_of_record(record)[1]
+    if consumer_id is None:
+        return None
+    return emergency_grants_known(actor.user).get(consumer_id)
+
+
 def _read(actor: Actor, consumer_id: int | None, object_type: str, object_id: object) -> None:
     audit_record(
-        actor=actor,
+        actor=acting(actor, consumer_id),
         action=AuditAction.READ,
         consumer_id=consumer_id,
         object_type=object_type,
@@ -204,6 +252,8 @@ def _load[M: Model](
     row = qs.filter(
         reach_q(actor.user, permission, consumer=consumer, program=program), pk=pk
     ).first()
+    if row is None:
+        row = _emergency_row(actor, qs, pk, permission=permission, consumer=consumer)
     if row is None:
         raise refuse(actor, action, object_type, pk)
     if log_read:
@@ -314,7 +364,7 @@ def access_response(
         action=action,
     )
     audit_record(
-        actor=actor,
+        actor=acting(actor, response.case.consumer_id),
         action=action,
         consumer_id=response.case.consumer_id,
         object_type="assessment_response",
@@ -365,6 +415,18 @@ READ_EVENTS: dict[type[Model], tuple[str, Callable[[Any], int | None]]] = {
     Stay: ("stay", _own),
     CommunityReferral: ("community_referral", _own),
 }
+
+
+def _consumer_of_record(record: Model) -> tuple[str, int | None]:
+    """The object type of a loaded record's read event (empty for loads that write their
+    own event, or none) and its consumer's id."""
+    known = READ_EVENTS.get(type(record))
+    if known is not None:
+        object_type, consumer_of = known
+        return object_type, consumer_of(record)
+    if isinstance(record, Need | AssessmentResponse):  # loads that write their own event
+        return "", record.case.consumer_id
+    return "", None  # staff governance records: no consumer, no read event of the guard
 
 
 def audit_load_read(actor: Actor, record: Model) -> None:
@@ -558,6 +620,14 @@ def access_stay(
         .filter(stay_reach_q(actor.user, permission), pk=stay_id)
         .first()
     )
+    if stay is None:
+        stay = _emergency_row(
+            actor,
+            Stay.objects.select_related("consumer", "unit", "reviewer", "program"),
+            stay_id,
+            permission=permission,
+            consumer="consumer_id",
+        )
     if stay is None:
         raise refuse(actor, action, "stay", stay_id)
     if log_read:

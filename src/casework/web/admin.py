@@ -4,7 +4,7 @@ only, and never the stored response (it may hold consumer data)."""
 from django.contrib import admin
 from django.http import HttpRequest
 
-from casework.web.models import IdempotencyKey
+from casework.web.models import BreakGlassSettings, IdempotencyKey
 
 
 @admin.register(IdempotencyKey)
@@ -19,3 +19,11 @@ class IdempotencyKeyAdmin(admin.ModelAdmin[IdempotencyKey]):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(BreakGlassSettings)
+class BreakGlassSettingsAdmin(admin.ModelAdmin[BreakGlassSettings]):
+    """Which roles of a program may declare an emergency (an empty list disables it)."""
+
+    list_display = ("program", "roles")
+    list_select_related = ("program",)

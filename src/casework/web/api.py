@@ -43,6 +43,7 @@ from casework.web.access import (
     user_may,
 )
 from casework.web.exports import audit_csv_response, audit_event_list
+from casework.web.mfa import second_factor_pending
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 50
@@ -69,6 +70,8 @@ class SessionAuth(APIKeyCookie):
         user = request.user
         if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
             return None
+        if second_factor_pending(request):
+            return None  # signed in with a password only (S17): 401 until the second step
         if check_csrf(request) is not None:
             raise HttpError(403, "CSRF check failed")
         return user

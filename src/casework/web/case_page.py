@@ -141,7 +141,9 @@ def case_page_context(actor: Actor, case: Case) -> dict[str, Any]:
     parts: dict[str, Any] = {
         **cases.case_section(case=case),
         **consumers.consumer_section(consumer=case.consumer),
-        **coordination.case_section(case_id=case.pk, consumer_id=case.consumer_id, now=now),
+        **coordination.case_section(
+            case_id=case.pk, consumer_id=case.consumer_id, now=now, actor=actor
+        ),
         **assessments.case_section(case_id=case.pk),
         **careplans.case_section(case_id=case.pk),
     }

@@ -20,6 +20,11 @@ missing one. Pages never reveal the role check: they get the 404 of the load.
 event to the service or list (a write, or a list), "get" does the first on GET and the
 second on POST (a form page). The read event is written once the handler has answered:
 
+A record opened under a declared emergency (break-glass, `access.acting_on`) gives the
+handler an actor marked ETREAT / `break_glass=true`, so every event of the request about
+that consumer is marked; a page also keeps the emergency's end in the session for the
+banner.
+
 Every 404 is one denied event (S4). A handler that finds its second record missing or
 out of reach (a need of another case, a version that does not exist) raises a plain
 `Http404`; the guard turns it into one denied event naming the route's record, and
@@ -29,6 +34,7 @@ writes no read. A 404 that a load or `access.refuse` already audited passes thro
 import functools
 import inspect
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Literal
 
 from django.contrib.auth.views import redirect_to_login
@@ -105,6 +111,19 @@ def _refuse_missing(
     )
 
 
+BREAK_GLASS_SESSION_KEY = "casework_break_glass_until"
+
+
+def remember_emergency(request: HttpRequest, until: datetime | None) -> None:
+    """Keep the end of the emergency access a page opened in the session, for the banner
+    every page shows while it lasts (no query per page)."""
+    if until is None:
+        return
+    known = request.session.get(BREAK_GLASS_SESSION_KEY, "")
+    if not known or known < until.isoformat():
+        request.session[BREAK_GLASS_SESSION_KEY] = until.isoformat()
+
+
 def guard(
     permission: Permission,
     load: Callable[..., Any] | None = None,
@@ -138,6 +157,9 @@ def guard(
                     record = load(actor, record_id)
                 else:
                     record = load(actor, record_id, permission=permission, log_read=False)
+                actor = access.acting_on(actor, record)
+                if actor.break_glass and not is_api:
+                    remember_emergency(request, access.emergency_until(actor, record))
                 answer = func(request, actor, record, *args, **kwargs)
                 if read and load not in FIXED_PERMISSION:
                     access.audit_load_read(actor, record)

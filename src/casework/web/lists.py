@@ -25,7 +25,7 @@ def _record_list(
     consumer_of: Callable[[Any], int],
     *,
     page_schema: type[Schema],
-    rows: Callable[[Any], QuerySet[Any]],
+    rows: Callable[[Any, Actor], QuerySet[Any]],
     object_type: str,
     summary: str,
     operation_id: str,
@@ -45,7 +45,7 @@ def _record_list(
     ) -> dict[str, Any]:
         return listed_page(
             actor,
-            rows(parent),
+            rows(parent, actor),
             page,
             object_type=object_type,
             consumer_id=consumer_of(parent),
@@ -56,15 +56,38 @@ def _record_list(
 
 
 def case_record_list(
-    router: Router, path: str, *, rows: Callable[[Case], QuerySet[Any]], **operation: Any
+    router: Router,
+    path: str,
+    *,
+    rows: Callable[[Case], QuerySet[Any]] | None = None,
+    rows_seen_by: Callable[[Case, Actor], QuerySet[Any]] | None = None,
+    **operation: Any,
 ) -> None:
-    """Add `GET path` (which names `{case_id}`) to `router`: `rows(case)`, paginated.
+    """Add `GET path` (which names `{case_id}`) to `router`: `rows(case)`, paginated, or
+    `rows_seen_by(case, actor)` for records not every reader sees (Part 2 notes, S40).
     `operation`: page_schema, object_type, summary, operation_id, description."""
-    _record_list(router, path, access_case, lambda c: c.consumer_id, rows=rows, **operation)
+    _record_list(
+        router,
+        path,
+        access_case,
+        lambda c: c.consumer_id,
+        rows=_rows(rows, rows_seen_by),
+        **operation,
+    )
+
+
+def _rows(
+    rows: Callable[[Any], QuerySet[Any]] | None,
+    rows_seen_by: Callable[[Any, Actor], QuerySet[Any]] | None,
+) -> Callable[[Any, Actor], QuerySet[Any]]:
+    if rows_seen_by is not None:
+        return rows_seen_by
+    assert rows is not None, "give rows or rows_seen_by"
+    return lambda parent, actor: rows(parent)
 
 
 def consumer_record_list(
     router: Router, path: str, *, rows: Callable[[Consumer], QuerySet[Any]], **operation: Any
 ) -> None:
     """Add `GET path` (which names `{consumer_id}`) to `router`: `rows(consumer)`."""
-    _record_list(router, path, access_consumer, lambda c: c.pk, rows=rows, **operation)
+    _record_list(router, path, access_consumer, lambda c: c.pk, rows=_rows(rows, None), **operation)

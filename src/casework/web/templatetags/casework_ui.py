@@ -220,3 +220,30 @@ def may_hold(user: Any, permission: str) -> bool:
     from casework.core.policy import Permission, Scope, scope_for
 
     return scope_for(getattr(user, "role", ""), Permission(permission)) != Scope.NONE
+
+
+@register.simple_tag
+def break_glass_banner(request: Any) -> datetime | None:
+    """When the emergency access this session opened ends, while it lasts (N2, S19): read
+    from the session, never the database."""
+    from casework.core import clock
+    from casework.web.guard import BREAK_GLASS_SESSION_KEY
+
+    session = getattr(request, "session", None)
+    value = session.get(BREAK_GLASS_SESSION_KEY, "") if session is not None else ""
+    if not value:
+        return None
+    try:
+        until = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return until if until > clock.now() else None
+
+
+@register.simple_tag
+def may_declare_emergency(user: Any) -> bool:
+    """Whether to offer break-glass: the role is one that may by default (the page itself
+    checks the program's own choice)."""
+    from casework.core.policy import BREAK_GLASS_DEFAULT_ROLES
+
+    return getattr(user, "role", "") in BREAK_GLASS_DEFAULT_ROLES
