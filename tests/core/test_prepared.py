@@ -5,13 +5,14 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.db.models.signals import pre_save
 from django.forms.models import model_to_dict
 
 from casework.core import audit
 from casework.core.audit import audit_record
 from casework.core.models import AuditEvent, Program, Team
-from casework.core.prepared import PreparedInsert, PreparedQuery
+from casework.core.prepared import PreparedInsert, PreparedLoad, PreparedQuery
 from casework.core.tokens import token_issue, token_verify
 from tests import factories
 from tests.conftest import World
@@ -89,13 +90,49 @@ def test_a_prepared_query_runs_with_new_parameters(world: World) -> None:
     assert query.rows(code="nobody") == []
 
 
-def test_a_sample_that_is_not_exactly_one_parameter_is_refused(db: None) -> None:
-    twice = PreparedQuery(
-        lambda code: Program.objects.filter(code=code, name=code).values_list("id"), code="x"
+def test_a_sample_used_twice_is_bound_in_both_places(world: World) -> None:
+    either = PreparedQuery(
+        lambda code: (
+            Program.objects.filter(Q(code=code) | Q(name=code)).order_by("pk").values_list("id")
+        ),
+        code="x",
     )
 
-    with pytest.raises(ValueError, match="among the parameters 2 times"):
-        twice.rows(code="main")
+    assert either.rows(code="main") == [(world.program.pk,)]
+    assert either.rows(code="Program other") == [(world.outsider_program.pk,)]
+
+
+def test_a_query_whose_parameters_are_derived_from_its_arguments_is_refused(db: None) -> None:
+    derived = PreparedQuery(
+        lambda code: Program.objects.filter(code=code.upper()).values_list("id"), code="x"
+    )
+
+    with pytest.raises(ValueError, match="not preparable"):
+        derived.rows(code="main")
+
+
+def test_a_prepared_load_makes_the_instances_the_orm_makes(world: World) -> None:
+    """Per variant, with the select_related objects filled in; a variant may leave a
+    sample out."""
+    load = PreparedLoad(
+        lambda variant, program, pk: Team.objects.select_related("program", "supervisor").filter(
+            Q(program_id=program) if variant == "program" else Q(), pk=pk
+        ),
+        program=987_000_001,
+        pk=987_000_002,
+    )
+    team = world.team
+
+    (by_program,) = load.objects("program", program=world.program.pk, pk=team.pk)
+    (anywhere,) = load.objects("any", program=0, pk=team.pk)
+
+    expected = Team.objects.select_related("program", "supervisor").get(pk=team.pk)
+    for found in (by_program, anywhere):
+        assert model_to_dict(found) == model_to_dict(expected)
+        assert found._state.adding is False
+        assert (found.program.code, found.supervisor_id) == ("main", expected.supervisor_id)
+        assert model_to_dict(found.supervisor) == model_to_dict(expected.supervisor)
+    assert load.objects("program", program=world.outsider_program.pk, pk=team.pk) == []
 
 
 def test_a_prepared_insert_refuses_a_saved_instance(world: World) -> None:

@@ -7,6 +7,13 @@ with sample parameters, keeps the SQL, and on each call runs it with the real pa
 and Django's own converters; `PreparedInsert` does the same for one model's INSERT. The
 SQL is Django's, so quoting, placeholders and RETURNING follow the backend, and
 `connection.queries` and `CaptureQueriesContext` still see every execution.
+`PreparedLoad` does it for a query that returns model instances (with `select_related`),
+in variants: the permission-checked loads of `casework.web.access`, whose filter has one
+shape per scope.
+
+Each is compiled twice, with the samples and with other values, and refused unless the
+two compilations differ exactly at the samples' places: a query whose SQL or other
+parameters depend on its arguments cannot be prepared by mistake.
 
     TOKEN = PreparedQuery(
         lambda key: ApiToken.objects.filter(key_hash=key).values_list("id", "user_id"),
@@ -15,12 +22,13 @@ SQL is Django's, so quoting, placeholders and RETURNING follow the backend, and
     rows = TOKEN.rows(key=digest)
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import QuerySet, signals
+from django.db.models.query import get_related_populators
 from django.db.models.sql import InsertQuery
 
 
@@ -28,9 +36,47 @@ from django.db.models.sql import InsertQuery
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
-    slots: dict[str, int]  # parameter name -> its index in params
+    slots: dict[str, list[int]]  # parameter name -> its indexes in params
     compiler: Any
     converters: dict[int, Any]
+
+    def bind(self, values: dict[str, Any]) -> list[Any]:
+        params = list(self.params)
+        for name, value in values.items():
+            for at in self.slots[name]:
+                params[at] = value
+        return params
+
+
+def _other(sample: Any) -> Any:
+    """A value of the sample's type that differs from it (for the second compilation)."""
+    if isinstance(sample, bool):
+        raise TypeError("a boolean cannot be a prepared parameter")
+    if isinstance(sample, int):
+        return sample + 7919
+    if isinstance(sample, str):
+        return sample + "~other"
+    raise TypeError(f"prepared parameters are ints or strings, not {type(sample).__name__}")
+
+
+def _compile(build: Callable[..., QuerySet[Any]], samples: dict[str, Any], using: str) -> _Compiled:
+    """Compile `build(**samples)`, locate each sample among the parameters, and check
+    against a second compilation with other values that nothing else moves."""
+    queryset = build(**samples)
+    compiler = queryset.query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    slots = {}
+    for name, sample in samples.items():
+        # (a sample may be absent: one variant of a query need not use every argument)
+        slots[name] = [i for i, p in enumerate(params) if type(p) is type(sample) and p == sample]
+    others = {name: _other(sample) for name, sample in samples.items()}
+    sql2, params2 = build(**others).query.get_compiler(using=using).as_sql()
+    expected = _Compiled(sql, tuple(params), slots, None, {}).bind(others)
+    if sql2 != sql or list(params2) != expected:
+        raise ValueError("the query's shape depends on more than its samples: not preparable")
+    expressions = [column for column, _, _ in compiler.select]
+    converters = compiler.get_converters(expressions)
+    return _Compiled(sql, tuple(params), slots, compiler, converters)
 
 
 class PreparedQuery:
@@ -48,35 +94,60 @@ class PreparedQuery:
         self._compiled: dict[str, _Compiled] = {}
 
     def _compile(self, using: str) -> _Compiled:
-        queryset = self._build(**self._samples)
-        compiler = queryset.query.get_compiler(using=using)
-        sql, params = compiler.as_sql()
-        slots = {}
-        for name, sample in self._samples.items():
-            at = [i for i, p in enumerate(params) if type(p) is type(sample) and p == sample]
-            if len(at) != 1:
-                raise ValueError(
-                    f"sample {name}={sample!r} is among the parameters {len(at)} times"
-                )
-            slots[name] = at[0]
-        expressions = [column for column, _, _ in compiler.select]
-        converters = compiler.get_converters(expressions)
-        compiled = _Compiled(sql, tuple(params), slots, compiler, converters)
-        self._compiled[using] = compiled
+        compiled = self._compiled[using] = _compile(self._build, self._samples, using)
         return compiled
 
     def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Sequence[Any]]:
         """Run the query with these parameter values; the rows, converted as Django does."""
         compiled = self._compiled.get(using) or self._compile(using)
-        params = list(compiled.params)
-        for name, value in values.items():
-            params[compiled.slots[name]] = value
-        with connections[using].cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
-        if compiled.converters:
-            return list(compiled.compiler.apply_converters(rows, compiled.converters))
-        return rows
+        return _run(compiled, compiled.bind(values), using)
+
+
+def _run(compiled: _Compiled, params: list[Any], using: str) -> list[Sequence[Any]]:
+    with connections[using].cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        rows = cursor.fetchall()
+    if compiled.converters:
+        return list(compiled.compiler.apply_converters(rows, compiled.converters))
+    return rows
+
+
+class PreparedLoad[M: models.Model]:
+    """Model instances (their `select_related` objects filled in) from a query compiled
+    once per database and variant: `build(variant, **samples)` returns the queryset, and
+    a variant names one shape of it (a scope's filter, say). Instances are made as
+    Django's own `ModelIterable` makes them; the query may not annotate or defer."""
+
+    def __init__(self, build: Callable[..., QuerySet[M]], **samples: Any) -> None:
+        self._build = build
+        self._samples = samples
+        self._compiled: dict[tuple[str, Hashable], tuple[_Compiled, Any]] = {}
+
+    def _compile(self, using: str, variant: Hashable) -> tuple[_Compiled, Any]:
+        compiled = _compile(lambda **s: self._build(variant, **s), self._samples, using)
+        compiler = compiled.compiler
+        if compiler.annotation_col_map or compiler.query.deferred_loading[0]:
+            raise ValueError("a prepared load neither annotates nor defers")
+        fetch_mode = self._build(variant, **self._samples)._fetch_mode  # type: ignore[attr-defined]
+        self._compiled[using, variant] = (compiled, fetch_mode)
+        return compiled, fetch_mode
+
+    def objects(self, variant: Hashable, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[M]:
+        compiled, fetch_mode = self._compiled.get((using, variant)) or self._compile(using, variant)
+        rows = _run(compiled, compiled.bind(values), using)
+        compiler = compiled.compiler
+        select, klass_info = compiler.select, compiler.klass_info
+        model = cast(type[M], klass_info["model"])
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        names = [f[0].target.attname for f in select[start:end]]
+        populators = get_related_populators(klass_info, select, using, fetch_mode)
+        found = []
+        for row in rows:
+            obj = model.from_db(using, names, row[start:end], fetch_mode=fetch_mode)
+            for populator in populators:
+                populator.populate(row, obj)
+            found.append(obj)
+        return found
 
 
 class PreparedInsert[M: models.Model]:

@@ -148,6 +148,16 @@ def guard(
             record_ref = kwargs.get(id_param, "") if id_param else ""
             if is_api:
                 require(actor, permission, refused_type, record_ref)
+            elif load is None and not access.user_may(actor, permission):
+                # A page over the program (no record to load) for a role without the
+                # permission: the 404 of a page that does not exist, one denied event.
+                raise access.refuse(
+                    actor,
+                    access.audit_action(permission),
+                    refused_type,
+                    "",
+                    reason=f"role lacks {permission}",
+                )
             try:
                 if load is None or id_param is None:
                     return func(request, actor, *args, **kwargs)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from casework.core.actor import actor_from_request
+from casework.core.actor import Actor
 from casework.core.audit import audit_record
 from casework.core.errors import ValidationFailed
 from casework.core.models import AuditAction
@@ -23,16 +23,16 @@ from casework.staff.forms import (
 )
 from casework.staff.views._common import _require, program_form
 from casework.web.access import user_may
+from casework.web.guard import guard
 from casework.web.pages import form_page
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def caseloads(request: HttpRequest) -> HttpResponse:
+@guard(Permission.STAFF_READ, object_type="staff_caseload")
+def caseloads(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The team's acuity-weighted loads against the limits, and the guideline form
     (MA 5.1(n)). Read: staff.read; set: caseload.set."""
-    actor = actor_from_request(request)
-    _require(actor, Permission.STAFF_READ, "staff_caseload")
     may_set = user_may(actor, Permission.CASELOAD_SET)
     team_only = scope_for(actor.role, Permission.STAFF_READ) == Scope.TEAM
     managers = [
@@ -85,10 +85,9 @@ def caseloads(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def statement_publish(request: HttpRequest) -> HttpResponse:
+@guard(Permission.STAFF_MANAGE, object_type="staff_attestation_document")
+def statement_publish(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Publish a new version of a statement: everyone signs again. Who: staff.manage."""
-    actor = actor_from_request(request)
-    _require(actor, Permission.STAFF_MANAGE, "staff_attestation_document")
     form = StatementForm(request.POST or None)
 
     def save() -> object:
@@ -106,10 +105,9 @@ def statement_publish(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consultation_create(request: HttpRequest) -> HttpResponse:
+@guard(Permission.STAFF_MANAGE, object_type="staff_consultation")
+def consultation_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Log a consultation with the clinical director (MA 4.3). Who: staff.manage."""
-    actor = actor_from_request(request)
-    _require(actor, Permission.STAFF_MANAGE, "staff_consultation")
     directors = selectors.clinical_directors_for(program_id=actor.user.program_id or 0)
     form = ConsultationForm(request.POST or None, directors=directors)
 
@@ -128,11 +126,10 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def job_description_save(request: HttpRequest) -> HttpResponse:
+@guard(Permission.STAFF_MANAGE, object_type="staff_job_description")
+def job_description_save(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Create or revise a written job description (MA 3.4); the same title revises it.
     Who: staff.manage."""
-    actor = actor_from_request(request)
-    _require(actor, Permission.STAFF_MANAGE, "staff_job_description")
     form = JobDescriptionForm(request.POST or None)
 
     def save() -> object:
@@ -150,10 +147,9 @@ def job_description_save(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rule_settings(request: HttpRequest) -> HttpResponse:
+@guard(Permission.STAFF_MANAGE, object_type="staff_rule_settings")
+def rule_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The program's rule parameters (years, hours, intervals). Who: staff.manage."""
-    actor = actor_from_request(request)
-    _require(actor, Permission.STAFF_MANAGE, "staff_rule_settings")
     current = selectors.rule_settings_row(program_id=actor.user.program_id or 0)
     initial = {name: getattr(current, name) for name in services.RULE_SETTING_FIELDS}
     form = RuleSettingsForm(request.POST or None, initial=initial)

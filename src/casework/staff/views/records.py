@@ -87,10 +87,9 @@ def staff_record(request: HttpRequest, actor: Actor, user: User) -> HttpResponse
 
 
 @login_required
-def staff_list(request: HttpRequest) -> HttpResponse:
+@guard(Permission.STAFF_READ, object_type="staff")
+def staff_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Staff of the program (or of the supervisor's teams), with compliance at a glance."""
-    actor = actor_from_request(request)
-    _require(actor, Permission.STAFF_READ, "staff")
     team_only = scope_for(actor.role, Permission.STAFF_READ) == Scope.TEAM
     people = list(selectors.staff_list_for(user=actor.user, team_only=team_only))
     show = request.GET.get("show", "")
