@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "casework.complaints",
     "casework.protections",
     "casework.stays",
+    "casework.governance",
     "casework.web",
     "casework.demo",
 ]
