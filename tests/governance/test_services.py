@@ -17,7 +17,6 @@ from casework.governance import selectors, services
 from casework.governance.deadlines import GovernanceDeadline
 from casework.governance.models import (
     AccessRequest,
-    DestructionCertificate,
     Disclosure,
     LegalHold,
     RetentionRule,

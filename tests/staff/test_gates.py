@@ -261,6 +261,9 @@ def _page_urls(w: World) -> dict[str, str]:
         "incident_id": 1,
         "consultation_id": 1,
         "step": "close",
+        "hold_id": 1,
+        "request_id": 1,
+        "requirement_id": 1,
     }
     return {
         p.name: reverse(p.name, kwargs={k: values[k] for k in p.pattern.converters})
@@ -287,10 +290,13 @@ def test_the_page_list_covers_every_consumer_page() -> None:
         "incident_id",
         "consultation_id",
         "step",
+        "hold_id",
+        "request_id",
+        "requirement_id",
     }
     for page in _consumer_pages():
         assert set(page.pattern.converters) <= known, page.name
-    assert len(PAGE_NAMES) == 66
+    assert len(PAGE_NAMES) == 79
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)
@@ -346,6 +352,8 @@ def test_consumer_permissions_are_deny_by_default() -> None:
         Permission.COMPLAINT_MANAGE,
         Permission.PROTECTION_REPORT,
         Permission.PROTECTION_READ,
+        Permission.DISCLOSURE_RECORD,
+        Permission.PRIVACY_MANAGE,
     } == CONSUMER_PERMISSIONS
 
 
@@ -359,6 +367,7 @@ def test_every_consumer_api_route_refuses_an_unsigned_person(
         Permission.CASE_REASSIGN: world.supervisor,
         Permission.AUDIT_READ: world.compliance,
         Permission.UM_DECIDE: world.physician,
+        Permission.PRIVACY_MANAGE: world.compliance,
     }.get(entry.permission, world.cm)  # type: ignore[call-overload]
     publish_new_statement(user)
     client = token_client(user)
