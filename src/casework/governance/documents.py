@@ -34,16 +34,20 @@ def accounting_rows(disclosures: list[Disclosure]) -> list[dict[str, str]]:
     ]
 
 
+def _line(pdf: NumberedPDF, height: float, text: str) -> None:
+    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
+
+
 def accounting_pdf(consumer: Consumer, disclosures: list[Disclosure], *, now: datetime) -> bytes:
     """The accounting as a PDF: one block per disclosure, oldest first."""
     pdf = NumberedPDF()
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
-    pdf.multi_cell(0, 8, latin1(_("Accounting of disclosures")))
+    _line(pdf, 8, latin1(_("Accounting of disclosures")))
     pdf.set_font("Helvetica", size=10)
-    pdf.multi_cell(
-        0,
+    _line(
+        pdf,
         6,
         latin1(
             _("For %(name)s, born %(born)s. Disclosures in the %(years)d years before %(date)s.")
@@ -58,11 +62,11 @@ def accounting_pdf(consumer: Consumer, disclosures: list[Disclosure], *, now: da
     rows = accounting_rows(disclosures)
     if not rows:
         pdf.ln(4)
-        pdf.multi_cell(0, 6, latin1(_("No disclosures to account for in this period.")))
+        _line(pdf, 6, latin1(_("No disclosures to account for in this period.")))
     for row in rows:
         pdf.ln(4)
         pdf.set_font("Helvetica", "B", 10)
-        pdf.multi_cell(0, 6, latin1(f"{row['date']} - {row['recipient']}"))
+        _line(pdf, 6, latin1(f"{row['date']} - {row['recipient']}"))
         pdf.set_font("Helvetica", size=10)
         for label, key in (
             (_("Address"), "address"),
@@ -73,7 +77,7 @@ def accounting_pdf(consumer: Consumer, disclosures: list[Disclosure], *, now: da
             (_("Corrects entry"), "corrects"),
         ):
             if row[key]:
-                pdf.multi_cell(0, 6, latin1(f"{label}: {row[key]}"))
+                _line(pdf, 6, latin1(f"{label}: {row[key]}"))
     return bytes(pdf.output())
 
 
