@@ -192,6 +192,6 @@ def test_the_console_run_is_a_dry_run_unless_applied(world: World) -> None:
 def test_the_console_refuses_a_role_without_privacy_manage(world: World) -> None:
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="privacy.manage"):
+    with pytest.raises(CommandError, match=r"privacy\.manage"):
         call_command("retention", "run", "--as", world.cm.username)
     assert AccessRequest.objects.count() == 0
