@@ -169,3 +169,26 @@ def test_a_requirement_is_added_and_reviewed_on_its_pages(world: World) -> None:
         2,
         ["https://example.org/risk-2027.pdf"],
     )
+
+
+def test_the_accounting_pdf_is_in_the_consumers_language() -> None:
+    from datetime import UTC, date, datetime
+
+    from pypdf import PdfReader
+
+    from casework.consumers.models import Consumer
+    from casework.governance.documents import accounting_pdf
+
+    consumer = Consumer(
+        pk=7,
+        given_name="Rosa",
+        family_name="Diaz",
+        birth_date=date(1950, 1, 2),
+        preferred_language="es",
+    )
+    pdf = accounting_pdf(consumer, [], now=datetime(2026, 12, 3, tzinfo=UTC))
+    import io
+
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Registro de divulgaciones" in text
+    assert "No hay divulgaciones que informar en este periodo." in text

@@ -5,6 +5,7 @@ and the right-of-access export of the designated record set as a FHIR R4 Bundle
 from datetime import datetime
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from casework.assessments.fhir import questionnaire_response
@@ -38,8 +39,24 @@ def _line(pdf: NumberedPDF, height: float, text: str) -> None:
     pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
 
 
+DOCUMENT_LANGUAGES = ("en", "es")
+
+
+def document_language(preferred: str) -> str:
+    """The consumer's language when the accounting has a complete catalog for it (English
+    and Spanish), else English."""
+    code = (preferred or "en").split("-")[0].lower()
+    return code if code in DOCUMENT_LANGUAGES else "en"
+
+
 def accounting_pdf(consumer: Consumer, disclosures: list[Disclosure], *, now: datetime) -> bytes:
-    """The accounting as a PDF: one block per disclosure, oldest first."""
+    """The accounting as a PDF in the consumer's language: one block per disclosure,
+    oldest first."""
+    with translation.override(document_language(consumer.preferred_language)):
+        return _accounting_pdf(consumer, disclosures, now=now)
+
+
+def _accounting_pdf(consumer: Consumer, disclosures: list[Disclosure], *, now: datetime) -> bytes:
     pdf = NumberedPDF()
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
