@@ -185,6 +185,10 @@ def _destroy(record_type: RecordType, ids: list[int]) -> None:
         AccessRequest.objects.filter(pk__in=ids).delete()
 
 
+DESTROY_BATCH = 500
+"""Records looked up and deleted per statement (below every database's parameter limit)."""
+
+
 def retention_run(
     *, actor: Actor, program: Program, apply: bool = False
 ) -> list[DestructionCertificate]:
@@ -208,7 +212,6 @@ def retention_run(
         for row in plan:
             if not row.due_ids:
                 continue
-            consumers = _consumers_of(row.record_type, row.due_ids)
             certificate = DestructionCertificate.objects.create(
                 program=program,
                 record_type=row.record_type,
@@ -221,16 +224,21 @@ def retention_run(
                 destroyed_by=actor.user,
                 held_back=len(row.held_ids),
             )
-            _destroy(row.record_type, row.due_ids)
-            for record_id in row.due_ids:
-                audit_record(
-                    actor=actor,
-                    action=AuditAction.DELETE,
-                    consumer_id=consumers.get(record_id),
-                    object_type=str(row.record_type),
-                    object_id=record_id,
-                    detail={"retention_years": row.years, "certificate": certificate.pk},
-                )
+            # Newest first, in batches: a correction goes before the entry it corrects.
+            newest_first = row.due_ids[::-1]
+            for start in range(0, len(newest_first), DESTROY_BATCH):
+                batch = newest_first[start : start + DESTROY_BATCH]
+                consumers = _consumers_of(row.record_type, batch)
+                _destroy(row.record_type, batch)
+                for record_id in batch:
+                    audit_record(
+                        actor=actor,
+                        action=AuditAction.DELETE,
+                        consumer_id=consumers.get(record_id),
+                        object_type=str(row.record_type),
+                        object_id=record_id,
+                        detail={"retention_years": row.years, "certificate": certificate.pk},
+                    )
             certificates.append(certificate)
     return certificates
 
