@@ -17,6 +17,7 @@ from casework.governance import selectors, services
 from casework.governance.deadlines import GovernanceDeadline
 from casework.governance.models import (
     AccessRequest,
+    DestructionCertificate,
     Disclosure,
     LegalHold,
     RetentionRule,
@@ -421,3 +422,25 @@ def test_bad_register_input_names_each_field(world: World) -> None:
         "review_date",
         "kind",
     }
+
+
+def test_a_hold_placed_after_the_plan_was_read_still_protects(world: World) -> None:
+    case = factories.active_case(world.cm)
+    item = communication(world, case)
+    actor = factories.actor(world.compliance)
+    with time_machine.travel(clock.now() + ELEVEN_YEARS, tick=False):
+        (row, *_rest) = selectors.retention_plan(program_id=world.program.pk, now=clock.now())
+        assert row.due_ids == [item.pk]
+        services.legal_hold_place(actor=actor, consumer=case.consumer, reason="Late notice")
+        assert (
+            selectors.still_destroyable(
+                record_type=row.record_type,
+                program_id=world.program.pk,
+                cutoff=row.cutoff_at,
+                ids=row.due_ids,
+            )
+            == []
+        )
+        assert services.retention_run(actor=actor, program=world.program, apply=True) == []
+    assert Communication.objects.filter(pk=item.pk).exists()
+    assert DestructionCertificate.objects.count() == 0

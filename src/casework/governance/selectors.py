@@ -135,6 +135,16 @@ def retention_plan(*, program_id: int, now: datetime) -> list[PlanRow]:
     return plan
 
 
+def still_destroyable(
+    *, record_type: RecordType, program_id: int, cutoff: datetime, ids: list[int]
+) -> list[int]:
+    """Those of `ids` still past `cutoff` and under no hold, in the order given: asked
+    again just before they are destroyed. One query."""
+    qs, held = _candidates(record_type, program_id, cutoff)
+    found = set(qs.filter(pk__in=ids).exclude(held).values_list("pk", flat=True))
+    return [pk for pk in ids if pk in found]
+
+
 def destruction_certificates(*, program_id: int) -> QuerySet[DestructionCertificate]:
     return (
         DestructionCertificate.objects.filter(program_id=program_id)

@@ -46,7 +46,11 @@ from casework.governance.models import (
     RetentionRule,
 )
 from casework.governance.rules import AccessRequestState, RecordType
-from casework.governance.selectors import access_request_clock, retention_plan
+from casework.governance.selectors import (
+    access_request_clock,
+    retention_plan,
+    still_destroyable,
+)
 from casework.staff.models import User
 
 # --- retention schedule ------------------------------------------------------------------
@@ -212,33 +216,46 @@ def retention_run(
         for row in plan:
             if not row.due_ids:
                 continue
+            # Newest first, in batches: a correction goes before the entry it corrects. Each
+            # batch is checked against the holds again, so a hold placed since the plan was
+            # read still protects what it covers.
+            newest_first = row.due_ids[::-1]
+            destroyed: list[int] = []
+            events: list[tuple[int, int | None]] = []
+            for start in range(0, len(newest_first), DESTROY_BATCH):
+                batch = still_destroyable(
+                    record_type=row.record_type,
+                    program_id=program.pk,
+                    cutoff=row.cutoff_at,
+                    ids=newest_first[start : start + DESTROY_BATCH],
+                )
+                consumers = _consumers_of(row.record_type, batch)
+                _destroy(row.record_type, batch)
+                destroyed.extend(batch)
+                events.extend((record_id, consumers.get(record_id)) for record_id in batch)
+            if not destroyed:
+                continue
             certificate = DestructionCertificate.objects.create(
                 program=program,
                 record_type=row.record_type,
-                count=len(row.due_ids),
-                record_ids=row.due_ids,
+                count=len(destroyed),
+                record_ids=sorted(destroyed),
                 retention_years=row.years,
                 citation=row.citation[:300],
                 cutoff_at=row.cutoff_at,
                 destroyed_at=now,
                 destroyed_by=actor.user,
-                held_back=len(row.held_ids),
+                held_back=len(row.held_ids) + len(row.due_ids) - len(destroyed),
             )
-            # Newest first, in batches: a correction goes before the entry it corrects.
-            newest_first = row.due_ids[::-1]
-            for start in range(0, len(newest_first), DESTROY_BATCH):
-                batch = newest_first[start : start + DESTROY_BATCH]
-                consumers = _consumers_of(row.record_type, batch)
-                _destroy(row.record_type, batch)
-                for record_id in batch:
-                    audit_record(
-                        actor=actor,
-                        action=AuditAction.DELETE,
-                        consumer_id=consumers.get(record_id),
-                        object_type=str(row.record_type),
-                        object_id=record_id,
-                        detail={"retention_years": row.years, "certificate": certificate.pk},
-                    )
+            for record_id, consumer_id in events:
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.DELETE,
+                    consumer_id=consumer_id,
+                    object_type=str(row.record_type),
+                    object_id=record_id,
+                    detail={"retention_years": row.years, "certificate": certificate.pk},
+                )
             certificates.append(certificate)
     return certificates
 
