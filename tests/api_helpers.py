@@ -23,6 +23,14 @@ from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
 from casework.coordination.models import CareTeamMember, Communication, Note, WorkItem
 from casework.core.models import AuditEvent, Deadline
 from casework.core.tokens import token_issue
+from casework.governance.models import (
+    AccessRequest,
+    ComplianceRequirement,
+    DestructionCertificate,
+    Disclosure,
+    LegalHold,
+    RetentionRule,
+)
 from casework.protections.models import (
     AbuseReport,
     EthicsConsultation,
@@ -142,6 +150,13 @@ SNAPSHOT_MODELS = [
     AttestationSignature,
     ClinicalConsultation,
     CaseloadGuideline,
+    # Records governance (N4, N6, S28, S29, S42).
+    RetentionRule,
+    LegalHold,
+    DestructionCertificate,
+    Disclosure,
+    AccessRequest,
+    ComplianceRequirement,
 ]
 
 

@@ -1654,6 +1654,167 @@ MATRIX.update(
 )
 
 
+# --- records governance (N4, N6, S28, S29, S42) ------------------------------------------
+
+
+def _hold_target(w: World) -> Target:
+    from casework.governance import services as governance_services
+
+    case = factories.referred_case(w.cm)
+    hold = governance_services.legal_hold_place(
+        actor=factories.actor(w.compliance), consumer=case.consumer, reason="Subpoena"
+    )
+    return Target(
+        {"hold_id": hold.pk}, {"version": hold.version, "reason": "Closed"}, case.consumer_id
+    )
+
+
+def access_request_target(
+    body: Callable[[Any], dict[str, Any] | None] = lambda r: None,
+) -> Callable[[World], Target]:
+    def setup(w: World) -> Target:
+        from casework.governance import services as governance_services
+
+        case = factories.referred_case(w.cm)
+        request = governance_services.access_request_receive(
+            actor=factories.actor(w.compliance),
+            consumer=case.consumer,
+            received_at=clock.now() - timedelta(hours=1),
+            requested_by="The consumer",
+            format="fhir",
+        )
+        return Target({"request_id": request.pk}, body(request), case.consumer_id)
+
+    return setup
+
+
+def requirement_target(w: World) -> Target:
+    from casework.governance import services as governance_services
+
+    factories.referred_case(w.cm)
+    requirement = governance_services.requirement_create(
+        actor=factories.actor(w.compliance),
+        program=w.program,
+        jurisdiction="US",
+        kind="regulation",
+        title="Notice of privacy practices",
+        citation="45 CFR 164.520",
+        owner_id=w.compliance.pk,
+        review_date=clock.now().date() + timedelta(days=60),
+        evidence_links=[],
+    )
+    body = {
+        "version": requirement.version,
+        "next_review_date": (clock.now().date() + timedelta(days=365)).isoformat(),
+        "evidence_links": ["https://example.org/review.pdf"],
+    }
+    return Target({"requirement_id": requirement.pk}, body, None)
+
+
+def requirement_body(w: World) -> Target:
+    factories.referred_case(w.cm)
+    body = {
+        "jurisdiction": "US-MA",
+        "kind": "accreditation",
+        "title": "URAC Case Management standard",
+        "citation": "URAC CM v6 P-OPS 1",
+        "owner_id": w.compliance.pk,
+        "review_date": (clock.now().date() + timedelta(days=90)).isoformat(),
+        "evidence_links": ["https://example.org/urac.pdf"],
+    }
+    return Target({}, body, None)
+
+
+DISCLOSURE_BODY = {
+    "recipient": "County Adult Protective Services",
+    "recipient_address": "1 Main St",
+    "channel": "phone",
+    "description": "Name and suspected neglect",
+    "purpose": "Mandated report",
+    "authority": "abuse_report",
+}
+
+MATRIX.update(
+    {
+        ("GET", "/api/v1/retention/schedule"): Entry(
+            Permission.PRIVACY_MANAGE, no_target, "", object_route=False
+        ),
+        ("POST", "/api/v1/retention/schedule"): Entry(
+            Permission.PRIVACY_MANAGE,
+            lambda w: Target(
+                {}, {"record_type": "communication", "years": 12, "reason": "State law"}, None
+            ),
+            AuditAction.UPDATE,
+            object_route=False,
+        ),
+        ("GET", "/api/v1/retention/plan"): Entry(
+            Permission.PRIVACY_MANAGE, no_target, AuditAction.LIST, object_route=False
+        ),
+        ("GET", "/api/v1/legal-holds"): Entry(
+            Permission.PRIVACY_MANAGE, no_target, AuditAction.LIST, object_route=False
+        ),
+        ("POST", "/api/v1/consumers/{consumer_id}/legal-holds"): Entry(
+            Permission.PRIVACY_MANAGE,
+            consumer_target(referred, {"reason": "Litigation notice"}),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("POST", "/api/v1/legal-holds/{hold_id}/release"): Entry(
+            Permission.PRIVACY_MANAGE, _hold_target, AuditAction.UPDATE
+        ),
+        ("POST", "/api/v1/consumers/{consumer_id}/disclosures"): Entry(
+            Permission.DISCLOSURE_RECORD,
+            lambda w: consumer_target(referred, {**DISCLOSURE_BODY, "disclosed_at": _when()})(w),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("GET", "/api/v1/consumers/{consumer_id}/disclosure-accounting"): Entry(
+            Permission.PRIVACY_MANAGE, consumer_target(referred), AuditAction.PRINT
+        ),
+        ("GET", "/api/v1/access-requests"): Entry(
+            Permission.PRIVACY_MANAGE, no_target, AuditAction.LIST, object_route=False
+        ),
+        ("POST", "/api/v1/consumers/{consumer_id}/access-requests"): Entry(
+            Permission.PRIVACY_MANAGE,
+            lambda w: consumer_target(
+                referred, {"received_at": _when(), "requested_by": "Consumer", "format": "pdf"}
+            )(w),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("GET", "/api/v1/access-requests/{request_id}"): Entry(
+            Permission.PRIVACY_MANAGE, access_request_target(), AuditAction.READ
+        ),
+        ("POST", "/api/v1/access-requests/{request_id}/extend"): Entry(
+            Permission.PRIVACY_MANAGE,
+            access_request_target(lambda r: {"version": r.version, "reason": "Archived"}),
+            AuditAction.UPDATE,
+        ),
+        ("POST", "/api/v1/access-requests/{request_id}/close"): Entry(
+            Permission.PRIVACY_MANAGE,
+            access_request_target(lambda r: {"version": r.version, "outcome": "fulfilled"}),
+            AuditAction.UPDATE,
+        ),
+        ("GET", "/api/v1/access-requests/{request_id}/export"): Entry(
+            Permission.PRIVACY_MANAGE, access_request_target(), AuditAction.EXPORT
+        ),
+        ("GET", "/api/v1/compliance-register"): Entry(
+            Permission.COMPLIANCE_MANAGE, no_target, AuditAction.LIST, object_route=False
+        ),
+        ("POST", "/api/v1/compliance-register"): Entry(
+            Permission.COMPLIANCE_MANAGE,
+            requirement_body,
+            AuditAction.CREATE,
+            ok=201,
+            object_route=False,
+        ),
+        ("POST", "/api/v1/compliance-register/{requirement_id}/review"): Entry(
+            Permission.COMPLIANCE_MANAGE, requirement_target, AuditAction.UPDATE
+        ),
+    }
+)
+
+
 ROUTES = sorted(MATRIX)
 OBJECT_ROUTES = [r for r in ROUTES if MATRIX[r].object_route]
 

@@ -143,6 +143,10 @@ def test_creates_answer_201_and_other_operations_200(document: dict[str, Any]) -
         ("POST", "/api/v1/stays/{stay_id}/choice-lists"),
         ("POST", "/api/v1/stays/{stay_id}/handoff"),
         ("POST", "/api/v1/consumers/{consumer_id}/community-referrals"),
+        ("POST", "/api/v1/consumers/{consumer_id}/legal-holds"),
+        ("POST", "/api/v1/consumers/{consumer_id}/disclosures"),
+        ("POST", "/api/v1/consumers/{consumer_id}/access-requests"),
+        ("POST", "/api/v1/compliance-register"),
     }
 
 

@@ -41,6 +41,7 @@ from casework.core.errors import (
     ValidationFailed,
 )
 from casework.core.logs import redacted_traceback
+from casework.governance.api import router as governance_router
 from casework.protections.api import router as protections_router
 from casework.resources.api import router as resources_router
 from casework.staff.api import router as staff_router
@@ -298,3 +299,4 @@ api.add_router("/", stays_router)
 api.add_router("/", stays_payers_router)
 api.add_router("/", resources_router)
 api.add_router("/", transitions_router)
+api.add_router("/", governance_router)

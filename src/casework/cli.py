@@ -18,6 +18,8 @@ Product commands:
                  [--engine duckdb|spark]; screen import RUN_DIR --as SUPERVISOR
   criteria       criteria list | criteria review ID --reviewer NAME
   apitoken       apitoken create|revoke|list: per-user API tokens
+  retention      retention run --as USERNAME [--apply]: list (dry run) or destroy the
+                 records past their retention and not under a legal hold
   resources      resources import PATH: load an Open Referral HSDS 3.0 data set
                  (CSV data package or HSDS API JSON) into the resource directory
   providers      providers import PATH --program CODE: load the program's copy of public

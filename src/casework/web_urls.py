@@ -8,6 +8,7 @@ from casework.cases import views as cases
 from casework.complaints import views as complaints
 from casework.consumers import views as consumers
 from casework.coordination import views as coordination
+from casework.governance import views as governance
 from casework.protections import views as protections
 from casework.resources import views as resources
 from casework.staff import views as staff
@@ -323,5 +324,67 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/<int:case_id>/plan/print/", careplans.care_plan_print, name="care_plan_print"),
     path(
         "cases/<int:case_id>/plan/plan-of-care.pdf", careplans.care_plan_pdf, name="care_plan_pdf"
+    ),
+    # Records governance (N4, N6, S28, S29, S42)
+    path("governance/", governance.governance_overview, name="governance_overview"),
+    path(
+        "governance/legal-holds/<int:hold_id>/release/",
+        governance.legal_hold_release,
+        name="legal_hold_release",
+    ),
+    path(
+        "governance/access-requests/<int:request_id>/",
+        governance.access_request_detail,
+        name="governance_access_request",
+    ),
+    path(
+        "governance/access-requests/<int:request_id>/extend/",
+        governance.access_request_extend,
+        name="governance_access_request_extend",
+    ),
+    path(
+        "governance/access-requests/<int:request_id>/close/",
+        governance.access_request_close,
+        name="governance_access_request_close",
+    ),
+    path(
+        "governance/access-requests/<int:request_id>/export.json",
+        governance.access_request_export,
+        name="governance_access_request_export",
+    ),
+    path(
+        "governance/register/new/",
+        governance.requirement_create,
+        name="governance_requirement_create",
+    ),
+    path(
+        "governance/register/<int:requirement_id>/",
+        governance.requirement_detail,
+        name="governance_requirement",
+    ),
+    path(
+        "governance/register/<int:requirement_id>/review/",
+        governance.requirement_review,
+        name="governance_requirement_review",
+    ),
+    path(
+        "consumers/<int:consumer_id>/disclosures/",
+        governance.disclosure_accounting,
+        name="disclosure_accounting",
+    ),
+    path(
+        "consumers/<int:consumer_id>/disclosures/new/",
+        governance.disclosure_create,
+        name="disclosure_create",
+    ),
+    path(
+        "consumers/<int:consumer_id>/legal-holds/new/",
+        governance.legal_hold_create,
+        name="legal_hold_create",
+    ),
+    path(
+        "consumers/<int:consumer_id>/access-requests/new/",
+        governance.access_request_create,
+        name="access_request_create",
     ),
 ]

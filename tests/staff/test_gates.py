@@ -266,6 +266,9 @@ def _page_urls(w: World) -> dict[str, str]:
         "referral_id": 1,
         "access_id": 1,
         "step": "close",
+        "hold_id": 1,
+        "request_id": 1,
+        "requirement_id": 1,
     }
     return {
         p.name: reverse(p.name, kwargs={k: values[k] for k in p.pattern.converters})
@@ -297,6 +300,9 @@ def test_the_page_list_covers_every_consumer_page() -> None:
         "referral_id",
         "access_id",
         "step",
+        "hold_id",
+        "request_id",
+        "requirement_id",
     }
     for page in _consumer_pages():
         assert set(page.pattern.converters) <= known, page.name
@@ -356,6 +362,8 @@ def test_consumer_permissions_are_deny_by_default() -> None:
         Permission.COMPLAINT_MANAGE,
         Permission.PROTECTION_REPORT,
         Permission.PROTECTION_READ,
+        Permission.DISCLOSURE_RECORD,
+        Permission.PRIVACY_MANAGE,
     } == CONSUMER_PERMISSIONS
 
 
@@ -369,6 +377,7 @@ def test_every_consumer_api_route_refuses_an_unsigned_person(
         Permission.CASE_REASSIGN: world.supervisor,
         Permission.AUDIT_READ: world.compliance,
         Permission.UM_DECIDE: world.physician,
+        Permission.PRIVACY_MANAGE: world.compliance,
     }.get(entry.permission, world.cm)  # type: ignore[call-overload]
     publish_new_statement(user)
     client = token_client(user)

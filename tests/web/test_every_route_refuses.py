@@ -114,6 +114,9 @@ def _records(world: World, cm: Any) -> dict[str, Any]:
         "appeal_id": MISSING,
         "referral_id": MISSING,
         "access_id": MISSING,  # a break-glass declaration (reviewed by compliance only)
+        "hold_id": MISSING,
+        "request_id": MISSING,
+        "requirement_id": MISSING,
         "step": "close",
         "number": 1,
         "kind": "enrollment",

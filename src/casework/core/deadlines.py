@@ -201,6 +201,14 @@ def deadlines_close(*, subject_type: str, subject_id: int, state: str) -> int:
     ).update(state=state)
 
 
+def deadlines_delete(*, subject_type: str, subject_ids: list[int]) -> int:
+    """Delete the deadlines of subjects being destroyed (a retention run: the subject and
+    its clocks go together; the audit trail keeps that they existed)."""
+    return Deadline.objects.filter(subject_type=subject_type, subject_id__in=subject_ids).delete()[
+        0
+    ]
+
+
 def deadlines_due(*, now: datetime, limit: int) -> list[int]:
     return list(
         Deadline.objects.filter(state=DeadlineState.OPEN, due_at__lte=now)

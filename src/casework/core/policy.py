@@ -43,6 +43,13 @@ class Permission(StrEnum):
     # reaches the consumers of the caseload; reading and working them is restricted.
     PROTECTION_REPORT = "protection.report"
     PROTECTION_READ = "protection.read"
+    # Records governance (N4, N6, S28, S29, S42): disclosures outside treatment, payment
+    # and operations are recorded by whoever makes them; legal holds, retention, access
+    # requests and accountings are the privacy officer's; the compliance register holds
+    # no consumer data.
+    DISCLOSURE_RECORD = "disclosure.record"
+    PRIVACY_MANAGE = "privacy.manage"
+    COMPLIANCE_MANAGE = "compliance.manage"
 
 
 POLICY: dict[str, dict[Permission, Scope]] = {
@@ -55,6 +62,7 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.COMPLAINT_MANAGE: Scope.OWN,
         Permission.PROTECTION_REPORT: Scope.OWN,
         Permission.PROTECTION_READ: Scope.RESTRICTED,
+        Permission.DISCLOSURE_RECORD: Scope.OWN,
     },
     Role.SUPERVISOR: {
         Permission.CONSUMER_READ: Scope.TEAM,
@@ -68,6 +76,7 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.COMPLAINT_MANAGE: Scope.TEAM,
         Permission.PROTECTION_REPORT: Scope.TEAM,
         Permission.PROTECTION_READ: Scope.RESTRICTED,
+        Permission.DISCLOSURE_RECORD: Scope.TEAM,
     },
     Role.SENIOR_CLINICAL: {
         Permission.CONSUMER_READ: Scope.PROGRAM,
@@ -92,6 +101,9 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.COMPLAINT_MANAGE: Scope.PROGRAM,
         Permission.PROTECTION_REPORT: Scope.PROGRAM,
         Permission.PROTECTION_READ: Scope.RESTRICTED,
+        Permission.DISCLOSURE_RECORD: Scope.PROGRAM,
+        Permission.PRIVACY_MANAGE: Scope.PROGRAM,
+        Permission.COMPLIANCE_MANAGE: Scope.PROGRAM,
     },
     Role.ADMINISTRATOR: {
         Permission.STAFF_READ: Scope.PROGRAM,

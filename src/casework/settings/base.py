@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "casework.protections",
     "casework.stays",
     "casework.transitions",
+    "casework.governance",
     "casework.web",
     "casework.demo",
 ]

@@ -39,6 +39,7 @@ from casework.core.errors import AttestationRequired, PurposeRefused
 from casework.core.models import AuditAction
 from casework.core.policy import Permission, Scope, scope_for
 from casework.core.prepared import PreparedLoad
+from casework.governance.models import AccessRequest, ComplianceRequirement, LegalHold
 from casework.protections.models import AbuseReport, EthicsConsultation, Incident
 from casework.protections.selectors import restricted_q
 from casework.staff.models import AttestationDocument, CorrectiveAction, Credential, User
@@ -53,7 +54,12 @@ NOTHING = Q(pk__in=[])
 # Permissions over consumer records need the signed statement. Deny by default: every
 # permission is one, except these (staff governance records hold no consumer data).
 NOT_CONSUMER_PERMISSIONS = frozenset(
-    {Permission.STAFF_READ, Permission.STAFF_MANAGE, Permission.CASELOAD_SET}
+    {
+        Permission.STAFF_READ,
+        Permission.STAFF_MANAGE,
+        Permission.CASELOAD_SET,
+        Permission.COMPLIANCE_MANAGE,
+    }
 )
 CONSUMER_PERMISSIONS = frozenset(Permission) - NOT_CONSUMER_PERMISSIONS
 
@@ -78,7 +84,12 @@ def page_refused_unless(actor: Actor, permission: Permission, *, action: str, re
     raise refuse(actor, action, PAGE_OBJECTS[permission], "", reason=reason)
 
 
-PAGE_OBJECTS = {Permission.CASE_INTAKE: "case", Permission.AUDIT_READ: "audit_event"}
+PAGE_OBJECTS = {
+    Permission.CASE_INTAKE: "case",
+    Permission.AUDIT_READ: "audit_event",
+    Permission.PRIVACY_MANAGE: "governance",
+    Permission.COMPLIANCE_MANAGE: "compliance_requirement",
+}
 
 
 def reach_q(
@@ -479,6 +490,9 @@ READ_EVENTS: dict[type[Model], tuple[str, Callable[[Any], int | None]]] = {
     EthicsConsultation: ("ethics_consultation", _own),
     Stay: ("stay", _own),
     CommunityReferral: ("community_referral", _own),
+    LegalHold: ("legal_hold", _own),
+    AccessRequest: ("access_request", _own),
+    ComplianceRequirement: ("compliance_requirement", lambda record: None),
 }
 
 
@@ -721,3 +735,71 @@ def access_referral(
         log_read=log_read,
         consumer_of=lambda r: r.consumer_id,
     )
+
+
+# --- records governance (N4, N6, S28, S29, S42) ----------------------------------------
+
+
+def access_legal_hold(
+    actor: Actor,
+    hold_id: int,
+    *,
+    permission: Permission = Permission.PRIVACY_MANAGE,
+    log_read: bool = True,
+) -> LegalHold:
+    """A legal hold on a consumer the actor reaches with `permission`; 404 otherwise."""
+    return _load(
+        actor,
+        LegalHold.objects.select_related("consumer", "case", "placed_by", "released_by"),
+        hold_id,
+        permission=permission,
+        object_type="legal_hold",
+        consumer="consumer_id",
+        program="program_id",
+        log_read=log_read,
+        consumer_of=lambda h: h.consumer_id,
+    )
+
+
+def access_access_request(
+    actor: Actor,
+    request_id: int,
+    *,
+    permission: Permission = Permission.PRIVACY_MANAGE,
+    log_read: bool = True,
+) -> AccessRequest:
+    """A right-of-access request of a consumer the actor reaches; 404 otherwise."""
+    return _load(
+        actor,
+        AccessRequest.objects.select_related("consumer", "owner", "program"),
+        request_id,
+        permission=permission,
+        object_type="access_request",
+        consumer="consumer_id",
+        program="program_id",
+        log_read=log_read,
+        consumer_of=lambda r: r.consumer_id,
+    )
+
+
+def access_requirement(
+    actor: Actor,
+    requirement_id: int,
+    *,
+    permission: Permission = Permission.COMPLIANCE_MANAGE,
+    log_read: bool = True,
+) -> ComplianceRequirement:
+    """A compliance register entry of the actor's program (no consumer data, so no
+    signed-statement gate); 404 otherwise."""
+    row = None
+    if user_may(actor, permission) and actor.user.program_id is not None:
+        row = (
+            ComplianceRequirement.objects.select_related("owner")
+            .filter(program_id=actor.user.program_id, pk=requirement_id)
+            .first()
+        )
+    if row is None:
+        raise refuse(actor, audit_action(permission), "compliance_requirement", requirement_id)
+    if log_read:
+        _read(actor, None, "compliance_requirement", row.pk)
+    return row

@@ -68,6 +68,9 @@ ID_PARAMS: dict[Callable[..., Any], tuple[str, str]] = {
     access.access_consultation: ("consultation_id", "ethics_consultation"),
     access.access_stay: ("stay_id", "stay"),
     access.access_referral: ("referral_id", "community_referral"),
+    access.access_legal_hold: ("hold_id", "legal_hold"),
+    access.access_access_request: ("request_id", "access_request"),
+    access.access_requirement: ("requirement_id", "compliance_requirement"),
 }
 # Loads whose own signature fixes the permission (and audit) they check.
 FIXED_PERMISSION = frozenset(
