@@ -24,6 +24,28 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("stays/<int:stay_id>/", stays.stay_detail, name="stay_detail"),
     path("advisor-queue/", stays.advisor_queue, name="advisor_queue"),
     path("stays/<int:stay_id>/notices/<str:kind>/", stays.notice_print, name="stay_notice_print"),
+    path(
+        "stays/<int:stay_id>/reviews/<str:kind>/new/", stays.review_create, name="stay_review_new"
+    ),
+    path("stays/<int:stay_id>/advisor-decision/", stays.advisor_decide, name="stay_advisor_decide"),
+    path(
+        "stays/<int:stay_id>/avoidable-days/new/",
+        stays.avoidable_day_create,
+        name="stay_avoidable_day_new",
+    ),
+    path("avoidable-days/", stays.avoidable_report, name="avoidable_report"),
+    path("adt/errors/", stays.adt_queue, name="adt_queue"),
+    path("adt/errors/<int:message_id>/", stays.adt_message_detail, name="adt_message_detail"),
+    path(
+        "adt/errors/<int:message_id>/replay/",
+        stays.adt_message_replay,
+        name="adt_message_replay",
+    ),
+    path(
+        "adt/errors/<int:message_id>/resolve/",
+        stays.adt_message_resolve,
+        name="adt_message_resolve",
+    ),
     path("audit/", core.audit_report, name="audit_report"),
     path("resources/", resources.search, name="resource_search"),
     path(

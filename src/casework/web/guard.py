@@ -61,6 +61,7 @@ ID_PARAMS: dict[Callable[..., Any], tuple[str, str]] = {
     access.access_incident: ("incident_id", "incident"),
     access.access_consultation: ("consultation_id", "ethics_consultation"),
     access.access_stay: ("stay_id", "stay"),
+    access.access_adt_message: ("message_id", "adt_message"),
 }
 # Loads whose own signature fixes the permission (and audit) they check.
 FIXED_PERMISSION = frozenset(
