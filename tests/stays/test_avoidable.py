@@ -60,7 +60,8 @@ def units(world):
 
 
 def _since() -> int:
-    return AuditEvent.objects.order_by("-pk").first().pk
+    last = AuditEvent.objects.order_by("-pk").first()
+    return last.pk if last else 0
 
 
 def _events(since: int) -> list[tuple[str, str, str, int | None]]:
