@@ -90,7 +90,7 @@ def test_every_operation_documents_its_error_responses(document: dict[str, Any])
         assert expected <= codes, (method, path)
         success = codes - expected
         assert success in ({"200"}, {"201"}), (method, path)
-    assert (lists, exports) == (25, 1)
+    assert (lists, exports) == (26, 1)
 
 
 def test_creates_answer_201_and_other_operations_200(document: dict[str, Any]) -> None:
@@ -134,6 +134,7 @@ def test_creates_answer_201_and_other_operations_200(document: dict[str, Any]) -
         ("POST", "/api/v1/stays"),
         ("POST", "/api/v1/stays/{stay_id}/reviews"),
         ("POST", "/api/v1/stays/{stay_id}/notices"),
+        ("POST", "/api/v1/stays/{stay_id}/avoidable-days"),
         ("POST", "/api/v1/fhir/Encounter"),
     }
 

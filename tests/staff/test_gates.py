@@ -260,6 +260,7 @@ def _page_urls(w: World) -> dict[str, str]:
         "report_id": 1,
         "incident_id": 1,
         "consultation_id": 1,
+        "message_id": 1,
         "step": "close",
     }
     return {
@@ -286,11 +287,12 @@ def test_the_page_list_covers_every_consumer_page() -> None:
         "report_id",
         "incident_id",
         "consultation_id",
+        "message_id",
         "step",
     }
     for page in _consumer_pages():
         assert set(page.pattern.converters) <= known, page.name
-    assert len(PAGE_NAMES) == 66
+    assert len(PAGE_NAMES) == 74
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)
@@ -343,6 +345,8 @@ def test_consumer_permissions_are_deny_by_default() -> None:
         Permission.CARE_PLAN,
         Permission.AUDIT_READ,
         Permission.UM_DECIDE,
+        Permission.UM_REPORT,
+        Permission.ADT_MANAGE,
         Permission.COMPLAINT_MANAGE,
         Permission.PROTECTION_REPORT,
         Permission.PROTECTION_READ,
@@ -359,6 +363,7 @@ def test_every_consumer_api_route_refuses_an_unsigned_person(
         Permission.CASE_REASSIGN: world.supervisor,
         Permission.AUDIT_READ: world.compliance,
         Permission.UM_DECIDE: world.physician,
+        Permission.UM_REPORT: world.quality,
     }.get(entry.permission, world.cm)  # type: ignore[call-overload]
     publish_new_statement(user)
     client = token_client(user)

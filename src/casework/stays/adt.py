@@ -341,17 +341,16 @@ def adt_receive(raw: str, *, program: Program) -> AdtResult:
         key = _key(msg)
         if not key.control_id:
             raise AdtReject("MSH-10 (message control id) is empty")
-        stored = _stored(program, key)
-        if stored is not None:
-            return AdtResult(stored.ack, AckCode.ACCEPT, True, stored.pk)
         trigger = _trigger(msg)
+        # No look-up first: storing the message as applied is refused by the unique
+        # constraint when it was applied before (IntegrityError below: its stored ACK).
         return _apply_and_ack(program, raw, msg, key, trigger)
     except AdtReject as exc:
         reason, code, outcome = str(exc), AckCode.REJECT, AdtOutcome.REJECTED
     except (AdtError, ValidationFailed, RuleViolation) as exc:
         reason, code, outcome = _reason(exc), AckCode.ERROR, AdtOutcome.ERROR
     except IntegrityError:
-        # Another connection applied the same message first: send its ACK.
+        # Applied before (a duplicate), or by another connection first: send its ACK.
         stored = _stored(program, key)
         if stored is not None:
             return AdtResult(stored.ack, AckCode.ACCEPT, True, stored.pk)

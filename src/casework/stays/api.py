@@ -445,7 +445,6 @@ def avoidable_day_create(
 @router.get(
     "/avoidable-days/report",
     response=responses({200: AvoidableReportOut}),
-    throttle=LIST_THROTTLE,
     summary="Avoidable days by category, reason, unit, payer, physician or week",
     operation_id="avoidable_day_report",
 )
