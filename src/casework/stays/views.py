@@ -284,9 +284,11 @@ def advisor_decide(request: HttpRequest, actor: Actor, stay: Stay) -> HttpRespon
     referral = selectors.open_referral(stay_id=stay.pk)
     if referral is None:
         raise Http404("No open referral.")
-    physicians = active_staff(program_id=stay.program_id, roles=(Role.PHYSICIAN_ADVISOR,)).exclude(
-        pk=actor.user.pk
-    )
+    physicians = [
+        u
+        for u in active_staff(program_id=stay.program_id, roles=(Role.PHYSICIAN_ADVISOR,))
+        if u.pk != actor.user.pk
+    ]
     form = DecisionForm(
         request.POST if request.method == "POST" else None,
         physicians=[(u.pk, u.get_full_name() or u.username) for u in physicians],
@@ -294,9 +296,7 @@ def advisor_decide(request: HttpRequest, actor: Actor, stay: Stay) -> HttpRespon
 
     def save() -> object:
         data = form.cleaned_data
-        second = None
-        if data["second_reviewer"] is not None:
-            second = physicians.filter(pk=data["second_reviewer"]).first()
+        second = next((u for u in physicians if u.pk == data["second_reviewer"]), None)
         facts = services.DecisionFacts(
             determination=rules.Determination(data["determination"]),
             rationale=data["rationale"],
