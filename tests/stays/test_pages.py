@@ -233,3 +233,16 @@ def test_resolve_needs_a_note_and_then_closes_the_message(world, north) -> None:
     )
     assert _events(since) == [("update", "success", "adt_message")]
     assert client.get("/adt/errors/").context["rows"] == []
+
+
+def test_a_replay_refused_again_keeps_the_message_queued_and_is_audited(world, north) -> None:
+    queued = _queued(world, unit="ICU")
+    since = _since()
+
+    response = client_for(world.supervisor).post(f"/adt/errors/{queued.pk}/replay/")
+
+    assert response.status_code == 302
+    queued.refresh_from_db()
+    assert (queued.outcome, queued.reason) == ("error", "no unit with code ICU")
+    assert Stay.objects.filter(program=world.program).count() == 0
+    assert _events(since) == [("update", "success", "adt_message")]
