@@ -1815,6 +1815,37 @@ MATRIX.update(
 )
 
 
+def _avoidable_body(stay: Any) -> dict[str, Any]:
+    from casework.stays.deadlines import facility_zone
+    from casework.stays.rules import local_date
+
+    day = local_date(stay.admitted_at, facility_zone()).isoformat()
+    return {
+        "start_date": day,
+        "end_date": day,
+        "category": "hospital_system",
+        "reason": "HS01",
+        "responsible_party": "Radiology",
+    }
+
+
+MATRIX.update(
+    {
+        ("GET", "/api/v1/stays/{stay_id}/avoidable-days"): Entry(
+            Permission.CONSUMER_READ, stay_target(), AuditAction.LIST
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/avoidable-days"): Entry(
+            Permission.CASE_MANAGE, stay_target(_avoidable_body), AuditAction.CREATE, ok=201
+        ),
+        ("GET", "/api/v1/avoidable-days/report"): Entry(
+            Permission.UM_REPORT,
+            lambda w: Target({}, None, None),
+            AuditAction.LIST,
+            object_route=False,
+        ),
+    }
+)
+
 ROUTES = sorted(MATRIX)
 OBJECT_ROUTES = [r for r in ROUTES if MATRIX[r].object_route]
 

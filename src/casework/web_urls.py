@@ -101,6 +101,28 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="stay_authorization_page",
     ),
     path("stays/denials/<int:denial_id>/", stay_payers.stay_denial_page, name="stay_denial_page"),
+    path(
+        "stays/<int:stay_id>/reviews/<str:kind>/new/", stays.review_create, name="stay_review_new"
+    ),
+    path("stays/<int:stay_id>/advisor-decision/", stays.advisor_decide, name="stay_advisor_decide"),
+    path(
+        "stays/<int:stay_id>/avoidable-days/new/",
+        stays.avoidable_day_create,
+        name="stay_avoidable_day_new",
+    ),
+    path("avoidable-days/", stays.avoidable_report, name="avoidable_report"),
+    path("adt/errors/", stays.adt_queue, name="adt_queue"),
+    path("adt/errors/<int:message_id>/", stays.adt_message_detail, name="adt_message_detail"),
+    path(
+        "adt/errors/<int:message_id>/replay/",
+        stays.adt_message_replay,
+        name="adt_message_replay",
+    ),
+    path(
+        "adt/errors/<int:message_id>/resolve/",
+        stays.adt_message_resolve,
+        name="adt_message_resolve",
+    ),
     path("audit/", core.audit_report, name="audit_report"),
     path("break-glass/", break_glass.declare, name="break_glass_declare"),
     path("break-glass/reviews/", break_glass.review_queue, name="break_glass_queue"),

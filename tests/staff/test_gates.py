@@ -265,6 +265,7 @@ def _page_urls(w: World) -> dict[str, str]:
         "appeal_id": 1,
         "referral_id": 1,
         "access_id": 1,
+        "message_id": 1,
         "step": "close",
         "hold_id": 1,
         "request_id": 1,
@@ -299,6 +300,7 @@ def test_the_page_list_covers_every_consumer_page() -> None:
         "appeal_id",
         "referral_id",
         "access_id",
+        "message_id",
         "step",
         "hold_id",
         "request_id",
@@ -359,6 +361,8 @@ def test_consumer_permissions_are_deny_by_default() -> None:
         Permission.CARE_PLAN,
         Permission.AUDIT_READ,
         Permission.UM_DECIDE,
+        Permission.UM_REPORT,
+        Permission.ADT_MANAGE,
         Permission.COMPLAINT_MANAGE,
         Permission.PROTECTION_REPORT,
         Permission.PROTECTION_READ,
@@ -378,6 +382,7 @@ def test_every_consumer_api_route_refuses_an_unsigned_person(
         Permission.AUDIT_READ: world.compliance,
         Permission.UM_DECIDE: world.physician,
         Permission.PRIVACY_MANAGE: world.compliance,
+        Permission.UM_REPORT: world.quality,
     }.get(entry.permission, world.cm)  # type: ignore[call-overload]
     publish_new_statement(user)
     client = token_client(user)

@@ -214,3 +214,18 @@ def test_split_batch_reads_newline_separated_messages() -> None:
     )
     parts = split_batch(text)
     assert [p.split("\r")[0].split("|")[8] for p in parts] == ["ADT^A01^ADT_A01", "ADT^A02^ADT_A01"]
+
+
+@pytest.mark.parametrize(
+    ("trigger", "extra", "most"), [("A02", {"unit": "5S"}, 12), ("A08", {}, 11)]
+)
+def test_applying_a_message_takes_a_pinned_number_of_statements(
+    hospital, django_assert_max_num_queries, trigger: str, extra: dict[str, str], most: int
+) -> None:
+    """No look-up before storing the message (the unique constraint finds a duplicate),
+    no lazy unit load for the history row, no clock re-sync for details the clocks do not
+    depend on. Counted inside the test's transaction (savepoints included)."""
+    send(hospital, adt("A01"))
+    with django_assert_max_num_queries(most):
+        result = send(hospital, adt(trigger, **extra))
+    assert result.code == AckCode.ACCEPT

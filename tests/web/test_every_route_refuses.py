@@ -67,6 +67,7 @@ def test_the_route_list_is_read_from_the_url_conf() -> None:
         "stay_appeal_new",
         "stay_appeal_packet",
         "stay_appeal_outcome",
+        "stay_review_new",
         "complaint_step",
         "abuse_report_step",
         "incident_step",
@@ -105,6 +106,7 @@ def _records(world: World, cm: Any) -> dict[str, Any]:
         # Records outside the case (stays, complaints, restricted protection records):
         # one that does not exist is refused like one out of reach.
         "stay_id": MISSING,
+        "message_id": MISSING,
         "complaint_id": MISSING,
         "report_id": MISSING,
         "incident_id": MISSING,

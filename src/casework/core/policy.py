@@ -32,6 +32,8 @@ class Permission(StrEnum):
     CASE_REASSIGN = "case.reassign"
     AUDIT_READ = "audit.read"
     UM_DECIDE = "um.decide"  # a physician advisor's medical-necessity determination (H1)
+    UM_REPORT = "um.report"  # utilization reports over the program: avoidable days (H3)
+    ADT_MANAGE = "adt.manage"  # the ADT error queue: raw messages, replay, resolve (H1)
     # Staff governance (A1-A8): records of staff, not of consumers. Everyone reads their
     # own record; these reach other people's.
     STAFF_READ = "staff.read"
@@ -77,6 +79,8 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.PROTECTION_REPORT: Scope.TEAM,
         Permission.PROTECTION_READ: Scope.RESTRICTED,
         Permission.DISCLOSURE_RECORD: Scope.TEAM,
+        Permission.UM_REPORT: Scope.PROGRAM,
+        Permission.ADT_MANAGE: Scope.PROGRAM,
     },
     Role.SENIOR_CLINICAL: {
         Permission.CONSUMER_READ: Scope.PROGRAM,
@@ -84,6 +88,7 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.COMPLAINT_MANAGE: Scope.PROGRAM,
         Permission.PROTECTION_REPORT: Scope.PROGRAM,
         Permission.PROTECTION_READ: Scope.RESTRICTED,
+        Permission.UM_REPORT: Scope.PROGRAM,
     },
     Role.PHYSICIAN_ADVISOR: {
         Permission.CONSUMER_READ: Scope.PROGRAM,
@@ -91,8 +96,12 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.COMPLAINT_MANAGE: Scope.PROGRAM,
         Permission.PROTECTION_READ: Scope.RESTRICTED,
         Permission.UM_DECIDE: Scope.PROGRAM,
+        Permission.UM_REPORT: Scope.PROGRAM,
     },
-    Role.QUALITY_ANALYST: {Permission.CONSUMER_READ: Scope.PROGRAM},
+    Role.QUALITY_ANALYST: {
+        Permission.CONSUMER_READ: Scope.PROGRAM,
+        Permission.UM_REPORT: Scope.PROGRAM,
+    },
     Role.COMPLIANCE_OFFICER: {
         Permission.CONSUMER_READ: Scope.PROGRAM,
         Permission.AUDIT_READ: Scope.PROGRAM,

@@ -24,8 +24,10 @@ from django.db import IntegrityError, transaction
 from casework.consumers.models import Consumer
 from casework.consumers.services import consumer_build
 from casework.core import clock
+from casework.core.actor import Actor
+from casework.core.audit import audit_record
 from casework.core.errors import DomainError, RuleViolation, ValidationFailed
-from casework.core.models import Program
+from casework.core.models import AuditAction, Program
 from casework.stays import rules, services
 from casework.stays.deadlines import facility_zone
 from casework.stays.models import AdtMessage, Stay, Unit
@@ -339,17 +341,16 @@ def adt_receive(raw: str, *, program: Program) -> AdtResult:
         key = _key(msg)
         if not key.control_id:
             raise AdtReject("MSH-10 (message control id) is empty")
-        stored = _stored(program, key)
-        if stored is not None:
-            return AdtResult(stored.ack, AckCode.ACCEPT, True, stored.pk)
         trigger = _trigger(msg)
+        # No look-up first: storing the message as applied is refused by the unique
+        # constraint when it was applied before (IntegrityError below: its stored ACK).
         return _apply_and_ack(program, raw, msg, key, trigger)
     except AdtReject as exc:
         reason, code, outcome = str(exc), AckCode.REJECT, AdtOutcome.REJECTED
     except (AdtError, ValidationFailed, RuleViolation) as exc:
         reason, code, outcome = _reason(exc), AckCode.ERROR, AdtOutcome.ERROR
     except IntegrityError:
-        # Another connection applied the same message first: send its ACK.
+        # Applied before (a duplicate), or by another connection first: send its ACK.
         stored = _stored(program, key)
         if stored is not None:
             return AdtResult(stored.ack, AckCode.ACCEPT, True, stored.pk)
@@ -391,10 +392,12 @@ def _apply_and_ack(
 
 
 @transaction.atomic
-def adt_replay(*, message: AdtMessage) -> AdtResult:
+def adt_replay(*, message: AdtMessage, actor: Actor | None = None) -> AdtResult:
     """Apply a message from the error queue again (after the missing unit or patient was
-    added). Applied: the row is marked replayed and the AA returned. Refused again: the
-    reason is updated and the row stays in the queue."""
+    added). Applied: the row is marked replayed and the AA returned; the change's own
+    audit event names `actor` (the person who replayed it) when given. Refused again: the
+    reason is updated, the row stays in the queue, and a person's attempt is audited as
+    one update of the message."""
     program = message.program
     if message.outcome not in (AdtOutcome.ERROR, AdtOutcome.REJECTED):
         raise RuleViolation("only a message in the error queue can be replayed")
@@ -409,9 +412,11 @@ def adt_replay(*, message: AdtMessage) -> AdtResult:
             message.replayed_at = clock.now()
             message.reason = ""
             message.ack = _ack(msg, AckCode.ACCEPT, "", key.control_id)
+            message.handled_by = actor.user if actor else None
             message.save()
             via = services.Via(
                 source=StatusSource.ADT,
+                actor=actor,
                 interface=f"adt:{key.sending_application}"[:150],
                 message=message,
             )
@@ -425,8 +430,42 @@ def adt_replay(*, message: AdtMessage) -> AdtResult:
         message.refresh_from_db()
         message.reason = _reason(exc)[:300]
         message.save(update_fields=["reason"])
+        if actor is not None:
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                consumer_id=message.stay.consumer_id if message.stay else None,
+                object_type="adt_message",
+                object_id=message.pk,
+                detail={"replay": "refused"},
+            )
         code = AckCode.REJECT if isinstance(exc, AdtReject) else AckCode.ERROR
         return AdtResult(message.ack, code, False, message.pk)
+
+
+@transaction.atomic
+def adt_resolve(*, message: AdtMessage, actor: Actor, note: str) -> AdtMessage:
+    """Take a message out of the error queue without applying it (fixed at the source,
+    or superseded), saying how. Whoever works the queue (adt.manage) may. Refused for a
+    message not in the queue or without a note. Audits one update."""
+    if message.outcome not in (AdtOutcome.ERROR, AdtOutcome.REJECTED):
+        raise RuleViolation("only a message in the error queue can be resolved")
+    if not note.strip():
+        raise ValidationFailed.single("note", "say how the message was resolved")
+    message.outcome = AdtOutcome.RESOLVED
+    message.resolved_at = clock.now()
+    message.resolution = note.strip()[:300]
+    message.handled_by = actor.user
+    message.save(update_fields=["outcome", "resolved_at", "resolution", "handled_by"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        consumer_id=message.stay.consumer_id if message.stay else None,
+        object_type="adt_message",
+        object_id=message.pk,
+        detail={"outcome": AdtOutcome.RESOLVED.value},
+    )
+    return message
 
 
 def adt_program(code: str | None = None) -> Program:

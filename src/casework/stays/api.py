@@ -11,9 +11,17 @@ from ninja import Body, Query, Router, Status
 from casework.core.actor import Actor
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.policy import Permission
-from casework.stays import selectors, services
+from casework.stays import avoidable_selectors, avoidable_services, selectors, services
+from casework.stays.avoidable_rules import ReportDimension
 from casework.stays.fhir import encounter_facts, encounter_of
-from casework.stays.models import AdvisorReferral, MedicareNotice, Stay, StayReview, Unit
+from casework.stays.models import (
+    AdvisorReferral,
+    AvoidableDay,
+    MedicareNotice,
+    Stay,
+    StayReview,
+    Unit,
+)
 from casework.stays.rules import (
     AttendingView,
     Determination,
@@ -24,6 +32,11 @@ from casework.stays.rules import (
 )
 from casework.stays.schemas import (
     AdvisorReferralOut,
+    AvoidableDayIn,
+    AvoidableDayOut,
+    AvoidableDayPage,
+    AvoidableReportOut,
+    AvoidableReportQuery,
     CensusPage,
     CensusQuery,
     ClassChangeIn,
@@ -44,6 +57,7 @@ from casework.web.api import (
     LIST_THROTTLE,
     NUL_REFUSED,
     PageParams,
+    audit_list,
     contains_nul,
     listed_page,
     responses,
@@ -384,3 +398,75 @@ def medicare_notice_create(
         }
     )
     return Status(201, services.notice_record(stay=stay, actor=actor, facts=facts))
+
+
+# --- avoidable days (H3) -------------------------------------------------------------------
+
+
+@router.get(
+    "/stays/{stay_id}/avoidable-days",
+    response=responses({200: AvoidableDayPage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="A stay's avoidable days",
+    operation_id="avoidable_day_list",
+)
+@guard(Permission.CONSUMER_READ, access_stay)
+def avoidable_day_list(
+    request: HttpRequest, actor: Actor, stay: Stay, page: Query[PageParams]
+) -> dict[str, Any]:
+    """The earliest first. Audits one list."""
+    return listed_page(
+        actor,
+        avoidable_selectors.avoidable_day_list(stay_id=stay.pk),
+        page,
+        object_type="avoidable_day",
+        consumer_id=stay.consumer_id,
+        parent=stay.pk,
+    )
+
+
+@router.post(
+    "/stays/{stay_id}/avoidable-days",
+    response=responses({201: AvoidableDayOut}, write=True),
+    summary="Record avoidable days on a stay",
+    operation_id="avoidable_day_create",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def avoidable_day_create(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: AvoidableDayIn
+) -> Status[AvoidableDay]:
+    """A span of whole days within the stay, overlapping no other span of it, with a
+    category and reason of the program's taxonomy and a responsible party (422 naming the
+    field otherwise). Audits one create."""
+    facts = avoidable_services.AvoidableDayFacts(**payload.model_dump())
+    return Status(201, avoidable_services.avoidable_day_record(stay=stay, actor=actor, facts=facts))
+
+
+@router.get(
+    "/avoidable-days/report",
+    response=responses({200: AvoidableReportOut}),
+    summary="Avoidable days by category, reason, unit, payer, physician or week",
+    operation_id="avoidable_day_report",
+)
+@guard(Permission.UM_REPORT, object_type="avoidable_day_report")
+def avoidable_day_report(
+    request: HttpRequest, actor: Actor, query: Query[AvoidableReportQuery]
+) -> dict[str, Any]:
+    """Totals over the program's stays; names no consumer. Audits one list."""
+    by = ReportDimension(query.by)
+    rows = avoidable_selectors.avoidable_day_report(
+        program_id=actor.user.program_id or 0, by=by, start=query.start, end=query.end
+    )
+    audit_list(
+        actor,
+        object_type="avoidable_day_report",
+        count=len(rows),
+        returned=[],
+        by=by.value,
+    )
+    return {
+        "by": by.value,
+        "taxonomy": settings.CASEWORK_STAYS_AVOIDABLE_TAXONOMY,
+        "total_days": sum(r.days for r in rows),
+        "rows": rows,
+    }

@@ -179,6 +179,12 @@ class AdtMessage(models.Model):
         Stay, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     replayed_at = models.DateTimeField(null=True, blank=True)
+    # Who took the message out of the error queue (by replay or by resolving it), and how.
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [
@@ -303,3 +309,46 @@ from casework.stays.payers.models import (  # noqa: E402, F401
     StayAuthorization,
     StayDenial,
 )
+
+
+class AvoidableDay(models.Model):
+    """A span of avoidable (medically unnecessary) days of a stay (H3): whole local days,
+    both ends included, classified by a category and reason of a versioned taxonomy and
+    attributed to a responsible party. The stay's unit, payer and attending are kept as
+    they were when recorded, so the reports do not move when the stay does."""
+
+    stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="avoidable_days")
+    start_date = models.DateField(_("first avoidable day"))
+    end_date = models.DateField(_("last avoidable day"))
+    days = models.PositiveIntegerField()
+    medically_ready_at = models.DateTimeField(
+        _("medically ready for discharge"), null=True, blank=True
+    )
+    taxonomy = models.CharField(max_length=60)
+    category = models.CharField(_("category"), max_length=40)
+    reason = models.CharField(_("reason"), max_length=10)
+    responsible_party = models.CharField(_("responsible party"), max_length=120)
+    note = models.TextField(_("note"), blank=True)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    payer = models.CharField(max_length=100, blank=True)
+    attending = models.CharField(max_length=120, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["stay", "start_date"], name="avoidable_day_stay"),
+            models.Index(fields=["start_date"], name="avoidable_day_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="avoidable_day_span"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.start_date}..{self.end_date}"

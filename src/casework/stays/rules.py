@@ -112,6 +112,7 @@ class AdtOutcome(StrEnum):
     ERROR = "error"  # kept in the error queue; replayable
     REJECTED = "rejected"  # malformed: kept for a person to see
     REPLAYED = "replayed"  # an error later applied by replay
+    RESOLVED = "resolved"  # an error a person closed without applying it (with a note)
 
 
 @dataclass(frozen=True)

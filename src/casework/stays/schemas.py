@@ -8,7 +8,7 @@ from ninja import Field, Schema
 from casework.stays.models import Stay
 from casework.stays.rules import StayClass
 from casework.web.api import InputSchema
-from casework.web.dates import PlannedDate, RecentDatetime
+from casework.web.dates import PastDate, PlannedDate, RecentDatetime
 
 
 class UnitOut(Schema):
@@ -212,3 +212,57 @@ class MedicareNoticeOut(Schema):
     language: str
     timely: bool
     recorded_at: datetime
+
+
+class AvoidableDayIn(InputSchema):
+    start_date: PastDate = Field(..., description="first avoidable day (facility local date)")
+    end_date: PastDate = Field(..., description="last avoidable day, included")
+    category: str = Field(..., min_length=1, max_length=40)
+    reason: str = Field(..., min_length=1, max_length=10, description="a reason code")
+    responsible_party: str = Field(..., min_length=1, max_length=120)
+    note: str = Field("", max_length=4000)
+    medically_ready_at: RecentDatetime | None = None
+
+
+class AvoidableDayOut(Schema):
+    id: int
+    stay_id: int
+    start_date: date
+    end_date: date
+    days: int
+    medically_ready_at: datetime | None
+    taxonomy: str
+    category: str
+    reason: str
+    responsible_party: str
+    note: str
+    unit_id: int | None
+    payer: str
+    attending: str
+    recorded_by_id: int
+    recorded_at: datetime
+
+
+class AvoidableDayPage(Schema):
+    count: int
+    items: list[AvoidableDayOut]
+
+
+class AvoidableReportQuery(Schema):
+    by: Literal["category", "reason", "unit", "payer", "physician", "week"] = "category"
+    start: PastDate | None = Field(None, description="spans starting on or after this day")
+    end: PastDate | None = Field(None, description="spans starting on or before this day")
+
+
+class AvoidableReportRowOut(Schema):
+    key: str
+    label: str
+    days: int
+    spans: int
+
+
+class AvoidableReportOut(Schema):
+    by: str
+    taxonomy: str
+    total_days: int
+    rows: list[AvoidableReportRowOut]

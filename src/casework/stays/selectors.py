@@ -1,11 +1,9 @@
 """Reads for stays: the census, a stay's history and clocks, units and the ADT error queue."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Literal
 
-from django.db.models import DateTimeField, Exists, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import DateTimeField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 
 from casework.core.models import Deadline, DeadlineState
 from casework.stays.deadlines import SUBJECT
@@ -21,7 +19,6 @@ from casework.stays.models import (
 from casework.stays.rules import AdtOutcome, ReferralState, StayState
 
 CensusSort = Literal["due", "admitted", "-admitted", "name", "unit", "class"]
-FAR = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -65,15 +62,13 @@ def census(*, reach: Q, filters: CensusFilters) -> QuerySet[Stay]:
     if filters.reviewer_id:
         qs = qs.filter(reviewer_id=filters.reviewer_id)
     order = {
-        "due": ("due_key", "admitted_at", "pk"),
+        "due": (F("next_due_at").asc(nulls_last=True), "admitted_at", "pk"),
         "admitted": ("admitted_at", "pk"),
         "-admitted": ("-admitted_at", "-pk"),
         "name": ("consumer__family_name", "consumer__given_name", "pk"),
         "unit": ("unit__code", "bed", "pk"),
         "class": ("stay_class", "admitted_at", "pk"),
     }[filters.sort]
-    if filters.sort == "due":
-        qs = qs.annotate(due_key=Coalesce("next_due_at", FAR, output_field=DateTimeField()))
     return qs.order_by(*order)
 
 

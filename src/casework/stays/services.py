@@ -98,7 +98,7 @@ def _history(
         source=via.source,
         stay_class=stay.stay_class,
         state=stay.state,
-        unit=stay.unit,
+        unit_id=stay.unit_id,
         bed=stay.bed,
         prior=prior or {},
         adt_message=via.message,
@@ -285,6 +285,10 @@ UPDATABLE = (
     "bed",
 )
 
+# The details among UPDATABLE that a stay's clocks depend on (deadlines._due_now): an
+# update that changes none of them leaves the clocks as they are (no re-sync).
+CLOCK_FIELDS = frozenset({"medicare", "expected_discharge_date"})
+
 
 @transaction.atomic
 def stay_update(
@@ -323,7 +327,8 @@ def stay_update(
             stay.drg_table_version = drg_version if fields["drg"] else ""
         _save(stay)
     _history(stay, StayEvent.UPDATE, at or clock.now(), via)
-    stay_clocks_sync(stay=stay)
+    if CLOCK_FIELDS.intersection(changed):
+        stay_clocks_sync(stay=stay)
     _audit(via, AuditAction.UPDATE, stay, event=StayEvent.UPDATE.value, fields=changed)
     return stay
 

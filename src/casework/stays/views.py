@@ -1,46 +1,70 @@
 """The census and the stay page (H1)."""
 
+from collections.abc import Callable
 from decimal import Decimal
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from casework.core import clock
 from casework.core.actor import Actor
-from casework.core.audit import audit_denied, audit_record
+from casework.core.audit import audit_record
+from casework.core.errors import DomainError
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff.selectors import active_staff
-from casework.stays import rules, selectors
+from casework.stays import (
+    avoidable_rules,
+    avoidable_selectors,
+    avoidable_services,
+    rules,
+    selectors,
+    services,
+)
+from casework.stays.adt import adt_replay, adt_resolve
+from casework.stays.avoidable_rules import ReportDimension
 from casework.stays.deadlines import end_of_today, facility_zone
-from casework.stays.forms import CensusFilterForm
-from casework.stays.models import Stay
+from casework.stays.forms import (
+    AdtResolveForm,
+    AvoidableDayForm,
+    AvoidableReportForm,
+    CensusFilterForm,
+    DecisionForm,
+    ReviewForm,
+)
+from casework.stays.models import AdtMessage, Stay
 from casework.stays.notices import LANGUAGES, notice_language, notice_text
 from casework.stays.payers.views import stay_payer_context
-from casework.web.access import access_stay, stay_reach_q, user_may
+from casework.stays.rules import AckCode, AdtOutcome
+from casework.web.access import (
+    access_adt_message,
+    access_stay,
+    refuse,
+    stay_reach_q,
+    user_may,
+)
 from casework.web.api import audit_list
+from casework.web.forms import form_saved
 from casework.web.guard import guard
+from casework.web.pages import form_page
 
 CENSUS_LIMIT = 200
 
 
 def _page_refused_unless(actor: Actor, permission: Permission, object_type: str) -> None:
     """A list page for roles holding `permission`: anyone else gets the 404 of a page that
-    does not exist, with one denied audit event."""
+    does not exist, with one denied audit event (`refuse`: the guard adds no second)."""
     if user_may(actor, permission):
         return
-    audit_denied(
-        actor=actor,
-        action=AuditAction.LIST,
-        object_type=object_type,
-        object_id="",
-        reason=f"role lacks {permission}",
-    )
-    raise Http404("No page here.")
+    raise refuse(actor, AuditAction.LIST, object_type, "", reason=f"role lacks {permission}")
 
 
 def _facts(stay: Stay) -> dict[str, object]:
@@ -126,6 +150,7 @@ def stay_detail(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
             "clocks": selectors.stay_clocks(stay_id=stay.pk),
             "reviews": selectors.review_list(stay_id=stay.pk).select_related("reviewer"),
             "referrals": selectors.referral_list(stay_id=stay.pk).select_related("advisor"),
+            "avoidable_days": avoidable_selectors.avoidable_day_list(stay_id=stay.pk),
             "now": clock.now(),
             **stay_payer_context(stay, actor),
         },
@@ -178,4 +203,278 @@ def notice_print(request: HttpRequest, actor: Actor, stay: Stay, kind: str) -> H
             "language": language,
             "languages": LANGUAGES,
         },
+    )
+
+
+def _stay_form_page(
+    request: HttpRequest,
+    stay: Stay,
+    form: forms.BaseForm,
+    save: Callable[[], object],
+    *,
+    title: str,
+    submit_label: str,
+    success: str,
+    intro: str = "",
+) -> HttpResponse:
+    back = reverse("stay_detail", args=[stay.pk])
+    return form_page(
+        request,
+        form,
+        save,
+        success=success,
+        redirect_to=back,
+        template="stays/form_page.html",
+        context={
+            "nav": "census",
+            "stay": stay,
+            "title": title,
+            "intro": intro,
+            "submit_label": submit_label,
+            "cancel_url": back,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+def review_create(request: HttpRequest, actor: Actor, stay: Stay, kind: str) -> HttpResponse:
+    """Record an admission or continued-stay review against the program's criteria set:
+    one answer per criterion. Not met (or sent on) refers the stay to the physician
+    advisor. GET audits one read; POST the review's one create."""
+    try:
+        review_kind = rules.ReviewKind(kind)
+    except ValueError:
+        raise Http404("No such review.") from None
+    cs = rules.criteria_set(settings.CASEWORK_STAYS_CRITERIA)
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None,
+        criteria=cs.subsets[review_kind.value],
+    )
+
+    def save() -> object:
+        facts = services.ReviewFacts(kind=review_kind, **form.facts())
+        return services.review_record(
+            stay=stay, actor=actor, facts=facts, criteria_key=settings.CASEWORK_STAYS_CRITERIA
+        )
+
+    title = {
+        rules.ReviewKind.ADMISSION: _("Admission review"),
+        rules.ReviewKind.CONTINUED_STAY: _("Continued-stay review"),
+    }[review_kind]
+    return _stay_form_page(
+        request,
+        stay,
+        form,
+        save,
+        title=str(title),
+        submit_label=str(_("Record the review")),
+        success=str(_("Review recorded.")),
+        intro=f"{cs.name} {cs.version}",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.UM_DECIDE, access_stay, log_read="get")
+def advisor_decide(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
+    """The physician advisor decides the stay's open referral (42 CFR 482.30): the
+    reviewers' attestations, the attending's view, the peer-to-peer conversation and the
+    rationale. A refusal shows on the form and changes nothing. GET audits one read; POST
+    the referral's one update."""
+    referral = selectors.open_referral(stay_id=stay.pk)
+    if referral is None:
+        raise Http404("No open referral.")
+    physicians = [
+        u
+        for u in active_staff(program_id=stay.program_id, roles=(Role.PHYSICIAN_ADVISOR,))
+        if u.pk != actor.user.pk
+    ]
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None,
+        physicians=[(u.pk, u.get_full_name() or u.username) for u in physicians],
+    )
+
+    def save() -> object:
+        data = form.cleaned_data
+        second = next((u for u in physicians if u.pk == data["second_reviewer"]), None)
+        facts = services.DecisionFacts(
+            determination=rules.Determination(data["determination"]),
+            rationale=data["rationale"],
+            attestation=services.Attestation(
+                involved_in_care=not data["not_involved"],
+                financial_interest=not data["no_financial_interest"],
+            ),
+            attending_view=rules.AttendingView(data["attending_view"]),
+            peer_to_peer=data["peer_to_peer"],
+            second_reviewer=second,
+            second_attestation=(
+                services.Attestation(
+                    involved_in_care=not data["second_not_involved"],
+                    financial_interest=not data["second_no_financial_interest"],
+                )
+                if second is not None
+                else None
+            ),
+        )
+        return services.referral_decide(referral=referral, actor=actor, facts=facts)
+
+    return _stay_form_page(
+        request,
+        stay,
+        form,
+        save,
+        title=str(_("Physician advisor decision")),
+        submit_label=str(_("Record the decision")),
+        success=str(_("Decision recorded.")),
+        intro=referral.question,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+def avoidable_day_create(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
+    """Record a span of avoidable days with a reason of the program's taxonomy and a
+    responsible party. GET audits one read; POST the span's one create."""
+    taxonomy = avoidable_rules.avoidable_taxonomy(settings.CASEWORK_STAYS_AVOIDABLE_TAXONOMY)
+    form = AvoidableDayForm(request.POST if request.method == "POST" else None, taxonomy=taxonomy)
+
+    def save() -> object:
+        facts = avoidable_services.AvoidableDayFacts(**form.facts())
+        return avoidable_services.avoidable_day_record(stay=stay, actor=actor, facts=facts)
+
+    return _stay_form_page(
+        request,
+        stay,
+        form,
+        save,
+        title=str(_("Record avoidable days")),
+        submit_label=str(_("Record the avoidable days")),
+        success=str(_("Avoidable days recorded.")),
+        intro=f"{taxonomy.key}",
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.UM_REPORT, object_type="avoidable_day_report")
+def avoidable_report(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Avoidable days of the program by category, reason, unit, payer, physician or week.
+    Names no consumer. Audited as one `list` event."""
+    _page_refused_unless(actor, Permission.UM_REPORT, "avoidable_day_report")
+    form = AvoidableReportForm(request.GET or None)
+    by, start, end = ReportDimension.CATEGORY, None, None
+    if form.is_bound and form.is_valid():
+        by = ReportDimension(form.cleaned_data.get("by") or ReportDimension.CATEGORY)
+        start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
+    rows = (
+        avoidable_selectors.avoidable_day_report(
+            program_id=actor.user.program_id or 0, by=by, start=start, end=end
+        )
+        if not form.is_bound or form.is_valid()
+        else []
+    )
+    audit_list(actor, object_type="avoidable_day_report", count=len(rows), returned=[], by=by.value)
+    return render(
+        request,
+        "stays/avoidable_report.html",
+        {
+            "nav": "avoidable",
+            "form": form,
+            "rows": rows,
+            "by": by,
+            "total_days": sum(r.days for r in rows),
+            "taxonomy": settings.CASEWORK_STAYS_AVOIDABLE_TAXONOMY,
+        },
+    )
+
+
+# --- the ADT error queue -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.ADT_MANAGE, object_type="adt_message")
+def adt_queue(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Messages answered AE or AR, the newest first (no patient named: the raw message is
+    on each message's page). Audited as one `list` event."""
+    _page_refused_unless(actor, Permission.ADT_MANAGE, "adt_message")
+    rows = list(selectors.adt_error_queue(program_id=actor.user.program_id or 0)[:CENSUS_LIMIT])
+    audit_list(actor, object_type="adt_message", count=len(rows), returned=[m.pk for m in rows])
+    return render(
+        request,
+        "stays/adt_queue.html",
+        {"nav": "adt", "rows": rows, "limit": CENSUS_LIMIT},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.ADT_MANAGE, access_adt_message, log_read=True)
+def adt_message_detail(request: HttpRequest, actor: Actor, message: AdtMessage) -> HttpResponse:
+    """One message: the raw HL7 (escaped, one segment a line), the reason and the ACK sent;
+    replay or resolve while it is in the queue. Audits one read."""
+    return render(
+        request,
+        "stays/adt_message.html",
+        {
+            "nav": "adt",
+            "message": message,
+            "segments": message.raw.replace("\r\n", "\r").replace("\n", "\r").split("\r"),
+            "ack_segments": message.ack.split("\r"),
+            "queued": message.outcome in (AdtOutcome.ERROR, AdtOutcome.REJECTED),
+            "resolve_form": AdtResolveForm(None),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+@guard(Permission.ADT_MANAGE, access_adt_message)
+def adt_message_replay(request: HttpRequest, actor: Actor, message: AdtMessage) -> HttpResponse:
+    """Apply the message again after a fix. Applied: its change's one audit event names the
+    person; refused again: the new reason shows, audited as one update of the message."""
+    back = reverse("adt_message_detail", args=[message.pk])
+    try:
+        result = adt_replay(message=message, actor=actor)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    if result.code == AckCode.ACCEPT:
+        messages.success(request, _("The message was applied."))
+    else:
+        messages.error(request, _("The message was refused again: see the reason."))
+    return redirect(back)
+
+
+@login_required
+@require_http_methods(["POST"])
+@guard(Permission.ADT_MANAGE, access_adt_message)
+def adt_message_resolve(request: HttpRequest, actor: Actor, message: AdtMessage) -> HttpResponse:
+    """Take the message out of the queue without applying it, saying how it was resolved.
+    Audits one update; a refusal changes nothing."""
+    form = AdtResolveForm(request.POST)
+    done = form_saved(
+        request,
+        form,
+        lambda: adt_resolve(message=message, actor=actor, note=form.cleaned_data["note"]),
+        success=str(_("The message was marked resolved.")),
+        redirect_to=reverse("adt_queue"),
+    )
+    if done is not None:
+        return done
+    return render(
+        request,
+        "stays/adt_message.html",
+        {
+            "nav": "adt",
+            "message": message,
+            "segments": message.raw.replace("\r\n", "\r").replace("\n", "\r").split("\r"),
+            "ack_segments": message.ack.split("\r"),
+            "queued": message.outcome in (AdtOutcome.ERROR, AdtOutcome.REJECTED),
+            "resolve_form": form,
+        },
+        status=400,
     )

@@ -44,7 +44,7 @@ from casework.protections.models import AbuseReport, EthicsConsultation, Inciden
 from casework.protections.selectors import restricted_q
 from casework.staff.models import AttestationDocument, CorrectiveAction, Credential, User
 from casework.staff.selectors import confidentiality_signed
-from casework.stays.models import Stay
+from casework.stays.models import AdtMessage, Stay
 from casework.stays.selectors import unit_assignment_exists
 from casework.transitions.models import CommunityReferral
 from casework.web.break_glass import emergency_actor, emergency_grants, emergency_grants_known
@@ -493,6 +493,7 @@ READ_EVENTS: dict[type[Model], tuple[str, Callable[[Any], int | None]]] = {
     LegalHold: ("legal_hold", _own),
     AccessRequest: ("access_request", _own),
     ComplianceRequirement: ("compliance_requirement", lambda record: None),
+    AdtMessage: ("adt_message", lambda record: adt_message_consumer(record)),
 }
 
 
@@ -803,3 +804,34 @@ def access_requirement(
     if log_read:
         _read(actor, None, "compliance_requirement", row.pk)
     return row
+
+
+def adt_message_consumer(message: AdtMessage) -> int | None:
+    """The consumer an ADT message was applied to, when it reached a stay."""
+    return message.stay.consumer_id if message.stay is not None else None
+
+
+def access_adt_message(
+    actor: Actor,
+    message_id: int,
+    *,
+    permission: Permission = Permission.ADT_MANAGE,
+    log_read: bool = True,
+) -> AdtMessage:
+    """An ADT message of the actor's program, for those who work the error queue
+    (adt.manage, program scope): 404 (audited) otherwise. Raw messages hold PHI, so the
+    signed-statement gate applies."""
+    action = audit_action(permission)
+    confidentiality_gate(actor, action, "adt_message", message_id)
+    message = None
+    if scope_for(actor.role, permission) == Scope.PROGRAM and actor.user.is_active:
+        message = (
+            AdtMessage.objects.select_related("stay", "handled_by")
+            .filter(program_id=actor.user.program_id or 0, pk=message_id)
+            .first()
+        )
+    if message is None:
+        raise refuse(actor, action, "adt_message", message_id)
+    if log_read:
+        _read(actor, adt_message_consumer(message), "adt_message", message.pk)
+    return message

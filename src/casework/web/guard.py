@@ -71,6 +71,7 @@ ID_PARAMS: dict[Callable[..., Any], tuple[str, str]] = {
     access.access_legal_hold: ("hold_id", "legal_hold"),
     access.access_access_request: ("request_id", "access_request"),
     access.access_requirement: ("requirement_id", "compliance_requirement"),
+    access.access_adt_message: ("message_id", "adt_message"),
 }
 # Loads whose own signature fixes the permission (and audit) they check.
 FIXED_PERMISSION = frozenset(

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0009_program_calendar_deadline_clocks'),
-        ('stays', '0003_medicare_notices'),
+        ('stays', '0004_avoidable_days_adt_queue'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
