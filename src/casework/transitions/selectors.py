@@ -178,7 +178,7 @@ def follow_up_worklist(
             "attempts",
         )[:limit]
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def referrals_of_consumer(*, consumer_id: int) -> QuerySet[CommunityReferral]:
