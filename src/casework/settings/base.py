@@ -8,6 +8,8 @@ Environment variables:
   CASEWORK_API_LIST_RATE  API list requests per user per minute (default 600)
   CASEWORK_MAX_REQUEST_BYTES  the largest request body accepted, in bytes (default 6 MiB:
                       a 5 MiB evidence file and its form); larger is 413 before it is read
+  CASEWORK_HOST, CASEWORK_PORT  where `casework serve` listens (default 127.0.0.1:8000);
+                      `casework demo-data` prints the same address
 """
 
 import contextlib
@@ -241,6 +243,11 @@ CASEWORK_API_LIST_RATE = int(os.environ.get("CASEWORK_API_LIST_RATE", "600"))
 # Reminders for work items are due this long before the work item itself.
 CASEWORK_REMINDER_LEAD_HOURS = 24
 CASEWORK_PRODUCTION = False
+# Where `casework serve` listens by default, and so the address `demo-data` prints.
+CASEWORK_HOST = os.environ.get("CASEWORK_HOST", "127.0.0.1")
+CASEWORK_PORT = int(os.environ.get("CASEWORK_PORT", "8000"))
+# The sign-in page says where the demo accounts are (development settings only).
+CASEWORK_DEMO_HINT = False
 
 # No consumer data in any log line (S34): casework.core.logs.configure installs a log
 # record factory that drops exception messages and SQL parameters from every record.

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import (
@@ -22,6 +23,7 @@ from casework.core.audit import audit_record
 from casework.core.errors import ValidationFailed
 from casework.core.models import AuditAction, AuditEvent
 from casework.core.policy import Permission, Scope, scope_for
+from casework.core.seed import demo_accounts_path
 from casework.core.selectors import AuditFilters
 from casework.web.access import page_refused_unless
 from casework.web.exports import audit_csv_response, audit_event_list
@@ -50,6 +52,16 @@ class SignInView(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         return landing_url(getattr(self.request.user, "role", ""))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """Under development settings, where the demo accounts are (issue 13, item 18):
+        the file `casework demo-data` wrote, or the command that writes it."""
+        context = super().get_context_data(**kwargs)
+        if settings.CASEWORK_DEMO_HINT:
+            path = demo_accounts_path()
+            context["demo_accounts_file"] = str(path)
+            context["demo_accounts_exist"] = path.exists()
+        return context
 
 
 class SignOutView(auth_views.LogoutView):
