@@ -583,6 +583,14 @@ def staff_by_id(*, user_ids: Iterable[int]) -> dict[int, User]:
     return {u.pk: u for u in User.objects.filter(pk__in=list(user_ids))}
 
 
+def staff_names(*, user_ids: Iterable[int]) -> dict[int, str]:
+    """Each user's full name (their user name when they have none), by id."""
+    rows = User.objects.filter(pk__in=list(user_ids)).values_list(
+        "pk", "first_name", "last_name", "username"
+    )
+    return {pk: f"{first} {last}".strip() or username for pk, first, last, username in rows}
+
+
 def active_staff_ids(*, program_id: int) -> list[int]:
     everyone = User.objects.filter(program_id=program_id, is_active=True)
     return list(everyone.order_by("id").values_list("id", flat=True))
