@@ -12,7 +12,7 @@ from casework.protections import views as protections
 from casework.resources import views as resources
 from casework.staff import views as staff
 from casework.stays import views as stays
-from casework.web import case_page
+from casework.web import case_page, dashboards
 from casework.web import views as core
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("advisor-queue/", stays.advisor_queue, name="advisor_queue"),
     path("stays/<int:stay_id>/notices/<str:kind>/", stays.notice_print, name="stay_notice_print"),
     path("audit/", core.audit_report, name="audit_report"),
+    path("dashboard/", dashboards.dashboard, name="dashboard"),
     path("resources/", resources.search, name="resource_search"),
     path(
         "resources/services/<uuid:service_id>/", resources.service_detail, name="resource_service"

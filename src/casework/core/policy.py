@@ -43,6 +43,9 @@ class Permission(StrEnum):
     # reaches the consumers of the caseload; reading and working them is restricted.
     PROTECTION_REPORT = "protection.report"
     PROTECTION_READ = "protection.read"
+    # The dashboards' charts (issue 13, item 19): caseloads, overdue work and credential
+    # compliance of staff, as counts; no consumer's data.
+    DASHBOARD_READ = "dashboard.read"
 
 
 POLICY: dict[str, dict[Permission, Scope]] = {
@@ -65,6 +68,7 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.CASE_REASSIGN: Scope.TEAM,
         Permission.STAFF_READ: Scope.TEAM,
         Permission.CASELOAD_SET: Scope.TEAM,
+        Permission.DASHBOARD_READ: Scope.TEAM,
         Permission.COMPLAINT_MANAGE: Scope.TEAM,
         Permission.PROTECTION_REPORT: Scope.TEAM,
         Permission.PROTECTION_READ: Scope.RESTRICTED,
@@ -83,7 +87,10 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.PROTECTION_READ: Scope.RESTRICTED,
         Permission.UM_DECIDE: Scope.PROGRAM,
     },
-    Role.QUALITY_ANALYST: {Permission.CONSUMER_READ: Scope.PROGRAM},
+    Role.QUALITY_ANALYST: {
+        Permission.CONSUMER_READ: Scope.PROGRAM,
+        Permission.DASHBOARD_READ: Scope.PROGRAM,
+    },
     Role.COMPLIANCE_OFFICER: {
         Permission.CONSUMER_READ: Scope.PROGRAM,
         Permission.AUDIT_READ: Scope.PROGRAM,

@@ -69,7 +69,11 @@ def page_refused_unless(actor: Actor, permission: Permission, *, action: str, re
     raise refuse(actor, action, PAGE_OBJECTS[permission], "", reason=reason)
 
 
-PAGE_OBJECTS = {Permission.CASE_INTAKE: "case", Permission.AUDIT_READ: "audit_event"}
+PAGE_OBJECTS = {
+    Permission.CASE_INTAKE: "case",
+    Permission.AUDIT_READ: "audit_event",
+    Permission.DASHBOARD_READ: "dashboard",
+}
 
 
 def reach_q(

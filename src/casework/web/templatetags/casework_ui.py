@@ -198,6 +198,14 @@ def may_find_consumers(user: Any) -> bool:
 
 
 @register.simple_tag
+def may_read_dashboard(user: Any) -> bool:
+    """Whether to offer the dashboard in the navigation (the page itself checks too)."""
+    from casework.core.policy import Permission, Scope, scope_for
+
+    return scope_for(getattr(user, "role", ""), Permission.DASHBOARD_READ) != Scope.NONE
+
+
+@register.simple_tag
 def may_read_audit(user: Any) -> bool:
     """Whether to offer the audit report in the navigation (the page itself checks too)."""
     from casework.core.policy import Permission, Scope, scope_for
