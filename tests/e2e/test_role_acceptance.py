@@ -113,10 +113,14 @@ def test_every_other_role_reaches_its_work_from_its_landing_page(
             c.check()
             seen.add(landing)
         for link, reached in ways:
-            page.locator("#main-content, .cw-nav").get_by_role("link", name=link, exact=True).first.click()
+            page.locator("#main-content, .cw-nav").get_by_role(
+                "link", name=link, exact=True
+            ).first.click()
             heading(page, reached)
             if os.environ.get("CASEWORK_SCREENSHOTS"):
-                page.screenshot(path=f"{os.environ['CASEWORK_SCREENSHOTS']}/{role}.png", full_page=True)
+                page.screenshot(
+                    path=f"{os.environ['CASEWORK_SCREENSHOTS']}/{role}.png", full_page=True
+                )
             fits(page, 1280)
             c.check()
         page.get_by_role("button", name="Sign out").click()

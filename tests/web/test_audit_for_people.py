@@ -40,9 +40,9 @@ def test_rows_name_the_person_role_consumer_and_record(
 ) -> None:
     html, _ = report(world)
     cm = world.cm
-    assert f"{cm.first_name} {cm.last_name} <span class=\"cw-quiet\">({cm.username})</span>" in html
+    assert f'{cm.first_name} {cm.last_name} <span class="cw-quiet">({cm.username})</span>' in html
     assert '<span class="cw-quiet">Case manager</span>' in html
-    assert "Ortiz, Lena<br><span class=\"cw-quiet\">Record MRN-LO-1</span>" in html
+    assert 'Ortiz, Lena<br><span class="cw-quiet">Record MRN-LO-1</span>' in html
     assert f"Case {cases['ortiz'].pk}" in html
     assert "Care management" in html
     assert ">case_manager<" not in html

@@ -75,7 +75,7 @@ def test_the_quality_analyst_sees_the_program(world: World, overdue: None) -> No
     "role", [Role.CASE_MANAGER, Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR, Role.AUDITOR]
 )
 def test_other_roles_get_404_and_one_denied_event(world: World, role: str) -> None:
-    status, html, events = get(world.by_role(role))
+    status, _html, events = get(world.by_role(role))
     assert status == 404
     assert [(e.outcome, e.object_type) for e in events] == [("denied", "dashboard")]
 

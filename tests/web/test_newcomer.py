@@ -89,9 +89,7 @@ def test_serve_listens_on_the_configured_port(
         "casework.core.management.commands.serve.serve_app", lambda **kw: calls.append(kw)
     )
     out = StringIO()
-    with override_settings(
-        CASEWORK_PORT=8123, DATA_DIR=tmp_path, STATIC_ROOT=tmp_path / "static"
-    ):
+    with override_settings(CASEWORK_PORT=8123, DATA_DIR=tmp_path, STATIC_ROOT=tmp_path / "static"):
         call_command("serve", "--sweep-interval", "0", stdout=out)
     assert calls == [{"host": "127.0.0.1", "port": 8123, "threads": 8}]
     assert "Sign in at http://127.0.0.1:8123/" in out.getvalue()

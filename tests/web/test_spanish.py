@@ -36,9 +36,7 @@ def test_a_signed_in_page_is_spanish_once_chosen(world: World) -> None:
 
 
 def test_switching_refuses_an_outside_next_address(client: Client) -> None:
-    response = client.post(
-        "/i18n/setlang/", {"language": "es", "next": "https://evil.example/"}
-    )
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "https://evil.example/"})
     assert response["Location"] == "/"
 
 

@@ -618,7 +618,9 @@ def credential_compliance_series(
         compliant = 0
         for user in present:
             facts = [
-                credential_facts(c, max((d for d in verified.get(c.pk, []) if d <= day), default=None))
+                credential_facts(
+                    c, max((d for d in verified.get(c.pk, []) if d <= day), default=None)
+                )
                 for c in credentials
                 if c.user_id == user.pk
             ]

@@ -17,7 +17,7 @@ AXIS = 24
 
 
 def _nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × a power of ten that is at least `value` (> 0)."""
+    """The smallest of 1, 2, 2.5 or 5 times a power of ten that is at least `value`."""
     if value <= 0:
         return 1.0
     power = 1.0
@@ -174,7 +174,8 @@ def line_chart(
         if value is not None
     )
     ticks = tuple(
-        Tick(x=round(bottom - LINE_HEIGHT * p / 100, 1), label=f"{p}%") for p in (0, 25, 50, 75, 100)
+        Tick(x=round(bottom - LINE_HEIGHT * p / 100, 1), label=f"{p}%")
+        for p in (0, 25, 50, 75, 100)
     )
     return LineChart(
         key=key,

@@ -67,9 +67,7 @@ def _caseload_summary(
     return (
         highest
         + " "
-        + ngettext(
-            "%(n)d over the limit of %(limit)s.", "%(n)d over the limit of %(limit)s.", over
-        )
+        + ngettext("%(n)d over the limit of %(limit)s.", "%(n)d over the limit of %(limit)s.", over)
         % {"n": over, "limit": f"{float(limit):g}"}
     )
 
