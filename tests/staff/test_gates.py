@@ -346,6 +346,8 @@ def test_consumer_permissions_are_deny_by_default() -> None:
         Permission.COMPLAINT_MANAGE,
         Permission.PROTECTION_REPORT,
         Permission.PROTECTION_READ,
+        # Staff counts only, but behind the signed statement as every page is.
+        Permission.DASHBOARD_READ,
     } == CONSUMER_PERMISSIONS
 
 
