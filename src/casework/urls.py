@@ -6,5 +6,7 @@ from casework.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    # Django's set_language (POST only): the language switcher in every page's header.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("casework.web_urls")),
 ]

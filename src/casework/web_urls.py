@@ -16,7 +16,7 @@ from casework.stays import views as stays
 from casework.stays.payers import views as stay_payers
 from casework.transitions import views as transitions
 from casework.web import break_glass_views as break_glass
-from casework.web import case_page
+from casework.web import case_page, dashboards
 from casework.web import mfa_views as mfa
 from casework.web import views as core
 
@@ -127,6 +127,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("break-glass/", break_glass.declare, name="break_glass_declare"),
     path("break-glass/reviews/", break_glass.review_queue, name="break_glass_queue"),
     path("break-glass/reviews/<int:access_id>/", break_glass.review, name="break_glass_review"),
+    path("dashboard/", dashboards.dashboard, name="dashboard"),
     path("resources/", resources.search, name="resource_search"),
     path(
         "resources/services/<uuid:service_id>/", resources.service_detail, name="resource_service"

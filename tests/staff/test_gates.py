@@ -368,6 +368,8 @@ def test_consumer_permissions_are_deny_by_default() -> None:
         Permission.PROTECTION_READ,
         Permission.DISCLOSURE_RECORD,
         Permission.PRIVACY_MANAGE,
+        # Staff counts only, but behind the signed statement as every page is.
+        Permission.DASHBOARD_READ,
     } == CONSUMER_PERMISSIONS
 
 

@@ -161,7 +161,8 @@ BUDGETS: dict[str, Budget] = {
     "reassign POST (page)": Budget(_reassign, _grow_team, 33),
     "plan page": Budget(_plan_page, _grow_first_case, 8),
     "assessment submit (page)": Budget(_assessment_submit, _grow_first_case, 13),
-    "audit report": Budget(_audit_report, _grow_cases, 6),
+    # +2: the names of the people and the consumers shown (issue 13, item 17).
+    "audit report": Budget(_audit_report, _grow_cases, 8),
     "staff dashboard": Budget(_staff_dashboard, _grow_team, 14),
 }
 

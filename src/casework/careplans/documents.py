@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from fpdf.prefs import ViewerPreferences
 
 from casework.careplans.selectors import PlanView
 from casework.cases.models import Case
@@ -19,6 +21,8 @@ DOCUMENT_LANGUAGES = ("en", "es")
 LABELS = {
     "title": _("Your plan of care"),
     "for": _("Prepared for"),
+    "birth_date": _("Birth date"),
+    "record_number": _("Record number"),
     "program": _("Program"),
     "version": _("Plan version"),
     "date": _("Date"),
@@ -61,6 +65,8 @@ class PlanDocument:
     requested_language: str
     labels: dict[str, str]
     consumer: str
+    birth_date: str
+    record_number: str
     program: str
     program_complaints: str
     case_manager: str
@@ -92,7 +98,7 @@ def plan_document(case: Case, view: PlanView) -> PlanDocument:
                         "description": g.description,
                         "target_value": g.target_value,
                         "outcome": g.observable_outcome,
-                        "target_date": g.target_date.isoformat(),
+                        "target_date": date_format(g.target_date, "DATE_FORMAT"),
                         "status": str(g.get_status_display()),
                         "guideline": g.guideline,
                         "steps": [
@@ -100,7 +106,7 @@ def plan_document(case: Case, view: PlanView) -> PlanDocument:
                                 "kind": str(i.get_kind_display()),
                                 "description": i.description,
                                 "who": f"{i.responsible.name} ({i.responsible.role})",
-                                "due": i.due_date.isoformat(),
+                                "due": date_format(i.due_date, "DATE_FORMAT"),
                                 "status": str(i.get_status_display()),
                             }
                             for i in g.interventions.all()
@@ -119,11 +125,13 @@ def plan_document(case: Case, view: PlanView) -> PlanDocument:
         agreements = [
             {
                 "who": f"{a.agreed_by} ({a.get_role_display()})",
-                "how": f"{a.get_method_display()}, {a.agreed_at:%Y-%m-%d}",
+                "how": f"{a.get_method_display()}, {date_format(a.agreed_at, 'DATE_FORMAT')}",
                 "participants": a.participants,
             }
             for a in view.agreements
         ]
+        birth_date = date_format(case.consumer.birth_date, "DATE_FORMAT")
+        version_date = date_format(view.version.created_at, "DATE_FORMAT")
         note = ""
         if language != requested.split("-")[0].lower():
             note = (
@@ -136,11 +144,13 @@ def plan_document(case: Case, view: PlanView) -> PlanDocument:
         requested_language=requested,
         labels=labels,
         consumer=str(case.consumer),
+        birth_date=birth_date,
+        record_number=case.consumer.mrn,
         program=case.program.name,
         program_complaints=case.program.complaint_contact,
         case_manager=(assigned.get_full_name() or assigned.username) if assigned else "",
         version=view.version.number,
-        date=view.version.created_at.date().isoformat(),
+        date=version_date,
         problems=problems,
         agreements=agreements,
         choices=[
@@ -164,11 +174,16 @@ def plan_pdf(document: PlanDocument, *, compress: bool = True) -> bytes:
     pdf.set_compression(compress)
     pdf.set_title(latin1(document.labels["title"]))
     pdf.set_lang(document.language)
+    # What fpdf2 offers towards an accessible PDF: the language, the title shown in the
+    # viewer's title bar, and an outline (bookmarks) of the sections. It writes no
+    # structure tree for text, so the document is not PDF/UA (docs/careplans.md).
+    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
     labels = document.labels
 
     def heading(text: str, size: int = 13) -> None:
+        pdf.start_section(latin1(text), level=0 if size > 13 else 1)
         pdf.set_font("Helvetica", "B", size)
         pdf.multi_cell(0, 7, latin1(text), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
@@ -183,6 +198,9 @@ def plan_pdf(document: PlanDocument, *, compress: bool = True) -> bytes:
         line(document.fallback_note, bold=True)
         pdf.ln(2)
     line(f"{labels['for']}: {document.consumer}")
+    line(f"{labels['birth_date']}: {document.birth_date}")
+    if document.record_number:
+        line(f"{labels['record_number']}: {document.record_number}")
     line(f"{labels['program']}: {document.program}")
     line(f"{labels['version']}: {document.version}    {labels['date']}: {document.date}")
     pdf.ln(3)

@@ -18,12 +18,7 @@ def _starts(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": after, f"{field}__startswith": prefix})
 
 
-def consumer_search(*, reach: Q, terms: SearchTerms, limit: int = 50) -> list[Consumer]:
-    """The consumers within `reach` (the caller's relationship filter: web.access.reach_q)
-    matching every part of `terms`, by name then birth date; at most `limit` + 1 rows, so
-    the caller can say there are more. Loads only what a result row shows."""
-    if terms.empty:
-        return []
+def _matching(reach: Q, terms: SearchTerms) -> QuerySet[Consumer]:
     qs = Consumer.objects.filter(reach).alias(
         family_lower=Lower("family_name"), given_lower=Lower("given_name")
     )
@@ -36,6 +31,16 @@ def consumer_search(*, reach: Q, terms: SearchTerms, limit: int = 50) -> list[Co
         qs = qs.filter(Q(mrn__in=wanted) | Q(member_id__in=wanted))
     if terms.phone_digits:
         qs = qs.filter(phone_digits=terms.phone_digits)
+    return qs
+
+
+def consumer_search(*, reach: Q, terms: SearchTerms, limit: int = 50) -> list[Consumer]:
+    """The consumers within `reach` (the caller's relationship filter: web.access.reach_q)
+    matching every part of `terms`, by name then birth date; at most `limit` + 1 rows, so
+    the caller can say there are more. Loads only what a result row shows."""
+    if terms.empty:
+        return []
+    qs = _matching(reach, terms)
     return list(
         qs.order_by("family_name", "given_name", "birth_date", "id").only(*SEARCH_FIELDS)[
             : limit + 1
@@ -50,6 +55,24 @@ def consumer_directory(*, reach: Q, offset: int, limit: int) -> tuple[int, list[
         qs.order_by("family_name", "given_name", "id").only(*SEARCH_FIELDS)[offset : offset + limit]
     )
     return qs.count(), rows
+
+
+def consumer_ids_matching(*, program_id: int, terms: SearchTerms, limit: int) -> list[int]:
+    """The ids of the program's consumers matching `terms` (a name, birth date, record
+    number, member id or phone, as on *Find a consumer*), at most `limit` + 1 of them."""
+    if terms.empty:
+        return []
+    qs = _matching(Q(program_id=program_id), terms)
+    return list(qs.order_by("id").values_list("pk", flat=True)[: limit + 1])
+
+
+def consumer_labels(*, program_id: int, consumer_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Each of the program's consumers' name ("Family, Given") and record number, by id:
+    what the audit report shows instead of the id."""
+    rows = Consumer.objects.filter(program_id=program_id, pk__in=consumer_ids).values_list(
+        "pk", "family_name", "given_name", "mrn"
+    )
+    return {pk: (f"{family}, {given}", mrn) for pk, family, given, mrn in rows}
 
 
 def consumer_ids_of_program(*, program_id: int) -> QuerySet[Consumer, int]:

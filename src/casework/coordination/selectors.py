@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from casework.coordination.models import (
     CareTeamMember,
@@ -38,6 +38,21 @@ def work_item_open_exists(*, case_id: int, title: str) -> bool:
     return WorkItem.objects.filter(
         case_id=case_id, status=WorkItemStatus.OPEN, title=title
     ).exists()
+
+
+def work_item_overdue_counts(*, owner_ids: list[int], now: datetime) -> dict[int, int]:
+    """How many open work items each owner has past their due time (every owner in
+    `owner_ids`, zero included): the dashboards' "overdue work by person"."""
+    counts = dict.fromkeys(owner_ids, 0)
+    rows = (
+        WorkItem.objects.filter(owner_id__in=owner_ids, status=WorkItemStatus.OPEN, due_at__lt=now)
+        .values("owner_id")
+        .annotate(n=Count("id"))
+        .values_list("owner_id", "n")
+    )
+    for owner_id, n in rows:
+        counts[owner_id] = n
+    return counts
 
 
 def work_item_list_for_worklist(

@@ -52,6 +52,9 @@ class Permission(StrEnum):
     DISCLOSURE_RECORD = "disclosure.record"
     PRIVACY_MANAGE = "privacy.manage"
     COMPLIANCE_MANAGE = "compliance.manage"
+    # The dashboards' charts (issue 13, item 19): caseloads, overdue work and credential
+    # compliance of staff, as counts; no consumer's data.
+    DASHBOARD_READ = "dashboard.read"
 
 
 POLICY: dict[str, dict[Permission, Scope]] = {
@@ -75,6 +78,7 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.CASE_REASSIGN: Scope.TEAM,
         Permission.STAFF_READ: Scope.TEAM,
         Permission.CASELOAD_SET: Scope.TEAM,
+        Permission.DASHBOARD_READ: Scope.TEAM,
         Permission.COMPLAINT_MANAGE: Scope.TEAM,
         Permission.PROTECTION_REPORT: Scope.TEAM,
         Permission.PROTECTION_READ: Scope.RESTRICTED,
@@ -101,6 +105,7 @@ POLICY: dict[str, dict[Permission, Scope]] = {
     Role.QUALITY_ANALYST: {
         Permission.CONSUMER_READ: Scope.PROGRAM,
         Permission.UM_REPORT: Scope.PROGRAM,
+        Permission.DASHBOARD_READ: Scope.PROGRAM,
     },
     Role.COMPLIANCE_OFFICER: {
         Permission.CONSUMER_READ: Scope.PROGRAM,

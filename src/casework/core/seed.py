@@ -1,10 +1,31 @@
 """Demo seed of this context: the program and its team (composed by `casework.demo`)."""
 
+from pathlib import Path
+
+from django.conf import settings
+
 from casework.core.models import Program, Team
 
 # The demo's accounts file under DATA_DIR: written by `casework demo-data`, pointed at by
 # `casework serve` (named here, at the bottom layer, so both can reach it).
 DEMO_ACCOUNTS_FILE = "demo-accounts.txt"
+
+
+def serve_url(*, host: str | None = None, port: int | None = None) -> str:
+    """The address `casework serve` answers on: the given host and port, else the
+    settings' `CASEWORK_HOST` and `CASEWORK_PORT` (so `demo-data` prints the address the
+    server will really use). A wildcard host is reached on the loopback address."""
+    host = host if host is not None else str(settings.CASEWORK_HOST)
+    port = port if port is not None else int(settings.CASEWORK_PORT)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host  # noqa: S104
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
+
+
+def demo_accounts_path() -> Path:
+    """Where `casework demo-data` writes the demo accounts and their passwords."""
+    return Path(settings.DATA_DIR) / DEMO_ACCOUNTS_FILE
 
 
 def program_exists() -> bool:

@@ -59,6 +59,8 @@ class AuditFilters:
     until: datetime | None = None
     username: str = ""
     consumer_id: int | None = None
+    consumer_ids: tuple[int, ...] | None = None
+    """The consumers a typed name or record number matched (None: no such filter)."""
     action: str = ""
     outcome: str = ""
     sort: str = "-time"
@@ -70,6 +72,11 @@ class AuditFilters:
             "until": self.until.isoformat() if self.until else "",
             "username": self.username,
             "consumer_id": str(self.consumer_id or ""),
+            "consumer_ids": (
+                ",".join(str(i) for i in self.consumer_ids) or "none"
+                if self.consumer_ids is not None
+                else ""
+            ),
             "action": self.action,
             "outcome": self.outcome,
             "sort": self.sort,
@@ -125,6 +132,8 @@ def audit_event_list(
         qs = qs.filter(actor_username__iexact=filters.username)
     if filters.consumer_id is not None:
         qs = qs.filter(consumer_id=filters.consumer_id)
+    if filters.consumer_ids is not None:
+        qs = qs.filter(consumer_id__in=filters.consumer_ids)
     if filters.action:
         qs = qs.filter(action=filters.action)
     if filters.outcome:

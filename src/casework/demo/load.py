@@ -26,7 +26,7 @@ from casework.core import clock
 from casework.core.actor import Actor, actor_for
 from casework.core.audit import audit_seal
 from casework.core.models import Program
-from casework.core.seed import DEMO_ACCOUNTS_FILE, program_exists, program_seed
+from casework.core.seed import DEMO_ACCOUNTS_FILE, program_exists, program_seed, serve_url
 from casework.protections import seed as protections
 from casework.resources import seed as resources
 from casework.staff import seed as staff
@@ -173,7 +173,7 @@ class _Story:
         )
 
 
-def demo_load(*, url: str = "http://127.0.0.1:8000/") -> DemoResult:
+def demo_load(*, url: str | None = None) -> DemoResult:
     """Load the demo program, staff and consumers; write the accounts file; seal the audit.
 
     Refused under production settings and when a program already exists."""
@@ -204,7 +204,7 @@ def demo_load(*, url: str = "http://127.0.0.1:8000/") -> DemoResult:
         transitions.transitions_seed(program=program, manager=managers[0], now=story.now)
     accounts = [DemoAccount(a.user.username, a.user.role, a.password) for a in seeded]
     path = Path(settings.DATA_DIR) / DEMO_ACCOUNTS_FILE
-    _write_accounts(path, accounts, url)
+    _write_accounts(path, accounts, url or serve_url())
     audit_seal()
     return DemoResult(program, accounts, path, counts)
 

@@ -8,6 +8,8 @@ Environment variables:
   CASEWORK_API_LIST_RATE  API list requests per user per minute (default 600)
   CASEWORK_MAX_REQUEST_BYTES  the largest request body accepted, in bytes (default 6 MiB:
                       a 5 MiB evidence file and its form); larger is 413 before it is read
+  CASEWORK_HOST, CASEWORK_PORT  where `casework serve` listens (default 127.0.0.1:8000);
+                      `casework demo-data` prints the same address
 """
 
 import contextlib
@@ -264,6 +266,11 @@ CASEWORK_MFA_MAX_FAILURES = 5
 # How long a declared emergency (break-glass, N2, S19) opens a consumer's records.
 CASEWORK_BREAK_GLASS_MINUTES = int(os.environ.get("CASEWORK_BREAK_GLASS_MINUTES", "60"))
 CASEWORK_PRODUCTION = False
+# Where `casework serve` listens by default, and so the address `demo-data` prints.
+CASEWORK_HOST = os.environ.get("CASEWORK_HOST", "127.0.0.1")
+CASEWORK_PORT = int(os.environ.get("CASEWORK_PORT", "8000"))
+# The sign-in page says where the demo accounts are (development settings only).
+CASEWORK_DEMO_HINT = False
 
 # No consumer data in any log line (S34): casework.core.logs.configure installs a log
 # record factory that drops exception messages and SQL parameters from every record.

@@ -13,3 +13,5 @@ CASEWORK_AUDIT_KEY = os.environ.get("CASEWORK_AUDIT_KEY") or data_dir_secret(DAT
 CASEWORK_AUDIT_CHECKPOINT_FILE = os.environ.get("CASEWORK_AUDIT_CHECKPOINT_FILE") or str(
     DATA_DIR / "audit-checkpoints.log"
 )
+# The sign-in page tells a newcomer where `demo-data` wrote the demo accounts.
+CASEWORK_DEMO_HINT = True

@@ -583,6 +583,53 @@ def staff_by_id(*, user_ids: Iterable[int]) -> dict[int, User]:
     return {u.pk: u for u in User.objects.filter(pk__in=list(user_ids))}
 
 
+def staff_names(*, user_ids: Iterable[int]) -> dict[int, str]:
+    """Each user's full name (their user name when they have none), by id."""
+    rows = User.objects.filter(pk__in=list(user_ids)).values_list(
+        "pk", "first_name", "last_name", "username"
+    )
+    return {pk: f"{first} {last}".strip() or username for pk, first, last, username in rows}
+
+
+def credential_compliance_series(
+    *, users: Sequence[User], days: Sequence[date]
+) -> list[tuple[date, int, int]]:
+    """For each of `days`: how many of `users` (those who had joined by then) held a
+    current credential verified within the re-verification interval on that day, and
+    how many there were, ``[(day, compliant, total)]`` (A5; the quality dashboard's
+    chart). Each verification counts from its own date, so a past day is judged by the
+    verifications made by then. Three queries whatever the number of people or days."""
+    ids = [u.pk for u in users]
+    programs = {u.program_id or 0 for u in users}
+    settings = {p: rule_settings_for(program_id=p) for p in programs}
+    credentials = list(Credential.objects.filter(user_id__in=ids).order_by("id"))
+    verified: dict[int, list[date]] = {}
+    for credential_id, day in (
+        Verification.objects.filter(
+            credential__user_id__in=ids, outcome=VerificationOutcome.VERIFIED
+        )
+        .order_by("verified_date")
+        .values_list("credential_id", "verified_date")
+    ):
+        verified.setdefault(credential_id, []).append(day)
+    series = []
+    for day in days:
+        present = [u for u in users if u.date_joined.date() <= day]
+        compliant = 0
+        for user in present:
+            facts = [
+                credential_facts(
+                    c, max((d for d in verified.get(c.pk, []) if d <= day), default=None)
+                )
+                for c in credentials
+                if c.user_id == user.pk
+            ]
+            if _any_verified(facts, day, settings[user.program_id or 0]):
+                compliant += 1
+        series.append((day, compliant, len(present)))
+    return series
+
+
 def active_staff_ids(*, program_id: int) -> list[int]:
     everyone = User.objects.filter(program_id=program_id, is_active=True)
     return list(everyone.order_by("id").values_list("id", flat=True))

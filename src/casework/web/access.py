@@ -89,6 +89,7 @@ PAGE_OBJECTS = {
     Permission.AUDIT_READ: "audit_event",
     Permission.PRIVACY_MANAGE: "governance",
     Permission.COMPLIANCE_MANAGE: "compliance_requirement",
+    Permission.DASHBOARD_READ: "dashboard",
 }
 
 

@@ -167,7 +167,12 @@ class AuditFilterForm(forms.Form):
     since = date_field(_("From (UTC day)"), Span.FILTER, required=False)
     until = date_field(_("To (UTC day, inclusive)"), Span.FILTER, required=False)
     username = forms.CharField(label=_("User name"), max_length=150, required=False)
-    consumer_id = forms.IntegerField(label=_("Consumer id"), min_value=1, required=False)
+    consumer = forms.CharField(
+        label=_("Consumer: name or record number"),
+        max_length=200,
+        required=False,
+        help_text=_("As on Find a consumer: a name, birth date, record number or member id."),
+    )
     action = forms.ChoiceField(label=_("Action"), required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False)
     sort = forms.ChoiceField(label=_("Order"), choices=AUDIT_SORT_CHOICES, required=False)

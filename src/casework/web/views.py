@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import (
@@ -14,16 +15,21 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from casework.consumers.rules import search_terms
+from casework.consumers.selectors import consumer_ids_matching
 from casework.core import clock
 from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_record
 from casework.core.errors import ValidationFailed
 from casework.core.models import AuditAction, AuditEvent
 from casework.core.policy import Permission, Scope, scope_for
+from casework.core.seed import demo_accounts_path
 from casework.core.selectors import AuditFilters
 from casework.web.access import page_refused_unless
+from casework.web.audit_labels import audit_rows
 from casework.web.exports import audit_csv_response, audit_event_list
 from casework.web.forms import AuditFilterForm, page_number
 
@@ -51,6 +57,16 @@ class SignInView(auth_views.LoginView):
     def get_default_redirect_url(self) -> str:
         return landing_url(getattr(self.request.user, "role", ""))
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """Under development settings, where the demo accounts are (issue 13, item 18):
+        the file `casework demo-data` wrote, or the command that writes it."""
+        context = super().get_context_data(**kwargs)
+        if settings.CASEWORK_DEMO_HINT:
+            path = demo_accounts_path()
+            context["demo_accounts_file"] = str(path)
+            context["demo_accounts_exist"] = path.exists()
+        return context
+
 
 class SignOutView(auth_views.LogoutView):
     """POST only; ends the session and tells the browser to drop everything it kept."""
@@ -77,6 +93,9 @@ def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, AuditFilters 
     if form.is_bound and not form.is_valid():
         return form, None
     data = form.cleaned_data if form.is_bound else {}
+    consumer_ids = _audit_consumers(request, form, (data.get("consumer") or "").strip())
+    if form.errors:
+        return form, None
     since_day = data.get("since") or (clock.now() - timedelta(days=AUDIT_DEFAULT_DAYS - 1)).date()
     until_day = data.get("until")
     midnight = time(0, tzinfo=UTC)
@@ -84,11 +103,40 @@ def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, AuditFilters 
         since=datetime.combine(since_day, midnight),
         until=datetime.combine(until_day + timedelta(days=1), midnight) if until_day else None,
         username=(data.get("username") or "").strip(),
-        consumer_id=data.get("consumer_id"),
+        consumer_ids=consumer_ids,
         action=data.get("action") or "",
         outcome=data.get("outcome") or "",
         sort=data.get("sort") or "-time",
     )
+
+
+AUDIT_CONSUMER_MATCHES = 200
+
+
+def _audit_consumers(
+    request: HttpRequest, form: AuditFilterForm, text: str
+) -> tuple[int, ...] | None:
+    """The program's consumers a typed name or record number matches (None when nothing
+    was typed); a form error when the text cannot be read or matches too many."""
+    if not text:
+        return None
+    terms = search_terms(text)
+    if terms.problems or terms.empty:
+        form.add_error(
+            "consumer",
+            _("Type at least two letters of a name, a birth date or a record number."),
+        )
+        return None
+    program_id = getattr(request.user, "program_id", None) or 0
+    ids = consumer_ids_matching(program_id=program_id, terms=terms, limit=AUDIT_CONSUMER_MATCHES)
+    if len(ids) > AUDIT_CONSUMER_MATCHES:
+        form.add_error(
+            "consumer",
+            _("More than %(limit)d consumers match; type more of the name or the record number.")
+            % {"limit": AUDIT_CONSUMER_MATCHES},
+        )
+        return None
+    return tuple(ids)
 
 
 def _audit_actor(request: HttpRequest) -> Actor:
@@ -137,6 +185,7 @@ def audit_report(request: HttpRequest) -> HttpResponse:
             "nav": "audit",
             "form": form,
             "events": events,
+            "rows": audit_rows(events, program_id=actor.user.program_id or 0),
             "count": count,
             "page": page,
             "pages": pages,

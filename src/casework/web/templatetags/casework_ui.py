@@ -143,7 +143,9 @@ def _month(number: int) -> str:
     key = (translation.get_language(), number)
     name = _MONTHS.get(key)
     if name is None:
-        name = _MONTHS[key] = str(MONTHS_3[number]).title()
+        short = str(MONTHS_3[number])
+        # English writes "3 Dec 2026", Spanish "3 dic 2026" (month names in lower case).
+        name = _MONTHS[key] = short.title() if (key[0] or "en").startswith("en") else short
     return name
 
 
@@ -195,6 +197,14 @@ def may_find_consumers(user: Any) -> bool:
     from casework.core.policy import Permission, Scope, scope_for
 
     return scope_for(getattr(user, "role", ""), Permission.CONSUMER_READ) != Scope.NONE
+
+
+@register.simple_tag
+def may_read_dashboard(user: Any) -> bool:
+    """Whether to offer the dashboard in the navigation (the page itself checks too)."""
+    from casework.core.policy import Permission, Scope, scope_for
+
+    return scope_for(getattr(user, "role", ""), Permission.DASHBOARD_READ) != Scope.NONE
 
 
 @register.simple_tag

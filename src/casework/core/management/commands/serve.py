@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from casework.core.seed import DEMO_ACCOUNTS_FILE
+from casework.core.seed import demo_accounts_path, serve_url
 from casework.core.sweep import sweep_loop
 
 
@@ -45,15 +45,16 @@ def serve_app(*, host: str, port: int, threads: int) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Serve casework with waitress (default http://127.0.0.1:8000/). A background "
+        "Serve casework with waitress (default http://CASEWORK_HOST:CASEWORK_PORT/, "
+        "127.0.0.1:8000 unless set). A background "
         "thread sweeps every --sweep-interval seconds: it seals the audit chain, acts on "
         "due deadlines and runs the enqueued tasks. Run `casework migrate` first "
         "(make run does)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default=None, help="default: CASEWORK_HOST or 127.0.0.1")
+        parser.add_argument("--port", type=int, default=None, help="default: CASEWORK_PORT or 8000")
         parser.add_argument("--threads", type=int, default=8, help="request threads")
         parser.add_argument(
             "--sweep-interval",
@@ -64,10 +65,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        host, port = options["host"], options["port"]
+        host = options["host"] if options["host"] is not None else str(settings.CASEWORK_HOST)
+        port = options["port"] if options["port"] is not None else int(settings.CASEWORK_PORT)
         # WhiteNoise serves STATIC_ROOT (after collectstatic) and the app finders.
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-        url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}/"  # noqa: S104
+        url = serve_url(host=host, port=port)
         stop = threading.Event()
         sweeper = None
         if options["sweep_interval"] > 0:
@@ -83,7 +85,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"casework: serving on {url} (Ctrl-C to stop)")
         self.stdout.write(f"Sign in at {url}")
-        accounts = Path(settings.DATA_DIR) / DEMO_ACCOUNTS_FILE
+        accounts = demo_accounts_path()
         if accounts.exists():
             self.stdout.write(f"Demo accounts and their passwords: {accounts}")
         else:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from casework.core.seed import serve_url
 from casework.demo.load import DemoRefused, demo_exists, demo_load, due_summary
 
 
@@ -23,7 +24,10 @@ class Command(BaseCommand):
             help="do nothing (and succeed) when the database already holds a program",
         )
         parser.add_argument(
-            "--url", default="http://127.0.0.1:8000/", help="the sign-in address to print"
+            "--url",
+            default=None,
+            help="the sign-in address to print (default: where `casework serve` will "
+            "listen, from CASEWORK_HOST and CASEWORK_PORT)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -34,14 +38,15 @@ class Command(BaseCommand):
         if options["if_empty"] and demo_exists():
             self.stdout.write("demo-data: the database already holds a program; nothing loaded")
             return
+        url = options["url"] or serve_url()
         try:
-            result = demo_load(url=options["url"])
+            result = demo_load(url=url)
         except DemoRefused as refused:
             raise CommandError(str(refused)) from refused
         states = ", ".join(f"{n} {state}" for state, n in result.cases_by_state.items())
         self.stdout.write(f"demo-data: loaded '{result.program.name}': cases {states}")
         self.stdout.write(due_summary())
-        self.stdout.write(f"Sign in at {options['url']} with one of these accounts:")
+        self.stdout.write(f"Sign in at {url} with one of these accounts:")
         for account in result.accounts:
             self.stdout.write(f"  {account.username:<12} {account.role:<20} {account.password}")
         self.stdout.write(
