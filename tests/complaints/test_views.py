@@ -174,3 +174,29 @@ def test_a_running_clock_is_on_its_owners_worklist_until_its_step_is_done(world:
         after = client_for(world.cm).get("/worklist/?due=30")
     assert done.status_code == 302, done.content
     assert page not in after.content.decode()
+
+
+def test_a_missed_clock_stays_on_the_worklist_until_its_step_is_done(world: World) -> None:
+    """The sweep marks a missed clock breached; it is still work to do, so it stays on
+    its owner's worklist (issue 18). Done late, it keeps its miss and leaves the list."""
+    from casework.core.sweep import sweep_once
+
+    complaint = intake(world)
+    late = T0 + timedelta(days=10)
+    page = f'href="/complaints/{complaint.pk}/">Acknowledge the complaint</a>'
+    with time_machine.travel(late, tick=False):
+        sweep_once()
+        missed = client_for(world.cm).get("/worklist/?due=30")
+    row = Deadline.objects.get(subject_id=complaint.pk, kind="complaint_acknowledge")
+    assert (row.state, row.closed_at) == ("breached", None)
+    assert missed.content.decode().count(page) == 1
+    with time_machine.travel(late, tick=False):
+        done = client_for(world.cm).post(
+            f"/complaints/{complaint.pk}/acknowledge/",
+            {"version": 1, "method": "phone", "acknowledged_at": "2026-03-10T08:45"},
+        )
+        after = client_for(world.cm).get("/worklist/?due=30")
+    assert done.status_code == 302, done.content
+    row.refresh_from_db()
+    assert (row.state, row.closed_at) == ("breached", late)
+    assert page not in after.content.decode()

@@ -339,3 +339,31 @@ def test_ethics_consultation_and_out_of_scope_routing(world: World) -> None:
     assert routed.status_code == 422
     assert first_error(routed)[0] == ["body", "routed_to"]
     assert Deadline.objects.filter(kind="ethics_review").count() == 1
+
+
+def test_a_missed_follow_up_still_holds_the_incident_open_until_it_is_recorded(
+    world: World,
+) -> None:
+    """A follow-up the sweep marked breached is still work to do (issue 18): the incident
+    cannot close until it is recorded; recorded late, the clock keeps its miss."""
+    from casework.core.sweep import sweep_once
+    from casework.protections.models import Incident
+
+    data = incident(world)
+    client = session_client(world.cm)
+    path = f"/api/v1/incidents/{data['id']}"
+    late = T0 + timedelta(hours=5)
+    with time_machine.travel(late, tick=False):
+        sweep_once()
+        early = call(client, "POST", f"{path}/close", {"version": 1, "note": "x"})
+        assert early.status_code == 409, early.content
+        offered = call(
+            client,
+            "POST",
+            f"{path}/follow-ups",
+            {"version": 1, "step": "evaluation_offered", "at": iso(late)},
+        )
+    assert offered.status_code == 200, offered.content
+    clocks = {c["kind"]: c["state"] for c in offered.json()["clocks"]}
+    assert clocks["incident_evaluation"] == "breached"
+    assert Incident.objects.get(pk=data["id"]).status != "closed"

@@ -23,6 +23,7 @@ from casework.core.deadlines import (
     clock_resume,
     clock_start,
     deadline_set,
+    deadlines_finish,
     program_calendar,
 )
 from casework.core.errors import RuleViolation, ValidationFailed
@@ -149,13 +150,12 @@ def complaint_receive(
 
 
 def _close(complaint: Complaint, kind: str, state: str = DeadlineState.MET) -> None:
-    """Close the clock if it is still running or paused; a breached clock keeps its miss."""
-    Deadline.objects.filter(
-        kind=kind,
-        subject_type=SUBJECT,
-        subject_id=complaint.pk,
-        state__in=[DeadlineState.OPEN, DeadlineState.PAUSED],
-    ).update(state=state, escalates_at=None)
+    """Finish the clock: met (or `state`) if still running or paused; a breached clock
+    keeps its miss and is marked done."""
+    deadlines_finish(
+        Deadline.objects.filter(kind=kind, subject_type=SUBJECT, subject_id=complaint.pk),
+        state=state,
+    )
 
 
 def _update_open(complaint: Complaint, version: int, changes: dict[str, object]) -> None:

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any, Literal, Protocol
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 
 from casework.core import clock, clocks
@@ -77,9 +77,29 @@ def deadline_kind_spec(kind: str) -> DeadlineKindSpec | None:
     return DEADLINE_KINDS.get(kind)
 
 
+OUTSTANDING = Q(state__in=(DeadlineState.OPEN, DeadlineState.PAUSED)) | Q(
+    state=DeadlineState.BREACHED, closed_at=None
+)
+"""Clocks whose work is still to do: running, paused, or missed and not yet done."""
+
+
+def deadlines_finish(rows: QuerySet[Deadline], *, state: str = DeadlineState.MET) -> int:
+    """The work `rows` waited for is done: a running or paused clock becomes `state`
+    (met, or waived when the work was cancelled); a breached one keeps its miss on record
+    and is marked done. Either way it leaves the worklists and stops escalating."""
+    now = clock.now()
+    finished = rows.filter(state__in=(DeadlineState.OPEN, DeadlineState.PAUSED)).update(
+        state=state, escalates_at=None, closed_at=now
+    )
+    return finished + rows.filter(state=DeadlineState.BREACHED, closed_at=None).update(
+        escalates_at=None, closed_at=now
+    )
+
+
 def deadline_worklist(*, owner_ids: list[int], due_before: datetime) -> list[dict[str, Any]]:
-    """Open clocks owned by `owner_ids` of every kind that names a page, due before
-    `due_before` (overdue ones included), soonest first: the worklist's "Clocks due".
+    """Outstanding clocks owned by `owner_ids` of every kind that names a page, due before
+    `due_before` (overdue and breached ones included), soonest first: the worklist's
+    "Clocks due".
     Each row: kind, label, due_at, paused, escalation_level, owner and the subject's page.
     One query; the rows name no consumer (the page they link to checks access)."""
     from django.urls import reverse
@@ -87,9 +107,9 @@ def deadline_worklist(*, owner_ids: list[int], due_before: datetime) -> list[dic
     pages = {kind: spec.page for kind, spec in DEADLINE_KINDS.items() if spec.page}
     rows = (
         Deadline.objects.filter(
+            OUTSTANDING,
             owner_id__in=owner_ids,
             kind__in=sorted(pages),
-            state__in=(DeadlineState.OPEN, DeadlineState.PAUSED),
             due_at__lt=due_before,
         )
         .order_by("due_at", "id")
@@ -198,7 +218,7 @@ def deadlines_close(*, subject_type: str, subject_id: int, state: str) -> int:
         subject_type=subject_type,
         subject_id=subject_id,
         state__in=[DeadlineState.OPEN, DeadlineState.BREACHED],
-    ).update(state=state)
+    ).update(state=state, closed_at=clock.now())
 
 
 def deadlines_delete(*, subject_type: str, subject_ids: list[int]) -> int:

@@ -225,6 +225,10 @@ class Deadline(models.Model):
     escalation_level = models.PositiveSmallIntegerField(default=0)
     rule_version = models.CharField(max_length=20, default="1")
     swept_at = models.DateTimeField(null=True, blank=True)
+    # When the work the clock waited for was done. A clock finished late keeps its
+    # `breached` state (the miss stays on record) and gets this, so it leaves the
+    # worklists; a breached row without it is still outstanding.
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     # A regulatory clock (core.clocks): the rule it runs by, when it started, its pauses
     # and extensions (JSON lists, oldest first), the notice an extension requires, and the

@@ -15,7 +15,7 @@ from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
 from casework.core.clocks import ClockRule
-from casework.core.deadlines import clock_start, program_calendar
+from casework.core.deadlines import OUTSTANDING, clock_start, deadlines_finish, program_calendar
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import AuditAction, Deadline, DeadlineState, Program
 from casework.core.validation import validated
@@ -69,13 +69,12 @@ def _start(
 
 
 def _meet(subject_type: str, subject_id: int, kind: str, state: str = DeadlineState.MET) -> None:
-    """Close a running or paused clock; a breached one keeps its miss on record."""
-    Deadline.objects.filter(
-        subject_type=subject_type,
-        subject_id=subject_id,
-        kind=kind,
-        state__in=[DeadlineState.OPEN, DeadlineState.PAUSED],
-    ).update(state=state, escalates_at=None)
+    """Finish a clock: a running or paused one becomes `state`; a breached one keeps its
+    miss on record and is marked done."""
+    deadlines_finish(
+        Deadline.objects.filter(subject_type=subject_type, subject_id=subject_id, kind=kind),
+        state=state,
+    )
 
 
 def _past(name: str, at: datetime, *, not_before: datetime | None = None) -> None:
@@ -435,9 +434,7 @@ def incident_close(*, actor: Actor, incident: Incident, version: int, note: str)
     if not note.strip():
         raise ValidationFailed.single("note", _("This field is required."))
     pending = Deadline.objects.filter(
-        subject_type="incident",
-        subject_id=incident.pk,
-        state__in=[DeadlineState.OPEN, DeadlineState.PAUSED],
+        OUTSTANDING, subject_type="incident", subject_id=incident.pk
     ).exists()
     if pending:
         raise RuleViolation(_("record every follow-up before closing the incident"))

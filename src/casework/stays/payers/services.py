@@ -15,7 +15,7 @@ from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
 from casework.core.clocks import ClockRule, local_datetime
-from casework.core.deadlines import clock_start, program_calendar
+from casework.core.deadlines import clock_start, deadlines_finish, program_calendar
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import AuditAction, Deadline, DeadlineState, Program
 from casework.core.validation import validated
@@ -80,16 +80,15 @@ def _start(
 
 
 def _meet(kind: PayerDeadline, subject_type: str, subject_id: int, at: datetime) -> bool:
-    """Close the running clock as met; True when `at` was in time (a clock the sweep
-    already marked breached keeps its miss and answers False)."""
+    """Finish the clock (met when running; a clock the sweep already marked breached
+    keeps its miss, is marked done and answers False); True when `at` was in time."""
     row = Deadline.objects.filter(
         kind=kind, subject_type=subject_type, subject_id=subject_id
     ).first()
     if row is None:
         return True
     in_time = row.state in RUNNING and at <= row.due_at
-    if row.state in RUNNING:
-        Deadline.objects.filter(pk=row.pk).update(state=DeadlineState.MET, escalates_at=None)
+    deadlines_finish(Deadline.objects.filter(pk=row.pk))
     return in_time
 
 
