@@ -168,10 +168,10 @@ def duckdb_engine(database: str = ":memory:", threads: int | None = None) -> Eng
     """Start a SQLFrame session on an in-process DuckDB connection."""
     import duckdb
     from sqlframe.duckdb import DuckDBSession, Window
-
-    from casework.population import plan_copy
     from sqlframe.duckdb import functions as sqlframe_functions
     from sqlframe.duckdb import types as sqlframe_types
+
+    from casework.population import plan_copy
 
     plan_copy.install()
     session = DuckDBSession(conn=duckdb.connect(database))
