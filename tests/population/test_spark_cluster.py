@@ -137,7 +137,7 @@ def cluster_run(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> P
         "--conf spark.executor.memory=512m pyspark-shell",
     }
     done = subprocess.run(
-        command, env=environment, capture_output=True, text=True, timeout=600, check=False
+        command, env=environment, capture_output=True, text=True, timeout=900, check=False
     )
     assert done.returncode == 0, done.stderr[-4000:]
     return run_dir
