@@ -95,6 +95,7 @@ def bias_report(
         on="member_id",
     )
     joined = engine.stage(joined, "bias_input")
+
     def rate() -> Column:
         return (col("selected").cast("double") / col("members").cast("double")).alias(
             "selection_rate"
