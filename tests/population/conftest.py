@@ -27,6 +27,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "spark: engine-conformance tests on PySpark local mode (needs Java 17)"
     )
+    config.addinivalue_line(
+        "markers",
+        "spark_cluster: a Spark standalone master and two workers on 127.0.0.1 (JVMs; ~1 min)",
+    )
     config.addinivalue_line("markers", "oracle: comparisons with comorbidipy and pycomorb")
 
 

@@ -40,5 +40,9 @@ def test_a_run_reports_each_stage_with_rows(duck: Engine, tmp_path: Path) -> Non
     assert stages[-3:] == ["stage bias_groups", "stage bias_report", "write"]
     assert lines[-1] == ["write", "run", "folder", "6", "rows"]
     assert "stage results" in stages
+    # DuckDB stages report their row counts: 6 members scored, 5 with a tier, 17 bias rows
+    assert ["stage", "results", "6", "rows"] in lines
+    assert ["stage", "tiers", "5", "rows"] in lines
+    assert ["stage", "bias_report", "17", "rows"] in lines
     assert messages == ["window 2025-07-01 to 2026-06-30 (365 days)"]
     assert duck.listeners == []

@@ -95,6 +95,13 @@ def bias_report(
         on="member_id",
     )
     joined = engine.stage(joined, "bias_input")
+
+    def rate() -> Column:
+        return (col("selected").cast("double") / col("members").cast("double")).alias(
+            "selection_rate"
+        )
+
+    statistics = [f"{score}_{stat}" for score in SCORES for stat in ("mean", "min", "max")]
     per_attribute = []
     for attribute in ATTRIBUTES:
         aggregates = [
@@ -107,25 +114,21 @@ def bias_report(
                 functions.min(score).alias(f"{score}_min"),
                 functions.max(score).alias(f"{score}_max"),
             ]
+        # one select naming every column (no "*", no drop): each DataFrame operation
+        # copies the whole plan in SQLFrame
         per_attribute.append(
             joined.groupBy(attribute)
             .agg(*aggregates)
             .select(
                 functions.lit(attribute).alias("attribute"),
                 col(attribute).alias("group"),
-                "*",
+                "members",
+                "selected",
+                *statistics,
+                rate(),
             )
-            .drop(attribute)
         )
-
-    def rate() -> Column:
-        return (col("selected").cast("double") / col("members").cast("double")).alias(
-            "selection_rate"
-        )
-
-    rated = engine.union_stage(
-        [frame.select("*", rate()) for frame in per_attribute], "bias_groups"
-    )
+    rated = engine.union_stage(per_attribute, "bias_groups")
     minimum = functions.lit(min_count)
     highest = (
         rated.filter(col("members") >= minimum)

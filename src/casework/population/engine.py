@@ -46,8 +46,12 @@ class Engine:
     """``(stage name, SQL or plan text)`` of every stage materialised, in order."""
     stage_seconds: list[float] = field(default_factory=list, compare=False, repr=False)
     """Wall time the engine spent executing each stage (excludes building the plan)."""
-    listeners: list[Callable[[str], None]] = field(default_factory=list, compare=False, repr=False)
-    """Called with each stage's name once it is materialised (progress reporting)."""
+    listeners: list[Callable[[str, int | None], None]] = field(
+        default_factory=list, compare=False, repr=False
+    )
+    """Called with each stage's name and row count once it is materialised (progress
+    reporting). The count is known on DuckDB (a table's row count, from its metadata);
+    on Spark it is ``None`` (counting would run another job)."""
 
     def stage(self, df: DataFrame, name: str) -> DataFrame:
         """Materialise ``df`` as a named stage and record the SQL that produced it.
@@ -65,7 +69,7 @@ class Engine:
             # truncate the lineage so later plans stay small, as on DuckDB
             checkpointed = df.localCheckpoint(eager=True)
             self.stage_seconds.append(time.perf_counter() - started)
-            self._stage_done(name)
+            self._stage_done(name, None)
             return checkpointed
         table = self._materialise(text, name, started)
         return self.session.table(table)
@@ -76,7 +80,9 @@ class Engine:
         table = f"casework_stage_{next(_STAGE_NUMBERS)}_{name}"
         self.connection.execute(f"CREATE OR REPLACE TABLE {table} AS {text}")
         self.stage_seconds.append(time.perf_counter() - started)
-        self._stage_done(name)
+        if self.listeners:
+            rows = self.connection.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+            self._stage_done(name, int(rows[0]) if rows else None)
         return table
 
     def union_stage(self, frames: list[DataFrame], name: str) -> DataFrame:
@@ -106,9 +112,9 @@ class Engine:
         self.stages.append((name, text))
         return self.session.table(self._materialise(text, name, time.perf_counter()))
 
-    def _stage_done(self, name: str) -> None:
+    def _stage_done(self, name: str, rows: int | None) -> None:
         for listener in self.listeners:
-            listener(name)
+            listener(name, rows)
 
     def reference_table(self, name: str, rows: list[tuple[Any, ...]], ddl: str) -> DataFrame:
         """A small constant table as a DataFrame, materialised once per engine.
@@ -171,6 +177,9 @@ def duckdb_engine(database: str = ":memory:", threads: int | None = None) -> Eng
     from sqlframe.duckdb import functions as sqlframe_functions
     from sqlframe.duckdb import types as sqlframe_types
 
+    from casework.population import plan_copy
+
+    plan_copy.install()
     session = DuckDBSession(conn=duckdb.connect(database))
     # SQLFrame keeps one session per process; use whichever connection it holds.
     connection = session._conn

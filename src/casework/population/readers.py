@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -164,17 +164,27 @@ MONEY_LIMIT = Decimal(10) ** (schema.MONEY_TYPE.precision - schema.MONEY_TYPE.sc
 INT32_RANGE = (-(2**31), 2**31 - 1)
 
 
+@lru_cache(maxsize=65536)
+def _parse_date(raw: str) -> dt.date | None:
+    """``raw`` as a date, or ``None`` when it is not ``YYYY-MM-DD`` (cached: an input
+    holds few distinct dates, each on many rows)."""
+    if not DATE_PATTERN.match(raw):
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
 def parse_value(kind: str, raw: str) -> Any:
     """Parse one non-empty cell of ``kind``; raise ``ValueError`` with a reason."""
     if kind == schema.STRING:
         return raw
     if kind == schema.DATE:
-        try:
-            if not DATE_PATTERN.match(raw):
-                raise ValueError
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            raise ValueError(f"unparseable date {raw!r} (expected YYYY-MM-DD)") from None
+        day = _parse_date(raw)
+        if day is None:
+            raise ValueError(f"unparseable date {raw!r} (expected YYYY-MM-DD)")
+        return day
     if kind == schema.MONEY:
         try:
             value = Decimal(raw)
@@ -592,25 +602,35 @@ def write_staging(staged: Staged, folder: Path) -> dict[str, Path]:
     """
     folder.mkdir(parents=True, exist_ok=True)
     keys = {row["member_id"]: key for key, row in enumerate(staged.tables["members"])}
-    dictionary = sorted({(row["code_system"], row["code"]) for row in staged.tables["diagnoses"]})
+    diagnoses = staged.tables["diagnoses"]
+    dictionary = sorted({(row["code_system"], row["code"]) for row in diagnoses})
     code_keys = {code: key for key, code in enumerate(dictionary)}
-    tables = staged.tables | {
-        "diagnoses": [
-            row | {"code_key": code_keys[row["code_system"], row["code"]]}
-            for row in staged.tables["diagnoses"]
-        ],
-        "diagnosis_codes": [
-            {"code_key": key, "code_system": system, "code": code}
-            for key, (system, code) in enumerate(dictionary)
-        ],
-    }
     paths = {}
     for name, table_schema in schema.STAGING_SCHEMAS.items():
-        rows = tables[name]
-        if name not in schema.DERIVED_TABLES:
-            rows = [row | {"member_key": keys[row["member_id"]]} for row in rows]
-            rows.sort(key=lambda row: row["member_key"])
-        table = pa.Table.from_pylist(rows, schema=table_schema)
+        # column by column (pa.Table.from_pydict): building a dict per row and
+        # from_pylist was most of this function's time
+        columns: dict[str, list[Any]]
+        if name == "diagnosis_codes":
+            columns = {
+                "code_key": list(range(len(dictionary))),
+                "code_system": [system for system, _ in dictionary],
+                "code": [code for _, code in dictionary],
+            }
+        else:
+            rows = staged.tables[name]
+            member_keys = [keys[row["member_id"]] for row in rows]
+            # stable: rows of one member keep their input order
+            order = sorted(range(len(rows)), key=member_keys.__getitem__)
+            ordered = [rows[index] for index in order]
+            columns = {}
+            for column in table_schema.names:
+                if column == "member_key":
+                    columns[column] = [member_keys[index] for index in order]
+                elif name == "diagnoses" and column == "code_key":
+                    columns[column] = [code_keys[r["code_system"], r["code"]] for r in ordered]
+                else:
+                    columns[column] = [row.get(column) for row in ordered]
+        table = pa.Table.from_pydict(columns, schema=table_schema)
         path = folder / f"{name}.parquet"
         pq.write_table(table, path)
         paths[name] = path

@@ -211,8 +211,8 @@ def run_execute(
     inputs = Inputs.from_parquet(engine, paths)
     first_stage = len(engine.stages)
 
-    def stage_done(name: str) -> None:
-        step(f"stage {name}", None)
+    def stage_done(name: str, rows: int | None) -> None:
+        step(f"stage {name}", rows)
 
     engine.listeners.append(stage_done)
     try:

@@ -198,6 +198,8 @@ def lace_per_stay(
             col("admit_type").isin(*settings.acute_admit_types), functions.lit(False)
         ).alias("acute"),
     )
+    # staged: the points are large CASE trees that SQLFrame copies with the whole plan
+    prepared = engine.stage(prepared, "lace_inputs")
     parts = lace_points(engine, "los_days", "acute", "lace_cci", "ed_visits", settings.variant)
     scored = prepared.select(
         "claim_id",
@@ -308,6 +310,7 @@ def hospital_per_stay(
             col("admit_type").isin(*settings.urgent_admit_types), functions.lit(False)
         ).alias("urgent"),
     )
+    prepared = engine.stage(prepared, "hospital_inputs")
     labs = ("discharge_hemoglobin_g_dl", "discharge_sodium_mmol_l")
     full = hospital_points(
         engine,
