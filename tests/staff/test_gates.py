@@ -261,6 +261,9 @@ def _page_urls(w: World) -> dict[str, str]:
         "incident_id": 1,
         "consultation_id": 1,
         "step": "close",
+        "support_person_id": 1,
+        "directive_id": 1,
+        "note_id": 1,
     }
     return {
         p.name: reverse(p.name, kwargs={k: values[k] for k in p.pattern.converters})
@@ -287,10 +290,13 @@ def test_the_page_list_covers_every_consumer_page() -> None:
         "incident_id",
         "consultation_id",
         "step",
+        "support_person_id",
+        "directive_id",
+        "note_id",
     }
     for page in _consumer_pages():
         assert set(page.pattern.converters) <= known, page.name
-    assert len(PAGE_NAMES) == 66
+    assert len(PAGE_NAMES) == 71
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)

@@ -178,7 +178,12 @@ def note_create(request: HttpRequest, actor: Actor, case: Case, payload: NoteIn)
     return Status(
         201,
         services.note_create(
-            actor=actor, case=case, kind=payload.kind, text=payload.text, amends=amends
+            actor=actor,
+            case=case,
+            kind=payload.kind,
+            text=payload.text,
+            amends=amends,
+            amendment_reason=payload.amendment_reason,
         ),
     )
 

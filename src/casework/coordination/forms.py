@@ -139,3 +139,18 @@ class NoteForm(forms.Form):
         )
         self.fields["kind"].choices = allowed  # type: ignore[attr-defined]
         self.fields["kind"].initial = NoteKind.PROGRESS if clinical else NoteKind.CONSENT_ATTEMPT
+
+
+class NoteAmendForm(forms.Form):
+    """Amend a signed note: the corrected text and why (the original stays shown)."""
+
+    text = forms.CharField(
+        label=_("Corrected note"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("The original note is kept and shown as amended."),
+    )
+    amendment_reason = forms.CharField(
+        label=_("Why is the note amended?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )

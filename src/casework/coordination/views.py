@@ -5,16 +5,17 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from casework.cases import rules
 from casework.cases.models import Case
 from casework.cases.selectors import case_facts
-from casework.coordination import services
+from casework.coordination import selectors, services
 from casework.coordination.forms import (
     CommunicationForm,
+    NoteAmendForm,
     NoteForm,
     WorkItemCancelForm,
     WorkItemCompleteForm,
@@ -212,4 +213,40 @@ def note_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
         title=_("Write a case note"),
         submit_label=_("Sign and save note"),
         success_message=_("Note signed and saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.RECORD_NOTE, access_case, log_read="get")
+def note_amend(request: HttpRequest, actor: Actor, case: Case, note_id: int) -> HttpResponse:
+    """Amend a signed note of the case: a new signed note that corrects it, with the
+    reason; the original is kept and shown as amended. One create event."""
+    original = selectors.note_of_case(case_id=case.pk, note_id=note_id)
+    if original is None:
+        raise Http404
+
+    def build(case: Case, data: Any) -> forms.Form:
+        return NoteAmendForm(data, initial={"text": original.text})
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        return services.note_create(
+            actor=actor,
+            case=case,
+            kind=original.kind,
+            text=form.cleaned_data["text"],
+            amends=original,
+            amendment_reason=form.cleaned_data["amendment_reason"],
+        )
+
+    return case_form_page(
+        request,
+        actor,
+        case,
+        build_form=build,
+        save=save,
+        title=_("Amend the %(kind)s of %(date)s")
+        % {"kind": original.get_kind_display().lower(), "date": f"{original.signed_at:%Y-%m-%d}"},
+        submit_label=_("Sign and save amendment"),
+        success_message=_("Amendment signed and saved."),
     )
