@@ -59,7 +59,9 @@ def test_a_reassignment_puts_the_new_case_manager_on_the_care_team(world: World)
 def test_the_responsible_party_offers_the_case_manager(world: World) -> None:
     case = factories.active_case(world.cm)
     member = CareTeamMember.objects.get(consumer_id=case.consumer_id)
-    page = signed_in(world.cm).get(reverse("plan_intervention_add", args=[case.pk])).content.decode()
+    page = (
+        signed_in(world.cm).get(reverse("plan_intervention_add", args=[case.pk])).content.decode()
+    )
     assert f'<option value="{member.pk}">{world.cm.get_full_name()}, Case manager</option>' in page
     assert "Add someone to the care team" in page
 
