@@ -1,11 +1,13 @@
 """Pages for work items, communications and notes (F1, F3)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,12 +26,13 @@ from casework.coordination.forms import (
 )
 from casework.coordination.models import WorkItem
 from casework.core.actor import Actor
-from casework.core.errors import ValidationFailed
+from casework.core.errors import DomainError, ValidationFailed
 from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff.models import User
 from casework.staff.selectors import active_staff
 from casework.web.access import access_case, access_work_item
+from casework.web.forms import add_domain_error
 from casework.web.guard import guard
 from casework.web.pages import case_form_page, record_form_page, service_save
 
@@ -78,7 +81,11 @@ def _work_item_page(
     secondary: bool = False,
     **page: Any,
 ) -> HttpResponse:
-    """A form about one work item, on a page guarded with `log_read="get"`."""
+    """A form about one work item, on a page guarded with `log_read="get"`. Posted in
+    place from the worklist or the case page (HTMX), it answers with the item's row:
+    done, or the refusal and a link to the page (nothing written)."""
+    if request.method == "POST" and request.headers.get("HX-Request") == "true":
+        return _work_item_in_place(request, actor, item, **page)
     return record_form_page(
         request,
         actor,
@@ -88,6 +95,31 @@ def _work_item_page(
         template="coordination/work_item_finish.html",
         extra=lambda item: {"item": item, "secondary": secondary},
         **page,
+    )
+
+
+def _work_item_in_place(
+    request: HttpRequest,
+    actor: Actor,
+    item: WorkItem,
+    *,
+    build_form: Callable[[WorkItem, Any], forms.Form],
+    save: Callable[[Actor, WorkItem, forms.Form], object],
+    **page: Any,
+) -> HttpResponse:
+    form = build_form(item, request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            save(actor, item, form)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    if form.errors:
+        error = "; ".join(str(message) for messages in form.errors.values() for message in messages)
+    return render(
+        request,
+        "coordination/work_item_done.html",
+        {"item": item, "error": error, "page_url": request.path},
     )
 
 
