@@ -226,6 +226,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="assessment_pdf",
     ),
     path("cases/<int:case_id>/needs/new/", assessments.need_create, name="need_create"),
+    path("cases/<int:case_id>/needs/confirm/", assessments.needs_confirm, name="needs_confirm"),
     path(
         "cases/<int:case_id>/needs/<int:need_id>/decide/",
         assessments.need_decide,
