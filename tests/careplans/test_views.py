@@ -30,7 +30,7 @@ def build_plan(world: World, client: Client, **consumer: object) -> tuple[object
         ).status_code
         == 302
     )
-    member = case.consumer.care_team.get().pk
+    member = case.consumer.care_team.latest("pk").pk
     steps = [
         ("plan/problems/new/", {"description": "Food insecurity", "priority": "1"}),
         (

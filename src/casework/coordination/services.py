@@ -253,7 +253,8 @@ def care_team_case_manager_join(*, case: Case, user: User) -> int | None:
             role=CASE_MANAGER_ROLE,
             kind=CareTeamKind.STAFF,
             started_at=clock.now(),
-        )
+        ),
+        exclude=["consumer"],  # the case's own consumer: no need to look it up again
     )
     member.save()
     return member.pk
