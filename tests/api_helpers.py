@@ -19,7 +19,12 @@ from casework.careplans.models import (
 )
 from casework.cases.models import Case, CaseAssignment, Consent, Notice, Referral
 from casework.complaints.models import Complaint, ComplaintNote
-from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
+from casework.consumers.models import (
+    AdvanceDirective,
+    Consumer,
+    SupportPerson,
+    SupportRecordRevision,
+)
 from casework.coordination.models import CareTeamMember, Communication, Note, WorkItem
 from casework.core.models import AuditEvent, Deadline
 from casework.core.tokens import token_issue
@@ -92,6 +97,7 @@ SNAPSHOT_MODELS = [
     Consumer,
     SupportPerson,
     AdvanceDirective,
+    SupportRecordRevision,
     Referral,
     Case,
     CaseAssignment,

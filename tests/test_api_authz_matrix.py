@@ -77,6 +77,43 @@ def consumer_target(case_for: Callable[[World], Any], body: dict[str, Any] | Non
     return setup
 
 
+def support_person_target(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    def setup(w: World) -> Target:
+        from casework.consumers.services import support_person_create
+
+        case = referred(w)
+        person = support_person_create(
+            actor=factories.actor(w.cm),
+            consumer=case.consumer,
+            name="Pat Doe",
+            relationship="spouse",
+        )
+        return Target(
+            {"consumer_id": case.consumer_id, "support_person_id": person.pk},
+            body,
+            case.consumer_id,
+        )
+
+    return setup
+
+
+def directive_target(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    def setup(w: World) -> Target:
+        from casework.consumers.services import advance_directive_create
+
+        case = referred(w)
+        directive = advance_directive_create(
+            actor=factories.actor(w.cm), consumer=case.consumer, kind="living_will"
+        )
+        return Target(
+            {"consumer_id": case.consumer_id, "directive_id": directive.pk},
+            body,
+            case.consumer_id,
+        )
+
+    return setup
+
+
 def case_target(
     case_for: Callable[[World], Any],
     body: Callable[[World, Any], dict[str, Any]] | None = None,
@@ -642,6 +679,26 @@ MATRIX: dict[tuple[str, str], Entry] = {
         consumer_target(referred, {"name": "Pat Doe", "relationship": "spouse"}),
         AuditAction.CREATE,
         ok=201,
+    ),
+    ("PATCH", "/api/v1/consumers/{consumer_id}/support-persons/{support_person_id}"): Entry(
+        Permission.CASE_MANAGE,
+        support_person_target({"version": 1, "phone": "555-0100"}),
+        AuditAction.UPDATE,
+    ),
+    ("POST", "/api/v1/consumers/{consumer_id}/support-persons/{support_person_id}/remove"): Entry(
+        Permission.CASE_MANAGE,
+        support_person_target({"version": 1, "reason": "Moved away"}),
+        AuditAction.DELETE,
+    ),
+    ("PATCH", "/api/v1/consumers/{consumer_id}/advance-directives/{directive_id}"): Entry(
+        Permission.CASE_MANAGE,
+        directive_target({"version": 1, "location": "Home safe"}),
+        AuditAction.UPDATE,
+    ),
+    ("POST", "/api/v1/consumers/{consumer_id}/advance-directives/{directive_id}/remove"): Entry(
+        Permission.CASE_MANAGE,
+        directive_target({"version": 1, "reason": "Revoked"}),
+        AuditAction.DELETE,
     ),
     ("GET", "/api/v1/consumers/{consumer_id}/advance-directives"): Entry(
         Permission.CONSUMER_READ, consumer_target(referred), AuditAction.LIST

@@ -252,9 +252,29 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="support_person_create",
     ),
     path(
+        "cases/<int:case_id>/support-persons/<int:support_person_id>/edit/",
+        consumers.support_person_edit,
+        name="support_person_edit",
+    ),
+    path(
+        "cases/<int:case_id>/support-persons/<int:support_person_id>/remove/",
+        consumers.support_person_remove,
+        name="support_person_remove",
+    ),
+    path(
         "cases/<int:case_id>/advance-directives/new/",
         consumers.advance_directive_create,
         name="advance_directive_create",
+    ),
+    path(
+        "cases/<int:case_id>/advance-directives/<int:directive_id>/edit/",
+        consumers.advance_directive_edit,
+        name="advance_directive_edit",
+    ),
+    path(
+        "cases/<int:case_id>/advance-directives/<int:directive_id>/remove/",
+        consumers.advance_directive_remove,
+        name="advance_directive_remove",
     ),
     path(
         "cases/<int:case_id>/work-items/new/",
@@ -283,6 +303,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("cases/<int:case_id>/notes/new/", coordination.note_create, name="note_create"),
     path("cases/<int:case_id>/part2-consent/", coordination.part2_consent, name="part2_consent"),
+    path(
+        "cases/<int:case_id>/notes/<int:note_id>/amend/",
+        coordination.note_amend,
+        name="note_amend",
+    ),
     # assessment, needs and the plan of care (issue 4)
     path(
         "cases/<int:case_id>/assessments/new/",
@@ -305,6 +330,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="assessment_pdf",
     ),
     path("cases/<int:case_id>/needs/new/", assessments.need_create, name="need_create"),
+    path("cases/<int:case_id>/needs/confirm/", assessments.needs_confirm, name="needs_confirm"),
     path(
         "cases/<int:case_id>/needs/<int:need_id>/decide/",
         assessments.need_decide,

@@ -415,14 +415,23 @@ def test_a_note_is_signed_by_its_author_and_an_amendment_names_it(world: World) 
         client,
         "POST",
         f"/api/v1/cases/{case.pk}/notes",
-        {"kind": "progress", "text": "Correction: BP 130/90", "amends": first.json()["id"]},
+        {
+            "kind": "progress",
+            "text": "Correction: BP 130/90",
+            "amends": first.json()["id"],
+            "amendment_reason": "Misread the cuff",
+        },
     )
     listed = call(client, "GET", f"/api/v1/cases/{case.pk}/notes")
 
     assert (first.status_code, fix.status_code) == (201, 201)
     assert fix.json()["amends_id"] == first.json()["id"]
+    assert fix.json()["amendment_reason"] == "Misread the cuff"
     assert fix.json()["author"]["id"] == world.cm.pk
-    assert [n["id"] for n in listed.json()["items"]] == [fix.json()["id"], first.json()["id"]]
+    assert [(n["id"], n["amended_by_id"]) for n in listed.json()["items"]] == [
+        (fix.json()["id"], None),
+        (first.json()["id"], fix.json()["id"]),
+    ]
     assert Note.objects.get(pk=first.json()["id"]).text == "BP 150/90"
 
 

@@ -173,6 +173,7 @@ def test_amendment_is_a_new_note(world: World) -> None:
         kind="progress",
         text="BP 130/90",
         amends=original,
+        amendment_reason="Misread the cuff",
     )
     original.refresh_from_db()
     assert original.text == "BP 150/90"

@@ -270,6 +270,9 @@ def _page_urls(w: World) -> dict[str, str]:
         "hold_id": 1,
         "request_id": 1,
         "requirement_id": 1,
+        "support_person_id": 1,
+        "directive_id": 1,
+        "note_id": 1,
     }
     return {
         p.name: reverse(p.name, kwargs={k: values[k] for k in p.pattern.converters})
@@ -305,6 +308,9 @@ def test_the_page_list_covers_every_consumer_page() -> None:
         "hold_id",
         "request_id",
         "requirement_id",
+        "support_person_id",
+        "directive_id",
+        "note_id",
     }
     for page in _consumer_pages():
         assert set(page.pattern.converters) <= known, page.name

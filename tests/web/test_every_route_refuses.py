@@ -21,6 +21,7 @@ from django.urls import URLPattern, reverse
 from casework import web_urls
 from casework.assessments import services as assessment_services
 from casework.cases.models import Case
+from casework.consumers import services as consumer_services
 from casework.coordination import services as coordination_services
 from casework.core import clock
 from casework.core.models import AuditEvent, AuditOutcome
@@ -72,6 +73,11 @@ def test_the_route_list_is_read_from_the_url_conf() -> None:
         "abuse_report_step",
         "incident_step",
         "transition_step",
+        "support_person_edit",
+        "support_person_remove",
+        "advance_directive_edit",
+        "advance_directive_remove",
+        "note_amend",
     }
 
 
@@ -91,6 +97,15 @@ def _records(world: World, cm: Any) -> dict[str, Any]:
         owner=cm,
         due_at=clock.now() + timedelta(days=2),
     )
+    person = consumer_services.support_person_create(
+        actor=actor, consumer=case.consumer, name="Pat Doe", relationship="spouse"
+    )
+    directive = consumer_services.advance_directive_create(
+        actor=actor, consumer=case.consumer, kind="living_will"
+    )
+    note = coordination_services.note_create(
+        actor=actor, case=case, kind="progress", text="Called the clinic"
+    )
     credential = cm.credentials.first()
     verification = credential.verifications.first() if credential else None
     return {
@@ -99,6 +114,9 @@ def _records(world: World, cm: Any) -> dict[str, Any]:
         "response_id": response.pk,
         "need_id": need.pk,
         "work_item_id": item.pk,
+        "support_person_id": person.pk,
+        "directive_id": directive.pk,
+        "note_id": note.pk,
         "user_id": cm.pk,
         "credential_id": credential.pk if credential else MISSING,
         "verification_id": verification.pk if verification else MISSING,
@@ -171,6 +189,9 @@ def _second_values(world: World, own: dict[str, Any]) -> dict[str, Any]:
         **own,
         "response_id": other["response_id"],
         "need_id": other["need_id"],
+        "support_person_id": other["support_person_id"],
+        "directive_id": other["directive_id"],
+        "note_id": other["note_id"],
         "number": 9,
         "kind": "no-such-notice",
         "code": "no-such-instrument",

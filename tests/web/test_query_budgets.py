@@ -158,7 +158,8 @@ BUDGETS: dict[str, Budget] = {
     "work item create (API)": Budget(_api_work_item, _grow_first_case, 11),
     "note create (API)": Budget(_api_note, _grow_first_case, 9),
     # +1: the previous case manager's care-team memberships end (issue 12, defect 3).
-    "reassign POST (page)": Budget(_reassign, _grow_team, 33),
+    # +2: the new case manager joins the care team (issue 13 item 12: one check, one insert).
+    "reassign POST (page)": Budget(_reassign, _grow_team, 35),
     "plan page": Budget(_plan_page, _grow_first_case, 8),
     "assessment submit (page)": Budget(_assessment_submit, _grow_first_case, 13),
     # +2: the names of the people and the consumers shown (issue 13, item 17).

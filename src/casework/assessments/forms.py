@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casework.assessments.models import Acuity, NeedKind
+from casework.assessments.models import Acuity, Need, NeedKind
 from casework.web.forms import LANGUAGE_CHOICES
 
 ACUITY_CHOICES = [("", _("Not set")), *[(str(v), label) for v, label in Acuity.choices]]
@@ -111,3 +111,35 @@ class TriggerForm(forms.Form):
     detail = forms.CharField(
         label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class NeedsConfirmForm(forms.Form):
+    """Confirm several suggested needs at once: a box and a priority for each."""
+
+    def __init__(self, *args: Any, needs: list[Need], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.needs = needs
+        for need in needs:
+            self.fields[f"confirm_{need.pk}"] = forms.BooleanField(
+                label=_("Confirm: %(need)s (%(kind)s)")
+                % {"need": need.description, "kind": need.get_kind_display()},
+                required=False,
+            )
+            self.fields[f"acuity_{need.pk}"] = forms.TypedChoiceField(
+                label=_("Priority of %(need)s") % {"need": need.description},
+                choices=ACUITY_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+            self.fields[f"version_{need.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, min_value=1, initial=need.version
+            )
+
+    def decisions(self) -> list[tuple[Need, int, int | None]]:
+        d = self.cleaned_data
+        return [
+            (need, d[f"version_{need.pk}"], d[f"acuity_{need.pk}"])
+            for need in self.needs
+            if d.get(f"confirm_{need.pk}")
+        ]

@@ -34,6 +34,13 @@ def need_list_for_case(*, case_id: int) -> QuerySet[Need]:
     )
 
 
+def need_suggested_for_case(*, case_id: int) -> list[Need]:
+    """The case's needs still awaiting a decision (suggested from positive findings)."""
+    return list(
+        Need.objects.filter(case_id=case_id, status=NeedStatus.SUGGESTED).order_by("kind", "id")
+    )
+
+
 def need_confirmed_problems(*, case_id: int) -> QuerySet[Need]:
     return Need.objects.filter(
         case_id=case_id, kind="problem", status=NeedStatus.CONFIRMED
@@ -64,12 +71,14 @@ def response_positive_findings(response: AssessmentResponse) -> list[str]:
 def case_section(*, case_id: int) -> dict[str, Any]:
     """The latest assessments and the needs, as the case page shows them (D1-D4)."""
     every = list(response_list_for_case(case_id=case_id))
+    needs = list(need_list_for_case(case_id=case_id))
     return {
         "assessments": [
             ResponseRow(response, response_positive_findings(response)) for response in every[:10]
         ],
         "assessment_history": every,
-        "needs": list(need_list_for_case(case_id=case_id)),
+        "needs": needs,
+        "suggested_needs": sum(1 for n in needs if n.status == NeedStatus.SUGGESTED),
     }
 
 

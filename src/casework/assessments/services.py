@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from casework.assessments import rules
@@ -393,6 +394,52 @@ def need_decide(
             detail={"status": status},
         )
     return need
+
+
+def needs_confirm(
+    *, actor: Actor, case: Case, decisions: list[tuple[Need, int, int | None]]
+) -> list[Need]:
+    """Confirm several suggested needs of `case` at once: each (need, version read,
+    priority); a problem needs a priority (D3). All or none: a stale or already decided
+    need refuses the whole act and changes nothing. Needs active consent. Who:
+    care.plan. Audits one update naming every need confirmed."""
+    if not decisions:
+        raise ValidationFailed.single("__all__", _("choose at least one need to confirm"))
+    errors: dict[str, list[str]] = {}
+    for need, _version, acuity in decisions:
+        if need.case_id != case.pk:
+            raise ValidationFailed.single("__all__", _("a need of another case"))
+        if need.kind == NeedKind.PROBLEM and acuity is None:
+            errors[f"acuity_{need.pk}"] = [_("a confirmed problem needs a priority")]
+        elif acuity is not None and acuity not in (1, 2, 3):
+            errors[f"acuity_{need.pk}"] = [_("priority is 1 (high), 2 or 3 (low)")]
+    if errors:
+        raise ValidationFailed(errors)
+    now = clock.now()
+    with transaction.atomic():
+        clinical_gate(case)
+        for need, version, acuity in decisions:
+            versioned_update(
+                need,
+                version=version,
+                changes={
+                    "status": NeedStatus.CONFIRMED,
+                    "acuity": acuity,
+                    "decided_by": actor.user,
+                    "decided_at": now,
+                },
+                where=Q(status=NeedStatus.SUGGESTED),
+                refused=RuleViolation(_("a need was decided meanwhile: reload and try again")),
+            )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            consumer_id=case.consumer_id,
+            object_type="need",
+            object_id=decisions[0][0].pk,
+            detail={"status": NeedStatus.CONFIRMED, "need_ids": [n.pk for n, _v, _a in decisions]},
+        )
+    return [need for need, _version, _acuity in decisions]
 
 
 def reassessment_expectation_set(

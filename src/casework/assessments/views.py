@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casework.assessments import documents, rules, selectors, services
-from casework.assessments.forms import AssessmentForm, NeedDecideForm, NeedForm, TriggerForm
+from casework.assessments.forms import (
+    AssessmentForm,
+    NeedDecideForm,
+    NeedForm,
+    NeedsConfirmForm,
+    TriggerForm,
+)
 from casework.assessments.models import AssessmentResponse, Need
 from casework.cases.models import Case
 from casework.core.actor import Actor
@@ -131,6 +137,31 @@ def need_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
         title=_("Record a need, strength or barrier"),
         submit_label=_("Record"),
         success_message=_("Recorded."),
+        success_url=_to_assessment,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CARE_PLAN, access_case, log_read="get")
+def needs_confirm(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
+    """Confirm several suggested needs at once (each with its priority). One update event
+    naming them all; a refusal confirms none."""
+    needs = selectors.need_suggested_for_case(case_id=case.pk)
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        assert isinstance(form, NeedsConfirmForm)
+        return services.needs_confirm(actor=actor, case=case, decisions=form.decisions())
+
+    return case_form_page(
+        request,
+        actor,
+        case,
+        build_form=lambda case, data: NeedsConfirmForm(data, needs=needs),
+        save=save,
+        title=_("Confirm several needs"),
+        submit_label=_("Confirm the chosen needs"),
+        success_message=_("Needs confirmed."),
         success_url=_to_assessment,
     )
 

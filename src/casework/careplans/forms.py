@@ -80,7 +80,9 @@ class InterventionForm(RevisionForm):
     responsible = forms.TypedChoiceField(
         label=_("Responsible party"),
         coerce=int,
-        help_text=_("One member of the care team."),
+        help_text=_(
+            "One member of the care team. Not listed? Add them below, without leaving this form."
+        ),
     )
     due_date = date_field(_("Due date"), Span.PLANNED)
     guideline = forms.CharField(label=_("Guideline reference"), max_length=500, required=False)

@@ -6,15 +6,19 @@ from datetime import datetime, timedelta
 from casework.careplans import rules, services
 from casework.careplans.models import CarePlan
 from casework.cases.models import Case
+from casework.coordination import selectors as coordination_selectors
 from casework.coordination import services as coordination
 from casework.core.actor import Actor
 from casework.staff.models import User
 
 
 def first_plan_seed(*, actor: Actor, case: Case, case_manager: User, now: datetime) -> None:
-    """The case manager and the primary care physician join the care team; a first plan
-    of care (one problem, one goal, two interventions) is agreed with the consumer."""
-    own = coordination.care_team_member_add(
+    """The primary care physician joins the care team (the case manager is on it from
+    their assignment); a first plan of care (one problem, one goal, two interventions) is
+    agreed with the consumer."""
+    own = coordination_selectors.care_team_membership_of(
+        consumer_id=case.consumer_id, user_id=case_manager.pk
+    ) or coordination.care_team_member_add(
         actor=actor,
         case=case,
         name=case_manager.get_full_name(),

@@ -5,6 +5,7 @@ from dataclasses import replace
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -42,13 +43,14 @@ from casework.coordination import services as coordination_services
 from casework.coordination.selectors import care_team_for_consumer
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
-from casework.core.errors import RuleViolation, ValidationFailed
+from casework.core.errors import DomainError, RuleViolation, ValidationFailed
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff.models import User
 from casework.staff.selectors import active_staff
 from casework.web.access import access_case, user_may
+from casework.web.forms import add_domain_error
 from casework.web.guard import guard
 from casework.web.pages import case_form_page
 
@@ -157,6 +159,7 @@ def _revision_page(
     *,
     title: str,
     submit_label: str,
+    **page: Any,
 ) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         plan, _spec = _current(case)
@@ -179,6 +182,7 @@ def _revision_page(
         submit_label=submit_label,
         success_message=_("The plan of care was saved as a new version."),
         success_url=_plan_url,
+        **page,
     )
 
 
@@ -259,6 +263,12 @@ def goal_add(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @guard(Permission.CARE_PLAN, access_case, log_read="get")
 def intervention_add(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
+    """Add an intervention. The responsible party is one member of the care team; someone
+    not on it yet is added from the same form ("Add to the care team": one create, the
+    typed intervention kept and the new member chosen), so the page is no dead end."""
+    staff = _program_staff(case)
+    if request.method == "POST" and "add_member" in request.POST:
+        return _intervention_member_add(request, actor, case, staff)
     return _revision_page(
         request,
         actor,
@@ -267,6 +277,62 @@ def intervention_add(request: HttpRequest, actor: Actor, case: Case) -> HttpResp
         _add_intervention,
         title=_("Add an intervention"),
         submit_label=_("Add intervention"),
+        template=INTERVENTION_TEMPLATE,
+        extra=lambda case: {"member_form": CareTeamMemberForm(prefix="member", staff=staff)},
+    )
+
+
+INTERVENTION_TEMPLATE = "careplans/intervention_form.html"
+INTERVENTION_FIELDS = (
+    "goal",
+    "kind",
+    "description",
+    "responsible",
+    "due_date",
+    "guideline",
+    "version",
+)
+
+
+def _intervention_member_add(
+    request: HttpRequest, actor: Actor, case: Case, staff: QuerySet[User]
+) -> HttpResponse:
+    """The intervention form's "Add to the care team": add the member (one service, its
+    own create event), then show the form again with what was typed and the new member
+    chosen as the responsible party. A refusal shows on the member's fields."""
+    member_form = CareTeamMemberForm(request.POST, prefix="member", staff=staff)
+    member = None
+    if member_form.is_valid():
+        try:
+            member = coordination_services.care_team_member_add(
+                actor=actor, case=case, **member_form.cleaned_data
+            )
+        except DomainError as exc:
+            add_domain_error(member_form, exc)
+    initial: dict[str, Any] = {name: request.POST.get(name, "") for name in INTERVENTION_FIELDS}
+    if member is not None:
+        initial["responsible"] = member.pk
+        messages.success(
+            request,
+            _("%(name)s joined the care team and is chosen as the responsible party.")
+            % {"name": member.name},
+        )
+        member_form = CareTeamMemberForm(prefix="member", staff=staff)
+    choices = {k: v for k, v in _choices(case).items() if k in InterventionForm.base_fields}
+    back = reverse("case_detail", args=[case.pk])
+    return render(
+        request,
+        INTERVENTION_TEMPLATE,
+        {
+            "form": InterventionForm(None, choices=choices, initial=initial),
+            "member_form": member_form,
+            "case": case,
+            "consumer": case.consumer,
+            "title": _("Add an intervention"),
+            "submit_label": _("Add intervention"),
+            "cancel_url": back,
+            "ended": case.state in case_rules.TERMINAL_STATES,
+        },
     )
 
 

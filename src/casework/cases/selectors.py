@@ -250,6 +250,7 @@ def worklist_build(
             "owner__first_name",
             "owner__last_name",
             "owner__username",
+            "version",
         ).order_by(*sort_order(ITEM_SORTS, item_sort))[i_offset : i_offset + WORKLIST_PAGE_SIZE]
     )
     clocks = deadline_worklist(

@@ -3,7 +3,7 @@
 Reads need consumer.read over the consumer; writes need case.manage. Each request
 writes exactly one audit event (read, list, create, update or denied)."""
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Router, Status
 
 from casework.consumers import selectors, services
@@ -12,11 +12,14 @@ from casework.consumers.schemas import (
     AdvanceDirectiveIn,
     AdvanceDirectiveOut,
     AdvanceDirectivePage,
+    AdvanceDirectivePatch,
     ConsumerOut,
     ConsumerPatch,
+    RemovalIn,
     SupportPersonIn,
     SupportPersonOut,
     SupportPersonPage,
+    SupportPersonPatch,
 )
 from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
@@ -124,4 +127,122 @@ def advance_directive_create(
     return Status(
         201,
         services.advance_directive_create(actor=actor, consumer=consumer, **payload.model_dump()),
+    )
+
+
+def _support_person(consumer: Consumer, support_person_id: int) -> SupportPerson:
+    person = selectors.support_person_of(
+        consumer_id=consumer.pk, support_person_id=support_person_id
+    )
+    if person is None:
+        raise Http404
+    return person
+
+
+def _directive(consumer: Consumer, directive_id: int) -> AdvanceDirective:
+    directive = selectors.advance_directive_of(consumer_id=consumer.pk, directive_id=directive_id)
+    if directive is None:
+        raise Http404
+    return directive
+
+
+def _patch_fields(payload: SupportPersonPatch | AdvanceDirectivePatch) -> dict[str, object]:
+    fields = payload.model_dump(exclude_unset=True, exclude={"version"})
+    nullable = {"document_date"}
+    nulls = sorted(n for n, v in fields.items() if v is None and n not in nullable)
+    if nulls:
+        raise ValidationFailed({name: ["may not be null"] for name in nulls})
+    return fields
+
+
+@router.patch(
+    "/consumers/{consumer_id}/support-persons/{support_person_id}",
+    response=responses({200: SupportPersonOut}, write=True),
+    summary="Change a support person",
+    operation_id="support_person_update",
+)
+@guard(Permission.CASE_MANAGE, access_consumer, log_read=False)
+def support_person_update(
+    request: HttpRequest,
+    actor: Actor,
+    consumer: Consumer,
+    support_person_id: int,
+    payload: SupportPersonPatch,
+) -> SupportPerson:
+    """Change the fields sent; the earlier version is kept. A stale `version` is 409, a
+    second legal decision maker 422. Audits one update."""
+    person = _support_person(consumer, support_person_id)
+    return services.support_person_update(
+        actor=actor,
+        person=person,
+        version=payload.version,
+        **_patch_fields(payload),  # type: ignore[arg-type]
+    )
+
+
+@router.post(
+    "/consumers/{consumer_id}/support-persons/{support_person_id}/remove",
+    response=responses({200: SupportPersonOut}, write=True),
+    summary="Remove a support person",
+    operation_id="support_person_remove",
+)
+@guard(Permission.CASE_MANAGE, access_consumer, log_read=False)
+def support_person_remove(
+    request: HttpRequest,
+    actor: Actor,
+    consumer: Consumer,
+    support_person_id: int,
+    payload: RemovalIn,
+) -> SupportPerson:
+    """The person is kept with the reason and no longer listed or offered as a surrogate.
+    Audits one delete."""
+    person = _support_person(consumer, support_person_id)
+    return services.support_person_remove(
+        actor=actor, person=person, version=payload.version, reason=payload.reason
+    )
+
+
+@router.patch(
+    "/consumers/{consumer_id}/advance-directives/{directive_id}",
+    response=responses({200: AdvanceDirectiveOut}, write=True),
+    summary="Change an advance directive",
+    operation_id="advance_directive_update",
+)
+@guard(Permission.CASE_MANAGE, access_consumer, log_read=False)
+def advance_directive_update(
+    request: HttpRequest,
+    actor: Actor,
+    consumer: Consumer,
+    directive_id: int,
+    payload: AdvanceDirectivePatch,
+) -> AdvanceDirective:
+    """Change the fields sent; the earlier version is kept. A stale `version` is 409.
+    Audits one update."""
+    directive = _directive(consumer, directive_id)
+    return services.advance_directive_update(
+        actor=actor,
+        directive=directive,
+        version=payload.version,
+        **_patch_fields(payload),  # type: ignore[arg-type]
+    )
+
+
+@router.post(
+    "/consumers/{consumer_id}/advance-directives/{directive_id}/remove",
+    response=responses({200: AdvanceDirectiveOut}, write=True),
+    summary="Remove an advance directive",
+    operation_id="advance_directive_remove",
+)
+@guard(Permission.CASE_MANAGE, access_consumer, log_read=False)
+def advance_directive_remove(
+    request: HttpRequest,
+    actor: Actor,
+    consumer: Consumer,
+    directive_id: int,
+    payload: RemovalIn,
+) -> AdvanceDirective:
+    """The directive is kept with the reason and no longer shown. Audits one delete."""
+    directive = _directive(consumer, directive_id)
+    return services.advance_directive_remove(
+        actor=actor, directive=directive, version=payload.version, reason=payload.reason
     )

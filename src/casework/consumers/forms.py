@@ -108,3 +108,38 @@ class AdvanceDirectiveForm(forms.Form):
         required=False,
         max_length=4000,
     )
+
+
+class SupportPersonEditForm(ChangedFieldsMixin, SupportPersonForm):
+    """Change a support person; ``version`` guards against a concurrent change (S43)."""
+
+    EDITABLE = (
+        "name",
+        "relationship",
+        "phone",
+        "email",
+        "is_legal_decision_maker",
+        "has_power_of_attorney",
+        "is_emergency_contact",
+        "notes",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class AdvanceDirectiveEditForm(ChangedFieldsMixin, AdvanceDirectiveForm):
+    """Change an advance directive; ``version`` guards against a concurrent change."""
+
+    EDITABLE = ("kind", "document_date", "location", "summary")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class RemovalForm(forms.Form):
+    """Remove a support-system record: it is kept with the reason and no longer shown."""
+
+    reason = forms.CharField(
+        label=_("Why is it removed?"),
+        help_text=_("For example: recorded in error, revoked, no longer involved."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -125,12 +125,20 @@ class SupportPerson(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1)
+    # Removed, not deleted: a consent given by this person still names them, and what
+    # was recorded stays readable (SupportRecordRevision keeps each earlier version).
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removal_reason = models.TextField(_("reason for removal"), blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["consumer"],
-                condition=Q(is_legal_decision_maker=True),
+                condition=Q(is_legal_decision_maker=True, removed_at=None),
                 name="one_legal_decision_maker",
             )
         ]
@@ -160,6 +168,49 @@ class AdvanceDirective(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removal_reason = models.TextField(_("reason for removal"), blank=True)
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class SupportRecordKind(models.TextChoices):
+    SUPPORT_PERSON = "support_person", _("Support person")
+    ADVANCE_DIRECTIVE = "advance_directive", _("Advance directive")
+
+
+class SupportRecordChange(models.TextChoices):
+    UPDATED = "updated", _("Changed")
+    REMOVED = "removed", _("Removed")
+
+
+class SupportRecordRevision(models.Model):
+    """An earlier version of a support person or an advance directive, kept when it is
+    changed or removed (C4): `values` are the record's fields as they were at `version`."""
+
+    consumer = models.ForeignKey(Consumer, on_delete=models.CASCADE, related_name="+")
+    record_kind = models.CharField(_("record"), max_length=20, choices=SupportRecordKind.choices)
+    record_id = models.PositiveIntegerField()
+    version = models.PositiveIntegerField()
+    values = models.JSONField()
+    change = models.CharField(_("change"), max_length=10, choices=SupportRecordChange.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_kind", "record_id", "version"], name="support_revision_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_record_kind_display()} {self.record_id} v{self.version}"

@@ -106,6 +106,7 @@ class SupportPersonOut(Schema):
     notes: str
     created_at: datetime
     created_by: StaffRef
+    version: int
 
 
 class SupportPersonPage(Schema):
@@ -129,8 +130,44 @@ class AdvanceDirectiveOut(Schema):
     summary: str
     recorded_at: datetime
     recorded_by: StaffRef
+    version: int
 
 
 class AdvanceDirectivePage(Schema):
     count: int
     items: list[AdvanceDirectiveOut]
+
+
+class SupportPersonPatch(VersionIn):
+    """Only the fields sent are changed; `version` is the one you read."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=null_not_documented())
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    relationship: Relationship | None = None
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=254)
+    is_legal_decision_maker: bool | None = None
+    has_power_of_attorney: bool | None = None
+    is_emergency_contact: bool | None = None
+    notes: str | None = Field(None, max_length=LONG_TEXT)
+
+
+class AdvanceDirectivePatch(VersionIn):
+    """Only the fields sent are changed; `version` is the one you read. `document_date`
+    may be null (not known)."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=null_not_documented("document_date")
+    )
+
+    kind: DirectiveKind | None = None
+    document_date: PastDate | None = None
+    location: str | None = Field(None, max_length=300)
+    summary: str | None = Field(None, max_length=LONG_TEXT)
+
+
+class RemovalIn(VersionIn):
+    """Remove a record: it is kept with the reason, and no longer shown or offered."""
+
+    reason: str = Field(..., min_length=1, max_length=LONG_TEXT)

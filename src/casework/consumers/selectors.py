@@ -5,7 +5,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
-from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
+from casework.consumers.models import (
+    AdvanceDirective,
+    Consumer,
+    SupportPerson,
+    SupportRecordRevision,
+)
 from casework.consumers.rules import SearchTerms
 
 SEARCH_FIELDS = ("id", "given_name", "family_name", "birth_date", "mrn", "member_id", "phone")
@@ -90,37 +95,63 @@ def record_number_holder(*, program_id: int, mrn: str, other_than: int | None = 
 
 
 def consumer_section(*, consumer: Consumer) -> dict[str, Any]:
-    """The consumer's support system, as the case and consumer pages show it (C4, C5)."""
-    support_persons = list(
-        consumer.support_persons.order_by("-is_legal_decision_maker", "name", "id")
-    )
+    """The consumer's support system, as the case and consumer pages show it (C4, C5):
+    what is recorded now (removed records are kept, not shown)."""
+    support_persons = list(support_person_list(consumer_id=consumer.pk))
     return {
         "support_persons": support_persons,
         "legal_decision_maker": next(
             (p for p in support_persons if p.is_legal_decision_maker), None
         ),
-        "directives": list(consumer.advance_directives.order_by("-recorded_at", "-id")),
+        "directives": list(advance_directive_list(consumer_id=consumer.pk)),
     }
 
 
 def support_person_list(*, consumer_id: int) -> QuerySet[SupportPerson]:
-    """The consumer's support persons: the legal decision maker first, then by name."""
+    """The consumer's support persons (not removed): the legal decision maker first, then
+    by name."""
     return (
-        SupportPerson.objects.filter(consumer_id=consumer_id)
+        SupportPerson.objects.filter(consumer_id=consumer_id, removed_at=None)
         .select_related("created_by")
         .order_by("-is_legal_decision_maker", "name", "id")
     )
 
 
+def legal_decision_makers(*, consumer_id: int) -> QuerySet[SupportPerson]:
+    """The consumer's legal decision maker (not removed), as a query (at most one row)."""
+    return SupportPerson.objects.filter(
+        consumer_id=consumer_id, is_legal_decision_maker=True, removed_at=None
+    )
+
+
 def support_person_of(*, consumer_id: int, support_person_id: int) -> SupportPerson | None:
-    """Support person `support_person_id` if they belong to the consumer."""
-    return SupportPerson.objects.filter(pk=support_person_id, consumer_id=consumer_id).first()
+    """Support person `support_person_id` if they belong to the consumer and are not
+    removed."""
+    return SupportPerson.objects.filter(
+        pk=support_person_id, consumer_id=consumer_id, removed_at=None
+    ).first()
 
 
 def advance_directive_list(*, consumer_id: int) -> QuerySet[AdvanceDirective]:
-    """The consumer's advance directives, newest first."""
+    """The consumer's advance directives (not removed), newest first."""
     return (
-        AdvanceDirective.objects.filter(consumer_id=consumer_id)
+        AdvanceDirective.objects.filter(consumer_id=consumer_id, removed_at=None)
         .select_related("recorded_by")
         .order_by("-recorded_at", "-id")
     )
+
+
+def advance_directive_of(*, consumer_id: int, directive_id: int) -> AdvanceDirective | None:
+    """Advance directive `directive_id` if it belongs to the consumer and is not removed."""
+    return AdvanceDirective.objects.filter(
+        pk=directive_id, consumer_id=consumer_id, removed_at=None
+    ).first()
+
+
+def support_record_revisions(
+    *, record_kind: str, record_id: int
+) -> QuerySet[SupportRecordRevision]:
+    """The earlier versions of a support person or advance directive, oldest first."""
+    return SupportRecordRevision.objects.filter(
+        record_kind=record_kind, record_id=record_id
+    ).order_by("version")

@@ -4,14 +4,22 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from casework.cases.models import Case
 from casework.consumers import rules, selectors, services
-from casework.consumers.forms import AdvanceDirectiveForm, ConsumerEditForm, SupportPersonForm
+from casework.consumers.forms import (
+    AdvanceDirectiveEditForm,
+    AdvanceDirectiveForm,
+    ConsumerEditForm,
+    RemovalForm,
+    SupportPersonEditForm,
+    SupportPersonForm,
+)
+from casework.consumers.models import AdvanceDirective, SupportPerson
 from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_record
 from casework.core.errors import ValidationFailed
@@ -27,7 +35,7 @@ from casework.web.access import (
 )
 from casework.web.forms import page_number
 from casework.web.guard import guard
-from casework.web.pages import case_form_page
+from casework.web.pages import case_form_page, record_form_page
 
 
 @login_required
@@ -112,6 +120,161 @@ def consumer_edit(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
         title=_("Edit the consumer's details"),
         submit_label=_("Save changes"),
         success_message=_("Consumer's details saved."),
+    )
+
+
+def _support_person(case: Case, support_person_id: int) -> SupportPerson:
+    """The case's consumer's support person (not removed); a plain 404 otherwise, which
+    the guard records as one denied event."""
+    person = selectors.support_person_of(
+        consumer_id=case.consumer_id, support_person_id=support_person_id
+    )
+    if person is None:
+        raise Http404
+    return person
+
+
+def _directive(case: Case, directive_id: int) -> AdvanceDirective:
+    directive = selectors.advance_directive_of(
+        consumer_id=case.consumer_id, directive_id=directive_id
+    )
+    if directive is None:
+        raise Http404
+    return directive
+
+
+def _removal_form(record: SupportPerson | AdvanceDirective, data: Any) -> forms.Form:
+    return RemovalForm(data, initial={"version": record.version})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+def support_person_edit(
+    request: HttpRequest, actor: Actor, case: Case, support_person_id: int
+) -> HttpResponse:
+    """Change a support person (the earlier version is kept). Only the changed fields
+    are sent to the service."""
+    person = _support_person(case, support_person_id)
+
+    def build(person: SupportPerson, data: Any) -> forms.Form:
+        initial = {name: getattr(person, name) for name in SupportPersonEditForm.EDITABLE}
+        return SupportPersonEditForm(data, initial={**initial, "version": person.version})
+
+    def save(actor: Actor, person: SupportPerson, form: forms.Form) -> object:
+        assert isinstance(form, SupportPersonEditForm)
+        changes = form.changed_fields()
+        if not changes:
+            raise ValidationFailed.single("__all__", _("Nothing was changed."))
+        return services.support_person_update(
+            actor=actor, person=person, version=form.cleaned_data["version"], **changes
+        )
+
+    return record_form_page(
+        request,
+        actor,
+        person,
+        case=case,
+        build_form=build,
+        save=save,
+        title=_("Change a support person"),
+        submit_label=_("Save changes"),
+        success_message=_("Support person changed."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+def support_person_remove(
+    request: HttpRequest, actor: Actor, case: Case, support_person_id: int
+) -> HttpResponse:
+    """Remove a support person (kept with the reason; no longer listed or offered)."""
+    person = _support_person(case, support_person_id)
+
+    def save(actor: Actor, person: SupportPerson, form: forms.Form) -> object:
+        return services.support_person_remove(
+            actor=actor,
+            person=person,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
+
+    return record_form_page(
+        request,
+        actor,
+        person,
+        case=case,
+        build_form=_removal_form,
+        save=save,
+        title=_("Remove %(name)s from the support system") % {"name": person.name},
+        submit_label=_("Remove support person"),
+        success_message=_("Support person removed."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+def advance_directive_edit(
+    request: HttpRequest, actor: Actor, case: Case, directive_id: int
+) -> HttpResponse:
+    """Change an advance directive (the earlier version is kept)."""
+    directive = _directive(case, directive_id)
+
+    def build(directive: AdvanceDirective, data: Any) -> forms.Form:
+        initial = {name: getattr(directive, name) for name in AdvanceDirectiveEditForm.EDITABLE}
+        return AdvanceDirectiveEditForm(data, initial={**initial, "version": directive.version})
+
+    def save(actor: Actor, directive: AdvanceDirective, form: forms.Form) -> object:
+        assert isinstance(form, AdvanceDirectiveEditForm)
+        changes = form.changed_fields()
+        if not changes:
+            raise ValidationFailed.single("__all__", _("Nothing was changed."))
+        return services.advance_directive_update(
+            actor=actor, directive=directive, version=form.cleaned_data["version"], **changes
+        )
+
+    return record_form_page(
+        request,
+        actor,
+        directive,
+        case=case,
+        build_form=build,
+        save=save,
+        title=_("Change an advance directive"),
+        submit_label=_("Save changes"),
+        success_message=_("Advance directive changed."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+def advance_directive_remove(
+    request: HttpRequest, actor: Actor, case: Case, directive_id: int
+) -> HttpResponse:
+    """Remove an advance directive (kept with the reason; no longer shown)."""
+    directive = _directive(case, directive_id)
+
+    def save(actor: Actor, directive: AdvanceDirective, form: forms.Form) -> object:
+        return services.advance_directive_remove(
+            actor=actor,
+            directive=directive,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
+
+    return record_form_page(
+        request,
+        actor,
+        directive,
+        case=case,
+        build_form=_removal_form,
+        save=save,
+        title=_("Remove an advance directive"),
+        submit_label=_("Remove directive"),
+        success_message=_("Advance directive removed."),
     )
 
 

@@ -189,6 +189,7 @@ def note_create(request: HttpRequest, actor: Actor, case: Case, payload: NoteIn)
             text=payload.text,
             amends=amends,
             part2=payload.part2,
+            amendment_reason=payload.amendment_reason,
         ),
     )
 

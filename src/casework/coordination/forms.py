@@ -168,3 +168,18 @@ class Part2ConsentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What may be disclosed, to whom and for what purpose, as the consent says."),
     )
+
+
+class NoteAmendForm(forms.Form):
+    """Amend a signed note: the corrected text and why (the original stays shown)."""
+
+    text = forms.CharField(
+        label=_("Corrected note"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("The original note is kept and shown as amended."),
+    )
+    amendment_reason = forms.CharField(
+        label=_("Why is the note amended?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )

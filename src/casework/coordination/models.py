@@ -110,9 +110,19 @@ class Note(models.Model):
     # and to the roles the consumer's Part 2 consent names (`Part2Consent`), never opened
     # by break-glass, and always with the redisclosure notice (`rules.PART2_NOTICE`).
     part2 = models.BooleanField(_("substance use disorder record (42 CFR Part 2)"), default=False)
+    amendment_reason = models.TextField(_("reason for the amendment"), blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["case", "signed_at"], name="note_case_time")]
+        constraints = [
+            # A note is amended once: a later correction amends the amendment, so the
+            # versions of a note form one chain and the latest is never in doubt.
+            models.UniqueConstraint(
+                fields=["amends"],
+                condition=models.Q(amends__isnull=False),
+                name="note_amended_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.signed_at:%Y-%m-%d}"

@@ -104,7 +104,12 @@ class NoteIn(InputSchema):
     kind: NoteKind = Field(..., description="notes other than consent_attempt need consent")
     text: str = Field(..., min_length=1, max_length=LONG_TEXT)
     amends: int | None = Field(
-        None, description="the id of an earlier note on this case that this note corrects"
+        None,
+        description="the id of an earlier note on this case that this note corrects (its"
+        " author only, once; the kind stays the same)",
+    )
+    amendment_reason: str = Field(
+        "", max_length=LONG_TEXT, description="why the note is amended (required with `amends`)"
     )
     part2: bool = Field(
         False,
@@ -123,6 +128,10 @@ class NoteOut(Schema):
     author: StaffRef
     signed_at: datetime
     amends_id: int | None
+    amendment_reason: str
+    amended_by_id: int | None = Field(
+        None, description="the amendment that corrects this note, if any"
+    )
     part2: bool = Field(description="a substance-use-disorder record (42 CFR Part 2)")
     security_labels: list[str] = Field(
         description="HL7 security labels: R and ETH on a Part 2 record (DS4P)"

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from casework.coordination.models import (
     CareTeamMember,
@@ -110,10 +110,15 @@ def note_of_case(*, case_id: int, note_id: int, actor: Actor) -> Note | None:
 
 
 def note_list_for_case(*, case_id: int, actor: Actor) -> QuerySet[Note]:
-    """The case's notes `actor` may see (Part 2 records only as `part2_visible_q` says)."""
+    """The case's notes `actor` may see (Part 2 records only as `part2_visible_q` says),
+    newest first, each with `amended_by_id`: the amendment that corrects it, if any (the
+    original is kept and shown as amended)."""
     return (
         Note.objects.filter(part2_visible_q(actor), case_id=case_id)
-        .select_related("author")
+        .select_related("author", "amends")
+        .annotate(
+            amended_by_id=Subquery(Note.objects.filter(amends=OuterRef("pk")).values("pk")[:1])
+        )
         .order_by("-signed_at", "-id")
     )
 
@@ -130,6 +135,13 @@ def part2_consent_scopes(*, consumer_id: int, role: str) -> list[str]:
 
 def care_team_for_consumer(*, consumer_id: int) -> QuerySet[CareTeamMember]:
     return CareTeamMember.objects.filter(consumer_id=consumer_id, ended_at=None).order_by("name")
+
+
+def care_team_membership_of(*, consumer_id: int, user_id: int) -> CareTeamMember | None:
+    """The staff member's current membership of the consumer's care team, if any."""
+    return CareTeamMember.objects.filter(
+        consumer_id=consumer_id, user_id=user_id, ended_at=None
+    ).first()
 
 
 def external_providers_exist(*, consumer_id: int) -> bool:

@@ -235,6 +235,33 @@ def work_items_transfer(*, case: Case, from_user_id: int | None, to_user: User) 
     return len(ids)
 
 
+CASE_MANAGER_ROLE = "Case manager"
+
+
+def care_team_case_manager_join(*, case: Case, user: User) -> int | None:
+    """Put the case's newly assigned case manager on the consumer's care team (F2), so
+    the plan's "responsible party" offers them from the start; nothing when they are on
+    it already. Called inside the assignment (intake, reassignment), which audits the act
+    and names the membership. Returns the new membership's id."""
+    if CareTeamMember.objects.filter(
+        consumer_id=case.consumer_id, user=user, ended_at=None
+    ).exists():
+        return None
+    member = validated(
+        CareTeamMember(
+            consumer_id=case.consumer_id,
+            user=user,
+            name=user.get_full_name() or user.username,
+            role=CASE_MANAGER_ROLE,
+            kind=CareTeamKind.STAFF,
+            started_at=clock.now(),
+        ),
+        exclude=["consumer"],  # the case's own consumer: no need to look it up again
+    )
+    member.save()
+    return member.pk
+
+
 def care_team_handover(
     *, case: Case, from_user_id: int | None, keep_as_role: str = ""
 ) -> tuple[int, int | None]:
@@ -314,15 +341,29 @@ def note_create(
     text: str,
     amends: Note | None = None,
     part2: bool = False,
+    amendment_reason: str = "",
 ) -> Note:
     """Write and sign a case note. A correction is a new note that amends an earlier one:
-    signed notes are never edited; it keeps the Part 2 label of the note it corrects.
-    `part2` labels a substance-use-disorder record (42 CFR Part 2, S40). Notes other than
-    the consent attempt need active consent. Who: record.note. Audits one create."""
-    if amends is not None and amends.case_id != case.pk:
-        raise ValidationFailed.single("amends", _("the amended note belongs to another case"))
+    signed notes are never edited, and the original stays shown as amended. Only the
+    note's author amends it, once (a later correction amends the amendment), keeping its
+    kind and its Part 2 label and saying why. `part2` labels a substance-use-disorder
+    record (42 CFR Part 2, S40). Notes other than the consent attempt need active consent.
+    Who: record.note. Audits one create."""
+    amendment_reason = amendment_reason.strip()
+    if amends is not None:
+        _check_amendment(actor=actor, case=case, kind=kind, text=text, amends=amends)
+        if not amendment_reason:
+            raise ValidationFailed.single("amendment_reason", _("say why the note is amended"))
+    elif amendment_reason:
+        raise ValidationFailed.single(
+            "amendment_reason", _("only an amendment of a note has a reason")
+        )
     with transaction.atomic():
         _gate(case, clinical=kind != NoteKind.CONSENT_ATTEMPT)
+        if amends is not None and Note.objects.filter(amends=amends).exists():
+            raise ValidationFailed.single(
+                "amends", _("this note has been amended already: amend the latest version")
+            )
         note = validated(
             Note(
                 case=case,
@@ -332,6 +373,7 @@ def note_create(
                 signed_at=clock.now(),
                 amends=amends,
                 part2=part2 or (amends is not None and amends.part2),
+                amendment_reason=amendment_reason,
             )
         )
         note.save()
@@ -347,6 +389,21 @@ def note_create(
             },
         )
     return note
+
+
+def _check_amendment(*, actor: Actor, case: Case, kind: str, text: str, amends: Note) -> None:
+    if amends.case_id != case.pk:
+        raise ValidationFailed.single("amends", _("the amended note belongs to another case"))
+    if amends.author_id != actor.user.pk:
+        raise ValidationFailed.single(
+            "amends", _("only the note's author amends it: write a new note instead")
+        )
+    if kind != amends.kind:
+        raise ValidationFailed.single(
+            "kind", _("an amendment keeps the kind of the note it amends")
+        )
+    if text.strip() == amends.text.strip():
+        raise ValidationFailed.single("text", _("the amendment does not change the note"))
 
 
 def work_item_raise(

@@ -1,20 +1,23 @@
 """Pages for work items, communications and notes (F1, F3)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from casework.cases import rules
 from casework.cases.models import Case
 from casework.cases.selectors import case_facts
-from casework.coordination import services
+from casework.coordination import selectors, services
 from casework.coordination.forms import (
     CommunicationForm,
+    NoteAmendForm,
     NoteForm,
     Part2ConsentForm,
     WorkItemCancelForm,
@@ -24,12 +27,13 @@ from casework.coordination.forms import (
 )
 from casework.coordination.models import WorkItem
 from casework.core.actor import Actor
-from casework.core.errors import ValidationFailed
+from casework.core.errors import DomainError, ValidationFailed
 from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff.models import User
 from casework.staff.selectors import active_staff
 from casework.web.access import access_case, access_work_item
+from casework.web.forms import add_domain_error
 from casework.web.guard import guard
 from casework.web.pages import case_form_page, record_form_page, service_save
 
@@ -78,7 +82,11 @@ def _work_item_page(
     secondary: bool = False,
     **page: Any,
 ) -> HttpResponse:
-    """A form about one work item, on a page guarded with `log_read="get"`."""
+    """A form about one work item, on a page guarded with `log_read="get"`. Posted in
+    place from the worklist or the case page (HTMX), it answers with the item's row:
+    done, or the refusal and a link to the page (nothing written)."""
+    if request.method == "POST" and request.headers.get("HX-Request") == "true":
+        return _work_item_in_place(request, actor, item, **page)
     return record_form_page(
         request,
         actor,
@@ -88,6 +96,31 @@ def _work_item_page(
         template="coordination/work_item_finish.html",
         extra=lambda item: {"item": item, "secondary": secondary},
         **page,
+    )
+
+
+def _work_item_in_place(
+    request: HttpRequest,
+    actor: Actor,
+    item: WorkItem,
+    *,
+    build_form: Callable[[WorkItem, Any], forms.Form],
+    save: Callable[[Actor, WorkItem, forms.Form], object],
+    **page: Any,
+) -> HttpResponse:
+    form = build_form(item, request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            save(actor, item, form)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    if form.errors:
+        error = "; ".join(str(message) for messages in form.errors.values() for message in messages)
+    return render(
+        request,
+        "coordination/work_item_done.html",
+        {"item": item, "error": error, "page_url": request.path},
     )
 
 
@@ -240,4 +273,40 @@ def part2_consent(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
         title=_("Part 2 consent (substance use disorder records)"),
         submit_label=_("Save"),
         success_message=_("Part 2 consent saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.RECORD_NOTE, access_case, log_read="get")
+def note_amend(request: HttpRequest, actor: Actor, case: Case, note_id: int) -> HttpResponse:
+    """Amend a signed note of the case: a new signed note that corrects it, with the
+    reason; the original is kept and shown as amended. One create event."""
+    original = selectors.note_of_case(case_id=case.pk, note_id=note_id, actor=actor)
+    if original is None:
+        raise Http404
+
+    def build(case: Case, data: Any) -> forms.Form:
+        return NoteAmendForm(data, initial={"text": original.text})
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        return services.note_create(
+            actor=actor,
+            case=case,
+            kind=original.kind,
+            text=form.cleaned_data["text"],
+            amends=original,
+            amendment_reason=form.cleaned_data["amendment_reason"],
+        )
+
+    return case_form_page(
+        request,
+        actor,
+        case,
+        build_form=build,
+        save=save,
+        title=_("Amend the %(kind)s of %(date)s")
+        % {"kind": original.get_kind_display().lower(), "date": f"{original.signed_at:%Y-%m-%d}"},
+        submit_label=_("Sign and save amendment"),
+        success_message=_("Amendment signed and saved."),
     )

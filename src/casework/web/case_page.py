@@ -120,7 +120,8 @@ def _timeline(case: Case, parts: dict[str, Any]) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(
                 note.signed_at,
-                _("%(kind)s signed") % {"kind": note.get_kind_display()},
+                (_("%(kind)s amended") if note.amends_id else _("%(kind)s signed"))
+                % {"kind": note.get_kind_display()},
                 str(note.author),
             )
         )

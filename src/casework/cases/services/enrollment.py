@@ -122,7 +122,7 @@ def consent_record(
     if given_by == ConsentGivenBy.SURROGATE:
         if surrogate is None or surrogate.consumer_id != case.consumer_id:
             raise ValidationFailed.single("surrogate", _("name the consumer's support person"))
-        if not surrogate.is_legal_decision_maker:
+        if not surrogate.is_legal_decision_maker or surrogate.removed_at is not None:
             raise ValidationFailed.single(
                 "surrogate", _("this support person is not the legal decision maker")
             )

@@ -85,7 +85,10 @@ def referral_intake(
         raise RuleViolation(_("you are not a member of a program"))
     assignee, team = _assignee_for_intake(actor, assign_to)
     now = clock.now()
+    from casework.coordination.services import care_team_case_manager_join
+
     link: dict[str, Any] = {}
+    joined: dict[str, Any] = {}
     with transaction.atomic():
         blockers = (
             staff_services.assignment_gate(
@@ -164,6 +167,7 @@ def referral_intake(
                 assigned_at=now,
                 reason="intake",
             )
+            joined = {"care_team_joined": care_team_case_manager_join(case=case, user=assignee)}
         override = _override(actor, case, assignee, blockers, override_reason)
         _audit(
             actor,
@@ -175,5 +179,6 @@ def referral_intake(
             source=source,
             **override,
             **link,
+            **joined,
         )
     return case

@@ -178,7 +178,11 @@ def case_reassign(
     consumer end, so they reach the case no more, unless the supervisor keeps them on
     the care team in another role (`keep_on_care_team_as`, never "case manager").
     Who: case.reassign (supervisors). Audits one update naming both."""
-    from casework.coordination.services import care_team_handover, work_items_transfer
+    from casework.coordination.services import (
+        care_team_case_manager_join,
+        care_team_handover,
+        work_items_transfer,
+    )
 
     if not reason.strip():
         raise ValidationFailed.single("reason", _("say why the case is reassigned"))
@@ -230,6 +234,7 @@ def case_reassign(
         ended, kept = care_team_handover(
             case=locked, from_user_id=previous_id, keep_as_role=keep_as
         )
+        joined = care_team_case_manager_join(case=locked, user=assign_to)
         override = _override(actor, locked, assign_to, blockers, override_reason)
         _audit(
             actor,
@@ -243,6 +248,7 @@ def case_reassign(
             care_team_ended=ended,
             kept_on_care_team_as=keep_as,
             kept_membership=kept,
+            care_team_joined=joined,
             **override,
         )
     return locked

@@ -29,6 +29,7 @@ from casework.cases.models import (
 from casework.cases.selectors import (
     case_facts,
 )
+from casework.consumers.selectors import legal_decision_makers
 from casework.consumers.services import ConsumerFields
 from casework.coordination.selectors import (
     care_team_for_consumer,
@@ -135,7 +136,7 @@ def consent_create(request: HttpRequest, actor: Actor, case: Case) -> HttpRespon
         return ConsentForm(
             data,
             decisions=[d for d in ConsentDecision.values if rules.may_record_consent(facts, d)],
-            surrogates=case.consumer.support_persons.filter(is_legal_decision_maker=True),
+            surrogates=legal_decision_makers(consumer_id=case.consumer_id),
             makes_own_decisions=case.consumer.makes_own_decisions,
         )
 
