@@ -175,7 +175,10 @@ def test_update_bodies_require_the_version(document: dict[str, Any]) -> None:
 
 def test_every_schema_class_has_a_name_of_its_own() -> None:
     """The document names a component by its class name: two contexts' `NoticeIn` would
-    make one route document the other's body."""
+    make one route document the other's body, and two enums called `Severity` would
+    make one field document the other's values. Every `schemas` module, sub-packages'
+    included, and every enum a schemas module uses."""
+    import enum
     import importlib
     import inspect
     import pkgutil
@@ -184,13 +187,14 @@ def test_every_schema_class_has_a_name_of_its_own() -> None:
 
     import casework
 
-    owners: dict[str, list[str]] = {}
-    for info in pkgutil.iter_modules(casework.__path__):
-        try:
-            module = importlib.import_module(f"casework.{info.name}.schemas")
-        except ModuleNotFoundError:
+    owners: dict[str, set[str]] = {}
+    for info in pkgutil.walk_packages(casework.__path__, "casework."):
+        if not info.name.endswith(".schemas"):
             continue
+        module = importlib.import_module(info.name)
         for name, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, Schema) and cls.__module__ == module.__name__:
-                owners.setdefault(name, []).append(info.name)
+            schema = issubclass(cls, Schema) and cls.__module__ == module.__name__
+            ours = issubclass(cls, enum.Enum) and cls.__module__.startswith("casework.")
+            if schema or ours:
+                owners.setdefault(name, set()).add(f"{cls.__module__}.{cls.__qualname__}")
     assert {name: where for name, where in owners.items() if len(where) > 1} == {}

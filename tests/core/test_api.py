@@ -212,9 +212,13 @@ def test_me_describes_the_user_and_their_permissions(world: World) -> None:
             "case.reassign": "team",
             "staff.read": "team",
             "caseload.set": "team",
+            "dashboard.read": "team",
             "complaint.manage": "team",
             "protection.report": "team",
             "protection.read": "restricted",
+            "disclosure.record": "team",
+            "um.report": "program",
+            "adt.manage": "program",
         },
     }
 

@@ -117,4 +117,4 @@ def test_dates_read_naturally() -> None:
     assert day(date(2026, 12, 31)) == "31 Dec 2026"
     assert when(None) == ""
     with translation.override("es"):
-        assert day(date(2026, 1, 15)) == "15 Ene 2026"
+        assert day(date(2026, 1, 15)) == "15 ene 2026"

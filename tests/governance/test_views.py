@@ -191,4 +191,4 @@ def test_the_accounting_pdf_is_in_the_consumers_language() -> None:
 
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Registro de divulgaciones" in text
-    assert "No hay divulgaciones que informar en este periodo." in text
+    assert "No hay divulgaciones que registrar en este período." in text

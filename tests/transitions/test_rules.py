@@ -7,7 +7,7 @@ import pytest
 
 from casework.core.clocks import HolidayCalendar
 from casework.transitions import rules
-from casework.transitions.rules import AttemptOutcome, Channel, ReferralStatus
+from casework.transitions.rules import AttemptOutcome, ContactChannel, ReferralStatus
 
 NEW_YORK = HolidayCalendar(time_zone="America/New_York", country="US")
 
@@ -114,7 +114,9 @@ def test_no_handoff_no_receipt_clock() -> None:
 T0 = at("2026-11-09T10:00:00-05:00")
 
 
-def attempt(hours: int, outcome: AttemptOutcome, channel: Channel = Channel.PHONE) -> rules.Attempt:
+def attempt(
+    hours: int, outcome: AttemptOutcome, channel: ContactChannel = ContactChannel.PHONE
+) -> rules.Attempt:
     return rules.Attempt(at=T0 + timedelta(hours=hours), channel=channel, outcome=outcome)
 
 
@@ -156,7 +158,7 @@ def test_attempts_are_counted_in_time_order_not_entry_order() -> None:
 def test_tcm_needs_an_interactive_contact_by_its_due_time() -> None:
     due = T0 + timedelta(hours=10)
     by_text = rules.follow_up_state(
-        [attempt(1, AttemptOutcome.REACHED, Channel.TEXT)], max_failed=2, tcm_due_at=due
+        [attempt(1, AttemptOutcome.REACHED, ContactChannel.TEXT)], max_failed=2, tcm_due_at=due
     )
     assert by_text.tcm_met is False
     on_time = rules.follow_up_state(

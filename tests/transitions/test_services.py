@@ -16,7 +16,7 @@ from casework.transitions.deadlines import STAY_SUBJECT
 from casework.transitions.models import Handoff, Readmission, TransitionPlanVersion
 from casework.transitions.rules import (
     AttemptOutcome,
-    Channel,
+    ContactChannel,
     Destination,
     PostAcuteNeed,
     ReferralStatus,
@@ -142,7 +142,7 @@ def test_two_failed_attempts_escalate_and_reaching_the_consumer_meets_both_clock
         actor=actor,
         stay=stay,
         attempted_at=NOW - timedelta(hours=4),
-        channel=Channel.PHONE,
+        channel=ContactChannel.PHONE,
         outcome=AttemptOutcome.NO_ANSWER,
     )
     assert (first.failed_attempts, first.escalate) == (1, False)
@@ -151,7 +151,7 @@ def test_two_failed_attempts_escalate_and_reaching_the_consumer_meets_both_clock
         actor=actor,
         stay=stay,
         attempted_at=NOW - timedelta(hours=2),
-        channel=Channel.PHONE,
+        channel=ContactChannel.PHONE,
         outcome=AttemptOutcome.VOICEMAIL,
     )
     assert (second.failed_attempts, second.escalate) == (2, True)
@@ -160,7 +160,7 @@ def test_two_failed_attempts_escalate_and_reaching_the_consumer_meets_both_clock
         actor=actor,
         stay=stay,
         attempted_at=NOW,
-        channel=Channel.PHONE,
+        channel=ContactChannel.PHONE,
         outcome=AttemptOutcome.REACHED,
     )
     assert (third.reached_at, third.tcm_met) == (NOW, True)
@@ -177,7 +177,7 @@ def test_an_attempt_before_the_discharge_is_refused(world: World) -> None:
     with pytest.raises(ValidationFailed) as caught:
         services.follow_up_attempt_record(
             actor=factories.actor(world.cm), stay=stay, attempted_at=NOW - timedelta(hours=2),
-            channel=Channel.PHONE, outcome=AttemptOutcome.NO_ANSWER,
+            channel=ContactChannel.PHONE, outcome=AttemptOutcome.NO_ANSWER,
         )  # fmt: skip
     assert caught.value.errors == {"attempted_at": ["may not be before the discharge"]}
 
@@ -187,7 +187,7 @@ def test_an_in_house_stay_takes_no_follow_up_attempt(world: World) -> None:
     with pytest.raises(RuleViolation):
         services.follow_up_attempt_record(
             actor=factories.actor(world.cm), stay=stay, attempted_at=NOW,
-            channel=Channel.PHONE, outcome=AttemptOutcome.REACHED,
+            channel=ContactChannel.PHONE, outcome=AttemptOutcome.REACHED,
         )  # fmt: skip
 
 
@@ -420,7 +420,7 @@ def test_the_follow_up_worklist_lists_open_follow_ups_with_attempts(world: World
     discharge(second, world.cm, NOW - timedelta(hours=20))
     services.follow_up_attempt_record(
         actor=factories.actor(world.cm), stay=second, attempted_at=NOW,
-        channel=Channel.PHONE, outcome=AttemptOutcome.NO_ANSWER,
+        channel=ContactChannel.PHONE, outcome=AttemptOutcome.NO_ANSWER,
     )  # fmt: skip
     rows = selectors.follow_up_worklist(
         reach=stay_reach_q(world.cm, Permission.CONSUMER_READ), now=NOW

@@ -7,20 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.complaints.rules import (
     Category,
-    Channel,
+    ComplaintChannel,
     ComplaintKind,
+    ComplaintSeverity,
     ComplaintState,
     CoverageType,
     Outcome,
-    Severity,
 )
 
 CHANNEL_LABELS = {
-    Channel.PHONE: _("Phone"),
-    Channel.MAIL: _("Mail"),
-    Channel.EMAIL: _("E-mail"),
-    Channel.PORTAL: _("Portal"),
-    Channel.IN_PERSON: _("In person"),
+    ComplaintChannel.PHONE: _("Phone"),
+    ComplaintChannel.MAIL: _("Mail"),
+    ComplaintChannel.EMAIL: _("E-mail"),
+    ComplaintChannel.PORTAL: _("Portal"),
+    ComplaintChannel.IN_PERSON: _("In person"),
 }
 KIND_LABELS = {ComplaintKind.GRIEVANCE: _("Grievance"), ComplaintKind.APPEAL: _("Appeal")}
 CATEGORY_LABELS = {
@@ -34,7 +34,11 @@ CATEGORY_LABELS = {
     Category.CARE_OPTIONS: _("Disagreement about care options"),
     Category.OTHER: _("Other"),
 }
-SEVERITY_LABELS = {Severity.LOW: _("Low"), Severity.MEDIUM: _("Medium"), Severity.HIGH: _("High")}
+SEVERITY_LABELS = {
+    ComplaintSeverity.LOW: _("Low"),
+    ComplaintSeverity.MEDIUM: _("Medium"),
+    ComplaintSeverity.HIGH: _("High"),
+}
 COVERAGE_LABELS = {
     CoverageType.MEDICAID_MANAGED_CARE: _("Medicaid managed care"),
     CoverageType.MEDICARE_ADVANTAGE: _("Medicare Advantage"),

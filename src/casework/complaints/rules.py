@@ -13,7 +13,7 @@ from enum import StrEnum
 from casework.core.clocks import ClockRule, ClockUnit
 
 
-class Channel(StrEnum):
+class ComplaintChannel(StrEnum):
     PHONE = "phone"
     MAIL = "mail"
     EMAIL = "email"
@@ -38,7 +38,7 @@ class Category(StrEnum):
     OTHER = "other"
 
 
-class Severity(StrEnum):
+class ComplaintSeverity(StrEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"

@@ -6,12 +6,12 @@ from ninja import Field, Schema
 
 from casework.complaints.rules import (
     Category,
-    Channel,
+    ComplaintChannel,
     ComplaintKind,
+    ComplaintSeverity,
     ComplaintState,
     CoverageType,
     Outcome,
-    Severity,
 )
 from casework.web.api import InputSchema, StaffRef, VersionIn
 from casework.web.dates import RecentDatetime
@@ -21,20 +21,20 @@ LONG_TEXT = 20000
 
 class ComplaintIn(InputSchema):
     kind: ComplaintKind
-    channel: Channel
+    channel: ComplaintChannel
     received_at: RecentDatetime
     complainant: str = Field(..., min_length=1, max_length=200)
     complainant_relationship: str = Field(..., min_length=1, max_length=100)
     about: str = Field(..., min_length=1, max_length=LONG_TEXT)
     category: Category
-    severity: Severity
+    severity: ComplaintSeverity
     coverage: CoverageType = Field(..., description="sets the resolution limit (shipped presets)")
     expedited: bool = Field(False, description="health is at risk: the expedited limit applies")
     expedite_reason: str = Field("", max_length=300)
 
 
 class AcknowledgeIn(VersionIn):
-    method: Channel
+    method: ComplaintChannel
     acknowledged_at: RecentDatetime
 
 
@@ -87,13 +87,13 @@ class ComplaintOut(Schema):
     version: int
     consumer_id: int
     kind: ComplaintKind
-    channel: Channel
+    channel: ComplaintChannel
     received_at: datetime
     complainant: str
     complainant_relationship: str
     about: str
     category: Category
-    severity: Severity
+    severity: ComplaintSeverity
     coverage: CoverageType
     expedited: bool
     expedite_reason: str

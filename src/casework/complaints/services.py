@@ -83,9 +83,9 @@ def complaint_receive(
         errors["expedite_reason"] = [_("say why health is at risk when expediting")]
     for name, value, enum in (
         ("kind", kind, rules.ComplaintKind),
-        ("channel", channel, rules.Channel),
+        ("channel", channel, rules.ComplaintChannel),
         ("category", category, rules.Category),
-        ("severity", severity, rules.Severity),
+        ("severity", severity, rules.ComplaintSeverity),
         ("coverage", coverage, rules.CoverageType),
     ):
         if value not in enum._value2member_map_:
@@ -180,7 +180,7 @@ def complaint_acknowledge(
     acknowledgement clock is met. Audits one update."""
     if not rules.may_acknowledge(complaint.state):
         raise RuleViolation(_("the complaint was already acknowledged or is closed"))
-    if method not in rules.Channel._value2member_map_:
+    if method not in rules.ComplaintChannel._value2member_map_:
         raise ValidationFailed.single("method", _("not one of the choices"))
     if acknowledged_at > clock.now():
         raise ValidationFailed.single("acknowledged_at", _("cannot be in the future"))

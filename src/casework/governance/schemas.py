@@ -121,7 +121,7 @@ class AccessCloseIn(VersionIn):
     note: str = Field("", max_length=500)
 
 
-class ClockOut(Schema):
+class AccessRequestClockOut(Schema):
     kind: str
     state: str
     rule_code: str
@@ -141,7 +141,7 @@ class AccessRequestOut(Schema):
     extension_reason: str
     closed_at: datetime | None
     closing_note: str
-    clock: ClockOut | None = None
+    clock: AccessRequestClockOut | None = None
 
 
 class AccessRequestPage(Schema):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.transitions.rules import (
     AttemptOutcome,
-    Channel,
+    ContactChannel,
     Destination,
     PostAcuteNeed,
     ReceiptMethod,
@@ -37,11 +37,11 @@ DESTINATION_LABELS = {
 }
 DESTINATION_CHOICES = [(d.value, DESTINATION_LABELS[d]) for d in Destination]
 CHANNEL_CHOICES = [
-    (Channel.PHONE.value, _("Phone")),
-    (Channel.VIDEO.value, _("Video")),
-    (Channel.IN_PERSON.value, _("In person")),
-    (Channel.TEXT.value, _("Text message")),
-    (Channel.PORTAL.value, _("Patient portal")),
+    (ContactChannel.PHONE.value, _("Phone")),
+    (ContactChannel.VIDEO.value, _("Video")),
+    (ContactChannel.IN_PERSON.value, _("In person")),
+    (ContactChannel.TEXT.value, _("Text message")),
+    (ContactChannel.PORTAL.value, _("Patient portal")),
 ]
 OUTCOME_CHOICES = [
     (AttemptOutcome.REACHED.value, _("Reached")),

@@ -50,7 +50,7 @@ class PostAcuteNeed(StrEnum):
     HOME_SERVICES = "home_services"
 
 
-class Channel(StrEnum):
+class ContactChannel(StrEnum):
     PHONE = "phone"
     VIDEO = "video"
     IN_PERSON = "in_person"
@@ -68,7 +68,9 @@ class AttemptOutcome(StrEnum):
     DECLINED = "declined"
 
 
-INTERACTIVE_CHANNELS = frozenset({Channel.PHONE, Channel.VIDEO, Channel.IN_PERSON})
+INTERACTIVE_CHANNELS = frozenset(
+    {ContactChannel.PHONE, ContactChannel.VIDEO, ContactChannel.IN_PERSON}
+)
 
 
 class ReceiptMethod(StrEnum):
@@ -206,7 +208,7 @@ def discharge_clocks(
 @dataclass(frozen=True)
 class Attempt:
     at: datetime
-    channel: Channel
+    channel: ContactChannel
     outcome: AttemptOutcome
 
 

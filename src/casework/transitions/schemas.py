@@ -8,7 +8,7 @@ from ninja import Field, Schema
 
 from casework.transitions.rules import (
     AttemptOutcome,
-    Channel,
+    ContactChannel,
     Destination,
     PostAcuteNeed,
     ReferralStatus,
@@ -124,7 +124,7 @@ class ReceiptIn(InputSchema):
 
 class FollowUpAttemptIn(InputSchema):
     attempted_at: RecentDatetime
-    channel: Channel
+    channel: ContactChannel
     outcome: AttemptOutcome
     note: str = Field("", max_length=2000)
 
@@ -154,7 +154,7 @@ class ReadmissionOut(Schema):
     reviewed_at: datetime | None
 
 
-class ClockOut(Schema):
+class TransitionClockOut(Schema):
     kind: str
     due_at: datetime
     state: str
@@ -168,7 +168,7 @@ class TransitionOut(Schema):
     placement: PlacementOut | None
     handoff: HandoffOut | None
     attempts: int
-    clocks: list[ClockOut]
+    clocks: list[TransitionClockOut]
     readmission: ReadmissionOut | None
 
 

@@ -21,7 +21,7 @@ from casework.transitions import selectors, services
 from casework.transitions.rules import (
     PROVIDER_COLUMNS,
     AttemptOutcome,
-    Channel,
+    ContactChannel,
     Destination,
     PostAcuteNeed,
     ReferralStatus,
@@ -136,7 +136,7 @@ def transitions_seed(*, program: Program, manager: User, now: datetime) -> dict[
         actor=actor,
         stay=yesterday,
         attempted_at=now - timedelta(hours=3),
-        channel=Channel.PHONE,
+        channel=ContactChannel.PHONE,
         outcome=AttemptOutcome.NO_ANSWER,
     )
     # 3. Discharged four days ago: two failed calls, escalated and overdue.
@@ -147,7 +147,7 @@ def transitions_seed(*, program: Program, manager: User, now: datetime) -> dict[
             actor=actor,
             stay=overdue,
             attempted_at=now - timedelta(hours=hours),
-            channel=Channel.PHONE,
+            channel=ContactChannel.PHONE,
             outcome=outcome,
         )
     # 4. Reached within 72 hours; the receiver confirmed the handoff through its Task.
@@ -161,7 +161,7 @@ def transitions_seed(*, program: Program, manager: User, now: datetime) -> dict[
         actor=actor,
         stay=done,
         attempted_at=now - timedelta(days=1),
-        channel=Channel.PHONE,
+        channel=ContactChannel.PHONE,
         outcome=AttemptOutcome.REACHED,
         note="Taking the new medicines; scale at home; appointment booked.",
     )

@@ -46,7 +46,7 @@ from casework.transitions.models import (
 )
 from casework.transitions.rules import (
     AttemptOutcome,
-    Channel,
+    ContactChannel,
     Destination,
     PostAcuteNeed,
     ReceiptMethod,
@@ -569,7 +569,7 @@ def follow_up_attempt_record(
     actor: Actor,
     stay: Stay,
     attempted_at: datetime,
-    channel: Channel,
+    channel: ContactChannel,
     outcome: AttemptOutcome,
     note: str = "",
 ) -> rules.FollowUpState:
@@ -604,7 +604,9 @@ def follow_up_attempt_record(
     state = rules.follow_up_state(
         [
             rules.Attempt(
-                at=a.attempted_at, channel=Channel(a.channel), outcome=AttemptOutcome(a.outcome)
+                at=a.attempted_at,
+                channel=ContactChannel(a.channel),
+                outcome=AttemptOutcome(a.outcome),
             )
             for a in FollowUpAttempt.objects.filter(stay=stay)
         ],

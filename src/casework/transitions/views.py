@@ -38,7 +38,7 @@ from casework.transitions.forms import (
 from casework.transitions.models import NEED_LABELS, CommunityReferral
 from casework.transitions.rules import (
     AttemptOutcome,
-    Channel,
+    ContactChannel,
     Destination,
     PostAcuteNeed,
     ReferralStatus,
@@ -217,7 +217,7 @@ def _attempt_save(actor: Actor, stay: Stay, form: forms.Form) -> object:
         actor=actor,
         stay=stay,
         attempted_at=data["attempted_at"],
-        channel=Channel(data["channel"]),
+        channel=ContactChannel(data["channel"]),
         outcome=AttemptOutcome(data["outcome"]),
         note=data["note"],
     )

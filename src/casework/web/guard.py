@@ -42,6 +42,7 @@ from django.http import Http404, HttpRequest
 from ninja.errors import HttpError
 
 from casework.core.actor import Actor, actor_from_request
+from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.staff.models import User
 from casework.web import access
@@ -134,11 +135,14 @@ def guard(
     *,
     log_read: LogRead = False,
     object_type: str = "",
+    action: str = "",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate a page or an API handler `f(request, actor, [record,] ...)`.
 
     Without `load` the guard checks the role only (lists and reports over the program);
-    `object_type` then names what a refusal was about."""
+    `object_type` then names what a refusal was about, and `action` the audit action of a
+    page's refusal (a list page says `list`; by default a read on GET, else the
+    permission's action)."""
     id_param, refused_type = ID_PARAMS[load] if load is not None else (None, object_type)
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -157,7 +161,12 @@ def guard(
                 # permission: the 404 of a page that does not exist, one denied event.
                 raise access.refuse(
                     actor,
-                    access.audit_action(permission),
+                    action
+                    or (
+                        AuditAction.READ
+                        if request.method == "GET"
+                        else access.audit_action(permission)
+                    ),
                     refused_type,
                     "",
                     reason=f"role lacks {permission}",
