@@ -190,7 +190,12 @@ def test_an_amendment_keeps_the_part2_label(world: World) -> None:
     case, _, secret = _notes(world)
 
     fix = services.note_create(
-        actor=factories.actor(world.cm), case=case, kind="progress", text="80 mg", amends=secret
+        actor=factories.actor(world.cm),
+        case=case,
+        kind="progress",
+        text="80 mg",
+        amends=secret,
+        amendment_reason="dose corrected",
     )
 
     assert fix.part2 is True

@@ -89,7 +89,7 @@ def test_referral_to_closure(checked: Checked, staff: World) -> None:
     page.get_by_label("Relationship").select_option("child")
     tick(page, "Emergency contact")
     page.get_by_role("button", name="Add support person").click()
-    expect(page.get_by_role("cell", name="Luis Delgado")).to_be_visible()
+    expect(page.get_by_role("cell", name="Luis Delgado", exact=True)).to_be_visible()
 
     page.get_by_role("link", name="Purpose of the program", exact=True).click()
     heading(page, "Acerca de Program main")
@@ -141,7 +141,7 @@ def test_referral_to_closure(checked: Checked, staff: World) -> None:
     expect(page.get_by_text("Home visit arranged; medications reviewed.")).to_be_visible()
     c.check()
 
-    page.get_by_role("link", name="Complete Arrange a home health visit").click()
+    page.get_by_role("link", name="Complete with an outcome Arrange a home health visit").click()
     heading(page, "Complete a work item")
     c.check()
     page.get_by_label("Outcome").fill("Visit took place.")
