@@ -23,17 +23,6 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "spark: engine-conformance tests on PySpark local mode (needs Java 17)"
-    )
-    config.addinivalue_line(
-        "markers",
-        "spark_cluster: a Spark standalone master and two workers on 127.0.0.1 (JVMs; ~1 min)",
-    )
-    config.addinivalue_line("markers", "oracle: comparisons with comorbidipy and pycomorb")
-
-
 def shared_data(relative: str) -> Path:
     """Path of a file under ../shared/data; skip loudly when it is absent."""
     path = SHARED_DATA / relative
