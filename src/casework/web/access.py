@@ -19,8 +19,10 @@ ETREAT and `break_glass=true` (`acting`). Restricted records are never opened so
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from operator import attrgetter
+from typing import Any, Protocol
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -316,88 +318,135 @@ def _load[M: Model](
     return row
 
 
-def _consumers() -> QuerySet[Consumer]:
-    return Consumer.objects.all()
+class Loader[M: Model](Protocol):
+    """An `access_*` load: the record `pk` if `actor` reaches it with `permission`."""
+
+    def __call__(
+        self, actor: Actor, pk: int, /, *, permission: Permission = ..., log_read: bool = ...
+    ) -> M: ...
 
 
-def _cases() -> QuerySet[Case]:
-    return Case.objects.select_related("consumer", "assigned_to", "team", "program", "referral")
+@dataclass(frozen=True)
+class RecordLoad:
+    """What the guard needs of a load: the URL parameter that names the record, the object
+    type a refusal before the load names, and whether the load fixes its own permission
+    (and writes its own event)."""
+
+    id_param: str
+    refused_type: str
+    fixed_permission: bool = False
 
 
-def _work_items() -> QuerySet[WorkItem]:
-    return WorkItem.objects.select_related("case", "case__consumer", "owner")
+LOADS: dict[Callable[..., Any], RecordLoad] = {}
+"""Every load a guard may use, registered where it is defined (`registered`)."""
+
+READ_EVENTS: dict[type[Model], tuple[str, Callable[[Any], int | None]]] = {}
+"""The read event of each record a guard loads: its object type and whose record it is."""
 
 
-_CONSUMER_LOAD = prepared_load(_consumers, consumer="pk", program="program_id")
-_CASE_LOAD = prepared_load(_cases, consumer="consumer_id", program="program_id")
-_WORK_ITEM_LOAD = prepared_load(
-    _work_items, consumer="case__consumer_id", program="case__program_id"
+def _no_consumer(record: Any) -> None:
+    return None
+
+
+def _consumer_path(path: str) -> Callable[[Any], int | None]:
+    """The consumer id of a record by its path (`pk`, `consumer_id`, `case__consumer_id`)."""
+    return attrgetter(path.replace("__", "."))
+
+
+def registered[F: Callable[..., Any]](
+    model: type[Model],
+    id_param: str,
+    object_type: str,
+    *,
+    consumer_of: Callable[[Any], int | None] | None = _no_consumer,
+    refused_type: str = "",
+    fixed_permission: bool = False,
+) -> Callable[[F], F]:
+    """Register a load: the guard's URL parameter and refusal type, and the read event
+    of what it loads (none when `consumer_of` is None: the load writes its own)."""
+
+    def register(load: F) -> F:
+        LOADS[load] = RecordLoad(id_param, refused_type or object_type, fixed_permission)
+        if consumer_of is not None:
+            READ_EVENTS[model] = (object_type, consumer_of)
+        return load
+
+    return register
+
+
+def consumer_record_load[M: Model](
+    model: type[M],
+    queryset: Callable[[], QuerySet[M]],
+    *,
+    id_param: str,
+    object_type: str,
+    consumer: str = "consumer_id",
+    program: str = "program_id",
+    permission: Permission = Permission.CONSUMER_READ,
+    log_read: bool = True,
+    compiled: bool = False,
+) -> Loader[M]:
+    """The load of a record of a consumer (`consumer`: the path to the consumer's id)
+    through `_load`, registered for the guard. `compiled`: the hot loads compile their
+    query once per scope (`prepared_load`)."""
+    prepared = prepared_load(queryset, consumer=consumer, program=program) if compiled else None
+    consumer_of = _consumer_path(consumer)
+    default_permission, default_log_read = permission, log_read
+
+    def load(
+        actor: Actor,
+        pk: int,
+        /,
+        *,
+        permission: Permission = default_permission,
+        log_read: bool = default_log_read,
+    ) -> M:
+        return _load(
+            actor,
+            queryset(),
+            pk,
+            permission=permission,
+            object_type=object_type,
+            consumer=consumer,
+            program=program,
+            log_read=log_read,
+            consumer_of=consumer_of,
+            prepared=prepared,
+        )
+
+    load.__doc__ = f"A {object_type} the actor reaches with `permission`: 404 (audited) otherwise."
+    return registered(model, id_param, object_type, consumer_of=consumer_of)(load)
+
+
+access_consumer = consumer_record_load(
+    Consumer,
+    Consumer.objects.all,
+    id_param="consumer_id",
+    object_type="consumer",
+    consumer="pk",
+    compiled=True,
+)
+access_case = consumer_record_load(
+    Case,
+    lambda: Case.objects.select_related("consumer", "assigned_to", "team", "program", "referral"),
+    id_param="case_id",
+    object_type="case",
+    compiled=True,
+)
+access_work_item = consumer_record_load(
+    WorkItem,
+    lambda: WorkItem.objects.select_related("case", "case__consumer", "owner"),
+    id_param="work_item_id",
+    object_type="work_item",
+    consumer="case__consumer_id",
+    program="case__program_id",
+    permission=Permission.CASE_MANAGE,
+    log_read=False,
+    compiled=True,
 )
 
 
-def access_consumer(
-    actor: Actor,
-    consumer_id: int,
-    *,
-    permission: Permission = Permission.CONSUMER_READ,
-    log_read: bool = True,
-) -> Consumer:
-    return _load(
-        actor,
-        _consumers(),
-        consumer_id,
-        permission=permission,
-        object_type="consumer",
-        consumer="pk",
-        program="program_id",
-        log_read=log_read,
-        consumer_of=lambda c: c.pk,
-        prepared=_CONSUMER_LOAD,
-    )
-
-
-def access_case(
-    actor: Actor,
-    case_id: int,
-    *,
-    permission: Permission = Permission.CONSUMER_READ,
-    log_read: bool = True,
-) -> Case:
-    return _load(
-        actor,
-        _cases(),
-        case_id,
-        permission=permission,
-        object_type="case",
-        consumer="consumer_id",
-        program="program_id",
-        log_read=log_read,
-        consumer_of=lambda c: c.consumer_id,
-        prepared=_CASE_LOAD,
-    )
-
-
-def access_work_item(
-    actor: Actor,
-    work_item_id: int,
-    *,
-    permission: Permission = Permission.CASE_MANAGE,
-    log_read: bool = False,
-) -> WorkItem:
-    return _load(
-        actor,
-        _work_items(),
-        work_item_id,
-        permission=permission,
-        object_type="work_item",
-        consumer="case__consumer_id",
-        program="case__program_id",
-        log_read=log_read,
-        consumer_of=lambda i: i.case.consumer_id,
-        prepared=_WORK_ITEM_LOAD,
-    )
-
-
+@registered(Need, "need_id", "need", consumer_of=None, fixed_permission=True)
 def access_need(actor: Actor, need_id: int) -> Need:
     """A need the actor may change (care.plan); the service audits the write."""
     return _load(
@@ -413,6 +462,13 @@ def access_need(actor: Actor, need_id: int) -> Need:
     )
 
 
+@registered(
+    AssessmentResponse,
+    "response_id",
+    "assessment_response",
+    consumer_of=None,
+    fixed_permission=True,
+)
 def access_response(
     actor: Actor,
     response_id: int,
@@ -451,6 +507,13 @@ def access_response(
     return response
 
 
+@registered(
+    CarePlan,
+    "case_id",
+    "care_plan",
+    consumer_of=_consumer_path("case__consumer_id"),
+    refused_type="case",
+)
 def access_care_plan(
     actor: Actor,
     case_id: int,
@@ -468,34 +531,6 @@ def access_care_plan(
     if log_read:
         _read(actor, case.consumer_id, "care_plan", plan.pk)
     return plan
-
-
-def _own(record: Any) -> int | None:
-    return record.consumer_id  # type: ignore[no-any-return]
-
-
-def _case(record: Any) -> int | None:
-    return record.case.consumer_id  # type: ignore[no-any-return]
-
-
-# The read event of each record a guard loads: its object type and whose record it is.
-READ_EVENTS: dict[type[Model], tuple[str, Callable[[Any], int | None]]] = {
-    Consumer: ("consumer", lambda record: record.pk),
-    Case: ("case", _own),
-    CarePlan: ("care_plan", _case),
-    WorkItem: ("work_item", _case),
-    User: ("staff", lambda record: None),
-    Complaint: ("complaint", _own),
-    AbuseReport: ("abuse_report", _own),
-    Incident: ("incident", _own),
-    EthicsConsultation: ("ethics_consultation", _own),
-    Stay: ("stay", _own),
-    CommunityReferral: ("community_referral", _own),
-    LegalHold: ("legal_hold", _own),
-    AccessRequest: ("access_request", _own),
-    ComplianceRequirement: ("compliance_requirement", lambda record: None),
-    AdtMessage: ("adt_message", lambda record: adt_message_consumer(record)),
-}
 
 
 def _consumer_of_record(record: Model) -> tuple[str, int | None]:
@@ -539,6 +574,7 @@ def staff_reachable(actor: Actor, user: User, permission: Permission) -> bool:
     return False
 
 
+@registered(User, "user_id", "staff")
 def access_staff(
     actor: Actor,
     user_id: int,
@@ -566,17 +602,34 @@ def _staff_owned[M: Model](
     return row
 
 
+@registered(
+    Credential, "credential_id", "staff_credential", consumer_of=None, fixed_permission=True
+)
 def access_credential(actor: Actor, credential_id: int) -> Credential:
     """A credential of someone the actor manages (staff.manage); 404 otherwise."""
     qs = Credential.objects.select_related("user__team")
     return _staff_owned(actor, qs, credential_id, "staff_credential")
 
 
+@registered(
+    CorrectiveAction,
+    "action_id",
+    "staff_corrective_action",
+    consumer_of=None,
+    fixed_permission=True,
+)
 def access_corrective_action(actor: Actor, action_id: int) -> CorrectiveAction:
     qs = CorrectiveAction.objects.select_related("user__team")
     return _staff_owned(actor, qs, action_id, "staff_corrective_action")
 
 
+@registered(
+    AttestationDocument,
+    "document_id",
+    "staff_attestation_document",
+    consumer_of=None,
+    fixed_permission=True,
+)
 def access_attestation_document(actor: Actor, document_id: int) -> AttestationDocument:
     qs = AttestationDocument.objects.filter(program_id=actor.user.program_id or 0)
     return _staff_owned(actor, qs, document_id, "staff_attestation_document", users=())
@@ -585,25 +638,12 @@ def access_attestation_document(actor: Actor, document_id: int) -> AttestationDo
 # --- complaints (K1) -----------------------------------------------------------------------
 
 
-def access_complaint(
-    actor: Actor,
-    complaint_id: int,
-    *,
-    permission: Permission = Permission.CONSUMER_READ,
-    log_read: bool = True,
-) -> Complaint:
-    """A complaint about a consumer the actor reaches with `permission`; 404 otherwise."""
-    return _load(
-        actor,
-        Complaint.objects.select_related("consumer", "program", "owner", "reviewer"),
-        complaint_id,
-        permission=permission,
-        object_type="complaint",
-        consumer="consumer_id",
-        program="program_id",
-        log_read=log_read,
-        consumer_of=lambda c: c.consumer_id,
-    )
+access_complaint = consumer_record_load(
+    Complaint,
+    lambda: Complaint.objects.select_related("consumer", "program", "owner", "reviewer"),
+    id_param="complaint_id",
+    object_type="complaint",
+)
 
 
 # --- restricted records: protections (J1-J3) ---------------------------------------------
@@ -634,6 +674,7 @@ def _restricted_load[M: Model](
     return row
 
 
+@registered(AbuseReport, "report_id", "abuse_report", consumer_of=_consumer_path("consumer_id"))
 def access_abuse_report(
     actor: Actor,
     report_id: int,
@@ -645,6 +686,7 @@ def access_abuse_report(
     return _restricted_load(actor, qs, report_id, object_type="abuse_report", log_read=log_read)
 
 
+@registered(Incident, "incident_id", "incident", consumer_of=_consumer_path("consumer_id"))
 def access_incident(
     actor: Actor,
     incident_id: int,
@@ -656,6 +698,12 @@ def access_incident(
     return _restricted_load(actor, qs, incident_id, object_type="incident", log_read=log_read)
 
 
+@registered(
+    EthicsConsultation,
+    "consultation_id",
+    "ethics_consultation",
+    consumer_of=_consumer_path("consumer_id"),
+)
 def access_consultation(
     actor: Actor,
     consultation_id: int,
@@ -686,6 +734,7 @@ def stay_reach_q(user: User, permission: Permission) -> Q:
     return base | on_unit
 
 
+@registered(Stay, "stay_id", "stay", consumer_of=_consumer_path("consumer_id"))
 def access_stay(
     actor: Actor,
     stay_id: int,
@@ -716,74 +765,36 @@ def access_stay(
     return stay
 
 
-def access_referral(
-    actor: Actor,
-    referral_id: int,
-    *,
-    permission: Permission = Permission.CONSUMER_READ,
-    log_read: bool = True,
-) -> CommunityReferral:
-    """A closed-loop community referral of a consumer the actor reaches: 404 otherwise."""
-    return _load(
-        actor,
-        CommunityReferral.objects.select_related(
-            "consumer", "service", "service__organization", "sent_by"
-        ),
-        referral_id,
-        permission=permission,
-        object_type="community_referral",
-        consumer="consumer_id",
-        program="program_id",
-        log_read=log_read,
-        consumer_of=lambda r: r.consumer_id,
-    )
+access_referral = consumer_record_load(
+    CommunityReferral,
+    lambda: CommunityReferral.objects.select_related(
+        "consumer", "service", "service__organization", "sent_by"
+    ),
+    id_param="referral_id",
+    object_type="community_referral",
+)
 
 
 # --- records governance (N4, N6, S28, S29, S42) ----------------------------------------
 
 
-def access_legal_hold(
-    actor: Actor,
-    hold_id: int,
-    *,
-    permission: Permission = Permission.PRIVACY_MANAGE,
-    log_read: bool = True,
-) -> LegalHold:
-    """A legal hold on a consumer the actor reaches with `permission`; 404 otherwise."""
-    return _load(
-        actor,
-        LegalHold.objects.select_related("consumer", "case", "placed_by", "released_by"),
-        hold_id,
-        permission=permission,
-        object_type="legal_hold",
-        consumer="consumer_id",
-        program="program_id",
-        log_read=log_read,
-        consumer_of=lambda h: h.consumer_id,
-    )
+access_legal_hold = consumer_record_load(
+    LegalHold,
+    lambda: LegalHold.objects.select_related("consumer", "case", "placed_by", "released_by"),
+    id_param="hold_id",
+    object_type="legal_hold",
+    permission=Permission.PRIVACY_MANAGE,
+)
+access_access_request = consumer_record_load(
+    AccessRequest,
+    lambda: AccessRequest.objects.select_related("consumer", "owner", "program"),
+    id_param="request_id",
+    object_type="access_request",
+    permission=Permission.PRIVACY_MANAGE,
+)
 
 
-def access_access_request(
-    actor: Actor,
-    request_id: int,
-    *,
-    permission: Permission = Permission.PRIVACY_MANAGE,
-    log_read: bool = True,
-) -> AccessRequest:
-    """A right-of-access request of a consumer the actor reaches; 404 otherwise."""
-    return _load(
-        actor,
-        AccessRequest.objects.select_related("consumer", "owner", "program"),
-        request_id,
-        permission=permission,
-        object_type="access_request",
-        consumer="consumer_id",
-        program="program_id",
-        log_read=log_read,
-        consumer_of=lambda r: r.consumer_id,
-    )
-
-
+@registered(ComplianceRequirement, "requirement_id", "compliance_requirement")
 def access_requirement(
     actor: Actor,
     requirement_id: int,
@@ -812,6 +823,7 @@ def adt_message_consumer(message: AdtMessage) -> int | None:
     return message.stay.consumer_id if message.stay is not None else None
 
 
+@registered(AdtMessage, "message_id", "adt_message", consumer_of=lambda m: adt_message_consumer(m))
 def access_adt_message(
     actor: Actor,
     message_id: int,

@@ -50,41 +50,6 @@ from casework.web.api import require
 
 type LogRead = bool | Literal["get"]
 
-# The URL parameter that names the record each load reads, and the object type a refusal
-# before the load names in the audit trail.
-ID_PARAMS: dict[Callable[..., Any], tuple[str, str]] = {
-    access.access_consumer: ("consumer_id", "consumer"),
-    access.access_case: ("case_id", "case"),
-    access.access_care_plan: ("case_id", "case"),
-    access.access_work_item: ("work_item_id", "work_item"),
-    access.access_need: ("need_id", "need"),
-    access.access_response: ("response_id", "assessment_response"),
-    access.access_staff: ("user_id", "staff"),
-    access.access_credential: ("credential_id", "staff_credential"),
-    access.access_corrective_action: ("action_id", "staff_corrective_action"),
-    access.access_attestation_document: ("document_id", "staff_attestation_document"),
-    access.access_complaint: ("complaint_id", "complaint"),
-    access.access_abuse_report: ("report_id", "abuse_report"),
-    access.access_incident: ("incident_id", "incident"),
-    access.access_consultation: ("consultation_id", "ethics_consultation"),
-    access.access_stay: ("stay_id", "stay"),
-    access.access_referral: ("referral_id", "community_referral"),
-    access.access_legal_hold: ("hold_id", "legal_hold"),
-    access.access_access_request: ("request_id", "access_request"),
-    access.access_requirement: ("requirement_id", "compliance_requirement"),
-    access.access_adt_message: ("message_id", "adt_message"),
-}
-# Loads whose own signature fixes the permission (and audit) they check.
-FIXED_PERMISSION = frozenset(
-    {
-        access.access_need,
-        access.access_response,
-        access.access_credential,
-        access.access_corrective_action,
-        access.access_attestation_document,
-    }
-)
-
 
 def _exposed_signature(func: Callable[..., Any], id_param: str | None) -> inspect.Signature:
     """`func`'s signature as the caller sees it: without the actor and the loaded record,
@@ -143,7 +108,9 @@ def guard(
     `object_type` then names what a refusal was about, and `action` the audit action of a
     page's refusal (a list page says `list`; by default a read on GET, else the
     permission's action)."""
-    id_param, refused_type = ID_PARAMS[load] if load is not None else (None, object_type)
+    spec = access.LOADS[load] if load is not None else None
+    id_param, refused_type = (spec.id_param, spec.refused_type) if spec else (None, object_type)
+    fixed_permission = spec is not None and spec.fixed_permission
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
@@ -176,7 +143,7 @@ def guard(
                     return func(request, actor, *args, **kwargs)
                 record_id = kwargs.pop(id_param)
                 read = log_read if log_read != "get" else request.method == "GET"
-                if load in FIXED_PERMISSION:
+                if fixed_permission:
                     record = load(actor, record_id)
                 else:
                     record = load(actor, record_id, permission=permission, log_read=False)
@@ -184,7 +151,7 @@ def guard(
                 if actor.break_glass and not is_api:
                     remember_emergency(request, access.emergency_until(actor, record))
                 answer = func(request, actor, record, *args, **kwargs)
-                if read and load not in FIXED_PERMISSION:
+                if read and not fixed_permission:
                     access.audit_load_read(actor, record)
                 return answer
             except access.Refused:
