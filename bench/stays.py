@@ -2,18 +2,20 @@
 
 1. Ingestion. A fresh data directory and database (SQLite by default; with
    --database-url a PostgreSQL database of that name, dropped and recreated), migrated,
-   with one program and --units units. `casework adt listen` runs as a child process; one
-   MLLP client (the `hl7` package's) sends --messages ADT messages for --stays stays (an
-   A01 for each stay, then A02 transfers and A08 updates in turn), waiting for each ACK,
-   which the listener sends only after the message's transaction committed. Prints the
-   messages, the ACK codes, sustained messages per second, and checks that every message
-   was applied exactly once.
+   with one program and --units units. `casework adt listen` runs as a child process;
+   --connections MLLP clients (the `hl7` package's; a hospital runs several interface
+   connections) send --messages ADT messages for --stays stays (an A01 for each stay,
+   then A02 transfers and A08 updates in turn; each stay's messages on one connection,
+   in order), each waiting for every ACK, which the listener sends only after the
+   transaction holding the message committed. Prints the messages, the ACK codes,
+   sustained messages per second, and checks that every message was applied exactly once.
 2. Census. A case manager covering one unit of `--per-unit` patients (the hospital holds
    --stays in all) opens GET /census/ through the Django test client --requests times;
    prints p50/p95 (target p95 < 100 ms) and the rows shown.
 
   .venv/bin/python bench/stays.py                                   # 20,000 / 2,000
   .venv/bin/python bench/stays.py --messages 3000 --stays 600       # a busy machine
+  .venv/bin/python bench/stays.py --connections 1                   # one feed
   .venv/bin/python bench/stays.py --database-url postgres://postgres@127.0.0.1:5432/cw_stays
 """
 
@@ -40,6 +42,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--stays", type=int, default=2_000)
     parser.add_argument("--units", type=int, default=10)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--database-url", default="")
     return parser.parse_args()
 
@@ -80,7 +83,7 @@ def feed(count: int, stays: int, units: int, now: datetime) -> list[str]:
     return out
 
 
-async def send_all(port: int, raws: list[str]) -> list[str]:
+async def send_one_feed(port: int, raws: list[str]) -> list[str]:
     import hl7
     from hl7.mllp import open_hl7_connection
 
@@ -93,6 +96,15 @@ async def send_all(port: int, raws: list[str]) -> list[str]:
         codes.append(ack.split("MSA|", 1)[1][:2])
     writer.close()
     return codes
+
+
+async def send_all(port: int, raws: list[str], connections: int, stays: int) -> list[str]:
+    """Each stay's messages on connection (stay number mod `connections`), in order."""
+    feeds: list[list[str]] = [[] for _ in range(connections)]
+    for i, raw in enumerate(raws):
+        feeds[(i % stays) % connections].append(raw)
+    results = await asyncio.gather(*(send_one_feed(port, f) for f in feeds if f))
+    return [code for codes in results for code in codes]
 
 
 def main() -> None:
@@ -135,14 +147,15 @@ def main() -> None:
     port = int(server.stdout.readline().rsplit(":", 1)[1])
     raws = feed(args.messages, args.stays, args.units, datetime.now(UTC))
     started = time.perf_counter()
-    codes = asyncio.run(send_all(port, raws))
+    codes = asyncio.run(send_all(port, raws, args.connections, args.stays))
     elapsed = time.perf_counter() - started
     server.terminate()
     server.wait()
     rate = len(codes) / elapsed
     applied = AdtMessage.objects.filter(outcome="applied").count()
     database = "PostgreSQL" if args.database_url else "SQLite"
-    print(f"ingestion ({database}): {len(codes)} messages for {args.stays} stays in "
+    print(f"ingestion ({database}, {args.connections} connections): {len(codes)} messages "
+          f"for {args.stays} stays in "
           f"{elapsed:.1f} s = {rate:.0f} msg/s (target >= {TARGET_RATE:.0f}); "
           f"ACKs {dict((c, codes.count(c)) for c in set(codes))}; applied once: "
           f"{applied == len(codes)}")  # fmt: skip

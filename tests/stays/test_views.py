@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from casework.core import clock
@@ -38,6 +39,12 @@ def units(world):
         Unit.objects.create(program=world.program, code="4N", name="4 North"),
         Unit.objects.create(program=world.program, code="5S", name="5 South"),
     )
+
+
+# The census request: session, user, signed statement, units, payers, reviewers, the
+# census itself (one query: reach, next clock, consumer, unit, reviewer), the audit event
+# (on SQLite its id is read first: one more).
+CENSUS_QUERIES = 8 + (connection.vendor == "sqlite")
 
 
 def client_for(user) -> Client:
@@ -94,16 +101,17 @@ def test_stay_page_reads_one_event_and_another_caseload_gets_404(world, units) -
     assert [(e.outcome, e.object_type, e.consumer_id) for e in events] == [("denied", "stay", None)]
 
 
-def test_census_query_count_does_not_grow_with_rows(
-    world, units, django_assert_max_num_queries
+@pytest.mark.parametrize("count", [3, 12])
+def test_census_query_count_is_pinned_and_does_not_grow_with_rows(
+    world, units, django_assert_num_queries, count
 ) -> None:
-    for i in range(12):
+    for i in range(count):
         _stay(world, world.cm, f"Q{i}", unit=units[i % 2])
     client = client_for(world.cm)
     client.get("/census/")
-    with django_assert_max_num_queries(14):
+    with django_assert_num_queries(CENSUS_QUERIES):
         response = client.get("/census/")
-    assert len(response.context["rows"]) == 12
+    assert len(response.context["rows"]) == count
 
 
 def test_advisor_queue_is_for_physician_advisors_ordered_by_due(world, units) -> None:

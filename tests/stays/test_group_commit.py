@@ -1,0 +1,51 @@
+"""Group commit in the MLLP listener: a batch of queued messages is applied in one
+transaction, each in a savepoint of its own, so a bad message fails alone (AR/AE) and the
+others commit; a duplicate in the same batch gets the first one's ACK and changes nothing."""
+
+import pytest
+
+from casework.stays.listener import Listener
+from casework.stays.models import AdtMessage, Stay, StayStatusChange
+from tests.stays.messages import adt
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _code(ack: str) -> str:
+    return next(s for s in ack.split("\r") if s.startswith("MSA")).split("|")[1]
+
+
+def test_a_batch_commits_once_and_a_bad_message_fails_alone(hospital, frozen) -> None:
+    listener = Listener(hospital)
+    first = adt("A01", mrn="M1", visit="V1", control_id="C1")
+    second = adt("A01", mrn="M2", visit="V2", control_id="C2")
+    not_adt = "MSH|^~\\&|EPIC|GENHOSP|CASEWORK|CW|202603020800||ORU^R01|C3|P|2.5.1\r"
+    unknown_visit = adt("A02", mrn="M1", visit="V9", unit="5S", control_id="C4")
+    transfer = adt("A02", mrn="M1", visit="V1", unit="5S", control_id="C5")
+
+    acks = listener._apply_batch([first, not_adt, second, first, unknown_visit, transfer])
+
+    assert [_code(a) for a in acks] == ["AA", "AR", "AA", "AA", "AE", "AA"]
+    assert acks[3] == acks[0]  # the duplicate gets the stored ACK
+    assert listener.batches == 1
+    assert listener.applied == 3
+    assert sorted(AdtMessage.objects.values_list("control_id", "outcome")) == [
+        ("C1", "applied"),
+        ("C2", "applied"),
+        ("C3", "rejected"),
+        ("C4", "error"),
+        ("C5", "applied"),
+    ]
+    assert sorted(Stay.objects.values_list("visit_number", "unit__code")) == [
+        ("V1", "5S"),
+        ("V2", "4N"),
+    ]
+    assert StayStatusChange.objects.filter(stay__visit_number="V1").count() == 2
+
+
+def test_a_batch_of_one_is_its_own_transaction(hospital, frozen) -> None:
+    listener = Listener(hospital)
+    acks = listener._apply_batch([adt("A01", mrn="M1", visit="V1", control_id="D1")])
+    assert [_code(a) for a in acks] == ["AA"]
+    assert listener.batches == 0
+    assert Stay.objects.filter(visit_number="V1").count() == 1
