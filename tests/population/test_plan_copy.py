@@ -58,3 +58,28 @@ def test_copies_share_no_mutable_state(duck: Engine) -> None:
         plan_copy.expression_deepcopy(commented, {}).expressions[0].meta["window_func"]
         is not window
     )
+
+
+def test_dialect_names_are_sqlframes_and_load_no_other_dialect(duck: Engine) -> None:
+    from sqlframe.base import util
+    from sqlglot.dialects.dialect import Dialect
+
+    assert util.dialect_to_string is plan_copy.dialect_to_string
+    original = plan_copy.ORIGINAL["dialect_to_string"]
+    registered = dict(Dialect._classes)
+    session = duck.session
+    assert plan_copy.dialect_to_string(session.execution_dialect) == "duckdb"
+    assert plan_copy.dialect_to_string(session.input_dialect) == "spark"
+    # the names SQLFrame's own function gives (which registers every dialect first)
+    dialects = (session.execution_dialect, session.input_dialect)
+    plan_copy._DIALECT_NAMES.clear()
+    ours = [plan_copy.dialect_to_string(dialect) for dialect in dialects]
+    assert Dialect._classes == registered
+    assert ours == [original(dialect) for dialect in dialects] == ["duckdb", "spark"]
+
+
+def test_reference_table_keeps_rows_in_order(duck: Engine) -> None:
+    rows = [("b", 2, 1.5), ("a", None, None), ("c", 3, -0.25)]
+    frame = duck.reference_table("order_check", rows, "name string, n int, x double")
+    assert [tuple(row) for row in frame.collect()] == rows
+    assert duck.reference_table("order_check", [], "name string, n int, x double").count() == 3

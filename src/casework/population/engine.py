@@ -135,9 +135,13 @@ class Engine:
                 definition = ", ".join(f"{c} {types[t]}" for c, t in columns)
                 self.connection.execute(f"CREATE OR REPLACE TABLE {table} ({definition})")
                 if rows:
-                    marks = ", ".join("?" for _ in columns)
-                    insert = f"INSERT INTO {table} VALUES ({marks})"  # noqa: S608 (internal name)
-                    self.connection.executemany(insert, rows)
+                    # one statement, a list parameter per column zipped by unnest:
+                    # executemany ran one INSERT per row (thousands for a code map)
+                    lists = ", ".join(f"unnest(?::{types[t]}[])" for _, t in columns)
+                    insert = f"INSERT INTO {table} SELECT {lists}"
+                    self.connection.execute(
+                        insert, [list(values) for values in zip(*rows, strict=True)]
+                    )
                 self._reference[name] = table
             else:
                 frame = self.session.createDataFrame(rows, schema=ddl)
@@ -180,6 +184,7 @@ def duckdb_engine(database: str = ":memory:", threads: int | None = None) -> Eng
     from casework.population import plan_copy
 
     plan_copy.install()
+    plan_copy.dialect_names_install()
     session = DuckDBSession(conn=duckdb.connect(database))
     # SQLFrame keeps one session per process; use whichever connection it holds.
     connection = session._conn

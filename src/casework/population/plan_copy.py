@@ -94,3 +94,40 @@ def install() -> bool:
     ORIGINAL["__deepcopy__"] = Expression.__deepcopy__
     Expression.__deepcopy__ = expression_deepcopy  # type: ignore[assignment,method-assign]
     return True
+
+
+_DIALECT_NAMES: dict[type, str] = {}
+
+
+def dialect_to_string(dialect: Any) -> str:
+    """SQLFrame's ``dialect_to_string`` (the registry name of ``dialect``'s class),
+    remembered per class.
+
+    SQLFrame looks the name up on every function call it builds (``get_func_from_session``,
+    a thousand times in a small run) by inverting ``Dialect.classes``, and sqlglot's
+    ``Dialect.classes`` re-imports all 33 dialect modules whenever its registry size differs
+    from theirs, which it always does once SQLFrame registered its own (``_duckdbv2``): the
+    first call imported the 29 dialects a run never uses, every call went through 33
+    ``import_module`` look-ups. The name is found among the dialects already registered
+    (the class is registered when it is defined, under one name), else by SQLFrame's own
+    function; either way it is the name SQLFrame's function gives.
+    """
+    from sqlglot.dialects.dialect import Dialect
+
+    kind = type(dialect)
+    name = _DIALECT_NAMES.get(kind)
+    if name is None:
+        found = [key for key, value in Dialect._classes.items() if value is kind]
+        name = found[-1] if found else ORIGINAL["dialect_to_string"](dialect)
+        _DIALECT_NAMES[kind] = name
+    return name
+
+
+def dialect_names_install() -> None:
+    """Use :func:`dialect_to_string` in SQLFrame (process-global, like the session)."""
+    from sqlframe.base import util
+
+    if util.dialect_to_string is dialect_to_string:
+        return
+    ORIGINAL["dialect_to_string"] = util.dialect_to_string
+    util.dialect_to_string = dialect_to_string

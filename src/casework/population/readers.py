@@ -119,12 +119,13 @@ def icd10cm_code_set() -> tuple[frozenset[str], frozenset[str]]:
         raise InputError(f"expected one ICD-10-CM code list in simple-icd-10-cm, found {lists}")
     text = lists[0].read_text(encoding="utf-8")
     codes = frozenset(line.split(" ")[0].replace(".", "") for line in text.split("\n") if line)
-    parents: set[str] = set()
-    for code in codes:
-        if "-" not in code and not code.isdigit():
-            parents.update(code[:n] for n in range(3, len(code)))
+    # in sorted order every code that extends a code comes right after it, so a code
+    # is extended exactly when the next one starts with it (one pass, no prefix sets)
+    items = sorted(code for code in codes if "-" not in code and not code.isdigit())
     billable = frozenset(
-        code for code in codes if code not in parents and "-" not in code and not code.isdigit()
+        code
+        for code, following in zip(items, [*items[1:], ""], strict=True)
+        if not following.startswith(code)
     )
     return codes, billable
 

@@ -342,11 +342,14 @@ def hospital_per_stay(
         *[expression.cast("int").alias(name) for name, expression in full.items()],
         simplified["hospital"].cast("int").alias("hospital_simplified"),
     )
-    banded = scored.withColumn(
-        "hospital_band", risk_band(engine, col("hospital"), table["risk_bands"])
-    ).withColumn(
-        "hospital_simplified_band",
-        risk_band(engine, col("hospital_simplified"), table["simplified_risk_bands"]),
+    # one withColumns: SQLFrame copies the whole plan on each operation
+    banded = scored.withColumns(
+        {
+            "hospital_band": risk_band(engine, col("hospital"), table["risk_bands"]),
+            "hospital_simplified_band": risk_band(
+                engine, col("hospital_simplified"), table["simplified_risk_bands"]
+            ),
+        }
     )
     return engine.stage(banded, "hospital_per_stay")
 
