@@ -1,6 +1,8 @@
 """The second sign-in step (S17): give a code or use a security key, or enrol an
 authenticator app or a security key. See `web.mfa`."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -11,6 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from casework.staff.models import User
 from casework.web import mfa
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class CodeForm(forms.Form):
@@ -68,7 +73,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 def _verify_page(
-    request: HttpRequest, user: User, form: CodeForm, key_error: str = ""
+    request: HttpRequest, user: User, form: CodeForm, key_error: "StrOrPromise" = ""
 ) -> HttpResponse:
     options = mfa.security_key_request_options(request, user)
     context = {
@@ -112,7 +117,7 @@ def security_key(request: HttpRequest) -> HttpResponse:
     if mfa.session_state(request) == mfa.VERIFY:
         return redirect("mfa_verify")
     form = SecurityKeyForm(request.POST if request.method == "POST" else None)
-    key_error = ""
+    key_error: StrOrPromise = ""
     if request.method == "POST":
         if form.is_valid():
             codes = mfa.mfa_enrol_security_key(
