@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.test import Client
 
 from casework.api import api
@@ -53,6 +54,7 @@ from casework.staff.models import (
     Course,
     Credential,
     JobDescription,
+    MfaReset,
     StaffProfile,
     TrainingAssignment,
     TrainingCompletion,
@@ -156,6 +158,8 @@ SNAPSHOT_MODELS = [
     AttestationSignature,
     ClinicalConsultation,
     CaseloadGuideline,
+    MfaReset,
+    Authenticator,  # second sign-in factors (allauth.mfa): an MFA reset removes them
     # Records governance (N4, N6, S28, S29, S42).
     RetentionRule,
     LegalHold,

@@ -285,6 +285,16 @@ def director_ready(w: World) -> Any:
     return w.senior
 
 
+def mfa_reset_target(w: World) -> Target:
+    """A reset of the case manager's MFA requested by a second administrator, so the
+    world's administrator and compliance officer may each approve it."""
+    from casework.staff import services as staff_services
+
+    requester = factories.user(Role.ADMINISTRATOR, w.program)
+    staff_services.mfa_reset_request(actor=factories.actor(requester), person=w.cm, reason="Lost")
+    return Target({"user_id": w.cm.pk}, None, None)
+
+
 def consultation_target(w: World) -> Target:
     from casework.staff.models import StaffProfile
 
@@ -1087,6 +1097,15 @@ MATRIX.update(
         ),
         ("POST", "/api/v1/staff/{user_id}/clinical-director"): Entry(
             Permission.STAFF_MANAGE, staff_target(director_ready), AuditAction.UPDATE
+        ),
+        ("POST", "/api/v1/staff/{user_id}/mfa-resets"): Entry(
+            Permission.MFA_RESET,
+            staff_target(lambda w: w.cm, lambda w: {"reason": "Lost phone"}),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("POST", "/api/v1/staff/{user_id}/mfa-resets/approve"): Entry(
+            Permission.STAFF_MANAGE, mfa_reset_target, AuditAction.PRIVILEGE
         ),
         ("POST", "/api/v1/clinical-consultations"): Entry(
             Permission.STAFF_MANAGE,

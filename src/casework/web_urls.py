@@ -26,6 +26,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sign-out/", core.SignOutView.as_view(), name="logout"),
     path("sign-in/second-step/", mfa.verify, name="mfa_verify"),
     path("sign-in/second-step/enrol/", mfa.enrol, name="mfa_enrol"),
+    path("sign-in/second-step/security-key/", mfa.security_key, name="mfa_security_key"),
+    path(
+        "sign-in/second-step/security-key/verify/",
+        mfa.security_key_verify,
+        name="mfa_security_key_verify",
+    ),
     path("worklist/", cases.worklist, name="worklist"),
     path("census/", stays.census, name="census"),
     path("stays/<int:stay_id>/", stays.stay_detail, name="stay_detail"),
@@ -149,6 +155,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("staff/<int:user_id>/", staff.staff_record, name="staff_record"),
     path("staff/<int:user_id>/profile/", staff.profile_edit, name="staff_profile_edit"),
+    path("staff/<int:user_id>/mfa-reset/", staff.mfa_reset_request, name="staff_mfa_reset"),
+    path(
+        "staff/<int:user_id>/mfa-reset/approve/",
+        staff.mfa_reset_approve,
+        name="staff_mfa_reset_approve",
+    ),
     path(
         "staff/<int:user_id>/credentials/new/",
         staff.credential_create,

@@ -219,7 +219,15 @@ def test_reassignment_override_is_recorded(world: World) -> None:
 # --- the confidentiality gate (S41) -----------------------------------------------------
 
 
-OPEN_PAGES = {"home", "login", "logout", "mfa_verify", "mfa_enrol"}
+OPEN_PAGES = {
+    "home",
+    "login",
+    "logout",
+    "mfa_verify",
+    "mfa_enrol",
+    "mfa_security_key",
+    "mfa_security_key_verify",
+}
 
 
 def _consumer_pages() -> list[Any]:

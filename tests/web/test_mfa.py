@@ -198,3 +198,85 @@ def test_production_settings_require_mfa_of_every_staff_user(
 
     assert production.CASEWORK_MFA_REQUIRED is True
     assert "casework.web.mfa.MfaMiddleware" in production.MIDDLEWARE
+
+
+# --- security keys and passkeys (WebAuthn) ----------------------------------------------
+# Enrolling a key and signing in with it run in Chromium's virtual authenticator
+# (tests/e2e/test_mfa_journey.py); here, what is refused.
+
+
+def test_a_security_key_counts_as_an_enrolled_second_factor(world: World) -> None:
+    Authenticator.objects.create(user=world.cm, type=Authenticator.Type.WEBAUTHN, data={})
+
+    assert mfa.state_for(world.cm) == mfa.VERIFY
+
+
+@pytest.mark.usefixtures("required")
+def test_the_security_key_page_offers_the_creation_options(world: World) -> None:
+    client = _signed_in(world.cm)
+
+    response = client.get(reverse("mfa_security_key"))
+
+    options = response.context["creation_options"]["publicKey"]
+    assert (options["rp"]["id"], options["user"]["name"]) == ("testserver", world.cm.username)
+    assert client.session["mfa.webauthn.state"]["challenge"] == options["challenge"]
+
+
+@pytest.mark.usefixtures("required")
+def test_a_forged_security_key_is_not_registered(world: World) -> None:
+    client = _signed_in(world.cm)
+    client.get(reverse("mfa_security_key"))
+    since = last_event_id()
+
+    response = client.post(
+        reverse("mfa_security_key"),
+        {"name": "Mine", "credential": '{"id": "x", "type": "public-key", "response": {}}'},
+    )
+
+    assert response.status_code == 200
+    assert response.context["key_error"] == "That security key could not be registered; try again."
+    assert not Authenticator.objects.filter(user=world.cm).exists()
+    assert [(e.action, e.outcome, e.detail) for e in _mfa_events(since)] == [
+        (AuditAction.LOGIN_FAILED, AuditOutcome.DENIED, {"factor": "webauthn_enrolment"})
+    ]
+    assert client.get(reverse("worklist"))["Location"] == reverse("mfa_enrol")
+
+
+@pytest.mark.usefixtures("required")
+def test_a_security_key_post_without_a_credential_changes_nothing(world: World) -> None:
+    client = _signed_in(world.cm)
+    since = last_event_id()
+
+    response = client.post(reverse("mfa_security_key"), {"name": "Mine"})
+
+    assert response.status_code == 200
+    assert not Authenticator.objects.filter(user=world.cm).exists()
+    assert events_since(since) == []
+
+
+def test_a_forged_security_key_assertion_does_not_sign_in(world: World) -> None:
+    _enrolled(world.cm)
+    client = _signed_in(world.cm)
+    since = last_event_id()
+
+    response = client.post(
+        reverse("mfa_security_key_verify"),
+        {"credential": '{"id": "x", "type": "public-key", "response": {}}'},
+    )
+
+    assert response.status_code == 200
+    assert response.context["key_error"] == "That security key was not accepted; try again."
+    assert client.get(reverse("worklist"))["Location"] == reverse("mfa_verify")
+    assert [(e.action, e.outcome, e.detail) for e in _mfa_events(since)] == [
+        (AuditAction.LOGIN_FAILED, AuditOutcome.DENIED, {"factor": "webauthn"})
+    ]
+
+
+def test_the_security_key_step_is_refused_to_a_session_that_owes_none(world: World) -> None:
+    client = _signed_in(world.cm)
+    since = last_event_id()
+
+    response = client.post(reverse("mfa_security_key_verify"), {"credential": "{}"})
+
+    assert (response.status_code, response["Location"]) == (302, reverse("mfa_verify"))
+    assert events_since(since) == []

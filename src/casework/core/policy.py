@@ -39,6 +39,7 @@ class Permission(StrEnum):
     STAFF_READ = "staff.read"
     STAFF_MANAGE = "staff.manage"  # credentials, training, statements, positions
     CASELOAD_SET = "caseload.set"  # caseload guidelines and their rationale
+    MFA_RESET = "mfa.reset"  # request a person's MFA reset (a second person approves)
     # Complaints and grievances (K1): receive, acknowledge, investigate, resolve.
     COMPLAINT_MANAGE = "complaint.manage"
     # Protections (J1-J3): abuse reports, incidents, ethics consultations. Recording one
@@ -123,6 +124,7 @@ POLICY: dict[str, dict[Permission, Scope]] = {
         Permission.STAFF_READ: Scope.PROGRAM,
         Permission.STAFF_MANAGE: Scope.PROGRAM,
         Permission.CASELOAD_SET: Scope.PROGRAM,
+        Permission.MFA_RESET: Scope.PROGRAM,
     },
     Role.AUDITOR: {
         Permission.CONSUMER_READ: Scope.PROGRAM,

@@ -261,7 +261,7 @@ CASEWORK_REMINDER_LEAD_HOURS = 24
 # authenticator secrets at rest (S18).
 CASEWORK_MFA_REQUIRED = False
 MFA_ADAPTER = "casework.web.mfa.MfaAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 CASEWORK_MFA_MAX_FAILURES = 5
 # How long a declared emergency (break-glass, N2, S19) opens a consumer's records.
 CASEWORK_BREAK_GLASS_MINUTES = int(os.environ.get("CASEWORK_BREAK_GLASS_MINUTES", "60"))

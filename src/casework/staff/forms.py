@@ -225,3 +225,16 @@ class RuleSettingsForm(forms.Form):
     attestation_months = forms.IntegerField(
         label=_("Re-sign the confidentiality statement every (months)"), min_value=1, max_value=60
     )
+
+
+class MfaResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the second factor is reset, for example a lost phone or security key."),
+    )
+
+
+class MfaResetApproveForm(forms.Form):
+    """Approving is a button: the request it approves is the person's open one."""

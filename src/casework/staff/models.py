@@ -401,3 +401,40 @@ class AssignmentOverride(models.Model):
 
     def __str__(self) -> str:
         return f"Override {self.pk}"
+
+
+class MfaResetStatus(models.TextChoices):
+    REQUESTED = "requested", _("Awaiting approval")
+    APPROVED = "approved", _("Approved: authenticators removed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class MfaReset(models.Model):
+    """A reset of a person's second sign-in factor under the two-person rule (S17): an
+    administrator requests it, a second administrator or compliance officer (never the
+    requester, never the person) approves, and only then are the authenticators removed."""
+
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="mfa_resets")
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=12, choices=MfaResetStatus.choices, default=MfaResetStatus.REQUESTED
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    authenticators_removed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status="requested"),
+                name="mfa_reset_one_open_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"MFA reset {self.pk} ({self.status})"

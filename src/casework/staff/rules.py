@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from casework.core.roles import Role
+
 # Values match casework.staff.models choices.
 LICENSE, CERTIFICATION, DEGREE = "license", "certification", "degree"
 ACTIVE = "active"
@@ -497,3 +499,24 @@ def suggestion_rank(
         (pk, f) for pk, f in candidates.items() if not assignment_blockers(f, adding=adding)
     ]
     return [pk for pk, _ in sorted(eligible, key=key)]
+
+
+# --- two-person MFA reset (S17) ----------------------------------------------------------
+
+MFA_RESET_APPROVER_ROLES = frozenset({Role.ADMINISTRATOR, Role.COMPLIANCE_OFFICER})
+MFA_RESET_ROLE, MFA_RESET_REQUESTER, MFA_RESET_PERSON = "role", "requester", "person"
+
+
+def mfa_reset_approval_refusal(
+    *, approver_id: int, approver_role: str, requester_id: int, person_id: int
+) -> str | None:
+    """Why this person may not approve this MFA reset (`MFA_RESET_ROLE`, `_REQUESTER`,
+    `_PERSON`), or None: the approver is a second administrator or a compliance officer,
+    never the requester and never the person."""
+    if approver_role not in MFA_RESET_APPROVER_ROLES:
+        return MFA_RESET_ROLE
+    if approver_id == requester_id:
+        return MFA_RESET_REQUESTER
+    if approver_id == person_id:
+        return MFA_RESET_PERSON
+    return None

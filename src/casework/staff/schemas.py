@@ -309,3 +309,16 @@ class ProfileOut(Schema):
     physician: bool
     clinical_director: bool
     version: int
+
+
+class MfaResetIn(InputSchema):
+    reason: str = Field(..., min_length=1, max_length=TEXT)
+
+
+class MfaResetOut(Schema):
+    id: int
+    person_id: int
+    status: str
+    requested_by_id: int
+    decided_by_id: int | None
+    authenticators_removed: int

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from allauth.mfa.models import Authenticator
 from django.db.models import Max, Model, OuterRef, Q, QuerySet, Subquery
 
 from casework.core import clock
@@ -25,6 +26,8 @@ from casework.staff.models import (
     Credential,
     CredentialKind,
     JobDescription,
+    MfaReset,
+    MfaResetStatus,
     ProgramStaffSettings,
     StaffProfile,
     TrainingAssignment,
@@ -684,3 +687,19 @@ def clinical_directors_for(*, program_id: int) -> QuerySet[User]:
 
 def verification_with_credential(*, verification_id: int) -> Verification | None:
     return Verification.objects.select_related("credential").filter(pk=verification_id).first()
+
+
+def mfa_reset_open_for(*, person: User) -> MfaReset | None:
+    """The person's MFA reset awaiting approval, with its requester, or None."""
+    return (
+        MfaReset.objects.select_related("requested_by")
+        .filter(person=person, status=MfaResetStatus.REQUESTED)
+        .first()
+    )
+
+
+def mfa_authenticator_kinds(*, person: User) -> list[str]:
+    """The kinds of second factor the person has (totp, webauthn, recovery_codes)."""
+    return sorted(
+        Authenticator.objects.filter(user_id=person.pk).values_list("type", flat=True).distinct()
+    )

@@ -61,6 +61,7 @@ NOT_CONSUMER_PERMISSIONS = frozenset(
         Permission.STAFF_MANAGE,
         Permission.CASELOAD_SET,
         Permission.COMPLIANCE_MANAGE,
+        Permission.MFA_RESET,
     }
 )
 CONSUMER_PERMISSIONS = frozenset(Permission) - NOT_CONSUMER_PERMISSIONS

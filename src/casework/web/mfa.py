@@ -3,18 +3,20 @@
 Sign-in stays Django's `LoginView` with django-axes' lockout (ADR 0003). When it succeeds
 the session is marked by `mfa_state_on_sign_in`:
   ok        the person has no authenticator and MFA is not required (development)
-  verify    the person has an authenticator: give a TOTP code or a recovery code
+  verify    the person has an authenticator: give a TOTP code, a recovery code or
+            their security key (WebAuthn)
   enrol     MFA is required (`CASEWORK_MFA_REQUIRED`, production) and the person has
-            none: enrol a TOTP authenticator now
+            none: enrol an authenticator app (TOTP) or a security key now
 Until the state is "ok", `MfaMiddleware` sends every page to the step (and the API's
 session authentication answers 401); sign-out stays open. API tokens are for systems
 and are not asked a second factor.
 
 The authenticators are allauth.mfa's (`Authenticator`: TOTP with replay refusal,
-recovery codes each used once); `MfaAdapter` encrypts their secrets with AES-256-GCM
-under a key derived from SECRET_KEY, which never lives in the database (S18). Each
-success and failure is one audit event (a failure is `login_failed`); after
-CASEWORK_MFA_MAX_FAILURES failures in one session the session ends.
+recovery codes each used once, WebAuthn security keys and passkeys checked by fido2
+against a challenge kept in the session and this site's origin); `MfaAdapter` encrypts
+their secrets with AES-256-GCM under a key derived from SECRET_KEY, which never lives in
+the database (S18). Each success and failure is one audit event (a failure is
+`login_failed`); after CASEWORK_MFA_MAX_FAILURES failures in one session the session ends.
 """
 
 import base64
@@ -23,13 +25,17 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, validate_totp_code
+from allauth.mfa.webauthn.internal import auth as webauthn
+from allauth.mfa.webauthn.internal.auth import WebAuthn
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -44,7 +50,10 @@ SESSION_KEY = "casework_mfa"
 FAILURES_KEY = "casework_mfa_failures"
 PENDING_SECRET_KEY = "casework_mfa_pending_secret"  # noqa: S105 (a session key name)
 OK, VERIFY, ENROL = "ok", "verify", "enrol"
-OPEN_URL_NAMES = frozenset({"mfa_verify", "mfa_enrol", "logout", "login"})
+OPEN_URL_NAMES = frozenset(
+    {"mfa_verify", "mfa_enrol", "mfa_security_key", "mfa_security_key_verify", "logout", "login"}
+)
+FIRST_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
 class MfaAdapter(DefaultMFAAdapter):
@@ -64,7 +73,12 @@ class MfaAdapter(DefaultMFAAdapter):
 
 
 def mfa_enrolled(*, user: User) -> bool:
-    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+    """Whether the person has an authenticator app or a security key."""
+    return Authenticator.objects.filter(user_id=user.pk, type__in=FIRST_FACTORS).exists()
+
+
+def security_key_count(*, user: User) -> int:
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.WEBAUTHN).count()
 
 
 def state_for(user: User) -> str:
@@ -197,3 +211,94 @@ def mfa_enrol_totp(request: HttpRequest, user: User, code: str) -> list[str] | N
     request.session[SESSION_KEY] = OK
     request.session.pop(FAILURES_KEY, None)
     return codes.get_unused_codes()
+
+
+def _count_failure(request: HttpRequest) -> None:
+    request.session[FAILURES_KEY] = int(request.session.get(FAILURES_KEY, 0)) + 1
+
+
+def security_key_creation_options(request: HttpRequest, user: User) -> dict[str, Any]:
+    """Begin registering a security key or passkey: the options for the browser's
+    `navigator.credentials.create` (the challenge is kept in the session)."""
+    with context.request_context(request):
+        return webauthn.begin_registration(user, False)
+
+
+def mfa_enrol_security_key(
+    request: HttpRequest, user: User, *, credential: Any, name: str
+) -> list[str] | None:
+    """Register the security key the browser created against the session's challenge:
+    the new recovery codes to show once (an empty list when the person has them already),
+    or None (nothing written; a failure is counted). One audit event either way (a
+    privilege change on success)."""
+    with context.request_context(request):
+        try:
+            if not isinstance(credential, dict):
+                raise ValidationError("not a credential")
+            webauthn.parse_registration_response(credential)
+            webauthn.complete_registration(credential)
+        except (
+            ValidationError,
+            AttributeError,
+            KeyError,
+            TypeError,
+            ValueError,
+        ):  # a malformed credential
+            _audit(request, user, ok=False, kind="webauthn_enrolment")
+            _count_failure(request)
+            return None
+        with transaction.atomic():
+            WebAuthn.add(user, name[:100] or "Security key", credential)
+            codes: list[str] = []
+            if not Authenticator.objects.filter(
+                user_id=user.pk, type=Authenticator.Type.RECOVERY_CODES
+            ).exists():
+                codes = RecoveryCodes.activate(user).get_unused_codes()
+            audit_record(
+                actor=actor_for(user, address=client_address(request)),
+                action=AuditAction.PRIVILEGE,
+                object_type="mfa",
+                object_id=user.pk,
+                detail={"enrolled": "webauthn", "recovery_codes": len(codes)},
+            )
+    request.session[SESSION_KEY] = OK
+    request.session.pop(FAILURES_KEY, None)
+    return codes
+
+
+def security_key_request_options(request: HttpRequest, user: User) -> dict[str, Any] | None:
+    """Begin signing in with one of the person's security keys: the options for
+    `navigator.credentials.get`, or None when they have none."""
+    if not security_key_count(user=user):
+        return None
+    with context.request_context(request):
+        return webauthn.begin_authentication(user)
+
+
+def mfa_verify_security_key(request: HttpRequest, user: User, credential: Any) -> bool:
+    """Check the assertion of one of the person's security keys against the session's
+    challenge. One audit event either way; failures count towards the session's limit."""
+    with context.request_context(request):
+        try:
+            if not isinstance(credential, dict):
+                raise ValidationError("not a credential")
+            webauthn.parse_authentication_response(credential)
+            authenticator = webauthn.complete_authentication(user, credential)
+        except (
+            ValidationError,
+            AttributeError,
+            KeyError,
+            TypeError,
+            ValueError,
+        ):  # a malformed assertion
+            authenticator = None
+    with transaction.atomic():
+        if authenticator is not None:
+            authenticator.record_usage()
+        _audit(request, user, ok=authenticator is not None, kind="webauthn")
+    if authenticator is None:
+        _count_failure(request)
+        return False
+    request.session[SESSION_KEY] = OK
+    request.session.pop(FAILURES_KEY, None)
+    return True

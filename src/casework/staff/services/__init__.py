@@ -36,6 +36,7 @@ from casework.staff.services.credentials import (
     staff_profile_save,
     verification_record,
 )
+from casework.staff.services.mfa_reset import mfa_reset_approve, mfa_reset_request
 from casework.staff.services.training import (
     attestation_publish,
     attestation_sign,
@@ -69,6 +70,8 @@ __all__ = [
     "credential_update",
     "evidence_check",
     "job_description_save",
+    "mfa_reset_approve",
+    "mfa_reset_request",
     "password_generate",
     "rule_settings_save",
     "staff_account_create",

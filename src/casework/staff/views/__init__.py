@@ -2,6 +2,7 @@
 the due/overdue list and the governance dashboard. Thin: access, one selector or
 service, render. Every page read is audited (staff records are governance data)."""
 
+from casework.staff.views.mfa_reset import mfa_reset_approve, mfa_reset_request
 from casework.staff.views.person import (
     corrective_resolve,
     credential_create,
@@ -33,6 +34,8 @@ __all__ = [
     "credential_create",
     "dashboard",
     "job_description_save",
+    "mfa_reset_approve",
+    "mfa_reset_request",
     "my_record",
     "profile_edit",
     "rule_settings",
