@@ -233,6 +233,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("referrals/new/", cases.intake, name="intake"),
     path("consumers/", consumers.consumer_find, name="consumer_find"),
     path("consumers/<int:consumer_id>/", case_page.consumer_detail, name="consumer_detail"),
+    path("consumers/<int:consumer_id>/merge/", consumers.consumer_merge, name="consumer_merge"),
+    path(
+        "consumers/<int:consumer_id>/merges/<int:merge_id>/undo/",
+        consumers.consumer_merge_undo,
+        name="consumer_merge_undo",
+    ),
     path("cases/<int:case_id>/", case_page.case_detail, name="case_detail"),
     path("cases/<int:case_id>/notices/new/", cases.notice_create, name="notice_create"),
     path(

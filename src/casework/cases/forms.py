@@ -1,5 +1,6 @@
 """Forms for the case pages: intake, notices, consent, lifecycle, closure, reassignment."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -83,6 +84,16 @@ class IntakeForm(ConsumerDetailsForm):
         help_text=_("Recorded and audited when you assign someone the staff rules refuse."),
     )
 
+    duplicate = forms.CharField(
+        label=_("Is this one of the consumers you already work with?"),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The same name and birth date are on record. The same person: the referral is"
+            " linked to their record. A different person: a new record is created."
+        ),
+    )
+
     field_order = [
         "source",
         "referrer_name",
@@ -103,6 +114,29 @@ class IntakeForm(ConsumerDetailsForm):
             del self.fields["override_reason"]
         else:
             self.fields["assign_to"].queryset = team_members  # type: ignore[attr-defined]
+
+    def offer_duplicates(self, candidates: Any) -> None:
+        """Ask whether the consumer is one of `candidates` (consumers the user reaches)."""
+        choices: list[tuple[str, object]] = [
+            (
+                f"same-{c.pk}",
+                _("The same person as %(name)s, born %(birth)s, record number %(mrn)s")
+                % {
+                    "name": f"{c.family_name}, {c.given_name}",
+                    "birth": c.birth_date.isoformat(),
+                    "mrn": c.mrn or "—",
+                },
+            )
+            for c in candidates
+        ]
+        choices.append(("different", _("A different person: create a new record")))
+        self.fields["duplicate"].widget.choices = choices  # type: ignore[attr-defined]
+
+    def clean_duplicate(self) -> str:
+        value: str = self.cleaned_data.get("duplicate", "")
+        if value and value != "different" and not re.fullmatch(r"same-\d{1,18}", value):
+            raise forms.ValidationError(_("Choose one of the answers."))
+        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

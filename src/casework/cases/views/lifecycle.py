@@ -29,19 +29,26 @@ from casework.cases.models import (
 from casework.cases.selectors import (
     case_facts,
 )
-from casework.consumers.selectors import legal_decision_makers
-from casework.consumers.services import ConsumerFields
+from casework.consumers.rules import DuplicateDecision
+from casework.consumers.selectors import consumer_list_by_ids, legal_decision_makers
+from casework.consumers.services import ConsumerFields, LikelyDuplicate
 from casework.coordination.selectors import (
     care_team_for_consumer,
 )
 from casework.core.actor import Actor, actor_from_request
+from casework.core.audit import audit_record
 from casework.core.errors import DomainError
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff import services as staff_services
 from casework.staff.selectors import team_case_managers
-from casework.web.access import access_case, page_refused_unless, reaches_consumer
+from casework.web.access import (
+    access_case,
+    access_consumer,
+    page_refused_unless,
+    reaches_consumer,
+)
 from casework.web.forms import add_domain_error
 from casework.web.guard import guard
 from casework.web.pages import case_form_page, service_save
@@ -64,6 +71,19 @@ def intake(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None, team_members=team_members)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        fields = cast(ConsumerFields, {k: data[k] for k in IntakeForm.CONSUMER_FIELDS})
+        consumer, decision = None, ""
+        if data["duplicate"].startswith("same-"):
+            # "The same person": the consumer chosen, loaded through the guard's reach.
+            consumer = access_consumer(
+                actor,
+                int(data["duplicate"].removeprefix("same-")),
+                permission=Permission.CASE_INTAKE,
+                log_read=False,
+            )
+            decision = DuplicateDecision.SAME
+        elif data["duplicate"] == DuplicateDecision.DIFFERENT:
+            decision = DuplicateDecision.DIFFERENT
         try:
             case = case_services.referral_intake(
                 actor=actor,
@@ -78,11 +98,34 @@ def intake(request: HttpRequest) -> HttpResponse:
                 assign_to=data.get("assign_to"),
                 override_reason=data.get("override_reason", ""),
                 reaches_consumer=reaches_consumer(actor),
-                new_consumer=cast(ConsumerFields, {k: data[k] for k in IntakeForm.CONSUMER_FIELDS}),
+                consumer=consumer,
+                new_consumer=None if consumer is not None else fields,
+                duplicate_decision=decision,
             )
+        except LikelyDuplicate as exc:
+            # Shown as a choice: the consumers named are ones the user reaches; listing
+            # them is one audited list, as a search is.
+            form.offer_duplicates(consumer_list_by_ids(consumer_ids=exc.candidates))
+            audit_record(
+                actor=actor,
+                action=AuditAction.LIST,
+                object_type="consumer",
+                detail={"likely_duplicates": exc.candidates},
+            )
+            add_domain_error(form, exc, aliases={"duplicate_decision": "duplicate"})
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
+            if consumer is None and case.consumer.created_at < case.opened_at:
+                # Details given as new, record number of a consumer the user reaches.
+                messages.info(
+                    request,
+                    _(
+                        "%(name)s already has a record with this record number: the referral"
+                        " is linked to it."
+                    )
+                    % {"name": case.consumer},
+                )
             messages.success(
                 request,
                 _("Referral recorded and case opened for %(name)s.") % {"name": case.consumer},
