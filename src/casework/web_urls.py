@@ -231,6 +231,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="consultation_close",
     ),
     path("referrals/new/", cases.intake, name="intake"),
+    path("cases/reassign/", cases.cases_reassign, name="cases_reassign"),
     path("consumers/", consumers.consumer_find, name="consumer_find"),
     path("consumers/<int:consumer_id>/", case_page.consumer_detail, name="consumer_detail"),
     path("consumers/<int:consumer_id>/merge/", consumers.consumer_merge, name="consumer_merge"),

@@ -380,3 +380,66 @@ class WorklistFilterForm(forms.Form):
         self.fields["state"].choices = [("", _("All open")), *state_choices]  # type: ignore[attr-defined]
         if not team:
             del self.fields["scope"]
+
+
+class BulkReassignForm(forms.Form):
+    """Reassign several of the team's cases to one case manager (supervisors)."""
+
+    cases = forms.TypedMultipleChoiceField(
+        label=_("Cases to reassign"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    assign_to = forms.TypedChoiceField(
+        label=_("New case manager"),
+        coerce=int,
+        help_text=_("Each person's weighted caseload now, and the program's limit for it."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    override_reason = forms.CharField(
+        label=_("Override: why assign despite a refusal"),
+        max_length=2000,
+        required=False,
+        help_text=_("Recorded and audited when the staff rules refuse the new case manager."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        cases: Any,
+        candidates: Any,
+        weights: dict[int, Any],
+        limit: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].choices = [  # type: ignore[attr-defined]
+            (
+                case.pk,
+                _("Case %(number)s: %(name)s (%(state)s), with %(manager)s")
+                % {
+                    "number": case.pk,
+                    "name": case.consumer,
+                    "state": case.get_state_display(),
+                    "manager": case.assigned_to.get_full_name() if case.assigned_to else "—",
+                },
+            )
+            for case in cases
+        ]
+        self.fields["assign_to"].choices = [  # type: ignore[attr-defined]
+            ("", _("Choose a case manager")),
+            *(
+                (
+                    user.pk,
+                    (
+                        _("%(name)s: weighted caseload %(load)s of %(limit)s")
+                        if limit is not None
+                        else _("%(name)s: weighted caseload %(load)s")
+                    )
+                    % {
+                        "name": user.get_full_name() or user.username,
+                        "load": weights.get(user.pk, 0),
+                        "limit": limit,
+                    },
+                )
+                for user in candidates
+            ),
+        ]

@@ -12,6 +12,7 @@ from casework.cases.services.lifecycle import (
     case_close,
     case_reassign,
     case_withdraw,
+    cases_reassign,
 )
 from casework.cases.services.screening import (
     ImportResult,
@@ -27,6 +28,7 @@ __all__ = [
     "case_close",
     "case_reassign",
     "case_withdraw",
+    "cases_reassign",
     "consent_record",
     "notice_record",
     "referral_intake",
