@@ -243,6 +243,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/<int:case_id>/", case_page.case_detail, name="case_detail"),
     path("cases/<int:case_id>/notices/new/", cases.notice_create, name="notice_create"),
     path(
+        "cases/<int:case_id>/notices/enrollment/",
+        cases.enrollment_notices_create,
+        name="enrollment_notices_create",
+    ),
+    path(
         "cases/<int:case_id>/notices/<slug:kind>/print/",
         cases.notice_print,
         name="notice_print",

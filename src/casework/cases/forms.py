@@ -196,6 +196,23 @@ class NoticeForm(forms.Form):
         return data
 
 
+class EnrollmentNoticesForm(NoticeForm):
+    """The enrollment notices given together, in one form (issue 13, item 11)."""
+
+    kinds = forms.MultipleChoiceField(
+        label=_("Notices given"),
+        choices=ENROLLMENT_NOTICE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each is recorded as given, with the delivery below."),
+    )
+
+    def __init__(self, *args: Any, missing: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+        self.order_fields(["kinds"])
+        self.fields["kinds"].initial = missing
+
+
 class ConsentForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
     given_by = forms.ChoiceField(

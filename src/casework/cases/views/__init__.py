@@ -12,6 +12,7 @@ from casework.cases.views.lifecycle import (
     case_withdraw,
     cases_reassign,
     consent_create,
+    enrollment_notices_create,
     intake,
     notice_create,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "case_withdraw",
     "cases_reassign",
     "consent_create",
+    "enrollment_notices_create",
     "intake",
     "notice_create",
     "notice_print",

@@ -16,6 +16,7 @@ from casework.cases.forms import (
     BulkReassignForm,
     CloseForm,
     ConsentForm,
+    EnrollmentNoticesForm,
     IntakeForm,
     NoticeForm,
     ReassignForm,
@@ -169,6 +170,45 @@ def notice_create(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
         title=_("Record a notice given"),
         submit_label=_("Record notice"),
         success_message=_("Notice recorded."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+def enrollment_notices_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
+    """The enrollment notices given together: one form, one audit event, each notice
+    stored as one recorded alone (issue 13, item 11)."""
+
+    def build(case: Case, data: Any) -> forms.Form:
+        return EnrollmentNoticesForm(
+            data,
+            language=case.consumer.preferred_language,
+            missing=rules.missing_enrollment_notices(case_facts(case=case)),
+        )
+
+    save = service_save(
+        case_services.enrollment_notices_record,
+        "kinds",
+        "method",
+        "delivered_at",
+        "acknowledgement",
+        "language",
+        "recipient_type",
+        "recipient_name",
+        "interpreter_used",
+        "good_faith_note",
+    )
+
+    return case_form_page(
+        request,
+        actor,
+        case,
+        build_form=build,
+        save=save,
+        title=_("Record the enrollment notices given"),
+        submit_label=_("Record notices"),
+        success_message=_("Notices recorded."),
     )
 
 
