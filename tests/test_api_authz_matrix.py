@@ -165,6 +165,39 @@ def intake_existing(w: World) -> Target:
     return Target({}, body, case.consumer_id)
 
 
+def _withdrawn_duplicate(w: World) -> Any:
+    """A second record on cm's caseload, its case withdrawn (merging needs one open)."""
+    case = factories.referred_case(w.cm)
+    case_services.case_withdraw(
+        actor=factories.actor(w.cm), case=case, version=case.version, reason="duplicate"
+    )
+    return case
+
+
+def merge_target(w: World) -> Target:
+    survivor, duplicate = referred(w), _withdrawn_duplicate(w)
+    body = {"duplicate_id": duplicate.consumer_id, "reason": "Same person"}
+    return Target({"consumer_id": survivor.consumer_id}, body, survivor.consumer_id)
+
+
+def merge_undo_target(w: World) -> Target:
+    from casework.consumers.services import consumer_merge
+
+    survivor, duplicate = referred(w), _withdrawn_duplicate(w)
+    merge = consumer_merge(
+        actor=factories.actor(w.supervisor),
+        survivor=survivor.consumer,
+        duplicate=duplicate.consumer,
+        reason="Same person",
+        blockers=lambda kept, merged: [],
+    )
+    return Target(
+        {"consumer_id": survivor.consumer_id, "merge_id": merge.pk},
+        {"version": merge.version, "reason": "Not the same"},
+        survivor.consumer_id,
+    )
+
+
 PHQ2_ZERO = {"phq2_1": "LA6568-5", "phq2_2": "LA6568-5"}
 
 
@@ -718,6 +751,12 @@ MATRIX: dict[tuple[str, str], Entry] = {
         consumer_target(referred, {"kind": "living_will", "location": "Home safe"}),
         AuditAction.CREATE,
         ok=201,
+    ),
+    ("POST", "/api/v1/consumers/{consumer_id}/merges"): Entry(
+        Permission.CASE_REASSIGN, merge_target, AuditAction.UPDATE, ok=201
+    ),
+    ("POST", "/api/v1/consumers/{consumer_id}/merges/{merge_id}/undo"): Entry(
+        Permission.CASE_REASSIGN, merge_undo_target, AuditAction.UPDATE
     ),
     ("GET", "/api/v1/consumers/{consumer_id}/cases"): Entry(
         Permission.CONSUMER_READ, consumer_target(referred), AuditAction.LIST

@@ -243,10 +243,22 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="consultation_close",
     ),
     path("referrals/new/", cases.intake, name="intake"),
+    path("cases/reassign/", cases.cases_reassign, name="cases_reassign"),
     path("consumers/", consumers.consumer_find, name="consumer_find"),
     path("consumers/<int:consumer_id>/", case_page.consumer_detail, name="consumer_detail"),
+    path("consumers/<int:consumer_id>/merge/", consumers.consumer_merge, name="consumer_merge"),
+    path(
+        "consumers/<int:consumer_id>/merges/<int:merge_id>/undo/",
+        consumers.consumer_merge_undo,
+        name="consumer_merge_undo",
+    ),
     path("cases/<int:case_id>/", case_page.case_detail, name="case_detail"),
     path("cases/<int:case_id>/notices/new/", cases.notice_create, name="notice_create"),
+    path(
+        "cases/<int:case_id>/notices/enrollment/",
+        cases.enrollment_notices_create,
+        name="enrollment_notices_create",
+    ),
     path(
         "cases/<int:case_id>/notices/<slug:kind>/print/",
         cases.notice_print,

@@ -5,7 +5,8 @@ of the program held got a 422 naming the constraint: they learned the number exi
 from a consumer they do not reach, and nothing was audited. Now the answer for a
 number held by a consumer they do not reach is the answer for a number nobody holds
 (the record is taken, and awaits a supervisor's link); the audit event names the
-match. Someone who reaches the holder is told (they see that record already).
+match. Someone who reaches the holder refers that consumer (issue 13 item 9: a
+returning consumer is linked, not created again).
 """
 
 from typing import Any
@@ -14,13 +15,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from casework.cases import services as case_services
 from casework.cases.models import Case
 from casework.consumers import services
 from casework.consumers.models import Consumer
 from casework.core.errors import ValidationFailed
 from casework.core.models import AuditEvent
 from tests import factories
-from tests.api_helpers import call, events_since, last_event_id, session_client
+from tests.api_helpers import call, events_since, last_event_id, session_client, snapshot
 from tests.cases.test_api import intake_body
 from tests.conftest import World
 
@@ -36,11 +38,15 @@ def holder(world: World) -> Consumer:
 
 
 def _refer(user: Any, mrn: str) -> Any:
+    """A referral of Maria Lopez with record number `mrn`; said to be a different person
+    from any Maria Lopez of the same birth date the user works with (issue 13 item 9)."""
     return call(
         session_client(user),
         "POST",
         "/api/v1/referrals",
-        intake_body(consumer={**intake_body()["consumer"], "mrn": mrn}),
+        intake_body(
+            consumer={**intake_body()["consumer"], "mrn": mrn}, duplicate_decision="different"
+        ),
     )
 
 
@@ -91,21 +97,32 @@ def test_api_a_fresh_number_is_not_pending(world: World, holder: Consumer) -> No
     assert "mrn_link_pending" not in event.detail
 
 
-def test_api_someone_who_reaches_the_holder_is_told(world: World, holder: Consumer) -> None:
+def test_api_someone_who_reaches_the_holder_is_linked_to_them(
+    world: World, holder: Consumer
+) -> None:
+    (case,) = Case.objects.filter(consumer=holder)
+    case_services.case_withdraw(
+        actor=factories.actor(world.cm), case=case, version=case.version, reason="moved"
+    )
     before = Consumer.objects.count()
 
     response = _refer(world.cm, HELD)
 
-    assert response.status_code == 422
-    assert response.json()["detail"] == [
-        {
-            "loc": ["body", "consumer", "mrn"],
-            "msg": "a consumer you work with has this medical record number: refer them as"
-            " a returning consumer",
-            "type": "value_error",
-        }
-    ]
+    assert response.status_code == 201
+    assert response.json()["consumer"]["id"] == holder.pk
     assert Consumer.objects.count() == before
+
+
+def test_api_linking_to_a_holder_with_an_open_case_is_refused(
+    world: World, holder: Consumer
+) -> None:
+    before, since = snapshot(), last_event_id()
+
+    response = _refer(world.cm, HELD)
+
+    assert response.status_code == 409
+    assert response.json()["detail"] == "this consumer already has an open case"
+    assert (snapshot(), events_since(since)) == (before, [])
 
 
 def test_api_changing_a_number_to_a_held_one_is_answered_as_any_change(
@@ -143,7 +160,9 @@ def test_pages_a_held_number_is_taken_like_a_new_one(world: World, holder: Consu
     }
 
     held = client.post(reverse("intake"), {**form, "mrn": HELD})
-    fresh = client.post(reverse("intake"), {**form, "mrn": "MRN-PAGE-FRESH"})
+    fresh = client.post(
+        reverse("intake"), {**form, "mrn": "MRN-PAGE-FRESH", "duplicate": "different"}
+    )
 
     assert (held.status_code, fresh.status_code) == (302, 302), held.content[:2000]
     assert Consumer.objects.filter(mrn=HELD, mrn_link_pending=True).count() == 1

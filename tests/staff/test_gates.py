@@ -281,6 +281,7 @@ def _page_urls(w: World) -> dict[str, str]:
         "support_person_id": 1,
         "directive_id": 1,
         "note_id": 1,
+        "merge_id": 1,
     }
     return {
         p.name: reverse(p.name, kwargs={k: values[k] for k in p.pattern.converters})
@@ -319,6 +320,7 @@ def test_the_page_list_covers_every_consumer_page() -> None:
         "support_person_id",
         "directive_id",
         "note_id",
+        "merge_id",
     }
     for page in _consumer_pages():
         assert set(page.pattern.converters) <= known, page.name

@@ -78,6 +78,7 @@ def test_the_route_list_is_read_from_the_url_conf() -> None:
         "advance_directive_edit",
         "advance_directive_remove",
         "note_amend",
+        "consumer_merge_undo",
     }
 
 
@@ -137,6 +138,7 @@ def _records(world: World, cm: Any) -> dict[str, Any]:
         "hold_id": MISSING,
         "request_id": MISSING,
         "requirement_id": MISSING,
+        "merge_id": MISSING,
         "step": "close",
         "number": 1,
         "kind": "enrollment",

@@ -8,6 +8,7 @@ Each request writes exactly one audit event (read, list, create, update or denie
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from casework.cases import selectors, services
@@ -30,6 +31,7 @@ from casework.cases.schemas import (
 )
 from casework.consumers.models import Consumer
 from casework.consumers.selectors import support_person_of
+from casework.consumers.services import LikelyDuplicate
 from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
@@ -62,7 +64,9 @@ def referral_intake(request: HttpRequest, payload: IntakeIn) -> Status[Case]:
     assigned. Audits one create."""
     actor = actor_of(request)
     require(actor, Permission.CASE_INTAKE, "consumer", payload.consumer_id or "")
-    data = payload.model_dump(exclude={"consumer_id", "consumer", "assign_to"})
+    data = payload.model_dump(
+        exclude={"consumer_id", "consumer", "assign_to", "duplicate_decision"}
+    )
     consumer = None
     if payload.consumer_id is not None:
         consumer = access_consumer(
@@ -79,8 +83,19 @@ def referral_intake(request: HttpRequest, payload: IntakeIn) -> Status[Case]:
             new_consumer=new_consumer,  # type: ignore[arg-type]
             assign_to=assign_to,
             reaches_consumer=reaches_consumer(actor),
+            duplicate_decision=str(payload.duplicate_decision or ""),
             **data,
         )
+    except LikelyDuplicate as exc:
+        ids = ", ".join(str(pk) for pk in exc.candidates)
+        raise ValidationFailed(
+            {
+                "duplicate_decision": [
+                    *exc.errors["duplicate_decision"],
+                    _("consumer_id %(ids)s") % {"ids": ids},
+                ]
+            }
+        ) from exc
     except ValidationFailed as exc:
         if new_consumer is None:
             raise

@@ -1,5 +1,6 @@
 """Forms for the case pages: intake, notices, consent, lifecycle, closure, reassignment."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -83,6 +84,16 @@ class IntakeForm(ConsumerDetailsForm):
         help_text=_("Recorded and audited when you assign someone the staff rules refuse."),
     )
 
+    duplicate = forms.CharField(
+        label=_("Is this one of the consumers you already work with?"),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The same name and birth date are on record. The same person: the referral is"
+            " linked to their record. A different person: a new record is created."
+        ),
+    )
+
     field_order = [
         "source",
         "referrer_name",
@@ -103,6 +114,29 @@ class IntakeForm(ConsumerDetailsForm):
             del self.fields["override_reason"]
         else:
             self.fields["assign_to"].queryset = team_members  # type: ignore[attr-defined]
+
+    def offer_duplicates(self, candidates: Any) -> None:
+        """Ask whether the consumer is one of `candidates` (consumers the user reaches)."""
+        choices: list[tuple[str, object]] = [
+            (
+                f"same-{c.pk}",
+                _("The same person as %(name)s, born %(birth)s, record number %(mrn)s")
+                % {
+                    "name": f"{c.family_name}, {c.given_name}",
+                    "birth": c.birth_date.isoformat(),
+                    "mrn": c.mrn or "—",
+                },
+            )
+            for c in candidates
+        ]
+        choices.append(("different", _("A different person: create a new record")))
+        self.fields["duplicate"].widget.choices = choices  # type: ignore[attr-defined]
+
+    def clean_duplicate(self) -> str:
+        value: str = self.cleaned_data.get("duplicate", "")
+        if value and value != "different" and not re.fullmatch(r"same-\d{1,18}", value):
+            raise forms.ValidationError(_("Choose one of the answers."))
+        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -160,6 +194,23 @@ class NoticeForm(forms.Form):
                 "good_faith_note", _("Describe the good-faith effort to obtain acknowledgement.")
             )
         return data
+
+
+class EnrollmentNoticesForm(NoticeForm):
+    """The enrollment notices given together, in one form (issue 13, item 11)."""
+
+    kinds = forms.MultipleChoiceField(
+        label=_("Notices given"),
+        choices=ENROLLMENT_NOTICE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each is recorded as given, with the delivery below."),
+    )
+
+    def __init__(self, *args: Any, missing: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+        self.order_fields(["kinds"])
+        self.fields["kinds"].initial = missing
 
 
 class ConsentForm(forms.Form):
@@ -346,3 +397,66 @@ class WorklistFilterForm(forms.Form):
         self.fields["state"].choices = [("", _("All open")), *state_choices]  # type: ignore[attr-defined]
         if not team:
             del self.fields["scope"]
+
+
+class BulkReassignForm(forms.Form):
+    """Reassign several of the team's cases to one case manager (supervisors)."""
+
+    cases = forms.TypedMultipleChoiceField(
+        label=_("Cases to reassign"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    assign_to = forms.TypedChoiceField(
+        label=_("New case manager"),
+        coerce=int,
+        help_text=_("Each person's weighted caseload now, and the program's limit for it."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    override_reason = forms.CharField(
+        label=_("Override: why assign despite a refusal"),
+        max_length=2000,
+        required=False,
+        help_text=_("Recorded and audited when the staff rules refuse the new case manager."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        cases: Any,
+        candidates: Any,
+        weights: dict[int, Any],
+        limit: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].choices = [  # type: ignore[attr-defined]
+            (
+                case.pk,
+                _("Case %(number)s: %(name)s (%(state)s), with %(manager)s")
+                % {
+                    "number": case.pk,
+                    "name": case.consumer,
+                    "state": case.get_state_display(),
+                    "manager": case.assigned_to.get_full_name() if case.assigned_to else "—",
+                },
+            )
+            for case in cases
+        ]
+        self.fields["assign_to"].choices = [  # type: ignore[attr-defined]
+            ("", _("Choose a case manager")),
+            *(
+                (
+                    user.pk,
+                    (
+                        _("%(name)s: weighted caseload %(load)s of %(limit)s")
+                        if limit is not None
+                        else _("%(name)s: weighted caseload %(load)s")
+                    )
+                    % {
+                        "name": user.get_full_name() or user.username,
+                        "load": weights.get(user.pk, 0),
+                        "limit": limit,
+                    },
+                )
+                for user in candidates
+            ),
+        ]

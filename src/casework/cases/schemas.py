@@ -19,6 +19,7 @@ from casework.cases.models import (
     ReferralSource,
     Severity,
 )
+from casework.consumers.rules import DuplicateDecision
 from casework.consumers.schemas import LONG_TEXT, ConsumerIn
 from casework.web.api import InputSchema, StaffRef, VersionIn
 from casework.web.dates import RecentDatetime
@@ -125,6 +126,14 @@ class IntakeIn(InputSchema):
     )
     external_key: str | None = Field(
         None, min_length=1, max_length=200, description="idempotency key of an importing client"
+    )
+    duplicate_decision: DuplicateDecision | None = Field(
+        None,
+        description=(
+            "after a 422 on duplicate_decision (a likely duplicate of consumers you work"
+            " with): `different` creates a new consumer; `same` with `consumer_id` refers"
+            " the existing one"
+        ),
     )
 
 

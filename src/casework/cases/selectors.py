@@ -272,6 +272,15 @@ def worklist_build(
     )
 
 
+def consumers_with_open_cases(*, consumer_ids: list[int]) -> set[int]:
+    """Which of the consumers have an open case."""
+    return set(
+        Case.objects.filter(consumer_id__in=consumer_ids, state__in=rules.OPEN_STATES)
+        .values_list("consumer_id", flat=True)
+        .distinct()
+    )
+
+
 def open_case_acuity(*, user_ids: list[int]) -> list[tuple[int, str, str]]:
     """(case manager id, complexity, severity) of every open case assigned to `user_ids`:
     what staff weighs as caseload (registered in `CasesConfig.ready`)."""

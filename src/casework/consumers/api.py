@@ -7,12 +7,15 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Status
 
 from casework.consumers import selectors, services
-from casework.consumers.models import AdvanceDirective, Consumer, SupportPerson
+from casework.consumers.models import AdvanceDirective, Consumer, ConsumerMerge, SupportPerson
 from casework.consumers.schemas import (
     AdvanceDirectiveIn,
     AdvanceDirectiveOut,
     AdvanceDirectivePage,
     AdvanceDirectivePatch,
+    ConsumerMergeIn,
+    ConsumerMergeOut,
+    ConsumerMergeUndoIn,
     ConsumerOut,
     ConsumerPatch,
     RemovalIn,
@@ -21,6 +24,7 @@ from casework.consumers.schemas import (
     SupportPersonPage,
     SupportPersonPatch,
 )
+from casework.consumers.views import merge_blockers
 from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
@@ -245,4 +249,56 @@ def advance_directive_remove(
     directive = _directive(consumer, directive_id)
     return services.advance_directive_remove(
         actor=actor, directive=directive, version=payload.version, reason=payload.reason
+    )
+
+
+@router.post(
+    "/consumers/{consumer_id}/merges",
+    response=responses({201: ConsumerMergeOut}, write=True),
+    summary="Merge a duplicate record into this consumer's",
+    operation_id="consumer_merge",
+)
+@guard(Permission.CASE_REASSIGN, access_consumer, log_read=False)
+def consumer_merge(
+    request: HttpRequest, actor: Actor, consumer: Consumer, payload: ConsumerMergeIn
+) -> Status[ConsumerMerge]:
+    """Supervisors: every record of `duplicate_id` (cases, referrals, contacts, consents,
+    support system...) moves to this consumer, and the duplicate is marked merged. What
+    moved is kept, so the merge can be undone. Refused (409, nothing changed) under a
+    legal hold on either record or with an open case on both; a duplicate out of reach
+    is 404. Audits one update."""
+    duplicate = access_consumer(
+        actor, payload.duplicate_id, permission=Permission.CASE_REASSIGN, log_read=False
+    )
+    merge = services.consumer_merge(
+        actor=actor,
+        survivor=consumer,
+        duplicate=duplicate,
+        reason=payload.reason,
+        blockers=merge_blockers,
+    )
+    return Status(201, merge)
+
+
+@router.post(
+    "/consumers/{consumer_id}/merges/{merge_id}/undo",
+    response=responses({200: ConsumerMergeOut}, write=True),
+    summary="Undo a merge into this consumer's record",
+    operation_id="consumer_merge_undo",
+)
+@guard(Permission.CASE_REASSIGN, access_consumer, log_read=False)
+def consumer_merge_undo(
+    request: HttpRequest,
+    actor: Actor,
+    consumer: Consumer,
+    merge_id: int,
+    payload: ConsumerMergeUndoIn,
+) -> ConsumerMerge:
+    """The rows the merge moved go back to the duplicate record, which is found again.
+    A stale `version` or a merge undone already is 409. Audits one update."""
+    merge = selectors.consumer_merge_of(consumer_id=consumer.pk, merge_id=merge_id)
+    if merge is None:
+        raise Http404
+    return services.consumer_merge_undo(
+        actor=actor, merge=merge, version=payload.version, reason=payload.reason
     )

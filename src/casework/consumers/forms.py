@@ -1,5 +1,7 @@
 """Forms for the consumer's support system (C4)."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -139,6 +141,48 @@ class RemovalForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is it removed?"),
         help_text=_("For example: recorded in error, revoked, no longer involved."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ConsumerMergeForm(forms.Form):
+    """Merge a duplicate record into the one kept (supervisors)."""
+
+    duplicate_id = forms.TypedChoiceField(
+        label=_("The duplicate record to merge into this one"),
+        coerce=int,
+        help_text=_(
+            "Its cases, contacts, consents and support system move to this record. The"
+            " merge can be undone."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Why are they the same person?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["duplicate_id"].choices = [  # type: ignore[attr-defined]
+            (
+                c.pk,
+                _("%(name)s, born %(birth)s, record number %(mrn)s")
+                % {
+                    "name": f"{c.family_name}, {c.given_name}",
+                    "birth": c.birth_date.isoformat(),
+                    "mrn": c.mrn or "—",
+                },
+            )
+            for c in candidates
+        ]
+
+
+class ConsumerMergeUndoForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the merge undone?"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=4000,
     )

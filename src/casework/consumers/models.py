@@ -65,6 +65,16 @@ class Consumer(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     version = models.PositiveIntegerField(default=1)
+    # Issue 13 item 9: a duplicate record merged by a supervisor into the one kept. Its
+    # records point at that one until the merge is undone (ConsumerMerge keeps which).
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged into"),
+    )
     # The phone's digits, for finding a consumer by a number typed any way (computed by
     # the database from `phone`: never written).
     phone_digits = models.GeneratedField(
@@ -214,3 +224,35 @@ class SupportRecordRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_record_kind_display()} {self.record_id} v{self.version}"
+
+
+class ConsumerMerge(models.Model):
+    """A duplicate consumer merged into the one kept (issue 13, item 9): which rows of
+    which tables were moved from `merged` to `survivor` (`moved`: "app.Model.field" →
+    row ids), so that undoing it moves exactly those rows back."""
+
+    program = models.ForeignKey("core.Program", on_delete=models.PROTECT, related_name="+")
+    survivor = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    moved = models.JSONField(default=dict)
+    merged_at = models.DateTimeField()
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undo_reason = models.TextField(_("reason for undoing"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merged"], condition=Q(undone_at=None), name="consumer_merged_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"consumer {self.merged_id} merged into {self.survivor_id}"

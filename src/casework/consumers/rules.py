@@ -10,8 +10,10 @@ Every part given must match (a name and a birth date narrow each other).
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 MIN_NAME = 2
 MAX_TERMS = 6
@@ -102,3 +104,33 @@ def search_terms(text: str) -> SearchTerms:
         identifier=identifier,
         problems=tuple(problems),
     )
+
+
+# --- a returning consumer, a likely duplicate (issue 13, item 9) ---------------------------
+
+_NAME_JUNK = re.compile(r"[\s'\u2019`.\-]+")
+
+
+def normalised_name(name: str) -> str:
+    """A name as compared for duplicates: no accents, case, spaces, hyphens, apostrophes
+    or dots ("José María O'Neil-Smith" and "jose maria oneil smith" are the same)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NAME_JUNK.sub("", plain.casefold())
+
+
+def likely_same_person(
+    given_name: str, family_name: str, other_given: str, other_family: str
+) -> bool:
+    """Whether two records' names (their birth dates being equal) are likely one person:
+    the same normalised given and family names, or the two swapped."""
+    given, family = normalised_name(given_name), normalised_name(family_name)
+    other = (normalised_name(other_given), normalised_name(other_family))
+    return bool(given and family) and (other in ((given, family), (family, given)))
+
+
+class DuplicateDecision(StrEnum):
+    """What the person taking a referral said of a likely duplicate."""
+
+    SAME = "same"  # the same person: the referral is linked to the existing record
+    DIFFERENT = "different"  # another person: a new record is created

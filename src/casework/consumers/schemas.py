@@ -171,3 +171,29 @@ class RemovalIn(VersionIn):
     """Remove a record: it is kept with the reason, and no longer shown or offered."""
 
     reason: str = Field(..., min_length=1, max_length=LONG_TEXT)
+
+
+class ConsumerMergeIn(InputSchema):
+    """Merge a duplicate record into this consumer's (supervisors)."""
+
+    duplicate_id: int = Field(..., description="the duplicate consumer record, merged away")
+    reason: str = Field(..., min_length=1, max_length=LONG_TEXT)
+
+
+class ConsumerMergeUndoIn(VersionIn):
+    reason: str = Field(..., min_length=1, max_length=LONG_TEXT)
+
+
+class ConsumerMergeOut(Schema):
+    id: int
+    survivor_id: int
+    merged_id: int
+    reason: str
+    moved: dict[str, list[int]] = Field(
+        ..., description='the rows moved to the survivor, by "app.Model.field"'
+    )
+    merged_at: datetime
+    merged_by: StaffRef
+    undone_at: datetime | None
+    undo_reason: str
+    version: int

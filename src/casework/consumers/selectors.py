@@ -1,5 +1,6 @@
 """Reads of consumers for other contexts."""
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -8,10 +9,11 @@ from django.db.models.functions import Lower
 from casework.consumers.models import (
     AdvanceDirective,
     Consumer,
+    ConsumerMerge,
     SupportPerson,
     SupportRecordRevision,
 )
-from casework.consumers.rules import SearchTerms
+from casework.consumers.rules import SearchTerms, likely_same_person
 
 SEARCH_FIELDS = ("id", "given_name", "family_name", "birth_date", "mrn", "member_id", "phone")
 
@@ -45,7 +47,7 @@ def consumer_search(*, reach: Q, terms: SearchTerms, limit: int = 50) -> list[Co
     the caller can say there are more. Loads only what a result row shows."""
     if terms.empty:
         return []
-    qs = _matching(reach, terms)
+    qs = _matching(reach, terms).filter(merged_into=None)
     return list(
         qs.order_by("family_name", "given_name", "birth_date", "id").only(*SEARCH_FIELDS)[
             : limit + 1
@@ -54,8 +56,9 @@ def consumer_search(*, reach: Q, terms: SearchTerms, limit: int = 50) -> list[Co
 
 
 def consumer_directory(*, reach: Q, offset: int, limit: int) -> tuple[int, list[Consumer]]:
-    """A page of every consumer within `reach`, by name, and how many there are."""
-    qs = Consumer.objects.filter(reach)
+    """A page of every consumer within `reach` (not merged into another), by name, and
+    how many there are."""
+    qs = Consumer.objects.filter(reach, merged_into=None)
     rows = list(
         qs.order_by("family_name", "given_name", "id").only(*SEARCH_FIELDS)[offset : offset + limit]
     )
@@ -92,6 +95,69 @@ def record_number_holder(*, program_id: int, mrn: str, other_than: int | None = 
     if other_than is not None:
         holders = holders.exclude(pk=other_than)
     return holders.values_list("pk", flat=True).first()
+
+
+def likely_duplicates(
+    *, program_id: int, given_name: str, family_name: str, birth_date: date, mrn: str = ""
+) -> list[int]:
+    """The program's consumers (not merged away) likely to be the person described
+    (issue 13, item 9): the same birth date and the same normalised name
+    (`rules.likely_same_person`), with another record number or none. By id."""
+    rows = (
+        Consumer.objects.filter(program_id=program_id, birth_date=birth_date, merged_into=None)
+        .values_list("pk", "given_name", "family_name", "mrn")
+        .order_by("pk")
+    )
+    return [
+        pk
+        for pk, given, family, number in rows
+        if (not mrn or number != mrn) and likely_same_person(given_name, family_name, given, family)
+    ]
+
+
+def merge_candidates(*, consumer: Consumer, reach: Q) -> list[Consumer]:
+    """The records within `reach` a supervisor may merge into `consumer`: likely the same
+    person (`likely_duplicates`), or given its record number while awaiting a link (S5).
+    Not the consumer itself, nor records merged already."""
+    ids = set(
+        likely_duplicates(
+            program_id=consumer.program_id,
+            given_name=consumer.given_name,
+            family_name=consumer.family_name,
+            birth_date=consumer.birth_date,
+        )
+    )
+    same_number = Q(mrn=consumer.mrn, mrn_link_pending=True) if consumer.mrn else Q(pk__in=[])
+    return list(
+        Consumer.objects.filter(reach, Q(pk__in=ids) | same_number)
+        .filter(program_id=consumer.program_id, merged_into=None)
+        .exclude(pk=consumer.pk)
+        .order_by("family_name", "given_name", "pk")
+    )
+
+
+def consumer_list_by_ids(*, consumer_ids: list[int]) -> list[Consumer]:
+    """The consumers named, in the order given (what a choice among them shows)."""
+    rows = Consumer.objects.in_bulk(consumer_ids)
+    return [rows[pk] for pk in consumer_ids if pk in rows]
+
+
+def consumer_merge_list(*, consumer_id: int) -> QuerySet[ConsumerMerge]:
+    """The merges into or of a consumer, newest first (undone ones too)."""
+    return (
+        ConsumerMerge.objects.filter(Q(survivor_id=consumer_id) | Q(merged_id=consumer_id))
+        .select_related("survivor", "merged", "merged_by", "undone_by")
+        .order_by("-merged_at", "-pk")
+    )
+
+
+def consumer_merge_of(*, consumer_id: int, merge_id: int) -> ConsumerMerge | None:
+    """Merge `merge_id` if its kept record is the consumer."""
+    return (
+        ConsumerMerge.objects.filter(pk=merge_id, survivor_id=consumer_id)
+        .select_related("survivor", "merged")
+        .first()
+    )
 
 
 def consumer_section(*, consumer: Consumer) -> dict[str, Any]:

@@ -4,19 +4,26 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypedDict, Unpack
 
-from django.db import models, transaction
+from django.apps import apps
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from casework.consumers.models import (
     AdvanceDirective,
     Consumer,
+    ConsumerMerge,
     SupportPerson,
     SupportRecordChange,
     SupportRecordKind,
     SupportRecordRevision,
 )
-from casework.consumers.selectors import legal_decision_makers, record_number_holder
+from casework.consumers.rules import DuplicateDecision
+from casework.consumers.selectors import (
+    legal_decision_makers,
+    likely_duplicates,
+    record_number_holder,
+)
 from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
@@ -79,6 +86,75 @@ def record_number_pending(
             ),
         )
     return True
+
+
+class LikelyDuplicate(ValidationFailed):
+    """A new consumer is likely the same person as consumers the actor works with
+    (`candidates`, by id): the caller asks whether they are, before a record is made."""
+
+    def __init__(self, candidates: list[int]) -> None:
+        self.candidates = candidates
+        super().__init__(
+            {
+                "duplicate_decision": [
+                    _(
+                        "someone you work with has this name and birth date: say whether"
+                        " this is the same person"
+                    )
+                ]
+            }
+        )
+
+
+class Returning(TypedDict, total=False):
+    """How intake found an existing record for a new consumer's details (audit detail)."""
+
+    returning: str
+    duplicate_candidates: list[int]
+    duplicate_decision: str
+    possible_duplicates: list[int]
+
+
+def returning_consumer(
+    *,
+    program_id: int,
+    fields: ConsumerFields,
+    reaches: Reaches,
+    decision: str = "",
+) -> tuple[Consumer | None, Returning]:
+    """The existing consumer a new referral's details name, if any (issue 13, item 9).
+
+    - The record number held by a consumer the actor reaches: that consumer (a returning
+      consumer is linked, not created again).
+    - The same normalised name and birth date as consumers the actor reaches, with
+      another record number or none: `LikelyDuplicate` naming them, unless `decision` is
+      "different" (recorded).
+    - Matches the actor does not reach are never told (S5): the record is made as new,
+      and the audit detail names them (`possible_duplicates`) for a supervisor."""
+    mrn = fields.get("mrn", "")
+    if mrn:
+        holder = record_number_holder(program_id=program_id, mrn=mrn)
+        if holder is not None and reaches(holder):
+            return Consumer.objects.get(pk=holder), {"returning": "record_number"}
+    if "birth_date" not in fields:
+        return None, {}
+    matches = likely_duplicates(
+        program_id=program_id,
+        given_name=fields.get("given_name", ""),
+        family_name=fields.get("family_name", ""),
+        birth_date=fields["birth_date"],
+        mrn=mrn,
+    )
+    reached = [pk for pk in matches if reaches(pk)]
+    detail: Returning = {}
+    if reached:
+        if decision != DuplicateDecision.DIFFERENT:
+            raise LikelyDuplicate(reached)
+        detail = {"duplicate_candidates": reached, "duplicate_decision": decision}
+    unreached = [pk for pk in matches if pk not in reached]
+    if unreached:
+        detail["possible_duplicates"] = unreached
+    return None, detail
 
 
 def consumer_build(
@@ -445,3 +521,162 @@ def advance_directive_remove(
             reason=reason,
         )
     return directive
+
+
+# --- merging a duplicate consumer (issue 13, item 9) ---------------------------------------
+
+# Why a merge must not happen now (a legal hold, two open cases): facts owned by contexts
+# above this one, so given by the web layer (which may read them); each refusal's reason.
+type MergeBlockers = Callable[[Consumer, Consumer], list[str]]
+
+# Rows that name a consumer but are not moved: the merge record itself and the link.
+_NOT_MOVED = frozenset({"consumers.ConsumerMerge.survivor", "consumers.ConsumerMerge.merged"})
+
+
+def _consumer_references() -> list[tuple[str, type[models.Model], str]]:
+    """Every foreign key to Consumer in the project ("app.Model.field", model, field),
+    found from the models, so a context added later is merged without being named here."""
+    found = []
+    for relation in Consumer._meta.related_objects:
+        if relation.many_to_many or relation.related_model is Consumer:
+            continue
+        model = relation.related_model
+        assert isinstance(model, type) and issubclass(model, models.Model)
+        label = f"{model._meta.app_label}.{model.__name__}.{relation.field.name}"
+        if label not in _NOT_MOVED:
+            found.append((label, model, relation.field.attname))
+    return sorted(found, key=lambda row: row[0])
+
+
+def _repoint(moved: dict[str, list[int]], source: int, target: int) -> None:
+    """Point the rows listed in `moved` ("app.Model.field" → ids) from `source` to `target`."""
+    for label, ids in moved.items():
+        app_label, model_name, field = label.split(".")
+        model = apps.get_model(app_label, model_name)
+        attname = model._meta.get_field(field).attname
+        model._default_manager.filter(pk__in=ids, **{attname: source}).update(**{attname: target})
+
+
+def _constraint_refusal() -> RuleViolation:
+    return RuleViolation(
+        _(
+            "both records hold something only one consumer may have (for example a legal"
+            " decision maker): end one of them first"
+        )
+    )
+
+
+def consumer_merge(
+    *,
+    actor: Actor,
+    survivor: Consumer,
+    duplicate: Consumer,
+    reason: str,
+    blockers: MergeBlockers,
+) -> ConsumerMerge:
+    """Merge `duplicate` into `survivor` (issue 13, item 9): every record that points at
+    the duplicate (cases, referrals, contacts, consents, support persons, plans...) is
+    pointed at the survivor, and the duplicate is marked merged into it (no longer found
+    by a search). What was moved is stored, so `consumer_merge_undo` restores it.
+    Refused, changing nothing: the same record, another program's, one merged already,
+    no reason, or any of `blockers` (a legal hold on either, both with an open case).
+
+    Who: a supervisor reaching both (case.reassign). Audits one update of the merge on
+    the survivor, naming the duplicate and how many rows of each kind moved."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed.single("reason", _("say why these are the same person"))
+    if duplicate.pk == survivor.pk:
+        raise ValidationFailed.single("duplicate_id", _("choose another consumer's record"))
+    if duplicate.program_id != survivor.program_id:
+        raise ValidationFailed.single("duplicate_id", _("not a consumer of your program"))
+    with transaction.atomic():
+        locked = {
+            c.pk: c
+            for c in Consumer.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk])
+        }
+        if locked[duplicate.pk].merged_into_id or locked[survivor.pk].merged_into_id:
+            raise RuleViolation(_("one of these records is merged into another already"))
+        refusals = blockers(survivor, duplicate)
+        if refusals:
+            raise RuleViolation(" ".join(refusals))
+        moved: dict[str, list[int]] = {}
+        for label, model, attname in _consumer_references():
+            ids = list(
+                model._default_manager.filter(**{attname: duplicate.pk})
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            if ids:
+                moved[label] = ids
+        try:
+            with transaction.atomic():
+                _repoint(moved, duplicate.pk, survivor.pk)
+        except IntegrityError:
+            raise _constraint_refusal() from None
+        now = clock.now()
+        merge = ConsumerMerge.objects.create(
+            program_id=survivor.program_id,
+            survivor=survivor,
+            merged=duplicate,
+            reason=reason,
+            moved=moved,
+            merged_at=now,
+            merged_by=actor.user,
+        )
+        Consumer.objects.filter(pk=duplicate.pk).update(
+            merged_into=survivor, updated_at=now, version=models.F("version") + 1
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            consumer_id=survivor.pk,
+            object_type="consumer_merge",
+            object_id=merge.pk,
+            detail={
+                "merged": duplicate.pk,
+                "moved": {label: len(ids) for label, ids in moved.items()},
+            },
+        )
+    duplicate.merged_into = survivor
+    return merge
+
+
+def consumer_merge_undo(
+    *, actor: Actor, merge: ConsumerMerge, version: int, reason: str
+) -> ConsumerMerge:
+    """Undo a merge: the rows it moved go back to the duplicate record, which is found
+    again; rows recorded on the survivor since stay there. Refused, changing nothing: no
+    reason, undone already, a stale `version`, or a row that can no longer go back.
+
+    Who: a supervisor reaching the kept record (case.reassign). Audits one update of the
+    merge on the survivor (`undone`), naming the duplicate."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed.single("reason", _("say why the merge is undone"))
+    with transaction.atomic():
+        now = clock.now()
+        versioned_update(
+            merge,
+            version=version,
+            changes={"undone_at": now, "undone_by": actor.user, "undo_reason": reason},
+            where=Q(undone_at=None),
+            refused=RuleViolation(_("this merge is undone already")),
+        )
+        try:
+            with transaction.atomic():
+                _repoint(merge.moved, merge.survivor_id, merge.merged_id)
+        except IntegrityError:
+            raise _constraint_refusal() from None
+        Consumer.objects.filter(pk=merge.merged_id).update(
+            merged_into=None, updated_at=now, version=models.F("version") + 1
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            consumer_id=merge.survivor_id,
+            object_type="consumer_merge",
+            object_id=merge.pk,
+            detail={"merged": merge.merged_id, "undone": True},
+        )
+    return merge

@@ -6,27 +6,33 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from casework.cases.models import Case
+from casework.cases.selectors import consumers_with_open_cases
 from casework.consumers import rules, selectors, services
 from casework.consumers.forms import (
     AdvanceDirectiveEditForm,
     AdvanceDirectiveForm,
     ConsumerEditForm,
+    ConsumerMergeForm,
+    ConsumerMergeUndoForm,
     RemovalForm,
     SupportPersonEditForm,
     SupportPersonForm,
 )
-from casework.consumers.models import AdvanceDirective, SupportPerson
+from casework.consumers.models import AdvanceDirective, Consumer, ConsumerMerge, SupportPerson
 from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_record
 from casework.core.errors import ValidationFailed
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
+from casework.governance.selectors import consumer_holds
 from casework.web.access import (
     access_case,
+    access_consumer,
     confidentiality_gate,
     reach_q,
     reaches_consumer,
@@ -35,7 +41,7 @@ from casework.web.access import (
 )
 from casework.web.forms import page_number
 from casework.web.guard import guard
-from casework.web.pages import case_form_page, record_form_page
+from casework.web.pages import case_form_page, form_page, record_form_page
 
 
 @login_required
@@ -367,3 +373,110 @@ def landing_shortcuts(role: str) -> list[tuple[str, str]]:
         links.append((str(_("Worklist")), reverse("worklist")))
     links.append((str(_("My record")), reverse("staff_me")))
     return links
+
+
+# --- merging a duplicate consumer (issue 13, item 9) ---------------------------------------
+
+
+def merge_blockers(survivor: Consumer, duplicate: Consumer) -> list[str]:
+    """Why two records must not be merged now (facts of contexts above consumers, given
+    to `services.consumer_merge`): a legal hold in force on either (governance's holds,
+    read only), or an open case on both (one consumer has one open case)."""
+    refusals: list[str] = []
+    for consumer in (survivor, duplicate):
+        if any(hold.released_at is None for hold in consumer_holds(consumer_id=consumer.pk)):
+            refusals.append(
+                _("A legal hold is in force on the records of %(name)s (record %(id)s).")
+                % {"name": consumer, "id": consumer.pk}
+            )
+    if len(consumers_with_open_cases(consumer_ids=[survivor.pk, duplicate.pk])) == 2:
+        refusals.append(_("Both records have an open case: close or withdraw one first."))
+    return refusals
+
+
+def _merge_context(actor: Actor, consumer: Consumer) -> dict[str, Any]:
+    return {
+        "consumer": consumer,
+        "merges": list(selectors.consumer_merge_list(consumer_id=consumer.pk)),
+        "undo_form": ConsumerMergeUndoForm(),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_REASSIGN, access_consumer, log_read="get")
+def consumer_merge(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
+    """Merge a duplicate record into this consumer's, and the merges so far (each with
+    a way to undo it). Supervisors reaching both records."""
+    candidates = selectors.merge_candidates(
+        consumer=consumer, reach=reach_q(actor.user, Permission.CASE_REASSIGN)
+    )
+    form = ConsumerMergeForm(
+        request.POST if request.method == "POST" else None, candidates=candidates
+    )
+
+    def save() -> object:
+        duplicate = next(c for c in candidates if c.pk == form.cleaned_data["duplicate_id"])
+        return services.consumer_merge(
+            actor=actor,
+            survivor=consumer,
+            duplicate=duplicate,
+            reason=form.cleaned_data["reason"],
+            blockers=merge_blockers,
+        )
+
+    return form_page(
+        request,
+        form,
+        save,
+        success=_("The records are merged. The merge can be undone below."),
+        redirect_to=reverse("consumer_merge", args=[consumer.pk]),
+        template="consumers/merge.html",
+        context={**_merge_context(actor, consumer), "candidates": candidates},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+@guard(Permission.CASE_REASSIGN, access_consumer, log_read=False)
+def consumer_merge_undo(
+    request: HttpRequest, actor: Actor, consumer: Consumer, merge_id: int
+) -> HttpResponse:
+    """Undo one merge into this consumer's record."""
+    merge = _merge(consumer, merge_id)
+    form = ConsumerMergeUndoForm(request.POST)
+
+    def save() -> object:
+        return services.consumer_merge_undo(
+            actor=actor,
+            merge=merge,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
+
+    response = form_page(
+        request,
+        form,
+        save,
+        success=_("The merge is undone: the duplicate record has its own records again."),
+        redirect_to=reverse("consumer_merge", args=[consumer.pk]),
+        template="consumers/merge.html",
+        context={
+            **_merge_context(actor, consumer),
+            "undo_form": form,
+            "undo_id": merge.pk,
+            "form": ConsumerMergeForm(
+                candidates=selectors.merge_candidates(
+                    consumer=consumer, reach=reach_q(actor.user, Permission.CASE_REASSIGN)
+                )
+            ),
+        },
+    )
+    return response
+
+
+def _merge(consumer: Consumer, merge_id: int) -> ConsumerMerge:
+    merge = selectors.consumer_merge_of(consumer_id=consumer.pk, merge_id=merge_id)
+    if merge is None:
+        raise Http404
+    return merge

@@ -89,6 +89,7 @@ def page_refused_unless(actor: Actor, permission: Permission, *, action: str, re
 
 PAGE_OBJECTS = {
     Permission.CASE_INTAKE: "case",
+    Permission.CASE_REASSIGN: "case",
     Permission.AUDIT_READ: "audit_event",
     Permission.PRIVACY_MANAGE: "governance",
     Permission.COMPLIANCE_MANAGE: "compliance_requirement",

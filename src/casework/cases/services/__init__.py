@@ -4,7 +4,11 @@ Every service runs in one transaction with exactly one audit event, and refuses
 (raising a DomainError, writing nothing) when the rules in `cases.rules` say no.
 """
 
-from casework.cases.services.enrollment import consent_record, notice_record
+from casework.cases.services.enrollment import (
+    consent_record,
+    enrollment_notices_record,
+    notice_record,
+)
 from casework.cases.services.intake import referral_intake
 from casework.cases.services.lifecycle import (
     ClosureNotice,
@@ -12,6 +16,7 @@ from casework.cases.services.lifecycle import (
     case_close,
     case_reassign,
     case_withdraw,
+    cases_reassign,
 )
 from casework.cases.services.screening import (
     ImportResult,
@@ -27,7 +32,9 @@ __all__ = [
     "case_close",
     "case_reassign",
     "case_withdraw",
+    "cases_reassign",
     "consent_record",
+    "enrollment_notices_record",
     "notice_record",
     "referral_intake",
     "referrals_import_from_screening",

@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -81,26 +82,107 @@ def notice_record(
         decision = rules.may_record_enrollment(facts)
         if not decision:
             raise RuleViolation(decision.reason)
-        notice = validated(
-            Notice(
-                case=case,
-                kind=kind,
-                recipient_type=recipient_type,
-                recipient_name=recipient_name,
-                method=method,
-                language=language or case.consumer.preferred_language,
-                interpreter_used=interpreter_used,
-                delivered_at=delivered_at,
-                acknowledgement=acknowledgement,
-                good_faith_note=good_faith_note,
-                recorded_by=actor.user,
-                recorded_at=clock.now(),
-            )
+        notice = _notice_save(
+            actor,
+            case,
+            kind,
+            method=method,
+            delivered_at=delivered_at,
+            acknowledgement=acknowledgement,
+            language=language,
+            recipient_type=recipient_type,
+            recipient_name=recipient_name,
+            interpreter_used=interpreter_used,
+            good_faith_note=good_faith_note,
         )
-        notice.save()
         _advance_after_enrollment(case, replace(facts, notices_given=facts.notices_given | {kind}))
         _audit(actor, AuditAction.CREATE, case, "notice", notice.pk, kind=kind)
     return notice
+
+
+def _notice_save(actor: Actor, case: Case, kind: str, **given: Any) -> Notice:
+    notice = validated(
+        Notice(
+            case=case,
+            kind=kind,
+            recipient_type=given["recipient_type"],
+            recipient_name=given["recipient_name"],
+            method=given["method"],
+            language=given["language"] or case.consumer.preferred_language,
+            interpreter_used=given["interpreter_used"],
+            delivered_at=given["delivered_at"],
+            acknowledgement=given["acknowledgement"],
+            good_faith_note=given["good_faith_note"],
+            recorded_by=actor.user,
+            recorded_at=clock.now(),
+        )
+    )
+    notice.save()
+    return notice
+
+
+def enrollment_notices_record(
+    *,
+    actor: Actor,
+    case: Case,
+    kinds: list[str],
+    method: str,
+    delivered_at: datetime,
+    acknowledgement: str,
+    language: str = "",
+    recipient_type: str = RecipientType.CONSUMER,
+    recipient_name: str = "",
+    interpreter_used: bool = False,
+    good_faith_note: str = "",
+) -> list[Notice]:
+    """Record several enrollment notices given together (issue 13, item 11): one notice
+    row per kind, stored exactly as `notice_record` stores one, in one transaction.
+    Refused, writing nothing: no kind, a closure notice, a kind twice, a good-faith
+    attempt without its note, a case that takes no enrollment record.
+    Who: case.manage. Audits one create naming every notice."""
+    if not kinds:
+        raise ValidationFailed.single("kinds", _("choose at least one notice"))
+    if len(set(kinds)) != len(kinds) or NoticeKind.CLOSURE in kinds:
+        raise ValidationFailed.single("kinds", _("choose each enrollment notice once"))
+    if acknowledgement == Acknowledgement.GOOD_FAITH_ATTEMPT and not good_faith_note.strip():
+        raise ValidationFailed.single(
+            "good_faith_note", _("describe the good-faith effort to obtain acknowledgement")
+        )
+    with transaction.atomic():
+        case = _lock(case)
+        facts = facts_of(case)
+        decision = rules.may_record_enrollment(facts)
+        if not decision:
+            raise RuleViolation(decision.reason)
+        notices = [
+            _notice_save(
+                actor,
+                case,
+                kind,
+                method=method,
+                delivered_at=delivered_at,
+                acknowledgement=acknowledgement,
+                language=language,
+                recipient_type=recipient_type,
+                recipient_name=recipient_name,
+                interpreter_used=interpreter_used,
+                good_faith_note=good_faith_note,
+            )
+            for kind in kinds
+        ]
+        _advance_after_enrollment(
+            case, replace(facts, notices_given=facts.notices_given | set(kinds))
+        )
+        _audit(
+            actor,
+            AuditAction.CREATE,
+            case,
+            "notice",
+            notices[0].pk,
+            kinds=list(kinds),
+            notices=[n.pk for n in notices],
+        )
+    return notices
 
 
 def consent_record(

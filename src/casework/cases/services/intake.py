@@ -16,8 +16,9 @@ from casework.cases.models import (
 )
 from casework.cases.services._common import _audit, _override, _team_of_supervisor
 from casework.consumers.models import Consumer
+from casework.consumers.rules import DuplicateDecision
 from casework.consumers.selectors import record_number_holder
-from casework.consumers.services import ConsumerFields, consumer_build
+from casework.consumers.services import ConsumerFields, consumer_build, returning_consumer
 from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.errors import RuleViolation, ValidationFailed
@@ -66,6 +67,7 @@ def referral_intake(
     detail: dict[str, Any] | None = None,
     override_reason: str = "",
     reaches_consumer: Callable[[int], bool] | None = None,
+    duplicate_decision: str = "",
 ) -> Case:
     """Take a referral (B2) and open a case in state `referred`.
 
@@ -75,9 +77,19 @@ def referral_intake(
     `override_reason`, recorded and named in the audit event. A new consumer's record
     number held by a consumer the actor does not reach (`reaches_consumer`, given by the
     web layer) is taken as new and awaits a supervisor's link (S5); the audit event
-    names the match. Audits one create."""
+    names the match. Audits one create.
+
+    A returning consumer (issue 13, item 9): new consumer details whose record number a
+    consumer the actor reaches holds open the case for that consumer (`returning`); the
+    same normalised name and birth date as consumers the actor reaches is refused with
+    `LikelyDuplicate` until `duplicate_decision` says "different" (a new record), or the
+    caller refers the existing `consumer` with "same"; the audit detail records either."""
     if (consumer is None) == (new_consumer is None):
         raise ValidationFailed.single("consumer", _("give an existing consumer or a new one"))
+    if duplicate_decision not in ("", *DuplicateDecision):
+        raise ValidationFailed.single("duplicate_decision", _("say same or different"))
+    if duplicate_decision == DuplicateDecision.SAME and consumer is None:
+        raise ValidationFailed.single("consumer", _("name the existing consumer"))
     if source in ("professional", "family") and not referrer_name.strip():
         raise ValidationFailed.single("referrer_name", _("name the person who referred"))
     program_id = actor.user.program_id
@@ -89,7 +101,24 @@ def referral_intake(
 
     link: dict[str, Any] = {}
     joined: dict[str, Any] = {}
+    reaches = reaches_consumer or (lambda consumer_id: False)
     with transaction.atomic():
+        if new_consumer is not None:
+            found, returning = returning_consumer(
+                program_id=program_id,
+                fields=new_consumer,
+                reaches=reaches,
+                decision=duplicate_decision,
+            )
+            link.update(returning)
+            if found is not None:
+                consumer, new_consumer = found, None
+        elif duplicate_decision:
+            link["duplicate_decision"] = duplicate_decision
+        if consumer is not None and consumer.merged_into_id is not None:
+            raise ValidationFailed.single(
+                "consumer", _("this record is merged into another: refer the one kept")
+            )
         blockers = (
             staff_services.assignment_gate(
                 actor=actor,
@@ -104,11 +133,7 @@ def referral_intake(
         )
         if consumer is None:
             assert new_consumer is not None
-            consumer = consumer_build(
-                program_id=program_id,
-                reaches=reaches_consumer or (lambda consumer_id: False),
-                **new_consumer,
-            )
+            consumer = consumer_build(program_id=program_id, reaches=reaches, **new_consumer)
             try:
                 with transaction.atomic():
                     consumer.save()
@@ -120,7 +145,7 @@ def referral_intake(
                     "mrn", "a consumer with this medical record number is already in the program"
                 ) from None
             if consumer.mrn_link_pending:
-                link = {
+                link |= {
                     "mrn_link_pending": True,
                     "mrn_holder": record_number_holder(
                         program_id=program_id, mrn=consumer.mrn, other_than=consumer.pk

@@ -252,3 +252,53 @@ def case_reassign(
             **override,
         )
     return locked
+
+
+def cases_reassign(
+    *,
+    actor: Actor,
+    cases: list[Case],
+    assign_to: User,
+    reason: str,
+    override_reason: str = "",
+) -> list[Case]:
+    """Reassign several cases to one case manager at once (issue 13, item 11), in one
+    transaction: each exactly as `case_reassign` does it (its work items move, the
+    previous case manager leaves the care team, one audit update per case). Any case
+    refused (another team's case manager, an inactive one, a closed case, the staff
+    gate) refuses them all and changes nothing; the reason names the case.
+
+    Who: case.reassign (supervisors), over cases they reach (checked by the caller)."""
+    if not cases:
+        raise ValidationFailed.single("cases", _("choose at least one case"))
+    if len({case.pk for case in cases}) != len(cases):
+        raise ValidationFailed.single("cases", _("a case is chosen twice"))
+    done: list[Case] = []
+    with transaction.atomic():
+        for case in cases:
+            try:
+                done.append(
+                    case_reassign(
+                        actor=actor,
+                        case=case,
+                        version=case.version,
+                        assign_to=assign_to,
+                        reason=reason,
+                        override_reason=override_reason,
+                    )
+                )
+            except ValidationFailed as exc:
+                raise ValidationFailed(
+                    {
+                        field: [
+                            _("case %(case)s: %(reason)s") % {"case": case.pk, "reason": r}
+                            for r in reasons
+                        ]
+                        for field, reasons in exc.errors.items()
+                    }
+                ) from exc
+            except RuleViolation as exc:
+                raise RuleViolation(
+                    _("case %(case)s: %(reason)s") % {"case": case.pk, "reason": exc.reason}
+                ) from exc
+    return done

@@ -13,8 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casework.cases import rules
 from casework.cases import services as case_services
 from casework.cases.forms import (
+    BulkReassignForm,
     CloseForm,
     ConsentForm,
+    EnrollmentNoticesForm,
     IntakeForm,
     NoticeForm,
     ReassignForm,
@@ -28,20 +30,28 @@ from casework.cases.models import (
 )
 from casework.cases.selectors import (
     case_facts,
+    case_list_for_worklist,
 )
-from casework.consumers.selectors import legal_decision_makers
-from casework.consumers.services import ConsumerFields
+from casework.consumers.rules import DuplicateDecision
+from casework.consumers.selectors import consumer_list_by_ids, legal_decision_makers
+from casework.consumers.services import ConsumerFields, LikelyDuplicate
 from casework.coordination.selectors import (
     care_team_for_consumer,
 )
 from casework.core.actor import Actor, actor_from_request
+from casework.core.audit import audit_record
 from casework.core.errors import DomainError
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff import services as staff_services
-from casework.staff.selectors import team_case_managers
-from casework.web.access import access_case, page_refused_unless, reaches_consumer
+from casework.staff.selectors import caseload_limit, caseload_weights, team_case_managers
+from casework.web.access import (
+    access_case,
+    access_consumer,
+    page_refused_unless,
+    reaches_consumer,
+)
 from casework.web.forms import add_domain_error
 from casework.web.guard import guard
 from casework.web.pages import case_form_page, service_save
@@ -64,6 +74,19 @@ def intake(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None, team_members=team_members)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        fields = cast(ConsumerFields, {k: data[k] for k in IntakeForm.CONSUMER_FIELDS})
+        consumer, decision = None, ""
+        if data["duplicate"].startswith("same-"):
+            # "The same person": the consumer chosen, loaded through the guard's reach.
+            consumer = access_consumer(
+                actor,
+                int(data["duplicate"].removeprefix("same-")),
+                permission=Permission.CASE_INTAKE,
+                log_read=False,
+            )
+            decision = DuplicateDecision.SAME
+        elif data["duplicate"] == DuplicateDecision.DIFFERENT:
+            decision = DuplicateDecision.DIFFERENT
         try:
             case = case_services.referral_intake(
                 actor=actor,
@@ -78,11 +101,34 @@ def intake(request: HttpRequest) -> HttpResponse:
                 assign_to=data.get("assign_to"),
                 override_reason=data.get("override_reason", ""),
                 reaches_consumer=reaches_consumer(actor),
-                new_consumer=cast(ConsumerFields, {k: data[k] for k in IntakeForm.CONSUMER_FIELDS}),
+                consumer=consumer,
+                new_consumer=None if consumer is not None else fields,
+                duplicate_decision=decision,
             )
+        except LikelyDuplicate as exc:
+            # Shown as a choice: the consumers named are ones the user reaches; listing
+            # them is one audited list, as a search is.
+            form.offer_duplicates(consumer_list_by_ids(consumer_ids=exc.candidates))
+            audit_record(
+                actor=actor,
+                action=AuditAction.LIST,
+                object_type="consumer",
+                detail={"likely_duplicates": exc.candidates},
+            )
+            add_domain_error(form, exc, aliases={"duplicate_decision": "duplicate"})
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
+            if consumer is None and case.consumer.created_at < case.opened_at:
+                # Details given as new, record number of a consumer the user reaches.
+                messages.info(
+                    request,
+                    _(
+                        "%(name)s already has a record with this record number: the referral"
+                        " is linked to it."
+                    )
+                    % {"name": case.consumer},
+                )
             messages.success(
                 request,
                 _("Referral recorded and case opened for %(name)s.") % {"name": case.consumer},
@@ -124,6 +170,45 @@ def notice_create(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
         title=_("Record a notice given"),
         submit_label=_("Record notice"),
         success_message=_("Notice recorded."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+def enrollment_notices_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
+    """The enrollment notices given together: one form, one audit event, each notice
+    stored as one recorded alone (issue 13, item 11)."""
+
+    def build(case: Case, data: Any) -> forms.Form:
+        return EnrollmentNoticesForm(
+            data,
+            language=case.consumer.preferred_language,
+            missing=rules.missing_enrollment_notices(case_facts(case=case)),
+        )
+
+    save = service_save(
+        case_services.enrollment_notices_record,
+        "kinds",
+        "method",
+        "delivered_at",
+        "acknowledgement",
+        "language",
+        "recipient_type",
+        "recipient_name",
+        "interpreter_used",
+        "good_faith_note",
+    )
+
+    return case_form_page(
+        request,
+        actor,
+        case,
+        build_form=build,
+        save=save,
+        title=_("Record the enrollment notices given"),
+        submit_label=_("Record notices"),
+        success_message=_("Notices recorded."),
     )
 
 
@@ -323,4 +408,60 @@ def case_reassign(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
         title=_("Reassign the case"),
         submit_label=_("Reassign"),
         success_message=_("The case is reassigned; its open work items moved with it."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cases_reassign(request: HttpRequest) -> HttpResponse:
+    """Reassign several of the team's open cases to one case manager (issue 13, item
+    11), the picker showing each person's weighted caseload. The list shown is one
+    audited list; the reassignment audits one update per case, or nothing when refused."""
+    actor = actor_from_request(request)
+    page_refused_unless(
+        actor,
+        Permission.CASE_REASSIGN,
+        action=AuditAction.UPDATE,
+        reason="role may not reassign cases",
+    )
+    cases = list(case_list_for_worklist(user=actor.user, team=True, states=None))
+    candidates = list(team_case_managers(supervisor_id=actor.user.pk))
+    form = BulkReassignForm(
+        request.POST or None,
+        cases=cases,
+        candidates=candidates,
+        weights=caseload_weights(user_ids=[u.pk for u in candidates]),
+        limit=caseload_limit(user=candidates[0]) if candidates else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = [case for case in cases if case.pk in set(data["cases"])]
+        assignee = next(u for u in candidates if u.pk == data["assign_to"])
+        try:
+            done = case_services.cases_reassign(
+                actor=actor,
+                cases=chosen,
+                assign_to=assignee,
+                reason=data["reason"],
+                override_reason=data["override_reason"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(count)s cases reassigned to %(name)s.")
+                % {"count": len(done), "name": assignee.get_full_name() or assignee.username},
+            )
+            return redirect("cases_reassign")
+    audit_record(
+        actor=actor,
+        action=AuditAction.LIST,
+        object_type="case",
+        detail={"count": len(cases), "ids": [case.pk for case in cases], "bulk_reassign": True},
+    )
+    return render(
+        request,
+        "cases/reassign_bulk.html",
+        {"form": form, "cases": cases, "nav": "worklist"},
     )

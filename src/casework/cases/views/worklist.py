@@ -169,6 +169,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             case_page=worklist.case_page,
         ),
         "may_intake": user_may(actor, Permission.CASE_INTAKE),
+        "may_reassign": user_may(actor, Permission.CASE_REASSIGN),
         "may_manage": user_may(actor, Permission.CASE_MANAGE),
         # One reverse for every row's link: "<prefix><case id>/".
         "case_url": reverse("case_detail", args=[0]).removesuffix("0/"),
