@@ -111,6 +111,14 @@ def transition_plan_save(
             needs=tuple(payload.needs),
             barriers=payload.barriers,
             readmission_risk=payload.readmission_risk,
+            risk=services.RiskEntries(
+                comorbidity_codes=tuple(code.strip().upper() for code in payload.comorbidity_codes),
+                acute=payload.acute,
+                haemoglobin=payload.haemoglobin,
+                sodium=payload.sodium,
+                oncology=payload.oncology,
+                procedure=payload.procedure,
+            ),
         ),
         version=payload.version,
     )

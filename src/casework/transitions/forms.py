@@ -53,8 +53,34 @@ class PlanForm(forms.Form):
         max_length=2000,
     )
     readmission_risk = forms.CharField(
-        label=_("Readmission risk (LACE / HOSPITAL)"), required=False, max_length=200
+        label=_("Readmission risk note"), required=False, max_length=200
     )
+    comorbidity_codes = forms.CharField(
+        label=_("Comorbidity diagnosis codes (ICD-10-CM)"),
+        required=False,
+        max_length=2000,
+        help_text=_("Separated by commas or spaces; they give the Charlson index of LACE."),
+    )
+    acute = forms.NullBooleanField(
+        label=_("Acute (emergent or urgent) admission"),
+        required=False,
+        help_text=_("Leave unknown to take it from the stay."),
+    )
+    haemoglobin = forms.DecimalField(
+        label=_("Haemoglobin at discharge (g/dL)"),
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+    )
+    sodium = forms.DecimalField(
+        label=_("Sodium at discharge (mmol/L)"), required=False, max_digits=4, decimal_places=1
+    )
+    oncology = forms.NullBooleanField(label=_("Discharge from an oncology service"), required=False)
+    procedure = forms.NullBooleanField(label=_("Procedure during the stay"), required=False)
+
+    def clean_comorbidity_codes(self) -> list[str]:
+        text = self.cleaned_data.get("comorbidity_codes") or ""
+        return [code for code in text.replace(",", " ").upper().split() if code]
 
 
 class ChoiceListForm(forms.Form):

@@ -78,6 +78,10 @@ class TransitionPlan(models.Model):
     needs = models.JSONField(_("post-acute needs"), default=list, blank=True)
     barriers = models.TextField(_("barriers"), blank=True)
     readmission_risk = models.CharField(_("readmission risk"), max_length=200, blank=True)
+    # What the case manager entered for the scores (codes, laboratory values, flags) and
+    # the LACE and HOSPITAL result of this version (`transitions.risk.readmission_risk`).
+    risk_inputs = models.JSONField(default=dict, blank=True)
+    risk = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -1,6 +1,7 @@
 """API shapes for transitions of care and closed-loop referrals."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 from uuid import UUID
 
@@ -27,6 +28,12 @@ class TransitionPlanIn(InputSchema):
     needs: list[PostAcuteNeed] = Field(default_factory=list, max_length=7)
     barriers: str = Field("", max_length=2000)
     readmission_risk: str = Field("", max_length=200)
+    comorbidity_codes: list[str] = Field(default_factory=list, max_length=100)
+    acute: bool | None = None
+    haemoglobin: Decimal | None = Field(None, description="g/dL at discharge")
+    sodium: Decimal | None = Field(None, description="mmol/L at discharge")
+    oncology: bool | None = None
+    procedure: bool | None = None
     version: int | None = Field(None, ge=0, description="the version you read; omit for the first")
 
 
@@ -37,6 +44,8 @@ class TransitionPlanOut(Schema):
     needs: list[str]
     barriers: str
     readmission_risk: str
+    risk_inputs: dict[str, Any]
+    risk: dict[str, Any]
     version: int
     updated_at: datetime
 

@@ -10,12 +10,15 @@ stay's one event covers the change; the clocks and the readmission link are deri
 from it).
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.consumers.models import Consumer
@@ -28,7 +31,7 @@ from casework.core.models import AuditAction, Deadline, DeadlineState, Program
 from casework.resources.models import Service
 from casework.stays.models import Stay
 from casework.stays.rules import StayClass, StayState
-from casework.transitions import rules
+from casework.transitions import risk, rules, selectors
 from casework.transitions.deadlines import DISCHARGE_KINDS, REFERRAL_SUBJECT, STAY_SUBJECT
 from casework.transitions.models import (
     ChoiceList,
@@ -201,6 +204,86 @@ class PlanFacts:
     needs: tuple[PostAcuteNeed, ...] = ()
     barriers: str = ""
     readmission_risk: str = ""
+    risk: "RiskEntries | None" = None
+
+
+@dataclass(frozen=True)
+class RiskEntries:
+    """What the case manager enters for the readmission scores; `None` is not known."""
+
+    comorbidity_codes: tuple[str, ...] = ()
+    acute: bool | None = None
+    haemoglobin: Decimal | None = None
+    sodium: Decimal | None = None
+    oncology: bool | None = None
+    procedure: bool | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "comorbidity_codes": list(self.comorbidity_codes),
+            "acute": self.acute,
+            "haemoglobin": None if self.haemoglobin is None else str(self.haemoglobin),
+            "sodium": None if self.sodium is None else str(self.sodium),
+            "oncology": self.oncology,
+            "procedure": self.procedure,
+        }
+
+
+ICD10CM_CODE = re.compile(r"^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$")
+
+
+def _risk_check(entries: RiskEntries) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    bad = [code for code in entries.comorbidity_codes if not ICD10CM_CODE.match(code)]
+    if bad:
+        errors["comorbidity_codes"] = [
+            _("not ICD-10-CM codes: %(codes)s") % {"codes": ", ".join(bad)}
+        ]
+    if len(entries.comorbidity_codes) > 100:
+        errors["comorbidity_codes"] = [_("at most 100 codes")]
+    if entries.haemoglobin is not None and not 1 <= entries.haemoglobin <= 25:
+        errors["haemoglobin"] = [_("between 1 and 25 g/dL")]
+    if entries.sodium is not None and not 90 <= entries.sodium <= 200:
+        errors["sodium"] = [_("between 90 and 200 mmol/L")]
+    return errors
+
+
+def plan_risk(*, stay: Stay, entries: RiskEntries, anticipated: date | None) -> dict[str, Any]:
+    """LACE and HOSPITAL of the stay (`transitions.risk`): the stay's dates and the
+    consumer's other stays, with what the case manager entered; the admitting diagnosis
+    counts as a comorbidity code when it is one."""
+    found = selectors.stay_risk_facts(stay=stay)
+    tz = timezone.get_current_timezone()
+    if stay.discharged_at is not None:
+        discharge, discharge_source = stay.discharged_at.astimezone(tz).date(), "discharge"
+    elif anticipated is not None:
+        discharge, discharge_source = anticipated, "anticipated"
+    else:
+        discharge, discharge_source = clock.now().astimezone(tz).date(), "today"
+    codes = list(entries.comorbidity_codes)
+    admitting = stay.admitting_diagnosis.strip().upper()
+    if ICD10CM_CODE.match(admitting) and admitting not in codes:
+        codes.append(admitting)
+    if entries.acute is not None:
+        acute, acute_source = entries.acute, "entered on the plan"
+    else:
+        acute, acute_source = found.acute, found.acute_source or "not known"
+    return risk.readmission_risk(
+        risk.RiskInputs(
+            admitted=stay.admitted_at.astimezone(tz).date(),
+            discharge=discharge,
+            discharge_source=discharge_source,
+            acute=acute,
+            acute_source=acute_source,
+            comorbidity_codes=tuple(codes),
+            ed_visits=found.ed_visits,
+            prior_admissions=found.prior_admissions,
+            haemoglobin=entries.haemoglobin,
+            sodium=entries.sodium,
+            oncology=entries.oncology,
+            procedure=entries.procedure,
+        )
+    )
 
 
 def _plan_facts_json(facts: PlanFacts) -> dict[str, Any]:
@@ -214,6 +297,7 @@ def _plan_facts_json(facts: PlanFacts) -> dict[str, Any]:
         "needs": [need.value for need in facts.needs],
         "barriers": facts.barriers,
         "readmission_risk": facts.readmission_risk,
+        "risk_inputs": (facts.risk or RiskEntries()).as_json(),
     }
 
 
@@ -234,6 +318,11 @@ def transition_plan_save(
         )
     if len(set(facts.needs)) != len(facts.needs):
         raise ValidationFailed.single("needs", _("each need once"))
+    entries = facts.risk or RiskEntries()
+    errors = _risk_check(entries)
+    if errors:
+        raise ValidationFailed(errors)
+    scored = plan_risk(stay=stay, entries=entries, anticipated=day)
     now = clock.now()
     plan = TransitionPlan.objects.select_for_update().filter(stay=stay).first()
     changes = {
@@ -242,6 +331,8 @@ def transition_plan_save(
         "needs": [need.value for need in facts.needs],
         "barriers": facts.barriers.strip(),
         "readmission_risk": facts.readmission_risk.strip(),
+        "risk_inputs": entries.as_json(),
+        "risk": scored,
         "updated_by": actor.user,
         "updated_at": now,
     }
@@ -263,7 +354,7 @@ def transition_plan_save(
     TransitionPlanVersion.objects.create(
         plan=plan,
         number=plan.version,
-        facts=_plan_facts_json(facts),
+        facts=_plan_facts_json(facts) | {"risk": scored},
         author=actor.user,
         saved_at=now,
     )

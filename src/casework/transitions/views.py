@@ -118,6 +118,14 @@ def _plan_save(actor: Actor, stay: Stay, form: forms.Form) -> object:
             needs=tuple(PostAcuteNeed(n) for n in data["needs"]),
             barriers=data["barriers"],
             readmission_risk=data["readmission_risk"],
+            risk=services.RiskEntries(
+                comorbidity_codes=tuple(data["comorbidity_codes"]),
+                acute=data["acute"],
+                haemoglobin=data["haemoglobin"],
+                sodium=data["sodium"],
+                oncology=data["oncology"],
+                procedure=data["procedure"],
+            ),
         ),
         version=data["version"],
     )
@@ -134,6 +142,12 @@ def _plan_form(stay: Stay, data: Any) -> forms.Form:
             "needs": plan.needs,
             "barriers": plan.barriers,
             "readmission_risk": plan.readmission_risk,
+            "comorbidity_codes": " ".join(plan.risk_inputs.get("comorbidity_codes", [])),
+            "acute": plan.risk_inputs.get("acute"),
+            "haemoglobin": plan.risk_inputs.get("haemoglobin"),
+            "sodium": plan.risk_inputs.get("sodium"),
+            "oncology": plan.risk_inputs.get("oncology"),
+            "procedure": plan.risk_inputs.get("procedure"),
         }
     return PlanForm(data, initial=initial)
 
