@@ -6,16 +6,26 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Body, Query, Router, Status
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
 
 from casework.consumers.models import Consumer
-from casework.core.actor import Actor
+from casework.core.actor import Actor, client_address
+from casework.core.audit import audit_record
 from casework.core.errors import ValidationFailed
+from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.resources import selectors as resource_selectors
 from casework.stays.models import Stay
 from casework.transitions import selectors, services
 from casework.transitions.fhir import handoff_bundle, handoff_task, referral_pair
-from casework.transitions.models import ChoiceList, CommunityReferral, Handoff, Readmission
+from casework.transitions.models import (
+    ChoiceList,
+    CommunityReferral,
+    Handoff,
+    Readmission,
+    ReceiverCredential,
+)
 from casework.transitions.schemas import (
     ChoiceListIn,
     ChoiceListOut,
@@ -33,12 +43,18 @@ from casework.transitions.schemas import (
     ReadmissionOut,
     ReadmissionReviewIn,
     ReceiptIn,
+    ReceiverHandoffPage,
     ReferralStatusIn,
     TransitionOut,
     TransitionPlanIn,
     TransitionPlanOut,
 )
-from casework.web.access import access_consumer, access_referral, access_stay
+from casework.web.access import (
+    access_consumer,
+    access_receiver_handoff,
+    access_referral,
+    access_stay,
+)
 from casework.web.api import PageParams, listed_page, responses
 from casework.web.guard import guard
 
@@ -392,3 +408,115 @@ def community_referral_fhir(
 ) -> dict[str, Any]:
     """A collection Bundle with the ServiceRequest and its Task. Audits one read."""
     return referral_pair(referral)
+
+
+# --- the receiving system's own API (its credential reaches nothing else) -----------------
+
+
+class ReceiverAuth(HttpBearer):
+    """A receiving organisation's credential (`Authorization: Bearer cwr_…`)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ReceiverCredential:
+        credential = services.receiver_verify(token.strip())
+        if credential is None:
+            raise AuthenticationError()
+        return credential
+
+
+receiver_router = Router(tags=["receiver"])
+
+
+def _receiver(request: HttpRequest) -> ReceiverCredential:
+    credential = getattr(request, "auth", None)
+    assert isinstance(credential, ReceiverCredential)
+    return credential
+
+
+@receiver_router.get(
+    "/handoffs",
+    response=responses({200: ReceiverHandoffPage}),
+    summary="The handoffs addressed to your organisation, the newest first",
+    operation_id="receiver_handoff_list",
+)
+def receiver_handoff_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """Stay ids (the key of the Bundle and the Task), when sent and the Task status.
+    Audits one list event."""
+    credential = _receiver(request)
+    qs = selectors.handoffs_of_receiver(
+        provider_id=credential.provider_id, program_id=credential.program_id
+    )
+    count = qs.count()
+    items = list(qs[page.offset : page.offset + page.limit])
+    audit_record(
+        actor=None,
+        username=credential.audit_name,
+        client_address=client_address(request),
+        action=AuditAction.LIST,
+        object_type="handoff",
+        detail={"count": count, "ids": [h.pk for h in items]},
+    )
+    return {
+        "count": count,
+        "items": [
+            {
+                "stay_id": h.stay_id,
+                "receiver_name": h.receiver_name,
+                "sent_at": h.sent_at,
+                "task_status": h.task_status,
+                "received_at": h.received_at,
+            }
+            for h in items
+        ],
+    }
+
+
+@receiver_router.get(
+    "/handoffs/{stay_id}/fhir",
+    response=responses({200: dict[str, Any]}),
+    summary="A handoff addressed to your organisation, as a FHIR R4 Bundle",
+    operation_id="receiver_handoff_bundle",
+)
+def receiver_handoff_bundle(request: HttpRequest, stay_id: int) -> dict[str, Any]:
+    """404 (audited) for a handoff addressed to anyone else. Audits one read."""
+    credential = _receiver(request)
+    handoff = access_receiver_handoff(
+        credential, stay_id, action=AuditAction.READ, address=client_address(request)
+    )
+    bundle = handoff_bundle(handoff)
+    audit_record(
+        actor=None,
+        username=credential.audit_name,
+        client_address=client_address(request),
+        action=AuditAction.READ,
+        consumer_id=handoff.stay.consumer_id,
+        object_type="handoff",
+        object_id=handoff.pk,
+    )
+    return bundle
+
+
+@receiver_router.put(
+    "/fhir/Task/handoff-{stay_id}",
+    response=responses({200: dict[str, Any]}, write=True),
+    summary="Update the Task of a handoff addressed to your organisation",
+    operation_id="receiver_task_update",
+)
+def receiver_task_update(
+    request: HttpRequest, stay_id: int, payload: Body[dict[str, Any]]
+) -> dict[str, Any]:
+    """Task.status received, accepted, in-progress or completed confirms receipt;
+    rejected records the refusal. 404 (audited) for a handoff addressed to anyone else.
+    Audits one update."""
+    credential = _receiver(request)
+    handoff = access_receiver_handoff(
+        credential, stay_id, action=AuditAction.UPDATE, address=client_address(request)
+    )
+    if payload.get("resourceType") != "Task":
+        raise ValidationFailed.single("resourceType", "must be Task")
+    status = payload.get("status")
+    if not isinstance(status, str):
+        raise ValidationFailed.single("status", "required")
+    handoff = services.handoff_task_update(
+        actor=None, handoff=handoff, status=status, receiver=credential
+    )
+    return handoff_task(handoff)

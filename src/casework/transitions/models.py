@@ -319,3 +319,27 @@ class ReferralStatusChange(models.Model):
 
     def __str__(self) -> str:
         return self.status
+
+
+class ReceiverCredential(models.Model):
+    """A receiving organisation's credential (`cwr_` token; only its SHA-256 is kept): it
+    reads the handoffs addressed to that provider and updates their Task status, and
+    nothing else (the staff API refuses it: it is not a per-user token)."""
+
+    program = models.ForeignKey("core.Program", on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(PostAcuteProvider, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def audit_name(self) -> str:
+        """How the audit trail names the receiving system (no user account behind it)."""
+        return f"receiver:{self.pk}:{self.name}"[:150]

@@ -214,3 +214,16 @@ class CommunityReferralOut(Schema):
 class CommunityReferralPage(Schema):
     count: int
     items: list[CommunityReferralOut]
+
+
+class ReceiverHandoffOut(Schema):
+    stay_id: int
+    receiver_name: str
+    sent_at: datetime
+    task_status: str
+    received_at: datetime | None
+
+
+class ReceiverHandoffPage(Schema):
+    count: int
+    items: list[ReceiverHandoffOut]

@@ -252,3 +252,12 @@ def stay_risk_facts(*, stay: Stay) -> StayRiskFacts:
     return StayRiskFacts(
         acute=acute, acute_source=source, ed_visits=ed_visits, prior_admissions=prior
     )
+
+
+def handoffs_of_receiver(*, provider_id: int, program_id: int) -> QuerySet[Handoff]:
+    """The handoffs addressed to one receiving provider, the newest first."""
+    return (
+        Handoff.objects.filter(receiver_provider_id=provider_id, stay__program_id=program_id)
+        .select_related("stay")
+        .order_by("-sent_at", "-id")
+    )

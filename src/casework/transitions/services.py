@@ -10,7 +10,9 @@ stay's one event covers the change; the clocks and the readmission link are deri
 from it).
 """
 
+import hashlib
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -43,6 +45,7 @@ from casework.transitions.models import (
     ProviderArea,
     ProviderChoice,
     Readmission,
+    ReceiverCredential,
     ReferralStatusChange,
     TransitionPlan,
     TransitionPlanVersion,
@@ -622,33 +625,118 @@ TASK_STATUSES = TASK_RECEIPT_STATUSES | {"rejected"}
 
 
 @transaction.atomic
-def handoff_task_update(*, actor: Actor, handoff: Handoff, status: str) -> Handoff:
-    """The receiving system (an interface account with an API token) updates the
-    handoff's FHIR Task: received, accepted, in-progress or completed confirm receipt
-    (and meet its clock); rejected records the refusal and leaves the clock running.
-    Audits one update."""
+def handoff_task_update(
+    *,
+    actor: Actor | None,
+    handoff: Handoff,
+    status: str,
+    receiver: ReceiverCredential | None = None,
+) -> Handoff:
+    """The receiving system updates the handoff's FHIR Task (with the receiver's own
+    credential, `receiver`, or an interface account's API token, `actor`): received,
+    accepted, in-progress or completed confirm receipt (and meet its clock); rejected
+    records the refusal and leaves the clock running. Audits one update."""
     if status not in TASK_STATUSES:
         raise ValidationFailed.single(
             "status", _("one of %(s)s") % {"s": ", ".join(sorted(TASK_STATUSES))}
         )
     if handoff.received_at is not None:
         raise RuleViolation(_("receipt is already confirmed"))
+    by = receiver.audit_name if receiver is not None else actor.user.username if actor else ""
     if status in TASK_RECEIPT_STATUSES:
-        _receipt(handoff, method=ReceiptMethod.TASK, by=actor.user.username)
-        handoff.task_status = status
-        Handoff.objects.filter(pk=handoff.pk).update(task_status=status)
-    else:
-        handoff.task_status = status
-        Handoff.objects.filter(pk=handoff.pk).update(task_status=status)
+        _receipt(handoff, method=ReceiptMethod.TASK, by=by)
+    handoff.task_status = status
+    Handoff.objects.filter(pk=handoff.pk).update(task_status=status)
     _audit(
         actor,
         AuditAction.UPDATE,
         handoff.stay.consumer_id,
         "handoff",
         handoff.pk,
+        username=by if actor is None else "",
         task_status=status,
     )
     return handoff
+
+
+# --- the receiving organisation's credential ----------------------------------------------
+
+RECEIVER_TOKEN_PREFIX = "cwr_"  # noqa: S105 (a marker, not a secret)
+RECEIVER_RAW_LENGTH = len(RECEIVER_TOKEN_PREFIX) + 43
+
+
+def _receiver_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def receiver_credential_issue(
+    *, provider: PostAcuteProvider, name: str, issued_by: str = ""
+) -> tuple[ReceiverCredential, str]:
+    """A credential for the receiving system of `provider` (its handoffs only); returns
+    the row and the raw token (shown once). Audits one privilege event (no token)."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed.single("name", _("name the receiving system"))
+    if len(name) > 100:
+        raise ValidationFailed.single("name", _("at most 100 characters"))
+    raw = RECEIVER_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        credential = ReceiverCredential.objects.create(
+            program_id=provider.program_id,
+            provider=provider,
+            name=name,
+            prefix=raw[:12],
+            key_hash=_receiver_hash(raw),
+            issued_by=issued_by[:150],
+            created_at=clock.now(),
+        )
+        audit_record(
+            actor=None,
+            username=issued_by,
+            action=AuditAction.PRIVILEGE,
+            object_type="receiver_credential",
+            object_id=credential.pk,
+            detail={"event": "receiver_credential_issued", "provider_id": provider.pk},
+        )
+    return credential, raw
+
+
+def receiver_credential_revoke(*, credential_id: int, revoked_by: str = "") -> ReceiverCredential:
+    """Revoke a receiver credential (refused from the next request). Audits one event."""
+    with transaction.atomic():
+        credential = ReceiverCredential.objects.select_for_update().filter(pk=credential_id).first()
+        if credential is None:
+            raise ValidationFailed.single("credential", _("no such credential"))
+        if credential.revoked_at is not None:
+            raise RuleViolation(_("the credential is already revoked"))
+        credential.revoked_at = clock.now()
+        credential.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=None,
+            username=revoked_by,
+            action=AuditAction.PRIVILEGE,
+            object_type="receiver_credential",
+            object_id=credential.pk,
+            detail={"event": "receiver_credential_revoked"},
+        )
+    return credential
+
+
+def receiver_verify(raw: str) -> ReceiverCredential | None:
+    """The live credential of a raw `cwr_` token, or None (never raises on bad input)."""
+    if not raw.startswith(RECEIVER_TOKEN_PREFIX) or len(raw) != RECEIVER_RAW_LENGTH:
+        return None
+    credential = (
+        ReceiverCredential.objects.select_related("provider")
+        .filter(key_hash=_receiver_hash(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if credential is None:
+        return None
+    now = clock.now()
+    if credential.last_used_at is None or now - credential.last_used_at >= timedelta(minutes=1):
+        ReceiverCredential.objects.filter(pk=credential.pk).update(last_used_at=now)
+    return credential
 
 
 # --- follow-up ----------------------------------------------------------------------------
