@@ -1666,6 +1666,9 @@ MATRIX.update(
         ("GET", "/api/v1/stays/{stay_id}/handoff/fhir"): Entry(
             Permission.CONSUMER_READ, transition_target(handoff=True), AuditAction.READ
         ),
+        ("GET", "/api/v1/stays/{stay_id}/handoff/pdf"): Entry(
+            Permission.CONSUMER_READ, transition_target(handoff=True), AuditAction.PRINT
+        ),
         ("POST", "/api/v1/stays/{stay_id}/handoff/receipt"): Entry(
             Permission.CASE_MANAGE,
             transition_target(lambda s: {"confirmed_by": "RN Diaz"}, handoff=True),

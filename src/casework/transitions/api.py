@@ -2,9 +2,9 @@
 need consumer.read over the stay's consumer (or a unit the caller covers); writes need
 case.manage. Each request writes exactly one audit event."""
 
-from typing import Any
+from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Body, Query, Router, Status
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
@@ -17,7 +17,7 @@ from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.resources import selectors as resource_selectors
 from casework.stays.models import Stay
-from casework.transitions import selectors, services
+from casework.transitions import documents, selectors, services
 from casework.transitions.fhir import handoff_bundle, handoff_task, referral_pair
 from casework.transitions.models import (
     ChoiceList,
@@ -248,6 +248,34 @@ def handoff_fhir(request: HttpRequest, actor: Actor, stay: Stay) -> dict[str, An
     AllergyIntolerance, ServiceRequest, Appointment and the receipt Task. Audits one
     read."""
     return handoff_bundle(_handoff(stay))
+
+
+@router.get(
+    "/stays/{stay_id}/handoff/pdf",
+    response=responses({}),
+    summary="The handoff as a PDF (every section), in English or Spanish",
+    operation_id="handoff_pdf",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "PDF",
+                "content": {"application/pdf": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+@guard(Permission.CONSUMER_READ, access_stay)
+def handoff_pdf(
+    request: HttpRequest, actor: Actor, stay: Stay, language: Literal["", "en", "es"] = ""
+) -> HttpResponse:
+    """`language` en or es; the consumer's preferred language by default (English when
+    it is neither). Audits one print."""
+    handoff = _handoff(stay)
+    lang = documents.handoff_language(handoff, language)
+    services.handoff_printed(actor=actor, handoff=handoff, language=lang)
+    response = HttpResponse(documents.handoff_pdf(handoff, lang), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="handoff-{stay.pk}.pdf"'
+    return response
 
 
 @router.post(

@@ -659,6 +659,19 @@ def handoff_task_update(
     return handoff
 
 
+def handoff_printed(*, actor: Actor, handoff: Handoff, language: str) -> None:
+    """Audit one download of the handoff PDF (in `language`)."""
+    _audit(
+        actor,
+        AuditAction.PRINT,
+        handoff.stay.consumer_id,
+        "handoff",
+        handoff.pk,
+        document="handoff_pdf",
+        language=language,
+    )
+
+
 # --- the receiving organisation's credential ----------------------------------------------
 
 RECEIVER_TOKEN_PREFIX = "cwr_"  # noqa: S105 (a marker, not a secret)

@@ -22,7 +22,7 @@ from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.resources import selectors as resource_selectors
 from casework.stays.models import Stay
-from casework.transitions import selectors, services
+from casework.transitions import documents, selectors, services
 from casework.transitions.forms import (
     AttemptForm,
     ChoiceListForm,
@@ -48,6 +48,7 @@ from casework.web.access import (
     access_consumer,
     access_referral,
     access_stay,
+    refuse,
     stay_reach_q,
     user_may,
 )
@@ -521,3 +522,21 @@ def referral_status(
             "back": back,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.CONSUMER_READ, access_stay)
+def handoff_pdf(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
+    """The handoff PDF (`?lang=en|es`; the consumer's language by default). Audits one
+    print; a stay without a handoff is 404 (one denied event)."""
+    handoff = selectors.handoff_of_stay(stay_id=stay.pk)
+    if handoff is None:
+        raise refuse(actor, AuditAction.PRINT, "handoff", stay.pk)
+    language = documents.handoff_language(handoff, request.GET.get("lang", ""))
+    services.handoff_printed(actor=actor, handoff=handoff, language=language)
+    response = HttpResponse(
+        documents.handoff_pdf(handoff, language), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="handoff-{stay.pk}.pdf"'
+    return response
