@@ -34,6 +34,9 @@ from casework.transitions.schemas import (
     CommunityReferralIn,
     CommunityReferralOut,
     CommunityReferralPage,
+    EducationIn,
+    EducationOut,
+    EducationPage,
     FollowUpAttemptIn,
     FollowUpStateOut,
     HandoffIn,
@@ -334,6 +337,57 @@ def follow_up_attempt_record(
         outcome=payload.outcome,
         note=payload.note,
     )
+
+
+@router.get(
+    "/stays/{stay_id}/education",
+    response=responses({200: EducationPage}),
+    summary="The education given during a stay, the latest first",
+    operation_id="education_list",
+)
+@guard(Permission.CONSUMER_READ, access_stay)
+def education_list(
+    request: HttpRequest, actor: Actor, stay: Stay, page: Query[PageParams]
+) -> dict[str, Any]:
+    """Topic, audience, method, materials and their language, teach-back, who and when.
+    Audits one list."""
+    return listed_page(
+        actor,
+        selectors.education_of_stay(stay_id=stay.pk),
+        page,
+        object_type="education_record",
+        consumer_id=stay.consumer_id,
+        parent=f"stay:{stay.pk}",
+    )
+
+
+@router.post(
+    "/stays/{stay_id}/education",
+    response=responses({201: EducationOut}, write=True),
+    summary="Record education given to the consumer, family, caregiver or team",
+    operation_id="education_record",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def education_record(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: EducationIn
+) -> Status[Any]:
+    """The materials' language is the consumer's when blank; teach-back `not_done` needs
+    the reason in `note`. Audits one create."""
+    record = services.education_record(
+        actor=actor,
+        stay=stay,
+        facts=services.EducationFacts(
+            topic=payload.topic,
+            audience=payload.audience,
+            method=payload.method,
+            teach_back=payload.teach_back,
+            given_at=payload.given_at,
+            materials=payload.materials,
+            materials_language=payload.materials_language,
+            note=payload.note,
+        ),
+    )
+    return Status(201, record)
 
 
 @router.post(

@@ -11,9 +11,12 @@ from casework.transitions.rules import (
     AttemptOutcome,
     ContactChannel,
     Destination,
+    EducationAudience,
+    EducationMethod,
     PostAcuteNeed,
     ReferralStatus,
     RootCause,
+    TeachBack,
 )
 from casework.web.api import InputSchema
 from casework.web.dates import PlannedDate, RecentDatetime
@@ -227,3 +230,34 @@ class ReceiverHandoffOut(Schema):
 class ReceiverHandoffPage(Schema):
     count: int
     items: list[ReceiverHandoffOut]
+
+
+class EducationIn(InputSchema):
+    topic: str = Field(max_length=200)
+    audience: EducationAudience
+    method: EducationMethod
+    materials: str = Field("", max_length=2000)
+    materials_language: str = Field("", max_length=10, description="the consumer's when blank")
+    teach_back: TeachBack
+    given_at: RecentDatetime
+    note: str = Field("", max_length=2000)
+
+
+class EducationOut(Schema):
+    id: int
+    stay_id: int
+    topic: str
+    audience: str
+    method: str
+    materials: str
+    materials_language: str
+    teach_back: str
+    note: str
+    given_at: datetime
+    given_by_id: int
+    recorded_at: datetime
+
+
+class EducationPage(Schema):
+    count: int
+    items: list[EducationOut]

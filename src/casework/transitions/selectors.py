@@ -15,6 +15,7 @@ from casework.transitions.deadlines import DISCHARGE_KINDS, REFERRAL_SUBJECT, ST
 from casework.transitions.models import (
     ChoiceList,
     CommunityReferral,
+    EducationRecord,
     FollowUpAttempt,
     Handoff,
     Placement,
@@ -260,4 +261,13 @@ def handoffs_of_receiver(*, provider_id: int, program_id: int) -> QuerySet[Hando
         Handoff.objects.filter(receiver_provider_id=provider_id, stay__program_id=program_id)
         .select_related("stay")
         .order_by("-sent_at", "-id")
+    )
+
+
+def education_of_stay(*, stay_id: int) -> QuerySet[EducationRecord]:
+    """The education given during a stay, the latest first."""
+    return (
+        EducationRecord.objects.filter(stay_id=stay_id)
+        .select_related("given_by")
+        .order_by("-given_at", "-pk")
     )

@@ -27,6 +27,7 @@ from casework.transitions.forms import (
     AttemptForm,
     ChoiceListForm,
     ChoicesForm,
+    EducationForm,
     HandoffForm,
     PlacementForm,
     PlanForm,
@@ -40,9 +41,12 @@ from casework.transitions.rules import (
     AttemptOutcome,
     ContactChannel,
     Destination,
+    EducationAudience,
+    EducationMethod,
     PostAcuteNeed,
     ReferralStatus,
     RootCause,
+    TeachBack,
 )
 from casework.web.access import (
     access_consumer,
@@ -101,6 +105,7 @@ def transition_detail(request: HttpRequest, actor: Actor, stay: Stay) -> HttpRes
             "nav": "census",
             "stay": stay,
             "t": found,
+            "education": list(selectors.education_of_stay(stay_id=stay.pk)[:100]),
             "need_labels": {k.value: v for k, v in NEED_LABELS.items()},
             "may_manage": user_may(actor, Permission.CASE_MANAGE),
             "now": clock.now(),
@@ -261,6 +266,34 @@ def _attempt_form(stay: Stay, data: Any) -> forms.Form:
     return AttemptForm(data, initial={"attempted_at": clock.now().replace(second=0, microsecond=0)})
 
 
+def _education_save(actor: Actor, stay: Stay, form: forms.Form) -> object:
+    data = form.cleaned_data
+    return services.education_record(
+        actor=actor,
+        stay=stay,
+        facts=services.EducationFacts(
+            topic=data["topic"],
+            audience=EducationAudience(data["audience"]),
+            method=EducationMethod(data["method"]),
+            teach_back=TeachBack(data["teach_back"]),
+            given_at=data["given_at"],
+            materials=data["materials"],
+            materials_language=data["materials_language"],
+            note=data["note"],
+        ),
+    )
+
+
+def _education_form(stay: Stay, data: Any) -> forms.Form:
+    return EducationForm(
+        data,
+        initial={
+            "given_at": clock.now().replace(second=0, microsecond=0),
+            "materials_language": stay.consumer.preferred_language,
+        },
+    )
+
+
 STEPS: dict[str, dict[str, Any]] = {
     "plan": {
         "form": _plan_form,
@@ -310,6 +343,13 @@ STEPS: dict[str, dict[str, Any]] = {
         "title": gettext_lazy("Log a follow-up attempt"),
         "submit": gettext_lazy("Log attempt"),
         "success": gettext_lazy("Attempt logged."),
+    },
+    "education": {
+        "form": _education_form,
+        "save": _education_save,
+        "title": gettext_lazy("Record education"),
+        "submit": gettext_lazy("Record education"),
+        "success": gettext_lazy("Education recorded."),
     },
     "readmission": {
         "form": _plain(ReadmissionForm),
