@@ -271,6 +271,7 @@ def plan_risk(*, stay: Stay, entries: RiskEntries, anticipated: date | None) -> 
     admitting = stay.admitting_diagnosis.strip().upper()
     if ICD10CM_CODE.match(admitting) and admitting not in codes:
         codes.append(admitting)
+    acute: bool | None
     if entries.acute is not None:
         acute, acute_source = entries.acute, "entered on the plan"
     else:
