@@ -104,6 +104,7 @@ def test_another_receivers_handoff_is_404_audited_and_unchanged(
 ) -> None:
     _mine, theirs = two
     credential, client = _client(world, "105001")
+    assert client.get(f"{RECEIVER}/handoffs").status_code == 200  # its last use is now
     before, since = snapshot(), last_event_id()
 
     read = client.get(f"{RECEIVER}/handoffs/{theirs.pk}/fhir")
@@ -129,6 +130,7 @@ def test_another_receivers_handoff_is_404_audited_and_unchanged(
 def test_a_bad_task_status_is_422_and_changes_nothing(world: World, two: tuple[Any, Any]) -> None:
     mine, _theirs = two
     _credential, client = _client(world, "105001")
+    assert client.get(f"{RECEIVER}/handoffs").status_code == 200  # its last use is now
     before, since = snapshot(), last_event_id()
     response = call(
         client, "PUT", f"{RECEIVER}/fhir/Task/handoff-{mine.pk}", {"resourceType": "Task"}
