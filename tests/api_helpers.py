@@ -85,11 +85,13 @@ from casework.stays.models import (  # noqa: E402
 from casework.transitions.models import (  # noqa: E402
     ChoiceList,
     CommunityReferral,
+    EducationRecord,
     FollowUpAttempt,
     Handoff,
     Placement,
     ProviderChoice,
     Readmission,
+    ReceiverCredential,
     ReferralStatusChange,
     TransitionPlan,
     TransitionPlanVersion,
@@ -144,6 +146,8 @@ SNAPSHOT_MODELS = [
     Readmission,
     CommunityReferral,
     ReferralStatusChange,
+    EducationRecord,
+    ReceiverCredential,
     # Staff governance records (not consumer data, but changes are governance).
     StaffProfile,
     JobDescription,

@@ -1724,6 +1724,26 @@ MATRIX.update(
         ("GET", "/api/v1/stays/{stay_id}/handoff/fhir"): Entry(
             Permission.CONSUMER_READ, transition_target(handoff=True), AuditAction.READ
         ),
+        ("GET", "/api/v1/stays/{stay_id}/handoff/pdf"): Entry(
+            Permission.CONSUMER_READ, transition_target(handoff=True), AuditAction.PRINT
+        ),
+        ("GET", "/api/v1/stays/{stay_id}/education"): Entry(
+            Permission.CONSUMER_READ, transition_target(), AuditAction.LIST
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/education"): Entry(
+            Permission.CASE_MANAGE,
+            transition_target(
+                lambda s: {
+                    "topic": "Daily weights",
+                    "audience": "consumer",
+                    "method": "demonstration",
+                    "teach_back": "understood",
+                    "given_at": _when(-1),
+                }
+            ),
+            AuditAction.CREATE,
+            ok=201,
+        ),
         ("POST", "/api/v1/stays/{stay_id}/handoff/receipt"): Entry(
             Permission.CASE_MANAGE,
             transition_target(lambda s: {"confirmed_by": "RN Diaz"}, handoff=True),

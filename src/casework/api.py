@@ -48,6 +48,8 @@ from casework.staff.api import router as staff_router
 from casework.staff.models import User
 from casework.stays.api import router as stays_router
 from casework.stays.payers.api import router as stays_payers_router
+from casework.transitions.api import ReceiverAuth
+from casework.transitions.api import receiver_router as transitions_receiver_router
 from casework.transitions.api import router as transitions_router
 from casework.web.access import purpose_refused_audit
 from casework.web.api import SessionAuth, TokenAuth, audit_router
@@ -300,3 +302,17 @@ api.add_router("/", stays_payers_router)
 api.add_router("/", resources_router)
 api.add_router("/", transitions_router)
 api.add_router("/", governance_router)
+
+# The receiving system's API: its own credential (`cwr_`), which the API above refuses
+# (401), and three routes over the handoffs addressed to its organisation (issue 16).
+receiver_api = NinjaAPI(
+    title="casework receiver",
+    version="1",
+    description="For a receiving provider's system: the handoffs addressed to it "
+    "(`Authorization: Bearer cwr_…`, issued with `casework receivertoken create`).",
+    urls_namespace="receiver_api",
+    auth=[ReceiverAuth()],
+)
+for _error, _handler in api._exception_handlers.items():
+    receiver_api.add_exception_handler(_error, _handler)
+receiver_api.add_router("/", transitions_receiver_router)

@@ -51,6 +51,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         transitions.choice_list_print,
         name="choice_list_print",
     ),
+    path(
+        "stays/<int:stay_id>/transition/handoff.pdf",
+        transitions.handoff_pdf,
+        name="handoff_pdf",
+    ),
     path("follow-up/", transitions.follow_up_list, name="follow_up_list"),
     path(
         "consumers/<int:consumer_id>/community-referrals/",

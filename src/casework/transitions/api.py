@@ -2,20 +2,30 @@
 need consumer.read over the stay's consumer (or a unit the caller covers); writes need
 case.manage. Each request writes exactly one audit event."""
 
-from typing import Any
+from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Body, Query, Router, Status
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
 
 from casework.consumers.models import Consumer
-from casework.core.actor import Actor
+from casework.core.actor import Actor, client_address
+from casework.core.audit import audit_record
 from casework.core.errors import ValidationFailed
+from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.resources import selectors as resource_selectors
 from casework.stays.models import Stay
-from casework.transitions import selectors, services
+from casework.transitions import documents, selectors, services
 from casework.transitions.fhir import handoff_bundle, handoff_task, referral_pair
-from casework.transitions.models import ChoiceList, CommunityReferral, Handoff, Readmission
+from casework.transitions.models import (
+    ChoiceList,
+    CommunityReferral,
+    Handoff,
+    Readmission,
+    ReceiverCredential,
+)
 from casework.transitions.schemas import (
     ChoiceListIn,
     ChoiceListOut,
@@ -24,6 +34,9 @@ from casework.transitions.schemas import (
     CommunityReferralIn,
     CommunityReferralOut,
     CommunityReferralPage,
+    EducationIn,
+    EducationOut,
+    EducationPage,
     FollowUpAttemptIn,
     FollowUpStateOut,
     HandoffIn,
@@ -33,12 +46,18 @@ from casework.transitions.schemas import (
     ReadmissionOut,
     ReadmissionReviewIn,
     ReceiptIn,
+    ReceiverHandoffPage,
     ReferralStatusIn,
     TransitionOut,
     TransitionPlanIn,
     TransitionPlanOut,
 )
-from casework.web.access import access_consumer, access_referral, access_stay
+from casework.web.access import (
+    access_consumer,
+    access_receiver_handoff,
+    access_referral,
+    access_stay,
+)
 from casework.web.api import PageParams, listed_page, responses
 from casework.web.guard import guard
 
@@ -111,6 +130,14 @@ def transition_plan_save(
             needs=tuple(payload.needs),
             barriers=payload.barriers,
             readmission_risk=payload.readmission_risk,
+            risk=services.RiskEntries(
+                comorbidity_codes=tuple(code.strip().upper() for code in payload.comorbidity_codes),
+                acute=payload.acute,
+                haemoglobin=payload.haemoglobin,
+                sodium=payload.sodium,
+                oncology=payload.oncology,
+                procedure=payload.procedure,
+            ),
         ),
         version=payload.version,
     )
@@ -226,6 +253,34 @@ def handoff_fhir(request: HttpRequest, actor: Actor, stay: Stay) -> dict[str, An
     return handoff_bundle(_handoff(stay))
 
 
+@router.get(
+    "/stays/{stay_id}/handoff/pdf",
+    response=responses({}),
+    summary="The handoff as a PDF (every section), in English or Spanish",
+    operation_id="handoff_pdf",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "PDF",
+                "content": {"application/pdf": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+@guard(Permission.CONSUMER_READ, access_stay)
+def handoff_pdf(
+    request: HttpRequest, actor: Actor, stay: Stay, language: Literal["", "en", "es"] = ""
+) -> HttpResponse:
+    """`language` en or es; the consumer's preferred language by default (English when
+    it is neither). Audits one print."""
+    handoff = _handoff(stay)
+    lang = documents.handoff_language(handoff, language)
+    services.handoff_printed(actor=actor, handoff=handoff, language=lang)
+    response = HttpResponse(documents.handoff_pdf(handoff, lang), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="handoff-{stay.pk}.pdf"'
+    return response
+
+
 @router.post(
     "/stays/{stay_id}/handoff/receipt",
     response=responses({200: HandoffOut}, write=True),
@@ -282,6 +337,57 @@ def follow_up_attempt_record(
         outcome=payload.outcome,
         note=payload.note,
     )
+
+
+@router.get(
+    "/stays/{stay_id}/education",
+    response=responses({200: EducationPage}),
+    summary="The education given during a stay, the latest first",
+    operation_id="education_list",
+)
+@guard(Permission.CONSUMER_READ, access_stay)
+def education_list(
+    request: HttpRequest, actor: Actor, stay: Stay, page: Query[PageParams]
+) -> dict[str, Any]:
+    """Topic, audience, method, materials and their language, teach-back, who and when.
+    Audits one list."""
+    return listed_page(
+        actor,
+        selectors.education_of_stay(stay_id=stay.pk),
+        page,
+        object_type="education_record",
+        consumer_id=stay.consumer_id,
+        parent=f"stay:{stay.pk}",
+    )
+
+
+@router.post(
+    "/stays/{stay_id}/education",
+    response=responses({201: EducationOut}, write=True),
+    summary="Record education given to the consumer, family, caregiver or team",
+    operation_id="education_record",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def education_record(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: EducationIn
+) -> Status[Any]:
+    """The materials' language is the consumer's when blank; teach-back `not_done` needs
+    the reason in `note`. Audits one create."""
+    record = services.education_record(
+        actor=actor,
+        stay=stay,
+        facts=services.EducationFacts(
+            topic=payload.topic,
+            audience=payload.audience,
+            method=payload.method,
+            teach_back=payload.teach_back,
+            given_at=payload.given_at,
+            materials=payload.materials,
+            materials_language=payload.materials_language,
+            note=payload.note,
+        ),
+    )
+    return Status(201, record)
 
 
 @router.post(
@@ -384,3 +490,115 @@ def community_referral_fhir(
 ) -> dict[str, Any]:
     """A collection Bundle with the ServiceRequest and its Task. Audits one read."""
     return referral_pair(referral)
+
+
+# --- the receiving system's own API (its credential reaches nothing else) -----------------
+
+
+class ReceiverAuth(HttpBearer):
+    """A receiving organisation's credential (`Authorization: Bearer cwr_…`)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ReceiverCredential:
+        credential = services.receiver_verify(token.strip())
+        if credential is None:
+            raise AuthenticationError()
+        return credential
+
+
+receiver_router = Router(tags=["receiver"])
+
+
+def _receiver(request: HttpRequest) -> ReceiverCredential:
+    credential = getattr(request, "auth", None)
+    assert isinstance(credential, ReceiverCredential)
+    return credential
+
+
+@receiver_router.get(
+    "/handoffs",
+    response=responses({200: ReceiverHandoffPage}),
+    summary="The handoffs addressed to your organisation, the newest first",
+    operation_id="receiver_handoff_list",
+)
+def receiver_handoff_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """Stay ids (the key of the Bundle and the Task), when sent and the Task status.
+    Audits one list event."""
+    credential = _receiver(request)
+    qs = selectors.handoffs_of_receiver(
+        provider_id=credential.provider_id, program_id=credential.program_id
+    )
+    count = qs.count()
+    items = list(qs[page.offset : page.offset + page.limit])
+    audit_record(
+        actor=None,
+        username=credential.audit_name,
+        client_address=client_address(request),
+        action=AuditAction.LIST,
+        object_type="handoff",
+        detail={"count": count, "ids": [h.pk for h in items]},
+    )
+    return {
+        "count": count,
+        "items": [
+            {
+                "stay_id": h.stay_id,
+                "receiver_name": h.receiver_name,
+                "sent_at": h.sent_at,
+                "task_status": h.task_status,
+                "received_at": h.received_at,
+            }
+            for h in items
+        ],
+    }
+
+
+@receiver_router.get(
+    "/handoffs/{stay_id}/fhir",
+    response=responses({200: dict[str, Any]}),
+    summary="A handoff addressed to your organisation, as a FHIR R4 Bundle",
+    operation_id="receiver_handoff_bundle",
+)
+def receiver_handoff_bundle(request: HttpRequest, stay_id: int) -> dict[str, Any]:
+    """404 (audited) for a handoff addressed to anyone else. Audits one read."""
+    credential = _receiver(request)
+    handoff = access_receiver_handoff(
+        credential, stay_id, action=AuditAction.READ, address=client_address(request)
+    )
+    bundle = handoff_bundle(handoff)
+    audit_record(
+        actor=None,
+        username=credential.audit_name,
+        client_address=client_address(request),
+        action=AuditAction.READ,
+        consumer_id=handoff.stay.consumer_id,
+        object_type="handoff",
+        object_id=handoff.pk,
+    )
+    return bundle
+
+
+@receiver_router.put(
+    "/fhir/Task/handoff-{stay_id}",
+    response=responses({200: dict[str, Any]}, write=True),
+    summary="Update the Task of a handoff addressed to your organisation",
+    operation_id="receiver_task_update",
+)
+def receiver_task_update(
+    request: HttpRequest, stay_id: int, payload: Body[dict[str, Any]]
+) -> dict[str, Any]:
+    """Task.status received, accepted, in-progress or completed confirms receipt;
+    rejected records the refusal. 404 (audited) for a handoff addressed to anyone else.
+    Audits one update."""
+    credential = _receiver(request)
+    handoff = access_receiver_handoff(
+        credential, stay_id, action=AuditAction.UPDATE, address=client_address(request)
+    )
+    if payload.get("resourceType") != "Task":
+        raise ValidationFailed.single("resourceType", "must be Task")
+    status = payload.get("status")
+    if not isinstance(status, str):
+        raise ValidationFailed.single("status", "required")
+    handoff = services.handoff_task_update(
+        actor=None, handoff=handoff, status=status, receiver=credential
+    )
+    return handoff_task(handoff)

@@ -7,11 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.core.dates import Span
 from casework.transitions.models import (
+    AUDIENCE_CHOICES,
     CHANNEL_CHOICES,
     DESTINATION_CHOICES,
+    METHOD_CHOICES,
     NEED_CHOICES,
     OUTCOME_CHOICES,
     ROOT_CAUSE_CHOICES,
+    TEACH_BACK_CHOICES,
 )
 from casework.transitions.rules import ReferralStatus
 from casework.web.forms import date_field, datetime_field
@@ -53,8 +56,34 @@ class PlanForm(forms.Form):
         max_length=2000,
     )
     readmission_risk = forms.CharField(
-        label=_("Readmission risk (LACE / HOSPITAL)"), required=False, max_length=200
+        label=_("Readmission risk note"), required=False, max_length=200
     )
+    comorbidity_codes = forms.CharField(
+        label=_("Comorbidity diagnosis codes (ICD-10-CM)"),
+        required=False,
+        max_length=2000,
+        help_text=_("Separated by commas or spaces; they give the Charlson index of LACE."),
+    )
+    acute = forms.NullBooleanField(
+        label=_("Acute (emergent or urgent) admission"),
+        required=False,
+        help_text=_("Leave unknown to take it from the stay."),
+    )
+    haemoglobin = forms.DecimalField(
+        label=_("Haemoglobin at discharge (g/dL)"),
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+    )
+    sodium = forms.DecimalField(
+        label=_("Sodium at discharge (mmol/L)"), required=False, max_digits=4, decimal_places=1
+    )
+    oncology = forms.NullBooleanField(label=_("Discharge from an oncology service"), required=False)
+    procedure = forms.NullBooleanField(label=_("Procedure during the stay"), required=False)
+
+    def clean_comorbidity_codes(self) -> list[str]:
+        text = self.cleaned_data.get("comorbidity_codes") or ""
+        return [code for code in text.replace(",", " ").upper().split() if code]
 
 
 class ChoiceListForm(forms.Form):
@@ -171,4 +200,27 @@ class ReferralStatusForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason (rejected or cancelled)"), required=False, max_length=2000
+    )
+
+
+class EducationForm(forms.Form):
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    audience = forms.ChoiceField(label=_("Audience"), choices=AUDIENCE_CHOICES)
+    method = forms.ChoiceField(label=_("Method"), choices=METHOD_CHOICES)
+    materials = forms.CharField(
+        label=_("Materials given"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    materials_language = forms.CharField(
+        label=_("Language of the materials"),
+        required=False,
+        max_length=10,
+        help_text=_("A language code such as en or es; the consumer's language when blank."),
+    )
+    teach_back = forms.ChoiceField(label=_("Teach-back result"), choices=TEACH_BACK_CHOICES)
+    given_at = datetime_field(_("Given at"), Span.RECENT)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -10,10 +10,13 @@ from casework.transitions.rules import (
     AttemptOutcome,
     ContactChannel,
     Destination,
+    EducationAudience,
+    EducationMethod,
     PostAcuteNeed,
     ReceiptMethod,
     ReferralStatus,
     RootCause,
+    TeachBack,
 )
 
 NEED_LABELS = {
@@ -57,6 +60,25 @@ REFERRAL_STATUS_CHOICES = [
     (ReferralStatus.CANCELLED.value, _("Cancelled")),
     (ReferralStatus.COMPLETED.value, _("Completed")),
 ]
+AUDIENCE_CHOICES = [
+    (EducationAudience.CONSUMER.value, _("Consumer")),
+    (EducationAudience.FAMILY.value, _("Family")),
+    (EducationAudience.CAREGIVER.value, _("Caregiver")),
+    (EducationAudience.TEAM.value, _("Care team")),
+]
+METHOD_CHOICES = [
+    (EducationMethod.VERBAL.value, _("Verbal")),
+    (EducationMethod.WRITTEN.value, _("Written material")),
+    (EducationMethod.DEMONSTRATION.value, _("Demonstration")),
+    (EducationMethod.VIDEO.value, _("Video")),
+    (EducationMethod.INTERPRETER.value, _("Through an interpreter")),
+]
+TEACH_BACK_CHOICES = [
+    (TeachBack.UNDERSTOOD.value, _("Understood (said or showed it back)")),
+    (TeachBack.PARTLY.value, _("Partly understood")),
+    (TeachBack.NOT_UNDERSTOOD.value, _("Not understood")),
+    (TeachBack.NOT_DONE.value, _("Teach-back not done")),
+]
 ROOT_CAUSE_CHOICES = [(r.value, r.value.replace("_", " ")) for r in RootCause]
 
 
@@ -78,6 +100,10 @@ class TransitionPlan(models.Model):
     needs = models.JSONField(_("post-acute needs"), default=list, blank=True)
     barriers = models.TextField(_("barriers"), blank=True)
     readmission_risk = models.CharField(_("readmission risk"), max_length=200, blank=True)
+    # What the case manager entered for the scores (codes, laboratory values, flags) and
+    # the LACE and HOSPITAL result of this version (`transitions.risk.readmission_risk`).
+    risk_inputs = models.JSONField(default=dict, blank=True)
+    risk = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -315,3 +341,53 @@ class ReferralStatusChange(models.Model):
 
     def __str__(self) -> str:
         return self.status
+
+
+class ReceiverCredential(models.Model):
+    """A receiving organisation's credential (`cwr_` token; only its SHA-256 is kept): it
+    reads the handoffs addressed to that provider and updates their Task status, and
+    nothing else (the staff API refuses it: it is not a per-user token)."""
+
+    program = models.ForeignKey("core.Program", on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(PostAcuteProvider, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def audit_name(self) -> str:
+        """How the audit trail names the receiving system (no user account behind it)."""
+        return f"receiver:{self.pk}:{self.name}"[:150]
+
+
+class EducationRecord(models.Model):
+    """Education given during a stay: topic, audience, method, materials and their
+    language, the teach-back result, who taught and when. Never changed."""
+
+    stay = models.ForeignKey("stays.Stay", on_delete=models.PROTECT, related_name="education")
+    consumer = models.ForeignKey("consumers.Consumer", on_delete=models.PROTECT, related_name="+")
+    topic = models.CharField(_("topic"), max_length=200)
+    audience = models.CharField(_("audience"), max_length=12, choices=AUDIENCE_CHOICES)
+    method = models.CharField(_("method"), max_length=15, choices=METHOD_CHOICES)
+    materials = models.TextField(_("materials"), blank=True)
+    materials_language = models.CharField(_("language of the materials"), max_length=10)
+    teach_back = models.CharField(_("teach-back"), max_length=15, choices=TEACH_BACK_CHOICES)
+    note = models.TextField(_("note"), blank=True)
+    given_at = models.DateTimeField(_("given at"))
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["stay", "given_at"], name="education_stay_time")]
+
+    def __str__(self) -> str:
+        return self.topic

@@ -495,3 +495,33 @@ def provider_csv_parse(text: str) -> tuple[list[ProviderRow], list[ProviderRejec
         seen.add(parsed.ccn)
         rows.append(parsed)
     return rows, rejects
+
+
+class EducationAudience(StrEnum):
+    """Who was taught (the Standards of Practice: consumer, family, caregiver, team)."""
+
+    CONSUMER = "consumer"
+    FAMILY = "family"
+    CAREGIVER = "caregiver"
+    TEAM = "team"
+
+
+class EducationMethod(StrEnum):
+    VERBAL = "verbal"
+    WRITTEN = "written"
+    DEMONSTRATION = "demonstration"
+    VIDEO = "video"
+    INTERPRETER = "interpreter"
+
+
+class TeachBack(StrEnum):
+    """The teach-back result (Project RED): could the learner say it back in their own
+    words or show it?"""
+
+    UNDERSTOOD = "understood"
+    PARTLY = "partly"
+    NOT_UNDERSTOOD = "not_understood"
+    NOT_DONE = "not_done"
+
+
+TEACH_BACK_REASON_REQUIRED = frozenset({TeachBack.NOT_DONE})

@@ -1,6 +1,7 @@
 """API shapes for transitions of care and closed-loop referrals."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 from uuid import UUID
 
@@ -10,9 +11,12 @@ from casework.transitions.rules import (
     AttemptOutcome,
     ContactChannel,
     Destination,
+    EducationAudience,
+    EducationMethod,
     PostAcuteNeed,
     ReferralStatus,
     RootCause,
+    TeachBack,
 )
 from casework.web.api import InputSchema
 from casework.web.dates import PlannedDate, RecentDatetime
@@ -27,6 +31,12 @@ class TransitionPlanIn(InputSchema):
     needs: list[PostAcuteNeed] = Field(default_factory=list, max_length=7)
     barriers: str = Field("", max_length=2000)
     readmission_risk: str = Field("", max_length=200)
+    comorbidity_codes: list[str] = Field(default_factory=list, max_length=100)
+    acute: bool | None = None
+    haemoglobin: Decimal | None = Field(None, description="g/dL at discharge")
+    sodium: Decimal | None = Field(None, description="mmol/L at discharge")
+    oncology: bool | None = None
+    procedure: bool | None = None
     version: int | None = Field(None, ge=0, description="the version you read; omit for the first")
 
 
@@ -37,6 +47,8 @@ class TransitionPlanOut(Schema):
     needs: list[str]
     barriers: str
     readmission_risk: str
+    risk_inputs: dict[str, Any]
+    risk: dict[str, Any]
     version: int
     updated_at: datetime
 
@@ -205,3 +217,47 @@ class CommunityReferralOut(Schema):
 class CommunityReferralPage(Schema):
     count: int
     items: list[CommunityReferralOut]
+
+
+class ReceiverHandoffOut(Schema):
+    stay_id: int
+    receiver_name: str
+    sent_at: datetime
+    task_status: str
+    received_at: datetime | None
+
+
+class ReceiverHandoffPage(Schema):
+    count: int
+    items: list[ReceiverHandoffOut]
+
+
+class EducationIn(InputSchema):
+    topic: str = Field(max_length=200)
+    audience: EducationAudience
+    method: EducationMethod
+    materials: str = Field("", max_length=2000)
+    materials_language: str = Field("", max_length=10, description="the consumer's when blank")
+    teach_back: TeachBack
+    given_at: RecentDatetime
+    note: str = Field("", max_length=2000)
+
+
+class EducationOut(Schema):
+    id: int
+    stay_id: int
+    topic: str
+    audience: str
+    method: str
+    materials: str
+    materials_language: str
+    teach_back: str
+    note: str
+    given_at: datetime
+    given_by_id: int
+    recorded_at: datetime
+
+
+class EducationPage(Schema):
+    count: int
+    items: list[EducationOut]

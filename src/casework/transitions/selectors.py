@@ -9,12 +9,13 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from casework.core.models import Deadline, DeadlineState
-from casework.stays.models import Stay
-from casework.stays.rules import StayState
+from casework.stays.models import Stay, StayStatusChange
+from casework.stays.rules import StayClass, StayState
 from casework.transitions.deadlines import DISCHARGE_KINDS, REFERRAL_SUBJECT, STAY_SUBJECT
 from casework.transitions.models import (
     ChoiceList,
     CommunityReferral,
+    EducationRecord,
     FollowUpAttempt,
     Handoff,
     Placement,
@@ -24,6 +25,7 @@ from casework.transitions.models import (
     TransitionPlan,
     TransitionPlanVersion,
 )
+from casework.transitions.risk import ADMISSIONS_WINDOW_DAYS, ED_EXCLUDE_DAYS, ED_WINDOW_DAYS
 from casework.transitions.rules import PostAcuteNeed, TransitionDeadline
 
 
@@ -195,3 +197,77 @@ def referral_history(*, referral_id: int) -> QuerySet[ReferralStatusChange]:
 
 def referral_clock(*, referral_id: int) -> Deadline | None:
     return Deadline.objects.filter(subject_type=REFERRAL_SUBJECT, subject_id=referral_id).first()
+
+
+@dataclass(frozen=True)
+class StayRiskFacts:
+    """What the program's stays say for the readmission scores of one stay."""
+
+    acute: bool | None
+    acute_source: str
+    ed_visits: int
+    prior_admissions: int
+
+
+def stay_risk_facts(*, stay: Stay) -> StayRiskFacts:
+    """Acute admission (the stay was registered as an emergency, or an emergency visit
+    of the consumer began up to the LACE exclusion window before it), emergency visits in
+    the LACE window before admission (that visit excluded) and inpatient admissions in
+    the HOSPITAL window before admission, over the consumer's stays of this program."""
+    admitted = stay.admitted_at
+    others = Stay.objects.filter(program_id=stay.program_id, consumer_id=stay.consumer_id).exclude(
+        Q(pk=stay.pk) | Q(state=StayState.CANCELLED)
+    )
+    emergency = Q(stay_class=StayClass.EMERGENCY) | Q(
+        pk__in=StayStatusChange.objects.filter(stay_class=StayClass.EMERGENCY).values("stay_id")
+    )
+    exclude_from = admitted - timedelta(days=ED_EXCLUDE_DAYS or 0)
+    ed_window = others.filter(emergency, admitted_at__gte=admitted - timedelta(days=ED_WINDOW_DAYS))
+    if ED_EXCLUDE_DAYS is None:
+        ed_visits = ed_window.filter(admitted_at__lt=admitted).count()
+        leading = False
+    else:
+        ed_visits = ed_window.filter(admitted_at__lt=exclude_from).count()
+        leading = ed_window.filter(
+            admitted_at__gte=exclude_from, admitted_at__lte=admitted
+        ).exists()
+    prior = (
+        others.filter(
+            Q(stay_class=StayClass.INPATIENT) | Q(inpatient_at__isnull=False),
+            admitted_at__gte=admitted - timedelta(days=ADMISSIONS_WINDOW_DAYS),
+            admitted_at__lt=admitted,
+        )
+        .distinct()
+        .count()
+    )
+    registered_emergency = StayStatusChange.objects.filter(
+        stay_id=stay.pk, stay_class=StayClass.EMERGENCY, undone=False
+    ).exists()
+    if stay.stay_class == StayClass.EMERGENCY or registered_emergency:
+        acute: bool | None = True
+        source = "stay: registered as an emergency"
+    elif leading:
+        acute, source = True, "an emergency visit of the consumer just before admission"
+    else:
+        acute, source = None, ""
+    return StayRiskFacts(
+        acute=acute, acute_source=source, ed_visits=ed_visits, prior_admissions=prior
+    )
+
+
+def handoffs_of_receiver(*, provider_id: int, program_id: int) -> QuerySet[Handoff]:
+    """The handoffs addressed to one receiving provider, the newest first."""
+    return (
+        Handoff.objects.filter(receiver_provider_id=provider_id, stay__program_id=program_id)
+        .select_related("stay")
+        .order_by("-sent_at", "-id")
+    )
+
+
+def education_of_stay(*, stay_id: int) -> QuerySet[EducationRecord]:
+    """The education given during a stay, the latest first."""
+    return (
+        EducationRecord.objects.filter(stay_id=stay_id)
+        .select_related("given_by")
+        .order_by("-given_at", "-pk")
+    )

@@ -10,12 +10,17 @@ stay's one event covers the change; the clocks and the readmission link are deri
 from it).
 """
 
+import hashlib
+import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.consumers.models import Consumer
@@ -28,11 +33,12 @@ from casework.core.models import AuditAction, Deadline, DeadlineState, Program
 from casework.resources.models import Service
 from casework.stays.models import Stay
 from casework.stays.rules import StayClass, StayState
-from casework.transitions import rules
+from casework.transitions import risk, rules, selectors
 from casework.transitions.deadlines import DISCHARGE_KINDS, REFERRAL_SUBJECT, STAY_SUBJECT
 from casework.transitions.models import (
     ChoiceList,
     CommunityReferral,
+    EducationRecord,
     FollowUpAttempt,
     Handoff,
     Placement,
@@ -40,6 +46,7 @@ from casework.transitions.models import (
     ProviderArea,
     ProviderChoice,
     Readmission,
+    ReceiverCredential,
     ReferralStatusChange,
     TransitionPlan,
     TransitionPlanVersion,
@@ -48,10 +55,13 @@ from casework.transitions.rules import (
     AttemptOutcome,
     ContactChannel,
     Destination,
+    EducationAudience,
+    EducationMethod,
     PostAcuteNeed,
     ReceiptMethod,
     ReferralStatus,
     RootCause,
+    TeachBack,
     TransitionDeadline,
 )
 
@@ -201,6 +211,87 @@ class PlanFacts:
     needs: tuple[PostAcuteNeed, ...] = ()
     barriers: str = ""
     readmission_risk: str = ""
+    risk: "RiskEntries | None" = None
+
+
+@dataclass(frozen=True)
+class RiskEntries:
+    """What the case manager enters for the readmission scores; `None` is not known."""
+
+    comorbidity_codes: tuple[str, ...] = ()
+    acute: bool | None = None
+    haemoglobin: Decimal | None = None
+    sodium: Decimal | None = None
+    oncology: bool | None = None
+    procedure: bool | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "comorbidity_codes": list(self.comorbidity_codes),
+            "acute": self.acute,
+            "haemoglobin": None if self.haemoglobin is None else str(self.haemoglobin),
+            "sodium": None if self.sodium is None else str(self.sodium),
+            "oncology": self.oncology,
+            "procedure": self.procedure,
+        }
+
+
+ICD10CM_CODE = re.compile(r"^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$")
+
+
+def _risk_check(entries: RiskEntries) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    bad = [code for code in entries.comorbidity_codes if not ICD10CM_CODE.match(code)]
+    if bad:
+        errors["comorbidity_codes"] = [
+            _("not ICD-10-CM codes: %(codes)s") % {"codes": ", ".join(bad)}
+        ]
+    if len(entries.comorbidity_codes) > 100:
+        errors["comorbidity_codes"] = [_("at most 100 codes")]
+    if entries.haemoglobin is not None and not 1 <= entries.haemoglobin <= 25:
+        errors["haemoglobin"] = [_("between 1 and 25 g/dL")]
+    if entries.sodium is not None and not 90 <= entries.sodium <= 200:
+        errors["sodium"] = [_("between 90 and 200 mmol/L")]
+    return errors
+
+
+def plan_risk(*, stay: Stay, entries: RiskEntries, anticipated: date | None) -> dict[str, Any]:
+    """LACE and HOSPITAL of the stay (`transitions.risk`): the stay's dates and the
+    consumer's other stays, with what the case manager entered; the admitting diagnosis
+    counts as a comorbidity code when it is one."""
+    found = selectors.stay_risk_facts(stay=stay)
+    tz = timezone.get_current_timezone()
+    if stay.discharged_at is not None:
+        discharge, discharge_source = stay.discharged_at.astimezone(tz).date(), "discharge"
+    elif anticipated is not None:
+        discharge, discharge_source = anticipated, "anticipated"
+    else:
+        discharge, discharge_source = clock.now().astimezone(tz).date(), "today"
+    codes = list(entries.comorbidity_codes)
+    admitting = stay.admitting_diagnosis.strip().upper()
+    if ICD10CM_CODE.match(admitting) and admitting not in codes:
+        codes.append(admitting)
+    acute: bool | None
+    if entries.acute is not None:
+        acute, acute_source = entries.acute, "entered on the plan"
+    else:
+        acute, acute_source = found.acute, found.acute_source or "not known"
+    return risk.readmission_risk(
+        risk.RiskInputs(
+            admitted=stay.admitted_at.astimezone(tz).date(),
+            discharge=discharge,
+            discharge_source=discharge_source,
+            acute=acute,
+            acute_source=acute_source,
+            comorbidity_codes=tuple(codes),
+            ed_visits=found.ed_visits,
+            prior_admissions=found.prior_admissions,
+            haemoglobin=entries.haemoglobin,
+            sodium=entries.sodium,
+            oncology=entries.oncology,
+            procedure=entries.procedure,
+        )
+    )
 
 
 def _plan_facts_json(facts: PlanFacts) -> dict[str, Any]:
@@ -214,6 +305,7 @@ def _plan_facts_json(facts: PlanFacts) -> dict[str, Any]:
         "needs": [need.value for need in facts.needs],
         "barriers": facts.barriers,
         "readmission_risk": facts.readmission_risk,
+        "risk_inputs": (facts.risk or RiskEntries()).as_json(),
     }
 
 
@@ -234,6 +326,11 @@ def transition_plan_save(
         )
     if len(set(facts.needs)) != len(facts.needs):
         raise ValidationFailed.single("needs", _("each need once"))
+    entries = facts.risk or RiskEntries()
+    errors = _risk_check(entries)
+    if errors:
+        raise ValidationFailed(errors)
+    scored = plan_risk(stay=stay, entries=entries, anticipated=day)
     now = clock.now()
     plan = TransitionPlan.objects.select_for_update().filter(stay=stay).first()
     changes = {
@@ -242,6 +339,8 @@ def transition_plan_save(
         "needs": [need.value for need in facts.needs],
         "barriers": facts.barriers.strip(),
         "readmission_risk": facts.readmission_risk.strip(),
+        "risk_inputs": entries.as_json(),
+        "risk": scored,
         "updated_by": actor.user,
         "updated_at": now,
     }
@@ -263,7 +362,7 @@ def transition_plan_save(
     TransitionPlanVersion.objects.create(
         plan=plan,
         number=plan.version,
-        facts=_plan_facts_json(facts),
+        facts=_plan_facts_json(facts) | {"risk": scored},
         author=actor.user,
         saved_at=now,
     )
@@ -531,33 +630,131 @@ TASK_STATUSES = TASK_RECEIPT_STATUSES | {"rejected"}
 
 
 @transaction.atomic
-def handoff_task_update(*, actor: Actor, handoff: Handoff, status: str) -> Handoff:
-    """The receiving system (an interface account with an API token) updates the
-    handoff's FHIR Task: received, accepted, in-progress or completed confirm receipt
-    (and meet its clock); rejected records the refusal and leaves the clock running.
-    Audits one update."""
+def handoff_task_update(
+    *,
+    actor: Actor | None,
+    handoff: Handoff,
+    status: str,
+    receiver: ReceiverCredential | None = None,
+) -> Handoff:
+    """The receiving system updates the handoff's FHIR Task (with the receiver's own
+    credential, `receiver`, or an interface account's API token, `actor`): received,
+    accepted, in-progress or completed confirm receipt (and meet its clock); rejected
+    records the refusal and leaves the clock running. Audits one update."""
     if status not in TASK_STATUSES:
         raise ValidationFailed.single(
             "status", _("one of %(s)s") % {"s": ", ".join(sorted(TASK_STATUSES))}
         )
     if handoff.received_at is not None:
         raise RuleViolation(_("receipt is already confirmed"))
+    by = receiver.audit_name if receiver is not None else actor.user.username if actor else ""
     if status in TASK_RECEIPT_STATUSES:
-        _receipt(handoff, method=ReceiptMethod.TASK, by=actor.user.username)
-        handoff.task_status = status
-        Handoff.objects.filter(pk=handoff.pk).update(task_status=status)
-    else:
-        handoff.task_status = status
-        Handoff.objects.filter(pk=handoff.pk).update(task_status=status)
+        _receipt(handoff, method=ReceiptMethod.TASK, by=by)
+    handoff.task_status = status
+    Handoff.objects.filter(pk=handoff.pk).update(task_status=status)
     _audit(
         actor,
         AuditAction.UPDATE,
         handoff.stay.consumer_id,
         "handoff",
         handoff.pk,
+        username=by if actor is None else "",
         task_status=status,
     )
     return handoff
+
+
+def handoff_printed(*, actor: Actor, handoff: Handoff, language: str) -> None:
+    """Audit one download of the handoff PDF (in `language`)."""
+    _audit(
+        actor,
+        AuditAction.PRINT,
+        handoff.stay.consumer_id,
+        "handoff",
+        handoff.pk,
+        document="handoff_pdf",
+        language=language,
+    )
+
+
+# --- the receiving organisation's credential ----------------------------------------------
+
+RECEIVER_TOKEN_PREFIX = "cwr_"  # noqa: S105 (a marker, not a secret)
+RECEIVER_RAW_LENGTH = len(RECEIVER_TOKEN_PREFIX) + 43
+
+
+def _receiver_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def receiver_credential_issue(
+    *, provider: PostAcuteProvider, name: str, issued_by: str = ""
+) -> tuple[ReceiverCredential, str]:
+    """A credential for the receiving system of `provider` (its handoffs only); returns
+    the row and the raw token (shown once). Audits one privilege event (no token)."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed.single("name", _("name the receiving system"))
+    if len(name) > 100:
+        raise ValidationFailed.single("name", _("at most 100 characters"))
+    raw = RECEIVER_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        credential = ReceiverCredential.objects.create(
+            program_id=provider.program_id,
+            provider=provider,
+            name=name,
+            prefix=raw[:12],
+            key_hash=_receiver_hash(raw),
+            issued_by=issued_by[:150],
+            created_at=clock.now(),
+        )
+        audit_record(
+            actor=None,
+            username=issued_by,
+            action=AuditAction.PRIVILEGE,
+            object_type="receiver_credential",
+            object_id=credential.pk,
+            detail={"event": "receiver_credential_issued", "provider_id": provider.pk},
+        )
+    return credential, raw
+
+
+def receiver_credential_revoke(*, credential_id: int, revoked_by: str = "") -> ReceiverCredential:
+    """Revoke a receiver credential (refused from the next request). Audits one event."""
+    with transaction.atomic():
+        credential = ReceiverCredential.objects.select_for_update().filter(pk=credential_id).first()
+        if credential is None:
+            raise ValidationFailed.single("credential", _("no such credential"))
+        if credential.revoked_at is not None:
+            raise RuleViolation(_("the credential is already revoked"))
+        credential.revoked_at = clock.now()
+        credential.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=None,
+            username=revoked_by,
+            action=AuditAction.PRIVILEGE,
+            object_type="receiver_credential",
+            object_id=credential.pk,
+            detail={"event": "receiver_credential_revoked"},
+        )
+    return credential
+
+
+def receiver_verify(raw: str) -> ReceiverCredential | None:
+    """The live credential of a raw `cwr_` token, or None (never raises on bad input)."""
+    if not raw.startswith(RECEIVER_TOKEN_PREFIX) or len(raw) != RECEIVER_RAW_LENGTH:
+        return None
+    credential = (
+        ReceiverCredential.objects.select_related("provider")
+        .filter(key_hash=_receiver_hash(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if credential is None:
+        return None
+    now = clock.now()
+    if credential.last_used_at is None or now - credential.last_used_at >= timedelta(minutes=1):
+        ReceiverCredential.objects.filter(pk=credential.pk).update(last_used_at=now)
+    return credential
 
 
 # --- follow-up ----------------------------------------------------------------------------
@@ -765,3 +962,58 @@ def referral_status_set(
         status=status.value,
     )
     return referral
+
+
+# --- education ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EducationFacts:
+    topic: str
+    audience: EducationAudience
+    method: EducationMethod
+    teach_back: TeachBack
+    given_at: datetime
+    materials: str = ""
+    materials_language: str = ""
+    note: str = ""
+
+
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+
+@transaction.atomic
+def education_record(*, actor: Actor, stay: Stay, facts: EducationFacts) -> EducationRecord:
+    """Record education given during the stay. The materials' language is the
+    consumer's preferred one unless given; teach-back not done needs the reason in the
+    note; not before the admission nor in the future. Audits one create."""
+    errors: dict[str, list[str]] = {}
+    if not facts.topic.strip():
+        errors["topic"] = [_("required")]
+    language = (facts.materials_language or stay.consumer.preferred_language or "en").strip()
+    if not LANGUAGE_TAG.match(language):
+        errors["materials_language"] = [_("a language code such as en or es")]
+    if facts.given_at < stay.admitted_at - EVENT_SLACK:
+        errors["given_at"] = [_("may not be before the admission")]
+    elif facts.given_at > clock.now() + EVENT_SLACK:
+        errors["given_at"] = [_("may not be in the future")]
+    if facts.teach_back in rules.TEACH_BACK_REASON_REQUIRED and not facts.note.strip():
+        errors["note"] = [_("say why teach-back was not done")]
+    if errors:
+        raise ValidationFailed(errors)
+    record = EducationRecord.objects.create(
+        stay=stay,
+        consumer_id=stay.consumer_id,
+        topic=facts.topic.strip()[:200],
+        audience=facts.audience.value,
+        method=facts.method.value,
+        materials=facts.materials.strip(),
+        materials_language=language,
+        teach_back=facts.teach_back.value,
+        note=facts.note.strip(),
+        given_at=facts.given_at,
+        given_by=actor.user,
+        recorded_at=clock.now(),
+    )
+    _audit(actor, AuditAction.CREATE, stay.consumer_id, "education_record", record.pk)
+    return record

@@ -22,11 +22,12 @@ from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.resources import selectors as resource_selectors
 from casework.stays.models import Stay
-from casework.transitions import selectors, services
+from casework.transitions import documents, selectors, services
 from casework.transitions.forms import (
     AttemptForm,
     ChoiceListForm,
     ChoicesForm,
+    EducationForm,
     HandoffForm,
     PlacementForm,
     PlanForm,
@@ -40,14 +41,18 @@ from casework.transitions.rules import (
     AttemptOutcome,
     ContactChannel,
     Destination,
+    EducationAudience,
+    EducationMethod,
     PostAcuteNeed,
     ReferralStatus,
     RootCause,
+    TeachBack,
 )
 from casework.web.access import (
     access_consumer,
     access_referral,
     access_stay,
+    refuse,
     stay_reach_q,
     user_may,
 )
@@ -100,6 +105,7 @@ def transition_detail(request: HttpRequest, actor: Actor, stay: Stay) -> HttpRes
             "nav": "census",
             "stay": stay,
             "t": found,
+            "education": list(selectors.education_of_stay(stay_id=stay.pk)[:100]),
             "need_labels": {k.value: v for k, v in NEED_LABELS.items()},
             "may_manage": user_may(actor, Permission.CASE_MANAGE),
             "now": clock.now(),
@@ -118,6 +124,14 @@ def _plan_save(actor: Actor, stay: Stay, form: forms.Form) -> object:
             needs=tuple(PostAcuteNeed(n) for n in data["needs"]),
             barriers=data["barriers"],
             readmission_risk=data["readmission_risk"],
+            risk=services.RiskEntries(
+                comorbidity_codes=tuple(data["comorbidity_codes"]),
+                acute=data["acute"],
+                haemoglobin=data["haemoglobin"],
+                sodium=data["sodium"],
+                oncology=data["oncology"],
+                procedure=data["procedure"],
+            ),
         ),
         version=data["version"],
     )
@@ -134,6 +148,12 @@ def _plan_form(stay: Stay, data: Any) -> forms.Form:
             "needs": plan.needs,
             "barriers": plan.barriers,
             "readmission_risk": plan.readmission_risk,
+            "comorbidity_codes": " ".join(plan.risk_inputs.get("comorbidity_codes", [])),
+            "acute": plan.risk_inputs.get("acute"),
+            "haemoglobin": plan.risk_inputs.get("haemoglobin"),
+            "sodium": plan.risk_inputs.get("sodium"),
+            "oncology": plan.risk_inputs.get("oncology"),
+            "procedure": plan.risk_inputs.get("procedure"),
         }
     return PlanForm(data, initial=initial)
 
@@ -246,6 +266,34 @@ def _attempt_form(stay: Stay, data: Any) -> forms.Form:
     return AttemptForm(data, initial={"attempted_at": clock.now().replace(second=0, microsecond=0)})
 
 
+def _education_save(actor: Actor, stay: Stay, form: forms.Form) -> object:
+    data = form.cleaned_data
+    return services.education_record(
+        actor=actor,
+        stay=stay,
+        facts=services.EducationFacts(
+            topic=data["topic"],
+            audience=EducationAudience(data["audience"]),
+            method=EducationMethod(data["method"]),
+            teach_back=TeachBack(data["teach_back"]),
+            given_at=data["given_at"],
+            materials=data["materials"],
+            materials_language=data["materials_language"],
+            note=data["note"],
+        ),
+    )
+
+
+def _education_form(stay: Stay, data: Any) -> forms.Form:
+    return EducationForm(
+        data,
+        initial={
+            "given_at": clock.now().replace(second=0, microsecond=0),
+            "materials_language": stay.consumer.preferred_language,
+        },
+    )
+
+
 STEPS: dict[str, dict[str, Any]] = {
     "plan": {
         "form": _plan_form,
@@ -295,6 +343,13 @@ STEPS: dict[str, dict[str, Any]] = {
         "title": gettext_lazy("Log a follow-up attempt"),
         "submit": gettext_lazy("Log attempt"),
         "success": gettext_lazy("Attempt logged."),
+    },
+    "education": {
+        "form": _education_form,
+        "save": _education_save,
+        "title": gettext_lazy("Record education"),
+        "submit": gettext_lazy("Record education"),
+        "success": gettext_lazy("Education recorded."),
     },
     "readmission": {
         "form": _plain(ReadmissionForm),
@@ -507,3 +562,21 @@ def referral_status(
             "back": back,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.CONSUMER_READ, access_stay)
+def handoff_pdf(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
+    """The handoff PDF (`?lang=en|es`; the consumer's language by default). Audits one
+    print; a stay without a handoff is 404 (one denied event)."""
+    handoff = selectors.handoff_of_stay(stay_id=stay.pk)
+    if handoff is None:
+        raise refuse(actor, AuditAction.PRINT, "handoff", stay.pk)
+    language = documents.handoff_language(handoff, request.GET.get("lang", ""))
+    services.handoff_printed(actor=actor, handoff=handoff, language=language)
+    response = HttpResponse(
+        documents.handoff_pdf(handoff, language), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="handoff-{stay.pk}.pdf"'
+    return response

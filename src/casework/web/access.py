@@ -38,7 +38,7 @@ from casework.coordination.selectors import care_team_member_exists
 from casework.core.actor import Actor, actor_for
 from casework.core.audit import audit_denied, audit_record
 from casework.core.errors import AttestationRequired, PurposeRefused
-from casework.core.models import AuditAction
+from casework.core.models import AuditAction, AuditOutcome
 from casework.core.policy import Permission, Scope, scope_for
 from casework.core.prepared import PreparedLoad
 from casework.governance.models import AccessRequest, ComplianceRequirement, LegalHold
@@ -48,7 +48,7 @@ from casework.staff.models import AttestationDocument, CorrectiveAction, Credent
 from casework.staff.selectors import confidentiality_signed
 from casework.stays.models import AdtMessage, Stay
 from casework.stays.selectors import unit_assignment_exists
-from casework.transitions.models import CommunityReferral
+from casework.transitions.models import CommunityReferral, Handoff, ReceiverCredential
 from casework.web.break_glass import emergency_actor, emergency_grants, emergency_grants_known
 
 NOTHING = Q(pk__in=[])
@@ -775,6 +775,35 @@ access_referral = consumer_record_load(
     id_param="referral_id",
     object_type="community_referral",
 )
+
+
+def access_receiver_handoff(
+    credential: ReceiverCredential, stay_id: int, *, action: str, address: str | None = None
+) -> Handoff:
+    """The handoff of a stay addressed to the credential's provider (a receiving
+    system's only reach): 404 and one denied event (named for the receiver) otherwise."""
+    handoff = (
+        Handoff.objects.select_related("stay", "stay__consumer", "receiver_provider")
+        .filter(
+            stay_id=stay_id,
+            receiver_provider_id=credential.provider_id,
+            stay__program_id=credential.program_id,
+        )
+        .first()
+    )
+    if handoff is None:
+        audit_record(
+            actor=None,
+            username=credential.audit_name,
+            client_address=address,
+            action=action,
+            outcome=AuditOutcome.DENIED,
+            object_type="handoff",
+            object_id=stay_id,
+            detail={"reason": "not found or not addressed to this receiver"},
+        )
+        raise Refused("No handoff matches the given query.")
+    return handoff
 
 
 # --- records governance (N4, N6, S28, S29, S42) ----------------------------------------
