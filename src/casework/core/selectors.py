@@ -175,3 +175,13 @@ def audit_csv_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
                 json.dumps(event.detail, sort_keys=True, separators=(",", ":")),
             ]
         )
+
+
+def program_time_zone(*, program_id: int | None) -> str:
+    """The program's IANA time zone name ('' without a program): local time (issue 13)."""
+    from casework.core.models import Program
+
+    if not program_id:
+        return ""
+    name = Program.objects.filter(pk=program_id).values_list("time_zone", flat=True).first()
+    return name or ""
