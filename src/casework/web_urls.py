@@ -16,7 +16,7 @@ from casework.stays import views as stays
 from casework.stays.payers import views as stay_payers
 from casework.transitions import views as transitions
 from casework.web import break_glass_views as break_glass
-from casework.web import case_page, dashboards
+from casework.web import case_page, dashboards, session_expiry
 from casework.web import mfa_views as mfa
 from casework.web import views as core
 
@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sign-out/", core.SignOutView.as_view(), name="logout"),
     path("sign-in/second-step/", mfa.verify, name="mfa_verify"),
     path("sign-in/second-step/enrol/", mfa.enrol, name="mfa_enrol"),
+    path("session/keep-alive/", session_expiry.session_keep_alive, name="session_keep_alive"),
     path("worklist/", cases.worklist, name="worklist"),
     path("census/", stays.census, name="census"),
     path("stays/<int:stay_id>/", stays.stay_detail, name="stay_detail"),

@@ -159,7 +159,8 @@ def test_a_time_the_clock_change_skips_or_repeats_is_refused(world: World, due: 
 
     assert page.status_code == 200
     assert page.context["form"].errors["due_at"] == [
-        f"{due.replace('T', ' ')}:00 couldn’t be interpreted in time zone America/Chicago; "
+        f"{due.replace('T', ' ')}:00 couldn\N{RIGHT SINGLE QUOTATION MARK}t be interpreted "
+        "in time zone America/Chicago; "
         "it may be ambiguous or it may not exist."
     ]
     assert WorkItem.objects.count() == before
