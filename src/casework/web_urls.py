@@ -16,7 +16,7 @@ from casework.stays import views as stays
 from casework.stays.payers import views as stay_payers
 from casework.transitions import views as transitions
 from casework.web import break_glass_views as break_glass
-from casework.web import case_page, dashboards
+from casework.web import case_page, dashboards, session_expiry
 from casework.web import mfa_views as mfa
 from casework.web import views as core
 
@@ -32,6 +32,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         mfa.security_key_verify,
         name="mfa_security_key_verify",
     ),
+    path("session/keep-alive/", session_expiry.session_keep_alive, name="session_keep_alive"),
     path("worklist/", cases.worklist, name="worklist"),
     path("census/", stays.census, name="census"),
     path("stays/<int:stay_id>/", stays.stay_detail, name="stay_detail"),

@@ -6,6 +6,7 @@ A budget is a ceiling, not a target: lower it when a change saves queries."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -88,7 +89,10 @@ def _consent_post(world: World) -> Callable[[], object]:
         "decision": "granted",
         "given_by": "consumer",
         "method": "verbal",
-        "decided_at": clock.now().strftime("%Y-%m-%dT%H:%M"),
+        # typed as local time, in the program's zone (casework.web.local_time)
+        "decided_at": clock.now()
+        .astimezone(ZoneInfo(world.program.time_zone))
+        .strftime("%Y-%m-%dT%H:%M"),
     }
     return lambda: client.post(reverse("consent_create", args=[case.pk]), data)
 

@@ -7,7 +7,7 @@ Spanish), so no system packages or downloaded fonts are needed."""
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from fpdf.prefs import ViewerPreferences
@@ -125,13 +125,14 @@ def plan_document(case: Case, view: PlanView) -> PlanDocument:
         agreements = [
             {
                 "who": f"{a.agreed_by} ({a.get_role_display()})",
-                "how": f"{a.get_method_display()}, {date_format(a.agreed_at, 'DATE_FORMAT')}",
+                "how": f"{a.get_method_display()}, "
+                f"{date_format(timezone.localtime(a.agreed_at), 'DATE_FORMAT')}",
                 "participants": a.participants,
             }
             for a in view.agreements
         ]
         birth_date = date_format(case.consumer.birth_date, "DATE_FORMAT")
-        version_date = date_format(view.version.created_at, "DATE_FORMAT")
+        version_date = date_format(timezone.localtime(view.version.created_at), "DATE_FORMAT")
         note = ""
         if language != requested.split("-")[0].lower():
             note = (

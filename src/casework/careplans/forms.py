@@ -108,7 +108,7 @@ class AgreementForm(forms.Form):
         max_length=500,
         help_text=_("The consumer, family, caregivers and providers in the discussion."),
     )
-    agreed_at = datetime_field(_("When (UTC)"), Span.RECENT, initial=now_minute)
+    agreed_at = datetime_field(_("When"), Span.RECENT, initial=now_minute)
 
 
 class InformedChoiceForm(forms.Form):
@@ -122,7 +122,7 @@ class InformedChoiceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     consumer_choice = forms.CharField(label=_("The consumer's choice"), max_length=500)
-    discussed_at = datetime_field(_("When (UTC)"), Span.RECENT, initial=now_minute)
+    discussed_at = datetime_field(_("When"), Span.RECENT, initial=now_minute)
 
 
 class ProgressForm(forms.Form):

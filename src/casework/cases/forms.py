@@ -60,7 +60,7 @@ class IntakeForm(ConsumerDetailsForm):
     reason = forms.CharField(
         label=_("Reason for referral"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
-    received_at = datetime_field(_("Referral received (UTC)"), Span.RECENT)
+    received_at = datetime_field(_("Referral received"), Span.RECENT)
     complexity = forms.ChoiceField(
         label=_("Complexity"), choices=Complexity.choices, initial=Complexity.MODERATE
     )
@@ -166,7 +166,7 @@ class NoticeForm(forms.Form):
     method = forms.ChoiceField(label=_("How it was given"), choices=DeliveryMethod.choices)
     language = forms.ChoiceField(label=_("Language of the notice"), choices=LANGUAGE_CHOICES)
     interpreter_used = forms.BooleanField(label=_("An interpreter was used"), required=False)
-    delivered_at = datetime_field(_("Given on (UTC)"), Span.RECENT)
+    delivered_at = datetime_field(_("Given on"), Span.RECENT)
     acknowledgement = forms.ChoiceField(
         label=_("Acknowledgement"), choices=Acknowledgement.choices, widget=forms.RadioSelect
     )
@@ -226,7 +226,7 @@ class ConsentForm(forms.Form):
         help_text=_("When the legal decision maker decided for the consumer."),
     )
     method = forms.ChoiceField(label=_("Method"), choices=ConsentMethod.choices)
-    decided_at = datetime_field(_("Decided on (UTC)"), Span.RECENT)
+    decided_at = datetime_field(_("Decided on"), Span.RECENT)
     evidence = forms.CharField(
         label=_("Evidence or witness"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -294,7 +294,7 @@ class CloseForm(VersionForm):
     consumer_method = forms.ChoiceField(
         label=_("How the consumer was told"), choices=DeliveryMethod.choices
     )
-    consumer_delivered_at = datetime_field(_("Consumer told on (UTC)"), Span.RECENT)
+    consumer_delivered_at = datetime_field(_("Consumer told on"), Span.RECENT)
     no_providers_involved = forms.BooleanField(
         label=_("No outside providers are involved"),
         required=False,

@@ -5,6 +5,8 @@ language gets English with a note offering an interpreter). PDF with fpdf2's cor
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from casework.complaints import rules
 from casework.complaints.models import Complaint
 from casework.core.pdf import NumberedPDF, latin1
@@ -163,8 +165,8 @@ def resolution_letter(complaint: Complaint, *, language: str = "") -> Letter:
             (text["to"], str(complaint.consumer)),
             (text["program"], program.name),
             (text["reference"], f"C-{complaint.pk}"),
-            (text["received"], complaint.received_at.date().isoformat()),
-            (text["resolved"], complaint.resolved_at.date().isoformat()),
+            (text["received"], timezone.localdate(complaint.received_at).isoformat()),
+            (text["resolved"], timezone.localdate(complaint.resolved_at).isoformat()),
         ],
         sections=[
             (text["about"], complaint.about),

@@ -31,7 +31,7 @@ class WorkItemForm(forms.Form):
         label=_("Kind"), choices=WorkItemKind.choices, widget=forms.RadioSelect
     )
     owner = OwnerChoiceField(label=_("Owner"), queryset=User.objects.none(), empty_label=None)
-    due_at = datetime_field(_("Due (UTC)"), Span.PLANNED)
+    due_at = datetime_field(_("Due"), Span.PLANNED)
     description = forms.CharField(
         label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -59,7 +59,7 @@ class WorkItemEditForm(ChangedFieldsMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     title = forms.CharField(label=_("Title"), max_length=200)
     owner = OwnerChoiceField(label=_("Owner"), queryset=User.objects.none(), empty_label=None)
-    due_at = datetime_field(_("Due (UTC)"), Span.PLANNED)
+    due_at = datetime_field(_("Due"), Span.PLANNED)
     description = forms.CharField(
         label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -108,7 +108,7 @@ class CommunicationForm(forms.Form):
         help_text=_("Who took part, for example: the consumer and her daughter."),
     )
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
-    occurred_at = datetime_field(_("When (UTC)"), Span.RECENT)
+    occurred_at = datetime_field(_("When"), Span.RECENT)
 
     def __init__(self, *args: Any, clinical: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,6 +2,8 @@
 
 from datetime import UTC, date, datetime
 
+from django.utils import timezone
+
 
 def now() -> datetime:
     """Time-zone-aware UTC now."""
@@ -9,4 +11,6 @@ def now() -> datetime:
 
 
 def today() -> date:
-    return now().date()
+    """The day it is in the active time zone: the program's on a signed-in page
+    (casework.web.local_time), UTC elsewhere."""
+    return timezone.localdate(now())

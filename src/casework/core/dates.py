@@ -20,6 +20,7 @@ rounded up, or the clocks differ): `FUTURE_SLACK` allows for that.
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.core import clock
@@ -61,9 +62,10 @@ def _day(value: date) -> str:
 
 def date_problem(value: date | datetime, span: Span, now: datetime | None = None) -> str | None:
     """Why `value` is not plausible for `span` (a sentence for the person who typed it),
-    or None when it is. A naive date-time is taken as UTC."""
+    or None when it is. "Today" is the day in the active time zone (the program's on a
+    page); a naive date-time is taken as UTC."""
     now = now or clock.now()
-    today = now.date()
+    today = timezone.localdate(now) if timezone.is_aware(now) else now.date()
     first, last = bounds(span, today)
     in_past = span in (Span.BIRTH, Span.PAST, Span.RECENT)
     # The day as typed, with no time-zone arithmetic: that overflows near years 1 and 9999.

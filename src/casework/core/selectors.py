@@ -175,3 +175,26 @@ def audit_csv_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
                 json.dumps(event.detail, sort_keys=True, separators=(",", ":")),
             ]
         )
+
+
+def program_time_zone(*, program_id: int | None) -> str:
+    """The program's IANA time zone name ('' without a program): local time (issue 13)."""
+    from casework.core.models import Program
+
+    if not program_id:
+        return ""
+    name = Program.objects.filter(pk=program_id).values_list("time_zone", flat=True).first()
+    return name or ""
+
+
+def expired_session_user_id(*, session_key: str) -> str | None:
+    """Who was signed in to a database session that has since expired (None when the
+    row is gone: signed out, or cleared). Read only to keep a form typed into a session
+    that ended (issue 13, item 10); the session itself stays expired."""
+    from django.contrib.sessions.models import Session
+
+    row = Session.objects.filter(session_key=session_key).first()
+    if row is None:
+        return None
+    user_id = row.get_decoded().get("_auth_user_id")
+    return str(user_id) if user_id is not None else None

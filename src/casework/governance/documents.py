@@ -5,7 +5,7 @@ and the right-of-access export of the designated record set as a FHIR R4 Bundle
 from datetime import datetime
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from casework.assessments.fhir import questionnaire_response
@@ -21,7 +21,7 @@ def accounting_rows(disclosures: list[Disclosure]) -> list[dict[str, str]]:
     address, what was disclosed, why (with the authority)."""
     return [
         {
-            "date": d.disclosed_at.date().isoformat(),
+            "date": timezone.localdate(d.disclosed_at).isoformat(),
             "recipient": d.recipient,
             "address": d.recipient_address,
             "channel": str(CHANNEL_LABELS[DisclosureChannel(d.channel)]),
@@ -72,7 +72,7 @@ def _accounting_pdf(consumer: Consumer, disclosures: list[Disclosure], *, now: d
                 "name": f"{consumer.given_name} {consumer.family_name}",
                 "born": consumer.birth_date.isoformat(),
                 "years": ACCOUNTING_YEARS,
-                "date": now.date().isoformat(),
+                "date": timezone.localdate(now).isoformat(),
             }
         ),
     )

@@ -75,6 +75,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # the signed-in person's program time zone for the request (issue 13): times shown
+    # and typed are local, stored in UTC
+    "casework.web.local_time.TimeZoneMiddleware",
+    # a form posted into an expired session is kept (sealed, server-side) and put back
+    # after sign-in (issue 13); its work runs after the CSRF check
+    "casework.web.session_expiry.ResumeFormMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -213,6 +219,11 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Signed-in pages warn this long before the idle timeout (SESSION_COOKIE_AGE) with a
+# "Stay signed in" button; a form posted after it is put back after sign-in within
+# CASEWORK_FORM_RESUME_SECONDS (casework.web.session_expiry).
+CASEWORK_SESSION_WARNING_SECONDS = int(os.environ.get("CASEWORK_SESSION_WARNING_SECONDS", "120"))
+CASEWORK_FORM_RESUME_SECONDS = 15 * 60
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -7,4 +7,4 @@ class WebConfig(AppConfig):
     verbose_name = "Web layer"
 
     def ready(self) -> None:
-        from casework.web import mfa  # noqa: F401  (connects the sign-in receiver)
+        from casework.web import local_time, mfa  # noqa: F401  (connect the sign-in receivers)

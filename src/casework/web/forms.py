@@ -162,10 +162,11 @@ AUDIT_SORT_CHOICES = [
 
 
 class AuditFilterForm(forms.Form):
-    """Filters of the audit report page (S25). Dates are UTC days, both inclusive."""
+    """Filters of the audit report page (S25). Dates are the program's local days, both
+    inclusive."""
 
-    since = date_field(_("From (UTC day)"), Span.FILTER, required=False)
-    until = date_field(_("To (UTC day, inclusive)"), Span.FILTER, required=False)
+    since = date_field(_("From"), Span.FILTER, required=False)
+    until = date_field(_("To (inclusive)"), Span.FILTER, required=False)
     username = forms.CharField(label=_("User name"), max_length=150, required=False)
     consumer = forms.CharField(
         label=_("Consumer: name or record number"),

@@ -26,7 +26,9 @@ from casework.staff.models import User
 
 # Deny by default. Open: sign-in, sign-out and home (a redirect), the staff pages (where
 # people sign), the admin and the API (gated per route).
-OPEN_URL_NAMES = frozenset({"home", "login", "logout", "mfa_verify", "mfa_enrol"})
+OPEN_URL_NAMES = frozenset(
+    {"home", "login", "logout", "mfa_verify", "mfa_enrol", "session_keep_alive"}
+)
 OPEN_VIEW_MODULES = ("casework.staff.views", "django.", "ninja.")
 OPEN_PATH_PREFIXES = ("/api/", "/admin/", "/static/", "/media/")
 

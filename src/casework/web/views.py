@@ -1,6 +1,6 @@
 """Sign-in and sign-out pages (S12, S13, S33) and the audit report (S25)."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +15,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -87,8 +88,9 @@ AUDIT_DEFAULT_DAYS = 7
 
 
 def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, AuditFilters | None]:
-    """The report's filter form and, when it is valid, the filters: the days are UTC and
-    both inclusive; without a start day the report shows the last seven days."""
+    """The report's filter form and, when it is valid, the filters: the days are the
+    program's local days (casework.web.local_time), both inclusive; without a start day
+    the report shows the last seven days."""
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return form, None
@@ -96,9 +98,9 @@ def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, AuditFilters 
     consumer_ids = _audit_consumers(request, form, (data.get("consumer") or "").strip())
     if form.errors:
         return form, None
-    since_day = data.get("since") or (clock.now() - timedelta(days=AUDIT_DEFAULT_DAYS - 1)).date()
+    since_day = data.get("since") or clock.today() - timedelta(days=AUDIT_DEFAULT_DAYS - 1)
     until_day = data.get("until")
-    midnight = time(0, tzinfo=UTC)
+    midnight = time(0, tzinfo=timezone.get_current_timezone())
     return form, AuditFilters(
         since=datetime.combine(since_day, midnight),
         until=datetime.combine(until_day + timedelta(days=1), midnight) if until_day else None,

@@ -166,6 +166,33 @@ def when(value: datetime | date | None) -> str:
     return f"{value.day} {_month(value.month)} {value.year}"
 
 
+@register.simple_tag
+def session_timing() -> dict[str, int]:
+    """The idle timeout and how long before it the warning shows (issue 13, item 10)."""
+    from django.conf import settings
+
+    from casework.web.session_expiry import idle_seconds, warning_seconds
+
+    return {
+        "idle": idle_seconds(),
+        "warn": warning_seconds(),
+        "every_request": int(bool(settings.SESSION_SAVE_EVERY_REQUEST)),
+    }
+
+
+@register.filter
+def minutes_ceiling(seconds: int) -> int:
+    """Whole minutes, rounded up (at least one)."""
+    return max(1, -(-int(seconds) // 60))
+
+
+@register.simple_tag
+def resumed_form(request: Any) -> dict[str, list[str]] | None:
+    """The fields of a form posted into an expired session, to be put back on this page
+    by the person who typed them (casework.web.session_expiry)."""
+    return getattr(request, "resumed_form", None)
+
+
 @register.filter
 def day(value: datetime | date | None) -> str:
     if value is None:
