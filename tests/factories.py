@@ -3,6 +3,7 @@
 import itertools
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from casework.cases import services as case_services
 from casework.cases.models import Case
@@ -21,6 +22,16 @@ from casework.staff.models import (
     User,
     Verification,
 )
+
+
+def typed_time(moment: datetime, program: Program | None = None) -> str:
+    """`moment` as a person types it into a page: local time in the program's zone
+    (pages read typed times so, `casework.web.local_time`), minutes only."""
+    zone = (
+        program.time_zone if program is not None else Program._meta.get_field("time_zone").default
+    )
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
+
 
 if TYPE_CHECKING:
     from casework.assessments.models import Instrument

@@ -168,7 +168,7 @@ def spanish_document(world: World) -> documents.PlanDocument:
             "role": "consumer",
             "method": "in_person",
             "participants": "Rosa y su hijo",
-            "agreed_at": (clock.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "agreed_at": factories.typed_time(clock.now() - timedelta(hours=1)),
         },
     )
     case.refresh_from_db()

@@ -71,7 +71,7 @@ def test_page_records_the_notices_together(world: World) -> None:
             "kinds": THREE,
             "recipient_type": "consumer",
             "method": "in_person",
-            "delivered_at": clock.now().strftime("%Y-%m-%dT%H:%M"),
+            "delivered_at": factories.typed_time(clock.now()),
             "acknowledgement": "acknowledged",
             "language": "en",
         },

@@ -115,7 +115,7 @@ def test_a_care_communication_is_logged_on_an_active_case(world: World) -> None:
 
 def test_a_communication_in_the_future_is_a_field_error(world: World) -> None:
     case = factories.active_case(world.cm)
-    future = (clock.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    future = factories.typed_time(clock.now() + timedelta(days=2))
     response = signed_in(world.cm).post(
         reverse("communication_create", args=[case.pk]),
         {
@@ -172,7 +172,7 @@ def _edit_form(item: WorkItem, **changes: object) -> dict[str, object]:
         "version": item.version,
         "title": item.title,
         "owner": item.owner_id,
-        "due_at": item.due_at.strftime("%Y-%m-%dT%H:%M"),
+        "due_at": factories.typed_time(item.due_at),
         "description": item.description,
     }
     return {**data, **changes}
@@ -186,7 +186,7 @@ def test_editing_a_work_item_sends_only_the_changed_fields(world: World) -> None
     before = last_event_id()
     response = client.post(
         reverse("work_item_edit", args=[item.pk]),
-        _edit_form(item, title="Call the pharmacy again", due_at=due.strftime("%Y-%m-%dT%H:%M")),
+        _edit_form(item, title="Call the pharmacy again", due_at=factories.typed_time(due)),
     )
     assert response.status_code == 302
     item.refresh_from_db()
@@ -206,7 +206,7 @@ def test_the_edit_page_shows_the_current_values_and_is_one_read(world: World) ->
     assert response.status_code == 200
     html = response.content.decode()
     assert 'value="Call the pharmacy"' in html
-    assert f'value="{item.due_at.strftime("%Y-%m-%dT%H:%M")}"' in html
+    assert f'value="{factories.typed_time(item.due_at)}"' in html
     assert [(e.action, e.object_type) for e in new_events(before)] == [("read", "work_item")]
 
 

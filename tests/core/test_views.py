@@ -75,7 +75,9 @@ def test_sign_out_without_a_csrf_token_is_refused(world: World) -> None:
     assert client.post(reverse("logout")).status_code == 403
 
 
-PUBLIC_ROUTES = {"login", "logout"}
+# The session keep-alive answers a script, not a person: 401 once the session has ended
+# (tests/web/test_session_expiry.py).
+PUBLIC_ROUTES = {"login", "logout", "session_keep_alive"}
 
 
 def test_every_page_route_but_sign_in_needs_a_signed_in_user(world: World) -> None:

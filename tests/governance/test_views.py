@@ -69,7 +69,7 @@ def test_a_case_manager_records_a_disclosure_on_the_form(world: World) -> None:
     response = client.post(
         url,
         {
-            "disclosed_at": (clock.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "disclosed_at": factories.typed_time(clock.now() - timedelta(hours=1)),
             "recipient": "Adult Protective Services",
             "channel": "phone",
             "description": "Suspected neglect",

@@ -75,8 +75,8 @@ def test_incident_form_refusal_writes_nothing(world: World) -> None:
         "/incidents/new/",
         {
             "kind": "workplace_violence",
-            "occurred_at": (clock.now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
-            "learned_at": (clock.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "occurred_at": factories.typed_time(clock.now() - timedelta(hours=2)),
+            "learned_at": factories.typed_time(clock.now() - timedelta(hours=1)),
             "description": "Punched by a visitor.",
         },
     )

@@ -227,6 +227,7 @@ OPEN_PAGES = {
     "mfa_enrol",
     "mfa_security_key",
     "mfa_security_key_verify",
+    "session_keep_alive",  # reads nothing; keeps the session (tests/web/test_session_expiry.py)
 }
 
 

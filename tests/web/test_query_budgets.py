@@ -6,7 +6,6 @@ A budget is a ceiling, not a target: lower it when a change saves queries."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -89,10 +88,7 @@ def _consent_post(world: World) -> Callable[[], object]:
         "decision": "granted",
         "given_by": "consumer",
         "method": "verbal",
-        # typed as local time, in the program's zone (casework.web.local_time)
-        "decided_at": clock.now()
-        .astimezone(ZoneInfo(world.program.time_zone))
-        .strftime("%Y-%m-%dT%H:%M"),
+        "decided_at": factories.typed_time(clock.now(), world.program),
     }
     return lambda: client.post(reverse("consent_create", args=[case.pk]), data)
 

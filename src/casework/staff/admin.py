@@ -23,6 +23,7 @@ from casework.staff.models import (
     Course,
     Credential,
     JobDescription,
+    MfaReset,
     ProgramStaffSettings,
     StaffProfile,
     TrainingAssignment,
@@ -110,6 +111,7 @@ class GovernanceReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 for _model in (
     ProgramStaffSettings,
     JobDescription,
+    MfaReset,
     StaffProfile,
     Credential,
     Verification,

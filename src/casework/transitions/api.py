@@ -58,7 +58,7 @@ from casework.web.access import (
     access_referral,
     access_stay,
 )
-from casework.web.api import PageParams, listed_page, responses
+from casework.web.api import LIST_THROTTLE, PageParams, listed_page, responses
 from casework.web.guard import guard
 
 router = Router(tags=["transitions"])
@@ -341,7 +341,8 @@ def follow_up_attempt_record(
 
 @router.get(
     "/stays/{stay_id}/education",
-    response=responses({200: EducationPage}),
+    response=responses({200: EducationPage}, listing=True),
+    throttle=LIST_THROTTLE,
     summary="The education given during a stay, the latest first",
     operation_id="education_list",
 )
