@@ -72,20 +72,12 @@ def notice_record(
     Who: case.manage. Audits one create."""
     if kind == NoticeKind.CLOSURE:
         raise ValidationFailed.single("kind", _("closure notices are recorded when closing"))
-    if acknowledgement == Acknowledgement.GOOD_FAITH_ATTEMPT and not good_faith_note.strip():
-        raise ValidationFailed.single(
-            "good_faith_note", _("describe the good-faith effort to obtain acknowledgement")
-        )
+    _require_good_faith_note(acknowledgement, good_faith_note)
     with transaction.atomic():
-        case = _lock(case)
-        facts = facts_of(case)
-        decision = rules.may_record_enrollment(facts)
-        if not decision:
-            raise RuleViolation(decision.reason)
-        notice = _notice_save(
+        case, (notice,) = _enrollment_notices_save(
             actor,
             case,
-            kind,
+            [kind],
             method=method,
             delivered_at=delivered_at,
             acknowledgement=acknowledgement,
@@ -95,9 +87,31 @@ def notice_record(
             interpreter_used=interpreter_used,
             good_faith_note=good_faith_note,
         )
-        _advance_after_enrollment(case, replace(facts, notices_given=facts.notices_given | {kind}))
         _audit(actor, AuditAction.CREATE, case, "notice", notice.pk, kind=kind)
     return notice
+
+
+def _require_good_faith_note(acknowledgement: str, good_faith_note: str) -> None:
+    """A privacy notice not acknowledged needs the good-faith effort described."""
+    if acknowledgement == Acknowledgement.GOOD_FAITH_ATTEMPT and not good_faith_note.strip():
+        raise ValidationFailed.single(
+            "good_faith_note", _("describe the good-faith effort to obtain acknowledgement")
+        )
+
+
+def _enrollment_notices_save(
+    actor: Actor, case: Case, kinds: list[str], **given: Any
+) -> tuple[Case, list[Notice]]:
+    """Inside the caller's transaction: lock the case, check it takes enrollment records,
+    save one notice per kind and advance the case; the caller audits."""
+    case = _lock(case)
+    facts = facts_of(case)
+    decision = rules.may_record_enrollment(facts)
+    if not decision:
+        raise RuleViolation(decision.reason)
+    notices = [_notice_save(actor, case, kind, **given) for kind in kinds]
+    _advance_after_enrollment(case, replace(facts, notices_given=facts.notices_given | set(kinds)))
+    return case, notices
 
 
 def _notice_save(actor: Actor, case: Case, kind: str, **given: Any) -> Notice:
@@ -144,34 +158,20 @@ def enrollment_notices_record(
         raise ValidationFailed.single("kinds", _("choose at least one notice"))
     if len(set(kinds)) != len(kinds) or NoticeKind.CLOSURE in kinds:
         raise ValidationFailed.single("kinds", _("choose each enrollment notice once"))
-    if acknowledgement == Acknowledgement.GOOD_FAITH_ATTEMPT and not good_faith_note.strip():
-        raise ValidationFailed.single(
-            "good_faith_note", _("describe the good-faith effort to obtain acknowledgement")
-        )
+    _require_good_faith_note(acknowledgement, good_faith_note)
     with transaction.atomic():
-        case = _lock(case)
-        facts = facts_of(case)
-        decision = rules.may_record_enrollment(facts)
-        if not decision:
-            raise RuleViolation(decision.reason)
-        notices = [
-            _notice_save(
-                actor,
-                case,
-                kind,
-                method=method,
-                delivered_at=delivered_at,
-                acknowledgement=acknowledgement,
-                language=language,
-                recipient_type=recipient_type,
-                recipient_name=recipient_name,
-                interpreter_used=interpreter_used,
-                good_faith_note=good_faith_note,
-            )
-            for kind in kinds
-        ]
-        _advance_after_enrollment(
-            case, replace(facts, notices_given=facts.notices_given | set(kinds))
+        case, notices = _enrollment_notices_save(
+            actor,
+            case,
+            kinds,
+            method=method,
+            delivered_at=delivered_at,
+            acknowledgement=acknowledgement,
+            language=language,
+            recipient_type=recipient_type,
+            recipient_name=recipient_name,
+            interpreter_used=interpreter_used,
+            good_faith_note=good_faith_note,
         )
         _audit(
             actor,
