@@ -2,6 +2,7 @@
 and a second program for cross-program checks."""
 
 import copy
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,30 @@ from casework.core.models import Program, Team
 from casework.core.roles import Role
 from casework.staff.models import User
 from tests import factories
+
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+    | {"live_server"}
+)
+
+
+def opens_the_database(item: pytest.Item) -> bool:
+    """Whether a test can reach the test database: pytest-django blocks every other test."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(DATABASE_FIXTURES & fixtures) or item.get_closest_marker("django_db") is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A second database leg (CASEWORK_DATABASE_TESTS_ONLY=1, scripts/test) runs only the
+    tests that reach the database: the others (rules, settings, the production server on
+    its own SQLite file, the catalog) would run the same code again on the same data."""
+    if os.environ.get("CASEWORK_DATABASE_TESTS_ONLY") != "1":
+        return
+    kept = [item for item in items if opens_the_database(item)]
+    left_out = [item for item in items if not opens_the_database(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,8 @@ from casework.population.cli import main as population_main
 from casework.population.handoff import selected_members
 from tests.conftest import World
 
-pytestmark = pytest.mark.django_db
+# One worker runs the module's screening once (pytest-xdist, --dist loadgroup).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("screen-import")]
 FIXTURES = Path(__file__).resolve().parents[1] / "population" / "fixtures" / "claims"
 
 

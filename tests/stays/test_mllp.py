@@ -21,6 +21,8 @@ from hl7.mllp import open_hl7_connection
 from tests.stays.messages import adt
 
 ROOT = Path(__file__).resolve().parents[2]
+# One worker sets up this module's shared fixture once (pytest-xdist, --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("mllp")
 SETUP = """
 from casework.core.models import Program
 from casework.stays.models import Unit
