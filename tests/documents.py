@@ -3,7 +3,14 @@
 import io
 
 from PIL import Image
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of every page as a reader extracts it (the documents' fonts are embedded
+    subsets, so their strings are glyph ids, not readable bytes)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 def pdf_bytes() -> bytes:

@@ -11,6 +11,7 @@ from casework.assessments.models import AssessmentResponse
 from casework.core.models import AuditEvent, AuditOutcome
 from tests import factories
 from tests.conftest import World
+from tests.documents import pdf_text
 
 MINI: dict[str, Any] = {
     "code": "mini",
@@ -131,9 +132,9 @@ def test_summary_pdf_is_one_audited_print(world: World) -> None:
     loaded = AssessmentResponse.objects.select_related(
         "case__consumer", "instrument", "administered_by"
     ).get(pk=response.pk)
-    raw = documents.summary_pdf(documents.assessment_summary(loaded), compress=False)
-    assert b"Little interest or pleasure in doing things" in raw
-    assert b"Nearly every day  \\(score 3\\)" in raw  # parentheses escaped in PDF strings
+    text = pdf_text(documents.summary_pdf(documents.assessment_summary(loaded)))
+    assert "Little interest or pleasure in doing things" in text
+    assert "Nearly every day  (score 3)" in text
 
 
 @pytest.mark.parametrize("suffix", ["", "pdf/"])

@@ -7,6 +7,7 @@ import pytest
 from casework.careplans import documents
 from tests.careplans.test_views import spanish_document
 from tests.conftest import World
+from tests.documents import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +21,10 @@ def test_the_spanish_document_names_the_consumer_with_spanish_dates(world: World
     )
     assert " de " in consumer_birth  # "2 de enero de 1950"
     assert document.record_number.startswith("MRN")
-    raw = documents.plan_pdf(document, compress=False).decode("latin-1")
-    assert f"Fecha de nacimiento: {consumer_birth}" in raw
-    assert f"Número de expediente: {document.record_number}" in raw
+    pdf = documents.plan_pdf(document, compress=False)
+    text, raw = pdf_text(pdf), pdf.decode("latin-1")
+    assert f"Fecha de nacimiento: {consumer_birth}" in text
+    assert f"Número de expediente: {document.record_number}" in text
     assert "/Lang (es)" in raw
     assert "/DisplayDocTitle true" in raw
     assert "/Outlines" in raw

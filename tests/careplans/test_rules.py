@@ -126,3 +126,69 @@ def test_goal_status_set_changes_only_that_goal() -> None:
     changed = rules.goal_status_set(plan(), "g1", "achieved")
     assert [g.status for g in changed.goals] == ["achieved"]
     assert changed.problems == plan().problems
+
+
+# --- agreed content: a reason is asked only when it changes -----------------------------
+
+
+def test_a_first_plan_changes_agreed_content() -> None:
+    assert rules.agreed_content_changes(None, plan()) is True
+
+
+def test_an_unchanged_plan_changes_no_agreed_content() -> None:
+    assert rules.agreed_content_changes(plan(), plan()) is False
+
+
+def _goal(**changes: object) -> rules.PlanSpec:
+    return plan(goals=(replace(plan().goals[0], **changes),))  # type: ignore[arg-type]
+
+
+def _intervention(**changes: object) -> rules.PlanSpec:
+    return plan(interventions=(replace(plan().interventions[0], **changes),))  # type: ignore[arg-type]
+
+
+def test_marking_progress_and_references_are_not_agreed_content() -> None:
+    unchanged = [
+        _goal(status="achieved"),
+        _goal(status="cancelled"),
+        _goal(guideline="ADA 2026, section 5"),
+        _intervention(status="done"),
+        _intervention(guideline="CDC food access"),
+        plan(barriers=(rules.BarrierSpec(goal_key="g1", description="No car, no bus pass"),)),
+        plan(barriers=()),
+        plan(problems=(replace(plan().problems[0], need_id=4),)),
+        _goal(description="  Enough   food\nevery day "),
+    ]
+    assert [rules.agreed_content_changes(plan(), new) for new in unchanged] == [False] * 9
+
+
+def test_goals_targets_and_outcomes_are_agreed_content() -> None:
+    changed = [
+        _goal(description="Enough food every day of the week"),
+        _goal(target_date=date(2026, 7, 1)),
+        _goal(target_value="1 day without a meal per week"),
+        _goal(observable_outcome="Eats three meals a day"),
+        plan(goals=(*plan().goals, replace(plan().goals[0], key="g2"))),
+    ]
+    assert [rules.agreed_content_changes(plan(), new) for new in changed] == [True] * 5
+
+
+def test_interventions_and_their_parties_are_agreed_content() -> None:
+    changed = [
+        _intervention(responsible_id=8),
+        _intervention(due_date=date(2026, 4, 8)),
+        _intervention(kind="education"),
+        _intervention(description="Refer to the food bank"),
+        plan(interventions=()),
+    ]
+    assert [rules.agreed_content_changes(plan(), new) for new in changed] == [True] * 5
+
+
+def test_problems_and_priorities_are_agreed_content() -> None:
+    problem = plan().problems[0]
+    changed = [
+        plan(problems=(replace(problem, priority=2),)),
+        plan(problems=(replace(problem, consumer_priority=1),)),
+        plan(problems=(replace(problem, description="Food insecurity and hunger"),)),
+    ]
+    assert [rules.agreed_content_changes(plan(), new) for new in changed] == [True] * 3

@@ -151,7 +151,9 @@ def test_a_revision_needs_a_reason(world: World) -> None:
             reason=" ",
             version=None,
         )
-    assert exc.value.errors == {"reason": ["say why the plan changes"]}
+    assert exc.value.errors == {
+        "reason": ["say why the plan changes: the change alters what was agreed"]
+    }
     assert not CarePlan.objects.exists()
 
 

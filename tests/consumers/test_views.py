@@ -124,6 +124,16 @@ def test_the_consumer_page_writes_one_read_event_and_lists_the_cases(world: Worl
     assert AuditEvent.objects.count() == before + 1
 
 
+@pytest.mark.parametrize(("role", "shown"), [("supervisor", True), ("cm", False)])
+def test_the_consumer_page_links_to_the_merge_only_for_those_who_may_merge(
+    world: World, role: str, shown: bool
+) -> None:
+    case = factories.referred_case(world.cm)
+    page = signed_in(getattr(world, role)).get(reverse("consumer_detail", args=[case.consumer_id]))
+    link = f'href="{reverse("consumer_merge", args=[case.consumer_id])}"'
+    assert (page.status_code, link in page.content.decode()) == (200, shown)
+
+
 def test_the_consumer_page_of_another_program_is_404(world: World) -> None:
     case = factories.referred_case(world.outsider_cm)
     response = signed_in(world.cm).get(reverse("consumer_detail", args=[case.consumer_id]))

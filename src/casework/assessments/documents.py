@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from casework.assessments import rules
 from casework.assessments.models import AssessmentResponse
 from casework.core.languages import language_name
-from casework.core.pdf import NumberedPDF, latin1
+from casework.core.pdf import FONT, NumberedPDF
 
 
 @dataclass(frozen=True)
@@ -77,18 +77,18 @@ def assessment_summary(response: AssessmentResponse) -> AssessmentSummary:
 
 
 def summary_pdf(summary: AssessmentSummary, *, compress: bool = True) -> bytes:
-    """The summary as PDF bytes (Letter, Helvetica)."""
-    pdf = NumberedPDF(format="Letter")
+    """The summary as PDF bytes (Letter, the bundled Unicode fonts of core.pdf)."""
+    pdf = NumberedPDF(
+        title=summary.title, language=summary.language, author=summary.administered_by
+    )
     pdf.set_compression(compress)
-    pdf.set_title(latin1(summary.title))
-    pdf.set_lang(summary.language)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
 
     def line(text: str, *, bold: bool = False, size: int = 10, indent: float = 0) -> None:
-        pdf.set_font("Helvetica", "B" if bold else "", size)
+        pdf.set_font(FONT, "B" if bold else "", size)
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(0, 5.5 if size <= 10 else 8, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.5 if size <= 10 else 8, text, new_x="LMARGIN", new_y="NEXT")
 
     line(_("Assessment summary"), bold=True, size=16)
     line(f"{summary.title} ({_('version')} {summary.version})", bold=True, size=12)

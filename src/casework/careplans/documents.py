@@ -10,11 +10,10 @@ from typing import Any
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from fpdf.prefs import ViewerPreferences
 
 from casework.careplans.selectors import PlanView
 from casework.cases.models import Case
-from casework.core.pdf import NumberedPDF, latin1
+from casework.core.pdf import FONT, NumberedPDF
 
 DOCUMENT_LANGUAGES = ("en", "es")
 
@@ -170,29 +169,25 @@ def plan_document(case: Case, view: PlanView) -> PlanDocument:
 
 
 def plan_pdf(document: PlanDocument, *, compress: bool = True) -> bytes:
-    """The document as PDF bytes (A4/Letter-neutral margins, Helvetica)."""
-    pdf = NumberedPDF(format="Letter")
+    """The document as PDF bytes (Letter, the bundled Unicode fonts of core.pdf)."""
+    pdf = NumberedPDF(
+        title=document.labels["title"], language=document.language, author=document.program
+    )
     pdf.set_compression(compress)
-    pdf.set_title(latin1(document.labels["title"]))
-    pdf.set_lang(document.language)
-    # What fpdf2 offers towards an accessible PDF: the language, the title shown in the
-    # viewer's title bar, and an outline (bookmarks) of the sections. It writes no
-    # structure tree for text, so the document is not PDF/UA (docs/careplans.md).
-    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
     labels = document.labels
 
     def heading(text: str, size: int = 13) -> None:
-        pdf.start_section(latin1(text), level=0 if size > 13 else 1)
-        pdf.set_font("Helvetica", "B", size)
-        pdf.multi_cell(0, 7, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.start_section(text, level=0 if size > 13 else 1)
+        pdf.set_font(FONT, "B", size)
+        pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
 
     def line(text: str, *, bold: bool = False, indent: float = 0) -> None:
-        pdf.set_font("Helvetica", "B" if bold else "", 10)
+        pdf.set_font(FONT, "B" if bold else "", 10)
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(0, 5.5, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT")
 
     heading(labels["title"], 18)
     if document.fallback_note:

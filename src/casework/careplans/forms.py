@@ -1,7 +1,7 @@
 """Forms for the plan of care. Each change form carries the plan's version (optimistic
 concurrency) and the reason for the change, which is kept on the new version."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,10 @@ PRIORITY = [(1, _("High")), (2, _("Medium")), (3, _("Low"))]
 
 class RevisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    alters_agreed_content: ClassVar[bool] = True
+    """Whether the change this form makes alters what the consumer agreed to
+    (`rules.agreed_content_changes`): then the reason is required, else optional. The
+    service checks the same rule on the plan itself."""
 
     def __init__(self, *args: Any, choices: dict[str, list[tuple[Any, str]]], **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -32,7 +36,13 @@ class RevisionForm(forms.Form):
         self.fields["reason"] = forms.CharField(
             label=_("Reason for the change"),
             max_length=500,
-            help_text=_("Kept with this version of the plan."),
+            required=self.alters_agreed_content,
+            help_text=_("Kept with this version of the plan.")
+            if self.alters_agreed_content
+            else _(
+                "Optional: this change does not alter what was agreed. "
+                "Kept with this version of the plan."
+            ),
         )
 
 
@@ -89,11 +99,13 @@ class InterventionForm(RevisionForm):
 
 
 class BarrierForm(RevisionForm):
+    alters_agreed_content = False
     goal = forms.ChoiceField(label=_("Goal it stands in the way of"))
     description = forms.CharField(label=_("Barrier"), max_length=500)
 
 
 class GoalStatusForm(RevisionForm):
+    alters_agreed_content = False
     goal = forms.ChoiceField(label=_("Goal"))
     status = forms.ChoiceField(label=_("New status"), choices=GoalStatus.choices)
 

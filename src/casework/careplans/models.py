@@ -43,7 +43,7 @@ class CarePlan(models.Model):
 class CarePlanVersion(Immutable):
     plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
-    reason = models.CharField(_("reason for the change"), max_length=500)
+    reason = models.CharField(_("reason for the change"), max_length=500, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 

@@ -150,6 +150,69 @@ def plan_changes(old: PlanSpec | None, new: PlanSpec) -> bool:
     return old != new
 
 
+# --- agreed content -----------------------------------------------------------------------
+#
+# The consumer (or their decision maker) agrees to a plan: a reason is asked for a new
+# version only when it changes what was agreed. Agreed content is
+#   - which problems the plan addresses, their wording, priority and the consumer's own
+#     priority;
+#   - which goals it sets, the problem each addresses, their wording, target date, target
+#     value and observable outcome;
+#   - which interventions it commits to, the goal each serves, their type, wording,
+#     responsible party and due date.
+# Not agreed content: goal and intervention statuses (marking progress: active, achieved,
+# in progress, done, cancelled), guideline references (a source for staff), barriers (what
+# stands in the way, as the case manager sees it), the confirmed need a problem was taken
+# from, the rows' keys, and spacing in any text (runs of spaces, line breaks, leading and
+# trailing blanks). Any other edit of the wording of a problem, goal or intervention is a
+# change: a typo cannot be told from a change of meaning.
+
+type AgreedProblem = tuple[str, int, int | None]
+type AgreedGoal = tuple[str, str, date | None, str, str]
+type AgreedIntervention = tuple[str, str, str, int | None, date | None]
+
+
+@dataclass(frozen=True)
+class AgreedContent:
+    """The part of a plan the consumer agreed to, by the rows' stable keys."""
+
+    problems: dict[str, AgreedProblem]
+    goals: dict[str, AgreedGoal]
+    interventions: dict[str, AgreedIntervention]
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+def agreed_content(plan: PlanSpec) -> AgreedContent:
+    return AgreedContent(
+        problems={
+            p.key: (_spaced(p.description), p.priority, p.consumer_priority) for p in plan.problems
+        },
+        goals={
+            g.key: (
+                g.problem_key,
+                _spaced(g.description),
+                g.target_date,
+                _spaced(g.target_value),
+                _spaced(g.observable_outcome),
+            )
+            for g in plan.goals
+        },
+        interventions={
+            i.key: (i.goal_key, i.kind, _spaced(i.description), i.responsible_id, i.due_date)
+            for i in plan.interventions
+        },
+    )
+
+
+def agreed_content_changes(old: PlanSpec | None, new: PlanSpec) -> bool:
+    """Whether going from `old` (None: no plan yet) to `new` changes agreed content, so
+    that the new version needs a reason. A first plan with any problem does."""
+    return agreed_content(old or PlanSpec()) != agreed_content(new)
+
+
 def goal_status_set(plan: PlanSpec, goal_key: str, status: str) -> PlanSpec:
     return replace(
         plan,

@@ -60,7 +60,14 @@ class PlanRevisionIn(InputSchema):
     version: int | None = Field(
         ..., ge=1, description="the plan's version you read; null when there is no plan yet"
     )
-    reason: str = Field(..., min_length=1, max_length=TEXT)
+    reason: str = Field(
+        "",
+        max_length=TEXT,
+        description="why the plan changes: required (422 on `reason`) when the change "
+        "alters agreed content (problems, goals and their targets, interventions, their "
+        "responsible parties and due dates); optional for statuses, guideline references "
+        "and barriers",
+    )
     problems: list[ProblemIn] = Field(..., max_length=50)
     goals: list[GoalIn] = Field(..., max_length=200)
     interventions: list[InterventionIn] = Field(..., max_length=500)

@@ -167,11 +167,12 @@ def care_plan_revise(
     """Write a new version of the case's plan of care (the first one creates the plan).
 
     The plan must keep every invariant of `rules.plan_errors`; `version` is the plan's
-    version you read (None for a new plan; stale → 409). The author, time and reason are
-    kept on the version; earlier versions stay readable and unchanged. Needs active
-    consent. Who: case.manage. Audits one create of the version."""
-    if not reason.strip():
-        raise ValidationFailed.single("reason", _("say why the plan changes"))
+    version you read (None for a new plan; stale → 409). A reason is required when the
+    revision changes agreed content (`rules.agreed_content_changes`: problems, goals and
+    their targets, interventions and their responsible parties and due dates) and
+    optional otherwise (a status, a guideline reference, a barrier). The author, time and
+    reason are kept on the version; earlier versions stay readable and unchanged. Needs
+    active consent. Who: case.manage. Audits one create of the version."""
     errors = rules.plan_errors(plan, care_team_ids=_care_team_ids(case))
     if errors:
         raise ValidationFailed(errors)
@@ -179,18 +180,21 @@ def care_plan_revise(
     with transaction.atomic():
         clinical_gate(case)
         current = CarePlan.objects.select_for_update().filter(case=case).first()
+        previous = current.current if current is not None else None
+        if current is not None and (version is None or version != current.version):
+            raise StaleVersion(current.version)
+        if current is None and version is not None:
+            raise StaleVersion(0)
+        before = care_plan_spec(previous) if previous is not None else None
+        if before is not None and not rules.plan_changes(before, plan):
+            raise ValidationFailed.single("__all__", _("nothing in the plan changed"))
+        if not reason.strip() and rules.agreed_content_changes(before, plan):
+            raise ValidationFailed.single(
+                "reason", _("say why the plan changes: the change alters what was agreed")
+            )
         if current is None:
-            if version is not None:
-                raise StaleVersion(0)
             current = CarePlan.objects.create(case=case, created_at=clock.now())
-            number = 1
-        else:
-            if version is None or version != current.version:
-                raise StaleVersion(current.version)
-            previous = current.current
-            if previous is not None and not rules.plan_changes(care_plan_spec(previous), plan):
-                raise ValidationFailed.single("__all__", _("nothing in the plan changed"))
-            number = (previous.number if previous else 0) + 1
+        number = (previous.number if previous else 0) + 1
         written = _write_version(current, number, plan, actor=actor, reason=reason.strip())
         versioned_update(current, version=current.version, changes={"current": written})
         audit_record(

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from casework.complaints import rules
 from casework.complaints.models import Complaint
-from casework.core.pdf import NumberedPDF, latin1
+from casework.core.pdf import FONT, NumberedPDF
 
 LETTER_LANGUAGES = ("en", "es")
 
@@ -180,26 +180,24 @@ def resolution_letter(complaint: Complaint, *, language: str = "") -> Letter:
 
 
 def letter_pdf(letter: Letter, *, compress: bool = True) -> bytes:
-    pdf = NumberedPDF(format="Letter")
+    pdf = NumberedPDF(title=letter.title, language=letter.language)
     pdf.set_compression(compress)
-    pdf.set_title(latin1(letter.title))
-    pdf.set_lang(letter.language)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 18)
-    pdf.multi_cell(0, 8, latin1(letter.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 18)
+    pdf.multi_cell(0, 8, letter.title, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     if letter.fallback_note:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.multi_cell(0, 5.5, latin1(letter.fallback_note), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "B", 10)
+        pdf.multi_cell(0, 5.5, letter.fallback_note, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(FONT, "", 10)
     for label, value in letter.lines:
-        pdf.multi_cell(0, 5.5, latin1(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.5, f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")
     for heading, body in letter.sections:
         pdf.ln(3)
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.multi_cell(0, 6.5, latin1(heading), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 10)
-        pdf.multi_cell(0, 5.5, latin1(body), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "B", 12)
+        pdf.multi_cell(0, 6.5, heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 10)
+        pdf.multi_cell(0, 5.5, body, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from casework.assessments.fhir import questionnaire_response
 from casework.consumers.models import Consumer
-from casework.core.pdf import NumberedPDF, latin1
+from casework.core.pdf import FONT, NumberedPDF
 from casework.governance.models import AUTHORITY_LABELS, CHANNEL_LABELS, Disclosure
 from casework.governance.rules import ACCOUNTING_YEARS, DisclosureAuthority, DisclosureChannel
 from casework.governance.selectors import RecordSet
@@ -57,34 +57,36 @@ def accounting_pdf(consumer: Consumer, disclosures: list[Disclosure], *, now: da
 
 
 def _accounting_pdf(consumer: Consumer, disclosures: list[Disclosure], *, now: datetime) -> bytes:
-    pdf = NumberedPDF()
+    pdf = NumberedPDF(
+        title=_("Accounting of disclosures"),
+        language=translation.get_language() or "en",
+        page_format="A4",
+    )
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    _line(pdf, 8, latin1(_("Accounting of disclosures")))
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(FONT, "B", 14)
+    _line(pdf, 8, _("Accounting of disclosures"))
+    pdf.set_font(FONT, size=10)
     _line(
         pdf,
         6,
-        latin1(
-            _("For %(name)s, born %(born)s. Disclosures in the %(years)d years before %(date)s.")
-            % {
-                "name": f"{consumer.given_name} {consumer.family_name}",
-                "born": consumer.birth_date.isoformat(),
-                "years": ACCOUNTING_YEARS,
-                "date": timezone.localdate(now).isoformat(),
-            }
-        ),
+        _("For %(name)s, born %(born)s. Disclosures in the %(years)d years before %(date)s.")
+        % {
+            "name": f"{consumer.given_name} {consumer.family_name}",
+            "born": consumer.birth_date.isoformat(),
+            "years": ACCOUNTING_YEARS,
+            "date": timezone.localdate(now).isoformat(),
+        },
     )
     rows = accounting_rows(disclosures)
     if not rows:
         pdf.ln(4)
-        _line(pdf, 6, latin1(_("No disclosures to account for in this period.")))
+        _line(pdf, 6, _("No disclosures to account for in this period."))
     for row in rows:
         pdf.ln(4)
-        pdf.set_font("Helvetica", "B", 10)
-        _line(pdf, 6, latin1(f"{row['date']} - {row['recipient']}"))
-        pdf.set_font("Helvetica", size=10)
+        pdf.set_font(FONT, "B", 10)
+        _line(pdf, 6, f"{row['date']} - {row['recipient']}")
+        pdf.set_font(FONT, size=10)
         for label, key in (
             (_("Address"), "address"),
             (_("How"), "channel"),
@@ -94,7 +96,7 @@ def _accounting_pdf(consumer: Consumer, disclosures: list[Disclosure], *, now: d
             (_("Corrects entry"), "corrects"),
         ):
             if row[key]:
-                _line(pdf, 6, latin1(f"{label}: {row[key]}"))
+                _line(pdf, 6, f"{label}: {row[key]}")
     return bytes(pdf.output())
 
 

@@ -3,7 +3,7 @@ contents, who sent it to whom and when, and the receipt. Headings in English or 
 (the consumer's preferred language when it is Spanish, or `language`); the contents are
 printed as the case manager wrote them. Core fonts are Latin-1, which covers Spanish."""
 
-from casework.core.pdf import NumberedPDF, latin1
+from casework.core.pdf import FONT, NumberedPDF
 from casework.transitions.models import Handoff
 from casework.transitions.rules import HANDOFF_SECTIONS
 
@@ -105,24 +105,22 @@ def handoff_lines(
 def handoff_pdf(handoff: Handoff, language: str, *, compress: bool = True) -> bytes:
     title, header, sections = handoff_lines(handoff, language)
     none = TEXT[language]["none"]
-    pdf = NumberedPDF(format="Letter")
+    pdf = NumberedPDF(title=title, language=language)
     pdf.set_compression(compress)
-    pdf.set_title(latin1(title))
-    pdf.set_lang(language)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 18)
-    pdf.multi_cell(0, 8, latin1(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 18)
+    pdf.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(FONT, "", 10)
     for line in header:
-        pdf.multi_cell(0, 5.5, latin1(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
     for heading, entries in sections:
         pdf.ln(3)
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.multi_cell(0, 6.5, latin1(heading), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 10)
+        pdf.set_font(FONT, "B", 12)
+        pdf.multi_cell(0, 6.5, heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 10)
         for entry in entries or [none]:
             prefix = "- " if entries and len(entries) > 1 else ""
-            pdf.multi_cell(0, 5.5, latin1(prefix + entry), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5.5, prefix + entry, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

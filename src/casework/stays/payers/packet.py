@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fpdf import FPDF
 from fpdf.outline import OutlineSection
 
-from casework.core.pdf import NumberedPDF, latin1
+from casework.core.pdf import FONT, NumberedPDF
 from casework.stays.models import AdvisorReferral, Stay, StayReview
 from casework.stays.payers.models import StayAppeal, StayDenial
 
@@ -107,30 +107,30 @@ def packet_sections(
 
 
 def _toc(pdf: FPDF, outline: list[OutlineSection]) -> None:
-    pdf.set_font("Helvetica", "B", 14)
+    pdf.set_font(FONT, "B", 14)
     pdf.cell(0, 8, "Contents", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font(FONT, "", 11)
     for section in outline:
-        pdf.cell(150, 7, latin1(section.name))
+        pdf.cell(150, 7, section.name)
         pdf.cell(0, 7, str(section.page_number), align="R", new_x="LMARGIN", new_y="NEXT")
 
 
 def packet_pdf(*, title: str, sections: list[Section], compress: bool = True) -> bytes:
-    pdf = NumberedPDF(format="Letter")
+    # The packet is written in English for the payer's reviewers.
+    pdf = NumberedPDF(title=title, language="en")
     pdf.set_compression(compress)
-    pdf.set_title(latin1(title))
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 18)
-    pdf.multi_cell(0, 8, latin1(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 18)
+    pdf.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.insert_toc_placeholder(_toc, pages=1)
     for section in sections:
         pdf.add_page()
-        pdf.start_section(latin1(section.title))
-        pdf.set_font("Helvetica", "B", 14)
-        pdf.multi_cell(0, 7, latin1(section.title), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 10)
+        pdf.start_section(section.title)
+        pdf.set_font(FONT, "B", 14)
+        pdf.multi_cell(0, 7, section.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 10)
         for line in section.lines:
-            pdf.multi_cell(0, 5.5, latin1(line), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
