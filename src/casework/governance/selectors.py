@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from casework.complaints.models import Complaint
 from casework.complaints.rules import ComplaintState
 from casework.coordination.models import Communication
+from casework.core.actor import Actor
 from casework.core.models import Deadline, DeadlineState
 from casework.governance import rules
 from casework.governance.deadlines import (
@@ -261,15 +262,18 @@ class RecordSet:
     responses: list[Any]
 
 
-def designated_record_set(*, consumer_id: int) -> RecordSet:
-    """Two queries, whatever the number of records."""
+def designated_record_set(*, consumer_id: int, actor: Actor) -> RecordSet:
+    """Two queries, whatever the number of records. A Part 2 record (S40) is in it only
+    when `actor`, who makes the export, may see it (`response_visible_q`): the export is a
+    disclosure, and a Part 2 record leaves only under a consent that covers it."""
     from casework.assessments.models import AssessmentResponse
+    from casework.assessments.selectors import response_visible_q
 
     communications = list(
         Communication.objects.filter(case__consumer_id=consumer_id).order_by("occurred_at", "pk")
     )
     responses = list(
-        AssessmentResponse.objects.filter(case__consumer_id=consumer_id)
+        AssessmentResponse.objects.filter(response_visible_q(actor), case__consumer_id=consumer_id)
         .select_related("case", "instrument", "administered_by")
         .order_by("administered_at", "pk")
     )
