@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from casework.cases.models import Case, CaseState
 from casework.complaints.models import Complaint
 from casework.complaints.rules import ComplaintState
 from casework.coordination.models import Communication
@@ -28,6 +29,9 @@ from casework.governance.models import (
     RetentionRule,
 )
 from casework.governance.rules import RecordType
+
+# A case is destroyed as a whole record once it has ended, counted from its end.
+ENDED_CASE_STATES = (CaseState.CLOSED, CaseState.DECLINED, CaseState.WITHDRAWN)
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,14 @@ def _candidates(record_type: RecordType, program_id: int, cutoff: datetime) -> t
             closed_at__lt=cutoff,
         )
         return qs, _consumer_held(program_id, "consumer_id")
+    if record_type == RecordType.CASE:
+        qs = Case.objects.filter(
+            program_id=program_id, state__in=ENDED_CASE_STATES, ended_at__lt=cutoff
+        )
+        held = _consumer_held(program_id, "consumer_id") | Q(
+            Exists(_active_holds(program_id).filter(case_id=OuterRef("pk")))
+        )
+        return qs, held
     raise ValueError(f"{record_type} is never destroyed by a retention run")
 
 

@@ -502,9 +502,12 @@ def access_response(
         action=action,
     )
     as_acting = acting(actor, response.case.consumer_id)
-    if response.part2 and not AssessmentResponse.objects.filter(
-        response_visible_q(as_acting), pk=response.pk
-    ).exists():
+    if (
+        response.part2
+        and not AssessmentResponse.objects.filter(
+            response_visible_q(as_acting), pk=response.pk
+        ).exists()
+    ):
         raise refuse(actor, action, "assessment_response", response_id)
     audit_record(
         actor=as_acting,
