@@ -494,7 +494,9 @@ def access_request_exported(*, actor: Actor, request: AccessRequest, resources: 
 # --- compliance register ------------------------------------------------------------------
 
 
-def _review_clock(requirement: ComplianceRequirement) -> None:
+def requirement_review_clock_set(requirement: ComplianceRequirement) -> None:
+    """Set (or move) the requirement's review deadline to its review date, on its
+    owner's worklist. Called inside the act that sets the date."""
     calendar = program_calendar(program_id=requirement.program_id)
     deadline_set(
         kind=GovernanceDeadline.REQUIREMENT_REVIEW,
@@ -559,7 +561,7 @@ def requirement_create(
             )
         )
         requirement.save()
-        _review_clock(requirement)
+        requirement_review_clock_set(requirement)
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -598,7 +600,7 @@ def requirement_review(
                 "last_reviewed_at": now,
             },
         )
-        _review_clock(requirement)
+        requirement_review_clock_set(requirement)
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
