@@ -243,6 +243,33 @@ def instrument(code: str) -> "Instrument":
     return found
 
 
+PART2_INSTRUMENT = "sud_screen_test"
+
+
+def part2_instrument() -> "Instrument":
+    """A substance-use screen marked Part 2 in its definition (S40): the PHQ-2's questions
+    under another code and title, standing in for AUDIT-C or DAST-10."""
+    from casework.assessments.models import Instrument
+
+    found = Instrument.objects.filter(code=PART2_INSTRUMENT, is_current=True).first()
+    if found is not None:
+        return found
+    definition = {
+        **instrument("phq2").definition,
+        "code": PART2_INSTRUMENT,
+        "title": "Substance use screen (test)",
+        "part2": True,
+    }
+    return Instrument.objects.create(
+        code=PART2_INSTRUMENT,
+        version="1.0",
+        title=definition["title"],
+        source="test",
+        definition=definition,
+        loaded_at=clock.now(),
+    )
+
+
 def care_team_member(cm: User, case: Case, name: str = "Ana Lopez", role: str = "Case manager"):  # type: ignore[no-untyped-def]
     from casework.coordination import services as coordination_services
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from casework.assessments import services as assessment_services
 from casework.cases import services as case_services
@@ -2107,3 +2108,169 @@ def test_another_caseload_is_404_changes_nothing_and_is_audited(
     assert [(e.outcome, e.actor_id, e.consumer_id) for e in events] == [
         (AuditOutcome.DENIED, user.pk, None)
     ]
+
+
+# --- Part 2 records (S40) ---------------------------------------------------------------
+# The case manager's case holds a Part 2 note and a Part 2 assessment (their author: cm)
+# beside an ordinary one of each. The consumer's Part 2 consent names the caller's role, or
+# no consent is recorded. Every role the route admits: covered, or the author → the Part 2
+# record with its labels and notice; otherwise it is left out of the list and the count,
+# and a read of it is the 404 of a missing record. Break-glass never opens one.
+
+PART2_SECURITY = [
+    {"system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "R"},
+    {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "42CFRPart2"},
+]
+
+
+@dataclass(frozen=True)
+class Part2Records:
+    case: Any
+    plain: dict[str, int]  # list path → the ordinary record's id
+    secret: dict[str, int]  # list path → the Part 2 record's id
+
+
+def _part2_records(w: World) -> Part2Records:
+    case = factories.active_case(w.cm)
+    factories.part2_instrument()
+    actor = factories.actor(w.cm)
+    notes = [
+        coordination_services.note_create(
+            actor=actor, case=case, kind="progress", text=text, part2=part2
+        ).pk
+        for text, part2 in (("Ride booked.", False), ("Methadone 80 mg daily.", True))
+    ]
+    responses = [
+        factories.assessment(w.cm, case, code, PHQ2_ZERO).pk
+        for code in ("phq2", factories.PART2_INSTRUMENT)
+    ]
+    return Part2Records(
+        case,
+        {"notes": notes[0], "assessments": responses[0]},
+        {"notes": notes[1], "assessments": responses[1]},
+    )
+
+
+def _part2_consent(w: World, case: Any, role: str) -> None:
+    coordination_services.part2_consent_grant(
+        actor=factories.actor(w.cm), case=case, role=role, scope="Care coordination"
+    )
+
+
+def _covered(world: World, user: User, covered: bool) -> bool:
+    return covered or user == world.cm
+
+
+@pytest.mark.parametrize("covered", [True, False], ids=["consent names the role", "no consent"])
+@pytest.mark.parametrize("role", list(Role.values))
+@pytest.mark.parametrize("kind", ["notes", "assessments"])
+def test_part2_lists_show_the_record_only_to_a_covered_role(
+    world: World, kind: str, role: str, covered: bool
+) -> None:
+    records = _part2_records(world)
+    user = world.by_role(role)
+    if covered:
+        _part2_consent(world, records.case, role)
+    client = token_client(user)
+    since = last_event_id()
+
+    response = client.get(f"/api/v1/cases/{records.case.pk}/{kind}")
+
+    if not _allowed(role, MATRIX[("GET", f"/api/v1/cases/{{case_id}}/{kind}")]):
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200, response.content
+    body = response.json()
+    shown = {item["id"]: item for item in body["items"]}
+    expected = [records.plain[kind]]
+    if _covered(world, user, covered):
+        expected.append(records.secret[kind])
+        assert shown[records.secret[kind]]["security_labels"] == ["R", "ETH"]
+        assert shown[records.secret[kind]]["redisclosure_notice"].startswith(
+            "This record which has been disclosed to you is protected by Federal"
+        )
+    assert (body["count"], sorted(shown)) == (len(expected), sorted(expected))
+    assert [e.detail.get("ids") for e in events_since(since)] == [[i["id"] for i in body["items"]]]
+
+
+@pytest.mark.parametrize("covered", [True, False], ids=["consent names the role", "no consent"])
+@pytest.mark.parametrize("role", list(Role.values))
+def test_part2_fhir_read_is_labelled_for_a_covered_role_and_404_otherwise(
+    world: World, role: str, covered: bool
+) -> None:
+    records = _part2_records(world)
+    user = world.by_role(role)
+    if covered:
+        _part2_consent(world, records.case, role)
+    client = token_client(user)
+    since = last_event_id()
+
+    response = client.get(f"/api/v1/assessments/{records.secret['assessments']}/fhir")
+
+    events = [(e.action, e.outcome, e.consumer_id) for e in events_since(since)]
+    if not _allowed(role, MATRIX[("GET", "/api/v1/assessments/{response_id}/fhir")]):
+        assert response.status_code == 403
+    elif _covered(world, user, covered):
+        assert response.status_code == 200, response.content
+        metas = [entry["resource"]["meta"]["security"] for entry in response.json()["entry"]]
+        assert metas and all(
+            [{"system": c["system"], "code": c["code"]} for c in m] == PART2_SECURITY for m in metas
+        )
+        assert events == [(AuditAction.READ, AuditOutcome.SUCCESS, records.case.consumer_id)]
+    else:
+        assert response.status_code == 404, response.content
+        assert events == [(AuditAction.READ, AuditOutcome.DENIED, None)]
+
+
+@pytest.mark.parametrize("covered", [True, False], ids=["consent names the role", "no consent"])
+@pytest.mark.parametrize("role", list(Role.values))
+def test_part2_access_export_holds_the_record_only_under_a_consent(
+    world: World, role: str, covered: bool
+) -> None:
+    from casework.governance import services as governance_services
+
+    records = _part2_records(world)
+    user = world.by_role(role)
+    request = governance_services.access_request_receive(
+        actor=factories.actor(world.compliance),
+        consumer=records.case.consumer,
+        received_at=clock.now() - timedelta(hours=1),
+        requested_by="The consumer",
+        format="fhir",
+    )
+    if covered:
+        _part2_consent(world, records.case, role)
+    client = token_client(user)
+
+    response = client.get(f"/api/v1/access-requests/{request.pk}/export")
+
+    if not _allowed(role, MATRIX[("GET", "/api/v1/access-requests/{request_id}/export")]):
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200, response.content
+    ids = [entry["resource"]["id"] for entry in response.json()["entry"]]
+    expected = [f"response-{records.plain['assessments']}"]
+    if covered:
+        expected.append(f"response-{records.secret['assessments']}")
+    assert ids[1:] == expected
+    assert ("meta" in response.json()) is covered
+
+
+@pytest.mark.parametrize("kind", ["notes", "assessments"])
+def test_part2_records_stay_hidden_under_break_glass(world: World, kind: str) -> None:
+    records = _part2_records(world)
+    _part2_consent(world, records.case, Role.CASE_MANAGER)
+    session = Client()
+    session.force_login(world.cm2)
+    declared = session.post(
+        reverse("break_glass_declare"),
+        {"record_number": records.case.consumer.mrn, "reason": "Overdose in the waiting room"},
+    )
+    assert declared.status_code == 302
+    client = token_client(world.cm2)
+
+    response = client.get(f"/api/v1/cases/{records.case.pk}/{kind}")
+
+    assert response.status_code == 200, response.content
+    assert [i["id"] for i in response.json()["items"]] == [records.plain[kind]]
+    assert response.json()["count"] == 1

@@ -145,6 +145,24 @@ class TestTheLoadedDemo:
         ]
         assert service_search(Search()).count() == 7
 
+    def test_governance_work_for_the_compliance_officer(self, demo: Loaded) -> None:
+        from casework.governance.models import AccessRequest, Disclosure, LegalHold
+        from casework.governance.selectors import requirements_due
+        from casework.web.models import EmergencyAccess
+
+        program = Program.objects.get()
+        due = requirements_due(program_id=program.pk, today=NOW.date())
+        assert [r.citation for r in due["overdue"]] == ["45 CFR 164.528"]
+        assert sorted(r.citation for r in due["due"]) == [
+            "42 CFR Part 2",
+            "Accreditation standard CM-RR 1",
+        ]
+        assert LegalHold.objects.filter(released_at=None).count() == 1
+        assert list(AccessRequest.objects.values_list("state", flat=True)) == ["open"]
+        assert Disclosure.objects.count() == 1
+        (access,) = EmergencyAccess.objects.select_related("user")
+        assert (access.user.username, access.review_outcome) == ("cm.baker", "pending")
+
 
 def test_refused_under_production_settings(tmp_path: Path) -> None:
     with override_settings(DATA_DIR=tmp_path, CASEWORK_PRODUCTION=True):

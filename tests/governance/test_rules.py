@@ -36,6 +36,7 @@ def test_audit_events_are_never_destroyable() -> None:
         RecordType.COMPLAINT,
         RecordType.DISCLOSURE,
         RecordType.ACCESS_REQUEST,
+        RecordType.CASE,
     )
 
 

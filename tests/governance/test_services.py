@@ -80,7 +80,7 @@ def test_a_dry_run_destroys_nothing_and_writes_one_list_event(world: World) -> N
         (
             AuditAction.LIST,
             "retention_plan",
-            {"communication": 1, "complaint": 0, "disclosure": 0, "access_request": 0},
+            {"communication": 1, "complaint": 0, "disclosure": 0, "access_request": 0, "case": 0},
         )
     ]
 

@@ -25,6 +25,7 @@ from casework.consumers import services as consumer_services
 from casework.coordination import services as coordination_services
 from casework.core import clock
 from casework.core.models import AuditEvent, AuditOutcome
+from casework.core.roles import Role
 from tests import factories
 from tests.api_helpers import events_since, last_event_id, snapshot, token_client
 from tests.conftest import World
@@ -293,3 +294,61 @@ def test_api_another_cases_need_is_404_and_one_denial(world: World) -> None:
         (AuditOutcome.DENIED, "need")
     ]
     assert AuditEvent.objects.filter(outcome=AuditOutcome.SUCCESS, pk__gt=since).count() == 0
+
+
+# --- Part 2 records on pages (S40) ------------------------------------------------------
+# The same cases as the API matrix's Part 2 section (tests/test_api_authz_matrix.py): the
+# case page lists a Part 2 note and assessment only to their author and a role the
+# consumer's Part 2 consent names, with the notice; the assessment's summary page and PDF
+# are the 404 of a missing record to anyone else.
+
+PART2_NOTE = "Methadone 80 mg daily."
+PART2_TITLE = "Substance use screen (test)"
+
+
+def _part2_case(world: World) -> tuple[Case, Any]:
+    case = factories.active_case(world.cm)
+    factories.part2_instrument()
+    coordination_services.note_create(
+        actor=factories.actor(world.cm), case=case, kind="progress", text=PART2_NOTE, part2=True
+    )
+    response = factories.assessment(
+        world.cm, case, factories.PART2_INSTRUMENT, {"phq2_1": "LA6568-5", "phq2_2": "LA6568-5"}
+    )
+    return case, response
+
+
+@pytest.mark.parametrize("covered", [True, False], ids=["consent names the role", "no consent"])
+@pytest.mark.parametrize("role", list(Role.values))
+def test_part2_pages_show_the_records_only_to_a_covered_role(
+    world: World, role: str, covered: bool
+) -> None:
+    case, response = _part2_case(world)
+    user = world.by_role(role)
+    if covered:
+        coordination_services.part2_consent_grant(
+            actor=factories.actor(world.cm), case=case, role=role, scope="Care coordination"
+        )
+    client = _client(user)
+
+    page = client.get(reverse("case_detail", args=[case.pk]))
+    summary = client.get(f"/cases/{case.pk}/assessments/{response.pk}/")
+    since = last_event_id()
+    pdf = client.get(f"/cases/{case.pk}/assessments/{response.pk}/pdf/")
+
+    if page.status_code == 404:  # a role that does not read consumers
+        assert (summary.status_code, pdf.status_code) == (404, 404)
+        return
+    html = page.content.decode()
+    if covered or user == world.cm:
+        assert (PART2_NOTE in html, PART2_TITLE in html) == (True, True)
+        assert html.count("protected by Federal confidentiality rules") == 2
+        assert (summary.status_code, pdf.status_code) == (200, 200)
+        assert "protected by Federal confidentiality rules" in summary.content.decode()
+    else:
+        assert (PART2_NOTE in html, PART2_TITLE in html) == (False, False)
+        assert "protected by Federal confidentiality rules" not in html
+        assert (summary.status_code, pdf.status_code) == (404, 404)
+        assert [(e.outcome, e.consumer_id) for e in events_since(since)] == [
+            (AuditOutcome.DENIED, None)
+        ]

@@ -67,11 +67,16 @@ case_record_list(
     router,
     "/cases/{case_id}/assessments",
     page_schema=AssessmentPage,
-    rows=lambda case: selectors.response_list_for_case(case_id=case.pk),
+    rows_seen_by=lambda case, actor: selectors.response_list_for_case(case_id=case.pk, actor=actor),
     object_type="assessment_response",
     summary="List a case's assessments",
     operation_id="assessment_list",
-    description="Newest first. Audits one list.",
+    description=(
+        "Newest first. A substance-use-disorder record (42 CFR Part 2, `part2`) is listed "
+        "only to its assessor and to the roles the consumer's Part 2 consent names, never "
+        "under break-glass, with its security labels and the redisclosure notice. Audits "
+        "one list."
+    ),
 )
 
 

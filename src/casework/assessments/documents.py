@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from casework.assessments import rules
 from casework.assessments.models import AssessmentResponse
+from casework.coordination.rules import PART2_NOTICE
 from casework.core.languages import language_name
 from casework.core.pdf import FONT, NumberedPDF
 
@@ -38,6 +39,8 @@ class AssessmentSummary:
     positive_findings: list[str]
     urgent: list[str]
     source: str
+    part2_notice: str
+    """The 42 CFR 2.32 notice when the response is a Part 2 record (S40), else empty."""
 
 
 def assessment_summary(response: AssessmentResponse) -> AssessmentSummary:
@@ -73,6 +76,7 @@ def assessment_summary(response: AssessmentResponse) -> AssessmentSummary:
         positive_findings=positive,
         urgent=list(result.get("urgent", [])),
         source=definition.get("source", ""),
+        part2_notice=PART2_NOTICE if response.part2 else "",
     )
 
 
@@ -92,6 +96,10 @@ def summary_pdf(summary: AssessmentSummary, *, compress: bool = True) -> bytes:
 
     line(_("Assessment summary"), bold=True, size=16)
     line(f"{summary.title} ({_('version')} {summary.version})", bold=True, size=12)
+    if summary.part2_notice:
+        line(_("42 CFR Part 2 record"), bold=True)
+        line(summary.part2_notice, size=8)
+        pdf.ln(2)
     line(f"{_('Consumer')}: {summary.consumer}")
     line(f"{_('When')}: {summary.administered_at}    {_('By')}: {summary.administered_by}")
     line(f"{_('Who took part')}: {summary.participants}")

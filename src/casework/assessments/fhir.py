@@ -6,6 +6,7 @@ from typing import Any
 
 from casework.assessments import rules
 from casework.assessments.models import AssessmentResponse, Instrument
+from casework.coordination.rules import PART2_NOTICE, fhir_meta
 
 LOINC = "http://loinc.org"
 LOCAL = "urn:casework:instrument"
@@ -81,6 +82,19 @@ def _answers(question: dict[str, Any], answer: Any) -> list[dict[str, Any]]:
     return [{"valueString": answer}]
 
 
+def _part2(response: AssessmentResponse, *, notice: bool = False) -> dict[str, Any]:
+    """A Part 2 record's labels (S40): `meta.security` R and 42CFRPart2 on every resource,
+    and on the QuestionnaireResponse (`notice`) the 42 CFR 2.32 redisclosure notice as
+    its narrative. Nothing for any other record."""
+    if not response.part2:
+        return {}
+    labelled: dict[str, Any] = {"meta": fhir_meta(part2=True)}
+    if notice:
+        div = f'<div xmlns="http://www.w3.org/1999/xhtml"><p>{PART2_NOTICE}</p></div>'
+        labelled["text"] = {"status": "additional", "div": div}
+    return labelled
+
+
 def questionnaire_response(response: AssessmentResponse) -> dict[str, Any]:
     instrument = response.instrument
     items = []
@@ -92,6 +106,7 @@ def questionnaire_response(response: AssessmentResponse) -> dict[str, Any]:
     return {
         "resourceType": "QuestionnaireResponse",
         "id": f"response-{response.pk}",
+        **_part2(response, notice=True),
         "questionnaire": f"{instrument_url(instrument)}|{instrument.version}",
         "status": "completed",
         "subject": {"reference": f"Patient/{response.case.consumer_id}"},
@@ -107,6 +122,7 @@ def _observation(
     return {
         "resourceType": "Observation",
         "id": f"response-{response.pk}-{n}",
+        **_part2(response),
         "status": "final",
         "category": [
             {

@@ -25,6 +25,14 @@ class AssessmentForm(forms.Form):
     administered_with_interpreter = forms.BooleanField(
         label=_("An interpreter was used"), required=False
     )
+    part2 = forms.BooleanField(
+        label=_("Substance use disorder record (42 CFR Part 2)"),
+        required=False,
+        help_text=_(
+            "Only you and the roles the consumer's Part 2 consent names will see this "
+            "assessment. A substance use screen is always recorded as one."
+        ),
+    )
 
     def __init__(
         self, *args: Any, definition: dict[str, Any], language: str = "en", **kwargs: Any

@@ -49,6 +49,10 @@ class AssessmentResponse(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     administered_at = models.DateTimeField(_("when"))
+    # A substance-use-disorder record under 42 CFR Part 2 (S40): set explicitly, or by an
+    # instrument whose definition says `"part2": true`. Segmented exactly as Part 2 notes
+    # are (`coordination.selectors.part2_visible_q`).
+    part2 = models.BooleanField(_("substance use disorder record (42 CFR Part 2)"), default=False)
 
     class Meta:
         indexes = [models.Index(fields=["case", "administered_at"], name="response_case_time")]

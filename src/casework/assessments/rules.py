@@ -329,6 +329,13 @@ def answer_rows(defn: Definition, answers: Answers) -> list[AnswerRow]:
     return rows
 
 
+def is_part2(defn: Definition) -> bool:
+    """Whether every response to the instrument is a substance-use-disorder record under
+    42 CFR Part 2 (S40): its definition says `"part2": true` (an SUD screen such as
+    AUDIT-C or DAST-10)."""
+    return defn.get("part2") is True
+
+
 def domain_labels(defn: Definition) -> dict[str, str]:
     return {d["code"]: d["label"] for d in defn.get("domains", [])}
 

@@ -5,7 +5,8 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from casework.assessments.models import NeedKind, NeedStatus
+from casework.assessments.models import AssessmentResponse, NeedKind, NeedStatus
+from casework.coordination.rules import PART2_NOTICE, security_labels
 from casework.web.api import InputSchema, StaffRef, VersionIn
 
 Answer = str | int | list[str]
@@ -32,6 +33,14 @@ class AssessmentIn(InputSchema):
     participants: str = Field(..., min_length=1, max_length=300)
     language: str = Field("en", max_length=20)
     interpreter_used: bool = False
+    part2: bool = Field(
+        False,
+        description=(
+            "a substance-use-disorder record under 42 CFR Part 2: shown only to its assessor "
+            "and the roles the consumer's Part 2 consent names (always set for an instrument "
+            "marked Part 2)"
+        ),
+    )
 
 
 class AssessmentOut(Schema):
@@ -48,6 +57,21 @@ class AssessmentOut(Schema):
     interpreter_used: bool
     administered_by: StaffRef
     administered_at: datetime
+    part2: bool = Field(description="a substance-use-disorder record (42 CFR Part 2)")
+    security_labels: list[str] = Field(
+        description="HL7 security labels: R and ETH on a Part 2 record (DS4P)"
+    )
+    redisclosure_notice: str | None = Field(
+        description="the 42 CFR 2.32 notice that accompanies every Part 2 record"
+    )
+
+    @staticmethod
+    def resolve_security_labels(obj: AssessmentResponse) -> list[str]:
+        return security_labels(part2=obj.part2)
+
+    @staticmethod
+    def resolve_redisclosure_notice(obj: AssessmentResponse) -> str | None:
+        return PART2_NOTICE if obj.part2 else None
 
 
 class AssessmentPage(Schema):

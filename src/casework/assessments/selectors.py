@@ -3,10 +3,13 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from casework.assessments import rules
 from casework.assessments.models import AssessmentResponse, Instrument, Need, NeedStatus
+from casework.coordination.rules import PART2_NOTICE
+from casework.coordination.selectors import part2_visible_q
+from casework.core.actor import Actor
 
 
 def instrument_list_current() -> QuerySet[Instrument]:
@@ -17,9 +20,17 @@ def instrument_current(*, code: str) -> Instrument | None:
     return Instrument.objects.filter(code=code, is_current=True).first()
 
 
-def response_list_for_case(*, case_id: int) -> QuerySet[AssessmentResponse]:
+def response_visible_q(actor: Actor, *, consumer_ref: str = "case__consumer_id") -> Q:
+    """The responses `actor` may see: the Part 2 segmentation of notes (S40), the same
+    predicate, with the assessor as the author."""
+    return part2_visible_q(actor, consumer_ref=consumer_ref, author_field="administered_by_id")
+
+
+def response_list_for_case(*, case_id: int, actor: Actor) -> QuerySet[AssessmentResponse]:
+    """The case's responses `actor` may see (Part 2 records only as `part2_visible_q`
+    says), newest first."""
     return (
-        AssessmentResponse.objects.filter(case_id=case_id)
+        AssessmentResponse.objects.filter(response_visible_q(actor), case_id=case_id)
         .select_related("instrument", "administered_by")
         .order_by("-administered_at", "-id")
     )
@@ -68,9 +79,10 @@ def response_positive_findings(response: AssessmentResponse) -> list[str]:
     return [label for code, label in labels.items() if domains.get(code) == rules.POSITIVE]
 
 
-def case_section(*, case_id: int) -> dict[str, Any]:
-    """The latest assessments and the needs, as the case page shows them (D1-D4)."""
-    every = list(response_list_for_case(case_id=case_id))
+def case_section(*, case_id: int, actor: Actor) -> dict[str, Any]:
+    """The latest assessments `actor` may see and the needs, as the case page shows them
+    (D1-D4)."""
+    every = list(response_list_for_case(case_id=case_id, actor=actor))
     needs = list(need_list_for_case(case_id=case_id))
     return {
         "assessments": [
@@ -79,6 +91,7 @@ def case_section(*, case_id: int) -> dict[str, Any]:
         "assessment_history": every,
         "needs": needs,
         "suggested_needs": sum(1 for n in needs if n.status == NeedStatus.SUGGESTED),
+        "part2_notice": PART2_NOTICE,
     }
 
 

@@ -116,8 +116,11 @@ def assessment_record(
     participants: str,
     language: str,
     interpreter_used: bool = False,
+    part2: bool = False,
 ) -> AssessmentResponse:
     """Record and score a completed instrument (frozen to this instrument version).
+    `part2` labels a substance-use-disorder record (42 CFR Part 2, S40); a response to an
+    instrument marked Part 2 in its definition is always labelled.
 
     Positive domains become suggested needs; an urgent flag (PHQ-9 item 9 > 0) raises a
     work item due the same day; a domain newly positive since the last response raises a
@@ -149,6 +152,7 @@ def assessment_record(
             interpreter_used=interpreter_used,
             administered_by=actor.user,
             administered_at=now,
+            part2=part2 or rules.is_part2(definition),
         )
         open_domains = set(
             Need.objects.filter(
@@ -209,6 +213,7 @@ def assessment_record(
                 "needs": [n.pk for n in needs],
                 "work_items": [w.pk for w in raised],
                 "urgent": bool(result.urgent),
+                **({"part2": True} if response.part2 else {}),
             },
         )
     return response

@@ -103,6 +103,7 @@ def assessment_create(request: HttpRequest, actor: Actor, case: Case, code: str)
             participants=d["participants"],
             language=d["language"],
             interpreter_used=d["administered_with_interpreter"],
+            part2=d["part2"],
         )
 
     return case_form_page(

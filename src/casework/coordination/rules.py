@@ -1,4 +1,5 @@
-"""Pure rules of coordination records: the 42 CFR Part 2 labels and notice (S40)."""
+"""Pure rules of coordination records: the 42 CFR Part 2 labels and notice (S40), shared
+by every context that holds Part 2 records (notes, assessments)."""
 
 # HL7 security labels of a substance-use-disorder record (DS4P): confidentiality R
 # (restricted) and sensitivity ETH (substance abuse information), kept in every output.
@@ -28,3 +29,18 @@ PART2_NOTICE = (
 def security_labels(*, part2: bool) -> list[str]:
     """The HL7 security labels a record carries."""
     return list(PART2_SECURITY_LABELS) if part2 else []
+
+
+CONFIDENTIALITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
+ACT_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+# The FHIR `meta.security` of a Part 2 resource: confidentiality R (restricted) and the
+# policy 42CFRPart2 (HL7 v3 ActCode, "42 CFR Part2"), as DS4P labels them.
+PART2_FHIR_SECURITY = (
+    {"system": CONFIDENTIALITY_SYSTEM, "code": "R", "display": "restricted"},
+    {"system": ACT_CODE_SYSTEM, "code": "42CFRPart2", "display": "42 CFR Part2"},
+)
+
+
+def fhir_meta(*, part2: bool) -> dict[str, list[dict[str, str]]]:
+    """The `meta` a FHIR resource carries for its Part 2 label: empty when not Part 2."""
+    return {"security": [dict(c) for c in PART2_FHIR_SECURITY]} if part2 else {}

@@ -27,12 +27,15 @@ from casework.core.actor import Actor, actor_for
 from casework.core.audit import audit_seal
 from casework.core.models import Program
 from casework.core.seed import DEMO_ACCOUNTS_FILE, program_exists, program_seed, serve_url
+from casework.governance import seed as governance
 from casework.protections import seed as protections
 from casework.resources import seed as resources
 from casework.staff import seed as staff
 from casework.staff.models import User
 from casework.stays import seed as stays
 from casework.transitions import seed as transitions
+from casework.web.access import reaches_consumer
+from casework.web.break_glass import emergency_access_declare
 
 
 class DemoRefused(Exception):
@@ -173,6 +176,26 @@ class _Story:
         )
 
 
+def _break_glass_seed(*, declarer: User, owner: User) -> None:
+    """A declared emergency awaiting the compliance officer's review: `declarer` opens a
+    consumer on `owner`'s caseload (outside their own relationship)."""
+    case = (
+        Case.objects.filter(assigned_to=owner, state=CaseState.ACTIVE)
+        .select_related("consumer")
+        .order_by("-pk")
+        .first()
+    )
+    if case is None or not case.consumer.mrn:
+        return
+    actor = actor_for(declarer, address="127.0.0.1")
+    emergency_access_declare(
+        actor=actor,
+        record_number=case.consumer.mrn,
+        reason="Consumer found unresponsive at the day centre; need medicines and allergies",
+        reaches=reaches_consumer(actor),
+    )
+
+
 def demo_load(*, url: str | None = None) -> DemoResult:
     """Load the demo program, staff and consumers; write the accounts file; seal the audit.
 
@@ -202,6 +225,10 @@ def demo_load(*, url: str | None = None) -> DemoResult:
         stays.hospital_seed(program=program, covering=managers[:2])
         resources.directory_seed()
         transitions.transitions_seed(program=program, manager=managers[0], now=story.now)
+        governance.governance_seed(
+            program=program, officer=users["compliance"], manager=managers[0], now=story.now
+        )
+        _break_glass_seed(declarer=managers[1], owner=managers[0])
     accounts = [DemoAccount(a.user.username, a.user.role, a.password) for a in seeded]
     path = Path(settings.DATA_DIR) / DEMO_ACCOUNTS_FILE
     _write_accounts(path, accounts, url or serve_url())

@@ -307,7 +307,7 @@ def access_request_export(
 ) -> dict[str, Any]:
     """Patient, Communications and QuestionnaireResponses (a `collection` Bundle). Audits
     one export."""
-    records = selectors.designated_record_set(consumer_id=access_request.consumer_id)
+    records = selectors.designated_record_set(consumer_id=access_request.consumer_id, actor=actor)
     bundle = documents.record_set_bundle(access_request.consumer, records, now=clock.now())
     services.access_request_exported(
         actor=actor, request=access_request, resources=len(bundle["entry"])

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from casework.assessments.fhir import questionnaire_response
 from casework.consumers.models import Consumer
+from casework.coordination.rules import fhir_meta
 from casework.core.pdf import FONT, NumberedPDF
 from casework.governance.models import AUTHORITY_LABELS, CHANNEL_LABELS, Disclosure
 from casework.governance.rules import ACCOUNTING_YEARS, DisclosureAuthority, DisclosureChannel
@@ -143,7 +144,9 @@ def communication(row: Any, consumer_id: int) -> dict[str, Any]:
 
 def record_set_bundle(consumer: Consumer, records: RecordSet, *, now: datetime) -> dict[str, Any]:
     """The designated record set as a FHIR R4 `collection` Bundle: the Patient, each
-    Communication and each QuestionnaireResponse."""
+    Communication and each QuestionnaireResponse. A Part 2 response carries its labels
+    and notice (`questionnaire_response`), and the Bundle then carries the same
+    `meta.security` (the high-water mark of what it holds)."""
     resources = [
         patient(consumer),
         *(communication(c, consumer.pk) for c in records.communications),
@@ -151,6 +154,7 @@ def record_set_bundle(consumer: Consumer, records: RecordSet, *, now: datetime) 
     ]
     return {
         "resourceType": "Bundle",
+        **({"meta": fhir_meta(part2=True)} if any(r.part2 for r in records.responses) else {}),
         "type": "collection",
         "timestamp": now.isoformat(),
         "entry": [

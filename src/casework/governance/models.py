@@ -21,6 +21,7 @@ RECORD_TYPE_LABELS = {
     RecordType.DISCLOSURE: _("Disclosures"),
     RecordType.ACCESS_REQUEST: _("Access requests"),
     RecordType.AUDIT_EVENT: _("Audit events"),
+    RecordType.CASE: _("Ended cases, as whole records"),
 }
 AUTHORITY_LABELS = {
     DisclosureAuthority.REQUIRED_BY_LAW: _("Required by law (164.512(a))"),
@@ -130,6 +131,10 @@ class DestructionCertificate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     held_back = models.PositiveIntegerField(default=0)
+    # Rows destroyed per kind: a case destroyed as a whole record counts its notes, work
+    # items, assessments, plan rows and so on (`destruction.CASE_RECORD_KINDS`); any
+    # other record type counts itself (and a complaint its notes).
+    counts = models.JSONField(default=dict)
 
     def __str__(self) -> str:
         return f"destruction of {self.count} {self.record_type}"

@@ -27,6 +27,7 @@ class RecordType(StrEnum):
     DISCLOSURE = "disclosure"
     ACCESS_REQUEST = "access_request"
     AUDIT_EVENT = "audit_event"
+    CASE = "case"
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,17 @@ RETENTION_DEFAULTS: dict[RecordType, RetentionDefault] = {
         floor_years=6,
         counted_from="the request's closing",
         citation="HIPAA 164.524(e) documentation; " + SIX_YEARS,
+    ),
+    RecordType.CASE: RetentionDefault(
+        years=10,
+        floor_years=6,
+        counted_from="the case's end (closed, declined or withdrawn)",
+        citation=(
+            "The case record as a whole (notes with their amendments, work items, "
+            "assessments, plan of care, communications): state law governs the clinical "
+            "record (reference/security.md §2.2); 10 years is the program default, never "
+            "under HIPAA's 6 (164.530(j))"
+        ),
     ),
     RecordType.AUDIT_EVENT: RetentionDefault(
         years=6,

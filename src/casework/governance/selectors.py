@@ -8,9 +8,11 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from casework.cases.models import Case, CaseState
 from casework.complaints.models import Complaint
 from casework.complaints.rules import ComplaintState
 from casework.coordination.models import Communication
+from casework.core.actor import Actor
 from casework.core.models import Deadline, DeadlineState
 from casework.governance import rules
 from casework.governance.deadlines import (
@@ -27,6 +29,9 @@ from casework.governance.models import (
     RetentionRule,
 )
 from casework.governance.rules import RecordType
+
+# A case is destroyed as a whole record once it has ended, counted from its end.
+ENDED_CASE_STATES = (CaseState.CLOSED, CaseState.DECLINED, CaseState.WITHDRAWN)
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,14 @@ def _candidates(record_type: RecordType, program_id: int, cutoff: datetime) -> t
             closed_at__lt=cutoff,
         )
         return qs, _consumer_held(program_id, "consumer_id")
+    if record_type == RecordType.CASE:
+        qs = Case.objects.filter(
+            program_id=program_id, state__in=ENDED_CASE_STATES, ended_at__lt=cutoff
+        )
+        held = _consumer_held(program_id, "consumer_id") | Q(
+            Exists(_active_holds(program_id).filter(case_id=OuterRef("pk")))
+        )
+        return qs, held
     raise ValueError(f"{record_type} is never destroyed by a retention run")
 
 
@@ -261,15 +274,18 @@ class RecordSet:
     responses: list[Any]
 
 
-def designated_record_set(*, consumer_id: int) -> RecordSet:
-    """Two queries, whatever the number of records."""
+def designated_record_set(*, consumer_id: int, actor: Actor) -> RecordSet:
+    """Two queries, whatever the number of records. A Part 2 record (S40) is in it only
+    when `actor`, who makes the export, may see it (`response_visible_q`): the export is a
+    disclosure, and a Part 2 record leaves only under a consent that covers it."""
     from casework.assessments.models import AssessmentResponse
+    from casework.assessments.selectors import response_visible_q
 
     communications = list(
         Communication.objects.filter(case__consumer_id=consumer_id).order_by("occurred_at", "pk")
     )
     responses = list(
-        AssessmentResponse.objects.filter(case__consumer_id=consumer_id)
+        AssessmentResponse.objects.filter(response_visible_q(actor), case__consumer_id=consumer_id)
         .select_related("case", "instrument", "administered_by")
         .order_by("administered_at", "pk")
     )

@@ -4,6 +4,7 @@ the web layer's guard: `disclosure.record` over the consumer for a disclosure,
 `privacy.manage` for holds, retention and access requests, `compliance.manage` for the
 register."""
 
+from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
@@ -37,6 +38,7 @@ from casework.governance.deadlines import (
     REQUIREMENT_SUBJECT,
     GovernanceDeadline,
 )
+from casework.governance.destruction import case_records_destroy
 from casework.governance.models import (
     AccessRequest,
     ComplianceRequirement,
@@ -169,24 +171,35 @@ def _consumers_of(record_type: RecordType, ids: list[int]) -> dict[int, int]:
         pairs = Complaint.objects.filter(pk__in=ids).values_list("pk", "consumer_id")
     elif record_type == RecordType.DISCLOSURE:
         pairs = Disclosure.objects.filter(pk__in=ids).values_list("pk", "consumer_id")
+    elif record_type == RecordType.CASE:
+        pairs = Case.objects.filter(pk__in=ids).values_list("pk", "consumer_id")
     else:
         pairs = AccessRequest.objects.filter(pk__in=ids).values_list("pk", "consumer_id")
     return dict(pairs)
 
 
-def _destroy(record_type: RecordType, ids: list[int]) -> None:
+def _destroy(record_type: RecordType, ids: list[int]) -> Counter[str]:
+    """Delete the rows `ids` of `record_type` with what hangs from them; rows per kind."""
+    counts: Counter[str] = Counter()
+    if record_type == RecordType.CASE:
+        return case_records_destroy(case_ids=ids)
     if record_type == RecordType.COMMUNICATION:
-        Communication.objects.filter(pk__in=ids).delete()
+        counts[record_type] = Communication.objects.filter(pk__in=ids).delete()[0]
     elif record_type == RecordType.COMPLAINT:
-        deadlines_delete(subject_type="complaint", subject_ids=ids)
-        Complaint.objects.filter(pk__in=ids).delete()
+        counts["deadline"] = deadlines_delete(subject_type="complaint", subject_ids=ids)
+        _, by_model = Complaint.objects.filter(pk__in=ids).delete()
+        counts[record_type] = by_model.get("complaints.Complaint", 0)
+        counts["complaint_note"] = by_model.get("complaints.ComplaintNote", 0)
     elif record_type == RecordType.DISCLOSURE:
         # Corrections first: a correction names the row it corrects.
-        Disclosure.objects.filter(pk__in=ids, corrects__isnull=False).delete()
-        Disclosure.objects.filter(pk__in=ids).delete()
+        counts[record_type] = (
+            Disclosure.objects.filter(pk__in=ids, corrects__isnull=False).delete()[0]
+            + Disclosure.objects.filter(pk__in=ids).delete()[0]
+        )
     elif record_type == RecordType.ACCESS_REQUEST:
-        deadlines_delete(subject_type=ACCESS_SUBJECT, subject_ids=ids)
-        AccessRequest.objects.filter(pk__in=ids).delete()
+        counts["deadline"] = deadlines_delete(subject_type=ACCESS_SUBJECT, subject_ids=ids)
+        counts[record_type] = AccessRequest.objects.filter(pk__in=ids).delete()[0]
+    return Counter({kind: n for kind, n in counts.items() if n})
 
 
 DESTROY_BATCH = 500
@@ -221,6 +234,7 @@ def retention_run(
             # read still protects what it covers.
             newest_first = row.due_ids[::-1]
             destroyed: list[int] = []
+            counts: Counter[str] = Counter()
             events: list[tuple[int, int | None]] = []
             for start in range(0, len(newest_first), DESTROY_BATCH):
                 batch = still_destroyable(
@@ -230,7 +244,7 @@ def retention_run(
                     ids=newest_first[start : start + DESTROY_BATCH],
                 )
                 consumers = _consumers_of(row.record_type, batch)
-                _destroy(row.record_type, batch)
+                counts.update(_destroy(row.record_type, batch))
                 destroyed.extend(batch)
                 events.extend((record_id, consumers.get(record_id)) for record_id in batch)
             if not destroyed:
@@ -246,6 +260,7 @@ def retention_run(
                 destroyed_at=now,
                 destroyed_by=actor.user,
                 held_back=len(row.held_ids) + len(row.due_ids) - len(destroyed),
+                counts=dict(sorted(counts.items())),
             )
             for record_id, consumer_id in events:
                 audit_record(
@@ -479,7 +494,9 @@ def access_request_exported(*, actor: Actor, request: AccessRequest, resources: 
 # --- compliance register ------------------------------------------------------------------
 
 
-def _review_clock(requirement: ComplianceRequirement) -> None:
+def requirement_review_clock_set(requirement: ComplianceRequirement) -> None:
+    """Set (or move) the requirement's review deadline to its review date, on its
+    owner's worklist. Called inside the act that sets the date."""
     calendar = program_calendar(program_id=requirement.program_id)
     deadline_set(
         kind=GovernanceDeadline.REQUIREMENT_REVIEW,
@@ -544,7 +561,7 @@ def requirement_create(
             )
         )
         requirement.save()
-        _review_clock(requirement)
+        requirement_review_clock_set(requirement)
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -583,7 +600,7 @@ def requirement_review(
                 "last_reviewed_at": now,
             },
         )
-        _review_clock(requirement)
+        requirement_review_clock_set(requirement)
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,

@@ -327,7 +327,7 @@ def access_request_export(
     """The designated record set as a FHIR R4 Bundle (JSON download). Audits one export."""
     import json
 
-    records = selectors.designated_record_set(consumer_id=access_request.consumer_id)
+    records = selectors.designated_record_set(consumer_id=access_request.consumer_id, actor=actor)
     bundle = documents.record_set_bundle(access_request.consumer, records, now=clock.now())
     services.access_request_exported(
         actor=actor, request=access_request, resources=len(bundle["entry"])

@@ -28,6 +28,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from casework.assessments.models import AssessmentResponse, Need
+from casework.assessments.selectors import response_visible_q
 from casework.careplans.models import CarePlan
 from casework.careplans.selectors import care_plan_for_case
 from casework.cases.models import Case
@@ -480,7 +481,9 @@ def access_response(
     detail: dict[str, object] | None = None,
 ) -> AssessmentResponse:
     """A response the actor may read (of case `case_id`, when given); one audited
-    `action` (a read, or a print of the summary)."""
+    `action` (a read, or a print of the summary). A Part 2 record the actor may not see
+    (S40, `response_visible_q`, judged for the actor as this request acts: never under
+    break-glass) is refused as if it were not there."""
     qs = AssessmentResponse.objects.select_related(
         "case__consumer", "instrument", "administered_by"
     )
@@ -498,8 +501,16 @@ def access_response(
         consumer_of=None,
         action=action,
     )
+    as_acting = acting(actor, response.case.consumer_id)
+    if (
+        response.part2
+        and not AssessmentResponse.objects.filter(
+            response_visible_q(as_acting), pk=response.pk
+        ).exists()
+    ):
+        raise refuse(actor, action, "assessment_response", response_id)
     audit_record(
-        actor=acting(actor, response.case.consumer_id),
+        actor=as_acting,
         action=action,
         consumer_id=response.case.consumer_id,
         object_type="assessment_response",

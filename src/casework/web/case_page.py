@@ -145,7 +145,7 @@ def case_page_context(actor: Actor, case: Case) -> dict[str, Any]:
         **coordination.case_section(
             case_id=case.pk, consumer_id=case.consumer_id, now=now, actor=actor
         ),
-        **assessments.case_section(case_id=case.pk),
+        **assessments.case_section(case_id=case.pk, actor=actor),
         **careplans.case_section(case_id=case.pk),
     }
     return {
