@@ -1500,8 +1500,61 @@ def appeal_outcome_target(w: World) -> Target:
     )
 
 
+def _peer_to_peer(w: World) -> tuple[Any, Any]:
+    from casework.stays.payers import peer_to_peer_services
+
+    stay, denial, _ = _denied_stay(w)
+    peer = peer_to_peer_services.peer_to_peer_request(
+        actor=factories.actor(w.cm),
+        stay=stay,
+        facts=peer_to_peer_services.PeerToPeerFacts(
+            speaker="attending",
+            physician_name="Dr. Rivera",
+            requested_at=clock.now() - timedelta(minutes=30),
+            denial_id=denial.pk,
+        ),
+    )
+    return stay, peer
+
+
+def peer_to_peer_request_target(w: World) -> Target:
+    stay, denial, _ = _denied_stay(w)
+    return Target(
+        {"stay_id": stay.pk},
+        {
+            "denial_id": denial.pk,
+            "speaker": "physician_advisor",
+            "physician_name": "Dr. Chen",
+            "requested_at": _when(),
+        },
+        stay.consumer_id,
+    )
+
+
+def peer_to_peer_step_target(w: World) -> Target:
+    stay, peer = _peer_to_peer(w)
+    return Target(
+        {"stay_id": stay.pk, "peer_to_peer_id": peer.pk},
+        {"version": peer.version, "step": "concluded", "outcome": "not_held"},
+        stay.consumer_id,
+    )
+
+
 MATRIX.update(
     {
+        ("GET", "/api/v1/stays/{stay_id}/peer-to-peers"): Entry(
+            Permission.CONSUMER_READ,
+            lambda w: (lambda pair: Target({"stay_id": pair[0].pk}, None, pair[0].consumer_id))(
+                _peer_to_peer(w)
+            ),
+            AuditAction.LIST,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/peer-to-peers"): Entry(
+            Permission.CASE_MANAGE, peer_to_peer_request_target, AuditAction.CREATE, ok=201
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/peer-to-peers/{peer_to_peer_id}"): Entry(
+            Permission.CASE_MANAGE, peer_to_peer_step_target, AuditAction.UPDATE
+        ),
         ("GET", "/api/v1/payer-settings"): Entry(
             Permission.CONSUMER_READ,
             lambda w: (_payer(w), Target({}, None, None))[1],

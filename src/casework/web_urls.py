@@ -114,6 +114,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("stays/denials/<int:denial_id>/", stay_payers.stay_denial_page, name="stay_denial_page"),
     path(
+        "stays/<int:stay_id>/peer-to-peers/new/",
+        stay_payers.stay_peer_to_peer_new,
+        name="stay_peer_to_peer_new",
+    ),
+    path(
+        "stays/<int:stay_id>/peer-to-peers/<int:peer_to_peer_id>/step/",
+        stay_payers.stay_peer_to_peer_step_page,
+        name="stay_peer_to_peer_step",
+    ),
+    path(
+        "stays/peer-to-peers/<int:peer_to_peer_id>/",
+        stay_payers.stay_peer_to_peer_page,
+        name="stay_peer_to_peer_page",
+    ),
+    path(
         "stays/<int:stay_id>/reviews/<str:kind>/new/", stays.review_create, name="stay_review_new"
     ),
     path("stays/<int:stay_id>/advisor-decision/", stays.advisor_decide, name="stay_advisor_decide"),

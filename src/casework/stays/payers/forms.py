@@ -11,9 +11,11 @@ from casework.stays.payers.models import (
     DENIAL_STATE_LABELS,
     LEVEL_OF_CARE_LABELS,
     OUTCOME_LABELS,
+    PEER_TO_PEER_OUTCOME_LABELS,
+    SPEAKER_LABELS,
     choices,
 )
-from casework.stays.payers.rules import AuthorizationStep
+from casework.stays.payers.rules import AuthorizationStep, PeerToPeerStep
 from casework.web.forms import date_field, datetime_field
 
 STEP_CHOICES = [
@@ -123,3 +125,54 @@ class DenialFilterForm(forms.Form):
         anything = [("", _("Any"))]
         self.fields["payer"].choices = anything + payers  # type: ignore[attr-defined]
         self.fields["state"].choices = anything + choices(DENIAL_STATE_LABELS)  # type: ignore[attr-defined]
+
+
+class PeerToPeerForm(forms.Form):
+    """Request a peer-to-peer: `about` is `authorization-<id>` or `denial-<id>`, one of
+    the stay's adverse decisions."""
+
+    about = forms.ChoiceField(label=_("About"))
+    speaker = forms.ChoiceField(label=_("Speaks for the hospital"), choices=choices(SPEAKER_LABELS))
+    physician_name = forms.CharField(label=_("Physician who will speak"), max_length=200)
+    payer_contact = forms.CharField(
+        label=_("Payer's medical director"), max_length=200, required=False
+    )
+    requested_at = datetime_field(_("Requested at"), Span.RECENT)
+
+    def __init__(self, data: Any, *, subjects: list[tuple[str, str]], initial: Any = None) -> None:
+        super().__init__(data, initial=initial)
+        self.fields["about"].choices = subjects  # type: ignore[attr-defined]
+
+    def facts(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        kind, _dash, pk = data.pop("about").partition("-")
+        data["authorization_id" if kind == "authorization" else "denial_id"] = int(pk)
+        return data
+
+
+PEER_TO_PEER_STEP_CHOICES = [
+    (PeerToPeerStep.SCHEDULED.value, _("The payer scheduled it")),
+    (PeerToPeerStep.CONCLUDED.value, _("It was held, or will not be")),
+]
+
+
+class PeerToPeerStepForm(VersionForm):
+    step = forms.ChoiceField(label=_("What happened"), choices=PEER_TO_PEER_STEP_CHOICES)
+    scheduled_at = datetime_field(_("Scheduled for"), Span.PLANNED, required=False)
+    held_at = datetime_field(_("Held at"), Span.RECENT, required=False)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("", _("Not concluded")), *choices(PEER_TO_PEER_OUTCOME_LABELS)],
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea, max_length=4000, required=False)
+    overturned_days = forms.IntegerField(
+        label=_("Days overturned"), min_value=0, max_value=365, required=False
+    )
+    overturned_amount = forms.DecimalField(
+        label=_("Amount recovered (USD)"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )

@@ -14,6 +14,8 @@ from casework.stays.payers.rules import (
     DenialState,
     LevelOfCare,
     PayerType,
+    PeerToPeerOutcome,
+    PeerToPeerSpeaker,
 )
 
 PAYER_TYPE_LABELS = {
@@ -54,6 +56,16 @@ DENIAL_STATE_LABELS = {
     DenialState.OVERTURNED: _("Overturned"),
     DenialState.CLOSED: _("Closed"),
 }
+PEER_TO_PEER_OUTCOME_LABELS = {
+    PeerToPeerOutcome.UPHELD: _("Upheld"),
+    PeerToPeerOutcome.OVERTURNED: _("Overturned"),
+    PeerToPeerOutcome.PARTLY_OVERTURNED: _("Partly overturned"),
+    PeerToPeerOutcome.NOT_HELD: _("Not held"),
+}
+SPEAKER_LABELS = {
+    PeerToPeerSpeaker.ATTENDING: _("Attending physician"),
+    PeerToPeerSpeaker.PHYSICIAN_ADVISOR: _("Physician advisor"),
+}
 OUTCOME_LABELS = {
     AppealOutcome.OVERTURNED: _("Overturned"),
     AppealOutcome.PARTLY_OVERTURNED: _("Partly overturned"),
@@ -91,6 +103,18 @@ class PayerSettings(models.Model):
     expedited_decision_amount = models.PositiveSmallIntegerField(_("expedited decision within"))
     expedited_decision_unit = models.CharField(max_length=20, choices=UNIT_CHOICES)
     expedited_decision_citation = models.CharField(max_length=200, blank=True)
+    # Empty amount: the payer gives no peer-to-peer window (no clock is started).
+    peer_to_peer_amount = models.PositiveSmallIntegerField(
+        _("hold a peer-to-peer within"),
+        null=True,
+        blank=True,
+        default=1,
+        help_text=_("After it is requested. Empty: the payer gives no window."),
+    )
+    peer_to_peer_unit = models.CharField(
+        max_length=20, choices=UNIT_CHOICES, default="business_days"
+    )
+    peer_to_peer_citation = models.CharField(max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("payer settings")
@@ -250,3 +274,51 @@ class StayAppeal(models.Model):
 
     def __str__(self) -> str:
         return f"appeal {self.pk} (level {self.level})"
+
+
+class StayPeerToPeer(models.Model):
+    """A peer-to-peer conversation requested with the payer's medical director about an
+    adverse decision — an authorization denied or partly approved, or a denial — between
+    the physician who speaks for the hospital and the payer: requested, scheduled, held or
+    not, and its outcome. (A physician advisor's talk with the attending is the review's
+    `peer_to_peer` note, not this.)"""
+
+    stay = models.ForeignKey("stays.Stay", on_delete=models.CASCADE, related_name="+")
+    authorization = models.ForeignKey(
+        StayAuthorization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    denial = models.ForeignKey(
+        StayDenial, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    speaker = models.CharField(
+        _("speaks for the hospital"), max_length=20, choices=choices(SPEAKER_LABELS)
+    )
+    physician_name = models.CharField(_("physician"), max_length=200)
+    payer_contact = models.CharField(_("payer's medical director"), max_length=200, blank=True)
+    scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    held_at = models.DateTimeField(_("held"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=choices(PEER_TO_PEER_OUTCOME_LABELS), blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    overturned_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    overturned_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    concluded_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(authorization__isnull=True, denial__isnull=False)
+                | models.Q(authorization__isnull=False, denial__isnull=True),
+                name="stay_peer_to_peer_one_subject",
+            )
+        ]
+        indexes = [models.Index(fields=["stay", "requested_at"], name="stay_p2p_stay_requested")]
+
+    def __str__(self) -> str:
+        return f"peer-to-peer {self.pk}"

@@ -49,6 +49,7 @@ class AuthorizationStep(StrEnum):
     ACKNOWLEDGED = "acknowledged"  # the payer acknowledged it (reference number)
     DECIDED = "decided"  # the payer approved, partly approved or denied days
     REVIEW_SENT = "review_sent"  # a continued-stay clinical review was sent
+    RECONSIDERED = "reconsidered"  # the payer changed its adverse decision (peer-to-peer)
 
 
 class DenialKind(StrEnum):
@@ -62,6 +63,27 @@ class DenialState(StrEnum):
     APPEALING = "appealing"  # an appeal is pending with the payer
     OVERTURNED = "overturned"  # won, in whole
     CLOSED = "closed"  # upheld at the last level, partly won at the last level, or dropped
+
+
+class PeerToPeerOutcome(StrEnum):
+    """How a peer-to-peer conversation with the payer's medical director ended."""
+
+    UPHELD = "upheld"
+    OVERTURNED = "overturned"
+    PARTLY_OVERTURNED = "partly_overturned"
+    NOT_HELD = "not_held"
+
+
+class PeerToPeerStep(StrEnum):
+    SCHEDULED = "scheduled"  # the payer gave a time
+    CONCLUDED = "concluded"  # held (with its outcome) or not held
+
+
+class PeerToPeerSpeaker(StrEnum):
+    """Who speaks for the hospital."""
+
+    ATTENDING = "attending"
+    PHYSICIAN_ADVISOR = "physician_advisor"
 
 
 class AppealOutcome(StrEnum):
@@ -89,7 +111,16 @@ STEP_FROM: dict[AuthorizationStep, frozenset[AuthorizationState]] = {
     AuthorizationStep.REVIEW_SENT: frozenset(
         {AuthorizationState.APPROVED, AuthorizationState.PARTLY_APPROVED}
     ),
+    # The payer reconsidered its decision (a peer-to-peer overturned it, in whole or part).
+    AuthorizationStep.RECONSIDERED: frozenset(
+        {AuthorizationState.DENIED, AuthorizationState.PARTLY_APPROVED}
+    ),
 }
+
+# An adverse decision a peer-to-peer may be requested on.
+PEER_TO_PEER_AUTHORIZATION_STATES = frozenset(
+    {AuthorizationState.DENIED, AuthorizationState.PARTLY_APPROVED}
+)
 
 
 def step_allowed(step: AuthorizationStep, state: str) -> bool:
@@ -127,15 +158,24 @@ class PayerTerms:
     decision: Limit  # the payer's standard authorization decision
     expedited_decision: Limit
     levels: tuple[AppealLevelTerms, ...]
+    # The payer's window to hold a peer-to-peer after it is requested (None: no window).
+    peer_to_peer: Limit | None = None
 
 
 DAYS, BUSINESS, HOURS = ClockUnit.CALENDAR_DAYS, ClockUnit.BUSINESS_DAYS, ClockUnit.HOURS
 CONTRACT = "Payer contract (no federal rule): a setting"
+# ⚠ No federal rule: URAC's Health UM standard has the peer-to-peer conversation within
+# one business day of the request (../shared/reference/product-anchors.md U8); payer
+# contracts vary, so it is only the default of a setting.
+PEER_TO_PEER = Limit(
+    1, BUSINESS, "URAC Health UM (U8): within 1 business day of the request (⚠ a setting)"
+)
 
 PRESETS: dict[PayerType, PayerTerms] = {
     PayerType.MEDICARE_ADVANTAGE: PayerTerms(
         payer_type=PayerType.MEDICARE_ADVANTAGE,
         notification=Limit(1, BUSINESS, CONTRACT),
+        peer_to_peer=PEER_TO_PEER,
         review_every=Limit(3, DAYS, CONTRACT),
         # MA-OD1: 14 calendar days to 12/31/2025, 7 from 1/1/2026 (CMS-0057-F, ◐).
         decision=Limit(7, DAYS, "MA-OD1: 42 CFR 422.568(b)(1); CMS-0057-F"),
@@ -154,6 +194,7 @@ PRESETS: dict[PayerType, PayerTerms] = {
     PayerType.MEDICAID_MANAGED_CARE: PayerTerms(
         payer_type=PayerType.MEDICAID_MANAGED_CARE,
         notification=Limit(1, BUSINESS, CONTRACT),
+        peer_to_peer=PEER_TO_PEER,
         review_every=Limit(3, DAYS, CONTRACT),
         # MC-SA-1: 14 calendar days; 7 for rating periods from 1/1/2026 (◐).
         decision=Limit(7, DAYS, "MC-SA-1: 42 CFR 438.210(d)(1); CMS-0057-F"),
@@ -179,6 +220,7 @@ PRESETS: dict[PayerType, PayerTerms] = {
     PayerType.COMMERCIAL: PayerTerms(
         payer_type=PayerType.COMMERCIAL,
         notification=Limit(1, BUSINESS, CONTRACT),
+        peer_to_peer=PEER_TO_PEER,
         review_every=Limit(3, DAYS, CONTRACT),
         # ERISA rows are ◐; "days" read as calendar days (the sheet's convention).
         decision=Limit(15, DAYS, "ER-3: 29 CFR 2560.503-1(f)(2)(iii)(A)"),
@@ -215,6 +257,14 @@ def decision_rule(terms: PayerTerms, *, expedited: bool) -> ClockRule:
 def review_rule(terms: PayerTerms) -> ClockRule:
     """The next continued-stay clinical review, from the decision or the last review."""
     return _rule("PAYER-REVIEW", terms.review_every)
+
+
+def peer_to_peer_rule(terms: PayerTerms) -> ClockRule | None:
+    """The payer's window to hold a requested peer-to-peer, from the request (None when
+    the payer's settings give no window)."""
+    if terms.peer_to_peer is None:
+        return None
+    return _rule("PAYER-P2P", terms.peer_to_peer)
 
 
 def level_terms(terms: PayerTerms, level: int) -> AppealLevelTerms | None:
@@ -302,3 +352,54 @@ def days_over_authorized(*, authorized_days: int | None, days_in_house: int) -> 
     if authorized_days is None:
         return 0
     return max(0, days_in_house - authorized_days)
+
+
+def peer_to_peer_problems(
+    *,
+    outcome: str,
+    held: bool,
+    overturned_days: int | None,
+    overturned_amount: Decimal | None,
+    denied_days: int | None,
+    denied_amount: Decimal | None,
+    on_denial: bool,
+) -> dict[str, list[str]]:
+    """Why a peer-to-peer's outcome as given cannot be recorded: one held has a time
+    and one not held has none; on a denial an overturn names what was recovered (as an
+    appeal's outcome does); on an authorization a partial overturn names the days added,
+    fewer than those still denied (`denied_days`)."""
+    if outcome not in PeerToPeerOutcome._value2member_map_:
+        return {"outcome": ["not one of the choices"]}
+    errors: dict[str, list[str]] = {}
+    not_held = outcome == PeerToPeerOutcome.NOT_HELD
+    if not_held and held:
+        errors["held_at"] = ["a conversation not held has no time held"]
+    if not not_held and not held:
+        errors["held_at"] = ["give the time the conversation was held"]
+    if not_held:
+        if overturned_days or overturned_amount:
+            errors["overturned_days"] = ["a conversation not held recovers nothing"]
+        return errors
+    if on_denial:
+        errors.update(
+            outcome_problems(
+                outcome=outcome,
+                overturned_days=overturned_days,
+                overturned_amount=overturned_amount,
+                denied_days=denied_days,
+                denied_amount=denied_amount,
+            )
+        )
+        return errors
+    if overturned_amount is not None:
+        errors["overturned_amount"] = ["an authorization is of days, not money"]
+    if outcome == PeerToPeerOutcome.PARTLY_OVERTURNED:
+        if overturned_days is None or overturned_days < 1:
+            errors["overturned_days"] = ["give the days the payer added"]
+        elif denied_days is not None and overturned_days >= denied_days:
+            errors["overturned_days"] = [
+                f"{denied_days} or more days is the whole of those denied: an overturn"
+            ]
+    elif overturned_days:
+        errors["overturned_days"] = ["only a partial overturn names the days added"]
+    return errors

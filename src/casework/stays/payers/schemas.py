@@ -8,9 +8,16 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from casework.core.dates import Span
-from casework.stays.payers.rules import AppealOutcome, DenialKind, LevelOfCare
+from casework.stays.payers.rules import (
+    AppealOutcome,
+    DenialKind,
+    LevelOfCare,
+    PeerToPeerOutcome,
+    PeerToPeerSpeaker,
+    PeerToPeerStep,
+)
 from casework.web.api import InputSchema, VersionIn
-from casework.web.dates import RecentDatetime, plausible
+from casework.web.dates import PlannedDatetime, RecentDatetime, plausible
 
 RecentDate = Annotated[date, AfterValidator(plausible(Span.RECENT))]
 
@@ -43,6 +50,9 @@ class PayerSettingsOut(Schema):
     expedited_decision_amount: int
     expedited_decision_unit: str
     expedited_decision_citation: str
+    peer_to_peer_amount: int | None
+    peer_to_peer_unit: str
+    peer_to_peer_citation: str
     levels: list[AppealLevelOut]
 
     @staticmethod
@@ -159,3 +169,51 @@ class AppealOutcomeIn(VersionIn):
     decided_at: RecentDatetime
     overturned_days: int | None = Field(None, ge=0, le=365)
     overturned_amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+
+
+class PeerToPeerIn(InputSchema):
+    """Name the authorization or the denial the conversation is about (one of them)."""
+
+    authorization_id: int | None = Field(None, ge=1)
+    denial_id: int | None = Field(None, ge=1)
+    speaker: PeerToPeerSpeaker
+    physician_name: str = Field(..., min_length=1, max_length=200)
+    payer_contact: str = Field("", max_length=200)
+    requested_at: RecentDatetime
+
+
+class PeerToPeerStepIn(VersionIn):
+    """`scheduled` with `scheduled_at`; `concluded` with `outcome`, `held_at` (not for
+    not_held), a note, and on an overturn what was recovered."""
+
+    step: PeerToPeerStep
+    scheduled_at: PlannedDatetime | None = None
+    held_at: RecentDatetime | None = None
+    outcome: PeerToPeerOutcome | Literal[""] = ""
+    note: str = Field("", max_length=4000)
+    overturned_days: int | None = Field(None, ge=0, le=365)
+    overturned_amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+
+
+class PeerToPeerOut(Schema):
+    id: int
+    stay_id: int
+    authorization_id: int | None
+    denial_id: int | None
+    requested_at: datetime
+    requested_by_id: int
+    speaker: str
+    physician_name: str
+    payer_contact: str
+    scheduled_at: datetime | None
+    held_at: datetime | None
+    outcome: str
+    note: str
+    overturned_days: int | None
+    overturned_amount: Decimal | None
+    version: int
+
+
+class PeerToPeerPage(Schema):
+    count: int
+    items: list[PeerToPeerOut]

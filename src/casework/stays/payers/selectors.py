@@ -1,18 +1,21 @@
 """Reads of the payer interface and denials (H2, H4)."""
 
+from collections.abc import Sequence
+
 from django.db.models import Q, QuerySet
 
 from casework.core.clocks import ClockUnit
 from casework.core.models import Deadline
 from casework.stays.models import Stay, StayReview
 from casework.stays.payers import rules
-from casework.stays.payers.deadlines import AUTHORIZATION, DENIAL
+from casework.stays.payers.deadlines import AUTHORIZATION, DENIAL, PEER_TO_PEER
 from casework.stays.payers.models import (
     PayerAppealLevel,
     PayerSettings,
     StayAppeal,
     StayAuthorization,
     StayDenial,
+    StayPeerToPeer,
 )
 
 
@@ -67,6 +70,11 @@ def payer_terms(payer: PayerSettings) -> rules.PayerTerms:
             payer.expedited_decision_citation,
         ),
         levels=tuple(_level(row) for row in sorted(payer.levels.all(), key=lambda r: r.level)),
+        peer_to_peer=(
+            _limit(payer.peer_to_peer_amount, payer.peer_to_peer_unit, payer.peer_to_peer_citation)
+            if payer.peer_to_peer_amount
+            else None
+        ),
     )
 
 
@@ -126,6 +134,30 @@ def stay_of_authorization(*, authorization_id: int) -> int | None:
     )
 
 
+def peer_to_peer_list(*, stay_id: int) -> QuerySet[StayPeerToPeer]:
+    """A stay's peer-to-peer requests, newest first, with who requested them."""
+    return (
+        StayPeerToPeer.objects.filter(stay_id=stay_id)
+        .select_related("requested_by")
+        .order_by("-requested_at", "-pk")
+    )
+
+
+def peer_to_peer_of_stay(*, stay_id: int, peer_to_peer_id: int) -> StayPeerToPeer | None:
+    return (
+        StayPeerToPeer.objects.filter(stay_id=stay_id, pk=peer_to_peer_id)
+        .select_related("authorization", "authorization__payer", "denial", "denial__payer")
+        .prefetch_related("denial__payer__levels", "authorization__payer__levels")
+        .first()
+    )
+
+
+def stay_of_peer_to_peer(*, peer_to_peer_id: int) -> int | None:
+    return (
+        StayPeerToPeer.objects.filter(pk=peer_to_peer_id).values_list("stay_id", flat=True).first()
+    )
+
+
 def stay_of_denial(*, denial_id: int) -> int | None:
     return StayDenial.objects.filter(pk=denial_id).values_list("stay_id", flat=True).first()
 
@@ -145,12 +177,19 @@ def denial_list(
     return qs.select_related("stay", "stay__consumer", "payer").order_by("-received_date", "-pk")
 
 
-def payer_clocks(*, authorization_ids: list[int], denial_ids: list[int]) -> list[Deadline]:
-    """The clocks of these authorizations and denials, soonest first (one query)."""
+def payer_clocks(
+    *,
+    authorization_ids: list[int],
+    denial_ids: list[int],
+    peer_to_peer_ids: Sequence[int] = (),
+) -> list[Deadline]:
+    """The clocks of these authorizations, denials and peer-to-peers, soonest first (one
+    query)."""
     return list(
         Deadline.objects.filter(
             Q(subject_type=AUTHORIZATION, subject_id__in=authorization_ids)
             | Q(subject_type=DENIAL, subject_id__in=denial_ids)
+            | Q(subject_type=PEER_TO_PEER, subject_id__in=list(peer_to_peer_ids))
         ).order_by("due_at", "pk")
     )
 

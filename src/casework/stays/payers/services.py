@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
-from casework.core.clocks import ClockRule, local_datetime
+from casework.core.clocks import ClockRule, ClockUnit, local_datetime
 from casework.core.deadlines import clock_start, deadlines_finish, program_calendar
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import AuditAction, Deadline, DeadlineState, Program
@@ -122,6 +122,11 @@ def payer_settings_from_preset(
                 expedited_decision_amount=preset.expedited_decision.amount,
                 expedited_decision_unit=preset.expedited_decision.unit,
                 expedited_decision_citation=preset.expedited_decision.citation,
+                peer_to_peer_amount=preset.peer_to_peer.amount if preset.peer_to_peer else None,
+                peer_to_peer_unit=(
+                    preset.peer_to_peer.unit if preset.peer_to_peer else ClockUnit.BUSINESS_DAYS
+                ),
+                peer_to_peer_citation=preset.peer_to_peer.citation if preset.peer_to_peer else "",
             )
         )
         payer.save()
@@ -289,12 +294,17 @@ def _step_problems(authorization: StayAuthorization, facts: StepFacts) -> dict[s
     step = rules.AuthorizationStep(facts.step)
     if step == rules.AuthorizationStep.ACKNOWLEDGED and not facts.reference_number.strip():
         errors["reference_number"] = [_("the payer's reference number is required")]
-    if step == rules.AuthorizationStep.DECIDED:
+    if step in (rules.AuthorizationStep.DECIDED, rules.AuthorizationStep.RECONSIDERED):
         if facts.decision not in DECISIONS:
             errors["decision"] = [_("approved, partly_approved or denied")]
         elif facts.decision == rules.AuthorizationState.DENIED:
             if facts.authorized_days:
                 errors["authorized_days"] = [_("a denial authorizes no days")]
+        elif (
+            step == rules.AuthorizationStep.RECONSIDERED
+            and facts.decision == rules.AuthorizationState.DENIED
+        ):
+            errors["decision"] = [_("a reconsidered decision approves days")]
         elif facts.authorized_days is None or facts.authorized_days < 1:
             errors["authorized_days"] = [_("give the days authorized")]
         elif facts.authorized_days > authorization.requested_days:
@@ -312,9 +322,28 @@ def authorization_step(
 ) -> StayAuthorization:
     """Record one step of an authorization: the notification sent (the payer's decision
     clock starts), acknowledged (with its reference number), the payer's decision (days
-    authorized; the first continued-stay review falls due), or a clinical review sent
-    (the next one falls due). Each step meets its clock. A step the state does not allow
-    is refused (409); bad input is 422 and changes nothing. Audits one update."""
+    authorized; the first continued-stay review falls due), a clinical review sent (the
+    next one falls due), or the payer's reconsidered decision after an adverse one. Each
+    step meets its clock. A step the state does not allow is refused (409); bad input is
+    422 and changes nothing. Audits one update."""
+    with transaction.atomic():
+        step = _step_apply(authorization, version, facts)
+        _audit(
+            actor,
+            AuditAction.UPDATE,
+            authorization.stay,
+            "stay_authorization",
+            authorization.pk,
+            step=step.value,
+        )
+    return authorization
+
+
+def _step_apply(
+    authorization: StayAuthorization, version: int, facts: StepFacts
+) -> rules.AuthorizationStep:
+    """`authorization_step` without its audit event (a peer-to-peer's outcome applies
+    the payer's reconsidered decision through it and audits itself)."""
     errors = _step_problems(authorization, facts)
     if errors:
         raise ValidationFailed(errors)
@@ -327,42 +356,30 @@ def authorization_step(
     stay = authorization.stay
     terms = payer_terms(authorization.payer)
     changes: dict[str, object] = {}
-    with transaction.atomic():
-        versioned_update(
-            authorization,
-            version=version,
-            changes={"state": authorization.state},
-            where=Q(state=authorization.state),
-        )
-        if step == rules.AuthorizationStep.NOTIFIED:
-            changes = _notified(authorization, stay, terms, facts.at)
-        elif step == rules.AuthorizationStep.ACKNOWLEDGED:
-            changes = {
-                "state": rules.AuthorizationState.ACKNOWLEDGED,
-                "acknowledged_at": facts.at,
-                "reference_number": facts.reference_number.strip(),
-            }
-        elif step == rules.AuthorizationStep.DECIDED:
-            _meet(PayerDeadline.DECISION, AUTHORIZATION, authorization.pk, facts.at)
-            changes = {
-                "state": facts.decision,
-                "decided_at": facts.at,
-                "authorized_days": facts.authorized_days or 0,
-            }
-            if facts.reference_number.strip():
-                changes["reference_number"] = facts.reference_number.strip()
-            if facts.decision != rules.AuthorizationState.DENIED:
-                review = _start(
-                    PayerDeadline.REVIEW,
-                    AUTHORIZATION,
-                    authorization.pk,
-                    stay,
-                    rules.review_rule(terms),
-                    facts.at,
-                )
-                changes["next_review_due_at"] = review.due_at
-        else:
-            _meet(PayerDeadline.REVIEW, AUTHORIZATION, authorization.pk, facts.at)
+    versioned_update(
+        authorization,
+        version=version,
+        changes={"state": authorization.state},
+        where=Q(state=authorization.state),
+    )
+    if step == rules.AuthorizationStep.NOTIFIED:
+        changes = _notified(authorization, stay, terms, facts.at)
+    elif step == rules.AuthorizationStep.ACKNOWLEDGED:
+        changes = {
+            "state": rules.AuthorizationState.ACKNOWLEDGED,
+            "acknowledged_at": facts.at,
+            "reference_number": facts.reference_number.strip(),
+        }
+    elif step in (rules.AuthorizationStep.DECIDED, rules.AuthorizationStep.RECONSIDERED):
+        _meet(PayerDeadline.DECISION, AUTHORIZATION, authorization.pk, facts.at)
+        changes = {
+            "state": facts.decision,
+            "decided_at": facts.at,
+            "authorized_days": facts.authorized_days or 0,
+        }
+        if facts.reference_number.strip():
+            changes["reference_number"] = facts.reference_number.strip()
+        if facts.decision != rules.AuthorizationState.DENIED:
             review = _start(
                 PayerDeadline.REVIEW,
                 AUTHORIZATION,
@@ -371,14 +388,22 @@ def authorization_step(
                 rules.review_rule(terms),
                 facts.at,
             )
-            changes = {"last_review_sent_at": facts.at, "next_review_due_at": review.due_at}
-        StayAuthorization.objects.filter(pk=authorization.pk).update(**changes)
-        for name, value in changes.items():
-            setattr(authorization, name, value)
-        _audit(
-            actor, AuditAction.UPDATE, stay, "stay_authorization", authorization.pk, step=step.value
+            changes["next_review_due_at"] = review.due_at
+    else:
+        _meet(PayerDeadline.REVIEW, AUTHORIZATION, authorization.pk, facts.at)
+        review = _start(
+            PayerDeadline.REVIEW,
+            AUTHORIZATION,
+            authorization.pk,
+            stay,
+            rules.review_rule(terms),
+            facts.at,
         )
-    return authorization
+        changes = {"last_review_sent_at": facts.at, "next_review_due_at": review.due_at}
+    StayAuthorization.objects.filter(pk=authorization.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(authorization, name, value)
+    return step
 
 
 # --- denials and appeals (H4) ------------------------------------------------------------
@@ -579,8 +604,7 @@ def appeal_decide(
             where=Q(outcome=""),
             refused=RuleViolation(_("the appeal was already decided")),
         )
-        StayDenial.objects.filter(pk=denial.pk).update(state=state, version=denial.version + 1)
-        denial.state, denial.version = state, denial.version + 1
+        _denial_state_set(denial, state)
         _meet(PayerDeadline.APPEAL_DECISION, DENIAL, denial.pk, facts.decided_at)
         if state == rules.DenialState.OPEN and following is not None:
             _start(
@@ -593,6 +617,13 @@ def appeal_decide(
             )
         _audit(actor, AuditAction.UPDATE, stay, "stay_appeal", appeal.pk, outcome=outcome.value)
     return appeal
+
+
+def _denial_state_set(denial: StayDenial, state: rules.DenialState) -> None:
+    """Move a denial to `state` after the payer's word on it (an appeal's outcome or a
+    peer-to-peer's); the caller holds the transaction."""
+    StayDenial.objects.filter(pk=denial.pk).update(state=state, version=denial.version + 1)
+    denial.state, denial.version = state, denial.version + 1
 
 
 def appeal_packet_printed(*, actor: Actor, denial: StayDenial) -> None:
