@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.core.dates import Span
 from casework.stays.payers.models import (
+    AUTHORIZATION_UNIT_LABELS,
     DENIAL_KIND_LABELS,
     DENIAL_STATE_LABELS,
     LEVEL_OF_CARE_LABELS,
@@ -38,9 +39,22 @@ class VersionForm(forms.Form):
 
 class AuthorizationForm(forms.Form):
     level_of_care = forms.ChoiceField(
-        label=_("Level of care"), choices=choices(LEVEL_OF_CARE_LABELS)
+        label=_("Level of care or post-acute service"), choices=choices(LEVEL_OF_CARE_LABELS)
     )
-    requested_days = forms.IntegerField(label=_("Days requested"), min_value=1, max_value=365)
+    requested_days = forms.IntegerField(
+        label=_("Requested (days, visits or items)"), min_value=1, max_value=365
+    )
+    unit = forms.ChoiceField(
+        label=_("Unit"),
+        choices=[("", _("The service's usual unit")), *choices(AUTHORIZATION_UNIT_LABELS)],
+        required=False,
+    )
+    provider_name = forms.CharField(
+        label=_("Receiving provider (post-acute)"), max_length=200, required=False
+    )
+    requested_start_date = date_field(
+        _("Requested start (post-acute)"), Span.PLANNED, required=False
+    )
     expedited = forms.BooleanField(label=_("Expedited request"), required=False)
     notification_sent_at = datetime_field(
         _("Admission notification sent at"),
@@ -58,8 +72,10 @@ class AuthorizationStepForm(VersionForm):
     )
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES, required=False)
     authorized_days = forms.IntegerField(
-        label=_("Days authorized"), min_value=0, max_value=365, required=False
+        label=_("Authorized (days, visits or items)"), min_value=0, max_value=365, required=False
     )
+    valid_from = date_field(_("Valid from"), Span.PLANNED, required=False)
+    valid_until = date_field(_("Valid until"), Span.PLANNED, required=False)
 
 
 class DenialForm(forms.Form):

@@ -10,6 +10,7 @@ from casework.core.clocks import ClockUnit
 from casework.stays.payers.rules import (
     AppealOutcome,
     AuthorizationState,
+    AuthorizationUnit,
     DenialKind,
     DenialState,
     LevelOfCare,
@@ -35,7 +36,16 @@ LEVEL_OF_CARE_LABELS = {
     LevelOfCare.OBSERVATION: _("Observation"),
     LevelOfCare.SKILLED_NURSING: _("Skilled nursing facility"),
     LevelOfCare.INPATIENT_REHAB: _("Inpatient rehabilitation"),
+    LevelOfCare.LONG_TERM_ACUTE: _("Long-term acute care"),
     LevelOfCare.HOME_HEALTH: _("Home health"),
+    LevelOfCare.HOSPICE: _("Hospice"),
+    LevelOfCare.DURABLE_MEDICAL_EQUIPMENT: _("Durable medical equipment"),
+    LevelOfCare.OUTPATIENT_THERAPY: _("Outpatient therapy"),
+}
+AUTHORIZATION_UNIT_LABELS = {
+    AuthorizationUnit.DAYS: _("days"),
+    AuthorizationUnit.VISITS: _("visits"),
+    AuthorizationUnit.ITEMS: _("items"),
 }
 AUTHORIZATION_STATE_LABELS = {
     AuthorizationState.PENDING_NOTIFICATION: _("Notification not sent"),
@@ -175,11 +185,25 @@ class StayAuthorization(models.Model):
     stay = models.ForeignKey("stays.Stay", on_delete=models.CASCADE, related_name="authorizations")
     payer = models.ForeignKey(PayerSettings, on_delete=models.PROTECT, related_name="+")
     level_of_care = models.CharField(
-        _("level of care"), max_length=20, choices=choices(LEVEL_OF_CARE_LABELS)
+        _("level of care or service"), max_length=30, choices=choices(LEVEL_OF_CARE_LABELS)
     )
     expedited = models.BooleanField(_("expedited"), default=False)
-    requested_days = models.PositiveSmallIntegerField(_("days requested"))
-    authorized_days = models.PositiveSmallIntegerField(_("days authorized"), null=True, blank=True)
+    # `requested_days` and `authorized_days` count `unit`: days, or a post-acute
+    # service's visits or items.
+    unit = models.CharField(
+        _("unit"),
+        max_length=10,
+        choices=choices(AUTHORIZATION_UNIT_LABELS),
+        default=AuthorizationUnit.DAYS,
+    )
+    requested_days = models.PositiveSmallIntegerField(_("requested"))
+    authorized_days = models.PositiveSmallIntegerField(_("authorized"), null=True, blank=True)
+    # A post-acute service: the receiving provider (by name: `transitions` sits above
+    # `stays`, so its provider directory is not linked) and the start asked for.
+    provider_name = models.CharField(_("receiving provider"), max_length=200, blank=True)
+    requested_start_date = models.DateField(_("requested start"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     state = models.CharField(
         _("state"),
         max_length=24,

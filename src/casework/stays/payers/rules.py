@@ -11,6 +11,7 @@ setting.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -24,13 +25,92 @@ class PayerType(StrEnum):
 
 
 class LevelOfCare(StrEnum):
+    """What an authorization is for: a level of care in the hospital, or a post-acute
+    service after it (`POST_ACUTE`)."""
+
     ACUTE = "acute"
     INTENSIVE_CARE = "intensive_care"
     STEP_DOWN = "step_down"
     OBSERVATION = "observation"
     SKILLED_NURSING = "skilled_nursing"
     INPATIENT_REHAB = "inpatient_rehab"
+    LONG_TERM_ACUTE = "long_term_acute"
     HOME_HEALTH = "home_health"
+    HOSPICE = "hospice"
+    DURABLE_MEDICAL_EQUIPMENT = "durable_medical_equipment"
+    OUTPATIENT_THERAPY = "outpatient_therapy"
+
+
+class AuthorizationUnit(StrEnum):
+    """What an authorization counts (its `requested_days` and `authorized_days`)."""
+
+    DAYS = "days"
+    VISITS = "visits"
+    ITEMS = "items"
+
+
+POST_ACUTE = frozenset(
+    {
+        LevelOfCare.SKILLED_NURSING,
+        LevelOfCare.INPATIENT_REHAB,
+        LevelOfCare.LONG_TERM_ACUTE,
+        LevelOfCare.HOME_HEALTH,
+        LevelOfCare.HOSPICE,
+        LevelOfCare.DURABLE_MEDICAL_EQUIPMENT,
+        LevelOfCare.OUTPATIENT_THERAPY,
+    }
+)
+
+# The units each service is authorized in; the first is the default.
+UNITS: dict[LevelOfCare, tuple[AuthorizationUnit, ...]] = {
+    **{level: (AuthorizationUnit.DAYS,) for level in LevelOfCare},
+    LevelOfCare.HOME_HEALTH: (AuthorizationUnit.VISITS, AuthorizationUnit.DAYS),
+    LevelOfCare.OUTPATIENT_THERAPY: (AuthorizationUnit.VISITS,),
+    LevelOfCare.DURABLE_MEDICAL_EQUIPMENT: (AuthorizationUnit.ITEMS,),
+}
+
+
+def is_post_acute(level_of_care: str) -> bool:
+    return level_of_care in POST_ACUTE
+
+
+def authorization_problems(
+    *,
+    level_of_care: str,
+    unit: str,
+    provider_name: str,
+    requested_start_date: date | None,
+    admitted_date: date,
+) -> dict[str, list[str]]:
+    """Why an authorization as asked cannot be opened: field → reasons. A post-acute
+    service counts in one of its units and names when it should start (not before the
+    admission); a level of care in the hospital counts days and names no provider."""
+    if level_of_care not in LevelOfCare._value2member_map_:
+        return {"level_of_care": ["not one of the choices"]}
+    level = LevelOfCare(level_of_care)
+    errors: dict[str, list[str]] = {}
+    if unit and unit not in UNITS[level]:
+        errors["unit"] = [f"{level.value} is authorized in {', '.join(UNITS[level])}"]
+    if level in POST_ACUTE:
+        if requested_start_date is None:
+            errors["requested_start_date"] = ["give the date the service should start"]
+        elif requested_start_date < admitted_date:
+            errors["requested_start_date"] = ["cannot be before the admission"]
+    else:
+        if provider_name.strip():
+            errors["provider_name"] = ["only a post-acute service has a receiving provider"]
+        if requested_start_date is not None:
+            errors["requested_start_date"] = ["only a post-acute service has a requested start"]
+    return errors
+
+
+def validity_problems(*, valid_from: date | None, valid_until: date | None) -> dict[str, list[str]]:
+    """An authorization's validity: both ends or none, the end not before the start."""
+    if (valid_from is None) != (valid_until is None):
+        return {"valid_until": ["give both ends of the validity, or neither"]}
+    if valid_from is not None and valid_until is not None and valid_until < valid_from:
+        return {"valid_until": ["cannot be before the start of the validity"]}
+    return {}
 
 
 class AuthorizationState(StrEnum):
@@ -92,6 +172,15 @@ class AppealOutcome(StrEnum):
     UPHELD = "upheld"
     WITHDRAWN = "withdrawn"
 
+
+# Waiting for the payer: what the census counts as an open authorization.
+OPEN_AUTHORIZATION_STATES = frozenset(
+    {
+        AuthorizationState.PENDING_NOTIFICATION,
+        AuthorizationState.NOTIFIED,
+        AuthorizationState.ACKNOWLEDGED,
+    }
+)
 
 DECIDED_STATES = frozenset(
     {

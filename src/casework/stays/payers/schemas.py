@@ -10,11 +10,13 @@ from pydantic import AfterValidator
 from casework.core.dates import Span
 from casework.stays.payers.rules import (
     AppealOutcome,
+    AuthorizationUnit,
     DenialKind,
     LevelOfCare,
     PeerToPeerOutcome,
     PeerToPeerSpeaker,
     PeerToPeerStep,
+    is_post_acute,
 )
 from casework.web.api import InputSchema, VersionIn
 from casework.web.dates import PlannedDatetime, RecentDatetime, plausible
@@ -65,11 +67,21 @@ class PayerSettingsPage(Schema):
     items: list[PayerSettingsOut]
 
 
+PlannedDate = Annotated[date, AfterValidator(plausible(Span.PLANNED))]
+
+
 class AuthorizationIn(InputSchema):
+    """A level of care in the hospital (days), or a post-acute service with its unit
+    (days, visits or items; empty: the service's usual one), receiving provider and
+    requested start. `requested_days` counts the unit."""
+
     level_of_care: LevelOfCare
     requested_days: int = Field(..., ge=1, le=365)
     expedited: bool = False
     notification_sent_at: RecentDatetime | None = None
+    unit: AuthorizationUnit | Literal[""] = ""
+    provider_name: str = Field("", max_length=200)
+    requested_start_date: PlannedDate | None = None
 
 
 class AuthorizationStepIn(VersionIn):
@@ -78,6 +90,8 @@ class AuthorizationStepIn(VersionIn):
     reference_number: str = Field("", max_length=60)
     decision: Literal["", "approved", "partly_approved", "denied"] = ""
     authorized_days: int | None = Field(None, ge=0, le=365)
+    valid_from: PlannedDate | None = None
+    valid_until: PlannedDate | None = None
 
 
 class AuthorizationOut(Schema):
@@ -85,9 +99,15 @@ class AuthorizationOut(Schema):
     stay_id: int
     payer_id: int
     level_of_care: str
+    post_acute: bool
     expedited: bool
+    unit: str
     requested_days: int
     authorized_days: int | None
+    provider_name: str
+    requested_start_date: date | None
+    valid_from: date | None
+    valid_until: date | None
     state: str
     reference_number: str
     notification_sent_at: datetime | None
@@ -96,6 +116,10 @@ class AuthorizationOut(Schema):
     last_review_sent_at: datetime | None
     next_review_due_at: datetime | None
     version: int
+
+    @staticmethod
+    def resolve_post_acute(obj: object) -> bool:
+        return is_post_acute(obj.level_of_care)  # type: ignore[attr-defined]
 
 
 class AuthorizationPage(Schema):

@@ -190,20 +190,30 @@ def _payer_of(stay: Stay) -> PayerSettings:
 @dataclass(frozen=True)
 class AuthorizationFacts:
     level_of_care: str
-    requested_days: int
+    requested_days: int  # in `unit`
     expedited: bool = False
     notification_sent_at: datetime | None = None
+    unit: str = ""  # empty: the service's first unit
+    provider_name: str = ""
+    requested_start_date: date | None = None
 
 
 def authorization_open(*, actor: Actor, stay: Stay, facts: AuthorizationFacts) -> StayAuthorization:
-    """Open the payer's authorization of an in-house stay at a level of care and start
-    its notification clock (the payer's window from the inpatient admission, or from the
-    admission). With `notification_sent_at` the notification is recorded at once and the
-    payer's decision clock starts. Refused (409) when the stay's payer has no settings or
-    the stay has left the house. Audits one create."""
-    errors: dict[str, list[str]] = {}
-    if facts.level_of_care not in rules.LevelOfCare._value2member_map_:
-        errors["level_of_care"] = [_("not one of the choices")]
+    """Open the payer's authorization of an in-house stay at a level of care, or of a
+    post-acute service after it (with its unit, receiving provider and requested start),
+    and start its notification clock: the payer's window from the inpatient admission (or
+    the admission), or for a post-acute service from the request opened now. With
+    `notification_sent_at` the notification is recorded at once and the payer's decision
+    clock starts. Refused (409) when the stay's payer has no settings or the stay has
+    left the house. Audits one create."""
+    calendar = program_calendar(program_id=stay.program_id)
+    errors = rules.authorization_problems(
+        level_of_care=facts.level_of_care,
+        unit=facts.unit,
+        provider_name=facts.provider_name,
+        requested_start_date=facts.requested_start_date,
+        admitted_date=calendar.local_date(stay.admitted_at),
+    )
     if facts.requested_days < 1:
         errors["requested_days"] = [_("must be at least 1")]
     _not_future(errors, "notification_sent_at", facts.notification_sent_at)
@@ -215,15 +225,21 @@ def authorization_open(*, actor: Actor, stay: Stay, facts: AuthorizationFacts) -
         raise RuleViolation(_("the stay is no longer in the house"))
     payer = _payer_of(stay)
     terms = payer_terms(payer)
+    level = rules.LevelOfCare(facts.level_of_care)
+    post_acute = rules.is_post_acute(level)
+    now = clock.now()
     with transaction.atomic():
         authorization = StayAuthorization.objects.create(
             stay=stay,
             payer=payer,
-            level_of_care=facts.level_of_care,
+            level_of_care=level,
+            unit=facts.unit or rules.UNITS[level][0],
             requested_days=facts.requested_days,
             expedited=facts.expedited,
+            provider_name=facts.provider_name.strip(),
+            requested_start_date=facts.requested_start_date,
             created_by=actor.user,
-            created_at=clock.now(),
+            created_at=now,
         )
         _start(
             PayerDeadline.NOTIFY,
@@ -231,7 +247,7 @@ def authorization_open(*, actor: Actor, stay: Stay, facts: AuthorizationFacts) -
             authorization.pk,
             stay,
             rules.notification_rule(terms),
-            stay.inpatient_at or stay.admitted_at,
+            now if post_acute else (stay.inpatient_at or stay.admitted_at),
         )
         if facts.notification_sent_at is not None:
             _notified(authorization, stay, terms, facts.notification_sent_at)
@@ -275,6 +291,8 @@ class StepFacts:
     reference_number: str = ""
     decision: str = ""  # approved, partly_approved or denied (the decided step)
     authorized_days: int | None = None
+    valid_from: date | None = None  # the validity of an approval, both ends or none
+    valid_until: date | None = None
 
 
 DECISIONS = (
@@ -294,17 +312,26 @@ def _step_problems(authorization: StayAuthorization, facts: StepFacts) -> dict[s
     step = rules.AuthorizationStep(facts.step)
     if step == rules.AuthorizationStep.ACKNOWLEDGED and not facts.reference_number.strip():
         errors["reference_number"] = [_("the payer's reference number is required")]
-    if step in (rules.AuthorizationStep.DECIDED, rules.AuthorizationStep.RECONSIDERED):
+    deciding = step in (rules.AuthorizationStep.DECIDED, rules.AuthorizationStep.RECONSIDERED)
+    if deciding:
+        errors.update(
+            rules.validity_problems(valid_from=facts.valid_from, valid_until=facts.valid_until)
+        )
+    elif facts.valid_from is not None or facts.valid_until is not None:
+        errors["valid_from"] = [_("only a decision has a validity")]
+    if deciding:
         if facts.decision not in DECISIONS:
             errors["decision"] = [_("approved, partly_approved or denied")]
-        elif facts.decision == rules.AuthorizationState.DENIED:
-            if facts.authorized_days:
-                errors["authorized_days"] = [_("a denial authorizes no days")]
         elif (
             step == rules.AuthorizationStep.RECONSIDERED
             and facts.decision == rules.AuthorizationState.DENIED
         ):
             errors["decision"] = [_("a reconsidered decision approves days")]
+        elif facts.decision == rules.AuthorizationState.DENIED:
+            if facts.authorized_days:
+                errors["authorized_days"] = [_("a denial authorizes no days")]
+            if facts.valid_from is not None:
+                errors["valid_from"] = [_("a denial has no validity")]
         elif facts.authorized_days is None or facts.authorized_days < 1:
             errors["authorized_days"] = [_("give the days authorized")]
         elif facts.authorized_days > authorization.requested_days:
@@ -376,6 +403,8 @@ def _step_apply(
             "state": facts.decision,
             "decided_at": facts.at,
             "authorized_days": facts.authorized_days or 0,
+            "valid_from": facts.valid_from,
+            "valid_until": facts.valid_until,
         }
         if facts.reference_number.strip():
             changes["reference_number"] = facts.reference_number.strip()

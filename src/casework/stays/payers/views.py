@@ -73,13 +73,24 @@ def stay_payer_context(stay: Stay, actor: Actor) -> dict[str, Any]:
     end = stay.discharged_at or clock.now()
     in_house = stay_rules.midnights(stay.admitted_at, end, facility_zone())
     current = next(
-        (a for a in authorizations if a.state in rules.DECIDED_STATES),
+        (
+            a
+            for a in authorizations
+            if a.state in rules.DECIDED_STATES and not rules.is_post_acute(a.level_of_care)
+        ),
         None,
     )
     return {
         "payer_settings": selectors.payer_for_stay(stay=stay),
         "authorizations": [
-            (a, by_subject.get(("stay_authorization", a.pk), [])) for a in authorizations
+            (a, by_subject.get(("stay_authorization", a.pk), []))
+            for a in authorizations
+            if not rules.is_post_acute(a.level_of_care)
+        ],
+        "post_acute_authorizations": [
+            (a, by_subject.get(("stay_authorization", a.pk), []))
+            for a in authorizations
+            if rules.is_post_acute(a.level_of_care)
         ],
         "denials": [(d, by_subject.get(("stay_denial", d.pk), [])) for d in denials],
         "peer_to_peers": [(p, by_subject.get(("stay_peer_to_peer", p.pk), [])) for p in peers],
