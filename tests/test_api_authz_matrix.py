@@ -1443,6 +1443,7 @@ def _denied_stay(w: World, appealed: bool = False) -> tuple[Any, Any, Any]:
         facts=payer_services.DenialFacts(
             kind="medical_necessity",
             reason="Observation suffices",
+            reason_category="lower_level_of_care",
             received_date=clock.now().date(),
             denied_days=2,
         ),
@@ -1585,6 +1586,7 @@ MATRIX.update(
                 lambda s: {
                     "kind": "level_of_care",
                     "reason": "Acute level not met",
+                    "reason_category": "lower_level_of_care",
                     "received_date": clock.now().date().isoformat(),
                     "denied_amount": "900.00",
                 }
@@ -2024,6 +2026,12 @@ MATRIX.update(
         ),
         ("POST", "/api/v1/stays/{stay_id}/avoidable-days"): Entry(
             Permission.CASE_MANAGE, stay_target(_avoidable_body), AuditAction.CREATE, ok=201
+        ),
+        ("GET", "/api/v1/denials/report"): Entry(
+            Permission.UM_REPORT,
+            lambda w: Target({}, None, None),
+            AuditAction.LIST,
+            object_route=False,
         ),
         ("GET", "/api/v1/avoidable-days/report"): Entry(
             Permission.UM_REPORT,

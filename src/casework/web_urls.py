@@ -81,6 +81,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("stays/<int:stay_id>/notices/<str:kind>/", stays.notice_print, name="stay_notice_print"),
     path("payers/", stay_payers.payer_settings_page, name="payer_settings"),
     path("denials/", stay_payers.denial_list_page, name="denial_list"),
+    path("denials/report/", stay_payers.denial_report_page, name="denial_report"),
     path(
         "stays/<int:stay_id>/authorizations/new/",
         stay_payers.stay_authorization_new,

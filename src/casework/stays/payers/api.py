@@ -5,13 +5,14 @@ field and changes nothing; a step the record's state refuses is 409."""
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 
 from casework.core.actor import Actor
 from casework.core.policy import Permission
 from casework.stays.models import Stay
-from casework.stays.payers import peer_to_peer_services, selectors, services
+from casework.stays.payers import peer_to_peer_services, rules, selectors, services
 from casework.stays.payers.models import (
     StayAppeal,
     StayAuthorization,
@@ -30,6 +31,8 @@ from casework.stays.payers.schemas import (
     DenialOut,
     DenialPage,
     DenialQuery,
+    DenialReportOut,
+    DenialReportQuery,
     PayerSettingsPage,
     PeerToPeerIn,
     PeerToPeerOut,
@@ -37,7 +40,7 @@ from casework.stays.payers.schemas import (
     PeerToPeerStepIn,
 )
 from casework.web.access import access_stay, stay_reach_q
-from casework.web.api import LIST_THROTTLE, PageParams, listed_page, responses
+from casework.web.api import LIST_THROTTLE, PageParams, audit_list, listed_page, responses
 from casework.web.guard import guard
 
 router = Router(tags=["stays"])
@@ -145,6 +148,31 @@ def denial_list(
         kind=query.kind or "",
     )
     return listed_page(actor, rows, page, object_type="stay_denial")
+
+
+@router.get(
+    "/denials/report",
+    response=responses({200: DenialReportOut}),
+    summary="Denials by reason category, kind, unit, attending, payer or week, with recoveries",
+    operation_id="denial_report",
+)
+@guard(Permission.UM_REPORT, object_type="denial_report")
+def denial_report(
+    request: HttpRequest, actor: Actor, query: Query[DenialReportQuery]
+) -> dict[str, Any]:
+    """Totals over the program's stays; names no consumer. Audits one list."""
+    by = rules.DenialReportDimension(query.by)
+    rows = selectors.denial_report(
+        program_id=actor.user.program_id or 0, by=by, start=query.start, end=query.end
+    )
+    audit_list(actor, object_type="denial_report", count=len(rows), returned=[], by=by.value)
+    return {
+        "by": by.value,
+        "taxonomy": settings.CASEWORK_STAYS_DENIAL_TAXONOMY,
+        "currency": "USD",
+        "total": selectors.denial_report_total(rows),
+        "rows": rows,
+    }
 
 
 @router.post(

@@ -80,6 +80,7 @@ class AuthorizationStepForm(VersionForm):
 
 class DenialForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of denial"), choices=choices(DENIAL_KIND_LABELS))
+    reason_category = forms.ChoiceField(label=_("Reason category"))
     reason = forms.CharField(label=_("Payer's reason"), widget=forms.Textarea, max_length=4000)
     received_date = date_field(_("Received on"), Span.RECENT)
     denied_days = forms.IntegerField(
@@ -97,10 +98,17 @@ class DenialForm(forms.Form):
         label=_("Authorization"), coerce=int, empty_value=None, required=False
     )
 
-    def __init__(self, data: Any, *, authorizations: list[tuple[int, str]]) -> None:
+    def __init__(
+        self,
+        data: Any,
+        *,
+        authorizations: list[tuple[int, str]],
+        categories: tuple[tuple[str, str], ...],
+    ) -> None:
         super().__init__(data)
         field = self.fields["authorization_id"]
         field.choices = [("", _("None")), *authorizations]  # type: ignore[attr-defined]
+        self.fields["reason_category"].choices = categories  # type: ignore[attr-defined]
 
 
 class AppealForm(VersionForm):
@@ -192,3 +200,19 @@ class PeerToPeerStepForm(VersionForm):
         decimal_places=2,
         required=False,
     )
+
+
+DENIAL_REPORT_DIMENSIONS = [
+    ("category", _("Reason category")),
+    ("kind", _("Kind")),
+    ("unit", _("Unit")),
+    ("physician", _("Attending physician")),
+    ("payer", _("Payer")),
+    ("week", _("Week received")),
+]
+
+
+class DenialReportForm(forms.Form):
+    by = forms.ChoiceField(label=_("Group by"), choices=DENIAL_REPORT_DIMENSIONS, required=False)
+    start = date_field(_("Received on or after"), Span.PAST, required=False)
+    end = date_field(_("Received on or before"), Span.PAST, required=False)

@@ -244,6 +244,14 @@ class StayDenial(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=choices(DENIAL_KIND_LABELS))
     reason = models.TextField(_("payer's reason"))
+    # The reason's category in a shipped taxonomy (`reason_taxonomy`), and the stay's unit
+    # and attending when the denial was recorded, so the report does not move.
+    reason_category = models.CharField(_("reason category"), max_length=40, blank=True)
+    reason_taxonomy = models.CharField(max_length=60, blank=True)
+    unit = models.ForeignKey(
+        "stays.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    attending = models.CharField(_("attending physician"), max_length=120, blank=True)
     denied_days = models.PositiveSmallIntegerField(_("days denied"), null=True, blank=True)
     denied_amount = models.DecimalField(
         _("amount denied"), max_digits=12, decimal_places=2, null=True, blank=True

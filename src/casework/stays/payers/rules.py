@@ -10,12 +10,15 @@ clinical review frequency, which payer contracts set) the number is only the def
 setting.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 
 from casework.core.clocks import ClockRule, ClockUnit
+from casework.stays.rules import DATA_DIR
 
 
 class PayerType(StrEnum):
@@ -492,3 +495,79 @@ def peer_to_peer_problems(
     elif overturned_days:
         errors["overturned_days"] = ["only a partial overturn names the days added"]
     return errors
+
+
+# --- denial reason categories and the denial report --------------------------------------
+
+
+@dataclass(frozen=True)
+class DenialTaxonomy:
+    """A shipped, versioned list of denial reason categories (code → title)."""
+
+    id: str
+    version: str
+    source: str
+    categories: tuple[tuple[str, str], ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}-{self.version}"
+
+    def title(self, code: str) -> str | None:
+        return dict(self.categories).get(code)
+
+
+@cache
+def denial_taxonomy(key: str) -> DenialTaxonomy:
+    """data/denials/<key>.json."""
+    raw = json.loads((DATA_DIR / "denials" / f"{key}.json").read_text(encoding="utf-8"))
+    return DenialTaxonomy(
+        id=raw["id"],
+        version=raw["version"],
+        source=raw["source"],
+        categories=tuple((c["code"], c["title"]) for c in raw["categories"]),
+    )
+
+
+def category_problems(taxonomy: DenialTaxonomy, code: str) -> dict[str, list[str]]:
+    if taxonomy.title(code) is None:
+        codes = ", ".join(c for c, _title in taxonomy.categories)
+        return {"reason_category": [f"unknown category '{code}' (one of: {codes})"]}
+    return {}
+
+
+class DenialReportDimension(StrEnum):
+    """What the denial report groups by."""
+
+    KIND = "kind"
+    CATEGORY = "category"
+    UNIT = "unit"
+    PHYSICIAN = "physician"
+    PAYER = "payer"
+    WEEK = "week"
+
+
+@dataclass(frozen=True)
+class DenialTotals:
+    """A denial report row's figures: denials, what they denied, how many were appealed
+    and won, and what appeals and peer-to-peers recovered."""
+
+    denials: int = 0
+    days: int = 0
+    amount: Decimal = Decimal("0.00")
+    appealed: int = 0
+    overturned: int = 0
+    days_recovered: int = 0
+    amount_recovered: Decimal = Decimal("0.00")
+
+    def __add__(self, other: "DenialTotals") -> "DenialTotals":
+        """The figures of both (a plain `DenialTotals`, whatever the operands' class)."""
+        return DenialTotals(
+            denials=self.denials + other.denials,
+            days=self.days + other.days,
+            amount=self.amount + other.amount,
+            appealed=self.appealed + other.appealed,
+            overturned=self.overturned + other.overturned,
+            days_recovered=self.days_recovered + other.days_recovered,
+            amount_recovered=self.amount_recovered + other.amount_recovered,
+        )

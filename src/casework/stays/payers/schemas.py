@@ -19,7 +19,7 @@ from casework.stays.payers.rules import (
     is_post_acute,
 )
 from casework.web.api import InputSchema, VersionIn
-from casework.web.dates import PlannedDatetime, RecentDatetime, plausible
+from casework.web.dates import PastDate, PlannedDatetime, RecentDatetime, plausible
 
 RecentDate = Annotated[date, AfterValidator(plausible(Span.RECENT))]
 
@@ -130,6 +130,9 @@ class AuthorizationPage(Schema):
 class DenialIn(InputSchema):
     kind: DenialKind
     reason: str = Field(..., min_length=1, max_length=4000)
+    reason_category: str = Field(
+        ..., min_length=1, max_length=40, description="a code of the program's denial taxonomy"
+    )
     received_date: RecentDate
     denied_days: int | None = Field(None, ge=1, le=365)
     denied_amount: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=2)
@@ -161,6 +164,8 @@ class DenialOut(Schema):
     authorization_id: int | None
     kind: str
     reason: str
+    reason_category: str
+    reason_taxonomy: str
     denied_days: int | None
     denied_amount: Decimal | None
     currency: str
@@ -241,3 +246,29 @@ class PeerToPeerOut(Schema):
 class PeerToPeerPage(Schema):
     count: int
     items: list[PeerToPeerOut]
+
+
+class DenialReportQuery(Schema):
+    by: Literal["kind", "category", "unit", "physician", "payer", "week"] = "category"
+    start: PastDate | None = Field(None, description="denials received on or after this day")
+    end: PastDate | None = Field(None, description="denials received on or before this day")
+
+
+class DenialReportRowOut(Schema):
+    key: str
+    label: str
+    denials: int
+    days: int
+    amount: Decimal
+    appealed: int
+    overturned: int
+    days_recovered: int
+    amount_recovered: Decimal
+
+
+class DenialReportOut(Schema):
+    by: str
+    taxonomy: str
+    currency: str
+    total: DenialReportRowOut
+    rows: list[DenialReportRowOut]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -447,6 +448,7 @@ class DenialFacts:
     denied_amount: Decimal | None = None
     reference_number: str = ""
     authorization_id: int | None = None
+    reason_category: str = ""  # required: a category of the program's denial taxonomy
 
 
 def _day_start(stay: Stay, day: date) -> datetime:
@@ -455,14 +457,18 @@ def _day_start(stay: Stay, day: date) -> datetime:
 
 
 def denial_record(*, actor: Actor, stay: Stay, facts: DenialFacts) -> StayDenial:
-    """Record the payer's denial of days or money of the stay (received on a date) and
-    start the filing clock of its first appeal level. Refused (409) when the stay's payer
+    """Record the payer's denial of days or money of the stay (received on a date), its
+    reason and the reason's category in the program's denial taxonomy, with the stay's
+    unit and attending as they are now (for the report), and start the filing clock of its
+    first appeal level. Refused (409) when the stay's payer
     has no settings or no appeal level. Audits one create."""
     errors = rules.denial_problems(
         days=facts.denied_days, amount=facts.denied_amount, kind=facts.kind
     )
     if not facts.reason.strip():
         errors["reason"] = [_("give the payer's reason")]
+    taxonomy = rules.denial_taxonomy(settings.CASEWORK_STAYS_DENIAL_TAXONOMY)
+    errors.update(rules.category_problems(taxonomy, facts.reason_category))
     if facts.received_date > clock.now().date():
         errors["received_date"] = [_("cannot be in the future")]
     elif facts.received_date < program_calendar(program_id=stay.program_id).local_date(
@@ -491,6 +497,10 @@ def denial_record(*, actor: Actor, stay: Stay, facts: DenialFacts) -> StayDenial
                 authorization=authorization,
                 kind=facts.kind,
                 reason=facts.reason.strip(),
+                reason_category=facts.reason_category,
+                reason_taxonomy=taxonomy.key,
+                unit_id=stay.unit_id,
+                attending=stay.attending,
                 denied_days=facts.denied_days,
                 denied_amount=facts.denied_amount,
                 received_date=facts.received_date,

@@ -5,6 +5,7 @@ the appeal packet PDF, and the pages a payer clock on the worklist links to."""
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,7 @@ from casework.stays.payers.forms import (
     AuthorizationStepForm,
     DenialFilterForm,
     DenialForm,
+    DenialReportForm,
     OutcomeForm,
     PeerToPeerForm,
     PeerToPeerStepForm,
@@ -153,6 +155,38 @@ def denial_list_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.UM_REPORT, object_type="denial_report", action=AuditAction.LIST)
+def denial_report_page(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Denials of the program by reason category, kind, unit, attending, payer or week,
+    with appeal outcomes and what was recovered. Names no consumer. One `list` event."""
+    form = DenialReportForm(request.GET or None)
+    by, start, end = rules.DenialReportDimension.CATEGORY, None, None
+    if form.is_bound and form.is_valid():
+        by = rules.DenialReportDimension(
+            form.cleaned_data.get("by") or rules.DenialReportDimension.CATEGORY
+        )
+        start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
+    rows = (
+        selectors.denial_report(program_id=actor.user.program_id or 0, by=by, start=start, end=end)
+        if not form.is_bound or form.is_valid()
+        else []
+    )
+    audit_list(actor, object_type="denial_report", count=len(rows), returned=[], by=by.value)
+    return render(
+        request,
+        "stays/payers/denial_report.html",
+        {
+            "nav": "denials",
+            "form": form,
+            "rows": rows,
+            "total": selectors.denial_report_total(rows),
+            "taxonomy": settings.CASEWORK_STAYS_DENIAL_TAXONOMY,
+        },
+    )
+
+
 # --- forms reached from the stay page ----------------------------------------------------
 
 
@@ -247,7 +281,10 @@ def stay_denial_new(request: HttpRequest, actor: Actor, stay: Stay) -> HttpRespo
         (a.pk, f"{a.get_level_of_care_display()} ({a.reference_number or a.pk})")
         for a in selectors.authorization_list(stay_id=stay.pk)
     ]
-    form = DenialForm(_bound(request), authorizations=authorizations)
+    taxonomy = rules.denial_taxonomy(settings.CASEWORK_STAYS_DENIAL_TAXONOMY)
+    form = DenialForm(
+        _bound(request), authorizations=authorizations, categories=taxonomy.categories
+    )
 
     def save() -> object:
         return services.denial_record(
