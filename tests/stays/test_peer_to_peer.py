@@ -397,3 +397,10 @@ def test_a_peer_to_peer_clock_on_the_worklist_leads_to_its_stay(world, payer, ap
         (AuditOutcome.DENIED, None)
     ]
     assert StayAuthorization.objects.count() == 0
+
+
+def test_the_payer_terms_page_shows_the_peer_to_peer_window_and_its_source(world, payer) -> None:
+    page = _client(world.cm).get("/payers/").content.decode()
+
+    assert "Peer-to-peer held within" in page
+    assert "URAC Health UM (U8): within 1 business day of the request" in page
