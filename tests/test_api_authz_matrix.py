@@ -1444,6 +1444,7 @@ def _denied_stay(w: World, appealed: bool = False) -> tuple[Any, Any, Any]:
         facts=payer_services.DenialFacts(
             kind="medical_necessity",
             reason="Observation suffices",
+            reason_category="lower_level_of_care",
             received_date=clock.now().date(),
             denied_days=2,
         ),
@@ -1501,8 +1502,61 @@ def appeal_outcome_target(w: World) -> Target:
     )
 
 
+def _peer_to_peer(w: World) -> tuple[Any, Any]:
+    from casework.stays.payers import peer_to_peer_services
+
+    stay, denial, _ = _denied_stay(w)
+    peer = peer_to_peer_services.peer_to_peer_request(
+        actor=factories.actor(w.cm),
+        stay=stay,
+        facts=peer_to_peer_services.PeerToPeerFacts(
+            speaker="attending",
+            physician_name="Dr. Rivera",
+            requested_at=clock.now() - timedelta(minutes=30),
+            denial_id=denial.pk,
+        ),
+    )
+    return stay, peer
+
+
+def peer_to_peer_request_target(w: World) -> Target:
+    stay, denial, _ = _denied_stay(w)
+    return Target(
+        {"stay_id": stay.pk},
+        {
+            "denial_id": denial.pk,
+            "speaker": "physician_advisor",
+            "physician_name": "Dr. Chen",
+            "requested_at": _when(),
+        },
+        stay.consumer_id,
+    )
+
+
+def peer_to_peer_step_target(w: World) -> Target:
+    stay, peer = _peer_to_peer(w)
+    return Target(
+        {"stay_id": stay.pk, "peer_to_peer_id": peer.pk},
+        {"version": peer.version, "step": "concluded", "outcome": "not_held"},
+        stay.consumer_id,
+    )
+
+
 MATRIX.update(
     {
+        ("GET", "/api/v1/stays/{stay_id}/peer-to-peers"): Entry(
+            Permission.CONSUMER_READ,
+            lambda w: (lambda pair: Target({"stay_id": pair[0].pk}, None, pair[0].consumer_id))(
+                _peer_to_peer(w)
+            ),
+            AuditAction.LIST,
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/peer-to-peers"): Entry(
+            Permission.CASE_MANAGE, peer_to_peer_request_target, AuditAction.CREATE, ok=201
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/peer-to-peers/{peer_to_peer_id}"): Entry(
+            Permission.CASE_MANAGE, peer_to_peer_step_target, AuditAction.UPDATE
+        ),
         ("GET", "/api/v1/payer-settings"): Entry(
             Permission.CONSUMER_READ,
             lambda w: (_payer(w), Target({}, None, None))[1],
@@ -1533,6 +1587,7 @@ MATRIX.update(
                 lambda s: {
                     "kind": "level_of_care",
                     "reason": "Acute level not met",
+                    "reason_category": "lower_level_of_care",
                     "received_date": clock.now().date().isoformat(),
                     "denied_amount": "900.00",
                 }
@@ -1972,6 +2027,12 @@ MATRIX.update(
         ),
         ("POST", "/api/v1/stays/{stay_id}/avoidable-days"): Entry(
             Permission.CASE_MANAGE, stay_target(_avoidable_body), AuditAction.CREATE, ok=201
+        ),
+        ("GET", "/api/v1/denials/report"): Entry(
+            Permission.UM_REPORT,
+            lambda w: Target({}, None, None),
+            AuditAction.LIST,
+            object_route=False,
         ),
         ("GET", "/api/v1/avoidable-days/report"): Entry(
             Permission.UM_REPORT,

@@ -141,6 +141,7 @@ def test_creates_answer_201_and_other_operations_200(document: dict[str, Any]) -
         ("POST", "/api/v1/stays/{stay_id}/notices"),
         ("POST", "/api/v1/stays/{stay_id}/authorizations"),
         ("POST", "/api/v1/stays/{stay_id}/denials"),
+        ("POST", "/api/v1/stays/{stay_id}/peer-to-peers"),
         ("POST", "/api/v1/stays/{stay_id}/denials/{denial_id}/appeals"),
         ("POST", "/api/v1/stays/{stay_id}/avoidable-days"),
         ("POST", "/api/v1/fhir/Encounter"),

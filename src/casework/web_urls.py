@@ -81,6 +81,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("stays/<int:stay_id>/notices/<str:kind>/", stays.notice_print, name="stay_notice_print"),
     path("payers/", stay_payers.payer_settings_page, name="payer_settings"),
     path("denials/", stay_payers.denial_list_page, name="denial_list"),
+    path("denials/report/", stay_payers.denial_report_page, name="denial_report"),
     path(
         "stays/<int:stay_id>/authorizations/new/",
         stay_payers.stay_authorization_new,
@@ -113,6 +114,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="stay_authorization_page",
     ),
     path("stays/denials/<int:denial_id>/", stay_payers.stay_denial_page, name="stay_denial_page"),
+    path(
+        "stays/<int:stay_id>/peer-to-peers/new/",
+        stay_payers.stay_peer_to_peer_new,
+        name="stay_peer_to_peer_new",
+    ),
+    path(
+        "stays/<int:stay_id>/peer-to-peers/<int:peer_to_peer_id>/step/",
+        stay_payers.stay_peer_to_peer_step_page,
+        name="stay_peer_to_peer_step",
+    ),
+    path(
+        "stays/peer-to-peers/<int:peer_to_peer_id>/",
+        stay_payers.stay_peer_to_peer_page,
+        name="stay_peer_to_peer_page",
+    ),
     path(
         "stays/<int:stay_id>/reviews/<str:kind>/new/", stays.review_create, name="stay_review_new"
     ),

@@ -1,11 +1,13 @@
 """Journey: the hospital's ADT feed admits a Medicare patient over MLLP; the case manager
 covering the unit finds them on the census, opens the stay, sees the IM clock and prints
 the notice in Spanish; a physician advisor finds the stay in the queue after a review not
-met, and the payer's denial is recorded from the stay page (issue 15, as far as the
-slice goes)."""
+met, and the payer's denial is recorded from the stay page with a peer-to-peer requested
+about it; the physician advisor reads the denial report (issue 15, as far as the slice
+goes)."""
 
 import asyncio
 import threading
+from datetime import timedelta
 
 import hl7
 import pytest
@@ -74,17 +76,37 @@ def test_adt_admit_census_stay_notice_and_advisor_queue(checked: Checked, staff:
     payer_services.payer_settings_from_preset(
         program=staff.program, name="Acme Medicaid", payer_type="medicaid_managed_care"
     )
-    Stay.objects.filter(pk=stay.pk).update(payer="Acme Medicaid")
+    # Admitted half an hour ago, so the peer-to-peer typed below (to the minute) is after it.
+    Stay.objects.filter(pk=stay.pk).update(
+        payer="Acme Medicaid", admitted_at=clock.now() - timedelta(minutes=30)
+    )
     page.goto(f"{c.base_url}/stays/{stay.pk}/")
     page.get_by_role("link", name="Record a denial").click()
     heading(page, "Record a denial")
     c.check()
     page.get_by_label("Kind of denial").select_option("medical_necessity")
+    page.get_by_label("Reason category").select_option("lower_level_of_care")
     page.get_by_label("Payer's reason").fill("Observation level suffices")
     page.get_by_label("Received on").fill(clock.now().date().isoformat())
     page.get_by_label("Days denied").fill("2")
     page.get_by_role("button", name="Record the denial").click()
     expect(page.locator("#denials + p + table")).to_contain_text("Medical necessity")
+    c.check()
+
+    # The case manager asks for a peer-to-peer about the denial.
+    page.locator("#denials + p + table").get_by_role("link", name="Request a peer-to-peer").click()
+    heading(page, "Request a peer-to-peer with the payer")
+    c.check()
+    page.get_by_label("Speaks for the hospital").select_option("physician_advisor")
+    page.get_by_label("Physician who will speak").fill("Dr. Rivera")
+    page.get_by_label("Requested at").fill(
+        factories.typed_time(clock.now() - timedelta(minutes=5), staff.program)
+    )
+    page.get_by_role("button", name="Request the peer-to-peer").click()
+    expect(page.locator("table[aria-describedby='peer-to-peers']")).to_contain_text("Dr. Rivera")
+    expect(page.locator("table[aria-describedby='peer-to-peers']")).to_contain_text(
+        "Peer-to-peer with the payer due"
+    )
     c.check()
 
     services.review_record(
@@ -111,4 +133,12 @@ def test_adt_admit_census_stay_notice_and_advisor_queue(checked: Checked, staff:
     page.goto(f"{c.base_url}/advisor-queue/")
     heading(page, "Physician advisor queue")
     expect(page.locator("#advisor-queue")).to_contain_text("Reyes, Marta")
+    c.check()
+
+    # The physician advisor, a UM role, reads the denial report by reason category.
+    page.goto(f"{c.base_url}/denials/report/")
+    heading(page, "Denial report")
+    expect(page.locator("#denial-report")).to_contain_text(
+        "Care could have been given at a lower level"
+    )
     c.check()

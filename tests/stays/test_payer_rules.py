@@ -192,3 +192,71 @@ def test_steps_follow_the_authorization_state() -> None:
     assert not rules.step_allowed(AuthorizationStep.NOTIFIED, AuthorizationState.NOTIFIED)
     assert rules.step_allowed(AuthorizationStep.DECIDED, AuthorizationState.ACKNOWLEDGED)
     assert not rules.step_allowed(AuthorizationStep.REVIEW_SENT, AuthorizationState.DENIED)
+
+
+# --- post-acute authorizations -------------------------------------------------------------
+
+
+def _asked(**given: object) -> dict[str, list[str]]:
+    from datetime import date
+
+    facts: dict[str, object] = {
+        "level_of_care": "skilled_nursing",
+        "unit": "",
+        "provider_name": "Sunrise SNF",
+        "requested_start_date": date(2026, 3, 9),
+        "admitted_date": date(2026, 3, 2),
+    }
+    facts.update(given)
+    return rules.authorization_problems(**facts)  # type: ignore[arg-type]
+
+
+def test_each_post_acute_service_counts_in_its_own_unit_first() -> None:
+    assert {level.value: rules.UNITS[level][0].value for level in rules.POST_ACUTE} == {
+        "skilled_nursing": "days",
+        "inpatient_rehab": "days",
+        "long_term_acute": "days",
+        "home_health": "visits",
+        "hospice": "days",
+        "durable_medical_equipment": "items",
+        "outpatient_therapy": "visits",
+    }
+
+
+def test_a_post_acute_request_starts_on_or_after_the_admission_day() -> None:
+    from datetime import date
+
+    assert _asked(requested_start_date=date(2026, 3, 2)) == {}
+    assert _asked(requested_start_date=date(2026, 3, 1)) == {
+        "requested_start_date": ["cannot be before the admission"]
+    }
+    assert _asked(requested_start_date=None) == {
+        "requested_start_date": ["give the date the service should start"]
+    }
+
+
+def test_a_service_in_a_unit_it_is_not_counted_in_is_refused() -> None:
+    assert _asked(level_of_care="durable_medical_equipment", unit="visits") == {
+        "unit": ["durable_medical_equipment is authorized in items"]
+    }
+    assert _asked(level_of_care="home_health", unit="days") == {}
+
+
+def test_a_level_of_care_in_the_hospital_names_no_provider_or_start() -> None:
+    assert _asked(level_of_care="acute", requested_start_date=None) == {
+        "provider_name": ["only a post-acute service has a receiving provider"]
+    }
+    assert _asked(level_of_care="acute", provider_name="", requested_start_date=None) == {}
+
+
+def test_a_validity_has_both_ends_the_last_not_before_the_first() -> None:
+    from datetime import date
+
+    start = date(2026, 3, 9)
+    assert rules.validity_problems(valid_from=start, valid_until=start) == {}
+    assert rules.validity_problems(valid_from=start, valid_until=date(2026, 3, 8)) == {
+        "valid_until": ["cannot be before the start of the validity"]
+    }
+    assert rules.validity_problems(valid_from=start, valid_until=None) == {
+        "valid_until": ["give both ends of the validity, or neither"]
+    }

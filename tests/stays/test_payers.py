@@ -237,6 +237,7 @@ def _denial(world, stay, **facts):
             **{
                 "kind": "medical_necessity",
                 "reason": "Observation level suffices",
+                "reason_category": "lower_level_of_care",
                 "received_date": clock.now().astimezone(NEW_YORK).date() - timedelta(days=1),
                 "denied_days": 2,
                 "denied_amount": Decimal("4200.00"),
@@ -258,6 +259,7 @@ def test_a_denial_starts_the_filing_clock_of_the_first_level(world, payer, api) 
         {
             "kind": "level_of_care",
             "reason": "Acute level not met",
+            "reason_category": "lower_level_of_care",
             "received_date": received.isoformat(),
             "denied_amount": "1800.50",
         },
@@ -282,6 +284,7 @@ def test_a_denial_without_days_or_amount_is_422_naming_the_field(world, payer, a
         {
             "kind": "administrative",
             "reason": "Late notification",
+            "reason_category": "authorization",
             "received_date": clock.now().date().isoformat(),
         },
     )
@@ -449,7 +452,7 @@ def test_the_stay_page_shows_the_payer_authorizations_and_denials(world, payer) 
     )
     with CaptureQueriesContext(connection) as two_each:
         client.get(f"/stays/{stay.pk}/")
-    assert len(two_each) == len(one_each) <= 17
+    assert len(two_each) == len(one_each) <= 18
 
 
 def test_the_denial_form_refuses_bad_input_and_records_good(world, payer) -> None:
@@ -459,6 +462,7 @@ def test_the_denial_form_refuses_bad_input_and_records_good(world, payer) -> Non
     form = {
         "kind": "medical_necessity",
         "reason": "Not necessary",
+        "reason_category": "criteria_not_met",
         "received_date": clock.now().date().isoformat(),
     }
     before, since = snapshot(), last_event_id()

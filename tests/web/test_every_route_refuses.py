@@ -69,6 +69,7 @@ def test_the_route_list_is_read_from_the_url_conf() -> None:
         "stay_appeal_new",
         "stay_appeal_packet",
         "stay_appeal_outcome",
+        "stay_peer_to_peer_step",
         "stay_review_new",
         "complaint_step",
         "abuse_report_step",
@@ -134,6 +135,7 @@ def _records(world: World, cm: Any) -> dict[str, Any]:
         "authorization_id": MISSING,
         "denial_id": MISSING,
         "appeal_id": MISSING,
+        "peer_to_peer_id": MISSING,
         "referral_id": MISSING,
         "access_id": MISSING,  # a break-glass declaration (reviewed by compliance only)
         "hold_id": MISSING,

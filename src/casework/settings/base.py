@@ -297,6 +297,8 @@ CASEWORK_STAYS_DRG_TABLE = os.environ.get("CASEWORK_STAYS_DRG_TABLE", "demo-v42"
 CASEWORK_STAYS_CRITERIA = "casework-open-um-2026.1"
 # The avoidable-days taxonomy shipped in stays/data/avoidable (<id>-<version>; H3).
 CASEWORK_STAYS_AVOIDABLE_TAXONOMY = "casework-avoidable-2026.1"
+# The denial reason categories (stays/data/denials/<key>.json; docs/stays.md).
+CASEWORK_STAYS_DENIAL_TAXONOMY = "casework-denial-reasons-2026.1"
 # Continued-stay review interval and the physician advisor's turnaround (program policy).
 CASEWORK_STAYS_REVIEW_HOURS = 24
 CASEWORK_ADVISOR_REVIEW_HOURS = 24

@@ -12,7 +12,9 @@ from datetime import date
 from enum import StrEnum
 from functools import cache
 
-from casework.stays.rules import DATA_DIR
+from casework.stays.rules import DATA_DIR, week_start
+
+__all__ = ["week_start"]  # the weekly trend is shared with the denial report (stays.rules)
 
 
 class ReportDimension(StrEnum):
@@ -127,6 +129,12 @@ def classification_errors(
     return {}
 
 
-def week_start(day: date) -> date:
-    """The Monday of the ISO week holding `day` (the report's trend buckets)."""
-    return date.fromordinal(day.toordinal() - day.weekday())
+@dataclass(frozen=True)
+class SpanTotals:
+    """The avoidable days and spans of a report row."""
+
+    days: int
+    spans: int
+
+    def __add__(self, other: "SpanTotals") -> "SpanTotals":
+        return SpanTotals(self.days + other.days, self.spans + other.spans)

@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet, Sum
 from casework.stays import avoidable_rules
 from casework.stays.avoidable_rules import ReportDimension
 from casework.stays.models import AvoidableDay
+from casework.stays.rules import weekly_totals
 
 GROUP_FIELD = {
     ReportDimension.CATEGORY: "category",
@@ -60,14 +61,13 @@ def avoidable_day_report(
     if end is not None:
         qs = qs.filter(start_date__lte=end)
     if by == ReportDimension.WEEK:
-        weeks: dict[date, list[int]] = {}
-        for start_date, days in qs.values_list("start_date", "days").iterator():
-            bucket = weeks.setdefault(avoidable_rules.week_start(start_date), [0, 0])
-            bucket[0] += days
-            bucket[1] += 1
+        weekly = weekly_totals(
+            (start_date, avoidable_rules.SpanTotals(days, 1))
+            for start_date, days in qs.values_list("start_date", "days").iterator()
+        )
         return [
-            ReportRow(key=week.isoformat(), label=week.isoformat(), days=d, spans=n)
-            for week, (d, n) in sorted(weeks.items())
+            ReportRow(key=week.isoformat(), label=week.isoformat(), days=t.days, spans=t.spans)
+            for week, t in weekly
         ]
     field = GROUP_FIELD[by]
     grouped = (

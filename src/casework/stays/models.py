@@ -308,6 +308,7 @@ from casework.stays.payers.models import (  # noqa: E402, F401
     StayAppeal,
     StayAuthorization,
     StayDenial,
+    StayPeerToPeer,
 )
 
 

@@ -7,12 +7,14 @@ X+N in the facility's local time; hour clocks run from stored aware timestamps.
 """
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import Protocol, Self
 from zoneinfo import ZoneInfo
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -481,3 +483,31 @@ def notice_errors(
     if kind == NoticeKind.MOON and not oral_explained:
         errors["oral_explained"] = "the MOON is given in writing and explained orally"
     return errors
+
+
+# --- the reports' weekly trend (avoidable days, denials) ---------------------------------
+
+
+class Totals(Protocol):
+    """A report's figures for one group: adding two gives the figures of both."""
+
+    def __add__(self, other: Self, /) -> Self: ...
+
+
+def week_start(day: date) -> date:
+    """The Monday of the ISO week holding `day` (the reports' trend buckets)."""
+    return date.fromordinal(day.toordinal() - day.weekday())
+
+
+def totals_by[K, T: Totals](items: Iterable[tuple[K, T]]) -> dict[K, T]:
+    """Add up the figures of the items that share a key."""
+    grouped: dict[K, T] = {}
+    for key, figures in items:
+        grouped[key] = grouped[key] + figures if key in grouped else figures
+    return grouped
+
+
+def weekly_totals[T: Totals](items: Iterable[tuple[date, T]]) -> list[tuple[date, T]]:
+    """The figures of the items added up in the ISO week (its Monday) of each item's
+    date, the oldest week first: the trend of a report."""
+    return sorted(totals_by((week_start(day), figures) for day, figures in items).items())

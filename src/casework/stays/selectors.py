@@ -3,7 +3,19 @@
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import DateTimeField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 
 from casework.core.models import Deadline, DeadlineState
 from casework.stays.deadlines import SUBJECT
@@ -16,6 +28,8 @@ from casework.stays.models import (
     Unit,
     UnitAssignment,
 )
+from casework.stays.payers.models import StayAuthorization
+from casework.stays.payers.rules import OPEN_AUTHORIZATION_STATES
 from casework.stays.rules import AdtOutcome, ReferralState, StayState
 
 CensusSort = Literal["due", "admitted", "-admitted", "name", "unit", "class"]
@@ -36,7 +50,9 @@ def unit_assignment_exists(*, user_id: int, unit_ref: OuterRef) -> Exists:
 
 def census(*, reach: Q, filters: CensusFilters) -> QuerySet[Stay]:
     """In-house stays the caller reaches (`reach`: the relationship filter), each with its
-    next open clock (`next_due_at`); what is due first comes first unless sorted otherwise."""
+    next open clock (`next_due_at`) and the number of its authorizations — levels of care
+    and post-acute services — waiting for the payer (`open_authorizations`); what is due
+    first comes first unless sorted otherwise."""
     next_due = Subquery(
         Deadline.objects.filter(
             subject_type=SUBJECT,
@@ -48,10 +64,22 @@ def census(*, reach: Q, filters: CensusFilters) -> QuerySet[Stay]:
         .values("first")[:1],
         output_field=DateTimeField(),
     )
+    open_authorizations = Coalesce(
+        Subquery(
+            StayAuthorization.objects.filter(
+                stay_id=OuterRef("pk"), state__in=list(OPEN_AUTHORIZATION_STATES)
+            )
+            .values("stay_id")
+            .annotate(count=Count("pk"))
+            .values("count")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
     qs = (
         Stay.objects.filter(reach, state=StayState.IN_HOUSE)
         .select_related("consumer", "unit", "reviewer")
-        .annotate(next_due_at=next_due)
+        .annotate(next_due_at=next_due, open_authorizations=open_authorizations)
     )
     if filters.unit_id:
         qs = qs.filter(unit_id=filters.unit_id)

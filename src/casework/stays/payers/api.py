@@ -5,14 +5,20 @@ field and changes nothing; a step the record's state refuses is 409."""
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 
 from casework.core.actor import Actor
 from casework.core.policy import Permission
 from casework.stays.models import Stay
-from casework.stays.payers import selectors, services
-from casework.stays.payers.models import StayAppeal, StayAuthorization, StayDenial
+from casework.stays.payers import peer_to_peer_services, rules, selectors, services
+from casework.stays.payers.models import (
+    StayAppeal,
+    StayAuthorization,
+    StayDenial,
+    StayPeerToPeer,
+)
 from casework.stays.payers.schemas import (
     AppealIn,
     AppealOut,
@@ -25,10 +31,16 @@ from casework.stays.payers.schemas import (
     DenialOut,
     DenialPage,
     DenialQuery,
+    DenialReportOut,
+    DenialReportQuery,
     PayerSettingsPage,
+    PeerToPeerIn,
+    PeerToPeerOut,
+    PeerToPeerPage,
+    PeerToPeerStepIn,
 )
 from casework.web.access import access_stay, stay_reach_q
-from casework.web.api import LIST_THROTTLE, PageParams, listed_page, responses
+from casework.web.api import LIST_THROTTLE, PageParams, audit_list, listed_page, responses
 from casework.web.guard import guard
 
 router = Router(tags=["stays"])
@@ -138,6 +150,31 @@ def denial_list(
     return listed_page(actor, rows, page, object_type="stay_denial")
 
 
+@router.get(
+    "/denials/report",
+    response=responses({200: DenialReportOut}),
+    summary="Denials by reason category, kind, unit, attending, payer or week, with recoveries",
+    operation_id="denial_report",
+)
+@guard(Permission.UM_REPORT, object_type="denial_report")
+def denial_report(
+    request: HttpRequest, actor: Actor, query: Query[DenialReportQuery]
+) -> dict[str, Any]:
+    """Totals over the program's stays; names no consumer. Audits one list."""
+    by = rules.DenialReportDimension(query.by)
+    rows = selectors.denial_report(
+        program_id=actor.user.program_id or 0, by=by, start=query.start, end=query.end
+    )
+    audit_list(actor, object_type="denial_report", count=len(rows), returned=[], by=by.value)
+    return {
+        "by": by.value,
+        "taxonomy": settings.CASEWORK_STAYS_DENIAL_TAXONOMY,
+        "currency": "USD",
+        "total": selectors.denial_report_total(rows),
+        "rows": rows,
+    }
+
+
 @router.post(
     "/stays/{stay_id}/denials",
     response=responses({201: DenialOut}, write=True),
@@ -194,3 +231,70 @@ def stay_appeal_outcome(
     appeal.denial.stay = stay
     facts = services.OutcomeFacts(**payload.model_dump(exclude={"version"}))
     return services.appeal_decide(actor=actor, appeal=appeal, version=payload.version, facts=facts)
+
+
+@router.get(
+    "/stays/{stay_id}/peer-to-peers",
+    response=responses({200: PeerToPeerPage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="A stay's peer-to-peer requests with the payer",
+    operation_id="stay_peer_to_peer_list",
+)
+@guard(Permission.CONSUMER_READ, access_stay)
+def stay_peer_to_peer_list(
+    request: HttpRequest, actor: Actor, stay: Stay, page: Query[PageParams]
+) -> dict[str, Any]:
+    """Newest first. Audits one list."""
+    return listed_page(
+        actor,
+        selectors.peer_to_peer_list(stay_id=stay.pk),
+        page,
+        object_type="stay_peer_to_peer",
+        consumer_id=stay.consumer_id,
+        parent=stay.pk,
+    )
+
+
+@router.post(
+    "/stays/{stay_id}/peer-to-peers",
+    response=responses({201: PeerToPeerOut}, write=True),
+    summary="Request a peer-to-peer with the payer about an adverse decision",
+    operation_id="stay_peer_to_peer_create",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def stay_peer_to_peer_create(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: PeerToPeerIn
+) -> Status[StayPeerToPeer]:
+    """About an authorization denied or partly approved, or an open denial. The payer's
+    window to hold it starts at the request. 409 when the decision is not adverse or a
+    request about it is pending. Audits one create."""
+    facts = peer_to_peer_services.PeerToPeerFacts(**payload.model_dump())
+    return Status(
+        201, peer_to_peer_services.peer_to_peer_request(actor=actor, stay=stay, facts=facts)
+    )
+
+
+@router.post(
+    "/stays/{stay_id}/peer-to-peers/{peer_to_peer_id}",
+    response=responses({200: PeerToPeerOut}, write=True),
+    summary="Record that a peer-to-peer was scheduled, or its conclusion and outcome",
+    operation_id="stay_peer_to_peer_step",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def stay_peer_to_peer_step(
+    request: HttpRequest,
+    actor: Actor,
+    stay: Stay,
+    peer_to_peer_id: int,
+    payload: PeerToPeerStepIn,
+) -> StayPeerToPeer:
+    """An overturn changes the authorization or the denial as the payer's word on it
+    does. 409 once concluded. Audits one update."""
+    peer = selectors.peer_to_peer_of_stay(stay_id=stay.pk, peer_to_peer_id=peer_to_peer_id)
+    if peer is None:
+        raise Http404("No such peer-to-peer.")
+    peer.stay = stay
+    facts = peer_to_peer_services.PeerToPeerStepFacts(**payload.model_dump(exclude={"version"}))
+    return peer_to_peer_services.peer_to_peer_step(
+        actor=actor, peer=peer, version=payload.version, facts=facts
+    )

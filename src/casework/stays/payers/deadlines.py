@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 AUTHORIZATION = "stay_authorization"
 DENIAL = "stay_denial"
+PEER_TO_PEER = "stay_peer_to_peer"
 
 
 class PayerDeadline(models.TextChoices):
@@ -18,6 +19,7 @@ class PayerDeadline(models.TextChoices):
     REVIEW = "stay_payer_review", _("Next clinical review to the payer due")
     APPEAL_FILE = "stay_appeal_file", _("File the appeal of the denial")
     APPEAL_DECISION = "stay_appeal_decision", _("Payer's appeal decision due")
+    PEER_TO_PEER = "stay_peer_to_peer", _("Peer-to-peer with the payer due")
 
 
 PAGES = {
@@ -26,4 +28,5 @@ PAGES = {
     PayerDeadline.REVIEW: "stay_authorization_page",
     PayerDeadline.APPEAL_FILE: "stay_denial_page",
     PayerDeadline.APPEAL_DECISION: "stay_denial_page",
+    PayerDeadline.PEER_TO_PEER: "stay_peer_to_peer_page",
 }

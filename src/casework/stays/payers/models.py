@@ -10,10 +10,13 @@ from casework.core.clocks import ClockUnit
 from casework.stays.payers.rules import (
     AppealOutcome,
     AuthorizationState,
+    AuthorizationUnit,
     DenialKind,
     DenialState,
     LevelOfCare,
     PayerType,
+    PeerToPeerOutcome,
+    PeerToPeerSpeaker,
 )
 
 PAYER_TYPE_LABELS = {
@@ -33,7 +36,16 @@ LEVEL_OF_CARE_LABELS = {
     LevelOfCare.OBSERVATION: _("Observation"),
     LevelOfCare.SKILLED_NURSING: _("Skilled nursing facility"),
     LevelOfCare.INPATIENT_REHAB: _("Inpatient rehabilitation"),
+    LevelOfCare.LONG_TERM_ACUTE: _("Long-term acute care"),
     LevelOfCare.HOME_HEALTH: _("Home health"),
+    LevelOfCare.HOSPICE: _("Hospice"),
+    LevelOfCare.DURABLE_MEDICAL_EQUIPMENT: _("Durable medical equipment"),
+    LevelOfCare.OUTPATIENT_THERAPY: _("Outpatient therapy"),
+}
+AUTHORIZATION_UNIT_LABELS = {
+    AuthorizationUnit.DAYS: _("days"),
+    AuthorizationUnit.VISITS: _("visits"),
+    AuthorizationUnit.ITEMS: _("items"),
 }
 AUTHORIZATION_STATE_LABELS = {
     AuthorizationState.PENDING_NOTIFICATION: _("Notification not sent"),
@@ -53,6 +65,16 @@ DENIAL_STATE_LABELS = {
     DenialState.APPEALING: _("Appeal pending"),
     DenialState.OVERTURNED: _("Overturned"),
     DenialState.CLOSED: _("Closed"),
+}
+PEER_TO_PEER_OUTCOME_LABELS = {
+    PeerToPeerOutcome.UPHELD: _("Upheld"),
+    PeerToPeerOutcome.OVERTURNED: _("Overturned"),
+    PeerToPeerOutcome.PARTLY_OVERTURNED: _("Partly overturned"),
+    PeerToPeerOutcome.NOT_HELD: _("Not held"),
+}
+SPEAKER_LABELS = {
+    PeerToPeerSpeaker.ATTENDING: _("Attending physician"),
+    PeerToPeerSpeaker.PHYSICIAN_ADVISOR: _("Physician advisor"),
 }
 OUTCOME_LABELS = {
     AppealOutcome.OVERTURNED: _("Overturned"),
@@ -91,6 +113,18 @@ class PayerSettings(models.Model):
     expedited_decision_amount = models.PositiveSmallIntegerField(_("expedited decision within"))
     expedited_decision_unit = models.CharField(max_length=20, choices=UNIT_CHOICES)
     expedited_decision_citation = models.CharField(max_length=200, blank=True)
+    # Empty amount: the payer gives no peer-to-peer window (no clock is started).
+    peer_to_peer_amount = models.PositiveSmallIntegerField(
+        _("hold a peer-to-peer within"),
+        null=True,
+        blank=True,
+        default=1,
+        help_text=_("After it is requested. Empty: the payer gives no window."),
+    )
+    peer_to_peer_unit = models.CharField(
+        max_length=20, choices=UNIT_CHOICES, default="business_days"
+    )
+    peer_to_peer_citation = models.CharField(max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("payer settings")
@@ -151,11 +185,25 @@ class StayAuthorization(models.Model):
     stay = models.ForeignKey("stays.Stay", on_delete=models.CASCADE, related_name="authorizations")
     payer = models.ForeignKey(PayerSettings, on_delete=models.PROTECT, related_name="+")
     level_of_care = models.CharField(
-        _("level of care"), max_length=20, choices=choices(LEVEL_OF_CARE_LABELS)
+        _("level of care or service"), max_length=30, choices=choices(LEVEL_OF_CARE_LABELS)
     )
     expedited = models.BooleanField(_("expedited"), default=False)
-    requested_days = models.PositiveSmallIntegerField(_("days requested"))
-    authorized_days = models.PositiveSmallIntegerField(_("days authorized"), null=True, blank=True)
+    # `requested_days` and `authorized_days` count `unit`: days, or a post-acute
+    # service's visits or items.
+    unit = models.CharField(
+        _("unit"),
+        max_length=10,
+        choices=choices(AUTHORIZATION_UNIT_LABELS),
+        default=AuthorizationUnit.DAYS,
+    )
+    requested_days = models.PositiveSmallIntegerField(_("requested"))
+    authorized_days = models.PositiveSmallIntegerField(_("authorized"), null=True, blank=True)
+    # A post-acute service: the receiving provider (by name: `transitions` sits above
+    # `stays`, so its provider directory is not linked) and the start asked for.
+    provider_name = models.CharField(_("receiving provider"), max_length=200, blank=True)
+    requested_start_date = models.DateField(_("requested start"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     state = models.CharField(
         _("state"),
         max_length=24,
@@ -196,6 +244,14 @@ class StayDenial(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=choices(DENIAL_KIND_LABELS))
     reason = models.TextField(_("payer's reason"))
+    # The reason's category in a shipped taxonomy (`reason_taxonomy`), and the stay's unit
+    # and attending when the denial was recorded, so the report does not move.
+    reason_category = models.CharField(_("reason category"), max_length=40, blank=True)
+    reason_taxonomy = models.CharField(max_length=60, blank=True)
+    unit = models.ForeignKey(
+        "stays.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    attending = models.CharField(_("attending physician"), max_length=120, blank=True)
     denied_days = models.PositiveSmallIntegerField(_("days denied"), null=True, blank=True)
     denied_amount = models.DecimalField(
         _("amount denied"), max_digits=12, decimal_places=2, null=True, blank=True
@@ -250,3 +306,51 @@ class StayAppeal(models.Model):
 
     def __str__(self) -> str:
         return f"appeal {self.pk} (level {self.level})"
+
+
+class StayPeerToPeer(models.Model):
+    """A peer-to-peer conversation requested with the payer's medical director about an
+    adverse decision — an authorization denied or partly approved, or a denial — between
+    the physician who speaks for the hospital and the payer: requested, scheduled, held or
+    not, and its outcome. (A physician advisor's talk with the attending is the review's
+    `peer_to_peer` note, not this.)"""
+
+    stay = models.ForeignKey("stays.Stay", on_delete=models.CASCADE, related_name="+")
+    authorization = models.ForeignKey(
+        StayAuthorization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    denial = models.ForeignKey(
+        StayDenial, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    speaker = models.CharField(
+        _("speaks for the hospital"), max_length=20, choices=choices(SPEAKER_LABELS)
+    )
+    physician_name = models.CharField(_("physician"), max_length=200)
+    payer_contact = models.CharField(_("payer's medical director"), max_length=200, blank=True)
+    scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    held_at = models.DateTimeField(_("held"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=choices(PEER_TO_PEER_OUTCOME_LABELS), blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    overturned_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    overturned_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    concluded_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(authorization__isnull=True, denial__isnull=False)
+                | models.Q(authorization__isnull=False, denial__isnull=True),
+                name="stay_peer_to_peer_one_subject",
+            )
+        ]
+        indexes = [models.Index(fields=["stay", "requested_at"], name="stay_p2p_stay_requested")]
+
+    def __str__(self) -> str:
+        return f"peer-to-peer {self.pk}"

@@ -10,11 +10,15 @@ clinical review frequency, which payer contracts set) the number is only the def
 setting.
 """
 
+import json
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 
 from casework.core.clocks import ClockRule, ClockUnit
+from casework.stays.rules import DATA_DIR
 
 
 class PayerType(StrEnum):
@@ -24,13 +28,92 @@ class PayerType(StrEnum):
 
 
 class LevelOfCare(StrEnum):
+    """What an authorization is for: a level of care in the hospital, or a post-acute
+    service after it (`POST_ACUTE`)."""
+
     ACUTE = "acute"
     INTENSIVE_CARE = "intensive_care"
     STEP_DOWN = "step_down"
     OBSERVATION = "observation"
     SKILLED_NURSING = "skilled_nursing"
     INPATIENT_REHAB = "inpatient_rehab"
+    LONG_TERM_ACUTE = "long_term_acute"
     HOME_HEALTH = "home_health"
+    HOSPICE = "hospice"
+    DURABLE_MEDICAL_EQUIPMENT = "durable_medical_equipment"
+    OUTPATIENT_THERAPY = "outpatient_therapy"
+
+
+class AuthorizationUnit(StrEnum):
+    """What an authorization counts (its `requested_days` and `authorized_days`)."""
+
+    DAYS = "days"
+    VISITS = "visits"
+    ITEMS = "items"
+
+
+POST_ACUTE = frozenset(
+    {
+        LevelOfCare.SKILLED_NURSING,
+        LevelOfCare.INPATIENT_REHAB,
+        LevelOfCare.LONG_TERM_ACUTE,
+        LevelOfCare.HOME_HEALTH,
+        LevelOfCare.HOSPICE,
+        LevelOfCare.DURABLE_MEDICAL_EQUIPMENT,
+        LevelOfCare.OUTPATIENT_THERAPY,
+    }
+)
+
+# The units each service is authorized in; the first is the default.
+UNITS: dict[LevelOfCare, tuple[AuthorizationUnit, ...]] = {
+    **{level: (AuthorizationUnit.DAYS,) for level in LevelOfCare},
+    LevelOfCare.HOME_HEALTH: (AuthorizationUnit.VISITS, AuthorizationUnit.DAYS),
+    LevelOfCare.OUTPATIENT_THERAPY: (AuthorizationUnit.VISITS,),
+    LevelOfCare.DURABLE_MEDICAL_EQUIPMENT: (AuthorizationUnit.ITEMS,),
+}
+
+
+def is_post_acute(level_of_care: str) -> bool:
+    return level_of_care in POST_ACUTE
+
+
+def authorization_problems(
+    *,
+    level_of_care: str,
+    unit: str,
+    provider_name: str,
+    requested_start_date: date | None,
+    admitted_date: date,
+) -> dict[str, list[str]]:
+    """Why an authorization as asked cannot be opened: field → reasons. A post-acute
+    service counts in one of its units and names when it should start (not before the
+    admission); a level of care in the hospital counts days and names no provider."""
+    if level_of_care not in LevelOfCare._value2member_map_:
+        return {"level_of_care": ["not one of the choices"]}
+    level = LevelOfCare(level_of_care)
+    errors: dict[str, list[str]] = {}
+    if unit and unit not in UNITS[level]:
+        errors["unit"] = [f"{level.value} is authorized in {', '.join(UNITS[level])}"]
+    if level in POST_ACUTE:
+        if requested_start_date is None:
+            errors["requested_start_date"] = ["give the date the service should start"]
+        elif requested_start_date < admitted_date:
+            errors["requested_start_date"] = ["cannot be before the admission"]
+    else:
+        if provider_name.strip():
+            errors["provider_name"] = ["only a post-acute service has a receiving provider"]
+        if requested_start_date is not None:
+            errors["requested_start_date"] = ["only a post-acute service has a requested start"]
+    return errors
+
+
+def validity_problems(*, valid_from: date | None, valid_until: date | None) -> dict[str, list[str]]:
+    """An authorization's validity: both ends or none, the end not before the start."""
+    if (valid_from is None) != (valid_until is None):
+        return {"valid_until": ["give both ends of the validity, or neither"]}
+    if valid_from is not None and valid_until is not None and valid_until < valid_from:
+        return {"valid_until": ["cannot be before the start of the validity"]}
+    return {}
 
 
 class AuthorizationState(StrEnum):
@@ -49,6 +132,7 @@ class AuthorizationStep(StrEnum):
     ACKNOWLEDGED = "acknowledged"  # the payer acknowledged it (reference number)
     DECIDED = "decided"  # the payer approved, partly approved or denied days
     REVIEW_SENT = "review_sent"  # a continued-stay clinical review was sent
+    RECONSIDERED = "reconsidered"  # the payer changed its adverse decision (peer-to-peer)
 
 
 class DenialKind(StrEnum):
@@ -64,12 +148,42 @@ class DenialState(StrEnum):
     CLOSED = "closed"  # upheld at the last level, partly won at the last level, or dropped
 
 
+class PeerToPeerOutcome(StrEnum):
+    """How a peer-to-peer conversation with the payer's medical director ended."""
+
+    UPHELD = "upheld"
+    OVERTURNED = "overturned"
+    PARTLY_OVERTURNED = "partly_overturned"
+    NOT_HELD = "not_held"
+
+
+class PeerToPeerStep(StrEnum):
+    SCHEDULED = "scheduled"  # the payer gave a time
+    CONCLUDED = "concluded"  # held (with its outcome) or not held
+
+
+class PeerToPeerSpeaker(StrEnum):
+    """Who speaks for the hospital."""
+
+    ATTENDING = "attending"
+    PHYSICIAN_ADVISOR = "physician_advisor"
+
+
 class AppealOutcome(StrEnum):
     OVERTURNED = "overturned"
     PARTLY_OVERTURNED = "partly_overturned"
     UPHELD = "upheld"
     WITHDRAWN = "withdrawn"
 
+
+# Waiting for the payer: what the census counts as an open authorization.
+OPEN_AUTHORIZATION_STATES = frozenset(
+    {
+        AuthorizationState.PENDING_NOTIFICATION,
+        AuthorizationState.NOTIFIED,
+        AuthorizationState.ACKNOWLEDGED,
+    }
+)
 
 DECIDED_STATES = frozenset(
     {
@@ -89,7 +203,16 @@ STEP_FROM: dict[AuthorizationStep, frozenset[AuthorizationState]] = {
     AuthorizationStep.REVIEW_SENT: frozenset(
         {AuthorizationState.APPROVED, AuthorizationState.PARTLY_APPROVED}
     ),
+    # The payer reconsidered its decision (a peer-to-peer overturned it, in whole or part).
+    AuthorizationStep.RECONSIDERED: frozenset(
+        {AuthorizationState.DENIED, AuthorizationState.PARTLY_APPROVED}
+    ),
 }
+
+# An adverse decision a peer-to-peer may be requested on.
+PEER_TO_PEER_AUTHORIZATION_STATES = frozenset(
+    {AuthorizationState.DENIED, AuthorizationState.PARTLY_APPROVED}
+)
 
 
 def step_allowed(step: AuthorizationStep, state: str) -> bool:
@@ -127,15 +250,24 @@ class PayerTerms:
     decision: Limit  # the payer's standard authorization decision
     expedited_decision: Limit
     levels: tuple[AppealLevelTerms, ...]
+    # The payer's window to hold a peer-to-peer after it is requested (None: no window).
+    peer_to_peer: Limit | None = None
 
 
 DAYS, BUSINESS, HOURS = ClockUnit.CALENDAR_DAYS, ClockUnit.BUSINESS_DAYS, ClockUnit.HOURS
 CONTRACT = "Payer contract (no federal rule): a setting"
+# ⚠ No federal rule: URAC's Health UM standard has the peer-to-peer conversation within
+# one business day of the request (../shared/reference/product-anchors.md U8); payer
+# contracts vary, so it is only the default of a setting.
+PEER_TO_PEER = Limit(
+    1, BUSINESS, "URAC Health UM (U8): within 1 business day of the request (⚠ a setting)"
+)
 
 PRESETS: dict[PayerType, PayerTerms] = {
     PayerType.MEDICARE_ADVANTAGE: PayerTerms(
         payer_type=PayerType.MEDICARE_ADVANTAGE,
         notification=Limit(1, BUSINESS, CONTRACT),
+        peer_to_peer=PEER_TO_PEER,
         review_every=Limit(3, DAYS, CONTRACT),
         # MA-OD1: 14 calendar days to 12/31/2025, 7 from 1/1/2026 (CMS-0057-F, ◐).
         decision=Limit(7, DAYS, "MA-OD1: 42 CFR 422.568(b)(1); CMS-0057-F"),
@@ -154,6 +286,7 @@ PRESETS: dict[PayerType, PayerTerms] = {
     PayerType.MEDICAID_MANAGED_CARE: PayerTerms(
         payer_type=PayerType.MEDICAID_MANAGED_CARE,
         notification=Limit(1, BUSINESS, CONTRACT),
+        peer_to_peer=PEER_TO_PEER,
         review_every=Limit(3, DAYS, CONTRACT),
         # MC-SA-1: 14 calendar days; 7 for rating periods from 1/1/2026 (◐).
         decision=Limit(7, DAYS, "MC-SA-1: 42 CFR 438.210(d)(1); CMS-0057-F"),
@@ -179,6 +312,7 @@ PRESETS: dict[PayerType, PayerTerms] = {
     PayerType.COMMERCIAL: PayerTerms(
         payer_type=PayerType.COMMERCIAL,
         notification=Limit(1, BUSINESS, CONTRACT),
+        peer_to_peer=PEER_TO_PEER,
         review_every=Limit(3, DAYS, CONTRACT),
         # ERISA rows are ◐; "days" read as calendar days (the sheet's convention).
         decision=Limit(15, DAYS, "ER-3: 29 CFR 2560.503-1(f)(2)(iii)(A)"),
@@ -215,6 +349,14 @@ def decision_rule(terms: PayerTerms, *, expedited: bool) -> ClockRule:
 def review_rule(terms: PayerTerms) -> ClockRule:
     """The next continued-stay clinical review, from the decision or the last review."""
     return _rule("PAYER-REVIEW", terms.review_every)
+
+
+def peer_to_peer_rule(terms: PayerTerms) -> ClockRule | None:
+    """The payer's window to hold a requested peer-to-peer, from the request (None when
+    the payer's settings give no window)."""
+    if terms.peer_to_peer is None:
+        return None
+    return _rule("PAYER-P2P", terms.peer_to_peer)
 
 
 def level_terms(terms: PayerTerms, level: int) -> AppealLevelTerms | None:
@@ -302,3 +444,130 @@ def days_over_authorized(*, authorized_days: int | None, days_in_house: int) -> 
     if authorized_days is None:
         return 0
     return max(0, days_in_house - authorized_days)
+
+
+def peer_to_peer_problems(
+    *,
+    outcome: str,
+    held: bool,
+    overturned_days: int | None,
+    overturned_amount: Decimal | None,
+    denied_days: int | None,
+    denied_amount: Decimal | None,
+    on_denial: bool,
+) -> dict[str, list[str]]:
+    """Why a peer-to-peer's outcome as given cannot be recorded: one held has a time
+    and one not held has none; on a denial an overturn names what was recovered (as an
+    appeal's outcome does); on an authorization a partial overturn names the days added,
+    fewer than those still denied (`denied_days`)."""
+    if outcome not in PeerToPeerOutcome._value2member_map_:
+        return {"outcome": ["not one of the choices"]}
+    errors: dict[str, list[str]] = {}
+    not_held = outcome == PeerToPeerOutcome.NOT_HELD
+    if not_held and held:
+        errors["held_at"] = ["a conversation not held has no time held"]
+    if not not_held and not held:
+        errors["held_at"] = ["give the time the conversation was held"]
+    if not_held:
+        if overturned_days or overturned_amount:
+            errors["overturned_days"] = ["a conversation not held recovers nothing"]
+        return errors
+    if on_denial:
+        errors.update(
+            outcome_problems(
+                outcome=outcome,
+                overturned_days=overturned_days,
+                overturned_amount=overturned_amount,
+                denied_days=denied_days,
+                denied_amount=denied_amount,
+            )
+        )
+        return errors
+    if overturned_amount is not None:
+        errors["overturned_amount"] = ["an authorization is of days, not money"]
+    if outcome == PeerToPeerOutcome.PARTLY_OVERTURNED:
+        if overturned_days is None or overturned_days < 1:
+            errors["overturned_days"] = ["give the days the payer added"]
+        elif denied_days is not None and overturned_days >= denied_days:
+            errors["overturned_days"] = [
+                f"{denied_days} or more days is the whole of those denied: an overturn"
+            ]
+    elif overturned_days:
+        errors["overturned_days"] = ["only a partial overturn names the days added"]
+    return errors
+
+
+# --- denial reason categories and the denial report --------------------------------------
+
+
+@dataclass(frozen=True)
+class DenialTaxonomy:
+    """A shipped, versioned list of denial reason categories (code → title)."""
+
+    id: str
+    version: str
+    source: str
+    categories: tuple[tuple[str, str], ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}-{self.version}"
+
+    def title(self, code: str) -> str | None:
+        return dict(self.categories).get(code)
+
+
+@cache
+def denial_taxonomy(key: str) -> DenialTaxonomy:
+    """data/denials/<key>.json."""
+    raw = json.loads((DATA_DIR / "denials" / f"{key}.json").read_text(encoding="utf-8"))
+    return DenialTaxonomy(
+        id=raw["id"],
+        version=raw["version"],
+        source=raw["source"],
+        categories=tuple((c["code"], c["title"]) for c in raw["categories"]),
+    )
+
+
+def category_problems(taxonomy: DenialTaxonomy, code: str) -> dict[str, list[str]]:
+    if taxonomy.title(code) is None:
+        codes = ", ".join(c for c, _title in taxonomy.categories)
+        return {"reason_category": [f"unknown category '{code}' (one of: {codes})"]}
+    return {}
+
+
+class DenialReportDimension(StrEnum):
+    """What the denial report groups by."""
+
+    KIND = "kind"
+    CATEGORY = "category"
+    UNIT = "unit"
+    PHYSICIAN = "physician"
+    PAYER = "payer"
+    WEEK = "week"
+
+
+@dataclass(frozen=True)
+class DenialTotals:
+    """A denial report row's figures: denials, what they denied, how many were appealed
+    and won, and what appeals and peer-to-peers recovered."""
+
+    denials: int = 0
+    days: int = 0
+    amount: Decimal = Decimal("0.00")
+    appealed: int = 0
+    overturned: int = 0
+    days_recovered: int = 0
+    amount_recovered: Decimal = Decimal("0.00")
+
+    def __add__(self, other: "DenialTotals") -> "DenialTotals":
+        """The figures of both (a plain `DenialTotals`, whatever the operands' class)."""
+        return DenialTotals(
+            denials=self.denials + other.denials,
+            days=self.days + other.days,
+            amount=self.amount + other.amount,
+            appealed=self.appealed + other.appealed,
+            overturned=self.overturned + other.overturned,
+            days_recovered=self.days_recovered + other.days_recovered,
+            amount_recovered=self.amount_recovered + other.amount_recovered,
+        )

@@ -8,9 +8,18 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from casework.core.dates import Span
-from casework.stays.payers.rules import AppealOutcome, DenialKind, LevelOfCare
+from casework.stays.payers.rules import (
+    AppealOutcome,
+    AuthorizationUnit,
+    DenialKind,
+    LevelOfCare,
+    PeerToPeerOutcome,
+    PeerToPeerSpeaker,
+    PeerToPeerStep,
+    is_post_acute,
+)
 from casework.web.api import InputSchema, VersionIn
-from casework.web.dates import RecentDatetime, plausible
+from casework.web.dates import PastDate, PlannedDatetime, RecentDatetime, plausible
 
 RecentDate = Annotated[date, AfterValidator(plausible(Span.RECENT))]
 
@@ -43,6 +52,9 @@ class PayerSettingsOut(Schema):
     expedited_decision_amount: int
     expedited_decision_unit: str
     expedited_decision_citation: str
+    peer_to_peer_amount: int | None
+    peer_to_peer_unit: str
+    peer_to_peer_citation: str
     levels: list[AppealLevelOut]
 
     @staticmethod
@@ -55,11 +67,21 @@ class PayerSettingsPage(Schema):
     items: list[PayerSettingsOut]
 
 
+PlannedDate = Annotated[date, AfterValidator(plausible(Span.PLANNED))]
+
+
 class AuthorizationIn(InputSchema):
+    """A level of care in the hospital (days), or a post-acute service with its unit
+    (days, visits or items; empty: the service's usual one), receiving provider and
+    requested start. `requested_days` counts the unit."""
+
     level_of_care: LevelOfCare
     requested_days: int = Field(..., ge=1, le=365)
     expedited: bool = False
     notification_sent_at: RecentDatetime | None = None
+    unit: AuthorizationUnit | Literal[""] = ""
+    provider_name: str = Field("", max_length=200)
+    requested_start_date: PlannedDate | None = None
 
 
 class AuthorizationStepIn(VersionIn):
@@ -68,6 +90,8 @@ class AuthorizationStepIn(VersionIn):
     reference_number: str = Field("", max_length=60)
     decision: Literal["", "approved", "partly_approved", "denied"] = ""
     authorized_days: int | None = Field(None, ge=0, le=365)
+    valid_from: PlannedDate | None = None
+    valid_until: PlannedDate | None = None
 
 
 class AuthorizationOut(Schema):
@@ -75,9 +99,15 @@ class AuthorizationOut(Schema):
     stay_id: int
     payer_id: int
     level_of_care: str
+    post_acute: bool
     expedited: bool
+    unit: str
     requested_days: int
     authorized_days: int | None
+    provider_name: str
+    requested_start_date: date | None
+    valid_from: date | None
+    valid_until: date | None
     state: str
     reference_number: str
     notification_sent_at: datetime | None
@@ -86,6 +116,10 @@ class AuthorizationOut(Schema):
     last_review_sent_at: datetime | None
     next_review_due_at: datetime | None
     version: int
+
+    @staticmethod
+    def resolve_post_acute(obj: object) -> bool:
+        return is_post_acute(obj.level_of_care)  # type: ignore[attr-defined]
 
 
 class AuthorizationPage(Schema):
@@ -96,6 +130,9 @@ class AuthorizationPage(Schema):
 class DenialIn(InputSchema):
     kind: DenialKind
     reason: str = Field(..., min_length=1, max_length=4000)
+    reason_category: str = Field(
+        ..., min_length=1, max_length=40, description="a code of the program's denial taxonomy"
+    )
     received_date: RecentDate
     denied_days: int | None = Field(None, ge=1, le=365)
     denied_amount: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=2)
@@ -127,6 +164,8 @@ class DenialOut(Schema):
     authorization_id: int | None
     kind: str
     reason: str
+    reason_category: str
+    reason_taxonomy: str
     denied_days: int | None
     denied_amount: Decimal | None
     currency: str
@@ -159,3 +198,77 @@ class AppealOutcomeIn(VersionIn):
     decided_at: RecentDatetime
     overturned_days: int | None = Field(None, ge=0, le=365)
     overturned_amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+
+
+class PeerToPeerIn(InputSchema):
+    """Name the authorization or the denial the conversation is about (one of them)."""
+
+    authorization_id: int | None = Field(None, ge=1)
+    denial_id: int | None = Field(None, ge=1)
+    speaker: PeerToPeerSpeaker
+    physician_name: str = Field(..., min_length=1, max_length=200)
+    payer_contact: str = Field("", max_length=200)
+    requested_at: RecentDatetime
+
+
+class PeerToPeerStepIn(VersionIn):
+    """`scheduled` with `scheduled_at`; `concluded` with `outcome`, `held_at` (not for
+    not_held), a note, and on an overturn what was recovered."""
+
+    step: PeerToPeerStep
+    scheduled_at: PlannedDatetime | None = None
+    held_at: RecentDatetime | None = None
+    outcome: PeerToPeerOutcome | Literal[""] = ""
+    note: str = Field("", max_length=4000)
+    overturned_days: int | None = Field(None, ge=0, le=365)
+    overturned_amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+
+
+class PeerToPeerOut(Schema):
+    id: int
+    stay_id: int
+    authorization_id: int | None
+    denial_id: int | None
+    requested_at: datetime
+    requested_by_id: int
+    speaker: str
+    physician_name: str
+    payer_contact: str
+    scheduled_at: datetime | None
+    held_at: datetime | None
+    outcome: str
+    note: str
+    overturned_days: int | None
+    overturned_amount: Decimal | None
+    version: int
+
+
+class PeerToPeerPage(Schema):
+    count: int
+    items: list[PeerToPeerOut]
+
+
+class DenialReportQuery(Schema):
+    by: Literal["kind", "category", "unit", "physician", "payer", "week"] = "category"
+    start: PastDate | None = Field(None, description="denials received on or after this day")
+    end: PastDate | None = Field(None, description="denials received on or before this day")
+
+
+class DenialReportRowOut(Schema):
+    key: str
+    label: str
+    denials: int
+    days: int
+    amount: Decimal
+    appealed: int
+    overturned: int
+    days_recovered: int
+    amount_recovered: Decimal
+
+
+class DenialReportOut(Schema):
+    by: str
+    taxonomy: str
+    currency: str
+    total: DenialReportRowOut
+    rows: list[DenialReportRowOut]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
-from casework.core.clocks import ClockRule, local_datetime
+from casework.core.clocks import ClockRule, ClockUnit, local_datetime
 from casework.core.deadlines import clock_start, deadlines_finish, program_calendar
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import AuditAction, Deadline, DeadlineState, Program
@@ -122,6 +123,11 @@ def payer_settings_from_preset(
                 expedited_decision_amount=preset.expedited_decision.amount,
                 expedited_decision_unit=preset.expedited_decision.unit,
                 expedited_decision_citation=preset.expedited_decision.citation,
+                peer_to_peer_amount=preset.peer_to_peer.amount if preset.peer_to_peer else None,
+                peer_to_peer_unit=(
+                    preset.peer_to_peer.unit if preset.peer_to_peer else ClockUnit.BUSINESS_DAYS
+                ),
+                peer_to_peer_citation=preset.peer_to_peer.citation if preset.peer_to_peer else "",
             )
         )
         payer.save()
@@ -185,20 +191,30 @@ def _payer_of(stay: Stay) -> PayerSettings:
 @dataclass(frozen=True)
 class AuthorizationFacts:
     level_of_care: str
-    requested_days: int
+    requested_days: int  # in `unit`
     expedited: bool = False
     notification_sent_at: datetime | None = None
+    unit: str = ""  # empty: the service's first unit
+    provider_name: str = ""
+    requested_start_date: date | None = None
 
 
 def authorization_open(*, actor: Actor, stay: Stay, facts: AuthorizationFacts) -> StayAuthorization:
-    """Open the payer's authorization of an in-house stay at a level of care and start
-    its notification clock (the payer's window from the inpatient admission, or from the
-    admission). With `notification_sent_at` the notification is recorded at once and the
-    payer's decision clock starts. Refused (409) when the stay's payer has no settings or
-    the stay has left the house. Audits one create."""
-    errors: dict[str, list[str]] = {}
-    if facts.level_of_care not in rules.LevelOfCare._value2member_map_:
-        errors["level_of_care"] = [_("not one of the choices")]
+    """Open the payer's authorization of an in-house stay at a level of care, or of a
+    post-acute service after it (with its unit, receiving provider and requested start),
+    and start its notification clock: the payer's window from the inpatient admission (or
+    the admission), or for a post-acute service from the request opened now. With
+    `notification_sent_at` the notification is recorded at once and the payer's decision
+    clock starts. Refused (409) when the stay's payer has no settings or the stay has
+    left the house. Audits one create."""
+    calendar = program_calendar(program_id=stay.program_id)
+    errors = rules.authorization_problems(
+        level_of_care=facts.level_of_care,
+        unit=facts.unit,
+        provider_name=facts.provider_name,
+        requested_start_date=facts.requested_start_date,
+        admitted_date=calendar.local_date(stay.admitted_at),
+    )
     if facts.requested_days < 1:
         errors["requested_days"] = [_("must be at least 1")]
     _not_future(errors, "notification_sent_at", facts.notification_sent_at)
@@ -210,15 +226,21 @@ def authorization_open(*, actor: Actor, stay: Stay, facts: AuthorizationFacts) -
         raise RuleViolation(_("the stay is no longer in the house"))
     payer = _payer_of(stay)
     terms = payer_terms(payer)
+    level = rules.LevelOfCare(facts.level_of_care)
+    post_acute = rules.is_post_acute(level)
+    now = clock.now()
     with transaction.atomic():
         authorization = StayAuthorization.objects.create(
             stay=stay,
             payer=payer,
-            level_of_care=facts.level_of_care,
+            level_of_care=level,
+            unit=facts.unit or rules.UNITS[level][0],
             requested_days=facts.requested_days,
             expedited=facts.expedited,
+            provider_name=facts.provider_name.strip(),
+            requested_start_date=facts.requested_start_date,
             created_by=actor.user,
-            created_at=clock.now(),
+            created_at=now,
         )
         _start(
             PayerDeadline.NOTIFY,
@@ -226,7 +248,7 @@ def authorization_open(*, actor: Actor, stay: Stay, facts: AuthorizationFacts) -
             authorization.pk,
             stay,
             rules.notification_rule(terms),
-            stay.inpatient_at or stay.admitted_at,
+            now if post_acute else (stay.inpatient_at or stay.admitted_at),
         )
         if facts.notification_sent_at is not None:
             _notified(authorization, stay, terms, facts.notification_sent_at)
@@ -270,6 +292,8 @@ class StepFacts:
     reference_number: str = ""
     decision: str = ""  # approved, partly_approved or denied (the decided step)
     authorized_days: int | None = None
+    valid_from: date | None = None  # the validity of an approval, both ends or none
+    valid_until: date | None = None
 
 
 DECISIONS = (
@@ -289,12 +313,26 @@ def _step_problems(authorization: StayAuthorization, facts: StepFacts) -> dict[s
     step = rules.AuthorizationStep(facts.step)
     if step == rules.AuthorizationStep.ACKNOWLEDGED and not facts.reference_number.strip():
         errors["reference_number"] = [_("the payer's reference number is required")]
-    if step == rules.AuthorizationStep.DECIDED:
+    deciding = step in (rules.AuthorizationStep.DECIDED, rules.AuthorizationStep.RECONSIDERED)
+    if deciding:
+        errors.update(
+            rules.validity_problems(valid_from=facts.valid_from, valid_until=facts.valid_until)
+        )
+    elif facts.valid_from is not None or facts.valid_until is not None:
+        errors["valid_from"] = [_("only a decision has a validity")]
+    if deciding:
         if facts.decision not in DECISIONS:
             errors["decision"] = [_("approved, partly_approved or denied")]
+        elif (
+            step == rules.AuthorizationStep.RECONSIDERED
+            and facts.decision == rules.AuthorizationState.DENIED
+        ):
+            errors["decision"] = [_("a reconsidered decision approves days")]
         elif facts.decision == rules.AuthorizationState.DENIED:
             if facts.authorized_days:
                 errors["authorized_days"] = [_("a denial authorizes no days")]
+            if facts.valid_from is not None:
+                errors["valid_from"] = [_("a denial has no validity")]
         elif facts.authorized_days is None or facts.authorized_days < 1:
             errors["authorized_days"] = [_("give the days authorized")]
         elif facts.authorized_days > authorization.requested_days:
@@ -312,9 +350,28 @@ def authorization_step(
 ) -> StayAuthorization:
     """Record one step of an authorization: the notification sent (the payer's decision
     clock starts), acknowledged (with its reference number), the payer's decision (days
-    authorized; the first continued-stay review falls due), or a clinical review sent
-    (the next one falls due). Each step meets its clock. A step the state does not allow
-    is refused (409); bad input is 422 and changes nothing. Audits one update."""
+    authorized; the first continued-stay review falls due), a clinical review sent (the
+    next one falls due), or the payer's reconsidered decision after an adverse one. Each
+    step meets its clock. A step the state does not allow is refused (409); bad input is
+    422 and changes nothing. Audits one update."""
+    with transaction.atomic():
+        step = _step_apply(authorization, version, facts)
+        _audit(
+            actor,
+            AuditAction.UPDATE,
+            authorization.stay,
+            "stay_authorization",
+            authorization.pk,
+            step=step.value,
+        )
+    return authorization
+
+
+def _step_apply(
+    authorization: StayAuthorization, version: int, facts: StepFacts
+) -> rules.AuthorizationStep:
+    """`authorization_step` without its audit event (a peer-to-peer's outcome applies
+    the payer's reconsidered decision through it and audits itself)."""
     errors = _step_problems(authorization, facts)
     if errors:
         raise ValidationFailed(errors)
@@ -327,42 +384,32 @@ def authorization_step(
     stay = authorization.stay
     terms = payer_terms(authorization.payer)
     changes: dict[str, object] = {}
-    with transaction.atomic():
-        versioned_update(
-            authorization,
-            version=version,
-            changes={"state": authorization.state},
-            where=Q(state=authorization.state),
-        )
-        if step == rules.AuthorizationStep.NOTIFIED:
-            changes = _notified(authorization, stay, terms, facts.at)
-        elif step == rules.AuthorizationStep.ACKNOWLEDGED:
-            changes = {
-                "state": rules.AuthorizationState.ACKNOWLEDGED,
-                "acknowledged_at": facts.at,
-                "reference_number": facts.reference_number.strip(),
-            }
-        elif step == rules.AuthorizationStep.DECIDED:
-            _meet(PayerDeadline.DECISION, AUTHORIZATION, authorization.pk, facts.at)
-            changes = {
-                "state": facts.decision,
-                "decided_at": facts.at,
-                "authorized_days": facts.authorized_days or 0,
-            }
-            if facts.reference_number.strip():
-                changes["reference_number"] = facts.reference_number.strip()
-            if facts.decision != rules.AuthorizationState.DENIED:
-                review = _start(
-                    PayerDeadline.REVIEW,
-                    AUTHORIZATION,
-                    authorization.pk,
-                    stay,
-                    rules.review_rule(terms),
-                    facts.at,
-                )
-                changes["next_review_due_at"] = review.due_at
-        else:
-            _meet(PayerDeadline.REVIEW, AUTHORIZATION, authorization.pk, facts.at)
+    versioned_update(
+        authorization,
+        version=version,
+        changes={"state": authorization.state},
+        where=Q(state=authorization.state),
+    )
+    if step == rules.AuthorizationStep.NOTIFIED:
+        changes = _notified(authorization, stay, terms, facts.at)
+    elif step == rules.AuthorizationStep.ACKNOWLEDGED:
+        changes = {
+            "state": rules.AuthorizationState.ACKNOWLEDGED,
+            "acknowledged_at": facts.at,
+            "reference_number": facts.reference_number.strip(),
+        }
+    elif step in (rules.AuthorizationStep.DECIDED, rules.AuthorizationStep.RECONSIDERED):
+        _meet(PayerDeadline.DECISION, AUTHORIZATION, authorization.pk, facts.at)
+        changes = {
+            "state": facts.decision,
+            "decided_at": facts.at,
+            "authorized_days": facts.authorized_days or 0,
+            "valid_from": facts.valid_from,
+            "valid_until": facts.valid_until,
+        }
+        if facts.reference_number.strip():
+            changes["reference_number"] = facts.reference_number.strip()
+        if facts.decision != rules.AuthorizationState.DENIED:
             review = _start(
                 PayerDeadline.REVIEW,
                 AUTHORIZATION,
@@ -371,14 +418,22 @@ def authorization_step(
                 rules.review_rule(terms),
                 facts.at,
             )
-            changes = {"last_review_sent_at": facts.at, "next_review_due_at": review.due_at}
-        StayAuthorization.objects.filter(pk=authorization.pk).update(**changes)
-        for name, value in changes.items():
-            setattr(authorization, name, value)
-        _audit(
-            actor, AuditAction.UPDATE, stay, "stay_authorization", authorization.pk, step=step.value
+            changes["next_review_due_at"] = review.due_at
+    else:
+        _meet(PayerDeadline.REVIEW, AUTHORIZATION, authorization.pk, facts.at)
+        review = _start(
+            PayerDeadline.REVIEW,
+            AUTHORIZATION,
+            authorization.pk,
+            stay,
+            rules.review_rule(terms),
+            facts.at,
         )
-    return authorization
+        changes = {"last_review_sent_at": facts.at, "next_review_due_at": review.due_at}
+    StayAuthorization.objects.filter(pk=authorization.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(authorization, name, value)
+    return step
 
 
 # --- denials and appeals (H4) ------------------------------------------------------------
@@ -393,6 +448,7 @@ class DenialFacts:
     denied_amount: Decimal | None = None
     reference_number: str = ""
     authorization_id: int | None = None
+    reason_category: str = ""  # required: a category of the program's denial taxonomy
 
 
 def _day_start(stay: Stay, day: date) -> datetime:
@@ -401,14 +457,18 @@ def _day_start(stay: Stay, day: date) -> datetime:
 
 
 def denial_record(*, actor: Actor, stay: Stay, facts: DenialFacts) -> StayDenial:
-    """Record the payer's denial of days or money of the stay (received on a date) and
-    start the filing clock of its first appeal level. Refused (409) when the stay's payer
+    """Record the payer's denial of days or money of the stay (received on a date), its
+    reason and the reason's category in the program's denial taxonomy, with the stay's
+    unit and attending as they are now (for the report), and start the filing clock of its
+    first appeal level. Refused (409) when the stay's payer
     has no settings or no appeal level. Audits one create."""
     errors = rules.denial_problems(
         days=facts.denied_days, amount=facts.denied_amount, kind=facts.kind
     )
     if not facts.reason.strip():
         errors["reason"] = [_("give the payer's reason")]
+    taxonomy = rules.denial_taxonomy(settings.CASEWORK_STAYS_DENIAL_TAXONOMY)
+    errors.update(rules.category_problems(taxonomy, facts.reason_category))
     if facts.received_date > clock.now().date():
         errors["received_date"] = [_("cannot be in the future")]
     elif facts.received_date < program_calendar(program_id=stay.program_id).local_date(
@@ -437,6 +497,10 @@ def denial_record(*, actor: Actor, stay: Stay, facts: DenialFacts) -> StayDenial
                 authorization=authorization,
                 kind=facts.kind,
                 reason=facts.reason.strip(),
+                reason_category=facts.reason_category,
+                reason_taxonomy=taxonomy.key,
+                unit_id=stay.unit_id,
+                attending=stay.attending,
                 denied_days=facts.denied_days,
                 denied_amount=facts.denied_amount,
                 received_date=facts.received_date,
@@ -579,8 +643,7 @@ def appeal_decide(
             where=Q(outcome=""),
             refused=RuleViolation(_("the appeal was already decided")),
         )
-        StayDenial.objects.filter(pk=denial.pk).update(state=state, version=denial.version + 1)
-        denial.state, denial.version = state, denial.version + 1
+        _denial_state_set(denial, state)
         _meet(PayerDeadline.APPEAL_DECISION, DENIAL, denial.pk, facts.decided_at)
         if state == rules.DenialState.OPEN and following is not None:
             _start(
@@ -593,6 +656,13 @@ def appeal_decide(
             )
         _audit(actor, AuditAction.UPDATE, stay, "stay_appeal", appeal.pk, outcome=outcome.value)
     return appeal
+
+
+def _denial_state_set(denial: StayDenial, state: rules.DenialState) -> None:
+    """Move a denial to `state` after the payer's word on it (an appeal's outcome or a
+    peer-to-peer's); the caller holds the transaction."""
+    StayDenial.objects.filter(pk=denial.pk).update(state=state, version=denial.version + 1)
+    denial.state, denial.version = state, denial.version + 1
 
 
 def appeal_packet_printed(*, actor: Actor, denial: StayDenial) -> None:

@@ -5,6 +5,7 @@ the appeal packet PDF, and the pages a payer clock on the worklist links to."""
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,14 +21,17 @@ from casework.core.policy import Permission
 from casework.stays import rules as stay_rules
 from casework.stays.deadlines import facility_zone
 from casework.stays.models import Stay
-from casework.stays.payers import packet, rules, selectors, services
+from casework.stays.payers import packet, peer_to_peer_services, rules, selectors, services
 from casework.stays.payers.forms import (
     AppealForm,
     AuthorizationForm,
     AuthorizationStepForm,
     DenialFilterForm,
     DenialForm,
+    DenialReportForm,
     OutcomeForm,
+    PeerToPeerForm,
+    PeerToPeerStepForm,
 )
 from casework.stays.payers.models import UNIT_LABELS
 from casework.stays.selectors import referral_list
@@ -59,8 +63,11 @@ def stay_payer_context(stay: Stay, actor: Actor) -> dict[str, Any]:
     A fixed number of queries whatever the number of rows."""
     authorizations = list(selectors.authorization_list(stay_id=stay.pk))
     denials = list(selectors.denial_list_of_stay(stay_id=stay.pk))
+    peers = list(selectors.peer_to_peer_list(stay_id=stay.pk))
     clocks = selectors.payer_clocks(
-        authorization_ids=[a.pk for a in authorizations], denial_ids=[d.pk for d in denials]
+        authorization_ids=[a.pk for a in authorizations],
+        denial_ids=[d.pk for d in denials],
+        peer_to_peer_ids=[p.pk for p in peers],
     )
     by_subject: dict[tuple[str, int], list[object]] = {}
     for row in clocks:
@@ -68,15 +75,31 @@ def stay_payer_context(stay: Stay, actor: Actor) -> dict[str, Any]:
     end = stay.discharged_at or clock.now()
     in_house = stay_rules.midnights(stay.admitted_at, end, facility_zone())
     current = next(
-        (a for a in authorizations if a.state in rules.DECIDED_STATES),
+        (
+            a
+            for a in authorizations
+            if a.state in rules.DECIDED_STATES and not rules.is_post_acute(a.level_of_care)
+        ),
         None,
     )
     return {
         "payer_settings": selectors.payer_for_stay(stay=stay),
         "authorizations": [
-            (a, by_subject.get(("stay_authorization", a.pk), [])) for a in authorizations
+            (a, by_subject.get(("stay_authorization", a.pk), []))
+            for a in authorizations
+            if not rules.is_post_acute(a.level_of_care)
+        ],
+        "post_acute_authorizations": [
+            (a, by_subject.get(("stay_authorization", a.pk), []))
+            for a in authorizations
+            if rules.is_post_acute(a.level_of_care)
         ],
         "denials": [(d, by_subject.get(("stay_denial", d.pk), [])) for d in denials],
+        "peer_to_peers": [(p, by_subject.get(("stay_peer_to_peer", p.pk), [])) for p in peers],
+        "may_request_peer_to_peer": any(
+            a.state in rules.PEER_TO_PEER_AUTHORIZATION_STATES for a in authorizations
+        )
+        or any(d.state == rules.DenialState.OPEN for d in denials),
         "days_over_authorized": rules.days_over_authorized(
             authorized_days=current.authorized_days if current else None,
             days_in_house=in_house,
@@ -129,6 +152,38 @@ def denial_list_page(request: HttpRequest, actor: Actor) -> HttpResponse:
         request,
         "stays/payers/denials.html",
         {"nav": "denials", "form": form, "rows": rows, "limit": LIST_LIMIT},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.UM_REPORT, object_type="denial_report", action=AuditAction.LIST)
+def denial_report_page(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Denials of the program by reason category, kind, unit, attending, payer or week,
+    with appeal outcomes and what was recovered. Names no consumer. One `list` event."""
+    form = DenialReportForm(request.GET or None)
+    by, start, end = rules.DenialReportDimension.CATEGORY, None, None
+    if form.is_bound and form.is_valid():
+        by = rules.DenialReportDimension(
+            form.cleaned_data.get("by") or rules.DenialReportDimension.CATEGORY
+        )
+        start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
+    rows = (
+        selectors.denial_report(program_id=actor.user.program_id or 0, by=by, start=start, end=end)
+        if not form.is_bound or form.is_valid()
+        else []
+    )
+    audit_list(actor, object_type="denial_report", count=len(rows), returned=[], by=by.value)
+    return render(
+        request,
+        "stays/payers/denial_report.html",
+        {
+            "nav": "denials",
+            "form": form,
+            "rows": rows,
+            "total": selectors.denial_report_total(rows),
+            "taxonomy": settings.CASEWORK_STAYS_DENIAL_TAXONOMY,
+        },
     )
 
 
@@ -226,7 +281,10 @@ def stay_denial_new(request: HttpRequest, actor: Actor, stay: Stay) -> HttpRespo
         (a.pk, f"{a.get_level_of_care_display()} ({a.reference_number or a.pk})")
         for a in selectors.authorization_list(stay_id=stay.pk)
     ]
-    form = DenialForm(_bound(request), authorizations=authorizations)
+    taxonomy = rules.denial_taxonomy(settings.CASEWORK_STAYS_DENIAL_TAXONOMY)
+    form = DenialForm(
+        _bound(request), authorizations=authorizations, categories=taxonomy.categories
+    )
 
     def save() -> object:
         return services.denial_record(
@@ -302,6 +360,90 @@ def stay_appeal_outcome_page(
     )
 
 
+def _peer_to_peer_subjects(stay: Stay) -> list[tuple[str, str]]:
+    """The stay's adverse decisions a peer-to-peer may be about."""
+    subjects = [
+        (
+            f"authorization-{a.pk}",
+            _("Authorization: %(level)s, %(state)s")
+            % {"level": a.get_level_of_care_display(), "state": a.get_state_display()},
+        )
+        for a in selectors.authorization_list(stay_id=stay.pk)
+        if a.state in rules.PEER_TO_PEER_AUTHORIZATION_STATES
+    ]
+    subjects += [
+        (
+            f"denial-{d.pk}",
+            _("Denial received %(day)s: %(kind)s")
+            % {"day": d.received_date.isoformat(), "kind": d.get_kind_display()},
+        )
+        for d in selectors.denial_list_of_stay(stay_id=stay.pk)
+        if d.state == rules.DenialState.OPEN
+    ]
+    return subjects
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+def stay_peer_to_peer_new(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
+    """Request a peer-to-peer with the payer about one of the stay's adverse decisions
+    (`?about=authorization-<id>` or `denial-<id>` preselects it)."""
+    form = PeerToPeerForm(
+        _bound(request),
+        subjects=_peer_to_peer_subjects(stay),
+        initial={"about": request.GET.get("about", "")},
+    )
+
+    def save() -> object:
+        return peer_to_peer_services.peer_to_peer_request(
+            actor=actor, stay=stay, facts=peer_to_peer_services.PeerToPeerFacts(**form.facts())
+        )
+
+    return _stay_form(
+        request,
+        stay,
+        form,
+        save,
+        title=_("Request a peer-to-peer with the payer"),
+        submit=_("Request the peer-to-peer"),
+        success=_("Peer-to-peer requested; the payer's window runs."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+def stay_peer_to_peer_step_page(
+    request: HttpRequest, actor: Actor, stay: Stay, peer_to_peer_id: int
+) -> HttpResponse:
+    peer = selectors.peer_to_peer_of_stay(stay_id=stay.pk, peer_to_peer_id=peer_to_peer_id)
+    if peer is None:
+        raise Http404("No such peer-to-peer.")
+    peer.stay = stay
+    form = PeerToPeerStepForm(_bound(request), initial={"version": peer.version})
+
+    def save() -> object:
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        return peer_to_peer_services.peer_to_peer_step(
+            actor=actor,
+            peer=peer,
+            version=version,
+            facts=peer_to_peer_services.PeerToPeerStepFacts(**data),
+        )
+
+    return _stay_form(
+        request,
+        stay,
+        form,
+        save,
+        title=_("Record the peer-to-peer"),
+        submit=_("Record"),
+        success=_("Peer-to-peer updated."),
+    )
+
+
 @login_required
 @require_http_methods(["GET"])
 @guard(Permission.CONSUMER_READ, access_stay)
@@ -350,6 +492,17 @@ def stay_authorization_page(
     """An authorization's place on its stay page (the stay page writes the read)."""
     stay_id = selectors.stay_of_authorization(authorization_id=authorization_id)
     return _to_stay(actor, stay_id, "stay_authorization", authorization_id, "authorization")
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.CONSUMER_READ, object_type="stay_peer_to_peer")
+def stay_peer_to_peer_page(
+    request: HttpRequest, actor: Actor, peer_to_peer_id: int
+) -> HttpResponse:
+    """A peer-to-peer's place on its stay page (the stay page writes the read)."""
+    stay_id = selectors.stay_of_peer_to_peer(peer_to_peer_id=peer_to_peer_id)
+    return _to_stay(actor, stay_id, "stay_peer_to_peer", peer_to_peer_id, "peer-to-peer")
 
 
 @login_required
