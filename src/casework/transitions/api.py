@@ -27,7 +27,6 @@ from casework.transitions.models import (
     ReceiverCredential,
     SequencingBarrier,
 )
-from casework.transitions.rules import EscalationLevel
 from casework.transitions.schemas import (
     ChoiceListIn,
     ChoiceListOut,
@@ -39,7 +38,6 @@ from casework.transitions.schemas import (
     EducationIn,
     EducationOut,
     EducationPage,
-    EscalationPathIn,
     EscalationPathOut,
     FollowUpAttemptIn,
     FollowUpStateOut,
@@ -758,27 +756,3 @@ def sequencing_path_read(request: HttpRequest, actor: Actor) -> dict[str, Any]:
     """Level 1 first: who is asked and the hours each has to respond. No consumer data;
     no audit event."""
     return _path_out(actor.user.program_id or 0)
-
-
-@router.put(
-    "/sequencing-path",
-    response=responses({200: EscalationPathOut}, write=True),
-    summary="Replace the program's escalation path (its clinical director)",
-    operation_id="sequencing_path_set",
-)
-@guard(Permission.CONSUMER_READ, object_type="sequencing_path")
-def sequencing_path_set(
-    request: HttpRequest, actor: Actor, payload: EscalationPathIn
-) -> dict[str, Any]:
-    """Levels numbered 1, 2, … in order; 409 for anyone but the program's designated
-    clinical director. Barriers already escalated keep their path. Audits one update."""
-    program_id = actor.user.program_id or 0
-    services.sequencing_path_set(
-        actor=actor,
-        program_id=program_id,
-        levels=[
-            EscalationLevel(level.level, level.role, level.response_hours)
-            for level in payload.levels
-        ],
-    )
-    return _path_out(program_id)

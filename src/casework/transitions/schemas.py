@@ -324,16 +324,12 @@ class SequencingResolveIn(InputSchema):
     resolution: str = Field(max_length=2000)
 
 
-class EscalationLevelIO(InputSchema):
-    level: int = Field(ge=1, le=6)
-    role: str = Field(max_length=120)
-    response_hours: int = Field(ge=1, le=168)
-
-
-class EscalationPathIn(InputSchema):
-    levels: list[EscalationLevelIO] = Field(min_length=1, max_length=6)
+class EscalationLevelOut(Schema):
+    level: int
+    role: str
+    response_hours: int
 
 
 class EscalationPathOut(Schema):
     default: bool = Field(description="true while the program uses the shipped default")
-    levels: list[EscalationLevelIO]
+    levels: list[EscalationLevelOut]
