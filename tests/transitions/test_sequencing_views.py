@@ -5,7 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from casework.core.models import AuditAction, AuditOutcome, Deadline
 from casework.staff.models import StaffProfile
@@ -232,3 +234,37 @@ def test_the_api_reads_the_default_path(world: World) -> None:
             },
         ],
     }
+
+
+def test_the_list_costs_the_same_queries_for_one_barrier_or_five(world: World) -> None:
+    from casework.transitions import services
+    from casework.transitions.rules import BarrierReason, SequencedItem
+    from tests import factories
+
+    stay = admit(world.cm, at=NOW - timedelta(days=2), visit="SV5")
+    client = token_client(world.cm)
+    url = f"/api/v1/stays/{stay.pk}/sequencing-barriers"
+
+    def add() -> None:
+        barrier = services.sequencing_barrier_record(
+            actor=factories.actor(world.cm),
+            stay=stay,
+            facts=services.BarrierFacts(
+                item=SequencedItem.THERAPY,
+                description="Physical therapy evaluation",
+                ordered_at=NOW - timedelta(hours=3),
+                reason=BarrierReason.SCHEDULING,
+            ),
+        )
+        services.sequencing_barrier_escalate(actor=factories.actor(world.cm), barrier=barrier)
+
+    add()
+    call(client, "GET", url)  # warm the token's first use
+    with CaptureQueriesContext(connection) as one:
+        call(client, "GET", url)
+    for _ in range(4):
+        add()
+    with CaptureQueriesContext(connection) as five:
+        response = call(client, "GET", url)
+    assert response.json()["count"] == 5
+    assert len(five) == len(one)
