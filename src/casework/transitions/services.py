@@ -1152,7 +1152,7 @@ def _barrier_locked(barrier: SequencingBarrier) -> SequencingBarrier:
     """The barrier re-read under a row lock, so a request and the sweep never both move
     its level."""
     return (
-        SequencingBarrier.objects.select_for_update()
+        SequencingBarrier.objects.select_for_update(of=("self",))
         .select_related("stay__case")
         .get(pk=barrier.pk)
     )
@@ -1190,7 +1190,7 @@ def sequencing_level_lapsed(*, deadline: Deadline) -> None:
     deadline; at the last level the clock stays breached (on the worklist until the
     barrier is resolved). Audited as a system act (`casework-sweep`)."""
     barrier = (
-        SequencingBarrier.objects.select_for_update()
+        SequencingBarrier.objects.select_for_update(of=("self",))
         .select_related("stay__case")
         .filter(pk=deadline.subject_id)
         .first()
