@@ -1197,10 +1197,11 @@ def sequencing_level_lapsed(*, deadline: Deadline) -> None:
     )
     if barrier is None or barrier.state != BarrierState.ESCALATED:
         return
-    SequencingEscalation.objects.filter(
-        barrier=barrier, level=barrier.level, lapsed_at=None
-    ).update(lapsed_at=deadline.due_at)
-    following = rules.next_level(rules.escalation_path_from_json(barrier.path), barrier.level)
+    lapsed = barrier.level
+    SequencingEscalation.objects.filter(barrier=barrier, level=lapsed, lapsed_at=None).update(
+        lapsed_at=deadline.due_at
+    )
+    following = rules.next_level(rules.escalation_path_from_json(barrier.path), lapsed)
     if following is not None:
         _level_open(barrier, following, deadline.due_at)
     audit_record(
@@ -1211,7 +1212,7 @@ def sequencing_level_lapsed(*, deadline: Deadline) -> None:
         object_type="sequencing_barrier",
         object_id=barrier.pk,
         detail={
-            "lapsed_level": barrier.level - (1 if following is not None else 0),
+            "lapsed_level": lapsed,
             "escalated_to": following.level if following is not None else None,
         },
     )
