@@ -180,7 +180,9 @@ def test_sequencing_barrier_escalation(checked: Checked, staff: World) -> None:
     page.get_by_role("link", name="Record the response").click()
     c.check()
     page.get_by_label("Who responded").fill("Dr. Reyes, attending")
-    page.get_by_role("textbox", name="Response").fill("Moved to the outpatient scanner this afternoon")
+    page.get_by_role("textbox", name="Response").fill(
+        "Moved to the outpatient scanner this afternoon"
+    )
     tick(page, "This response resolves the barrier")
     page.get_by_role("button", name="Record response").click()
     expect(page.locator("main dl")).to_contain_text("Resolved")
