@@ -95,6 +95,9 @@ from casework.transitions.models import (  # noqa: E402
     Readmission,
     ReceiverCredential,
     ReferralStatusChange,
+    SequencingBarrier,
+    SequencingEscalation,
+    SequencingLevel,
     TransitionPlan,
     TransitionPlanVersion,
 )
@@ -150,6 +153,9 @@ SNAPSHOT_MODELS = [
     ReferralStatusChange,
     EducationRecord,
     ReceiverCredential,
+    SequencingBarrier,
+    SequencingEscalation,
+    SequencingLevel,
     # Staff governance records (not consumer data, but changes are governance).
     StaffProfile,
     JobDescription,

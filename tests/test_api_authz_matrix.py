@@ -1728,6 +1728,33 @@ def referral_target(body: dict[str, Any] | None = None) -> Callable[[World], Tar
     return setup
 
 
+def barrier_target(
+    body: Callable[[], dict[str, Any]] | None = None, *, escalated: bool = False
+) -> Callable[[World], Target]:
+    def setup(w: World) -> Target:
+        from casework.transitions import services as transition_services
+        from casework.transitions.rules import BarrierReason, SequencedItem
+
+        stay = _transition_stay(w)
+        barrier = transition_services.sequencing_barrier_record(
+            actor=factories.actor(w.cm),
+            stay=stay,
+            facts=transition_services.BarrierFacts(
+                item=SequencedItem.TEST,
+                description="MRI of the lumbar spine",
+                ordered_at=clock.now() - timedelta(hours=1),
+                reason=BarrierReason.EQUIPMENT,
+            ),
+        )
+        if escalated:
+            transition_services.sequencing_barrier_escalate(
+                actor=factories.actor(w.cm), barrier=barrier
+            )
+        return Target({"barrier_id": barrier.pk}, body() if body else None, stay.consumer_id)
+
+    return setup
+
+
 def referral_send_target(w: World) -> Target:
     case = factories.active_case(w.cm)
     svc = resource_service(1, "Pantry", need="BD-1800", postal="02139")
@@ -1840,6 +1867,48 @@ MATRIX.update(
         ),
         ("GET", "/api/v1/community-referrals/{referral_id}/fhir"): Entry(
             Permission.CONSUMER_READ, referral_target(), AuditAction.READ
+        ),
+        ("GET", "/api/v1/stays/{stay_id}/sequencing-barriers"): Entry(
+            Permission.CONSUMER_READ, transition_target(), AuditAction.LIST
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/sequencing-barriers"): Entry(
+            Permission.CASE_MANAGE,
+            transition_target(
+                lambda s: {
+                    "item": "consult",
+                    "description": "Cardiology consult",
+                    "ordered_at": _when(-2),
+                    "reason": "scheduling",
+                }
+            ),
+            AuditAction.CREATE,
+            ok=201,
+        ),
+        ("GET", "/api/v1/sequencing-barriers/{barrier_id}"): Entry(
+            Permission.CONSUMER_READ, barrier_target(), AuditAction.READ
+        ),
+        ("POST", "/api/v1/sequencing-barriers/{barrier_id}/escalation"): Entry(
+            Permission.CASE_MANAGE, barrier_target(), AuditAction.UPDATE
+        ),
+        ("POST", "/api/v1/sequencing-barriers/{barrier_id}/responses"): Entry(
+            Permission.CASE_MANAGE,
+            barrier_target(
+                lambda: {
+                    "responder": "RN Diaz",
+                    "response": "Slot at 16:00",
+                    "responded_at": _when(0),
+                },
+                escalated=True,
+            ),
+            AuditAction.UPDATE,
+        ),
+        ("POST", "/api/v1/sequencing-barriers/{barrier_id}/resolution"): Entry(
+            Permission.CASE_MANAGE,
+            barrier_target(lambda: {"resolution": "Scanner back"}),
+            AuditAction.UPDATE,
+        ),
+        ("GET", "/api/v1/sequencing-path"): Entry(
+            Permission.CONSUMER_READ, no_target, "", object_route=False
         ),
     }
 )

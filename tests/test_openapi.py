@@ -110,6 +110,7 @@ def test_creates_answer_201_and_other_operations_200(document: dict[str, Any]) -
         ("POST", "/api/v1/staff/{user_id}/mfa-resets"),
         ("POST", "/api/v1/consumers/{consumer_id}/merges"),
         ("POST", "/api/v1/stays/{stay_id}/education"),
+        ("POST", "/api/v1/stays/{stay_id}/sequencing-barriers"),
         ("POST", "/api/v1/consumers/{consumer_id}/ethics-consultations"),
         ("POST", "/api/v1/consumers/{consumer_id}/support-persons"),
         ("POST", "/api/v1/consumers/{consumer_id}/advance-directives"),

@@ -59,6 +59,27 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("follow-up/", transitions.follow_up_list, name="follow_up_list"),
     path(
+        "sequencing-barriers/<int:barrier_id>/",
+        transitions.sequencing_barrier_detail,
+        name="sequencing_barrier_detail",
+    ),
+    path(
+        "sequencing-barriers/<int:barrier_id>/escalate/",
+        transitions.sequencing_barrier_escalate,
+        name="sequencing_barrier_escalate",
+    ),
+    path(
+        "sequencing-barriers/<int:barrier_id>/response/",
+        transitions.sequencing_barrier_respond,
+        name="sequencing_barrier_respond",
+    ),
+    path(
+        "sequencing-barriers/<int:barrier_id>/resolve/",
+        transitions.sequencing_barrier_resolve,
+        name="sequencing_barrier_resolve",
+    ),
+    path("sequencing-path/", transitions.sequencing_path_edit, name="sequencing_path_edit"),
+    path(
         "consumers/<int:consumer_id>/community-referrals/",
         transitions.referral_list,
         name="referral_list",

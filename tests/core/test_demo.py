@@ -220,3 +220,19 @@ class TestTheDemoTransitions:
             "completed",
             "sent",
         ]
+
+    def test_an_escalated_sequencing_barrier_awaits_its_response(self, demo: Loaded) -> None:
+        from casework.core.models import Deadline
+        from casework.transitions.models import SequencingBarrier
+
+        assert list(
+            SequencingBarrier.objects.order_by("description").values_list(
+                "description", "state", "level"
+            )
+        ) == [("Cardiology consult", "resolved", 1), ("MRI of the lumbar spine", "escalated", 1)]
+        waiting = SequencingBarrier.objects.get(state="escalated")
+        assert list(
+            Deadline.objects.filter(
+                subject_type="sequencing_barrier", subject_id=waiting.pk
+            ).values_list("state", "escalation_level")
+        ) == [("open", 1)]

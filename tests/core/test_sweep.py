@@ -237,6 +237,7 @@ def test_every_context_registers_its_kinds_with_their_stored_values() -> None:
         "transition_follow_up",
         "transition_handoff_receipt",
         "transition_referral_stalled",
+        "transition_sequencing_response",
         "transition_tcm_contact",
         "work_item_due",
         "work_item_reminder",

@@ -142,6 +142,24 @@ def test_the_search_page_finds_and_links_services(world: World) -> None:
     assert "Residents of Cambridge" in detail.content.decode()
 
 
+@pytest.mark.usefixtures("directory")
+def test_opened_for_a_consumer_each_result_links_to_their_referral_form(world: World) -> None:
+    page = session_client(world.cm).get(
+        reverse("resource_search"), {"need": "BD-1800", "language": "es", "consumer": "42"}
+    )
+
+    text = page.content.decode()
+    assert f'href="/consumers/42/community-referrals/new/?service={uid(1001)}"' in text
+    assert 'name="consumer" value="42"' in text
+
+
+@pytest.mark.usefixtures("directory")
+def test_without_a_consumer_no_referral_link_is_shown(world: World) -> None:
+    page = session_client(world.cm).get(reverse("resource_search"), {"need": "BD-1800"})
+
+    assert "community-referrals/new/" not in page.content.decode()
+
+
 def test_the_search_page_shows_form_errors(world: World) -> None:
     response = session_client(world.cm).get(reverse("resource_search"), {"age": "-3"})
 

@@ -137,6 +137,7 @@ def _records(world: World, cm: Any) -> dict[str, Any]:
         "appeal_id": MISSING,
         "peer_to_peer_id": MISSING,
         "referral_id": MISSING,
+        "barrier_id": MISSING,
         "access_id": MISSING,  # a break-glass declaration (reviewed by compliance only)
         "hold_id": MISSING,
         "request_id": MISSING,

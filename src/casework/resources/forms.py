@@ -21,7 +21,12 @@ class ResourceSearchForm(forms.Form):
     )
     age = forms.IntegerField(label=_("Consumer's age"), required=False, min_value=0, max_value=150)
     eligibility = forms.CharField(label=_("Eligibility words"), required=False, max_length=200)
+    # Opened from a consumer's referrals: each result links to the referral form for that
+    # consumer (the id only; the referral page loads the consumer through the guard).
+    consumer = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {k: data[k] if k == "age" else (data[k] or "") for k in self.fields}
+        return {
+            k: data[k] if k == "age" else (data[k] or "") for k in self.fields if k != "consumer"
+        }

@@ -36,6 +36,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "count": count,
             "searched": searched,
             "page_size": PAGE_SIZE,
+            "refer_for": form.cleaned_data.get("consumer") if searched else None,
             "nav": "resources",
         },
         status=422 if form.is_bound and not form.is_valid() else 200,

@@ -1,8 +1,9 @@
-"""Admin for the post-acute provider directory and the receiving systems' credentials:
-view only. The directory changes by CSV import (`casework providers import`), which
-validates and reports rejects; credentials by `casework receivertoken` (the key's hash
-is never shown). Neither holds consumer data; every other transitions record does and
-stays out of the admin."""
+"""Admin for the post-acute provider directory, the receiving systems' credentials and
+the programs' escalation paths for sequencing barriers: view only. The directory changes
+by CSV import (`casework providers import`), which validates and reports rejects;
+credentials by `casework receivertoken` (the key's hash is never shown); a path on its
+page, by the program's clinical director (audited). None holds consumer data; every
+other transitions record does and stays out of the admin."""
 
 from typing import Any
 
@@ -11,9 +12,14 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 from casework.core.admin import ReadOnlyAdmin
-from casework.transitions.models import PostAcuteProvider, ProviderArea, ReceiverCredential
+from casework.transitions.models import (
+    PostAcuteProvider,
+    ProviderArea,
+    ReceiverCredential,
+    SequencingLevel,
+)
 
-for model in (PostAcuteProvider, ProviderArea):
+for model in (PostAcuteProvider, ProviderArea, SequencingLevel):
     admin.site.register(model, ReadOnlyAdmin)
 
 

@@ -25,6 +25,7 @@ from casework.transitions.models import (
     Handoff,
     Readmission,
     ReceiverCredential,
+    SequencingBarrier,
 )
 from casework.transitions.schemas import (
     ChoiceListIn,
@@ -37,6 +38,7 @@ from casework.transitions.schemas import (
     EducationIn,
     EducationOut,
     EducationPage,
+    EscalationPathOut,
     FollowUpAttemptIn,
     FollowUpStateOut,
     HandoffIn,
@@ -48,6 +50,11 @@ from casework.transitions.schemas import (
     ReceiptIn,
     ReceiverHandoffPage,
     ReferralStatusIn,
+    SequencingBarrierIn,
+    SequencingBarrierOut,
+    SequencingBarrierPage,
+    SequencingResolveIn,
+    SequencingResponseIn,
     TransitionOut,
     TransitionPlanIn,
     TransitionPlanOut,
@@ -56,6 +63,7 @@ from casework.web.access import (
     access_consumer,
     access_receiver_handoff,
     access_referral,
+    access_sequencing_barrier,
     access_stay,
 )
 from casework.web.api import LIST_THROTTLE, PageParams, listed_page, responses
@@ -603,3 +611,148 @@ def receiver_task_update(
         actor=None, handoff=handoff, status=status, receiver=credential
     )
     return handoff_task(handoff)
+
+
+# --- sequencing barriers and their escalation path ---------------------------------------
+
+
+def _barrier_out(barrier_id: int) -> SequencingBarrier:
+    return selectors.sequencing_barrier_full(barrier_id=barrier_id)
+
+
+@router.get(
+    "/stays/{stay_id}/sequencing-barriers",
+    response=responses({200: SequencingBarrierPage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="The stay's sequencing barriers, unresolved first",
+    operation_id="sequencing_barrier_list",
+)
+@guard(Permission.CONSUMER_READ, access_stay)
+def sequencing_barrier_list(
+    request: HttpRequest, actor: Actor, stay: Stay, page: Query[PageParams]
+) -> dict[str, Any]:
+    """Each barrier with its levels, responses and the current response deadline. Audits
+    one list."""
+    return listed_page(
+        actor,
+        selectors.sequencing_barriers_of_stay(stay_id=stay.pk),
+        page,
+        object_type="sequencing_barrier",
+        consumer_id=stay.consumer_id,
+        parent=f"stay:{stay.pk}",
+    )
+
+
+@router.post(
+    "/stays/{stay_id}/sequencing-barriers",
+    response=responses({201: SequencingBarrierOut}, write=True),
+    summary="Record a barrier to sequencing a consult, test, procedure, therapy or placement",
+    operation_id="sequencing_barrier_record",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def sequencing_barrier_record(
+    request: HttpRequest, actor: Actor, stay: Stay, payload: SequencingBarrierIn
+) -> Status[Any]:
+    """Ordered not before the admission nor in the future; expected not before ordered.
+    Audits one create."""
+    barrier = services.sequencing_barrier_record(
+        actor=actor,
+        stay=stay,
+        facts=services.BarrierFacts(
+            item=payload.item,
+            description=payload.description,
+            ordered_at=payload.ordered_at,
+            expected_at=payload.expected_at,
+            reason=payload.reason,
+            note=payload.note,
+        ),
+    )
+    return Status(201, _barrier_out(barrier.pk))
+
+
+@router.get(
+    "/sequencing-barriers/{barrier_id}",
+    response=responses({200: SequencingBarrierOut}),
+    summary="One sequencing barrier with its escalation",
+    operation_id="sequencing_barrier_read",
+)
+@guard(Permission.CONSUMER_READ, access_sequencing_barrier, log_read=True)
+def sequencing_barrier_read(
+    request: HttpRequest, actor: Actor, barrier: SequencingBarrier
+) -> SequencingBarrier:
+    """Audits one read."""
+    return _barrier_out(barrier.pk)
+
+
+@router.post(
+    "/sequencing-barriers/{barrier_id}/escalation",
+    response=responses({200: SequencingBarrierOut}, write=True),
+    summary="Escalate a barrier: level 1 of the program's path opens with its deadline",
+    operation_id="sequencing_barrier_escalate",
+)
+@guard(Permission.CASE_MANAGE, access_sequencing_barrier)
+def sequencing_barrier_escalate(
+    request: HttpRequest, actor: Actor, barrier: SequencingBarrier
+) -> SequencingBarrier:
+    """A level that passes its deadline unresolved goes to the next (the sweep). 409 when
+    the barrier is already escalated or resolved. Audits one update."""
+    services.sequencing_barrier_escalate(actor=actor, barrier=barrier)
+    return _barrier_out(barrier.pk)
+
+
+@router.post(
+    "/sequencing-barriers/{barrier_id}/responses",
+    response=responses({200: SequencingBarrierOut}, write=True),
+    summary="Record the response of the barrier's current level",
+    operation_id="sequencing_barrier_respond",
+)
+@guard(Permission.CASE_MANAGE, access_sequencing_barrier)
+def sequencing_barrier_respond(
+    request: HttpRequest, actor: Actor, barrier: SequencingBarrier, payload: SequencingResponseIn
+) -> SequencingBarrier:
+    """`resolves` closes the barrier and its clock. 409 unless escalated. Audits one
+    update."""
+    services.sequencing_response_record(
+        actor=actor,
+        barrier=barrier,
+        responder=payload.responder,
+        response=payload.response,
+        responded_at=payload.responded_at,
+        resolves=payload.resolves,
+    )
+    return _barrier_out(barrier.pk)
+
+
+@router.post(
+    "/sequencing-barriers/{barrier_id}/resolution",
+    response=responses({200: SequencingBarrierOut}, write=True),
+    summary="Resolve a barrier: its clock closes",
+    operation_id="sequencing_barrier_resolve",
+)
+@guard(Permission.CASE_MANAGE, access_sequencing_barrier)
+def sequencing_barrier_resolve(
+    request: HttpRequest, actor: Actor, barrier: SequencingBarrier, payload: SequencingResolveIn
+) -> SequencingBarrier:
+    """409 when already resolved. Audits one update."""
+    services.sequencing_barrier_resolve(actor=actor, barrier=barrier, resolution=payload.resolution)
+    return _barrier_out(barrier.pk)
+
+
+def _path_out(program_id: int) -> dict[str, Any]:
+    return {
+        "default": selectors.sequencing_path_is_default(program_id=program_id),
+        "levels": [level.as_json() for level in selectors.sequencing_path(program_id=program_id)],
+    }
+
+
+@router.get(
+    "/sequencing-path",
+    response=responses({200: EscalationPathOut}),
+    summary="The program's escalation path for sequencing barriers",
+    operation_id="sequencing_path_read",
+)
+@guard(Permission.CONSUMER_READ, object_type="sequencing_path")
+def sequencing_path_read(request: HttpRequest, actor: Actor) -> dict[str, Any]:
+    """Level 1 first: who is asked and the hours each has to respond. No consumer data;
+    no audit event."""
+    return _path_out(actor.user.program_id or 0)

@@ -8,15 +8,22 @@ from django.utils.translation import gettext_lazy as _
 from casework.core.dates import Span
 from casework.transitions.models import (
     AUDIENCE_CHOICES,
+    BARRIER_REASON_CHOICES,
     CHANNEL_CHOICES,
     DESTINATION_CHOICES,
     METHOD_CHOICES,
     NEED_CHOICES,
     OUTCOME_CHOICES,
     ROOT_CAUSE_CHOICES,
+    SEQUENCED_ITEM_CHOICES,
     TEACH_BACK_CHOICES,
 )
-from casework.transitions.rules import ReferralStatus
+from casework.transitions.rules import (
+    MAX_ESCALATION_LEVELS,
+    MAX_RESPONSE_HOURS,
+    EscalationLevel,
+    ReferralStatus,
+)
 from casework.web.forms import date_field, datetime_field
 
 if TYPE_CHECKING:
@@ -224,3 +231,80 @@ class EducationForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class BarrierForm(forms.Form):
+    item = forms.ChoiceField(label=_("What is delayed"), choices=SEQUENCED_ITEM_CHOICES)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=200,
+        help_text=_("For example: cardiology consult, MRI of the lumbar spine."),
+    )
+    ordered_at = datetime_field(_("Ordered at"), Span.RECENT)
+    expected_at = datetime_field(_("Expected by"), Span.PLANNED, required=False)
+    reason = forms.ChoiceField(label=_("Reason for the delay"), choices=BARRIER_REASON_CHOICES)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EscalateForm(forms.Form):
+    """No field: the page says which level opens and its deadline; submitting escalates."""
+
+
+class BarrierResponseForm(forms.Form):
+    responder = forms.CharField(
+        label=_("Who responded"), max_length=120, help_text=_("Name and role.")
+    )
+    responded_at = datetime_field(_("Responded at"), Span.RECENT)
+    response = forms.CharField(
+        label=_("Response"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    resolves = forms.BooleanField(label=_("This response resolves the barrier"), required=False)
+
+
+class BarrierResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("What resolved the barrier"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class EscalationPathForm(forms.Form):
+    """The program's escalation path: up to MAX_ESCALATION_LEVELS levels, each a role
+    and the hours it has to respond; blank rows at the end are dropped."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for number in range(1, MAX_ESCALATION_LEVELS + 1):
+            self.fields[f"level_{number}_role"] = forms.CharField(
+                label=_("Level %(n)s: who is asked") % {"n": number},
+                max_length=120,
+                required=False,
+            )
+            self.fields[f"level_{number}_hours"] = forms.IntegerField(
+                label=_("Level %(n)s: hours to respond") % {"n": number},
+                min_value=1,
+                max_value=MAX_RESPONSE_HOURS,
+                required=False,
+            )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        for number in range(1, MAX_ESCALATION_LEVELS + 1):
+            role, hours = data.get(f"level_{number}_role"), data.get(f"level_{number}_hours")
+            if role and hours is None:
+                self.add_error(f"level_{number}_hours", _("required with a role"))
+            if hours is not None and not role:
+                self.add_error(f"level_{number}_role", _("required with hours"))
+        return data
+
+    def levels(self) -> list[EscalationLevel]:
+        """The filled rows as levels, numbered in order (the service checks the path)."""
+        data = self.cleaned_data
+        return [
+            EscalationLevel(number, data[f"level_{number}_role"], data[f"level_{number}_hours"])
+            for number in range(1, MAX_ESCALATION_LEVELS + 1)
+            if data.get(f"level_{number}_role")
+        ]

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.transitions.rules import (
     AttemptOutcome,
+    BarrierReason,
+    BarrierState,
     ContactChannel,
     Destination,
     EducationAudience,
@@ -16,6 +18,7 @@ from casework.transitions.rules import (
     ReceiptMethod,
     ReferralStatus,
     RootCause,
+    SequencedItem,
     TeachBack,
 )
 
@@ -80,6 +83,29 @@ TEACH_BACK_CHOICES = [
     (TeachBack.NOT_DONE.value, _("Teach-back not done")),
 ]
 ROOT_CAUSE_CHOICES = [(r.value, r.value.replace("_", " ")) for r in RootCause]
+SEQUENCED_ITEM_CHOICES = [
+    (SequencedItem.CONSULT.value, _("Consult")),
+    (SequencedItem.TEST.value, _("Test")),
+    (SequencedItem.PROCEDURE.value, _("Procedure")),
+    (SequencedItem.THERAPY.value, _("Therapy")),
+    (SequencedItem.PLACEMENT.value, _("Placement")),
+]
+BARRIER_REASON_CHOICES = [
+    (BarrierReason.SCHEDULING.value, _("No slot or staff available")),
+    (BarrierReason.AWAITING_RESULT.value, _("Awaiting a result it depends on")),
+    (BarrierReason.AUTHORIZATION.value, _("Payer authorization pending")),
+    (BarrierReason.ORDER.value, _("Order missing or incomplete")),
+    (BarrierReason.TRANSPORT.value, _("Transport")),
+    (BarrierReason.EQUIPMENT.value, _("Equipment unavailable")),
+    (BarrierReason.CONSUMER_CONDITION.value, _("The consumer's condition")),
+    (BarrierReason.CONSUMER_DECISION.value, _("Consumer or family decision pending")),
+    (BarrierReason.OTHER.value, _("Other")),
+]
+BARRIER_STATE_CHOICES = [
+    (BarrierState.OPEN.value, _("Open")),
+    (BarrierState.ESCALATED.value, _("Escalated")),
+    (BarrierState.RESOLVED.value, _("Resolved")),
+]
 
 
 class TransitionPlan(models.Model):
@@ -391,3 +417,93 @@ class EducationRecord(models.Model):
 
     def __str__(self) -> str:
         return self.topic
+
+
+class SequencingLevel(models.Model):
+    """One level of a program's escalation path for sequencing barriers, as its clinical
+    director set it (the program uses `rules.DEFAULT_ESCALATION_PATH` until then)."""
+
+    program = models.ForeignKey("core.Program", on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("level"))
+    role = models.CharField(_("who is asked"), max_length=120)
+    response_hours = models.PositiveSmallIntegerField(_("hours to respond"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "level"], name="sequencing_level_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}. {self.role}"
+
+
+class SequencingBarrier(models.Model):
+    """A barrier to sequencing a consult, test, procedure, therapy or placement during a
+    stay, and its escalation along the program's path (copied in `path` when escalated,
+    so a later edit of the path does not change an escalation under way)."""
+
+    program = models.ForeignKey("core.Program", on_delete=models.PROTECT, related_name="+")
+    consumer = models.ForeignKey("consumers.Consumer", on_delete=models.PROTECT, related_name="+")
+    stay = models.ForeignKey(
+        "stays.Stay", on_delete=models.PROTECT, related_name="sequencing_barriers"
+    )
+    item = models.CharField(_("what is delayed"), max_length=12, choices=SEQUENCED_ITEM_CHOICES)
+    description = models.CharField(_("description"), max_length=200)
+    ordered_at = models.DateTimeField(_("ordered at"))
+    expected_at = models.DateTimeField(_("expected by"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=BARRIER_REASON_CHOICES)
+    note = models.TextField(_("note"), blank=True)
+    state = models.CharField(
+        max_length=10, choices=BARRIER_STATE_CHOICES, default=BarrierState.OPEN
+    )
+    level = models.PositiveSmallIntegerField(default=0)
+    path = models.JSONField(default=list, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolution = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["stay", "state"], name="barrier_stay_state")]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class SequencingEscalation(models.Model):
+    """One level of a barrier's escalation: who was asked, by when, who responded and
+    what they said; `lapsed_at` when it passed its deadline unresolved."""
+
+    barrier = models.ForeignKey(
+        SequencingBarrier, on_delete=models.CASCADE, related_name="escalations"
+    )
+    level = models.PositiveSmallIntegerField()
+    role = models.CharField(max_length=120)
+    response_hours = models.PositiveSmallIntegerField()
+    opened_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+    responder = models.CharField(_("responder"), max_length=120, blank=True)
+    response = models.TextField(_("response"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lapsed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["barrier", "level"], name="sequencing_escalation_level")
+        ]
+        ordering = ["level"]
+
+    def __str__(self) -> str:
+        return f"{self.barrier_id} level {self.level}"

@@ -24,6 +24,7 @@ class TransitionDeadline(StrEnum):
     TCM_CONTACT = "transition_tcm_contact"
     HANDOFF_RECEIPT = "transition_handoff_receipt"
     REFERRAL_STALLED = "transition_referral_stalled"
+    SEQUENCING_RESPONSE = "transition_sequencing_response"
 
 
 class Destination(StrEnum):
@@ -525,3 +526,117 @@ class TeachBack(StrEnum):
 
 
 TEACH_BACK_REASON_REQUIRED = frozenset({TeachBack.NOT_DONE})
+
+
+# --- sequencing barriers and their escalation path (seed: Sequencing) ---------------------
+
+
+class SequencedItem(StrEnum):
+    """What a sequencing barrier delays."""
+
+    CONSULT = "consult"
+    TEST = "test"
+    PROCEDURE = "procedure"
+    THERAPY = "therapy"
+    PLACEMENT = "placement"
+
+
+class BarrierReason(StrEnum):
+    """Why the consult, test, procedure, therapy or placement is delayed."""
+
+    SCHEDULING = "scheduling"
+    AWAITING_RESULT = "awaiting_result"
+    AUTHORIZATION = "authorization"
+    ORDER = "order"
+    TRANSPORT = "transport"
+    EQUIPMENT = "equipment"
+    CONSUMER_CONDITION = "consumer_condition"
+    CONSUMER_DECISION = "consumer_decision"
+    OTHER = "other"
+
+
+class BarrierState(StrEnum):
+    OPEN = "open"
+    ESCALATED = "escalated"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True)
+class EscalationLevel:
+    """One level of a program's escalation path: who is asked, and within how many hours
+    they must respond before the barrier goes to the next level."""
+
+    level: int
+    role: str
+    response_hours: int
+
+    def as_json(self) -> dict[str, object]:
+        return {"level": self.level, "role": self.role, "response_hours": self.response_hours}
+
+
+DEFAULT_ESCALATION_PATH: tuple[EscalationLevel, ...] = (
+    EscalationLevel(1, "Charge nurse or unit manager", 4),
+    EscalationLevel(2, "Attending physician", 4),
+    EscalationLevel(3, "Physician advisor", 8),
+    EscalationLevel(4, "Chief medical officer or administrator on call", 24),
+)
+"""The path a program starts with until its clinical director edits it (a program
+default, not a regulatory limit; docs/transitions.md)."""
+
+MAX_ESCALATION_LEVELS = 6
+MAX_RESPONSE_HOURS = 168
+
+
+def escalation_path_check(levels: Sequence[EscalationLevel]) -> tuple[EscalationLevel, ...]:
+    """A valid path: 1 to MAX_ESCALATION_LEVELS levels numbered 1, 2, … in order, each
+    with a role and 1 to MAX_RESPONSE_HOURS hours to respond. TransitionError names the
+    field at fault (`level_N_role`, `level_N_hours`, or `levels`)."""
+    if not levels:
+        raise TransitionError("the path needs at least one level", field="levels")
+    if len(levels) > MAX_ESCALATION_LEVELS:
+        raise TransitionError(f"at most {MAX_ESCALATION_LEVELS} levels", field="levels")
+    for expected, level in enumerate(levels, start=1):
+        if level.level != expected:
+            raise TransitionError("levels are numbered 1, 2, 3 … without gaps", field="levels")
+        if not level.role.strip():
+            raise TransitionError("required", field=f"level_{expected}_role")
+        if not 1 <= level.response_hours <= MAX_RESPONSE_HOURS:
+            raise TransitionError(
+                f"between 1 and {MAX_RESPONSE_HOURS} hours", field=f"level_{expected}_hours"
+            )
+    return tuple(
+        EscalationLevel(level.level, level.role.strip()[:120], level.response_hours)
+        for level in levels
+    )
+
+
+def escalation_path_from_json(rows: Iterable[Mapping[str, object]]) -> tuple[EscalationLevel, ...]:
+    return tuple(
+        EscalationLevel(int(str(r["level"])), str(r["role"]), int(str(r["response_hours"])))
+        for r in rows
+    )
+
+
+def level_due_at(opened_at: datetime, level: EscalationLevel) -> datetime:
+    """When a level must have responded: its hours elapsed from when it was opened."""
+    if opened_at.tzinfo is None:
+        raise TransitionError("naive datetime", field="opened_at")
+    return opened_at + timedelta(hours=level.response_hours)
+
+
+def level_lapsed(due_at: datetime, now: datetime) -> bool:
+    """A level has lapsed from its due instant on (exactly at the hour included), as the
+    sweep claims a row due at or before now."""
+    return now >= due_at
+
+
+def next_level(path: Sequence[EscalationLevel], current: int) -> EscalationLevel | None:
+    """The level after `current` (0: not escalated yet), or None once the last level of
+    the path is reached."""
+    return next((level for level in path if level.level == current + 1), None)
+
+
+def barrier_dates_check(*, ordered_at: datetime, expected_at: datetime | None) -> None:
+    """The item is expected no earlier than it was ordered."""
+    if expected_at is not None and expected_at < ordered_at:
+        raise TransitionError("may not be before the order", field="expected_at")

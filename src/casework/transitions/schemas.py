@@ -9,6 +9,8 @@ from ninja import Field, Schema
 
 from casework.transitions.rules import (
     AttemptOutcome,
+    BarrierReason,
+    BarrierState,
     ContactChannel,
     Destination,
     EducationAudience,
@@ -16,10 +18,11 @@ from casework.transitions.rules import (
     PostAcuteNeed,
     ReferralStatus,
     RootCause,
+    SequencedItem,
     TeachBack,
 )
 from casework.web.api import InputSchema
-from casework.web.dates import PlannedDate, RecentDatetime
+from casework.web.dates import PlannedDate, PlannedDatetime, RecentDatetime
 
 Text = Field("", max_length=2000)
 Entry = list[str]
@@ -261,3 +264,72 @@ class EducationOut(Schema):
 class EducationPage(Schema):
     count: int
     items: list[EducationOut]
+
+
+class SequencingBarrierIn(InputSchema):
+    item: SequencedItem
+    description: str = Field(max_length=200)
+    ordered_at: RecentDatetime
+    expected_at: PlannedDatetime | None = None
+    reason: BarrierReason
+    note: str = Field("", max_length=2000)
+
+
+class SequencingEscalationOut(Schema):
+    level: int
+    role: str
+    response_hours: int
+    opened_at: datetime
+    due_at: datetime
+    responded_at: datetime | None
+    responder: str
+    response: str
+    lapsed_at: datetime | None
+
+
+class SequencingBarrierOut(Schema):
+    id: int
+    stay_id: int
+    consumer_id: int
+    item: SequencedItem
+    description: str
+    ordered_at: datetime
+    expected_at: datetime | None
+    reason: BarrierReason
+    note: str
+    state: BarrierState
+    level: int = Field(description="the level escalated to; 0 when not escalated")
+    response_due_at: datetime | None = Field(
+        None, description="when the current level must respond (the open clock)"
+    )
+    recorded_at: datetime
+    resolved_at: datetime | None
+    resolution: str
+    escalations: list[SequencingEscalationOut] = Field(default_factory=list)
+
+
+class SequencingBarrierPage(Schema):
+    count: int
+    items: list[SequencingBarrierOut]
+
+
+class SequencingResponseIn(InputSchema):
+    responder: str = Field(max_length=120, description="name and role of who responded")
+    response: str = Field(max_length=2000)
+    responded_at: RecentDatetime
+    resolves: bool = False
+
+
+class SequencingResolveIn(InputSchema):
+    resolution: str = Field(max_length=2000)
+
+
+class EscalationLevelOut(Schema):
+    level: int
+    role: str
+    response_hours: int
+
+
+class EscalationPathOut(Schema):
+    default: bool = Field(description="true while the program uses the shipped default")
+    levels: list[EscalationLevelOut]

@@ -4,12 +4,16 @@ planning in the house (plan, choice list, choices, handoff awaiting discharge); 
 yesterday with the handoff unconfirmed and one failed call; discharged four days ago with
 two failed calls (follow-up escalated, overdue); a 72-hour call made and receipt confirmed
 by the receiver's Task; and a readmission linked to its index stay. Three community
-referrals show the loop: sent, accepted, completed. Everything goes through the services.
+referrals show the loop: sent, accepted, completed. The stay in the house has two
+sequencing barriers: an MRI escalated to level 1 of the default path, awaiting its
+response, and a consult resolved by the charge nurse's response. Everything goes
+through the services.
 """
 
 from datetime import datetime, timedelta
 
 from casework.cases.models import Case, CaseState
+from casework.core import clock
 from casework.core.actor import Actor, actor_for
 from casework.core.models import Program
 from casework.resources.models import Service
@@ -21,10 +25,12 @@ from casework.transitions import selectors, services
 from casework.transitions.rules import (
     PROVIDER_COLUMNS,
     AttemptOutcome,
+    BarrierReason,
     ContactChannel,
     Destination,
     PostAcuteNeed,
     ReferralStatus,
+    SequencedItem,
 )
 
 PROVIDERS = "\n".join(
@@ -109,6 +115,43 @@ def _plan_and_choice(program: Program, stay: Stay, actor: Actor) -> None:
     services.placement_record(actor=actor, stay=stay, provider=found[0])
 
 
+def _barriers(stay: Stay, actor: Actor, now: datetime) -> None:
+    """An escalated barrier awaiting level 1's response, and one its response resolved."""
+    waiting = services.sequencing_barrier_record(
+        actor=actor,
+        stay=stay,
+        facts=services.BarrierFacts(
+            item=SequencedItem.TEST,
+            description="MRI of the lumbar spine",
+            ordered_at=now - timedelta(hours=30),
+            expected_at=now - timedelta(hours=6),
+            reason=BarrierReason.EQUIPMENT,
+            note="Scanner down; the next slot is in three days.",
+        ),
+    )
+    services.sequencing_barrier_escalate(actor=actor, barrier=waiting)
+    answered = services.sequencing_barrier_record(
+        actor=actor,
+        stay=stay,
+        facts=services.BarrierFacts(
+            item=SequencedItem.CONSULT,
+            description="Cardiology consult",
+            ordered_at=now - timedelta(hours=40),
+            expected_at=now - timedelta(hours=16),
+            reason=BarrierReason.SCHEDULING,
+        ),
+    )
+    services.sequencing_barrier_escalate(actor=actor, barrier=answered)
+    services.sequencing_response_record(
+        actor=actor,
+        barrier=answered,
+        responder="Charge nurse, unit 4 West",
+        response="Cardiology fellow booked to see the consumer this afternoon.",
+        responded_at=clock.now(),
+        resolves=True,
+    )
+
+
 def transitions_seed(*, program: Program, manager: User, now: datetime) -> dict[str, int]:
     """The provider directory and the demo transitions of `manager`'s active cases."""
     services.providers_import(program=program, text=PROVIDERS)
@@ -126,6 +169,7 @@ def transitions_seed(*, program: Program, manager: User, now: datetime) -> dict[
     services.handoff_send(
         actor=actor, stay=planning, receiver_name="Lakeside Skilled Nursing", contents=CONTENTS
     )
+    _barriers(planning, actor, now)
     # 2. Discharged yesterday: handoff unconfirmed, one failed call.
     yesterday = _stay(program, cases[1], actor, "TC0002", now - timedelta(days=5))
     services.handoff_send(

@@ -5,13 +5,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 
 from casework.core.models import Deadline, DeadlineState
 from casework.stays.models import Stay, StayStatusChange
 from casework.stays.rules import StayClass, StayState
-from casework.transitions.deadlines import DISCHARGE_KINDS, REFERRAL_SUBJECT, STAY_SUBJECT
+from casework.transitions import rules
+from casework.transitions.deadlines import (
+    BARRIER_SUBJECT,
+    DISCHARGE_KINDS,
+    REFERRAL_SUBJECT,
+    STAY_SUBJECT,
+)
 from casework.transitions.models import (
     ChoiceList,
     CommunityReferral,
@@ -22,6 +28,9 @@ from casework.transitions.models import (
     PostAcuteProvider,
     Readmission,
     ReferralStatusChange,
+    SequencingBarrier,
+    SequencingEscalation,
+    SequencingLevel,
     TransitionPlan,
     TransitionPlanVersion,
 )
@@ -271,3 +280,69 @@ def education_of_stay(*, stay_id: int) -> QuerySet[EducationRecord]:
         .select_related("given_by")
         .order_by("-given_at", "-pk")
     )
+
+
+# --- sequencing barriers -------------------------------------------------------------------
+
+
+def sequencing_path(*, program_id: int) -> tuple[rules.EscalationLevel, ...]:
+    """The program's escalation path for sequencing barriers, level 1 first: the one its
+    clinical director set, else `rules.DEFAULT_ESCALATION_PATH`."""
+    rows = SequencingLevel.objects.filter(program_id=program_id).order_by("level")
+    path = tuple(rules.EscalationLevel(row.level, row.role, row.response_hours) for row in rows)
+    return path or rules.DEFAULT_ESCALATION_PATH
+
+
+def sequencing_path_is_default(*, program_id: int) -> bool:
+    return not SequencingLevel.objects.filter(program_id=program_id).exists()
+
+
+def _response_due() -> Subquery:
+    return Subquery(
+        Deadline.objects.filter(
+            kind=rules.TransitionDeadline.SEQUENCING_RESPONSE,
+            subject_type=BARRIER_SUBJECT,
+            subject_id=OuterRef("pk"),
+            state__in=(DeadlineState.OPEN, DeadlineState.BREACHED),
+            closed_at=None,
+        ).values("due_at")[:1]
+    )
+
+
+def sequencing_barriers_of_stay(*, stay_id: int) -> QuerySet[SequencingBarrier]:
+    """The stay's sequencing barriers, unresolved first, then the newest; each with its
+    levels (prefetched) and `response_due_at` (the open clock's due time, else None)."""
+    return (
+        SequencingBarrier.objects.filter(stay_id=stay_id)
+        .select_related("recorded_by")
+        .prefetch_related("escalations")
+        .annotate(response_due_at=_response_due())
+        .order_by(
+            Case(When(state=rules.BarrierState.RESOLVED, then=1), default=0),
+            "-recorded_at",
+            "-id",
+        )
+    )
+
+
+def sequencing_barrier_full(*, barrier_id: int) -> SequencingBarrier:
+    """One barrier with its levels and `response_due_at`, as the list gives them."""
+    return (
+        SequencingBarrier.objects.prefetch_related("escalations")
+        .annotate(response_due_at=_response_due())
+        .get(pk=barrier_id)
+    )
+
+
+def sequencing_escalations(*, barrier_id: int) -> QuerySet[SequencingEscalation]:
+    """The levels a barrier went through, level 1 first."""
+    return SequencingEscalation.objects.filter(barrier_id=barrier_id).order_by("level")
+
+
+def sequencing_clock(*, barrier_id: int) -> Deadline | None:
+    """The barrier's response clock (one row; its level in `escalation_level`)."""
+    return Deadline.objects.filter(
+        kind=rules.TransitionDeadline.SEQUENCING_RESPONSE,
+        subject_type=BARRIER_SUBJECT,
+        subject_id=barrier_id,
+    ).first()

@@ -25,9 +25,14 @@ from casework.stays.models import Stay
 from casework.transitions import documents, selectors, services
 from casework.transitions.forms import (
     AttemptForm,
+    BarrierForm,
+    BarrierResolveForm,
+    BarrierResponseForm,
     ChoiceListForm,
     ChoicesForm,
     EducationForm,
+    EscalateForm,
+    EscalationPathForm,
     HandoffForm,
     PlacementForm,
     PlanForm,
@@ -36,9 +41,11 @@ from casework.transitions.forms import (
     ReferralForm,
     ReferralStatusForm,
 )
-from casework.transitions.models import NEED_LABELS, CommunityReferral
+from casework.transitions.models import NEED_LABELS, CommunityReferral, SequencingBarrier
 from casework.transitions.rules import (
     AttemptOutcome,
+    BarrierReason,
+    BarrierState,
     ContactChannel,
     Destination,
     EducationAudience,
@@ -46,11 +53,13 @@ from casework.transitions.rules import (
     PostAcuteNeed,
     ReferralStatus,
     RootCause,
+    SequencedItem,
     TeachBack,
 )
 from casework.web.access import (
     access_consumer,
     access_referral,
+    access_sequencing_barrier,
     access_stay,
     refuse,
     stay_reach_q,
@@ -106,6 +115,7 @@ def transition_detail(request: HttpRequest, actor: Actor, stay: Stay) -> HttpRes
             "stay": stay,
             "t": found,
             "education": list(selectors.education_of_stay(stay_id=stay.pk)[:100]),
+            "barriers": list(selectors.sequencing_barriers_of_stay(stay_id=stay.pk)[:100]),
             "need_labels": {k.value: v for k, v in NEED_LABELS.items()},
             "may_manage": user_may(actor, Permission.CASE_MANAGE),
             "now": clock.now(),
@@ -294,6 +304,22 @@ def _education_form(stay: Stay, data: Any) -> forms.Form:
     )
 
 
+def _barrier_save(actor: Actor, stay: Stay, form: forms.Form) -> object:
+    data = form.cleaned_data
+    return services.sequencing_barrier_record(
+        actor=actor,
+        stay=stay,
+        facts=services.BarrierFacts(
+            item=SequencedItem(data["item"]),
+            description=data["description"],
+            ordered_at=data["ordered_at"],
+            expected_at=data["expected_at"],
+            reason=BarrierReason(data["reason"]),
+            note=data["note"],
+        ),
+    )
+
+
 STEPS: dict[str, dict[str, Any]] = {
     "plan": {
         "form": _plan_form,
@@ -350,6 +376,13 @@ STEPS: dict[str, dict[str, Any]] = {
         "title": gettext_lazy("Record education"),
         "submit": gettext_lazy("Record education"),
         "success": gettext_lazy("Education recorded."),
+    },
+    "barrier": {
+        "form": _plain(BarrierForm),
+        "save": _barrier_save,
+        "title": gettext_lazy("Record a sequencing barrier"),
+        "submit": gettext_lazy("Record barrier"),
+        "success": gettext_lazy("Sequencing barrier recorded."),
     },
     "readmission": {
         "form": _plain(ReadmissionForm),
@@ -442,6 +475,177 @@ def follow_up_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         request,
         "transitions/follow_up.html",
         {"nav": "census", "rows": rows, "now": now, "limit": FOLLOW_UP_LIMIT},
+    )
+
+
+# --- sequencing barriers and their escalation path -----------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.CONSUMER_READ, access_sequencing_barrier, log_read=True)
+def sequencing_barrier_detail(
+    request: HttpRequest, actor: Actor, barrier: SequencingBarrier
+) -> HttpResponse:
+    """A sequencing barrier: what is delayed and why, each level it was escalated to
+    with its deadline and response, and its clock. Audits one read."""
+    return render(
+        request,
+        "transitions/barrier.html",
+        {
+            "nav": "census",
+            "barrier": barrier,
+            "escalations": list(selectors.sequencing_escalations(barrier_id=barrier.pk)),
+            "clock": selectors.sequencing_clock(barrier_id=barrier.pk),
+            "may_manage": user_may(actor, Permission.CASE_MANAGE),
+            "open": barrier.state == BarrierState.OPEN,
+            "escalated": barrier.state == BarrierState.ESCALATED,
+        },
+    )
+
+
+def _barrier_page(
+    request: HttpRequest,
+    barrier: SequencingBarrier,
+    form: forms.Form,
+    save: Callable[[], object],
+    *,
+    title: str,
+    submit: str,
+    success: str,
+    intro: str = "",
+) -> HttpResponse:
+    back = reverse("sequencing_barrier_detail", args=[barrier.pk])
+    return form_page(
+        request,
+        form,
+        save,
+        success=success,
+        redirect_to=back,
+        template="transitions/form.html",
+        context={
+            "title": title,
+            "submit_label": submit,
+            "stay": barrier.stay,
+            "back": back,
+            "intro": intro,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_sequencing_barrier, log_read="get")
+def sequencing_barrier_escalate(
+    request: HttpRequest, actor: Actor, barrier: SequencingBarrier
+) -> HttpResponse:
+    """Escalate the barrier: level 1 of the program's path opens with its deadline."""
+    form = EscalateForm(request.POST if request.method == "POST" else None)
+    first = selectors.sequencing_path(program_id=barrier.program_id)[0]
+    return _barrier_page(
+        request,
+        barrier,
+        form,
+        lambda: services.sequencing_barrier_escalate(actor=actor, barrier=barrier),
+        title=_("Escalate the barrier"),
+        submit=_("Escalate"),
+        success=_("Barrier escalated."),
+        intro=_("Level 1 (%(role)s) is asked and has %(hours)s hours to respond.")
+        % {"role": first.role, "hours": first.response_hours},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_sequencing_barrier, log_read="get")
+def sequencing_barrier_respond(
+    request: HttpRequest, actor: Actor, barrier: SequencingBarrier
+) -> HttpResponse:
+    """Record the response of the barrier's current level (and whether it resolves it)."""
+    form = BarrierResponseForm(
+        request.POST if request.method == "POST" else None,
+        initial={"responded_at": clock.now().replace(second=0, microsecond=0)},
+    )
+
+    def save() -> object:
+        data = form.cleaned_data
+        return services.sequencing_response_record(
+            actor=actor,
+            barrier=barrier,
+            responder=data["responder"],
+            response=data["response"],
+            responded_at=data["responded_at"],
+            resolves=data["resolves"],
+        )
+
+    return _barrier_page(
+        request,
+        barrier,
+        form,
+        save,
+        title=_("Record the response"),
+        submit=_("Record response"),
+        success=_("Response recorded."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_sequencing_barrier, log_read="get")
+def sequencing_barrier_resolve(
+    request: HttpRequest, actor: Actor, barrier: SequencingBarrier
+) -> HttpResponse:
+    """Resolve the barrier: its clock closes."""
+    form = BarrierResolveForm(request.POST if request.method == "POST" else None)
+    return _barrier_page(
+        request,
+        barrier,
+        form,
+        lambda: services.sequencing_barrier_resolve(
+            actor=actor, barrier=barrier, resolution=form.cleaned_data["resolution"]
+        ),
+        title=_("Resolve the barrier"),
+        submit=_("Resolve"),
+        success=_("Barrier resolved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CONSUMER_READ, object_type="sequencing_path")
+def sequencing_path_edit(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The program's escalation path for sequencing barriers; its clinical director
+    edits it (the service refuses anyone else). Saving audits one update."""
+    program_id = actor.user.program_id or 0
+    path = selectors.sequencing_path(program_id=program_id)
+    initial: dict[str, object] = {}
+    for level in path:
+        initial[f"level_{level.level}_role"] = level.role
+        initial[f"level_{level.level}_hours"] = level.response_hours
+    form = EscalationPathForm(request.POST if request.method == "POST" else None, initial=initial)
+    back = reverse("sequencing_path_edit")
+    return form_page(
+        request,
+        form,
+        lambda: services.sequencing_path_set(
+            actor=actor, program_id=program_id, levels=form.levels()
+        ),
+        success=_("Escalation path saved."),
+        redirect_to=back,
+        template="transitions/form.html",
+        context={
+            "nav": "census",
+            "title": _("Escalation path for sequencing barriers"),
+            "submit_label": _("Save the path"),
+            "back": reverse("census"),
+            "intro": _(
+                "Each level is asked in turn; a level that does not resolve the barrier "
+                "within its hours passes it to the next. The program's clinical director "
+                "edits the path."
+            )
+            if not selectors.sequencing_path_is_default(program_id=program_id)
+            else _("The program uses the default path until its clinical director saves one."),
+        },
     )
 
 

@@ -49,7 +49,12 @@ from casework.staff.models import AttestationDocument, CorrectiveAction, Credent
 from casework.staff.selectors import confidentiality_signed
 from casework.stays.models import AdtMessage, Stay
 from casework.stays.selectors import unit_assignment_exists
-from casework.transitions.models import CommunityReferral, Handoff, ReceiverCredential
+from casework.transitions.models import (
+    CommunityReferral,
+    Handoff,
+    ReceiverCredential,
+    SequencingBarrier,
+)
 from casework.web.break_glass import emergency_actor, emergency_grants, emergency_grants_known
 
 NOTHING = Q(pk__in=[])
@@ -776,6 +781,16 @@ def access_stay(
     if log_read:
         _read(actor, stay.consumer_id, "stay", stay.pk)
     return stay
+
+
+access_sequencing_barrier = consumer_record_load(
+    SequencingBarrier,
+    lambda: SequencingBarrier.objects.select_related(
+        "consumer", "stay", "stay__case", "recorded_by", "resolved_by"
+    ),
+    id_param="barrier_id",
+    object_type="sequencing_barrier",
+)
 
 
 access_referral = consumer_record_load(
