@@ -75,6 +75,7 @@ def _summary(text: str = WRITTEN) -> bytes:
         positive_findings=[],
         urgent=[],
         source="PHQ-2",
+        part2_notice="",
     )
     return summary_pdf(summary)
 

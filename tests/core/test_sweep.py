@@ -232,6 +232,7 @@ def test_every_context_registers_its_kinds_with_their_stored_values() -> None:
         "stay_payer_decision",
         "stay_payer_notify",
         "stay_payer_review",
+        "stay_peer_to_peer",
         "stay_review",
         "stay_ur_notice",
         "transition_follow_up",

@@ -283,6 +283,8 @@ def _page_urls(w: World) -> dict[str, str]:
         "directive_id": 1,
         "note_id": 1,
         "merge_id": 1,
+        "barrier_id": 1,
+        "peer_to_peer_id": 1,
     }
     return {
         p.name: reverse(p.name, kwargs={k: values[k] for k in p.pattern.converters})
@@ -322,6 +324,8 @@ def test_the_page_list_covers_every_consumer_page() -> None:
         "directive_id",
         "note_id",
         "merge_id",
+        "barrier_id",
+        "peer_to_peer_id",
     }
     for page in _consumer_pages():
         assert set(page.pattern.converters) <= known, page.name
