@@ -6,7 +6,8 @@ with a note."""
 from datetime import timedelta
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 
 from casework.core import clock
 from casework.core.errors import RuleViolation, ValidationFailed
@@ -15,7 +16,7 @@ from casework.stays.models import Stay
 from casework.stays.payers import education
 from casework.stays.payers.models import DenialEducation, EducationState, EducationTarget
 from tests import factories
-from tests.api_helpers import events_since, last_event_id
+from tests.api_helpers import call, events_since, last_event_id, snapshot, token_client
 from tests.stays.test_denial_report import _deny, _placed, payers  # noqa: F401
 from tests.stays.test_payers import NEW_YORK
 
@@ -168,3 +169,78 @@ def test_done_refused_changes_nothing(world, payers):  # noqa: F811
     item.refresh_from_db()
     assert (item.note, item.version) == ("done", 2)
     assert len(events_since(since)) == 1
+
+
+def _opened(world):
+    stay = _placed(world, "4N", "")
+    _n_denials(world, stay, 3)
+    return DenialEducation.objects.get()
+
+
+def test_pages_list_and_mark_done(world, payers):  # noqa: F811
+    item = _opened(world)
+    client = Client()
+    client.force_login(world.physician)
+    report = client.get(reverse("denial_report"))
+    assert reverse("denial_education_list").encode() in report.content
+    since = last_event_id()
+    page = client.get(reverse("denial_education_list"))
+    assert page.status_code == 200
+    assert reverse("denial_education_page", args=[item.pk]).encode() in page.content
+    assert [(e.action, e.object_type) for e in events_since(since)] == [
+        ("list", "stay_denial_education")
+    ]
+    since = last_event_id()
+    bad = client.post(
+        reverse("denial_education_page", args=[item.pk]), {"version": item.version, "note": ""}
+    )
+    assert bad.status_code == 200
+    item.refresh_from_db()
+    assert (item.state, item.version) == (EducationState.OPEN, 1)
+    assert events_since(since) == []
+    done = client.post(
+        reverse("denial_education_page", args=[item.pk]),
+        {"version": item.version, "note": "Met the 4N charge nurses"},
+    )
+    assert done.status_code == 302
+    item.refresh_from_db()
+    assert (item.state, item.note, item.done_by) == (
+        EducationState.DONE,
+        "Met the 4N charge nurses",
+        world.physician,
+    )
+
+
+def test_a_case_manager_gets_404_and_nothing_changes(world, payers):  # noqa: F811
+    item = _opened(world)
+    client = Client()
+    client.force_login(world.cm)
+    before, since = snapshot(), last_event_id()
+    response = client.post(
+        reverse("denial_education_page", args=[item.pk]), {"version": 1, "note": "x"}
+    )
+    assert response.status_code == 404
+    assert [(e.outcome, e.consumer_id) for e in events_since(since)] == [("denied", None)]
+    assert snapshot() == before
+    item.refresh_from_db()
+    assert item.state == EducationState.OPEN
+
+
+def test_api_list_and_done(world, payers):  # noqa: F811
+    item = _opened(world)
+    api = token_client(world.physician)
+    listed = call(api, "GET", "/api/v1/denials/education")
+    assert listed.status_code == 200
+    body = listed.json()
+    assert body["count"] == 1
+    assert body["items"][0]["denial_count"] == 3
+    assert len(body["items"][0]["denial_ids"]) == 3
+    empty = call(api, "POST", f"/api/v1/denials/education/{item.pk}", {"version": 1, "note": ""})
+    assert empty.status_code == 422
+    ok = call(api, "POST", f"/api/v1/denials/education/{item.pk}", {"version": 1, "note": "Done"})
+    assert ok.status_code == 200
+    assert (ok.json()["state"], ok.json()["version"]) == ("done", 2)
+    again = call(api, "POST", f"/api/v1/denials/education/{item.pk}", {"version": 2, "note": "x"})
+    assert again.status_code == 409
+    item.refresh_from_db()
+    assert (item.note, item.version) == ("Done", 2)

@@ -179,3 +179,21 @@ def education_done(
             detail={"state": EducationState.DONE.value},
         )
     return item
+
+
+def education_list(*, program_id: int, state: str = EducationState.OPEN) -> list[DenialEducation]:
+    """The program's education items in `state`, oldest opened first, with their unit
+    and owner."""
+    return list(
+        DenialEducation.objects.filter(program_id=program_id, state=state)
+        .select_related("unit", "owner", "done_by")
+        .order_by("opened_at", "pk")
+    )
+
+
+def education_of_program(*, program_id: int, education_id: int) -> DenialEducation | None:
+    return (
+        DenialEducation.objects.filter(program_id=program_id, pk=education_id)
+        .select_related("unit", "owner", "done_by")
+        .first()
+    )
