@@ -29,16 +29,16 @@ from casework.stays.payers.schemas import (
     AuthorizationOut,
     AuthorizationPage,
     AuthorizationStepIn,
+    DenialEducationDoneIn,
+    DenialEducationOut,
+    DenialEducationPage,
+    DenialEducationQuery,
     DenialIn,
     DenialOut,
     DenialPage,
     DenialQuery,
     DenialReportOut,
     DenialReportQuery,
-    EducationDoneIn,
-    EducationOut,
-    EducationPage,
-    EducationQuery,
     PayerSettingsPage,
     PeerToPeerIn,
     PeerToPeerOut,
@@ -308,14 +308,14 @@ def stay_peer_to_peer_step(
 
 @router.get(
     "/denials/education",
-    response=responses({200: EducationPage}, listing=True),
+    response=responses({200: DenialEducationPage}, listing=True),
     throttle=LIST_THROTTLE,
     summary="Denial prevention education items of your program (open by default)",
     operation_id="denial_education_list",
 )
 @guard(Permission.UM_REPORT, object_type=EDUCATION)
 def denial_education_list(
-    request: HttpRequest, actor: Actor, query: Query[EducationQuery], page: Query[PageParams]
+    request: HttpRequest, actor: Actor, query: Query[DenialEducationQuery], page: Query[PageParams]
 ) -> dict[str, Any]:
     """Oldest opened first; names no consumer. Audits one list."""
     return listed_page(
@@ -330,13 +330,13 @@ def denial_education_list(
 
 @router.post(
     "/denials/education/{education_id}",
-    response=responses({200: EducationOut}, write=True),
+    response=responses({200: DenialEducationOut}, write=True),
     summary="Mark a denial prevention education item done, with a note",
     operation_id="denial_education_done",
 )
 @guard(Permission.UM_REPORT, object_type=EDUCATION)
 def denial_education_done(
-    request: HttpRequest, actor: Actor, education_id: int, payload: EducationDoneIn
+    request: HttpRequest, actor: Actor, education_id: int, payload: DenialEducationDoneIn
 ) -> DenialEducation:
     """409 once done. Audits one update."""
     item = education.education_of_program(

@@ -274,7 +274,7 @@ class DenialReportOut(Schema):
     rows: list[DenialReportRowOut]
 
 
-class EducationOut(Schema):
+class DenialEducationOut(Schema):
     """A denial prevention education item (about an attending or a unit; no consumer)."""
 
     id: int
@@ -299,14 +299,14 @@ class EducationOut(Schema):
         return sorted(obj.denials.values_list("pk", flat=True))  # type: ignore[attr-defined]
 
 
-class EducationPage(Schema):
+class DenialEducationPage(Schema):
     count: int
-    items: list[EducationOut]
+    items: list[DenialEducationOut]
 
 
-class EducationQuery(Schema):
+class DenialEducationQuery(Schema):
     state: Literal["open", "done"] = "open"
 
 
-class EducationDoneIn(VersionIn):
+class DenialEducationDoneIn(VersionIn):
     note: str = Field(min_length=1, max_length=4000, description="what was done, for whom")
