@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from casework.core import clock
+from casework.core.deadlines import deadline_worklist
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import Deadline, DeadlineState
 from casework.stays.models import Stay
@@ -244,3 +245,13 @@ def test_api_list_and_done(world, payers):  # noqa: F811
     assert again.status_code == 409
     item.refresh_from_db()
     assert (item.note, item.version) == ("Done", 2)
+
+
+def test_the_owner_worklist_links_to_the_item(world, payers):  # noqa: F811
+    item = _opened(world)
+    rows = deadline_worklist(
+        owner_ids=[world.physician.pk], due_before=clock.now() + timedelta(days=31)
+    )
+    assert [(r["kind"], r["url"]) for r in rows if r["kind"] == "stay_denial_education"] == [
+        ("stay_denial_education", reverse("denial_education_page", args=[item.pk]))
+    ]
