@@ -2089,6 +2089,24 @@ def _avoidable_body(stay: Any) -> dict[str, Any]:
     }
 
 
+def _education_target(w: World) -> Target:
+    from casework.stays.payers.models import DenialEducation
+
+    item = DenialEducation.objects.create(
+        program=w.program,
+        target_kind="attending",
+        target="attending:Dr. House",
+        attending="Dr. House",
+        reason_category="criteria_not_met",
+        window_start=clock.now().date(),
+        window_end=clock.now().date(),
+        denial_count=3,
+        opened_at=clock.now(),
+        owner=w.physician,
+    )
+    return Target({"education_id": item.pk}, {"version": 1, "note": "Taught 4N"}, None)
+
+
 MATRIX.update(
     {
         ("GET", "/api/v1/stays/{stay_id}/avoidable-days"): Entry(
@@ -2102,6 +2120,15 @@ MATRIX.update(
             lambda w: Target({}, None, None),
             AuditAction.LIST,
             object_route=False,
+        ),
+        ("GET", "/api/v1/denials/education"): Entry(
+            Permission.UM_REPORT,
+            lambda w: Target({}, None, None),
+            AuditAction.LIST,
+            object_route=False,
+        ),
+        ("POST", "/api/v1/denials/education/{education_id}"): Entry(
+            Permission.UM_REPORT, _education_target, AuditAction.UPDATE, object_route=False
         ),
         ("GET", "/api/v1/avoidable-days/report"): Entry(
             Permission.UM_REPORT,

@@ -104,6 +104,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("denials/", stay_payers.denial_list_page, name="denial_list"),
     path("denials/report/", stay_payers.denial_report_page, name="denial_report"),
     path(
+        "denials/education/", stay_payers.denial_education_list_page, name="denial_education_list"
+    ),
+    path(
+        "denials/education/<int:education_id>/",
+        stay_payers.denial_education_page,
+        name="denial_education_page",
+    ),
+    path(
         "stays/<int:stay_id>/authorizations/new/",
         stay_payers.stay_authorization_new,
         name="stay_authorization_new",

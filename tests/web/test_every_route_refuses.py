@@ -134,6 +134,7 @@ def _records(world: World, cm: Any) -> dict[str, Any]:
         "consultation_id": MISSING,
         "authorization_id": MISSING,
         "denial_id": MISSING,
+        "education_id": MISSING,
         "appeal_id": MISSING,
         "peer_to_peer_id": MISSING,
         "referral_id": MISSING,

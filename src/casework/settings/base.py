@@ -299,6 +299,12 @@ CASEWORK_STAYS_CRITERIA = "casework-open-um-2026.1"
 CASEWORK_STAYS_AVOIDABLE_TAXONOMY = "casework-avoidable-2026.1"
 # The denial reason categories (stays/data/denials/<key>.json; docs/stays.md).
 CASEWORK_STAYS_DENIAL_TAXONOMY = "casework-denial-reasons-2026.1"
+# Denial education (prevention): COUNT denials of one reason category for one attending or
+# unit received within DAYS (the newest denial's day counted as day 1) open one education
+# item for the program's physician advisor, due DUE_DAYS calendar days after it opens.
+CASEWORK_STAYS_DENIAL_EDUCATION_COUNT = 3
+CASEWORK_STAYS_DENIAL_EDUCATION_DAYS = 90
+CASEWORK_STAYS_DENIAL_EDUCATION_DUE_DAYS = 30
 # Continued-stay review interval and the physician advisor's turnaround (program policy).
 CASEWORK_STAYS_REVIEW_HOURS = 24
 CASEWORK_ADVISOR_REVIEW_HOURS = 24

@@ -12,8 +12,10 @@ from ninja import Query, Router, Status
 from casework.core.actor import Actor
 from casework.core.policy import Permission
 from casework.stays.models import Stay
-from casework.stays.payers import peer_to_peer_services, rules, selectors, services
+from casework.stays.payers import education, peer_to_peer_services, rules, selectors, services
+from casework.stays.payers.deadlines import EDUCATION
 from casework.stays.payers.models import (
+    DenialEducation,
     StayAppeal,
     StayAuthorization,
     StayDenial,
@@ -27,6 +29,10 @@ from casework.stays.payers.schemas import (
     AuthorizationOut,
     AuthorizationPage,
     AuthorizationStepIn,
+    DenialEducationDoneIn,
+    DenialEducationOut,
+    DenialEducationPage,
+    DenialEducationQuery,
     DenialIn,
     DenialOut,
     DenialPage,
@@ -297,4 +303,47 @@ def stay_peer_to_peer_step(
     facts = peer_to_peer_services.PeerToPeerStepFacts(**payload.model_dump(exclude={"version"}))
     return peer_to_peer_services.peer_to_peer_step(
         actor=actor, peer=peer, version=payload.version, facts=facts
+    )
+
+
+@router.get(
+    "/denials/education",
+    response=responses({200: DenialEducationPage}, listing=True),
+    throttle=LIST_THROTTLE,
+    summary="Denial prevention education items of your program (open by default)",
+    operation_id="denial_education_list",
+)
+@guard(Permission.UM_REPORT, object_type=EDUCATION)
+def denial_education_list(
+    request: HttpRequest, actor: Actor, query: Query[DenialEducationQuery], page: Query[PageParams]
+) -> dict[str, Any]:
+    """Oldest opened first; names no consumer. Audits one list."""
+    return listed_page(
+        actor,
+        DenialEducation.objects.filter(
+            program_id=actor.user.program_id or 0, state=query.state
+        ).order_by("opened_at", "pk"),
+        page,
+        object_type=EDUCATION,
+    )
+
+
+@router.post(
+    "/denials/education/{education_id}",
+    response=responses({200: DenialEducationOut}, write=True),
+    summary="Mark a denial prevention education item done, with a note",
+    operation_id="denial_education_done",
+)
+@guard(Permission.UM_REPORT, object_type=EDUCATION)
+def denial_education_done(
+    request: HttpRequest, actor: Actor, education_id: int, payload: DenialEducationDoneIn
+) -> DenialEducation:
+    """409 once done. Audits one update."""
+    item = education.education_of_program(
+        program_id=actor.user.program_id or 0, education_id=education_id
+    )
+    if item is None:
+        raise Http404("No such education item.")
+    return education.education_done(
+        actor=actor, item=item, version=payload.version, note=payload.note
     )

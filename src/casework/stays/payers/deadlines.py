@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 AUTHORIZATION = "stay_authorization"
 DENIAL = "stay_denial"
 PEER_TO_PEER = "stay_peer_to_peer"
+EDUCATION = "stay_denial_education"
 
 
 class PayerDeadline(models.TextChoices):
@@ -20,6 +21,7 @@ class PayerDeadline(models.TextChoices):
     APPEAL_FILE = "stay_appeal_file", _("File the appeal of the denial")
     APPEAL_DECISION = "stay_appeal_decision", _("Payer's appeal decision due")
     PEER_TO_PEER = "stay_peer_to_peer", _("Peer-to-peer with the payer due")
+    EDUCATION = "stay_denial_education", _("Denial prevention education due")
 
 
 PAGES = {
@@ -29,4 +31,5 @@ PAGES = {
     PayerDeadline.APPEAL_FILE: "stay_denial_page",
     PayerDeadline.APPEAL_DECISION: "stay_denial_page",
     PayerDeadline.PEER_TO_PEER: "stay_peer_to_peer_page",
+    PayerDeadline.EDUCATION: "denial_education_page",
 }

@@ -216,3 +216,13 @@ class DenialReportForm(forms.Form):
     by = forms.ChoiceField(label=_("Group by"), choices=DENIAL_REPORT_DIMENSIONS, required=False)
     start = date_field(_("Received on or after"), Span.PAST, required=False)
     end = date_field(_("Received on or before"), Span.PAST, required=False)
+
+
+class EducationDoneForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("What was done"),
+        help_text=_("Who was taught what, and when."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )

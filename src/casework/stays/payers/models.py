@@ -354,3 +354,65 @@ class StayPeerToPeer(models.Model):
 
     def __str__(self) -> str:
         return f"peer-to-peer {self.pk}"
+
+
+class EducationTarget(models.TextChoices):
+    """Whom a denial education item is about (stored values: never change)."""
+
+    ATTENDING = "attending", _("Attending physician")
+    UNIT = "unit", _("Unit")
+
+
+class EducationState(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+
+
+class DenialEducation(models.Model):
+    """Prevention (H4): an education work item for the attending physician or the unit
+    whose denials of one reason category reached the program's threshold within the
+    window. About no consumer; owned by the program's physician advisor (first by name).
+    `target` is the key the uniqueness rests on: `unit:<id>` or `attending:<name as
+    recorded on the denials>`."""
+
+    program = models.ForeignKey("core.Program", on_delete=models.PROTECT, related_name="+")
+    target_kind = models.CharField(_("about"), max_length=12, choices=EducationTarget.choices)
+    target = models.CharField(max_length=140)
+    unit = models.ForeignKey(
+        "stays.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    attending = models.CharField(_("attending physician"), max_length=120, blank=True)
+    reason_category = models.CharField(_("reason category"), max_length=40)
+    window_start = models.DateField(_("window start"))
+    window_end = models.DateField(_("window end"))
+    denials = models.ManyToManyField(StayDenial, related_name="+")
+    denial_count = models.PositiveSmallIntegerField(_("denials"))
+    opened_at = models.DateTimeField(_("opened"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=8, choices=EducationState.choices, default=EducationState.OPEN
+    )
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "target", "reason_category", "window_start"],
+                name="denial_education_one_per_window",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "target", "reason_category"],
+                condition=models.Q(state="open"),
+                name="denial_education_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"denial education {self.pk}"

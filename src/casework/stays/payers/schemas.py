@@ -272,3 +272,41 @@ class DenialReportOut(Schema):
     currency: str
     total: DenialReportRowOut
     rows: list[DenialReportRowOut]
+
+
+class DenialEducationOut(Schema):
+    """A denial prevention education item (about an attending or a unit; no consumer)."""
+
+    id: int
+    target_kind: Literal["attending", "unit"]
+    unit_id: int | None
+    attending: str
+    reason_category: str
+    window_start: date
+    window_end: date
+    denial_count: int
+    denial_ids: list[int] = Field(description="the denials counted")
+    opened_at: datetime
+    owner_id: int | None
+    state: Literal["open", "done"]
+    done_at: datetime | None
+    done_by_id: int | None
+    note: str
+    version: int
+
+    @staticmethod
+    def resolve_denial_ids(obj: object) -> list[int]:
+        return sorted(obj.denials.values_list("pk", flat=True))  # type: ignore[attr-defined]
+
+
+class DenialEducationPage(Schema):
+    count: int
+    items: list[DenialEducationOut]
+
+
+class DenialEducationQuery(Schema):
+    state: Literal["open", "done"] = "open"
+
+
+class DenialEducationDoneIn(VersionIn):
+    note: str = Field(min_length=1, max_length=4000, description="what was done, for whom")

@@ -24,6 +24,7 @@ from casework.core.versioning import versioned_update
 from casework.stays.models import Stay
 from casework.stays.payers import rules
 from casework.stays.payers.deadlines import AUTHORIZATION, DENIAL, PayerDeadline
+from casework.stays.payers.education import education_check
 from casework.stays.payers.models import (
     PayerAppealLevel,
     PayerSettings,
@@ -518,6 +519,7 @@ def denial_record(*, actor: Actor, stay: Stay, facts: DenialFacts) -> StayDenial
             rules.filing_rule(first),
             _day_start(stay, facts.received_date),
         )
+        education_check(denial=denial)
         _audit(actor, AuditAction.CREATE, stay, "stay_denial", denial.pk, kind=facts.kind)
     return denial
 

@@ -15,13 +15,21 @@ from django.views.decorators.http import require_http_methods
 
 from casework.core import clock
 from casework.core.actor import Actor
-from casework.core.audit import audit_denied
+from casework.core.audit import audit_denied, audit_record
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.stays import rules as stay_rules
 from casework.stays.deadlines import facility_zone
 from casework.stays.models import Stay
-from casework.stays.payers import packet, peer_to_peer_services, rules, selectors, services
+from casework.stays.payers import (
+    education,
+    packet,
+    peer_to_peer_services,
+    rules,
+    selectors,
+    services,
+)
+from casework.stays.payers.deadlines import EDUCATION
 from casework.stays.payers.forms import (
     AppealForm,
     AuthorizationForm,
@@ -29,6 +37,7 @@ from casework.stays.payers.forms import (
     DenialFilterForm,
     DenialForm,
     DenialReportForm,
+    EducationDoneForm,
     OutcomeForm,
     PeerToPeerForm,
     PeerToPeerStepForm,
@@ -512,3 +521,64 @@ def stay_denial_page(request: HttpRequest, actor: Actor, denial_id: int) -> Http
     """A denial's place on its stay page (the stay page writes the read)."""
     stay_id = selectors.stay_of_denial(denial_id=denial_id)
     return _to_stay(actor, stay_id, "stay_denial", denial_id, "denial")
+
+
+# --- denial prevention education ---------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.UM_REPORT, object_type=EDUCATION, action=AuditAction.LIST)
+def denial_education_list_page(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The program's open denial education items (prevention), oldest first, each with
+    its target, reason category, window, denials counted and owner. One `list` event."""
+    rows = education.education_list(program_id=actor.user.program_id or 0)
+    labels = _category_labels()
+    for row in rows:
+        row.category_label = labels.get(row.reason_category, row.reason_category)  # type: ignore[attr-defined]
+    audit_list(actor, object_type=EDUCATION, count=len(rows), returned=[r.pk for r in rows])
+    return render(
+        request,
+        "stays/payers/education.html",
+        {"nav": "denials", "rows": rows},
+    )
+
+
+def _category_labels() -> dict[str, str]:
+    taxonomy = rules.denial_taxonomy(settings.CASEWORK_STAYS_DENIAL_TAXONOMY)
+    return dict(taxonomy.categories)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.UM_REPORT, object_type=EDUCATION)
+def denial_education_page(request: HttpRequest, actor: Actor, education_id: int) -> HttpResponse:
+    """One education item, with the form that marks it done with a note. A GET audits
+    one read; the done its update; an item of another program is a 404, one denial."""
+    item = education.education_of_program(
+        program_id=actor.user.program_id or 0, education_id=education_id
+    )
+    if item is None:
+        raise Http404("No such education item.")
+    item.category_label = _category_labels().get(item.reason_category, item.reason_category)  # type: ignore[attr-defined]
+    form = EducationDoneForm(request.POST or None, initial={"version": item.version})
+    if request.method == "GET":
+        audit_record(actor=actor, action=AuditAction.READ, object_type=EDUCATION, object_id=item.pk)
+
+    def save() -> object:
+        return education.education_done(
+            actor=actor,
+            item=item,
+            version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"],
+        )
+
+    return form_page(
+        request,
+        form,
+        save,
+        success=_("Education item marked done."),
+        redirect_to=reverse("denial_education_list"),
+        template="stays/payers/education_item.html",
+        context={"nav": "denials", "item": item},
+    )
