@@ -226,6 +226,7 @@ def test_every_context_registers_its_kinds_with_their_stored_values() -> None:
         "stay_advisor",
         "stay_appeal_decision",
         "stay_appeal_file",
+        "stay_denial_education",
         "stay_im_follow_up",
         "stay_im_initial",
         "stay_moon",

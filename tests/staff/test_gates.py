@@ -285,6 +285,7 @@ def _page_urls(w: World) -> dict[str, str]:
         "merge_id": 1,
         "barrier_id": 1,
         "peer_to_peer_id": 1,
+        "education_id": 1,
     }
     return {
         p.name: reverse(p.name, kwargs={k: values[k] for k in p.pattern.converters})
@@ -326,6 +327,7 @@ def test_the_page_list_covers_every_consumer_page() -> None:
         "merge_id",
         "barrier_id",
         "peer_to_peer_id",
+        "education_id",
     }
     for page in _consumer_pages():
         assert set(page.pattern.converters) <= known, page.name
