@@ -311,7 +311,7 @@ def director_ready(w: World) -> Any:
 
     StaffProfile.objects.create(
         user=w.senior,
-        hired_date=clock.today(),
+        hired_date=factories.local_today(),
         oversight_qualified=True,
         post_graduate_direct_care=True,
     )
@@ -354,7 +354,7 @@ def orientation_body(w: World) -> dict[str, Any]:
 def completion_body(w: World) -> dict[str, Any]:
     return {
         "course_id": factories.orientation_course(w.program).pk,
-        "completed_date": clock.today().isoformat(),
+        "completed_date": factories.local_today().isoformat(),
         "evidence": "Sign-in sheet",
     }
 
@@ -1445,7 +1445,7 @@ def _denied_stay(w: World, appealed: bool = False) -> tuple[Any, Any, Any]:
             kind="medical_necessity",
             reason="Observation suffices",
             reason_category="lower_level_of_care",
-            received_date=clock.now().date(),
+            received_date=factories.local_today(),
             denied_days=2,
         ),
     )
@@ -1588,7 +1588,7 @@ MATRIX.update(
                     "kind": "level_of_care",
                     "reason": "Acute level not met",
                     "reason_category": "lower_level_of_care",
-                    "received_date": clock.now().date().isoformat(),
+                    "received_date": factories.local_today().isoformat(),
                     "denied_amount": "900.00",
                 }
             ),

@@ -65,7 +65,7 @@ def test_credential_verify_orient_attest_assign_then_expire(checked: Checked, st
     c.check()
     page.get_by_label("Source").select_option("primary")
     page.get_by_label("Where it was verified").fill("State board license lookup")
-    page.get_by_label("Verified on").fill(clock.today().isoformat())
+    page.get_by_label("Verified on").fill(factories.local_today().isoformat())
     page.get_by_label("Outcome").select_option("verified")
     page.get_by_label("Evidence (PDF, PNG or JPEG, at most 5 MB)").set_input_files(
         files=[{"name": "lookup.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
@@ -74,7 +74,7 @@ def test_credential_verify_orient_attest_assign_then_expire(checked: Checked, st
     expect(page.get_by_role("status").first).to_contain_text("Verification recorded.")
     page.get_by_role("link", name="Record completed training").click()
     page.get_by_label("Course").select_option(label="Orientation")
-    page.get_by_label("Completed on").fill(clock.today().isoformat())
+    page.get_by_label("Completed on").fill(factories.local_today().isoformat())
     page.get_by_label("Evidence (certificate, sign-in sheet)").fill("Sign-in sheet")
     page.get_by_role("button", name="Record training").click()
     expect(page.locator("#assignment-readiness")).to_contain_text("Orientation completed: yes")

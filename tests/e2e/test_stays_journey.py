@@ -87,7 +87,7 @@ def test_adt_admit_census_stay_notice_and_advisor_queue(checked: Checked, staff:
     page.get_by_label("Kind of denial").select_option("medical_necessity")
     page.get_by_label("Reason category").select_option("lower_level_of_care")
     page.get_by_label("Payer's reason").fill("Observation level suffices")
-    page.get_by_label("Received on").fill(clock.now().date().isoformat())
+    page.get_by_label("Received on").fill(factories.local_today().isoformat())
     page.get_by_label("Days denied").fill("2")
     page.get_by_role("button", name="Record the denial").click()
     expect(page.locator("#denials + p + table")).to_contain_text("Medical necessity")

@@ -218,7 +218,7 @@ def test_a_denial_outside_the_taxonomy_is_422_and_nothing_changes(world, payers)
             "kind": "medical_necessity",
             "reason": "Not necessary",
             "reason_category": "bad_luck",
-            "received_date": clock.now().date().isoformat(),
+            "received_date": factories.local_today().isoformat(),
             "denied_days": 1,
         },
     )
@@ -231,7 +231,7 @@ def test_a_denial_outside_the_taxonomy_is_422_and_nothing_changes(world, payers)
 
 def test_a_denial_keeps_the_unit_and_attending_of_its_day(world, payers) -> None:
     stay = _placed(world, "4N", "Dr. House")
-    denial = _deny(world, stay, "continued_stay", clock.now().date(), 1)
+    denial = _deny(world, stay, "continued_stay", factories.local_today(), 1)
     Stay.objects.filter(pk=stay.pk).update(attending="Dr. Grey")
 
     denial.refresh_from_db()

@@ -285,7 +285,7 @@ def test_a_denial_without_days_or_amount_is_422_naming_the_field(world, payer, a
             "kind": "administrative",
             "reason": "Late notification",
             "reason_category": "authorization",
-            "received_date": clock.now().date().isoformat(),
+            "received_date": factories.local_today().isoformat(),
         },
     )
 
@@ -463,7 +463,7 @@ def test_the_denial_form_refuses_bad_input_and_records_good(world, payer) -> Non
         "kind": "medical_necessity",
         "reason": "Not necessary",
         "reason_category": "criteria_not_met",
-        "received_date": clock.now().date().isoformat(),
+        "received_date": factories.local_today().isoformat(),
     }
     before, since = snapshot(), last_event_id()
 

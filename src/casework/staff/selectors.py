@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from allauth.mfa.models import Authenticator
 from django.db.models import Max, Model, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from casework.core import clock
 from casework.core.models import Deadline, DeadlineState
@@ -617,7 +618,7 @@ def credential_compliance_series(
         verified.setdefault(credential_id, []).append(day)
     series = []
     for day in days:
-        present = [u for u in users if u.date_joined.date() <= day]
+        present = [u for u in users if timezone.localdate(u.date_joined) <= day]
         compliant = 0
         for user in present:
             facts = [
