@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from casework.core.models import Program, Team
 from casework.core.roles import Role
@@ -39,6 +40,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the default language: Django's LocaleMiddleware activates a
+    request's language in the thread and leaves it active after the response, so a test
+    that asked for a page in Spanish would otherwise turn the next test's messages Spanish."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
