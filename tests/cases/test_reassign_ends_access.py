@@ -12,7 +12,6 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from casework import web_urls
 from casework.cases import rules
 from casework.cases import services as case_services
 from casework.cases.models import Case
@@ -22,6 +21,7 @@ from casework.core.models import AuditEvent, AuditOutcome
 from tests import factories
 from tests.api_helpers import call, events_since, fill, last_event_id, snapshot, token_client
 from tests.conftest import World
+from tests.routes import page_routes
 from tests.test_api_authz_matrix import MATRIX, ROUTES, _allowed
 from tests.web.test_every_route_refuses import _records
 
@@ -117,7 +117,7 @@ def test_names_case_manager_rule() -> None:
 
 PAGE_WRITES = [
     p
-    for p in web_urls.urlpatterns
+    for p in page_routes()
     if isinstance(p, URLPattern)
     and set(p.pattern.converters)  # type: ignore[attr-defined]
     & {"case_id", "consumer_id", "work_item_id", "need_id", "response_id"}

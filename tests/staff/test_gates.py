@@ -233,10 +233,10 @@ OPEN_PAGES = {
 
 def _consumer_pages() -> list[Any]:
     """Every page but sign-in, sign-out and the staff pages: all show consumer data."""
-    from casework.web_urls import urlpatterns
+    from tests.routes import page_routes
 
     return [
-        p for p in urlpatterns if p.name not in OPEN_PAGES and not str(p.name).startswith("staff")
+        p for p in page_routes() if p.name not in OPEN_PAGES and not str(p.name).startswith("staff")
     ]
 
 

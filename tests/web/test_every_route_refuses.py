@@ -18,7 +18,6 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from casework import web_urls
 from casework.assessments import services as assessment_services
 from casework.cases.models import Case
 from casework.consumers import services as consumer_services
@@ -29,6 +28,7 @@ from casework.core.roles import Role
 from tests import factories
 from tests.api_helpers import events_since, last_event_id, snapshot, token_client
 from tests.conftest import World
+from tests.routes import page_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ NOT_RECORDS = {"resource_service"}
 def _record_routes() -> list[URLPattern]:
     return [
         p
-        for p in web_urls.urlpatterns
+        for p in page_routes()
         if isinstance(p, URLPattern)
         and p.pattern.converters  # type: ignore[attr-defined]
         and p.name not in NOT_RECORDS

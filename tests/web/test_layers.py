@@ -53,6 +53,11 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "casework.cases is not allowed to import casework.web",
         ),
         (
+            "cases/urls.py",
+            "from casework import web_urls",
+            "casework.cases is not allowed to import casework.web_urls",
+        ),
+        (
             "careplans/rules.py",
             "from casework.careplans import models",
             "Domain rules import no ORM, no services and no selectors BROKEN",
