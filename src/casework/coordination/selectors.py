@@ -92,14 +92,19 @@ def communication_list_for_case(*, case_id: int) -> QuerySet[Communication]:
 
 
 def part2_visible_q(
-    actor: Actor, *, consumer_ref: str = "case__consumer_id", author_field: str = "author_id"
+    actor: Actor,
+    *,
+    consumer_ref: str = "case__consumer_id",
+    author_field: str = "author_id",
+    flag: str = "part2",
 ) -> Q:
-    """The records `actor` may see (S40), for any model with a `part2` flag: every record
-    that is not a Part 2 record; a Part 2 record they wrote (`author_field`); and, outside
+    """The records `actor` may see (S40), for any model with a `part2` flag (`flag`: the
+    path to it, e.g. through the assessment a need was suggested by): every record that is
+    not a Part 2 record; a Part 2 record they wrote (`author_field`); and, outside
     break-glass, one whose consumer has an active Part 2 consent naming their role. The
-    one segmentation rule of notes and assessments alike, applied inside the list's own
-    query: no query more."""
-    visible = Q(part2=False) | Q(**{author_field: actor.user.pk})
+    one segmentation rule of notes, assessments and what they suggested alike, applied
+    inside the list's own query: no query more."""
+    visible = Q(**{flag: False}) | Q(**{author_field: actor.user.pk})
     if actor.break_glass:
         return visible
     covered = Part2Consent.objects.filter(
