@@ -13,7 +13,7 @@ from casework.coordination.models import (
     WorkItem,
     WorkItemStatus,
 )
-from casework.coordination.rules import PART2_NOTICE
+from casework.coordination.rules import PART2_NOTICE, NoteVersion, note_versions
 from casework.core.actor import Actor
 
 
@@ -111,6 +111,25 @@ def part2_visible_q(
         consumer_id=OuterRef(consumer_ref), role=actor.role, revoked_at=None
     )
     return visible | Q(Exists(covered))
+
+
+def note_versions_signed_between(
+    *, consumer_id: int, program_id: int, start: datetime, end: datetime, within: Q
+) -> list[NoteVersion]:
+    """The notes of the consumer's cases in the program (those `within` lets through: the
+    reader's relationship) first signed from `start` to `end`, oldest first, each in its
+    latest version (`rules.note_versions`). One query, with the authors."""
+    notes = list(
+        Note.objects.filter(
+            within,
+            case__consumer_id=consumer_id,
+            case__program_id=program_id,
+            signed_at__gte=start,
+        )
+        .select_related("author")
+        .order_by("signed_at", "pk")
+    )
+    return note_versions(notes, start, end)
 
 
 def note_of_case(*, case_id: int, note_id: int, actor: Actor) -> Note | None:
