@@ -2352,6 +2352,38 @@ def test_part2_lists_show_the_record_only_to_a_covered_role(
 
 @pytest.mark.parametrize("covered", [True, False], ids=["consent names the role", "no consent"])
 @pytest.mark.parametrize("role", list(Role.values))
+def test_part2_needs_list_shows_a_need_a_part2_screen_suggested_only_to_a_covered_role(
+    world: World, role: str, covered: bool
+) -> None:
+    case = factories.active_case(world.cm)
+    plain = factories.assessment(world.cm, case, "phq2", {f"phq2_{n}": "LA6571-9" for n in (1, 2)})
+    secret = factories.assessment(
+        world.cm,
+        case,
+        "auditc",
+        {"auditc_1": "LA18929-2", "auditc_2": "LA18931-8", "auditc_3": "LA18891-4"},
+    )
+    needs = {r.pk: r.needs.get().pk for r in (plain, secret)}
+    user = world.by_role(role)
+    if covered:
+        _part2_consent(world, case, role)
+    client = token_client(user)
+    since = last_event_id()
+
+    response = client.get(f"/api/v1/cases/{case.pk}/needs")
+
+    if not _allowed(role, MATRIX[("GET", "/api/v1/cases/{case_id}/needs")]):
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200, response.content
+    body = response.json()
+    expected = [needs[plain.pk]] + ([needs[secret.pk]] if _covered(world, user, covered) else [])
+    assert (body["count"], [n["id"] for n in body["items"]]) == (len(expected), expected)
+    assert [e.detail.get("ids") for e in events_since(since)] == [expected]
+
+
+@pytest.mark.parametrize("covered", [True, False], ids=["consent names the role", "no consent"])
+@pytest.mark.parametrize("role", list(Role.values))
 def test_part2_fhir_read_is_labelled_for_a_covered_role_and_404_otherwise(
     world: World, role: str, covered: bool
 ) -> None:

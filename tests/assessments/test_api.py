@@ -107,7 +107,9 @@ def test_need_list_shows_the_suggestion(world: World) -> None:
 # --- FHIR: every produced resource validates against the R4B models ---------------------
 
 
-@pytest.mark.parametrize("code", ["ahc_hrsn", "cm_comprehensive", "gad7", "hvs", "phq2", "phq9"])
+@pytest.mark.parametrize(
+    "code", ["ahc_hrsn", "auditc", "cm_comprehensive", "gad7", "hvs", "phq2", "phq9"]
+)
 def test_every_instrument_is_a_valid_questionnaire(world: World, code: str) -> None:
     instrument = factories.instrument(code)
     response = call(session_client(world.cm), "GET", f"/api/v1/instruments/{instrument.pk}/fhir")
@@ -118,6 +120,7 @@ def test_every_instrument_is_a_valid_questionnaire(world: World, code: str) -> N
 
 ANSWERS = {
     "ahc_hrsn": HRSN_FOOD,
+    "auditc": {"auditc_1": "LA18927-6", "auditc_2": "LA15695-2", "auditc_3": "LA6270-8"},
     "cm_comprehensive": COMPREHENSIVE,
     "gad7": {f"gad7_{n}": "LA6569-3" for n in range(1, 8)},
     "hvs": {"hvs_worried": "LA28397-0", "hvs_didnt_last": "LA28398-8"},

@@ -407,3 +407,50 @@ def test_a_translation_missing_a_question_or_option_is_refused() -> None:
         "es: coverage option gap has no text",
         "es: question strengths has no text",
     ]
+
+
+# --- AUDIT-C (alcohol; a Part 2 record) ------------------------------------------------
+
+AUDITC_CODES = [
+    ["LA6270-8", "LA18926-8", "LA18927-6", "LA18928-4", "LA18929-2"],
+    ["LA15694-5", "LA15695-2", "LA18930-0", "LA18931-8", "LA18932-6"],
+    ["LA6270-8", "LA18933-4", "LA18876-5", "LA18891-4", "LA18934-2"],
+]
+
+
+def auditc(scores: list[int]) -> dict[str, str]:
+    return {f"auditc_{n + 1}": AUDITC_CODES[n][s] for n, s in enumerate(scores)}
+
+
+@pytest.mark.parametrize(
+    ("scores", "total", "band", "alcohol_use"),
+    [
+        ([0, 0, 0], 0, "negative", "negative"),
+        ([1, 1, 0], 2, "negative", "negative"),
+        ([1, 1, 1], 3, "positive_women", "positive"),
+        ([2, 1, 1], 4, "positive", "positive"),
+        ([4, 4, 4], 12, "positive", "positive"),
+    ],
+)
+def test_auditc_bands_at_their_boundaries(
+    scores: list[int], total: int, band: str, alcohol_use: str
+) -> None:
+    result = rules.score(load("auditc"), auditc(scores))
+    assert (result.total, result.band.code if result.band else None) == (total, band)
+    assert result.domains == {"alcohol_use": alcohol_use}
+
+
+def test_auditc_is_marked_part2_and_coded_with_loinc() -> None:
+    definition = load("auditc")
+    assert rules.is_part2(definition) is True
+    assert (definition["loinc"], definition["scoring"]["loinc"]) == ("72109-2", "75626-2")
+    assert [q["loinc"] for q in definition["questions"]] == ["68518-0", "68519-8", "68520-6"]
+    assert [[o["code"] for o in q["options"]] for q in definition["questions"]] == AUDITC_CODES
+    assert [[o["score"] for o in q["options"]] for q in definition["questions"]] == [
+        [0, 1, 2, 3, 4]
+    ] * 3
+
+
+def test_auditc_with_an_answer_missing_has_no_total() -> None:
+    result = rules.score(load("auditc"), {"auditc_1": "LA6270-8", "auditc_2": "LA15694-5"})
+    assert (result.total, result.band) == (None, None)

@@ -19,7 +19,7 @@ def test_instrument_picker_lists_every_current_instrument(world: World) -> None:
     case = factories.active_case(world.cm)
     page = signed_in(world).get(f"/cases/{case.pk}/assessments/new/")
     assert page.status_code == 200
-    assert page.content.decode().count('class="usa-card ') == 6
+    assert page.content.decode().count('class="usa-card ') == 7
 
 
 def test_form_records_the_assessment_and_shows_it_on_the_case(world: World) -> None:

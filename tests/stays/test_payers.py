@@ -504,6 +504,8 @@ def test_the_appeal_packet_holds_the_reviews_and_is_one_print(world, payer) -> N
         "Denial",
         "Utilization reviews and criteria",
         "Physician advisor",
+        "Case notes during the stay",
+        "Documents of the stay",
         "Appeals",
     ]
     assert "    no_lower_level: not met" in sections[2].lines

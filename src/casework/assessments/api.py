@@ -122,11 +122,14 @@ case_record_list(
     router,
     "/cases/{case_id}/needs",
     page_schema=NeedPage,
-    rows=lambda case: selectors.need_list_for_case(case_id=case.pk),
+    rows_seen_by=lambda case, actor: selectors.need_list_for_case(case_id=case.pk, actor=actor),
     object_type="need",
     summary="List a case's needs, strengths and barriers",
     operation_id="need_list",
-    description="Dismissed needs are left out. Audits one list.",
+    description=(
+        "Dismissed needs are left out, and so is a need suggested by a substance-use-"
+        "disorder record (42 CFR Part 2) the caller may not see. Audits one list."
+    ),
 )
 
 

@@ -36,31 +36,53 @@ def response_list_for_case(*, case_id: int, actor: Actor) -> QuerySet[Assessment
     )
 
 
-def need_list_for_case(*, case_id: int) -> QuerySet[Need]:
-    """Open needs first (suggested, then confirmed by priority), dismissed last."""
+def need_visible_q(actor: Actor) -> Q:
+    """The needs `actor` may see (S40): a need recorded by hand, and one suggested by an
+    assessment `actor` may see (`response_visible_q`, the assessor as the author). A need
+    derived from a Part 2 record is a Part 2 record, whether suggested or since confirmed."""
+    return Q(source_response=None) | part2_visible_q(
+        actor,
+        consumer_ref="case__consumer_id",
+        author_field="source_response__administered_by_id",
+        flag="source_response__part2",
+    )
+
+
+def need_list_for_case(*, case_id: int, actor: Actor) -> QuerySet[Need]:
+    """The needs `actor` may see (`need_visible_q`): open needs first (suggested, then
+    confirmed by priority), dismissed last."""
     return (
-        Need.objects.filter(case_id=case_id)
+        Need.objects.filter(need_visible_q(actor), case_id=case_id)
         .exclude(status=NeedStatus.DISMISSED)
         .order_by("kind", "status", "acuity", "consumer_priority", "id")
     )
 
 
-def need_suggested_for_case(*, case_id: int) -> list[Need]:
-    """The case's needs still awaiting a decision (suggested from positive findings)."""
+def need_suggested_for_case(*, case_id: int, actor: Actor) -> list[Need]:
+    """The case's needs still awaiting a decision (suggested from positive findings) that
+    `actor` may see."""
     return list(
-        Need.objects.filter(case_id=case_id, status=NeedStatus.SUGGESTED).order_by("kind", "id")
+        Need.objects.filter(
+            need_visible_q(actor), case_id=case_id, status=NeedStatus.SUGGESTED
+        ).order_by("kind", "id")
     )
 
 
-def need_confirmed_problems(*, case_id: int) -> QuerySet[Need]:
+def need_confirmed_problems(*, case_id: int, actor: Actor) -> QuerySet[Need]:
+    """The confirmed problems `actor` may see: what the plan of care offers to start a
+    problem from."""
     return Need.objects.filter(
-        case_id=case_id, kind="problem", status=NeedStatus.CONFIRMED
+        need_visible_q(actor), case_id=case_id, kind="problem", status=NeedStatus.CONFIRMED
     ).order_by("acuity", "consumer_priority", "id")
 
 
-def need_of_case(*, case_id: int, need_id: int) -> Need | None:
-    """Need `need_id` if it belongs to case `case_id`."""
-    return Need.objects.filter(pk=need_id, case_id=case_id).select_related("case").first()
+def need_of_case(*, case_id: int, need_id: int, actor: Actor) -> Need | None:
+    """Need `need_id` if it belongs to case `case_id` and `actor` may see it."""
+    return (
+        Need.objects.filter(need_visible_q(actor), pk=need_id, case_id=case_id)
+        .select_related("case")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -83,7 +105,7 @@ def case_section(*, case_id: int, actor: Actor) -> dict[str, Any]:
     """The latest assessments `actor` may see and the needs, as the case page shows them
     (D1-D4)."""
     every = list(response_list_for_case(case_id=case_id, actor=actor))
-    needs = list(need_list_for_case(case_id=case_id))
+    needs = list(need_list_for_case(case_id=case_id, actor=actor))
     return {
         "assessments": [
             ResponseRow(response, response_positive_findings(response)) for response in every[:10]

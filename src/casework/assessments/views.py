@@ -148,7 +148,7 @@ def need_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
 def needs_confirm(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     """Confirm several suggested needs at once (each with its priority). One update event
     naming them all; a refusal confirms none."""
-    needs = selectors.need_suggested_for_case(case_id=case.pk)
+    needs = selectors.need_suggested_for_case(case_id=case.pk, actor=actor)
 
     def save(actor: Actor, case: Case, form: forms.Form) -> object:
         assert isinstance(form, NeedsConfirmForm)
@@ -175,7 +175,7 @@ def need_decide(request: HttpRequest, actor: Actor, case: Case, need_id: int) ->
 
     def need_of(case: Case) -> Need:
         if "need" not in found:
-            need = selectors.need_of_case(case_id=case.pk, need_id=need_id)
+            need = selectors.need_of_case(case_id=case.pk, need_id=need_id, actor=actor)
             if need is None:
                 raise Http404("No such need")
             found["need"] = need

@@ -64,6 +64,15 @@ class ProblemForm(RevisionForm):
         required=False,
     )
 
+    def clean(self) -> dict[str, Any]:
+        """An empty description takes the chosen need's (one of the needs offered, which
+        are those the person may see)."""
+        data = super().clean() or {}
+        if data.get("need") is not None and not data.get("description"):
+            offered = dict(self.fields["need"].choices)  # type: ignore[attr-defined]
+            data["description"] = offered.get(data["need"], "")
+        return data
+
 
 class GoalForm(RevisionForm):
     problem = forms.ChoiceField(label=_("Problem it addresses"))

@@ -136,7 +136,7 @@ def _revise(actor: Actor, case: Case, form: forms.Form, change: rules.PlanSpec) 
         raise ValidationFailed(mapped) from exc
 
 
-def _choices(case: Case) -> dict[str, list[tuple[Any, str]]]:
+def _choices(case: Case, actor: Actor) -> dict[str, list[tuple[Any, str]]]:
     _plan, spec = _current(case)
     return {
         "problem": [(p.key, p.description) for p in spec.problems],
@@ -146,7 +146,7 @@ def _choices(case: Case) -> dict[str, list[tuple[Any, str]]]:
             for m in care_team_for_consumer(consumer_id=case.consumer_id)
         ],
         "need": [("", _("None: describe it below"))]
-        + [(n.pk, n.description) for n in need_confirmed_problems(case_id=case.pk)],
+        + [(n.pk, n.description) for n in need_confirmed_problems(case_id=case.pk, actor=actor)],
     }
 
 
@@ -163,7 +163,7 @@ def _revision_page(
 ) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         plan, _spec = _current(case)
-        choices = {k: v for k, v in _choices(case).items() if k in form_class.base_fields}
+        choices = {k: v for k, v in _choices(case, actor).items() if k in form_class.base_fields}
         return form_class(
             data, choices=choices, initial={"version": plan.version if plan else None}
         )
@@ -187,12 +187,9 @@ def _revision_page(
 
 
 def _add_problem(case: Case, spec: rules.PlanSpec, d: dict[str, Any]) -> rules.PlanSpec:
-    description = d["description"]
-    if d["need"] is not None and not description:
-        description = dict(_choices(case)["need"]).get(d["need"], "")
     problem = rules.ProblemSpec(
         key=services.new_key(),
-        description=description,
+        description=d["description"],
         priority=d["priority"],
         consumer_priority=d["consumer_priority"],
         need_id=d["need"],
@@ -318,7 +315,7 @@ def _intervention_member_add(
             % {"name": member.name},
         )
         member_form = CareTeamMemberForm(prefix="member", staff=staff)
-    choices = {k: v for k, v in _choices(case).items() if k in InterventionForm.base_fields}
+    choices = {k: v for k, v in _choices(case, actor).items() if k in InterventionForm.base_fields}
     back = reverse("case_detail", args=[case.pk])
     return render(
         request,
@@ -433,7 +430,7 @@ def informed_choice_add(request: HttpRequest, actor: Actor, case: Case) -> HttpR
 @guard(Permission.RECORD_NOTE, access_case, log_read="get")
 def progress_add(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
-        return ProgressForm(data, goals=_choices(case)["goal"])
+        return ProgressForm(data, goals=_choices(case, actor)["goal"])
 
     def save(actor: Actor, case: Case, form: forms.Form) -> object:
         d = form.cleaned_data

@@ -1,5 +1,11 @@
 """Pure rules of coordination records: the 42 CFR Part 2 labels and notice (S40), shared
-by every context that holds Part 2 records (notes, assessments)."""
+by every context that holds Part 2 records (notes, assessments), and which notes belong
+to a span of time (a hospital stay's appeal packet)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 # HL7 security labels of a substance-use-disorder record (DS4P): confidentiality R
 # (restricted) and sensitivity ETH (substance abuse information), kept in every output.
@@ -44,3 +50,34 @@ PART2_FHIR_SECURITY = (
 def fhir_meta(*, part2: bool) -> dict[str, list[dict[str, str]]]:
     """The `meta` a FHIR resource carries for its Part 2 label: empty when not Part 2."""
     return {"security": [dict(c) for c in PART2_FHIR_SECURITY]} if part2 else {}
+
+
+@dataclass(frozen=True)
+class NoteVersion:
+    """A note as first signed and in its latest version (the same note when never
+    amended)."""
+
+    first: Any
+    latest: Any
+
+    @property
+    def amended(self) -> bool:
+        return self.first.pk != self.latest.pk
+
+
+def note_versions(notes: Sequence[Any], start: datetime, end: datetime) -> list[NoteVersion]:
+    """The notes first signed from `start` to `end` (both included), oldest first, each
+    in its latest version: a correction (an amendment, signed whenever) takes the place of
+    what it corrects; an amendment of a note first signed outside the span is left out.
+    `notes` (anything with `pk`, `amends_id` and `signed_at`, like `models.Note`) must
+    hold every amendment of the notes it holds."""
+    by_amended = {n.amends_id: n for n in notes if n.amends_id is not None}
+    versions = []
+    for note in sorted(notes, key=lambda n: (n.signed_at, n.pk)):
+        if note.amends_id is not None or not start <= note.signed_at <= end:
+            continue
+        latest = note
+        while latest.pk in by_amended:
+            latest = by_amended[latest.pk]
+        versions.append(NoteVersion(first=note, latest=latest))
+    return versions

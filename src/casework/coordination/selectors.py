@@ -13,7 +13,7 @@ from casework.coordination.models import (
     WorkItem,
     WorkItemStatus,
 )
-from casework.coordination.rules import PART2_NOTICE
+from casework.coordination.rules import PART2_NOTICE, NoteVersion, note_versions
 from casework.core.actor import Actor
 
 
@@ -92,20 +92,44 @@ def communication_list_for_case(*, case_id: int) -> QuerySet[Communication]:
 
 
 def part2_visible_q(
-    actor: Actor, *, consumer_ref: str = "case__consumer_id", author_field: str = "author_id"
+    actor: Actor,
+    *,
+    consumer_ref: str = "case__consumer_id",
+    author_field: str = "author_id",
+    flag: str = "part2",
 ) -> Q:
-    """The records `actor` may see (S40), for any model with a `part2` flag: every record
-    that is not a Part 2 record; a Part 2 record they wrote (`author_field`); and, outside
+    """The records `actor` may see (S40), for any model with a `part2` flag (`flag`: the
+    path to it, e.g. through the assessment a need was suggested by): every record that is
+    not a Part 2 record; a Part 2 record they wrote (`author_field`); and, outside
     break-glass, one whose consumer has an active Part 2 consent naming their role. The
-    one segmentation rule of notes and assessments alike, applied inside the list's own
-    query: no query more."""
-    visible = Q(part2=False) | Q(**{author_field: actor.user.pk})
+    one segmentation rule of notes, assessments and what they suggested alike, applied
+    inside the list's own query: no query more."""
+    visible = Q(**{flag: False}) | Q(**{author_field: actor.user.pk})
     if actor.break_glass:
         return visible
     covered = Part2Consent.objects.filter(
         consumer_id=OuterRef(consumer_ref), role=actor.role, revoked_at=None
     )
     return visible | Q(Exists(covered))
+
+
+def note_versions_signed_between(
+    *, consumer_id: int, program_id: int, start: datetime, end: datetime, within: Q
+) -> list[NoteVersion]:
+    """The notes of the consumer's cases in the program (those `within` lets through: the
+    reader's relationship) first signed from `start` to `end`, oldest first, each in its
+    latest version (`rules.note_versions`). One query, with the authors."""
+    notes = list(
+        Note.objects.filter(
+            within,
+            case__consumer_id=consumer_id,
+            case__program_id=program_id,
+            signed_at__gte=start,
+        )
+        .select_related("author")
+        .order_by("signed_at", "pk")
+    )
+    return note_versions(notes, start, end)
 
 
 def note_of_case(*, case_id: int, note_id: int, actor: Actor) -> Note | None:

@@ -22,6 +22,7 @@ from casework.stays.deadlines import SUBJECT
 from casework.stays.models import (
     AdtMessage,
     AdvisorReferral,
+    MedicareNotice,
     Stay,
     StayReview,
     StayStatusChange,
@@ -142,6 +143,11 @@ def adt_message_of_program(*, program_id: int, message_id: int) -> AdtMessage | 
 
 def review_list(*, stay_id: int) -> QuerySet[StayReview]:
     return StayReview.objects.filter(stay_id=stay_id).order_by("-reviewed_at", "-pk")
+
+
+def notice_list(*, stay_id: int) -> QuerySet[MedicareNotice]:
+    """The Medicare notices given on the stay, oldest first."""
+    return MedicareNotice.objects.filter(stay_id=stay_id).order_by("delivered_at", "pk")
 
 
 def referral_list(*, stay_id: int) -> QuerySet[AdvisorReferral]:

@@ -28,7 +28,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from casework.assessments.models import AssessmentResponse, Need
-from casework.assessments.selectors import response_visible_q
+from casework.assessments.selectors import need_visible_q, response_visible_q
 from casework.careplans.models import CarePlan
 from casework.careplans.selectors import care_plan_for_case
 from casework.cases.models import Case
@@ -456,10 +456,12 @@ access_work_item = consumer_record_load(
 
 @registered(Need, "need_id", "need", consumer_of=None, fixed_permission=True)
 def access_need(actor: Actor, need_id: int) -> Need:
-    """A need the actor may change (care.plan); the service audits the write."""
-    return _load(
+    """A need the actor may change (care.plan); the service audits the write. A need
+    suggested by a Part 2 record the actor may not see (S40, `need_visible_q`) is refused
+    as if it were not there."""
+    need = _load(
         actor,
-        Need.objects.select_related("case"),
+        Need.objects.select_related("case", "source_response"),
         need_id,
         permission=Permission.CARE_PLAN,
         object_type="need",
@@ -468,6 +470,14 @@ def access_need(actor: Actor, need_id: int) -> Need:
         log_read=False,
         consumer_of=None,
     )
+    source = need.source_response
+    if (
+        source is not None
+        and source.part2
+        and not Need.objects.filter(need_visible_q(actor), pk=need.pk).exists()
+    ):
+        raise refuse(actor, AuditAction.UPDATE, "need", need_id)
+    return need
 
 
 @registered(

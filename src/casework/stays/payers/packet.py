@@ -1,7 +1,8 @@
 """The appeal packet of a denial (H4): a PDF with a table of contents, the stay's facts,
 the denial, every utilization review with its criteria results, the physician advisor's
-determinations and rationale, and the appeals so far. fpdf2 with its core fonts (the
-machinery of the notices and letters, `core.pdf`)."""
+determinations and rationale, the case notes written during the stay, the documents of
+the stay (the Medicare notices given and the payer's authorizations) and the appeals so
+far. fpdf2 with its core fonts (the machinery of the notices and letters, `core.pdf`)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,14 +11,34 @@ from fpdf import FPDF
 from fpdf.outline import OutlineSection
 
 from casework.core.pdf import FONT, NumberedPDF
-from casework.stays.models import AdvisorReferral, Stay, StayReview
-from casework.stays.payers.models import StayAppeal, StayDenial
+from casework.stays.models import AdvisorReferral, MedicareNotice, Stay, StayReview
+from casework.stays.payers.models import StayAppeal, StayAuthorization, StayDenial
 
 
 @dataclass(frozen=True)
 class Section:
     title: str
     lines: list[str]
+
+
+@dataclass(frozen=True)
+class PacketNote:
+    """A case note as the packet prints it: first signed when and by whom, its kind, its
+    text in the latest version, and when that correction was signed (None: never
+    amended)."""
+
+    signed_at: object
+    author: str
+    kind: str
+    text: str
+    amended_at: object = None
+
+
+NOTICE_NAMES = {
+    "im_initial": "Important Message from Medicare",
+    "im_follow_up": "Important Message from Medicare (follow-up copy)",
+    "moon": "Medicare Outpatient Observation Notice (MOON)",
+}
 
 
 def _when(value: object) -> str:
@@ -31,6 +52,19 @@ def _when(value: object) -> str:
     )
 
 
+def _authorization_line(authorization: StayAuthorization) -> str:
+    authorized = authorization.authorized_days
+    return (
+        f"Authorization {authorization.get_level_of_care_display()}: "
+        f"{authorization.get_state_display()}; requested {authorization.requested_days}, "
+        f"authorized {'-' if authorized is None else authorized} "
+        f"({authorization.get_unit_display()}); "
+        f"reference {authorization.reference_number or '-'}; "
+        f"notification sent {_when(authorization.notification_sent_at)}, "
+        f"acknowledged {_when(authorization.acknowledged_at)}"
+    )
+
+
 def packet_sections(
     *,
     stay: Stay,
@@ -38,8 +72,13 @@ def packet_sections(
     reviews: Iterable[StayReview],
     referrals: Iterable[AdvisorReferral],
     appeals: Iterable[StayAppeal],
+    notes: Iterable[PacketNote] = (),
+    notices: Iterable[MedicareNotice] = (),
+    authorizations: Iterable[StayAuthorization] = (),
 ) -> list[Section]:
-    """What the packet holds, section by section (tested without a PDF reader)."""
+    """What the packet holds, section by section (tested without a PDF reader). `notes`
+    are those the caller lets into a payer's packet (never a Part 2 record without a
+    consent naming the payer)."""
     facts = Section(
         "Stay",
         [
@@ -97,11 +136,26 @@ def packet_sections(
         f"outcome {appeal.outcome or 'pending'}"
         for appeal in appeals
     ]
+    note_lines: list[str] = []
+    for note in notes:
+        note_lines.append(f"{_when(note.signed_at)} {note.kind} by {note.author}")
+        if note.amended_at is not None:
+            note_lines.append(f"    Amended {_when(note.amended_at)}; the corrected text:")
+        note_lines.extend(f"    {line}" for line in note.text.splitlines() or [""])
+    document_lines = [
+        f"{NOTICE_NAMES.get(notice.kind, notice.kind)}: given {_when(notice.delivered_at)}, "
+        f"{notice.response}{f' by {notice.signer}' if notice.signer else ''}"
+        f" ({notice.language}){'' if notice.timely else ', late'}"
+        for notice in notices
+    ]
+    document_lines += [_authorization_line(a) for a in authorizations]
     return [
         facts,
         denied,
         Section("Utilization reviews and criteria", review_lines or ["No review recorded."]),
         Section("Physician advisor", advisor_lines or ["No physician advisor review."]),
+        Section("Case notes during the stay", note_lines or ["No case note during the stay."]),
+        Section("Documents of the stay", document_lines or ["No notice or authorization."]),
         Section("Appeals", appeal_lines or ["No appeal filed yet."]),
     ]
 

@@ -667,8 +667,27 @@ def _denial_state_set(denial: StayDenial, state: rules.DenialState) -> None:
     denial.state, denial.version = state, denial.version + 1
 
 
-def appeal_packet_printed(*, actor: Actor, denial: StayDenial) -> None:
-    """The appeal packet of a denial was printed. Audits one print."""
+def appeal_packet_printed(
+    *,
+    actor: Actor,
+    denial: StayDenial,
+    note_ids: list[int] | None = None,
+    part2_withheld_ids: list[int] | None = None,
+) -> None:
+    """The appeal packet of a denial was printed: with the case notes `note_ids`, and
+    without the Part 2 notes `part2_withheld_ids` of the stay (S40: no consent names the
+    payer). Audits one print naming both. A packet goes to the payer for payment (TPO), so
+    it is no entry in the accounting of disclosures (`governance.disclosure_record` covers
+    disclosures outside TPO)."""
+    notes = {} if note_ids is None else {"notes": note_ids}
+    if part2_withheld_ids:
+        notes["part2_withheld"] = part2_withheld_ids
     _audit(
-        actor, AuditAction.PRINT, denial.stay, "stay_denial", denial.pk, document="appeal_packet"
+        actor,
+        AuditAction.PRINT,
+        denial.stay,
+        "stay_denial",
+        denial.pk,
+        document="appeal_packet",
+        **notes,
     )
