@@ -23,17 +23,3 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("casework.governance.urls")),
 ]
 
-# The appeal packet with the case notes and the documents of the stay (web/appeal_packet.py)
-# takes the place of `stays.payers.views.stay_appeal_packet` at the same address and name;
-# at the merge the lead points the route above at it and removes the old view.
-from casework.web import appeal_packet  # noqa: E402
-
-urlpatterns = [
-    pattern for pattern in urlpatterns if getattr(pattern, "name", None) != "stay_appeal_packet"
-] + [
-    path(
-        "stays/<int:stay_id>/denials/<int:denial_id>/packet.pdf",
-        appeal_packet.stay_appeal_packet,
-        name="stay_appeal_packet",
-    ),
-]

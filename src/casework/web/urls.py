@@ -6,6 +6,7 @@ Included by `casework.web_urls` at the root: the names are global (no namespace)
 
 from django.urls import URLPattern, URLResolver, path
 
+from casework.web import appeal_packet
 from casework.web import break_glass_views as break_glass
 from casework.web import case_page, dashboards, session_expiry
 from casework.web import mfa_views as mfa
@@ -32,4 +33,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("audit/export.csv", core.audit_export, name="audit_export"),
     path("consumers/<int:consumer_id>/", case_page.consumer_detail, name="consumer_detail"),
     path("cases/<int:case_id>/", case_page.case_detail, name="case_detail"),
+    # The appeal packet composes the stay's reviews and payer records with the case notes.
+    path(
+        "stays/<int:stay_id>/denials/<int:denial_id>/packet.pdf",
+        appeal_packet.stay_appeal_packet,
+        name="stay_appeal_packet",
+    ),
 ]

@@ -35,11 +35,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="stay_appeal_new",
     ),
     path(
-        "stays/<int:stay_id>/denials/<int:denial_id>/packet.pdf",
-        views.stay_appeal_packet,
-        name="stay_appeal_packet",
-    ),
-    path(
         "stays/<int:stay_id>/appeals/<int:appeal_id>/outcome/",
         views.stay_appeal_outcome_page,
         name="stay_appeal_outcome",
