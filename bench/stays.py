@@ -13,6 +13,10 @@
    --stays in all) opens GET /census/ through the Django test client --requests times;
    prints p50/p95 (target p95 < 100 ms) and the rows shown.
 
+The machine may be shared: ingestion also prints the listener's own CPU time per message
+(user + system, from the child's rusage) and the load average, which say more than the
+rate when other work competes for the cores.
+
   .venv/bin/python bench/stays.py                                   # 20,000 / 2,000
   .venv/bin/python bench/stays.py --messages 3000 --stays 600       # a busy machine
   .venv/bin/python bench/stays.py --connections 1                   # one feed
@@ -150,7 +154,9 @@ def main() -> None:
     codes = asyncio.run(send_all(port, raws, args.connections, args.stays))
     elapsed = time.perf_counter() - started
     server.terminate()
-    server.wait()
+    _, _, usage = os.wait4(server.pid, 0)
+    server.returncode = 0
+    cpu = usage.ru_utime + usage.ru_stime  # the listener's CPU, start-up included
     rate = len(codes) / elapsed
     applied = AdtMessage.objects.filter(outcome="applied").count()
     database = "PostgreSQL" if args.database_url else "SQLite"
@@ -158,7 +164,9 @@ def main() -> None:
           f"for {args.stays} stays in "
           f"{elapsed:.1f} s = {rate:.0f} msg/s (target >= {TARGET_RATE:.0f}); "
           f"ACKs {dict((c, codes.count(c)) for c in set(codes))}; applied once: "
-          f"{applied == len(codes)}")  # fmt: skip
+          f"{applied == len(codes)}; listener CPU {cpu:.1f} s = "
+          f"{cpu * 1000 / max(len(codes), 1):.2f} ms a message; load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")  # fmt: skip
 
     # Census: one case manager covering unit U0.
     from django.test import Client
@@ -184,16 +192,19 @@ def main() -> None:
     on_unit = Stay.objects.filter(unit__code="U0", state="in_house").count()
     client = Client()
     client.force_login(cm)
-    times = []
+    times, cpu_times = [], []
     for _ in range(args.requests):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         response = client.get("/census/", HTTP_HOST="127.0.0.1")
         times.append((time.perf_counter() - t0) * 1000)
+        cpu_times.append((time.process_time() - c0) * 1000)
         assert response.status_code == 200, response.status_code
     p95 = statistics.quantiles(times, n=20)[18]
     print(f"census ({database}): {on_unit} patients on the unit of {Stay.objects.count()} "
           f"in the house; p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms "
-          f"(target < {TARGET_P95_MS:.0f} ms) over {args.requests} requests")  # fmt: skip
+          f"(target < {TARGET_P95_MS:.0f} ms) over {args.requests} requests; CPU p50 "
+          f"{statistics.median(cpu_times):.1f} ms; load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")  # fmt: skip
 
 
 if __name__ == "__main__":

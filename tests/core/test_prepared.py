@@ -4,15 +4,16 @@ API request runs, with the same results as the ORM calls they replace."""
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Q
 from django.db.models.signals import pre_save
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 
 from casework.core import audit
 from casework.core.audit import audit_record
 from casework.core.models import AuditEvent, Program, Team
-from casework.core.prepared import PreparedInsert, PreparedLoad, PreparedQuery
+from casework.core.prepared import PreparedInsert, PreparedLoad, PreparedQuery, PreparedUpdate
 from casework.core.tokens import token_issue, token_verify
 from tests import factories
 from tests.conftest import World
@@ -172,3 +173,40 @@ def test_a_prepared_insert_runs_the_save_signals_when_a_model_has_receivers(
 
     assert seen == ["Team C"]
     assert Team.objects.get(pk=team.pk).name == "Team C"
+
+
+def test_a_prepared_update_writes_every_field_in_one_statement(world: World) -> None:
+    team = Team.objects.get(pk=world.team.pk)
+    team.name = "Renamed"
+    update = PreparedUpdate(Team)
+
+    with CaptureQueriesContext(connection) as queries:
+        update.update(team)
+
+    assert len(queries.captured_queries) == 1
+    assert queries.captured_queries[0]["sql"].startswith('UPDATE "core_team" SET ')
+    assert model_to_dict(Team.objects.get(pk=world.team.pk)) == model_to_dict(team)
+
+
+def test_a_prepared_update_of_named_fields_leaves_the_others(world: World) -> None:
+    team = Team.objects.get(pk=world.team.pk)
+    before = team.name
+    Team.objects.filter(pk=team.pk).update(name="Changed elsewhere")
+    team.name = before
+
+    PreparedUpdate(Team, ["supervisor"]).update(team)
+
+    assert Team.objects.get(pk=team.pk).name == "Changed elsewhere"
+
+
+def test_a_prepared_update_of_a_missing_row_raises(world: World) -> None:
+    team = Team.objects.create(program=world.program, name="Team C")
+    Team.objects.filter(pk=team.pk).delete()
+
+    with pytest.raises(DatabaseError, match="not found"):
+        PreparedUpdate(Team).update(team)
+
+
+def test_a_prepared_update_refuses_an_unsaved_instance(world: World) -> None:
+    with pytest.raises(ValueError, match="saved instances only"):
+        PreparedUpdate(Team).update(Team(program=world.program, name="Team C"))

@@ -21,6 +21,7 @@ from casework.core.audit import audit_record
 from casework.core.deadlines import deadline_set
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import AuditAction, Deadline, DeadlineState, Program
+from casework.core.prepared import PreparedInsert, PreparedUpdate
 from casework.core.versioning import versioned_update
 from casework.staff.models import User
 from casework.stays import rules
@@ -87,29 +88,37 @@ def _restore(stay: Stay, prior: dict[str, Any]) -> None:
     )
 
 
+# Every ADT message writes a history row and most save the stay: both statements are
+# compiled once per database (core.prepared), not per message.
+_HISTORY_INSERT = PreparedInsert(StayStatusChange)
+_STAY_UPDATE = PreparedUpdate(Stay)
+
+
 def _history(
     stay: Stay, event: StayEvent, at: datetime, via: Via, prior: dict[str, Any] | None = None
 ) -> StayStatusChange:
-    return StayStatusChange.objects.create(
-        stay=stay,
-        event=event,
-        occurred_at=at,
-        recorded_at=clock.now(),
-        source=via.source,
-        stay_class=stay.stay_class,
-        state=stay.state,
-        unit_id=stay.unit_id,
-        bed=stay.bed,
-        prior=prior or {},
-        adt_message=via.message,
-        recorded_by=via.actor.user if via.actor else None,
+    return _HISTORY_INSERT.insert(
+        StayStatusChange(
+            stay=stay,
+            event=event,
+            occurred_at=at,
+            recorded_at=clock.now(),
+            source=via.source,
+            stay_class=stay.stay_class,
+            state=stay.state,
+            unit_id=stay.unit_id,
+            bed=stay.bed,
+            prior=prior or {},
+            adt_message=via.message,
+            recorded_by=via.actor.user if via.actor else None,
+        )
     )
 
 
 def _save(stay: Stay) -> None:
     stay.updated_at = clock.now()
     stay.version += 1
-    stay.save()
+    _STAY_UPDATE.update(stay)
 
 
 def _in_house(stay: Stay) -> None:
