@@ -46,6 +46,13 @@ class Engine:
     """``(stage name, SQL or plan text)`` of every stage materialised, in order."""
     stage_seconds: list[float] = field(default_factory=list, compare=False, repr=False)
     """Wall time the engine spent executing each stage (excludes building the plan)."""
+    stage_tables: list[str] = field(default_factory=list, compare=False, repr=False)
+    """DuckDB only: the table each entry of ``stages`` was materialised as, in order."""
+    reference_specs: dict[str, tuple[list[tuple[Any, ...]], str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """DuckDB only: ``table -> (rows, ddl)`` of every reference table created, so a
+    cached plan (``plans.py``) can create the tables its SQL reads."""
     listeners: list[Callable[[str, int | None], None]] = field(
         default_factory=list, compare=False, repr=False
     )
@@ -79,6 +86,7 @@ class Engine:
 
         table = f"casework_stage_{next(_STAGE_NUMBERS)}_{name}"
         self.connection.execute(f"CREATE OR REPLACE TABLE {table} AS {text}")
+        self.stage_tables.append(table)
         self.stage_seconds.append(time.perf_counter() - started)
         if self.listeners:
             rows = self.connection.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
@@ -124,31 +132,48 @@ class Engine:
         """
         if name not in self._reference:
             if self.name == "duckdb":
-                columns = [part.strip().split() for part in ddl.split(",")]
-                types = {
-                    "string": "VARCHAR",
-                    "int": "INTEGER",
-                    "bigint": "BIGINT",
-                    "double": "DOUBLE",
-                }
-                table = f"casework_ref_{name}"
-                definition = ", ".join(f"{c} {types[t]}" for c, t in columns)
-                self.connection.execute(f"CREATE OR REPLACE TABLE {table} ({definition})")
-                if rows:
-                    # one statement, a list parameter per column zipped by unnest:
-                    # executemany ran one INSERT per row (thousands for a code map)
-                    lists = ", ".join(f"unnest(?::{types[t]}[])" for _, t in columns)
-                    insert = f"INSERT INTO {table} SELECT {lists}"
-                    self.connection.execute(
-                        insert, [list(values) for values in zip(*rows, strict=True)]
-                    )
-                self._reference[name] = table
+                self._reference[name] = self.reference_create(name, rows, ddl)
             else:
                 frame = self.session.createDataFrame(rows, schema=ddl)
                 self._reference[name] = frame.cache()
         if self.name == "duckdb":
             return self.session.table(self._reference[name])
         return self._reference[name]
+
+    def reference_create(self, name: str, rows: list[tuple[Any, ...]], ddl: str) -> str:
+        """DuckDB: create the reference table ``name`` with ``rows`` (``ddl`` as for
+        :meth:`reference_table`) and return its table name."""
+        columns = [part.strip().split() for part in ddl.split(",")]
+        types = {"string": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT", "double": "DOUBLE"}
+        table = f"casework_ref_{name}"
+        definition = ", ".join(f"{c} {types[t]}" for c, t in columns)
+        self.connection.execute(f"CREATE OR REPLACE TABLE {table} ({definition})")
+        if rows:
+            # one statement, a list parameter per column zipped by unnest:
+            # executemany ran one INSERT per row (thousands for a code map)
+            lists = ", ".join(f"unnest(?::{types[t]}[])" for _, t in columns)
+            insert = f"INSERT INTO {table} SELECT {lists}"
+            self.connection.execute(insert, [list(values) for values in zip(*rows, strict=True)])
+        self.reference_specs[table] = (rows, ddl)
+        self._reference[name] = table
+        return table
+
+    def replay_stage(self, name: str, text: str) -> str:
+        """DuckDB: materialise the SQL ``text`` (rendered earlier, see ``plans.py``) as
+        the stage ``name``; record it as :meth:`stage` does and return the table name."""
+        import time
+
+        self.stages.append((name, text))
+        return self._materialise(text, name, time.perf_counter())
+
+    def rows(self, frame: DataFrame | str) -> tuple[list[str], list[dict[str, Any]]]:
+        """``(columns, rows as dicts)`` of a DataFrame, or on DuckDB of a stage table
+        given by name (read directly, without SQLFrame's catalog look-up)."""
+        if isinstance(frame, str):
+            cursor = self.connection.execute(f"SELECT * FROM {frame}")  # noqa: S608
+            columns = [column[0] for column in cursor.description]
+            return columns, [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        return list(frame.columns), [row.asDict() for row in frame.collect()]
 
     def parquet(self, path: str, schema: Any) -> DataFrame:
         """The columns of ``schema`` (a ``StructType``) of the Parquet file at ``path``.
