@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -166,3 +168,24 @@ def test_a_damaged_plan_file_is_ignored_and_rewritten(duck: Engine, tmp_path: Pa
     plan.write_text("{not json")
     third = run(duck, tmp_path / "third", cache)
     assert outputs(third) == outputs(first)
+
+
+def test_a_replayed_run_never_imports_sqlframe(duck: Engine, tmp_path: Path) -> None:
+    cache = tmp_path / "plans"
+    run(duck, tmp_path / "first", cache)
+    arguments = [
+        "screen", str(FIXTURES / "claims"), "--criteria", "readmission-risk",
+        "--out", str(tmp_path / "second"), "--window-end", WINDOW_END.isoformat(),
+        "--bias-min-count", "1", "--plan-cache", str(cache),
+    ]  # fmt: skip
+    script = (
+        "import sys\n"
+        "from casework.population.cli import main\n"
+        f"assert main({arguments!r}) == 0\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlframe', 'sqlglot'}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert outputs(tmp_path / "second") == outputs(tmp_path / "first")

@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 DataFrame = Any
 """A PySpark-API DataFrame (``sqlframe`` or ``pyspark``); the two share no base class."""
@@ -199,20 +199,81 @@ class Engine:
         return f"-- Spark analysed logical plan (Spark has no df.sql())\n{plan}"
 
 
-def duckdb_engine(database: str = ":memory:", threads: int | None = None) -> Engine:
-    """Start a SQLFrame session on an in-process DuckDB connection."""
-    import duckdb
-    from sqlframe.duckdb import DuckDBSession, Window
-    from sqlframe.duckdb import functions as sqlframe_functions
-    from sqlframe.duckdb import types as sqlframe_types
+class _Deferred:
+    """An object loaded on first attribute access (SQLFrame's session and modules).
 
+    A run whose stage SQL comes from the plan cache (``plans.py``) builds no plan, so
+    it never imports SQLFrame or sqlglot (about 0.2 s of CPU of a small run)."""
+
+    def __init__(self, load: Callable[[], Any]) -> None:
+        self._load = load
+        self._target: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self._target is None:
+            self._target = self._load()
+        return getattr(self._target, name)
+
+
+_DUCKDB_CONNECTIONS: list[Any] = []
+"""The process's DuckDB connection once a DuckDB engine started (SQLFrame keeps one
+session per process, so every DuckDB engine shares one connection)."""
+
+
+def _sqlframe_connection() -> Any:
+    """The connection of an existing SQLFrame DuckDB session, or ``None``."""
+    import sys
+
+    if "sqlframe.base.session" not in sys.modules:
+        return None
+    from sqlframe.base.session import _BaseSession
+
+    return getattr(_BaseSession._instance, "_conn", None)
+
+
+def _sqlframe_load() -> None:
     from casework.population import plan_copy
 
     plan_copy.install()
     plan_copy.dialect_names_install()
-    session = DuckDBSession(conn=duckdb.connect(database))
+
+
+def _sqlframe_session(connection: Any) -> Any:
+    _sqlframe_load()
+    from sqlframe.duckdb import DuckDBSession
+
+    session = DuckDBSession(conn=connection)
+    if session._conn is not connection:
+        raise RuntimeError("SQLFrame's session holds another DuckDB connection")
+    return session
+
+
+def _sqlframe_module(name: str, attribute: str | None = None) -> Callable[[], Any]:
+    def load() -> Any:
+        import importlib
+
+        _sqlframe_load()
+        module = importlib.import_module(name)
+        return getattr(module, attribute) if attribute else module
+
+    return load
+
+
+def duckdb_engine(database: str = ":memory:", threads: int | None = None) -> Engine:
+    """Start a SQLFrame session on an in-process DuckDB connection.
+
+    SQLFrame (and sqlglot) are imported, and the session made, when the engine first
+    builds a plan: a run whose plans come from the plan cache never needs them."""
+    import duckdb
+
     # SQLFrame keeps one session per process; use whichever connection it holds.
-    connection = session._conn
+    connection = _sqlframe_connection()
+    if connection is None:
+        if not _DUCKDB_CONNECTIONS:
+            _DUCKDB_CONNECTIONS.append(duckdb.connect(database))
+        connection = _DUCKDB_CONNECTIONS[0]
     # Group-bys on an integer key whose range fits 2**24 (member_key for up to 16.7 M
     # members) aggregate into an array instead of a hash table; the default is 2**12.
     connection.execute(f"SET perfect_ht_threshold = {PERFECT_HASH_BITS}")
@@ -220,10 +281,10 @@ def duckdb_engine(database: str = ":memory:", threads: int | None = None) -> Eng
         connection.execute(f"SET threads = {int(threads)}")
     return Engine(
         name="duckdb",
-        session=session,
-        functions=sqlframe_functions,
-        window=Window,
-        types=sqlframe_types,
+        session=_Deferred(lambda: _sqlframe_session(connection)),
+        functions=cast(ModuleType, _Deferred(_sqlframe_module("sqlframe.duckdb.functions"))),
+        window=_Deferred(_sqlframe_module("sqlframe.duckdb", "Window")),
+        types=cast(ModuleType, _Deferred(_sqlframe_module("sqlframe.duckdb.types"))),
         connection=connection,
     )
 
