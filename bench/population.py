@@ -18,6 +18,7 @@ Prints wall time, rows per second, members per second and peak resident memory.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import functools
 import importlib.util
@@ -33,10 +34,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from casework.population.bias import bias_report
+from casework.population.bias import BIAS_MIN_COUNT
 from casework.population.criteria import criteria_load
 from casework.population.engine import Engine, duckdb_engine
-from casework.population.pipeline import Inputs, Window, screen, staging_read
+from casework.population.pipeline import Window, staging_read
+from casework.population.plans import screening_execute
 from casework.population.scores import charlson
 
 CODES = [
@@ -59,6 +61,12 @@ def peak_memory_gib() -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / (1024 * 1024)
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024)
+
+
+def peak_memory_reset() -> None:
+    """Start ``VmHWM`` again from the current resident size (Linux; else nothing)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
 
 
 def generate(connection: object, folder: Path, members: int, lines: int, fills: int) -> None:
@@ -327,31 +335,44 @@ def end_to_end(members: int, threads: int, repeats: int = 3) -> None:
         input_csv(engine.connection, staging, folder)
         environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         environment["PYTHONPYCACHEPREFIX"] = str(Path(tmp, "pycache"))
-        walls, cpus = [], []
-        for run in range(repeats + 1):
-            command = [sys.executable, "-m", "casework.population.cli", "screen", str(folder)]
-            command += ["--criteria", "readmission-risk", "--out", str(Path(tmp, f"run{run}"))]
-            command += ["--window-end", WINDOW_END.isoformat(), "--max-reject-rate", "1"]
-            command += ["--json"]
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            started = time.perf_counter()
-            done = subprocess.run(
-                command, capture_output=True, text=True, check=True, env=environment
+        for label, cache in (
+            ("plan cache filled by the warm-up", ["--plan-cache", str(Path(tmp, "plans"))]),
+            ("no plan cache, every plan built", ["--no-plan-cache"]),
+        ):
+            walls, cpus = [], []
+            for run in range(repeats + 1):
+                command = [sys.executable, "-m", "casework.population.cli", "screen", str(folder)]
+                command += ["--criteria", "readmission-risk", "--out", str(Path(tmp, f"run{run}"))]
+                command += ["--window-end", WINDOW_END.isoformat(), "--max-reject-rate", "1"]
+                command += ["--json", *cache]
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                started = time.perf_counter()
+                done = subprocess.run(
+                    command, capture_output=True, text=True, check=True, env=environment
+                )
+                wall = time.perf_counter() - started
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+                if run:
+                    walls.append(wall)
+                    cpus.append(cpu)
+            summary = json.loads(done.stdout)
+            print(
+                f"end to end (fresh process, CSV input, {members:,} members, "
+                f"{summary['rows_read']:,} rows, {summary['rows_rejected']:,} rejected; {label}), "
+                f"median of {repeats} after a warm-up: {statistics.median(walls):.2f} s wall, "
+                f"{statistics.median(cpus):.2f} s CPU; target < 2 s at 1,000 members "
+                f"(runs: {' '.join(f'{w:.2f}' for w in walls)} s wall; "
+                f"load average {os.getloadavg()[0]:.1f})"
             )
-            wall = time.perf_counter() - started
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-            if run:
-                walls.append(wall)
-                cpus.append(cpu)
-        summary = json.loads(done.stdout)
-        print(
-            f"end to end (fresh process, CSV input, {members:,} members, "
-            f"{summary['rows_read']:,} rows, {summary['rows_rejected']:,} rejected), "
-            f"median of {repeats} after a warm-up: {statistics.median(walls):.2f} s wall, "
-            f"{statistics.median(cpus):.2f} s CPU; target < 2 s at 1,000 members "
-            f"(runs: {' '.join(f'{w:.2f}' for w in walls)} s wall)"
-        )
+
+
+def table_count(engine: Engine, table: Any) -> int:
+    """Rows of a stage table (by name on DuckDB) or of a DataFrame."""
+    if isinstance(table, str):
+        row = engine.connection.execute(f"SELECT count(*) FROM {table}").fetchone()
+        return int(row[0])
+    return int(table.count())
 
 
 def paths_in(folder: Path) -> dict[str, Path]:
@@ -416,28 +437,46 @@ def main(argv: list[str]) -> int:
         criteria = criteria_load("readmission-risk")
         window = Window.ending(WINDOW_END, criteria.lookback_days)
 
-        started = time.perf_counter()
-        first_stage = len(engine.stage_seconds)
-        inputs = Inputs.from_parquet(engine, paths)
-        screening = screen(engine, inputs, criteria, window)
-        bias = bias_report(engine, inputs.members, screening.results, window.end)
-        selected = screening.tiers.count()
-        groups = len(bias.collect())
-        wall = time.perf_counter() - started
-        rows = args.members + args.claim_lines + args.fills
-        print(
-            f"full screening (4 scores, tiers, bias report) on DuckDB: {wall:.1f} s wall, "
-            f"{args.members / wall:,.0f} members/s, {rows / wall:,.0f} input rows/s, "
-            f"peak RSS {peak_memory_gib():.2f} GiB; selected {selected:,}, {groups} bias groups"
-        )
-        executing = sum(engine.stage_seconds[first_stage:])
-        print(
-            f"  of which DuckDB executing stages: {executing:.1f} s; building plans and SQL "
-            f"in SQLFrame/sqlglot: {wall - executing:.1f} s "
-            f"({(wall - executing) / wall:.0%} of the run; target < 20 %)"
-        )
-        stages = zip(engine.stages[first_stage:], engine.stage_seconds[first_stage:], strict=True)
-        print("  stages: " + ", ".join(f"{name} {seconds:.1f}s" for (name, _), seconds in stages))
+        plans_folder = Path(tmp, "plans")
+        for label in ("plans built and recorded", "plans from the plan cache"):
+            started = time.perf_counter()
+            cpu_started = time.process_time()
+            first_stage = len(engine.stage_seconds)
+            tables = screening_execute(
+                engine=engine,
+                paths=paths,
+                criteria=criteria,
+                window=window,
+                bias_min_count=BIAS_MIN_COUNT,
+                cache_dir=plans_folder,
+            )
+            selected = table_count(engine, tables.tiers)
+            groups = table_count(engine, tables.bias)
+            wall = time.perf_counter() - started
+            cpu = time.process_time() - cpu_started
+            rows = args.members + args.claim_lines + args.fills
+            print(
+                f"full screening (4 scores, tiers, bias report) on DuckDB, {label}: "
+                f"{wall:.1f} s wall ({cpu:.1f} s CPU), {args.members / wall:,.0f} members/s, "
+                f"{rows / wall:,.0f} input rows/s, peak RSS {peak_memory_gib():.2f} GiB; "
+                f"selected {selected:,}, {groups} bias groups; "
+                f"load average {os.getloadavg()[0]:.1f}"
+            )
+            executing = sum(engine.stage_seconds[first_stage:])
+            print(
+                f"  of which DuckDB executing stages: {executing:.1f} s; building plans and SQL "
+                f"in SQLFrame/sqlglot (or taking them from the plan cache): "
+                f"{wall - executing:.1f} s "
+                f"({(wall - executing) / wall:.0%} of the run; target < 20 %)"
+            )
+            stages = zip(
+                engine.stages[first_stage:], engine.stage_seconds[first_stage:], strict=True
+            )
+            print("  stages: " + ", ".join(f"{n} {seconds:.1f}s" for (n, _), seconds in stages))
+            # the next pass starts from an empty database and a fresh peak
+            for table in engine.stage_tables[first_stage:]:
+                engine.connection.execute(f"DROP TABLE IF EXISTS {table}")
+            peak_memory_reset()
 
         # fresh processes: the full screening's stage tables (GBs in DuckDB's memory)
         # and its allocations would slow both sides of the comparison

@@ -31,6 +31,7 @@ def sample_tree(duck: Engine) -> Any:
 
 
 def test_installed_by_the_duckdb_engine(duck: Engine) -> None:
+    duck.functions.lit(1)  # the engine loads SQLFrame when it first builds a plan
     assert Expression.__deepcopy__ is plan_copy.expression_deepcopy
     assert plan_copy.install() is True
 

@@ -5,7 +5,7 @@ allowed to call ``sqlframe.activate()``; we do not need to, see engine.py).
     screen INPUT --criteria ID_OR_FILE --out RUN_DIR [--engine duckdb|spark]
            [--spark-master URL]
            [--window-end YYYY-MM-DD] [--max-reject-rate 0.05] [--bias-min-count 11]
-           [--json]
+           [--json] [--plan-cache DIR | --no-plan-cache]
     criteria list [--reviews LOG]
     criteria review ID_OR_FILE --reviewer NAME [--date YYYY-MM-DD] [--notes TEXT]
            [--reviews LOG]
@@ -35,6 +35,22 @@ from casework.population.readers import (
 )
 
 DEFAULT_REVIEW_LOG = "criteria_reviews.jsonl"
+PLAN_CACHE_FOLDER = "plan_cache"
+
+
+def _plan_cache(args: argparse.Namespace) -> Path | None:
+    """The plan cache folder: ``--plan-cache``, else ``population/plan_cache`` under
+    ``CASEWORK_DATA_DIR``, else ``casework/population-plans`` under the user's cache
+    folder (``XDG_CACHE_HOME`` or ``~/.cache``); ``None`` with ``--no-plan-cache``."""
+    if args.no_plan_cache:
+        return None
+    if args.plan_cache is not None:
+        return Path(args.plan_cache)
+    data = os.environ.get("CASEWORK_DATA_DIR")
+    if data:
+        return Path(data) / "population" / PLAN_CACHE_FOLDER
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "casework" / "population-plans"
 
 
 def _today() -> dt.date:
@@ -74,6 +90,18 @@ def _parser() -> argparse.ArgumentParser:
         "--json",
         action="store_true",
         help="write the run summary as one JSON object on stdout (messages go to stderr)",
+    )
+    caching = screen.add_mutually_exclusive_group()
+    caching.add_argument(
+        "--plan-cache",
+        default=None,
+        help="folder of the stage SQL rendered per criteria set and window (default "
+        "$CASEWORK_DATA_DIR/population/plan_cache, else ~/.cache/casework/population-plans)",
+    )
+    caching.add_argument(
+        "--no-plan-cache",
+        action="store_true",
+        help="build every plan afresh and keep nothing",
     )
     criteria = commands.add_parser("criteria", help="list or review criteria sets")
     actions = criteria.add_subparsers(dest="action", required=True)
@@ -149,6 +177,7 @@ def _screen(args: argparse.Namespace) -> int:
         bias_min_count=args.bias_min_count,
         notify=notify,
         progress=Progress.for_terminal(),
+        plan_cache=_plan_cache(args),
     )
     excluded = sum(summary.excluded_records.values())
     print(

@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 DataFrame = Any
 """A PySpark-API DataFrame (``sqlframe`` or ``pyspark``); the two share no base class."""
@@ -46,6 +46,13 @@ class Engine:
     """``(stage name, SQL or plan text)`` of every stage materialised, in order."""
     stage_seconds: list[float] = field(default_factory=list, compare=False, repr=False)
     """Wall time the engine spent executing each stage (excludes building the plan)."""
+    stage_tables: list[str] = field(default_factory=list, compare=False, repr=False)
+    """DuckDB only: the table each entry of ``stages`` was materialised as, in order."""
+    reference_specs: dict[str, tuple[list[tuple[Any, ...]], str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """DuckDB only: ``table -> (rows, ddl)`` of every reference table created, so a
+    cached plan (``plans.py``) can create the tables its SQL reads."""
     listeners: list[Callable[[str, int | None], None]] = field(
         default_factory=list, compare=False, repr=False
     )
@@ -79,6 +86,7 @@ class Engine:
 
         table = f"casework_stage_{next(_STAGE_NUMBERS)}_{name}"
         self.connection.execute(f"CREATE OR REPLACE TABLE {table} AS {text}")
+        self.stage_tables.append(table)
         self.stage_seconds.append(time.perf_counter() - started)
         if self.listeners:
             rows = self.connection.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
@@ -124,31 +132,48 @@ class Engine:
         """
         if name not in self._reference:
             if self.name == "duckdb":
-                columns = [part.strip().split() for part in ddl.split(",")]
-                types = {
-                    "string": "VARCHAR",
-                    "int": "INTEGER",
-                    "bigint": "BIGINT",
-                    "double": "DOUBLE",
-                }
-                table = f"casework_ref_{name}"
-                definition = ", ".join(f"{c} {types[t]}" for c, t in columns)
-                self.connection.execute(f"CREATE OR REPLACE TABLE {table} ({definition})")
-                if rows:
-                    # one statement, a list parameter per column zipped by unnest:
-                    # executemany ran one INSERT per row (thousands for a code map)
-                    lists = ", ".join(f"unnest(?::{types[t]}[])" for _, t in columns)
-                    insert = f"INSERT INTO {table} SELECT {lists}"
-                    self.connection.execute(
-                        insert, [list(values) for values in zip(*rows, strict=True)]
-                    )
-                self._reference[name] = table
+                self._reference[name] = self.reference_create(name, rows, ddl)
             else:
                 frame = self.session.createDataFrame(rows, schema=ddl)
                 self._reference[name] = frame.cache()
         if self.name == "duckdb":
             return self.session.table(self._reference[name])
         return self._reference[name]
+
+    def reference_create(self, name: str, rows: list[tuple[Any, ...]], ddl: str) -> str:
+        """DuckDB: create the reference table ``name`` with ``rows`` (``ddl`` as for
+        :meth:`reference_table`) and return its table name."""
+        columns = [part.strip().split() for part in ddl.split(",")]
+        types = {"string": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT", "double": "DOUBLE"}
+        table = f"casework_ref_{name}"
+        definition = ", ".join(f"{c} {types[t]}" for c, t in columns)
+        self.connection.execute(f"CREATE OR REPLACE TABLE {table} ({definition})")
+        if rows:
+            # one statement, a list parameter per column zipped by unnest:
+            # executemany ran one INSERT per row (thousands for a code map)
+            lists = ", ".join(f"unnest(?::{types[t]}[])" for _, t in columns)
+            insert = f"INSERT INTO {table} SELECT {lists}"
+            self.connection.execute(insert, [list(values) for values in zip(*rows, strict=True)])
+        self.reference_specs[table] = (rows, ddl)
+        self._reference[name] = table
+        return table
+
+    def replay_stage(self, name: str, text: str) -> str:
+        """DuckDB: materialise the SQL ``text`` (rendered earlier, see ``plans.py``) as
+        the stage ``name``; record it as :meth:`stage` does and return the table name."""
+        import time
+
+        self.stages.append((name, text))
+        return self._materialise(text, name, time.perf_counter())
+
+    def rows(self, frame: DataFrame | str) -> tuple[list[str], list[dict[str, Any]]]:
+        """``(columns, rows as dicts)`` of a DataFrame, or on DuckDB of a stage table
+        given by name (read directly, without SQLFrame's catalog look-up)."""
+        if isinstance(frame, str):
+            cursor = self.connection.execute(f"SELECT * FROM {frame}")  # noqa: S608
+            columns = [column[0] for column in cursor.description]
+            return columns, [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        return list(frame.columns), [row.asDict() for row in frame.collect()]
 
     def parquet(self, path: str, schema: Any) -> DataFrame:
         """The columns of ``schema`` (a ``StructType``) of the Parquet file at ``path``.
@@ -174,20 +199,81 @@ class Engine:
         return f"-- Spark analysed logical plan (Spark has no df.sql())\n{plan}"
 
 
-def duckdb_engine(database: str = ":memory:", threads: int | None = None) -> Engine:
-    """Start a SQLFrame session on an in-process DuckDB connection."""
-    import duckdb
-    from sqlframe.duckdb import DuckDBSession, Window
-    from sqlframe.duckdb import functions as sqlframe_functions
-    from sqlframe.duckdb import types as sqlframe_types
+class _Deferred:
+    """An object loaded on first attribute access (SQLFrame's session and modules).
 
+    A run whose stage SQL comes from the plan cache (``plans.py``) builds no plan, so
+    it never imports SQLFrame or sqlglot (about 0.2 s of CPU of a small run)."""
+
+    def __init__(self, load: Callable[[], Any]) -> None:
+        self._load = load
+        self._target: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self._target is None:
+            self._target = self._load()
+        return getattr(self._target, name)
+
+
+_DUCKDB_CONNECTIONS: list[Any] = []
+"""The process's DuckDB connection once a DuckDB engine started (SQLFrame keeps one
+session per process, so every DuckDB engine shares one connection)."""
+
+
+def _sqlframe_connection() -> Any:
+    """The connection of an existing SQLFrame DuckDB session, or ``None``."""
+    import sys
+
+    if "sqlframe.base.session" not in sys.modules:
+        return None
+    from sqlframe.base.session import _BaseSession
+
+    return getattr(_BaseSession._instance, "_conn", None)
+
+
+def _sqlframe_load() -> None:
     from casework.population import plan_copy
 
     plan_copy.install()
     plan_copy.dialect_names_install()
-    session = DuckDBSession(conn=duckdb.connect(database))
+
+
+def _sqlframe_session(connection: Any) -> Any:
+    _sqlframe_load()
+    from sqlframe.duckdb import DuckDBSession
+
+    session = DuckDBSession(conn=connection)
+    if session._conn is not connection:
+        raise RuntimeError("SQLFrame's session holds another DuckDB connection")
+    return session
+
+
+def _sqlframe_module(name: str, attribute: str | None = None) -> Callable[[], Any]:
+    def load() -> Any:
+        import importlib
+
+        _sqlframe_load()
+        module = importlib.import_module(name)
+        return getattr(module, attribute) if attribute else module
+
+    return load
+
+
+def duckdb_engine(database: str = ":memory:", threads: int | None = None) -> Engine:
+    """Start a SQLFrame session on an in-process DuckDB connection.
+
+    SQLFrame (and sqlglot) are imported, and the session made, when the engine first
+    builds a plan: a run whose plans come from the plan cache never needs them."""
+    import duckdb
+
     # SQLFrame keeps one session per process; use whichever connection it holds.
-    connection = session._conn
+    connection = _sqlframe_connection()
+    if connection is None:
+        if not _DUCKDB_CONNECTIONS:
+            _DUCKDB_CONNECTIONS.append(duckdb.connect(database))
+        connection = _DUCKDB_CONNECTIONS[0]
     # Group-bys on an integer key whose range fits 2**24 (member_key for up to 16.7 M
     # members) aggregate into an array instead of a hash table; the default is 2**12.
     connection.execute(f"SET perfect_ht_threshold = {PERFECT_HASH_BITS}")
@@ -195,10 +281,10 @@ def duckdb_engine(database: str = ":memory:", threads: int | None = None) -> Eng
         connection.execute(f"SET threads = {int(threads)}")
     return Engine(
         name="duckdb",
-        session=session,
-        functions=sqlframe_functions,
-        window=Window,
-        types=sqlframe_types,
+        session=_Deferred(lambda: _sqlframe_session(connection)),
+        functions=cast(ModuleType, _Deferred(_sqlframe_module("sqlframe.duckdb.functions"))),
+        window=_Deferred(_sqlframe_module("sqlframe.duckdb", "Window")),
+        types=cast(ModuleType, _Deferred(_sqlframe_module("sqlframe.duckdb.types"))),
         connection=connection,
     )
 

@@ -118,16 +118,16 @@ def icd10cm_code_set() -> tuple[frozenset[str], frozenset[str]]:
     if len(lists) != 1:
         raise InputError(f"expected one ICD-10-CM code list in simple-icd-10-cm, found {lists}")
     text = lists[0].read_text(encoding="utf-8")
-    codes = frozenset(line.split(" ")[0].replace(".", "") for line in text.split("\n") if line)
-    # in sorted order every code that extends a code comes right after it, so a code
-    # is extended exactly when the next one starts with it (one pass, no prefix sets)
-    items = sorted(code for code in codes if "-" not in code and not code.isdigit())
+    listed = [line.split(" ")[0].replace(".", "") for line in text.split("\n") if line]
+    # the list is the classification in pre-order (each item followed by its subtree),
+    # so a code is extended exactly when the next line starts with it (one pass, no
+    # sort, no prefix sets)
     billable = frozenset(
         code
-        for code, following in zip(items, [*items[1:], ""], strict=True)
-        if not following.startswith(code)
+        for code, following in zip(listed, [*listed[1:], ""], strict=True)
+        if not following.startswith(code) and "-" not in code and not code.isdigit()
     )
-    return codes, billable
+    return frozenset(listed), billable
 
 
 def icd10cm_problem(code: str) -> str | None:
@@ -244,6 +244,8 @@ RowResult = tuple[dict[str, str | None] | None, str | None]
 def _undecodable(values: list[str], header: list[str]) -> str | None:
     """Why a row read with ``surrogateescape`` is not UTF-8, or ``None`` when it is."""
     for position, value in enumerate(values):
+        if value.isascii():
+            continue  # surrogates are not ASCII; isascii scans in C
         for char in value:
             if "\udc80" <= char <= "\udcff":
                 column = header[position] if position < len(header) else f"#{position + 1}"

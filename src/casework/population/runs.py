@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from casework.population import INPUT_SCHEMA_VERSION
-from casework.population.bias import BIAS_MIN_COUNT, bias_report
+from casework.population.bias import BIAS_MIN_COUNT
 from casework.population.criteria import Criteria
 from casework.population.engine import Engine
 from casework.population.fhir import fhir_files, read_fhir_export
-from casework.population.pipeline import Inputs, Window, screen
+from casework.population.pipeline import Window
+from casework.population.plans import screening_execute
 from casework.population.readers import (
     DEFAULT_REJECT_THRESHOLD,
     InputError,
@@ -164,14 +165,17 @@ def run_execute(
     notify: Callable[[str], None] | None = None,
     today: dt.date | None = None,
     progress: Callable[[str, int | None], None] | None = None,
+    plan_cache: Path | None = None,
 ) -> RunSummary:
     """Screen ``input_path`` with ``criteria`` into ``run_dir``.
 
     ``notify`` receives the lines an operator should see (the window first, then
     warnings); ``progress`` is called as each stage finishes, with its row count when
-    known (see ``progress.Progress``). Rejects are written before the reject-rate check,
-    so a failed run still shows why; when the input cannot be read at all,
-    ``rejects.csv`` holds the reason (row 0) and :class:`InputError` is raised.
+    known (see ``progress.Progress``). With ``plan_cache`` (a folder) on DuckDB the
+    stage SQL is rendered once per criteria set, window and code and re-run
+    (``plans.py``). Rejects are written before the reject-rate check, so a failed run
+    still shows why; when the input cannot be read at all, ``rejects.csv`` holds the
+    reason (row 0) and :class:`InputError` is raised.
     """
     say = notify or (lambda _message: None)
     step: Callable[[str, int | None], None] = progress or (lambda _stage, _rows: None)
@@ -208,7 +212,6 @@ def run_execute(
     snapshot = snapshot_hash(staged.input_files)
     paths = write_staging(staged, run_dir / "staging")
     step("write staging", sum(len(rows) for rows in staged.tables.values()))
-    inputs = Inputs.from_parquet(engine, paths)
     first_stage = len(engine.stages)
 
     def stage_done(name: str, rows: int | None) -> None:
@@ -216,9 +219,13 @@ def run_execute(
 
     engine.listeners.append(stage_done)
     try:
-        screening = screen(engine, inputs, criteria, window)
-        bias = bias_report(
-            engine, inputs.members, screening.results, window.end, min_count=bias_min_count
+        screening = screening_execute(
+            engine=engine,
+            paths=paths,
+            criteria=criteria,
+            window=window,
+            bias_min_count=bias_min_count,
+            cache_dir=plan_cache,
         )
     finally:
         engine.listeners.remove(stage_done)
@@ -229,17 +236,15 @@ def run_execute(
         "window_end": window.end.isoformat(),
         "sql_file": "sql/results.sql",
     }
-    results = [row.asDict() | provenance for row in screening.results.collect()]
+    result_columns, result_rows = engine.rows(screening.results)
+    results = [row | provenance for row in result_rows]
     results.sort(key=lambda r: r["member_id"])
-    header = list(screening.results.columns) + list(provenance)
+    header = result_columns + list(provenance)
     _write_csv(run_dir / "results.csv", results, header)
-    reasons = sorted(
-        (row.asDict() for row in screening.reasons.collect()),
-        key=lambda r: (r["member_id"], r["rule"]),
-    )
+    reasons = sorted(engine.rows(screening.reasons)[1], key=lambda r: (r["member_id"], r["rule"]))
     _write_csv(run_dir / "reasons.csv", reasons, ["member_id", "rule", "value"])
-    bias_rows = [row.asDict() for row in bias.collect()]
-    _write_csv(run_dir / "bias.csv", bias_rows, list(bias.columns))
+    bias_columns, bias_rows = engine.rows(screening.bias)
+    _write_csv(run_dir / "bias.csv", bias_rows, bias_columns)
 
     sql_dir = run_dir / "sql"
     sql_dir.mkdir(exist_ok=True)
