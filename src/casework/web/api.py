@@ -13,13 +13,13 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -185,6 +185,29 @@ def listed_page[M: models.Model](
         parent=parent,
     )
     return {"count": count, "items": items}
+
+
+class Versioned(Protocol):
+    """A record written under optimistic concurrency."""
+
+    @property
+    def version(self) -> int: ...
+
+
+def version_step[R: Versioned, T](
+    record: R | None,
+    payload: "VersionIn",
+    step: Callable[[R, int, dict[str, Any]], T],
+    *,
+    missing: str,
+) -> T:
+    """The body of a handler that records one step of `record` (loaded under the guarded
+    parent): a missing `record` is a 404 (`missing` says which; the guard audits it),
+    else `step(record, the version sent, the payload's other fields)`, the one service
+    whose event is the write's."""
+    if record is None:
+        raise Http404(missing)
+    return step(record, payload.version, payload.model_dump(exclude={"version"}))
 
 
 def staff_member(actor: Actor, user_id: int, field: str) -> User:

@@ -6,7 +6,7 @@ field and changes nothing; a step the record's state refuses is 409."""
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from casework.core.actor import Actor
@@ -46,7 +46,14 @@ from casework.stays.payers.schemas import (
     PeerToPeerStepIn,
 )
 from casework.web.access import access_stay, stay_reach_q
-from casework.web.api import LIST_THROTTLE, PageParams, audit_list, listed_page, responses
+from casework.web.api import (
+    LIST_THROTTLE,
+    PageParams,
+    audit_list,
+    listed_page,
+    responses,
+    version_step,
+)
 from casework.web.guard import guard
 
 router = Router(tags=["stays"])
@@ -123,15 +130,16 @@ def stay_authorization_step(
 ) -> StayAuthorization:
     """Each step meets its clock and starts the next (decision, then clinical reviews).
     Audits one update."""
-    authorization = selectors.authorization_of_stay(
-        stay_id=stay.pk, authorization_id=authorization_id
-    )
-    if authorization is None:
-        raise Http404("No such authorization.")
-    authorization.stay = stay
-    facts = services.StepFacts(**payload.model_dump(exclude={"version"}))
-    return services.authorization_step(
-        actor=actor, authorization=authorization, version=payload.version, facts=facts
+    return version_step(
+        selectors.authorization_on_stay(stay=stay, authorization_id=authorization_id),
+        payload,
+        lambda authorization, version, data: services.authorization_step(
+            actor=actor,
+            authorization=authorization,
+            version=version,
+            facts=services.StepFacts(**data),
+        ),
+        missing="No such authorization.",
     )
 
 
@@ -209,15 +217,15 @@ def stay_appeal_create(
 ) -> Status[StayAppeal]:
     """After the filing limit, `late_reason` (good cause) is required. The payer's
     decision clock starts (standard or expedited). Audits one create."""
-    denial = selectors.denial_of_stay(stay_id=stay.pk, denial_id=denial_id)
-    if denial is None:
-        raise Http404("No such denial.")
-    denial.stay = stay
-    facts = services.AppealFacts(**payload.model_dump(exclude={"version"}))
-    return Status(
-        201,
-        services.appeal_file(actor=actor, denial=denial, version=payload.version, facts=facts),
+    appeal = version_step(
+        selectors.denial_on_stay(stay=stay, denial_id=denial_id),
+        payload,
+        lambda denial, version, data: services.appeal_file(
+            actor=actor, denial=denial, version=version, facts=services.AppealFacts(**data)
+        ),
+        missing="No such denial.",
     )
+    return Status(201, appeal)
 
 
 @router.post(
@@ -231,12 +239,14 @@ def stay_appeal_outcome(
     request: HttpRequest, actor: Actor, stay: Stay, appeal_id: int, payload: AppealOutcomeIn
 ) -> StayAppeal:
     """Upheld with a level left opens the next level's filing clock. Audits one update."""
-    appeal = selectors.appeal_of_stay(stay_id=stay.pk, appeal_id=appeal_id)
-    if appeal is None:
-        raise Http404("No such appeal.")
-    appeal.denial.stay = stay
-    facts = services.OutcomeFacts(**payload.model_dump(exclude={"version"}))
-    return services.appeal_decide(actor=actor, appeal=appeal, version=payload.version, facts=facts)
+    return version_step(
+        selectors.appeal_on_stay(stay=stay, appeal_id=appeal_id),
+        payload,
+        lambda appeal, version, data: services.appeal_decide(
+            actor=actor, appeal=appeal, version=version, facts=services.OutcomeFacts(**data)
+        ),
+        missing="No such appeal.",
+    )
 
 
 @router.get(
@@ -296,13 +306,16 @@ def stay_peer_to_peer_step(
 ) -> StayPeerToPeer:
     """An overturn changes the authorization or the denial as the payer's word on it
     does. 409 once concluded. Audits one update."""
-    peer = selectors.peer_to_peer_of_stay(stay_id=stay.pk, peer_to_peer_id=peer_to_peer_id)
-    if peer is None:
-        raise Http404("No such peer-to-peer.")
-    peer.stay = stay
-    facts = peer_to_peer_services.PeerToPeerStepFacts(**payload.model_dump(exclude={"version"}))
-    return peer_to_peer_services.peer_to_peer_step(
-        actor=actor, peer=peer, version=payload.version, facts=facts
+    return version_step(
+        selectors.peer_to_peer_on_stay(stay=stay, peer_to_peer_id=peer_to_peer_id),
+        payload,
+        lambda peer, version, data: peer_to_peer_services.peer_to_peer_step(
+            actor=actor,
+            peer=peer,
+            version=version,
+            facts=peer_to_peer_services.PeerToPeerStepFacts(**data),
+        ),
+        missing="No such peer-to-peer.",
     )
 
 
@@ -342,8 +355,11 @@ def denial_education_done(
     item = education.education_of_program(
         program_id=actor.user.program_id or 0, education_id=education_id
     )
-    if item is None:
-        raise Http404("No such education item.")
-    return education.education_done(
-        actor=actor, item=item, version=payload.version, note=payload.note
+    return version_step(
+        item,
+        payload,
+        lambda item, version, data: education.education_done(
+            actor=actor, item=item, version=version, **data
+        ),
+        missing="No such education item.",
     )
