@@ -55,6 +55,7 @@ from casework.web.api import (
     version_step,
 )
 from casework.web.guard import guard
+from casework.web.lists import stay_record_list
 
 router = Router(tags=["stays"])
 
@@ -75,26 +76,16 @@ def payer_settings_list(
     return listed_page(actor, rows, page, object_type="payer_settings")
 
 
-@router.get(
+stay_record_list(
+    router,
     "/stays/{stay_id}/authorizations",
-    response=responses({200: AuthorizationPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=AuthorizationPage,
+    rows=lambda stay: selectors.authorization_list(stay_id=stay.pk),
+    object_type="stay_authorization",
     summary="A stay's payer authorizations",
     operation_id="stay_authorization_list",
+    description="Newest first. Audits one list.",
 )
-@guard(Permission.CONSUMER_READ, access_stay)
-def stay_authorization_list(
-    request: HttpRequest, actor: Actor, stay: Stay, page: Query[PageParams]
-) -> dict[str, Any]:
-    """Newest first. Audits one list."""
-    return listed_page(
-        actor,
-        selectors.authorization_list(stay_id=stay.pk),
-        page,
-        object_type="stay_authorization",
-        consumer_id=stay.consumer_id,
-        parent=stay.pk,
-    )
 
 
 @router.post(
@@ -249,26 +240,16 @@ def stay_appeal_outcome(
     )
 
 
-@router.get(
+stay_record_list(
+    router,
     "/stays/{stay_id}/peer-to-peers",
-    response=responses({200: PeerToPeerPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=PeerToPeerPage,
+    rows=lambda stay: selectors.peer_to_peer_list(stay_id=stay.pk),
+    object_type="stay_peer_to_peer",
     summary="A stay's peer-to-peer requests with the payer",
     operation_id="stay_peer_to_peer_list",
+    description="Newest first. Audits one list.",
 )
-@guard(Permission.CONSUMER_READ, access_stay)
-def stay_peer_to_peer_list(
-    request: HttpRequest, actor: Actor, stay: Stay, page: Query[PageParams]
-) -> dict[str, Any]:
-    """Newest first. Audits one list."""
-    return listed_page(
-        actor,
-        selectors.peer_to_peer_list(stay_id=stay.pk),
-        page,
-        object_type="stay_peer_to_peer",
-        consumer_id=stay.consumer_id,
-        parent=stay.pk,
-    )
 
 
 @router.post(
