@@ -1,5 +1,6 @@
 """Pages for the consumer and their support system (C4, C5)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -149,8 +150,77 @@ def _directive(case: Case, directive_id: int) -> AdvanceDirective:
     return directive
 
 
-def _removal_form(record: SupportPerson | AdvanceDirective, data: Any) -> forms.Form:
-    return RemovalForm(data, initial={"version": record.version})
+type _Record = SupportPerson | AdvanceDirective
+
+
+def _edit_page[R: _Record](
+    request: HttpRequest,
+    actor: Actor,
+    case: Case,
+    record: R,
+    form_class: type[SupportPersonEditForm] | type[AdvanceDirectiveEditForm],
+    update: Callable[[Actor, R, int, dict[str, Any]], object],
+    *,
+    title: str,
+    success: str,
+) -> HttpResponse:
+    """Change a record of the support system (the earlier version is kept): the form
+    shows its editable fields, and only the changed ones are sent to `update`."""
+
+    def build(record: R, data: Any) -> forms.Form:
+        initial = {name: getattr(record, name) for name in form_class.EDITABLE}
+        return form_class(data, initial={**initial, "version": record.version})
+
+    def save(actor: Actor, record: R, form: forms.Form) -> object:
+        assert isinstance(form, form_class)
+        changes = form.changed_fields()
+        if not changes:
+            raise ValidationFailed.single("__all__", _("Nothing was changed."))
+        return update(actor, record, form.cleaned_data["version"], changes)
+
+    return record_form_page(
+        request,
+        actor,
+        record,
+        case=case,
+        build_form=build,
+        save=save,
+        title=title,
+        submit_label=_("Save changes"),
+        success_message=success,
+    )
+
+
+def _remove_page[R: _Record](
+    request: HttpRequest,
+    actor: Actor,
+    case: Case,
+    record: R,
+    remove: Callable[[Actor, R, int, str], object],
+    *,
+    title: str,
+    submit: str,
+    success: str,
+) -> HttpResponse:
+    """Remove a record of the support system: kept with the reason, no longer shown."""
+
+    def build(record: R, data: Any) -> forms.Form:
+        return RemovalForm(data, initial={"version": record.version})
+
+    def save(actor: Actor, record: R, form: forms.Form) -> object:
+        return remove(actor, record, form.cleaned_data["version"], form.cleaned_data["reason"])
+
+    return record_form_page(
+        request,
+        actor,
+        record,
+        case=case,
+        build_form=build,
+        save=save,
+        title=title,
+        submit_label=submit,
+        success_message=success,
+    )
 
 
 @login_required
@@ -161,31 +231,17 @@ def support_person_edit(
 ) -> HttpResponse:
     """Change a support person (the earlier version is kept). Only the changed fields
     are sent to the service."""
-    person = _support_person(case, support_person_id)
-
-    def build(person: SupportPerson, data: Any) -> forms.Form:
-        initial = {name: getattr(person, name) for name in SupportPersonEditForm.EDITABLE}
-        return SupportPersonEditForm(data, initial={**initial, "version": person.version})
-
-    def save(actor: Actor, person: SupportPerson, form: forms.Form) -> object:
-        assert isinstance(form, SupportPersonEditForm)
-        changes = form.changed_fields()
-        if not changes:
-            raise ValidationFailed.single("__all__", _("Nothing was changed."))
-        return services.support_person_update(
-            actor=actor, person=person, version=form.cleaned_data["version"], **changes
-        )
-
-    return record_form_page(
+    return _edit_page(
         request,
         actor,
-        person,
-        case=case,
-        build_form=build,
-        save=save,
+        case,
+        _support_person(case, support_person_id),
+        SupportPersonEditForm,
+        lambda actor, person, version, changes: services.support_person_update(
+            actor=actor, person=person, version=version, **changes
+        ),
         title=_("Change a support person"),
-        submit_label=_("Save changes"),
-        success_message=_("Support person changed."),
+        success=_("Support person changed."),
     )
 
 
@@ -197,25 +253,17 @@ def support_person_remove(
 ) -> HttpResponse:
     """Remove a support person (kept with the reason; no longer listed or offered)."""
     person = _support_person(case, support_person_id)
-
-    def save(actor: Actor, person: SupportPerson, form: forms.Form) -> object:
-        return services.support_person_remove(
-            actor=actor,
-            person=person,
-            version=form.cleaned_data["version"],
-            reason=form.cleaned_data["reason"],
-        )
-
-    return record_form_page(
+    return _remove_page(
         request,
         actor,
+        case,
         person,
-        case=case,
-        build_form=_removal_form,
-        save=save,
+        lambda actor, person, version, reason: services.support_person_remove(
+            actor=actor, person=person, version=version, reason=reason
+        ),
         title=_("Remove %(name)s from the support system") % {"name": person.name},
-        submit_label=_("Remove support person"),
-        success_message=_("Support person removed."),
+        submit=_("Remove support person"),
+        success=_("Support person removed."),
     )
 
 
@@ -226,31 +274,17 @@ def advance_directive_edit(
     request: HttpRequest, actor: Actor, case: Case, directive_id: int
 ) -> HttpResponse:
     """Change an advance directive (the earlier version is kept)."""
-    directive = _directive(case, directive_id)
-
-    def build(directive: AdvanceDirective, data: Any) -> forms.Form:
-        initial = {name: getattr(directive, name) for name in AdvanceDirectiveEditForm.EDITABLE}
-        return AdvanceDirectiveEditForm(data, initial={**initial, "version": directive.version})
-
-    def save(actor: Actor, directive: AdvanceDirective, form: forms.Form) -> object:
-        assert isinstance(form, AdvanceDirectiveEditForm)
-        changes = form.changed_fields()
-        if not changes:
-            raise ValidationFailed.single("__all__", _("Nothing was changed."))
-        return services.advance_directive_update(
-            actor=actor, directive=directive, version=form.cleaned_data["version"], **changes
-        )
-
-    return record_form_page(
+    return _edit_page(
         request,
         actor,
-        directive,
-        case=case,
-        build_form=build,
-        save=save,
+        case,
+        _directive(case, directive_id),
+        AdvanceDirectiveEditForm,
+        lambda actor, directive, version, changes: services.advance_directive_update(
+            actor=actor, directive=directive, version=version, **changes
+        ),
         title=_("Change an advance directive"),
-        submit_label=_("Save changes"),
-        success_message=_("Advance directive changed."),
+        success=_("Advance directive changed."),
     )
 
 
@@ -261,26 +295,17 @@ def advance_directive_remove(
     request: HttpRequest, actor: Actor, case: Case, directive_id: int
 ) -> HttpResponse:
     """Remove an advance directive (kept with the reason; no longer shown)."""
-    directive = _directive(case, directive_id)
-
-    def save(actor: Actor, directive: AdvanceDirective, form: forms.Form) -> object:
-        return services.advance_directive_remove(
-            actor=actor,
-            directive=directive,
-            version=form.cleaned_data["version"],
-            reason=form.cleaned_data["reason"],
-        )
-
-    return record_form_page(
+    return _remove_page(
         request,
         actor,
-        directive,
-        case=case,
-        build_form=_removal_form,
-        save=save,
+        case,
+        _directive(case, directive_id),
+        lambda actor, directive, version, reason: services.advance_directive_remove(
+            actor=actor, directive=directive, version=version, reason=reason
+        ),
         title=_("Remove an advance directive"),
-        submit_label=_("Remove directive"),
-        success_message=_("Advance directive removed."),
+        submit=_("Remove directive"),
+        success=_("Advance directive removed."),
     )
 
 
