@@ -199,7 +199,7 @@ def version_step[R: Versioned, T](
     payload: "VersionIn",
     step: Callable[[R, int, dict[str, Any]], T],
     *,
-    missing: str,
+    missing: str = "",
 ) -> T:
     """The body of a handler that records one step of `record` (loaded under the guarded
     parent): a missing `record` is a 404 (`missing` says which; the guard audits it),
