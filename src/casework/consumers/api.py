@@ -29,7 +29,7 @@ from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
 from casework.web.access import access_consumer, reaches_consumer
-from casework.web.api import responses, version_step
+from casework.web.api import responses, service_step, version_step
 from casework.web.guard import guard
 from casework.web.lists import consumer_record_list
 
@@ -188,9 +188,7 @@ def support_person_remove(
     return version_step(
         selectors.support_person_of(consumer_id=consumer.pk, support_person_id=support_person_id),
         payload,
-        lambda person, version, data: services.support_person_remove(
-            actor=actor, person=person, version=version, **data
-        ),
+        service_step(services.support_person_remove, actor, "person"),
     )
 
 
@@ -240,9 +238,7 @@ def advance_directive_remove(
     return version_step(
         selectors.advance_directive_of(consumer_id=consumer.pk, directive_id=directive_id),
         payload,
-        lambda directive, version, data: services.advance_directive_remove(
-            actor=actor, directive=directive, version=version, **data
-        ),
+        service_step(services.advance_directive_remove, actor, "directive"),
     )
 
 
@@ -293,7 +289,5 @@ def consumer_merge_undo(
     return version_step(
         selectors.consumer_merge_of(consumer_id=consumer.pk, merge_id=merge_id),
         payload,
-        lambda merge, version, data: services.consumer_merge_undo(
-            actor=actor, merge=merge, version=version, **data
-        ),
+        service_step(services.consumer_merge_undo, actor, "merge"),
     )

@@ -42,6 +42,7 @@ from casework.web.access import (
     page_refused_unless,
     user_may,
 )
+from casework.web.api import service_step
 from casework.web.forms import now_minute
 from casework.web.guard import guard
 from casework.web.pages import step_page, titled_form_page
@@ -245,9 +246,7 @@ def legal_hold_release(request: HttpRequest, actor: Actor, hold: LegalHold) -> H
         request,
         hold,
         VersionedReasonForm,
-        lambda hold, version, data: services.legal_hold_release(
-            actor=actor, hold=hold, version=version, **data
-        ),
+        service_step(services.legal_hold_release, actor, "hold"),
         template=TEMPLATE_FORM,
         title=_("Release the legal hold"),
         submit=_("Release"),
@@ -290,9 +289,7 @@ def access_request_extend(
         request,
         access_request,
         VersionedReasonForm,
-        lambda access_request, version, data: services.access_request_extend(
-            actor=actor, request=access_request, version=version, **data
-        ),
+        service_step(services.access_request_extend, actor, "request"),
         template=TEMPLATE_FORM,
         title=_("Extend the access request by 30 days"),
         submit=_("Take the extension"),
@@ -312,9 +309,7 @@ def access_request_close(
         request,
         access_request,
         AccessCloseForm,
-        lambda access_request, version, data: services.access_request_close(
-            actor=actor, request=access_request, version=version, **data
-        ),
+        service_step(services.access_request_close, actor, "request"),
         template=TEMPLATE_FORM,
         title=_("Close the access request"),
         submit=_("Close"),

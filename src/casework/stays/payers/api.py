@@ -52,6 +52,7 @@ from casework.web.api import (
     audit_list,
     listed_page,
     responses,
+    service_step,
     version_step,
 )
 from casework.web.guard import guard
@@ -124,12 +125,7 @@ def stay_authorization_step(
     return version_step(
         selectors.authorization_on_stay(stay=stay, authorization_id=authorization_id),
         payload,
-        lambda authorization, version, data: services.authorization_step(
-            actor=actor,
-            authorization=authorization,
-            version=version,
-            facts=services.StepFacts(**data),
-        ),
+        service_step(services.authorization_step, actor, "authorization", services.StepFacts),
         missing="No such authorization.",
     )
 
@@ -211,9 +207,7 @@ def stay_appeal_create(
     appeal = version_step(
         selectors.denial_on_stay(stay=stay, denial_id=denial_id),
         payload,
-        lambda denial, version, data: services.appeal_file(
-            actor=actor, denial=denial, version=version, facts=services.AppealFacts(**data)
-        ),
+        service_step(services.appeal_file, actor, "denial", services.AppealFacts),
         missing="No such denial.",
     )
     return Status(201, appeal)
@@ -233,9 +227,7 @@ def stay_appeal_outcome(
     return version_step(
         selectors.appeal_on_stay(stay=stay, appeal_id=appeal_id),
         payload,
-        lambda appeal, version, data: services.appeal_decide(
-            actor=actor, appeal=appeal, version=version, facts=services.OutcomeFacts(**data)
-        ),
+        service_step(services.appeal_decide, actor, "appeal", services.OutcomeFacts),
         missing="No such appeal.",
     )
 
@@ -290,11 +282,11 @@ def stay_peer_to_peer_step(
     return version_step(
         selectors.peer_to_peer_on_stay(stay=stay, peer_to_peer_id=peer_to_peer_id),
         payload,
-        lambda peer, version, data: peer_to_peer_services.peer_to_peer_step(
-            actor=actor,
-            peer=peer,
-            version=version,
-            facts=peer_to_peer_services.PeerToPeerStepFacts(**data),
+        service_step(
+            peer_to_peer_services.peer_to_peer_step,
+            actor,
+            "peer",
+            peer_to_peer_services.PeerToPeerStepFacts,
         ),
         missing="No such peer-to-peer.",
     )
@@ -339,8 +331,6 @@ def denial_education_done(
     return version_step(
         item,
         payload,
-        lambda item, version, data: education.education_done(
-            actor=actor, item=item, version=version, **data
-        ),
+        service_step(education.education_done, actor, "item"),
         missing="No such education item.",
     )

@@ -45,7 +45,7 @@ from casework.stays.payers.forms import (
 from casework.stays.payers.models import UNIT_LABELS
 from casework.stays.selectors import referral_list
 from casework.web.access import access_stay, refuse, stay_reach_q, user_may
-from casework.web.api import audit_list
+from casework.web.api import audit_list, service_step
 from casework.web.guard import guard
 from casework.web.pages import bound, form_page, step_page, titled_form_page
 
@@ -258,12 +258,7 @@ def stay_authorization_step_page(
         request,
         selectors.authorization_on_stay(stay=stay, authorization_id=authorization_id),
         AuthorizationStepForm,
-        lambda authorization, version, data: services.authorization_step(
-            actor=actor,
-            authorization=authorization,
-            version=version,
-            facts=services.StepFacts(**data),
-        ),
+        service_step(services.authorization_step, actor, "authorization", services.StepFacts),
         missing="No such authorization.",
         **_on_stay_page(
             stay,
@@ -309,9 +304,7 @@ def stay_appeal_new(request: HttpRequest, actor: Actor, stay: Stay, denial_id: i
         request,
         selectors.denial_on_stay(stay=stay, denial_id=denial_id),
         AppealForm,
-        lambda denial, version, data: services.appeal_file(
-            actor=actor, denial=denial, version=version, facts=services.AppealFacts(**data)
-        ),
+        service_step(services.appeal_file, actor, "denial", services.AppealFacts),
         missing="No such denial.",
         **_on_stay_page(
             stay,
@@ -332,9 +325,7 @@ def stay_appeal_outcome_page(
         request,
         selectors.appeal_on_stay(stay=stay, appeal_id=appeal_id),
         OutcomeForm,
-        lambda appeal, version, data: services.appeal_decide(
-            actor=actor, appeal=appeal, version=version, facts=services.OutcomeFacts(**data)
-        ),
+        service_step(services.appeal_decide, actor, "appeal", services.OutcomeFacts),
         missing="No such appeal.",
         **_on_stay_page(
             stay,
@@ -406,11 +397,11 @@ def stay_peer_to_peer_step_page(
         request,
         selectors.peer_to_peer_on_stay(stay=stay, peer_to_peer_id=peer_to_peer_id),
         PeerToPeerStepForm,
-        lambda peer, version, data: peer_to_peer_services.peer_to_peer_step(
-            actor=actor,
-            peer=peer,
-            version=version,
-            facts=peer_to_peer_services.PeerToPeerStepFacts(**data),
+        service_step(
+            peer_to_peer_services.peer_to_peer_step,
+            actor,
+            "peer",
+            peer_to_peer_services.PeerToPeerStepFacts,
         ),
         missing="No such peer-to-peer.",
         **_on_stay_page(
