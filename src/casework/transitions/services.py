@@ -10,7 +10,6 @@ stay's one event covers the change; the clocks and the readmission link are deri
 from it).
 """
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from casework.core.audit import audit_record
 from casework.core.deadlines import deadline_set, deadlines_finish, program_calendar
 from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
 from casework.core.models import AuditAction, Deadline, DeadlineState, Program
+from casework.core.tokens import token_hash
 from casework.resources.models import Service
 from casework.staff.selectors import clinical_directors_for
 from casework.stays.models import Stay
@@ -695,10 +695,6 @@ RECEIVER_TOKEN_PREFIX = "cwr_"  # noqa: S105 (a marker, not a secret)
 RECEIVER_RAW_LENGTH = len(RECEIVER_TOKEN_PREFIX) + 43
 
 
-def _receiver_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def receiver_credential_issue(
     *, provider: PostAcuteProvider, name: str, issued_by: str = ""
 ) -> tuple[ReceiverCredential, str]:
@@ -716,7 +712,7 @@ def receiver_credential_issue(
             provider=provider,
             name=name,
             prefix=raw[:12],
-            key_hash=_receiver_hash(raw),
+            key_hash=token_hash(raw),
             issued_by=issued_by[:150],
             created_at=clock.now(),
         )
@@ -758,7 +754,7 @@ def receiver_verify(raw: str) -> ReceiverCredential | None:
         return None
     credential = (
         ReceiverCredential.objects.select_related("provider")
-        .filter(key_hash=_receiver_hash(raw), revoked_at__isnull=True)
+        .filter(key_hash=token_hash(raw), revoked_at__isnull=True)
         .first()
     )
     if credential is None:
