@@ -45,24 +45,36 @@ from casework.web.guard import guard
 from casework.web.pages import case_form_page, form_page, record_form_page
 
 
+def _create_page(
+    request: HttpRequest,
+    actor: Actor,
+    case: Case,
+    form_class: type[forms.Form],
+    create: Callable[..., object],
+    **page: str,
+) -> HttpResponse:
+    """Add a record to the support system of the case's consumer: `create(actor=…,
+    consumer=…, **the form's fields)`, the one service whose event is the write's."""
+
+    def build(case: Case, data: Any) -> forms.Form:
+        return form_class(data)
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        return create(actor=actor, consumer=case.consumer, **form.cleaned_data)
+
+    return case_form_page(request, actor, case, build_form=build, save=save, **page)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @guard(Permission.CASE_MANAGE, access_case, log_read="get")
 def support_person_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
-    def build(case: Case, data: Any) -> forms.Form:
-        return SupportPersonForm(data)
-
-    def save(actor: Actor, case: Case, form: forms.Form) -> object:
-        return services.support_person_create(
-            actor=actor, consumer=case.consumer, **form.cleaned_data
-        )
-
-    return case_form_page(
+    return _create_page(
         request,
         actor,
         case,
-        build_form=build,
-        save=save,
+        SupportPersonForm,
+        services.support_person_create,
         title=_("Add a support person"),
         submit_label=_("Add support person"),
         success_message=_("Support person added."),
@@ -73,20 +85,12 @@ def support_person_create(request: HttpRequest, actor: Actor, case: Case) -> Htt
 @require_http_methods(["GET", "POST"])
 @guard(Permission.CASE_MANAGE, access_case, log_read="get")
 def advance_directive_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
-    def build(case: Case, data: Any) -> forms.Form:
-        return AdvanceDirectiveForm(data)
-
-    def save(actor: Actor, case: Case, form: forms.Form) -> object:
-        return services.advance_directive_create(
-            actor=actor, consumer=case.consumer, **form.cleaned_data
-        )
-
-    return case_form_page(
+    return _create_page(
         request,
         actor,
         case,
-        build_form=build,
-        save=save,
+        AdvanceDirectiveForm,
+        services.advance_directive_create,
         title=_("Record an advance directive"),
         submit_label=_("Record directive"),
         success_message=_("Advance directive recorded."),
