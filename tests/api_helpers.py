@@ -255,6 +255,19 @@ def events_since(event_id: int) -> list[AuditEvent]:
     )
 
 
+def assert_form_refused(client: Client, url: str, form: dict[str, Any], message: str) -> None:
+    """POSTing `form` to the form page `url` shows it again (200) with `message`, and
+    writes nothing: no row changes and no audit event."""
+    before, since = snapshot(), last_event_id()
+
+    refused = client.post(url, form)
+
+    assert refused.status_code == 200
+    assert message in refused.content.decode()
+    assert snapshot() == before
+    assert events_since(since) == []
+
+
 def fill(template: str, params: dict[str, int]) -> str:
     return template.format(**params)
 

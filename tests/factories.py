@@ -44,6 +44,8 @@ def local_today(program: Program | None = None) -> date:
 
 if TYPE_CHECKING:
     from casework.assessments.models import Instrument
+    from casework.stays.models import Stay
+    from casework.stays.payers.models import PayerSettings, StayDenial
 
 _seq = itertools.count(1)
 
@@ -300,4 +302,57 @@ def assessment(cm: User, case: Case, code: str = "phq9", answers: dict | None = 
         answers=answers if answers is not None else dict(PHQ9_ZERO),
         participants="Consumer and daughter",
         language="en",
+    )
+
+
+def payer_settings(prog: Program, name: str = "Acme Medicaid") -> "PayerSettings":
+    """The payer `name`'s terms in `prog`, from the Medicaid managed care preset."""
+    from casework.stays.payers.services import payer_settings_from_preset
+
+    return payer_settings_from_preset(program=prog, name=name, payer_type="medicaid_managed_care")
+
+
+def payer_stay(prog: Program, cm: User, payer_name: str = "Acme Medicaid", days: int = 4) -> "Stay":
+    """An inpatient stay of a new active case of `cm`'s, admitted `days` ago, with
+    `payer_name` as its payer (arrived through the API)."""
+    from casework.stays import services as stay_services
+    from casework.stays.rules import StatusSource, StayClass
+
+    case = active_case(cm)
+    return stay_services.stay_create(
+        program=prog,
+        consumer=consumer_of(case),
+        facts=stay_services.StayFacts(
+            visit_number=f"P{case.pk}",
+            stay_class=StayClass.INPATIENT,
+            admitted_at=clock.now() - timedelta(days=days),
+            payer=payer_name,
+        ),
+        via=stay_services.Via(source=StatusSource.API, actor=actor(cm)),
+        drg_version="demo-v42",
+    )
+
+
+def stay_denial(cm: User, stay: "Stay", **facts: object) -> "StayDenial":
+    """A medical-necessity denial of two days ($4,200) received yesterday (New York),
+    recorded by `cm`; `facts` override any of its facts."""
+    from decimal import Decimal
+
+    from casework.stays.payers import services as payer_services
+
+    received = clock.now().astimezone(ZoneInfo("America/New_York")).date() - timedelta(days=1)
+    return payer_services.denial_record(
+        actor=actor(cm),
+        stay=stay,
+        facts=payer_services.DenialFacts(
+            **{
+                "kind": "medical_necessity",
+                "reason": "Observation level suffices",
+                "reason_category": "lower_level_of_care",
+                "received_date": received,
+                "denied_days": 2,
+                "denied_amount": Decimal("4200.00"),
+                **facts,
+            }
+        ),
     )

@@ -22,4 +22,3 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("casework.protections.urls")),
     path("", include("casework.governance.urls")),
 ]
-

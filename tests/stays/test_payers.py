@@ -3,7 +3,6 @@ audit event and sets its clock from the payer's settings; bad input is refused n
 the field and changes nothing; who sees what follows the stay's relationship."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,9 +18,16 @@ from casework.stays import services as stay_services
 from casework.stays.payers import packet, selectors, services
 from casework.stays.payers.deadlines import PayerDeadline
 from casework.stays.payers.models import StayAppeal, StayDenial
-from casework.stays.rules import ReviewKind, StatusSource, StayClass
+from casework.stays.rules import ReviewKind
 from tests import factories
-from tests.api_helpers import call, events_since, last_event_id, snapshot, token_client
+from tests.api_helpers import (
+    assert_form_refused,
+    call,
+    events_since,
+    last_event_id,
+    snapshot,
+    token_client,
+)
 
 NEW_YORK = ZoneInfo("America/New_York")  # the world program's zone
 
@@ -38,26 +44,11 @@ def api(world) -> Client:
 
 @pytest.fixture
 def payer(world):
-    return services.payer_settings_from_preset(
-        program=world.program, name="Acme Medicaid", payer_type="medicaid_managed_care"
-    )
+    return factories.payer_settings(world.program)
 
 
 def _stay(world, cm=None, payer_name="Acme Medicaid", days=4):
-    cm = cm or world.cm
-    case = factories.active_case(cm)
-    return stay_services.stay_create(
-        program=world.program,
-        consumer=factories.consumer_of(case),
-        facts=stay_services.StayFacts(
-            visit_number=f"P{case.pk}",
-            stay_class=StayClass.INPATIENT,
-            admitted_at=clock.now() - timedelta(days=days),
-            payer=payer_name,
-        ),
-        via=stay_services.Via(source=StatusSource.API, actor=factories.actor(cm)),
-        drg_version="demo-v42",
-    )
+    return factories.payer_stay(world.program, cm or world.cm, payer_name, days)
 
 
 def _clock(kind: str, subject_id: int) -> Deadline:
@@ -230,21 +221,7 @@ def test_an_authorization_of_another_stay_is_404_and_one_denial(world, payer, ap
 
 
 def _denial(world, stay, **facts):
-    return services.denial_record(
-        actor=factories.actor(world.cm),
-        stay=stay,
-        facts=services.DenialFacts(
-            **{
-                "kind": "medical_necessity",
-                "reason": "Observation level suffices",
-                "reason_category": "lower_level_of_care",
-                "received_date": clock.now().astimezone(NEW_YORK).date() - timedelta(days=1),
-                "denied_days": 2,
-                "denied_amount": Decimal("4200.00"),
-                **facts,
-            }
-        ),
-    )
+    return factories.stay_denial(world.cm, stay, **facts)
 
 
 def test_a_denial_starts_the_filing_clock_of_the_first_level(world, payer, api) -> None:
@@ -465,14 +442,7 @@ def test_the_denial_form_refuses_bad_input_and_records_good(world, payer) -> Non
         "reason_category": "criteria_not_met",
         "received_date": factories.local_today().isoformat(),
     }
-    before, since = snapshot(), last_event_id()
-
-    refused = client.post(url, form)
-
-    assert refused.status_code == 200
-    assert "give the days denied" in refused.content.decode()
-    assert snapshot() == before
-    assert events_since(since) == []
+    assert_form_refused(client, url, form, "give the days denied")
 
     saved = client.post(url, {**form, "denied_days": "2"})
 

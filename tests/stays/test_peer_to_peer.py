@@ -17,7 +17,14 @@ from casework.stays.payers import services
 from casework.stays.payers.deadlines import PayerDeadline
 from casework.stays.payers.models import PayerSettings, StayAuthorization, StayPeerToPeer
 from tests import factories
-from tests.api_helpers import call, events_since, last_event_id, snapshot, token_client
+from tests.api_helpers import (
+    assert_form_refused,
+    call,
+    events_since,
+    last_event_id,
+    snapshot,
+    token_client,
+)
 from tests.stays.test_payers import NEW_YORK, _denial, _one_event, _stay
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +37,7 @@ def api(world) -> Client:
 
 @pytest.fixture
 def payer(world):
-    return services.payer_settings_from_preset(
-        program=world.program, name="Acme Medicaid", payer_type="medicaid_managed_care"
-    )
+    return factories.payer_settings(world.program)
 
 
 def _when(hours: float = 1) -> str:
@@ -354,14 +359,7 @@ def test_the_stay_page_requests_and_records_a_peer_to_peer(world, payer) -> None
         "physician_name": "",
         "requested_at": _local(2),
     }
-    before, since = snapshot(), last_event_id()
-
-    refused = client.post(url, form)
-
-    assert refused.status_code == 200
-    assert "This field is required." in refused.content.decode()
-    assert snapshot() == before
-    assert events_since(since) == []
+    assert_form_refused(client, url, form, "This field is required.")
 
     saved = client.post(url, {**form, "physician_name": "Dr. Okafor"})
 

@@ -28,9 +28,7 @@ def api(world) -> Client:
 
 @pytest.fixture
 def payer(world):
-    return services.payer_settings_from_preset(
-        program=world.program, name="Acme Medicaid", payer_type="medicaid_managed_care"
-    )
+    return factories.payer_settings(world.program)
 
 
 def _start_date() -> str:

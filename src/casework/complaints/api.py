@@ -28,7 +28,14 @@ from casework.consumers.models import Consumer
 from casework.core.actor import Actor
 from casework.core.policy import Permission
 from casework.web.access import access_complaint, access_consumer, reach_q
-from casework.web.api import LIST_THROTTLE, PageParams, VersionIn, listed_page, responses
+from casework.web.api import (
+    LIST_THROTTLE,
+    PageParams,
+    VersionIn,
+    listed_page,
+    record_step,
+    responses,
+)
 from casework.web.guard import guard
 
 router = Router(tags=["complaints"])
@@ -41,6 +48,20 @@ class ComplaintQuery(Schema):
 
 def _detail(complaint: Complaint) -> selectors.ComplaintDetail:
     return selectors.ComplaintDetail(complaint)
+
+
+def _complaint_step(path: str, **operation: Any) -> None:
+    """`POST path`: one step of the complaint named in it, answered with its detail."""
+    record_step(
+        router,
+        path,
+        permission=Permission.COMPLAINT_MANAGE,
+        load=access_complaint,
+        record_param="complaint",
+        response=ComplaintDetailOut,
+        answer=_detail,
+        **operation,
+    )
 
 
 @router.get(
@@ -91,20 +112,17 @@ def complaint_get(
     return _detail(complaint)
 
 
-@router.post(
+_complaint_step(
     "/complaints/{complaint_id}/acknowledge",
-    response=responses({200: ComplaintDetailOut}, write=True),
+    body=AcknowledgeIn,
+    step=services.complaint_acknowledge,
     summary="Record the acknowledgement",
     operation_id="complaint_acknowledge",
+    description=(
+        "Record how and when receipt was acknowledged; the acknowledgement clock is met. Audits\n"
+        "one update."
+    ),
 )
-@guard(Permission.COMPLAINT_MANAGE, access_complaint)
-def complaint_acknowledge(
-    request: HttpRequest, actor: Actor, complaint: Complaint, payload: AcknowledgeIn
-) -> selectors.ComplaintDetail:
-    """Record how and when receipt was acknowledged; the acknowledgement clock is met. Audits
-    one update."""
-    services.complaint_acknowledge(actor=actor, complaint=complaint, **payload.model_dump())
-    return _detail(complaint)
 
 
 @router.post(
@@ -123,84 +141,63 @@ def complaint_note_create(
     )
 
 
-@router.post(
+_complaint_step(
     "/complaints/{complaint_id}/extend",
-    response=responses({200: ComplaintDetailOut}, write=True),
+    body=ExtendIn,
+    step=services.complaint_extend,
     summary="Extend the resolution limit under its rule",
     operation_id="complaint_extend",
+    description=(
+        "Take the rule's extension before the limit passes; a notice clock starts when the\n"
+        "consumer did not ask for it. 422 names why it is refused. Audits one update."
+    ),
 )
-@guard(Permission.COMPLAINT_MANAGE, access_complaint)
-def complaint_extend(
-    request: HttpRequest, actor: Actor, complaint: Complaint, payload: ExtendIn
-) -> selectors.ComplaintDetail:
-    """Take the rule's extension before the limit passes; a notice clock starts when the
-    consumer did not ask for it. 422 names why it is refused. Audits one update."""
-    services.complaint_extend(actor=actor, complaint=complaint, **payload.model_dump())
-    return _detail(complaint)
 
 
-@router.post(
+_complaint_step(
     "/complaints/{complaint_id}/extension-notice",
-    response=responses({200: ComplaintDetailOut}, write=True),
+    body=ExtensionNoticeIn,
+    step=services.complaint_extension_notice_send,
     summary="Record the written notice of an extension as sent",
     operation_id="complaint_extension_notice",
+    description="The written notice of an extension was sent; its clock is met. Audits one update.",
 )
-@guard(Permission.COMPLAINT_MANAGE, access_complaint)
-def complaint_extension_notice(
-    request: HttpRequest, actor: Actor, complaint: Complaint, payload: ExtensionNoticeIn
-) -> selectors.ComplaintDetail:
-    """The written notice of an extension was sent; its clock is met. Audits one update."""
-    services.complaint_extension_notice_send(
-        actor=actor, complaint=complaint, **payload.model_dump()
-    )
-    return _detail(complaint)
 
 
-@router.post(
+_complaint_step(
     "/complaints/{complaint_id}/pause",
-    response=responses({200: ComplaintDetailOut}, write=True),
+    body=PauseIn,
+    step=services.complaint_pause,
     summary="Pause the resolution clock with a reason (where the rule allows)",
     operation_id="complaint_pause",
+    description=(
+        "Only program-policy clocks pause (422 otherwise); paused time does not count. Audits one\n"
+        "update."
+    ),
 )
-@guard(Permission.COMPLAINT_MANAGE, access_complaint)
-def complaint_pause(
-    request: HttpRequest, actor: Actor, complaint: Complaint, payload: PauseIn
-) -> selectors.ComplaintDetail:
-    """Only program-policy clocks pause (422 otherwise); paused time does not count. Audits one
-    update."""
-    services.complaint_pause(actor=actor, complaint=complaint, **payload.model_dump())
-    return _detail(complaint)
 
 
-@router.post(
+_complaint_step(
     "/complaints/{complaint_id}/resume",
-    response=responses({200: ComplaintDetailOut}, write=True),
+    body=VersionIn,
+    step=services.complaint_resume,
     summary="Resume the paused resolution clock",
     operation_id="complaint_resume",
+    description="The paused time does not count toward the limit. Audits one update.",
 )
-@guard(Permission.COMPLAINT_MANAGE, access_complaint)
-def complaint_resume(
-    request: HttpRequest, actor: Actor, complaint: Complaint, payload: VersionIn
-) -> selectors.ComplaintDetail:
-    """The paused time does not count toward the limit. Audits one update."""
-    services.complaint_resume(actor=actor, complaint=complaint, version=payload.version)
-    return _detail(complaint)
 
 
-@router.post(
+_complaint_step(
     "/complaints/{complaint_id}/resolve",
-    response=responses({200: ComplaintDetailOut}, write=True),
+    body=ComplaintResolveIn,
+    step=services.complaint_resolve,
     summary="Resolve the complaint",
     operation_id="complaint_resolve",
+    description=(
+        "Outcome and resolution; a care-options disagreement only by its named reviewer (409\n"
+        "otherwise). Audits one update."
+    ),
 )
-@guard(Permission.COMPLAINT_MANAGE, access_complaint)
-def complaint_resolve(
-    request: HttpRequest, actor: Actor, complaint: Complaint, payload: ComplaintResolveIn
-) -> selectors.ComplaintDetail:
-    """Outcome and resolution; a care-options disagreement only by its named reviewer (409
-    otherwise). Audits one update."""
-    services.complaint_resolve(actor=actor, complaint=complaint, **payload.model_dump())
-    return _detail(complaint)
 
 
 class LetterQuery(Schema):

@@ -3,7 +3,7 @@
 Reads need consumer.read over the consumer; writes need case.manage. Each request
 writes exactly one audit event (read, list, create, update or denied)."""
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Status
 
 from casework.consumers import selectors, services
@@ -29,9 +29,7 @@ from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
 from casework.web.access import access_consumer, reaches_consumer
-from casework.web.api import (
-    responses,
-)
+from casework.web.api import responses, service_step, version_step
 from casework.web.guard import guard
 from casework.web.lists import consumer_record_list
 
@@ -134,22 +132,6 @@ def advance_directive_create(
     )
 
 
-def _support_person(consumer: Consumer, support_person_id: int) -> SupportPerson:
-    person = selectors.support_person_of(
-        consumer_id=consumer.pk, support_person_id=support_person_id
-    )
-    if person is None:
-        raise Http404
-    return person
-
-
-def _directive(consumer: Consumer, directive_id: int) -> AdvanceDirective:
-    directive = selectors.advance_directive_of(consumer_id=consumer.pk, directive_id=directive_id)
-    if directive is None:
-        raise Http404
-    return directive
-
-
 def _patch_fields(payload: SupportPersonPatch | AdvanceDirectivePatch) -> dict[str, object]:
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})
     nullable = {"document_date"}
@@ -175,12 +157,15 @@ def support_person_update(
 ) -> SupportPerson:
     """Change the fields sent; the earlier version is kept. A stale `version` is 409, a
     second legal decision maker 422. Audits one update."""
-    person = _support_person(consumer, support_person_id)
-    return services.support_person_update(
-        actor=actor,
-        person=person,
-        version=payload.version,
-        **_patch_fields(payload),  # type: ignore[arg-type]
+    return version_step(
+        selectors.support_person_of(consumer_id=consumer.pk, support_person_id=support_person_id),
+        payload,
+        lambda person, version, _: services.support_person_update(
+            actor=actor,
+            person=person,
+            version=version,
+            **_patch_fields(payload),  # type: ignore[arg-type]
+        ),
     )
 
 
@@ -200,9 +185,10 @@ def support_person_remove(
 ) -> SupportPerson:
     """The person is kept with the reason and no longer listed or offered as a surrogate.
     Audits one delete."""
-    person = _support_person(consumer, support_person_id)
-    return services.support_person_remove(
-        actor=actor, person=person, version=payload.version, reason=payload.reason
+    return version_step(
+        selectors.support_person_of(consumer_id=consumer.pk, support_person_id=support_person_id),
+        payload,
+        service_step(services.support_person_remove, actor, "person"),
     )
 
 
@@ -222,12 +208,15 @@ def advance_directive_update(
 ) -> AdvanceDirective:
     """Change the fields sent; the earlier version is kept. A stale `version` is 409.
     Audits one update."""
-    directive = _directive(consumer, directive_id)
-    return services.advance_directive_update(
-        actor=actor,
-        directive=directive,
-        version=payload.version,
-        **_patch_fields(payload),  # type: ignore[arg-type]
+    return version_step(
+        selectors.advance_directive_of(consumer_id=consumer.pk, directive_id=directive_id),
+        payload,
+        lambda directive, version, _: services.advance_directive_update(
+            actor=actor,
+            directive=directive,
+            version=version,
+            **_patch_fields(payload),  # type: ignore[arg-type]
+        ),
     )
 
 
@@ -246,9 +235,10 @@ def advance_directive_remove(
     payload: RemovalIn,
 ) -> AdvanceDirective:
     """The directive is kept with the reason and no longer shown. Audits one delete."""
-    directive = _directive(consumer, directive_id)
-    return services.advance_directive_remove(
-        actor=actor, directive=directive, version=payload.version, reason=payload.reason
+    return version_step(
+        selectors.advance_directive_of(consumer_id=consumer.pk, directive_id=directive_id),
+        payload,
+        service_step(services.advance_directive_remove, actor, "directive"),
     )
 
 
@@ -296,9 +286,8 @@ def consumer_merge_undo(
 ) -> ConsumerMerge:
     """The rows the merge moved go back to the duplicate record, which is found again.
     A stale `version` or a merge undone already is 409. Audits one update."""
-    merge = selectors.consumer_merge_of(consumer_id=consumer.pk, merge_id=merge_id)
-    if merge is None:
-        raise Http404
-    return services.consumer_merge_undo(
-        actor=actor, merge=merge, version=payload.version, reason=payload.reason
+    return version_step(
+        selectors.consumer_merge_of(consumer_id=consumer.pk, merge_id=merge_id),
+        payload,
+        service_step(services.consumer_merge_undo, actor, "merge"),
     )

@@ -1,5 +1,6 @@
 """Pages for the consumer and their support system (C4, C5)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -44,24 +45,36 @@ from casework.web.guard import guard
 from casework.web.pages import case_form_page, form_page, record_form_page
 
 
+def _create_page(
+    request: HttpRequest,
+    actor: Actor,
+    case: Case,
+    form_class: type[forms.Form],
+    create: Callable[..., object],
+    **page: str,
+) -> HttpResponse:
+    """Add a record to the support system of the case's consumer: `create(actor=…,
+    consumer=…, **the form's fields)`, the one service whose event is the write's."""
+
+    def build(case: Case, data: Any) -> forms.Form:
+        return form_class(data)
+
+    def save(actor: Actor, case: Case, form: forms.Form) -> object:
+        return create(actor=actor, consumer=case.consumer, **form.cleaned_data)
+
+    return case_form_page(request, actor, case, build_form=build, save=save, **page)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @guard(Permission.CASE_MANAGE, access_case, log_read="get")
 def support_person_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
-    def build(case: Case, data: Any) -> forms.Form:
-        return SupportPersonForm(data)
-
-    def save(actor: Actor, case: Case, form: forms.Form) -> object:
-        return services.support_person_create(
-            actor=actor, consumer=case.consumer, **form.cleaned_data
-        )
-
-    return case_form_page(
+    return _create_page(
         request,
         actor,
         case,
-        build_form=build,
-        save=save,
+        SupportPersonForm,
+        services.support_person_create,
         title=_("Add a support person"),
         submit_label=_("Add support person"),
         success_message=_("Support person added."),
@@ -72,20 +85,12 @@ def support_person_create(request: HttpRequest, actor: Actor, case: Case) -> Htt
 @require_http_methods(["GET", "POST"])
 @guard(Permission.CASE_MANAGE, access_case, log_read="get")
 def advance_directive_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
-    def build(case: Case, data: Any) -> forms.Form:
-        return AdvanceDirectiveForm(data)
-
-    def save(actor: Actor, case: Case, form: forms.Form) -> object:
-        return services.advance_directive_create(
-            actor=actor, consumer=case.consumer, **form.cleaned_data
-        )
-
-    return case_form_page(
+    return _create_page(
         request,
         actor,
         case,
-        build_form=build,
-        save=save,
+        AdvanceDirectiveForm,
+        services.advance_directive_create,
         title=_("Record an advance directive"),
         submit_label=_("Record directive"),
         success_message=_("Advance directive recorded."),
@@ -149,8 +154,77 @@ def _directive(case: Case, directive_id: int) -> AdvanceDirective:
     return directive
 
 
-def _removal_form(record: SupportPerson | AdvanceDirective, data: Any) -> forms.Form:
-    return RemovalForm(data, initial={"version": record.version})
+type _Record = SupportPerson | AdvanceDirective
+
+
+def _edit_page[R: _Record](
+    request: HttpRequest,
+    actor: Actor,
+    case: Case,
+    record: R,
+    form_class: type[SupportPersonEditForm] | type[AdvanceDirectiveEditForm],
+    update: Callable[[Actor, R, int, dict[str, Any]], object],
+    *,
+    title: str,
+    success: str,
+) -> HttpResponse:
+    """Change a record of the support system (the earlier version is kept): the form
+    shows its editable fields, and only the changed ones are sent to `update`."""
+
+    def build(record: R, data: Any) -> forms.Form:
+        initial = {name: getattr(record, name) for name in form_class.EDITABLE}
+        return form_class(data, initial={**initial, "version": record.version})
+
+    def save(actor: Actor, record: R, form: forms.Form) -> object:
+        assert isinstance(form, form_class)
+        changes = form.changed_fields()
+        if not changes:
+            raise ValidationFailed.single("__all__", _("Nothing was changed."))
+        return update(actor, record, form.cleaned_data["version"], changes)
+
+    return record_form_page(
+        request,
+        actor,
+        record,
+        case=case,
+        build_form=build,
+        save=save,
+        title=title,
+        submit_label=_("Save changes"),
+        success_message=success,
+    )
+
+
+def _remove_page[R: _Record](
+    request: HttpRequest,
+    actor: Actor,
+    case: Case,
+    record: R,
+    remove: Callable[[Actor, R, int, str], object],
+    *,
+    title: str,
+    submit: str,
+    success: str,
+) -> HttpResponse:
+    """Remove a record of the support system: kept with the reason, no longer shown."""
+
+    def build(record: R, data: Any) -> forms.Form:
+        return RemovalForm(data, initial={"version": record.version})
+
+    def save(actor: Actor, record: R, form: forms.Form) -> object:
+        return remove(actor, record, form.cleaned_data["version"], form.cleaned_data["reason"])
+
+    return record_form_page(
+        request,
+        actor,
+        record,
+        case=case,
+        build_form=build,
+        save=save,
+        title=title,
+        submit_label=submit,
+        success_message=success,
+    )
 
 
 @login_required
@@ -161,31 +235,17 @@ def support_person_edit(
 ) -> HttpResponse:
     """Change a support person (the earlier version is kept). Only the changed fields
     are sent to the service."""
-    person = _support_person(case, support_person_id)
-
-    def build(person: SupportPerson, data: Any) -> forms.Form:
-        initial = {name: getattr(person, name) for name in SupportPersonEditForm.EDITABLE}
-        return SupportPersonEditForm(data, initial={**initial, "version": person.version})
-
-    def save(actor: Actor, person: SupportPerson, form: forms.Form) -> object:
-        assert isinstance(form, SupportPersonEditForm)
-        changes = form.changed_fields()
-        if not changes:
-            raise ValidationFailed.single("__all__", _("Nothing was changed."))
-        return services.support_person_update(
-            actor=actor, person=person, version=form.cleaned_data["version"], **changes
-        )
-
-    return record_form_page(
+    return _edit_page(
         request,
         actor,
-        person,
-        case=case,
-        build_form=build,
-        save=save,
+        case,
+        _support_person(case, support_person_id),
+        SupportPersonEditForm,
+        lambda actor, person, version, changes: services.support_person_update(
+            actor=actor, person=person, version=version, **changes
+        ),
         title=_("Change a support person"),
-        submit_label=_("Save changes"),
-        success_message=_("Support person changed."),
+        success=_("Support person changed."),
     )
 
 
@@ -197,25 +257,17 @@ def support_person_remove(
 ) -> HttpResponse:
     """Remove a support person (kept with the reason; no longer listed or offered)."""
     person = _support_person(case, support_person_id)
-
-    def save(actor: Actor, person: SupportPerson, form: forms.Form) -> object:
-        return services.support_person_remove(
-            actor=actor,
-            person=person,
-            version=form.cleaned_data["version"],
-            reason=form.cleaned_data["reason"],
-        )
-
-    return record_form_page(
+    return _remove_page(
         request,
         actor,
+        case,
         person,
-        case=case,
-        build_form=_removal_form,
-        save=save,
+        lambda actor, person, version, reason: services.support_person_remove(
+            actor=actor, person=person, version=version, reason=reason
+        ),
         title=_("Remove %(name)s from the support system") % {"name": person.name},
-        submit_label=_("Remove support person"),
-        success_message=_("Support person removed."),
+        submit=_("Remove support person"),
+        success=_("Support person removed."),
     )
 
 
@@ -226,31 +278,17 @@ def advance_directive_edit(
     request: HttpRequest, actor: Actor, case: Case, directive_id: int
 ) -> HttpResponse:
     """Change an advance directive (the earlier version is kept)."""
-    directive = _directive(case, directive_id)
-
-    def build(directive: AdvanceDirective, data: Any) -> forms.Form:
-        initial = {name: getattr(directive, name) for name in AdvanceDirectiveEditForm.EDITABLE}
-        return AdvanceDirectiveEditForm(data, initial={**initial, "version": directive.version})
-
-    def save(actor: Actor, directive: AdvanceDirective, form: forms.Form) -> object:
-        assert isinstance(form, AdvanceDirectiveEditForm)
-        changes = form.changed_fields()
-        if not changes:
-            raise ValidationFailed.single("__all__", _("Nothing was changed."))
-        return services.advance_directive_update(
-            actor=actor, directive=directive, version=form.cleaned_data["version"], **changes
-        )
-
-    return record_form_page(
+    return _edit_page(
         request,
         actor,
-        directive,
-        case=case,
-        build_form=build,
-        save=save,
+        case,
+        _directive(case, directive_id),
+        AdvanceDirectiveEditForm,
+        lambda actor, directive, version, changes: services.advance_directive_update(
+            actor=actor, directive=directive, version=version, **changes
+        ),
         title=_("Change an advance directive"),
-        submit_label=_("Save changes"),
-        success_message=_("Advance directive changed."),
+        success=_("Advance directive changed."),
     )
 
 
@@ -261,26 +299,17 @@ def advance_directive_remove(
     request: HttpRequest, actor: Actor, case: Case, directive_id: int
 ) -> HttpResponse:
     """Remove an advance directive (kept with the reason; no longer shown)."""
-    directive = _directive(case, directive_id)
-
-    def save(actor: Actor, directive: AdvanceDirective, form: forms.Form) -> object:
-        return services.advance_directive_remove(
-            actor=actor,
-            directive=directive,
-            version=form.cleaned_data["version"],
-            reason=form.cleaned_data["reason"],
-        )
-
-    return record_form_page(
+    return _remove_page(
         request,
         actor,
-        directive,
-        case=case,
-        build_form=_removal_form,
-        save=save,
+        case,
+        _directive(case, directive_id),
+        lambda actor, directive, version, reason: services.advance_directive_remove(
+            actor=actor, directive=directive, version=version, reason=reason
+        ),
         title=_("Remove an advance directive"),
-        submit_label=_("Remove directive"),
-        success_message=_("Advance directive removed."),
+        submit=_("Remove directive"),
+        success=_("Advance directive removed."),
     )
 
 

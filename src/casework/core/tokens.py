@@ -31,6 +31,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def token_hash(raw: str) -> str:
+    """What is stored of a raw token (API tokens and the receivers' credentials)."""
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -42,9 +42,10 @@ from casework.web.access import (
     page_refused_unless,
     user_may,
 )
+from casework.web.api import service_step
 from casework.web.forms import now_minute
 from casework.web.guard import guard
-from casework.web.pages import form_page
+from casework.web.pages import step_page, titled_form_page
 
 TEMPLATE_FORM = "governance/form.html"
 
@@ -120,14 +121,17 @@ def _form(
     redirect_to: str | None = None,
     consumer: Consumer | None = None,
 ) -> HttpResponse:
-    return form_page(
+    return titled_form_page(
         request,
         form,
         save,
-        success=success,
-        redirect_to=redirect_to or back,
         template=TEMPLATE_FORM,
-        context={"title": title, "submit_label": submit, "back": back, "consumer": consumer},
+        title=title,
+        submit=submit,
+        success=success,
+        back=back,
+        redirect_to=redirect_to,
+        consumer=consumer,
     )
 
 
@@ -238,11 +242,12 @@ def access_request_create(request: HttpRequest, actor: Actor, consumer: Consumer
 @require_http_methods(["GET", "POST"])
 @guard(Permission.PRIVACY_MANAGE, access_legal_hold, log_read="get")
 def legal_hold_release(request: HttpRequest, actor: Actor, hold: LegalHold) -> HttpResponse:
-    form = VersionedReasonForm(request.POST or None, initial={"version": hold.version})
-    return _form(
+    return step_page(
         request,
-        form,
-        lambda: services.legal_hold_release(actor=actor, hold=hold, **form.cleaned_data),
+        hold,
+        VersionedReasonForm,
+        service_step(services.legal_hold_release, actor, "hold"),
+        template=TEMPLATE_FORM,
         title=_("Release the legal hold"),
         submit=_("Release"),
         success=_("Legal hold released."),
@@ -280,18 +285,16 @@ def access_request_extend(
     request: HttpRequest, actor: Actor, access_request: AccessRequest
 ) -> HttpResponse:
     """Take the one 30-day extension; the reason goes in the written notice."""
-    form = VersionedReasonForm(request.POST or None, initial={"version": access_request.version})
-    back = reverse("governance_access_request", args=[access_request.pk])
-    return _form(
+    return step_page(
         request,
-        form,
-        lambda: services.access_request_extend(
-            actor=actor, request=access_request, **form.cleaned_data
-        ),
+        access_request,
+        VersionedReasonForm,
+        service_step(services.access_request_extend, actor, "request"),
+        template=TEMPLATE_FORM,
         title=_("Extend the access request by 30 days"),
         submit=_("Take the extension"),
         success=_("Extension recorded: send the consumer the written notice."),
-        back=back,
+        back=reverse("governance_access_request", args=[access_request.pk]),
         consumer=access_request.consumer,
     )
 
@@ -302,18 +305,16 @@ def access_request_extend(
 def access_request_close(
     request: HttpRequest, actor: Actor, access_request: AccessRequest
 ) -> HttpResponse:
-    form = AccessCloseForm(request.POST or None, initial={"version": access_request.version})
-    back = reverse("governance_access_request", args=[access_request.pk])
-    return _form(
+    return step_page(
         request,
-        form,
-        lambda: services.access_request_close(
-            actor=actor, request=access_request, **form.cleaned_data
-        ),
+        access_request,
+        AccessCloseForm,
+        service_step(services.access_request_close, actor, "request"),
+        template=TEMPLATE_FORM,
         title=_("Close the access request"),
         submit=_("Close"),
         success=_("Access request closed."),
-        back=back,
+        back=reverse("governance_access_request", args=[access_request.pk]),
         consumer=access_request.consumer,
     )
 

@@ -64,6 +64,7 @@ from casework.web.api import (
     staff_member,
 )
 from casework.web.guard import guard
+from casework.web.lists import stay_record_list
 
 router = Router(tags=["stays"])
 
@@ -256,26 +257,16 @@ def _encounter(payload: dict[str, Any]) -> dict[str, Any]:
     return facts
 
 
-@router.get(
+stay_record_list(
+    router,
     "/stays/{stay_id}/reviews",
-    response=responses({200: ReviewPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=ReviewPage,
+    rows=lambda stay: selectors.review_list(stay_id=stay.pk),
+    object_type="stay_review",
     summary="A stay's utilization reviews",
     operation_id="stay_review_list",
+    description="Newest first. Audits one list.",
 )
-@guard(Permission.CONSUMER_READ, access_stay)
-def stay_review_list(
-    request: HttpRequest, actor: Actor, stay: Stay, page: Query[PageParams]
-) -> dict[str, Any]:
-    """Newest first. Audits one list."""
-    return listed_page(
-        actor,
-        selectors.review_list(stay_id=stay.pk),
-        page,
-        object_type="stay_review",
-        consumer_id=stay.consumer_id,
-        parent=stay.pk,
-    )
 
 
 @router.post(
@@ -403,26 +394,16 @@ def medicare_notice_create(
 # --- avoidable days (H3) -------------------------------------------------------------------
 
 
-@router.get(
+stay_record_list(
+    router,
     "/stays/{stay_id}/avoidable-days",
-    response=responses({200: AvoidableDayPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=AvoidableDayPage,
+    rows=lambda stay: avoidable_selectors.avoidable_day_list(stay_id=stay.pk),
+    object_type="avoidable_day",
     summary="A stay's avoidable days",
     operation_id="avoidable_day_list",
+    description="The earliest first. Audits one list.",
 )
-@guard(Permission.CONSUMER_READ, access_stay)
-def avoidable_day_list(
-    request: HttpRequest, actor: Actor, stay: Stay, page: Query[PageParams]
-) -> dict[str, Any]:
-    """The earliest first. Audits one list."""
-    return listed_page(
-        actor,
-        avoidable_selectors.avoidable_day_list(stay_id=stay.pk),
-        page,
-        object_type="avoidable_day",
-        consumer_id=stay.consumer_id,
-        parent=stay.pk,
-    )
 
 
 @router.post(

@@ -66,8 +66,9 @@ from casework.web.access import (
     access_sequencing_barrier,
     access_stay,
 )
-from casework.web.api import LIST_THROTTLE, PageParams, listed_page, responses
+from casework.web.api import PageParams, listed_page, responses
 from casework.web.guard import guard
+from casework.web.lists import stay_record_list
 
 router = Router(tags=["transitions"])
 
@@ -347,27 +348,20 @@ def follow_up_attempt_record(
     )
 
 
-@router.get(
+stay_record_list(
+    router,
     "/stays/{stay_id}/education",
-    response=responses({200: EducationPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=EducationPage,
+    rows=lambda stay: selectors.education_of_stay(stay_id=stay.pk),
+    object_type="education_record",
+    parent_ref=lambda stay: f"stay:{stay.pk}",
     summary="The education given during a stay, the latest first",
     operation_id="education_list",
+    description=(
+        "Topic, audience, method, materials and their language, teach-back, who and when.\n"
+        "Audits one list."
+    ),
 )
-@guard(Permission.CONSUMER_READ, access_stay)
-def education_list(
-    request: HttpRequest, actor: Actor, stay: Stay, page: Query[PageParams]
-) -> dict[str, Any]:
-    """Topic, audience, method, materials and their language, teach-back, who and when.
-    Audits one list."""
-    return listed_page(
-        actor,
-        selectors.education_of_stay(stay_id=stay.pk),
-        page,
-        object_type="education_record",
-        consumer_id=stay.consumer_id,
-        parent=f"stay:{stay.pk}",
-    )
 
 
 @router.post(
@@ -620,27 +614,20 @@ def _barrier_out(barrier_id: int) -> SequencingBarrier:
     return selectors.sequencing_barrier_full(barrier_id=barrier_id)
 
 
-@router.get(
+stay_record_list(
+    router,
     "/stays/{stay_id}/sequencing-barriers",
-    response=responses({200: SequencingBarrierPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=SequencingBarrierPage,
+    rows=lambda stay: selectors.sequencing_barriers_of_stay(stay_id=stay.pk),
+    object_type="sequencing_barrier",
+    parent_ref=lambda stay: f"stay:{stay.pk}",
     summary="The stay's sequencing barriers, unresolved first",
     operation_id="sequencing_barrier_list",
+    description=(
+        "Each barrier with its levels, responses and the current response deadline. Audits\n"
+        "one list."
+    ),
 )
-@guard(Permission.CONSUMER_READ, access_stay)
-def sequencing_barrier_list(
-    request: HttpRequest, actor: Actor, stay: Stay, page: Query[PageParams]
-) -> dict[str, Any]:
-    """Each barrier with its levels, responses and the current response deadline. Audits
-    one list."""
-    return listed_page(
-        actor,
-        selectors.sequencing_barriers_of_stay(stay_id=stay.pk),
-        page,
-        object_type="sequencing_barrier",
-        consumer_id=stay.consumer_id,
-        parent=f"stay:{stay.pk}",
-    )
 
 
 @router.post(

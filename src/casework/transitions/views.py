@@ -67,7 +67,9 @@ from casework.web.access import (
 )
 from casework.web.api import audit_list
 from casework.web.guard import guard
-from casework.web.pages import form_page
+from casework.web.pages import bound, form_page, titled_form_page
+
+TEMPLATE_FORM = "transitions/form.html"
 
 # The printed choice list, in the consumer's language (42 CFR 482.43(c)).
 CHOICE_TEXT = {
@@ -402,21 +404,17 @@ def transition_step(request: HttpRequest, actor: Actor, stay: Stay, step: str) -
     spec = STEPS.get(step)
     if spec is None:
         raise Http404("No such step.")
-    form = spec["form"](stay, request.POST if request.method == "POST" else None)
-    back = _back(stay)
-    return form_page(
+    form = spec["form"](stay, bound(request))
+    return titled_form_page(
         request,
         form,
         lambda: spec["save"](actor, stay, form),
+        template=TEMPLATE_FORM,
+        title=spec["title"],
+        submit=spec["submit"],
         success=str(spec["success"]),
-        redirect_to=back,
-        template="transitions/form.html",
-        context={
-            "title": spec["title"],
-            "submit_label": spec["submit"],
-            "stay": stay,
-            "back": back,
-        },
+        back=_back(stay),
+        stay=stay,
     )
 
 
@@ -515,21 +513,17 @@ def _barrier_page(
     success: str,
     intro: str = "",
 ) -> HttpResponse:
-    back = reverse("sequencing_barrier_detail", args=[barrier.pk])
-    return form_page(
+    return titled_form_page(
         request,
         form,
         save,
+        template=TEMPLATE_FORM,
+        title=title,
+        submit=submit,
         success=success,
-        redirect_to=back,
-        template="transitions/form.html",
-        context={
-            "title": title,
-            "submit_label": submit,
-            "stay": barrier.stay,
-            "back": back,
-            "intro": intro,
-        },
+        back=reverse("sequencing_barrier_detail", args=[barrier.pk]),
+        stay=barrier.stay,
+        intro=intro,
     )
 
 
@@ -540,7 +534,7 @@ def sequencing_barrier_escalate(
     request: HttpRequest, actor: Actor, barrier: SequencingBarrier
 ) -> HttpResponse:
     """Escalate the barrier: level 1 of the program's path opens with its deadline."""
-    form = EscalateForm(request.POST if request.method == "POST" else None)
+    form = EscalateForm(bound(request))
     first = selectors.sequencing_path(program_id=barrier.program_id)[0]
     return _barrier_page(
         request,
@@ -563,7 +557,7 @@ def sequencing_barrier_respond(
 ) -> HttpResponse:
     """Record the response of the barrier's current level (and whether it resolves it)."""
     form = BarrierResponseForm(
-        request.POST if request.method == "POST" else None,
+        bound(request),
         initial={"responded_at": clock.now().replace(second=0, microsecond=0)},
     )
 
@@ -596,7 +590,7 @@ def sequencing_barrier_resolve(
     request: HttpRequest, actor: Actor, barrier: SequencingBarrier
 ) -> HttpResponse:
     """Resolve the barrier: its clock closes."""
-    form = BarrierResolveForm(request.POST if request.method == "POST" else None)
+    form = BarrierResolveForm(bound(request))
     return _barrier_page(
         request,
         barrier,
@@ -622,7 +616,7 @@ def sequencing_path_edit(request: HttpRequest, actor: Actor) -> HttpResponse:
     for level in path:
         initial[f"level_{level.level}_role"] = level.role
         initial[f"level_{level.level}_hours"] = level.response_hours
-    form = EscalationPathForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = EscalationPathForm(bound(request), initial=initial)
     back = reverse("sequencing_path_edit")
     return form_page(
         request,
@@ -632,7 +626,7 @@ def sequencing_path_edit(request: HttpRequest, actor: Actor) -> HttpResponse:
         ),
         success=_("Escalation path saved."),
         redirect_to=back,
-        template="transitions/form.html",
+        template=TEMPLATE_FORM,
         context={
             "nav": "census",
             "title": _("Escalation path for sequencing barriers"),
@@ -682,8 +676,7 @@ def referral_list(request: HttpRequest, actor: Actor, consumer: Consumer) -> Htt
 def referral_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     """Send a closed-loop referral to a service of the resource directory."""
     initial = {"service_id": request.GET.get("service", "")}
-    form = ReferralForm(request.POST if request.method == "POST" else None, initial=initial)
-    back = reverse("referral_list", args=[consumer.pk])
+    form = ReferralForm(bound(request), initial=initial)
 
     def save() -> object:
         service = resource_selectors.service_by_id(str(form.cleaned_data["service_id"]))
@@ -697,19 +690,16 @@ def referral_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> H
             note=form.cleaned_data["note"],
         )
 
-    return form_page(
+    return titled_form_page(
         request,
         form,
         save,
+        template=TEMPLATE_FORM,
+        title=_("Refer to a community service"),
+        submit=_("Send referral"),
         success=_("Referral sent."),
-        redirect_to=back,
-        template="transitions/form.html",
-        context={
-            "title": _("Refer to a community service"),
-            "submit_label": _("Send referral"),
-            "consumer": consumer,
-            "back": back,
-        },
+        back=reverse("referral_list", args=[consumer.pk]),
+        consumer=consumer,
     )
 
 
@@ -741,8 +731,7 @@ def referral_status(
 ) -> HttpResponse:
     """Move the referral along its loop (accepted, completed; rejected or cancelled with
     the reason)."""
-    form = ReferralStatusForm(request.POST if request.method == "POST" else None)
-    back = reverse("referral_detail", args=[referral.pk])
+    form = ReferralStatusForm(bound(request))
 
     def save() -> object:
         return services.referral_status_set(
@@ -752,19 +741,16 @@ def referral_status(
             reason=form.cleaned_data["reason"],
         )
 
-    return form_page(
+    return titled_form_page(
         request,
         form,
         save,
+        template=TEMPLATE_FORM,
+        title=_("Update the referral"),
+        submit=_("Update"),
         success=_("Referral updated."),
-        redirect_to=back,
-        template="transitions/form.html",
-        context={
-            "title": _("Update the referral"),
-            "submit_label": _("Update"),
-            "consumer": referral.consumer,
-            "back": back,
-        },
+        back=reverse("referral_detail", args=[referral.pk]),
+        consumer=referral.consumer,
     )
 
 

@@ -9,17 +9,18 @@ Authentication (tried in this order):
 Anything else is 401 on every route.
 """
 
+import inspect
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -185,6 +186,85 @@ def listed_page[M: models.Model](
         parent=parent,
     )
     return {"count": count, "items": items}
+
+
+class Versioned(Protocol):
+    """A record written under optimistic concurrency."""
+
+    @property
+    def version(self) -> int: ...
+
+
+def version_step[R: Versioned, T](
+    record: R | None,
+    payload: "VersionIn",
+    step: Callable[[R, int, dict[str, Any]], T],
+    *,
+    missing: str = "",
+) -> T:
+    """The body of a handler that records one step of `record` (loaded under the guarded
+    parent): a missing `record` is a 404 (`missing` says which; the guard audits it),
+    else `step(record, the version sent, the payload's other fields)`, the one service
+    whose event is the write's."""
+    if record is None:
+        raise Http404(missing)
+    return step(record, payload.version, payload.model_dump(exclude={"version"}))
+
+
+def service_step(
+    service: Callable[..., Any],
+    actor: Actor,
+    record_param: str,
+    facts: Callable[..., object] | None = None,
+) -> Callable[[Any, int, dict[str, Any]], Any]:
+    """The `step` of `version_step` and `web.pages.step_page` that calls a service as
+    `service(actor=actor, <record_param>=record, version=version, facts=facts(**fields))`,
+    or with the fields as keyword arguments when there is no `facts` class."""
+
+    def step(record: Any, version: int, fields: dict[str, Any]) -> Any:
+        given = {"facts": facts(**fields)} if facts is not None else fields
+        return service(actor=actor, **{record_param: record}, version=version, **given)
+
+    return step
+
+
+def record_step(
+    router: Router,
+    path: str,
+    *,
+    permission: Permission,
+    load: Callable[..., Any],
+    record_param: str,
+    body: type[Schema],
+    response: type[Schema],
+    step: Callable[..., object],
+    answer: Callable[[Any], object],
+    summary: str,
+    operation_id: str,
+    description: str,
+) -> None:
+    """Add `POST path` to `router`: one step of the record that `load` finds by the id in
+    the path (guarded by `permission`), through `step(actor=…, <record_param>=record,
+    **the fields of the `body` sent)`, the one service whose event is the write's; the answer is
+    `answer(record)`. The operation is documented as a handler written out would be."""
+    from casework.web.guard import guard  # the guard uses `require` of this module
+
+    def record_step(request: HttpRequest, actor: Actor, record: Any, payload: Any) -> object:
+        step(actor=actor, **{record_param: record}, **payload.model_dump())
+        return answer(record)
+
+    params = list(inspect.signature(record_step).parameters.values())
+    record_step.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [*params[:3], params[3].replace(annotation=body)]
+    )
+    record_step.__name__ = operation_id
+    router.post(
+        path,
+        response=responses({200: response}, write=True),
+        summary=summary,
+        description=description,
+        operation_id=operation_id,
+    )(guard(permission, load)(record_step))
 
 
 def staff_member(actor: Actor, user_id: int, field: str) -> User:

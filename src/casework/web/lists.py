@@ -1,6 +1,6 @@
 """The "list a record's children" endpoint, written once: guarded by consumer.read over
-the case (or the consumer) named in the path, one page of the selector's rows, audited as
-one `list` event naming the parent."""
+the case, the consumer or the stay named in the path, one page of the selector's rows,
+audited as one `list` event naming the parent."""
 
 from collections.abc import Callable
 from typing import Any
@@ -13,7 +13,8 @@ from casework.cases.models import Case
 from casework.consumers.models import Consumer
 from casework.core.actor import Actor
 from casework.core.policy import Permission
-from casework.web.access import access_case, access_consumer
+from casework.stays.models import Stay
+from casework.web.access import access_case, access_consumer, access_stay
 from casework.web.api import LIST_THROTTLE, PageParams, listed_page, responses
 from casework.web.guard import guard
 
@@ -30,6 +31,7 @@ def _record_list(
     summary: str,
     operation_id: str,
     description: str,
+    parent_ref: Callable[[Any], object] = lambda parent: parent.pk,
 ) -> None:
     @router.get(
         path,
@@ -49,7 +51,7 @@ def _record_list(
             page,
             object_type=object_type,
             consumer_id=consumer_of(parent),
-            parent=parent.pk,
+            parent=parent_ref(parent),
         )
 
     record_list.__name__ = operation_id
@@ -91,3 +93,24 @@ def consumer_record_list(
 ) -> None:
     """Add `GET path` (which names `{consumer_id}`) to `router`: `rows(consumer)`."""
     _record_list(router, path, access_consumer, lambda c: c.pk, rows=_rows(rows, None), **operation)
+
+
+def stay_record_list(
+    router: Router,
+    path: str,
+    *,
+    rows: Callable[[Stay], QuerySet[Any]],
+    parent_ref: Callable[[Stay], object] = lambda stay: stay.pk,
+    **operation: Any,
+) -> None:
+    """Add `GET path` (which names `{stay_id}`) to `router`: `rows(stay)`, its list event
+    naming `parent_ref(stay)` (the stay's id by default)."""
+    _record_list(
+        router,
+        path,
+        access_stay,
+        lambda stay: stay.consumer_id,
+        rows=_rows(rows, None),
+        parent_ref=parent_ref,
+        **operation,
+    )

@@ -6,13 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from casework.cases import rules
 from casework.cases.models import Case
 from casework.core.actor import Actor
+from casework.web.api import Versioned
 from casework.web.forms import form_saved
 
 
@@ -34,6 +35,64 @@ def form_page(
     if done is not None:
         return done
     return render(request, template, {"form": form, **context})
+
+
+def bound(request: HttpRequest) -> Any:
+    """The POSTed data to bind a form to, or None on GET (an unbound form)."""
+    return request.POST if request.method == "POST" else None
+
+
+def titled_form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[], object],
+    *,
+    template: str,
+    title: str,
+    submit: str,
+    success: str,
+    back: str,
+    redirect_to: str | None = None,
+    **context: Any,
+) -> HttpResponse:
+    """`form_page` for a page with a title, a submit label and a way `back`, where a
+    saved form returns unless `redirect_to` says otherwise; `context` goes to the
+    template beside them."""
+    return form_page(
+        request,
+        form,
+        save,
+        success=success,
+        redirect_to=redirect_to or back,
+        template=template,
+        context={"title": title, "submit_label": submit, "back": back, **context},
+    )
+
+
+def step_page[R: Versioned](
+    request: HttpRequest,
+    record: R | None,
+    form_class: Callable[..., forms.Form],
+    step: Callable[[R, int, dict[str, Any]], object],
+    *,
+    missing: str = "",
+    **page: Any,
+) -> HttpResponse:
+    """The page that records one step of `record` (the guard has loaded its parent): a
+    missing `record` is a 404 (`missing` says which; the guard audits it), the form of
+    `form_class` carries the version read, and a valid POST calls `step(record, the
+    version sent, the form's other fields)`, the one service whose event is the write's.
+    `page` goes to `titled_form_page`."""
+    if record is None:
+        raise Http404(missing)
+    form = form_class(bound(request), initial={"version": record.version})
+
+    def save() -> object:
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        return step(record, version, data)
+
+    return titled_form_page(request, form, save, **page)
 
 
 def service_save(

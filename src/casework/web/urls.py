@@ -6,9 +6,8 @@ Included by `casework.web_urls` at the root: the names are global (no namespace)
 
 from django.urls import URLPattern, URLResolver, path
 
-from casework.web import appeal_packet
+from casework.web import appeal_packet, case_page, dashboards, session_expiry
 from casework.web import break_glass_views as break_glass
-from casework.web import case_page, dashboards, session_expiry
 from casework.web import mfa_views as mfa
 from casework.web import views as core
 

@@ -137,6 +137,19 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/intake.html", {"form": form, "nav": "intake"})
 
 
+# How a notice was given: the fields one notice and the enrollment notices share.
+NOTICE_DELIVERY = (
+    "method",
+    "delivered_at",
+    "acknowledgement",
+    "language",
+    "recipient_type",
+    "recipient_name",
+    "interpreter_used",
+    "good_faith_note",
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @guard(Permission.CASE_MANAGE, access_case, log_read="get")
@@ -151,14 +164,7 @@ def notice_create(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
     save = service_save(
         case_services.notice_record,
         "kind",
-        "method",
-        "delivered_at",
-        "acknowledgement",
-        "language",
-        "recipient_type",
-        "recipient_name",
-        "interpreter_used",
-        "good_faith_note",
+        *NOTICE_DELIVERY,
     )
 
     return case_form_page(
@@ -190,14 +196,7 @@ def enrollment_notices_create(request: HttpRequest, actor: Actor, case: Case) ->
     save = service_save(
         case_services.enrollment_notices_record,
         "kinds",
-        "method",
-        "delivered_at",
-        "acknowledgement",
-        "language",
-        "recipient_type",
-        "recipient_name",
-        "interpreter_used",
-        "good_faith_note",
+        *NOTICE_DELIVERY,
     )
 
     return case_form_page(

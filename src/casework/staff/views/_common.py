@@ -1,8 +1,11 @@
 """Shared by the staff pages: the role check of program-wide pages, the record context,
 and where the two kinds of staff form page (`web.pages.form_page`) render and return."""
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from casework.core import clock
@@ -12,6 +15,7 @@ from casework.core.policy import Permission
 from casework.staff import selectors
 from casework.staff.models import User
 from casework.web.access import refuse, user_may
+from casework.web.pages import form_page
 
 
 def _require(actor: Actor, permission: Permission, object_type: str) -> None:
@@ -36,13 +40,29 @@ def _record_context(user: User) -> dict[str, object]:
     }
 
 
-def person_form(person: User, *, title: str, submit_label: str) -> dict[str, Any]:
-    """`form_page`'s target for a form about one person: back to their record."""
-    return {
-        "redirect_to": reverse("staff_record", args=[person.pk]),
-        "template": "staff/form.html",
-        "context": {"person": person, "title": title, "submit_label": submit_label},
-    }
+def person_page(
+    request: HttpRequest,
+    person: User,
+    form: forms.BaseForm,
+    save: Callable[[], object],
+    *,
+    title: str,
+    submit_label: str,
+    success: str,
+    template: str = "staff/form.html",
+    **context: object,
+) -> HttpResponse:
+    """A form page about one person (`web.pages.form_page`): saved, back to their
+    record; `context` goes to `template` beside the person, title and submit label."""
+    return form_page(
+        request,
+        form,
+        save,
+        success=success,
+        redirect_to=reverse("staff_record", args=[person.pk]),
+        template=template,
+        context={"person": person, "title": title, "submit_label": submit_label, **context},
+    )
 
 
 def program_form(

@@ -20,7 +20,7 @@ from casework.staff.forms import (
     VerificationForm,
 )
 from casework.staff.models import CorrectiveAction, Credential, User
-from casework.staff.views._common import person_form, program_form
+from casework.staff.views._common import person_page, program_form
 from casework.web.access import access_corrective_action, access_credential, access_staff
 from casework.web.guard import guard
 from casework.web.pages import form_page
@@ -40,12 +40,14 @@ def credential_create(request: HttpRequest, actor: Actor, person: User) -> HttpR
             actor=actor, user=person, kind=kind, credential_type=credential_type, **data
         )
 
-    return form_page(
+    return person_page(
         request,
+        person,
         form,
         save,
+        title=_("Add a credential"),
+        submit_label=_("Add credential"),
         success=_("Credential added."),
-        **person_form(person, title=_("Add a credential"), submit_label=_("Add credential")),
     )
 
 
@@ -60,12 +62,14 @@ def verification_create(request: HttpRequest, actor: Actor, credential: Credenti
         return services.verification_record(actor=actor, credential=credential, **form.cleaned_data)
 
     title = _("Verify %(c)s") % {"c": credential}
-    return form_page(
+    return person_page(
         request,
+        credential.user,
         form,
         save,
+        title=title,
+        submit_label=_("Record verification"),
         success=_("Verification recorded."),
-        **person_form(credential.user, title=title, submit_label=_("Record verification")),
     )
 
 
@@ -81,12 +85,14 @@ def training_complete(request: HttpRequest, actor: Actor, person: User) -> HttpR
         return services.training_complete(actor=actor, user=person, **form.cleaned_data)
 
     title = _("Record completed training")
-    return form_page(
+    return person_page(
         request,
+        person,
         form,
         save,
+        title=title,
+        submit_label=_("Record training"),
         success=_("Training recorded."),
-        **person_form(person, title=title, submit_label=_("Record training")),
     )
 
 
@@ -124,12 +130,14 @@ def profile_edit(request: HttpRequest, actor: Actor, person: User) -> HttpRespon
             actor=actor, user=person, version=version, job_description=job, **d
         )
 
-    return form_page(
+    return person_page(
         request,
+        person,
         form,
         save,
+        title=_("Position and experience"),
+        submit_label=_("Save"),
         success=_("Record saved."),
-        **person_form(person, title=_("Position and experience"), submit_label=_("Save")),
     )
 
 

@@ -6,7 +6,7 @@ field and changes nothing; a step the record's state refuses is 409."""
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from casework.core.actor import Actor
@@ -46,8 +46,17 @@ from casework.stays.payers.schemas import (
     PeerToPeerStepIn,
 )
 from casework.web.access import access_stay, stay_reach_q
-from casework.web.api import LIST_THROTTLE, PageParams, audit_list, listed_page, responses
+from casework.web.api import (
+    LIST_THROTTLE,
+    PageParams,
+    audit_list,
+    listed_page,
+    responses,
+    service_step,
+    version_step,
+)
 from casework.web.guard import guard
+from casework.web.lists import stay_record_list
 
 router = Router(tags=["stays"])
 
@@ -68,26 +77,16 @@ def payer_settings_list(
     return listed_page(actor, rows, page, object_type="payer_settings")
 
 
-@router.get(
+stay_record_list(
+    router,
     "/stays/{stay_id}/authorizations",
-    response=responses({200: AuthorizationPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=AuthorizationPage,
+    rows=lambda stay: selectors.authorization_list(stay_id=stay.pk),
+    object_type="stay_authorization",
     summary="A stay's payer authorizations",
     operation_id="stay_authorization_list",
+    description="Newest first. Audits one list.",
 )
-@guard(Permission.CONSUMER_READ, access_stay)
-def stay_authorization_list(
-    request: HttpRequest, actor: Actor, stay: Stay, page: Query[PageParams]
-) -> dict[str, Any]:
-    """Newest first. Audits one list."""
-    return listed_page(
-        actor,
-        selectors.authorization_list(stay_id=stay.pk),
-        page,
-        object_type="stay_authorization",
-        consumer_id=stay.consumer_id,
-        parent=stay.pk,
-    )
 
 
 @router.post(
@@ -123,15 +122,11 @@ def stay_authorization_step(
 ) -> StayAuthorization:
     """Each step meets its clock and starts the next (decision, then clinical reviews).
     Audits one update."""
-    authorization = selectors.authorization_of_stay(
-        stay_id=stay.pk, authorization_id=authorization_id
-    )
-    if authorization is None:
-        raise Http404("No such authorization.")
-    authorization.stay = stay
-    facts = services.StepFacts(**payload.model_dump(exclude={"version"}))
-    return services.authorization_step(
-        actor=actor, authorization=authorization, version=payload.version, facts=facts
+    return version_step(
+        selectors.authorization_on_stay(stay=stay, authorization_id=authorization_id),
+        payload,
+        service_step(services.authorization_step, actor, "authorization", services.StepFacts),
+        missing="No such authorization.",
     )
 
 
@@ -209,15 +204,13 @@ def stay_appeal_create(
 ) -> Status[StayAppeal]:
     """After the filing limit, `late_reason` (good cause) is required. The payer's
     decision clock starts (standard or expedited). Audits one create."""
-    denial = selectors.denial_of_stay(stay_id=stay.pk, denial_id=denial_id)
-    if denial is None:
-        raise Http404("No such denial.")
-    denial.stay = stay
-    facts = services.AppealFacts(**payload.model_dump(exclude={"version"}))
-    return Status(
-        201,
-        services.appeal_file(actor=actor, denial=denial, version=payload.version, facts=facts),
+    appeal = version_step(
+        selectors.denial_on_stay(stay=stay, denial_id=denial_id),
+        payload,
+        service_step(services.appeal_file, actor, "denial", services.AppealFacts),
+        missing="No such denial.",
     )
+    return Status(201, appeal)
 
 
 @router.post(
@@ -231,34 +224,24 @@ def stay_appeal_outcome(
     request: HttpRequest, actor: Actor, stay: Stay, appeal_id: int, payload: AppealOutcomeIn
 ) -> StayAppeal:
     """Upheld with a level left opens the next level's filing clock. Audits one update."""
-    appeal = selectors.appeal_of_stay(stay_id=stay.pk, appeal_id=appeal_id)
-    if appeal is None:
-        raise Http404("No such appeal.")
-    appeal.denial.stay = stay
-    facts = services.OutcomeFacts(**payload.model_dump(exclude={"version"}))
-    return services.appeal_decide(actor=actor, appeal=appeal, version=payload.version, facts=facts)
+    return version_step(
+        selectors.appeal_on_stay(stay=stay, appeal_id=appeal_id),
+        payload,
+        service_step(services.appeal_decide, actor, "appeal", services.OutcomeFacts),
+        missing="No such appeal.",
+    )
 
 
-@router.get(
+stay_record_list(
+    router,
     "/stays/{stay_id}/peer-to-peers",
-    response=responses({200: PeerToPeerPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    page_schema=PeerToPeerPage,
+    rows=lambda stay: selectors.peer_to_peer_list(stay_id=stay.pk),
+    object_type="stay_peer_to_peer",
     summary="A stay's peer-to-peer requests with the payer",
     operation_id="stay_peer_to_peer_list",
+    description="Newest first. Audits one list.",
 )
-@guard(Permission.CONSUMER_READ, access_stay)
-def stay_peer_to_peer_list(
-    request: HttpRequest, actor: Actor, stay: Stay, page: Query[PageParams]
-) -> dict[str, Any]:
-    """Newest first. Audits one list."""
-    return listed_page(
-        actor,
-        selectors.peer_to_peer_list(stay_id=stay.pk),
-        page,
-        object_type="stay_peer_to_peer",
-        consumer_id=stay.consumer_id,
-        parent=stay.pk,
-    )
 
 
 @router.post(
@@ -296,13 +279,16 @@ def stay_peer_to_peer_step(
 ) -> StayPeerToPeer:
     """An overturn changes the authorization or the denial as the payer's word on it
     does. 409 once concluded. Audits one update."""
-    peer = selectors.peer_to_peer_of_stay(stay_id=stay.pk, peer_to_peer_id=peer_to_peer_id)
-    if peer is None:
-        raise Http404("No such peer-to-peer.")
-    peer.stay = stay
-    facts = peer_to_peer_services.PeerToPeerStepFacts(**payload.model_dump(exclude={"version"}))
-    return peer_to_peer_services.peer_to_peer_step(
-        actor=actor, peer=peer, version=payload.version, facts=facts
+    return version_step(
+        selectors.peer_to_peer_on_stay(stay=stay, peer_to_peer_id=peer_to_peer_id),
+        payload,
+        service_step(
+            peer_to_peer_services.peer_to_peer_step,
+            actor,
+            "peer",
+            peer_to_peer_services.PeerToPeerStepFacts,
+        ),
+        missing="No such peer-to-peer.",
     )
 
 
@@ -342,8 +328,9 @@ def denial_education_done(
     item = education.education_of_program(
         program_id=actor.user.program_id or 0, education_id=education_id
     )
-    if item is None:
-        raise Http404("No such education item.")
-    return education.education_done(
-        actor=actor, item=item, version=payload.version, note=payload.note
+    return version_step(
+        item,
+        payload,
+        service_step(education.education_done, actor, "item"),
+        missing="No such education item.",
     )

@@ -3,8 +3,8 @@ medical director for a conversation about an adverse decision (an authorization 
 or partly approved, or an open denial), the payer schedules it, and it is held — with its
 outcome — or not held. The payer's window to hold it is a clock (`stay_peer_to_peer`,
 from the request, in the payer's settings' unit). An overturn changes the authorization
-through `services._step_apply` (the payer's reconsidered decision) and the denial
-through `services._denial_state_set`, so the state rules live in one place. Who may:
+through `services.authorization_step_apply` (the payer's reconsidered decision) and the denial
+through `services.denial_state_set`, so the state rules live in one place. Who may:
 `case.manage` over the stay (the web layer's guarded load). One audit event each."""
 
 from dataclasses import dataclass
@@ -28,12 +28,12 @@ from casework.stays.payers.models import StayAuthorization, StayDenial, StayPeer
 from casework.stays.payers.selectors import payer_terms
 from casework.stays.payers.services import (
     StepFacts,
-    _audit,
-    _denial_state_set,
-    _meet,
-    _not_future,
-    _start,
-    _step_apply,
+    authorization_step_apply,
+    denial_state_set,
+    not_in_future,
+    payer_audit,
+    payer_clock_meet,
+    payer_clock_start,
 )
 
 OBJECT = "stay_peer_to_peer"
@@ -87,7 +87,7 @@ def peer_to_peer_request(*, actor: Actor, stay: Stay, facts: PeerToPeerFacts) ->
         errors["speaker"] = [_("not one of the choices")]
     if not facts.physician_name.strip():
         errors["physician_name"] = [_("name the physician who will speak")]
-    _not_future(errors, "requested_at", facts.requested_at)
+    not_in_future(errors, "requested_at", facts.requested_at)
     if facts.requested_at < stay.admitted_at:
         errors["requested_at"] = [_("cannot be before the admission")]
     subject = _subject(stay, facts, errors)
@@ -123,10 +123,10 @@ def peer_to_peer_request(*, actor: Actor, stay: Stay, facts: PeerToPeerFacts) ->
             payer_contact=facts.payer_contact.strip(),
         )
         if rule is not None:
-            _start(
+            payer_clock_start(
                 PayerDeadline.PEER_TO_PEER, PEER_TO_PEER, peer.pk, stay, rule, facts.requested_at
             )
-        _audit(
+        payer_audit(
             actor,
             AuditAction.CREATE,
             stay,
@@ -168,7 +168,7 @@ def _conclude_problems(peer: StayPeerToPeer, facts: PeerToPeerStepFacts) -> dict
         denied_amount=denied_amount,
         on_denial=denial is not None,
     )
-    _not_future(errors, "held_at", facts.held_at)
+    not_in_future(errors, "held_at", facts.held_at)
     if facts.held_at is not None and facts.held_at < peer.requested_at:
         errors["held_at"] = [_("cannot be before the request")]
     return errors
@@ -225,9 +225,11 @@ def peer_to_peer_step(
                 where=Q(outcome=""),
                 refused=refused,
             )
-            _meet(PayerDeadline.PEER_TO_PEER, PEER_TO_PEER, peer.pk, facts.held_at or clock.now())
+            payer_clock_meet(
+                PayerDeadline.PEER_TO_PEER, PEER_TO_PEER, peer.pk, facts.held_at or clock.now()
+            )
             _apply_outcome(peer, rules.PeerToPeerOutcome(facts.outcome), facts)
-        _audit(actor, AuditAction.UPDATE, stay, OBJECT, peer.pk, step=step.value)
+        payer_audit(actor, AuditAction.UPDATE, stay, OBJECT, peer.pk, step=step.value)
     return peer
 
 
@@ -249,7 +251,7 @@ def _apply_outcome(
             if full
             else (authorization.authorized_days or 0) + (facts.overturned_days or 0)
         )
-        _step_apply(
+        authorization_step_apply(
             authorization,
             authorization.version,
             StepFacts(
@@ -268,7 +270,7 @@ def _apply_outcome(
     assert denial is not None
     # The peer-to-peer comes before any appeal level: a partial overturn leaves them all.
     state = rules.denial_state_after(rules.AppealOutcome(outcome.value), more_levels=True)
-    _denial_state_set(denial, state)
+    denial_state_set(denial, state)
     if state == rules.DenialState.OVERTURNED:
         deadlines_finish(
             Deadline.objects.filter(

@@ -158,6 +158,38 @@ def peer_to_peer_of_stay(*, stay_id: int, peer_to_peer_id: int) -> StayPeerToPee
     )
 
 
+def authorization_on_stay(*, stay: Stay, authorization_id: int) -> StayAuthorization | None:
+    """An authorization of the (guarded) `stay`, holding that stay; None when not its."""
+    authorization = authorization_of_stay(stay_id=stay.pk, authorization_id=authorization_id)
+    if authorization is not None:
+        authorization.stay = stay
+    return authorization
+
+
+def denial_on_stay(*, stay: Stay, denial_id: int) -> StayDenial | None:
+    """A denial of the (guarded) `stay`, holding that stay; None when not its."""
+    denial = denial_of_stay(stay_id=stay.pk, denial_id=denial_id)
+    if denial is not None:
+        denial.stay = stay
+    return denial
+
+
+def appeal_on_stay(*, stay: Stay, appeal_id: int) -> StayAppeal | None:
+    """An appeal of a denial of the (guarded) `stay`, its denial holding that stay."""
+    appeal = appeal_of_stay(stay_id=stay.pk, appeal_id=appeal_id)
+    if appeal is not None:
+        appeal.denial.stay = stay
+    return appeal
+
+
+def peer_to_peer_on_stay(*, stay: Stay, peer_to_peer_id: int) -> StayPeerToPeer | None:
+    """A peer-to-peer of the (guarded) `stay`, holding that stay; None when not its."""
+    peer = peer_to_peer_of_stay(stay_id=stay.pk, peer_to_peer_id=peer_to_peer_id)
+    if peer is not None:
+        peer.stay = stay
+    return peer
+
+
 def stay_of_peer_to_peer(*, peer_to_peer_id: int) -> int | None:
     return (
         StayPeerToPeer.objects.filter(pk=peer_to_peer_id).values_list("stay_id", flat=True).first()

@@ -38,7 +38,7 @@ from casework.stays.rules import StayState
 RUNNING = (DeadlineState.OPEN, DeadlineState.PAUSED)
 
 
-def _audit(
+def payer_audit(
     actor: Actor | None,
     action: str,
     stay: Stay | None,
@@ -46,6 +46,7 @@ def _audit(
     pk: int,
     **detail: object,
 ) -> None:
+    """One audit event about a payer record of `stay` (its consumer named)."""
     audit_record(
         actor=actor,
         action=action,
@@ -56,12 +57,13 @@ def _audit(
     )
 
 
-def _not_future(errors: dict[str, list[str]], field: str, at: datetime | None) -> None:
+def not_in_future(errors: dict[str, list[str]], field: str, at: datetime | None) -> None:
+    """Add `field`'s error to `errors` when `at` is after now."""
     if at is not None and at > clock.now():
         errors[field] = [_("cannot be in the future")]
 
 
-def _start(
+def payer_clock_start(
     kind: PayerDeadline,
     subject_type: str,
     subject_id: int,
@@ -69,6 +71,7 @@ def _start(
     rule: ClockRule,
     at: datetime,
 ) -> Deadline:
+    """Start the payer clock `kind` of a record of `stay`, owned by its reviewer."""
     return clock_start(
         kind=kind,
         subject_type=subject_type,
@@ -81,7 +84,7 @@ def _start(
     )
 
 
-def _meet(kind: PayerDeadline, subject_type: str, subject_id: int, at: datetime) -> bool:
+def payer_clock_meet(kind: PayerDeadline, subject_type: str, subject_id: int, at: datetime) -> bool:
     """Finish the clock (met when running; a clock the sweep already marked breached
     keeps its miss, is marked done and answers False); True when `at` was in time."""
     row = Deadline.objects.filter(
@@ -218,7 +221,7 @@ def authorization_open(*, actor: Actor, stay: Stay, facts: AuthorizationFacts) -
     )
     if facts.requested_days < 1:
         errors["requested_days"] = [_("must be at least 1")]
-    _not_future(errors, "notification_sent_at", facts.notification_sent_at)
+    not_in_future(errors, "notification_sent_at", facts.notification_sent_at)
     if facts.notification_sent_at is not None and facts.notification_sent_at < stay.admitted_at:
         errors["notification_sent_at"] = [_("cannot be before the admission")]
     if errors:
@@ -243,7 +246,7 @@ def authorization_open(*, actor: Actor, stay: Stay, facts: AuthorizationFacts) -
             created_by=actor.user,
             created_at=now,
         )
-        _start(
+        payer_clock_start(
             PayerDeadline.NOTIFY,
             AUTHORIZATION,
             authorization.pk,
@@ -253,7 +256,7 @@ def authorization_open(*, actor: Actor, stay: Stay, facts: AuthorizationFacts) -
         )
         if facts.notification_sent_at is not None:
             _notified(authorization, stay, terms, facts.notification_sent_at)
-        _audit(
+        payer_audit(
             actor,
             AuditAction.CREATE,
             stay,
@@ -267,8 +270,8 @@ def authorization_open(*, actor: Actor, stay: Stay, facts: AuthorizationFacts) -
 def _notified(
     authorization: StayAuthorization, stay: Stay, terms: rules.PayerTerms, at: datetime
 ) -> dict[str, object]:
-    _meet(PayerDeadline.NOTIFY, AUTHORIZATION, authorization.pk, at)
-    _start(
+    payer_clock_meet(PayerDeadline.NOTIFY, AUTHORIZATION, authorization.pk, at)
+    payer_clock_start(
         PayerDeadline.DECISION,
         AUTHORIZATION,
         authorization.pk,
@@ -308,7 +311,7 @@ def _step_problems(authorization: StayAuthorization, facts: StepFacts) -> dict[s
     errors: dict[str, list[str]] = {}
     if facts.step not in rules.AuthorizationStep._value2member_map_:
         return {"step": [_("not one of the choices")]}
-    _not_future(errors, "at", facts.at)
+    not_in_future(errors, "at", facts.at)
     if facts.at < authorization.stay.admitted_at:
         errors["at"] = [_("cannot be before the admission")]
     step = rules.AuthorizationStep(facts.step)
@@ -356,8 +359,8 @@ def authorization_step(
     step meets its clock. A step the state does not allow is refused (409); bad input is
     422 and changes nothing. Audits one update."""
     with transaction.atomic():
-        step = _step_apply(authorization, version, facts)
-        _audit(
+        step = authorization_step_apply(authorization, version, facts)
+        payer_audit(
             actor,
             AuditAction.UPDATE,
             authorization.stay,
@@ -368,7 +371,7 @@ def authorization_step(
     return authorization
 
 
-def _step_apply(
+def authorization_step_apply(
     authorization: StayAuthorization, version: int, facts: StepFacts
 ) -> rules.AuthorizationStep:
     """`authorization_step` without its audit event (a peer-to-peer's outcome applies
@@ -400,7 +403,7 @@ def _step_apply(
             "reference_number": facts.reference_number.strip(),
         }
     elif step in (rules.AuthorizationStep.DECIDED, rules.AuthorizationStep.RECONSIDERED):
-        _meet(PayerDeadline.DECISION, AUTHORIZATION, authorization.pk, facts.at)
+        payer_clock_meet(PayerDeadline.DECISION, AUTHORIZATION, authorization.pk, facts.at)
         changes = {
             "state": facts.decision,
             "decided_at": facts.at,
@@ -411,7 +414,7 @@ def _step_apply(
         if facts.reference_number.strip():
             changes["reference_number"] = facts.reference_number.strip()
         if facts.decision != rules.AuthorizationState.DENIED:
-            review = _start(
+            review = payer_clock_start(
                 PayerDeadline.REVIEW,
                 AUTHORIZATION,
                 authorization.pk,
@@ -421,8 +424,8 @@ def _step_apply(
             )
             changes["next_review_due_at"] = review.due_at
     else:
-        _meet(PayerDeadline.REVIEW, AUTHORIZATION, authorization.pk, facts.at)
-        review = _start(
+        payer_clock_meet(PayerDeadline.REVIEW, AUTHORIZATION, authorization.pk, facts.at)
+        review = payer_clock_start(
             PayerDeadline.REVIEW,
             AUTHORIZATION,
             authorization.pk,
@@ -511,7 +514,7 @@ def denial_record(*, actor: Actor, stay: Stay, facts: DenialFacts) -> StayDenial
             )
         )
         denial.save()
-        _start(
+        payer_clock_start(
             PayerDeadline.APPEAL_FILE,
             DENIAL,
             denial.pk,
@@ -520,7 +523,7 @@ def denial_record(*, actor: Actor, stay: Stay, facts: DenialFacts) -> StayDenial
             _day_start(stay, facts.received_date),
         )
         education_check(denial=denial)
-        _audit(actor, AuditAction.CREATE, stay, "stay_denial", denial.pk, kind=facts.kind)
+        payer_audit(actor, AuditAction.CREATE, stay, "stay_denial", denial.pk, kind=facts.kind)
     return denial
 
 
@@ -542,7 +545,7 @@ def appeal_file(
     is left. Audits one create."""
     stay = denial.stay
     errors: dict[str, list[str]] = {}
-    _not_future(errors, "filed_at", facts.filed_at)
+    not_in_future(errors, "filed_at", facts.filed_at)
     if facts.filed_at < _day_start(stay, denial.received_date):
         errors["filed_at"] = [_("cannot be before the denial was received")]
     if errors:
@@ -574,8 +577,11 @@ def appeal_file(
             where=Q(state=rules.DenialState.OPEN),
             refused=RuleViolation(_("the denial is not open to appeal")),
         )
-        in_time = _meet(PayerDeadline.APPEAL_FILE, DENIAL, denial.pk, facts.filed_at) and not late
-        decision = _start(
+        in_time = (
+            payer_clock_meet(PayerDeadline.APPEAL_FILE, DENIAL, denial.pk, facts.filed_at)
+            and not late
+        )
+        decision = payer_clock_start(
             PayerDeadline.APPEAL_DECISION,
             DENIAL,
             denial.pk,
@@ -595,7 +601,7 @@ def appeal_file(
             decision_due_at=decision.due_at,
             filed_by=actor.user,
         )
-        _audit(actor, AuditAction.CREATE, stay, "stay_appeal", appeal.pk, level=level.level)
+        payer_audit(actor, AuditAction.CREATE, stay, "stay_appeal", appeal.pk, level=level.level)
     return appeal
 
 
@@ -622,7 +628,7 @@ def appeal_decide(
         denied_days=denial.denied_days,
         denied_amount=denial.denied_amount,
     )
-    _not_future(errors, "decided_at", facts.decided_at)
+    not_in_future(errors, "decided_at", facts.decided_at)
     if facts.decided_at < appeal.filed_at:
         errors["decided_at"] = [_("cannot be before the appeal was filed")]
     if errors:
@@ -645,10 +651,10 @@ def appeal_decide(
             where=Q(outcome=""),
             refused=RuleViolation(_("the appeal was already decided")),
         )
-        _denial_state_set(denial, state)
-        _meet(PayerDeadline.APPEAL_DECISION, DENIAL, denial.pk, facts.decided_at)
+        denial_state_set(denial, state)
+        payer_clock_meet(PayerDeadline.APPEAL_DECISION, DENIAL, denial.pk, facts.decided_at)
         if state == rules.DenialState.OPEN and following is not None:
-            _start(
+            payer_clock_start(
                 PayerDeadline.APPEAL_FILE,
                 DENIAL,
                 denial.pk,
@@ -656,11 +662,13 @@ def appeal_decide(
                 rules.filing_rule(following),
                 facts.decided_at,
             )
-        _audit(actor, AuditAction.UPDATE, stay, "stay_appeal", appeal.pk, outcome=outcome.value)
+        payer_audit(
+            actor, AuditAction.UPDATE, stay, "stay_appeal", appeal.pk, outcome=outcome.value
+        )
     return appeal
 
 
-def _denial_state_set(denial: StayDenial, state: rules.DenialState) -> None:
+def denial_state_set(denial: StayDenial, state: rules.DenialState) -> None:
     """Move a denial to `state` after the payer's word on it (an appeal's outcome or a
     peer-to-peer's); the caller holds the transaction."""
     StayDenial.objects.filter(pk=denial.pk).update(state=state, version=denial.version + 1)
@@ -682,7 +690,7 @@ def appeal_packet_printed(
     notes = {} if note_ids is None else {"notes": note_ids}
     if part2_withheld_ids:
         notes["part2_withheld"] = part2_withheld_ids
-    _audit(
+    payer_audit(
         actor,
         AuditAction.PRINT,
         denial.stay,

@@ -23,7 +23,6 @@ from casework.stays.deadlines import facility_zone
 from casework.stays.models import Stay
 from casework.stays.payers import (
     education,
-    packet,
     peer_to_peer_services,
     rules,
     selectors,
@@ -43,11 +42,10 @@ from casework.stays.payers.forms import (
     PeerToPeerStepForm,
 )
 from casework.stays.payers.models import UNIT_LABELS
-from casework.stays.selectors import referral_list
 from casework.web.access import access_stay, refuse, stay_reach_q, user_may
-from casework.web.api import audit_list
+from casework.web.api import audit_list, service_step
 from casework.web.guard import guard
-from casework.web.pages import form_page
+from casework.web.pages import bound, form_page, step_page, titled_form_page
 
 LIST_LIMIT = 200
 
@@ -199,6 +197,18 @@ def denial_report_page(request: HttpRequest, actor: Actor) -> HttpResponse:
 # --- forms reached from the stay page ----------------------------------------------------
 
 
+def _on_stay_page(stay: Stay, *, title: str, submit: str, success: str) -> dict[str, Any]:
+    """What a form reached from the stay page shows and where it returns."""
+    return {
+        "template": "stays/payers/form.html",
+        "title": title,
+        "submit": submit,
+        "success": success,
+        "back": reverse("stay_detail", args=[stay.pk]) + "#payer",
+        "stay": stay,
+    }
+
+
 def _stay_form(
     request: HttpRequest,
     stay: Stay,
@@ -209,27 +219,16 @@ def _stay_form(
     submit: str,
     success: str,
 ) -> HttpResponse:
-    back = reverse("stay_detail", args=[stay.pk]) + "#payer"
-    return form_page(
-        request,
-        form,
-        save,
-        success=success,
-        redirect_to=back,
-        template="stays/payers/form.html",
-        context={"title": title, "submit_label": submit, "stay": stay, "back": back},
+    return titled_form_page(
+        request, form, save, **_on_stay_page(stay, title=title, submit=submit, success=success)
     )
-
-
-def _bound(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @guard(Permission.CASE_MANAGE, access_stay, log_read="get")
 def stay_authorization_new(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
-    form = AuthorizationForm(_bound(request))
+    form = AuthorizationForm(bound(request))
 
     def save() -> object:
         return services.authorization_open(
@@ -253,32 +252,18 @@ def stay_authorization_new(request: HttpRequest, actor: Actor, stay: Stay) -> Ht
 def stay_authorization_step_page(
     request: HttpRequest, actor: Actor, stay: Stay, authorization_id: int
 ) -> HttpResponse:
-    authorization = selectors.authorization_of_stay(
-        stay_id=stay.pk, authorization_id=authorization_id
-    )
-    if authorization is None:
-        raise Http404("No such authorization.")
-    authorization.stay = stay
-    form = AuthorizationStepForm(_bound(request), initial={"version": authorization.version})
-
-    def save() -> object:
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        return services.authorization_step(
-            actor=actor,
-            authorization=authorization,
-            version=version,
-            facts=services.StepFacts(**data),
-        )
-
-    return _stay_form(
+    return step_page(
         request,
-        stay,
-        form,
-        save,
-        title=_("Record a step of the authorization"),
-        submit=_("Record"),
-        success=_("Authorization updated."),
+        selectors.authorization_on_stay(stay=stay, authorization_id=authorization_id),
+        AuthorizationStepForm,
+        service_step(services.authorization_step, actor, "authorization", services.StepFacts),
+        missing="No such authorization.",
+        **_on_stay_page(
+            stay,
+            title=_("Record a step of the authorization"),
+            submit=_("Record"),
+            success=_("Authorization updated."),
+        ),
     )
 
 
@@ -291,9 +276,7 @@ def stay_denial_new(request: HttpRequest, actor: Actor, stay: Stay) -> HttpRespo
         for a in selectors.authorization_list(stay_id=stay.pk)
     ]
     taxonomy = rules.denial_taxonomy(settings.CASEWORK_STAYS_DENIAL_TAXONOMY)
-    form = DenialForm(
-        _bound(request), authorizations=authorizations, categories=taxonomy.categories
-    )
+    form = DenialForm(bound(request), authorizations=authorizations, categories=taxonomy.categories)
 
     def save() -> object:
         return services.denial_record(
@@ -315,27 +298,18 @@ def stay_denial_new(request: HttpRequest, actor: Actor, stay: Stay) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 @guard(Permission.CASE_MANAGE, access_stay, log_read="get")
 def stay_appeal_new(request: HttpRequest, actor: Actor, stay: Stay, denial_id: int) -> HttpResponse:
-    denial = selectors.denial_of_stay(stay_id=stay.pk, denial_id=denial_id)
-    if denial is None:
-        raise Http404("No such denial.")
-    denial.stay = stay
-    form = AppealForm(_bound(request), initial={"version": denial.version})
-
-    def save() -> object:
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        return services.appeal_file(
-            actor=actor, denial=denial, version=version, facts=services.AppealFacts(**data)
-        )
-
-    return _stay_form(
+    return step_page(
         request,
-        stay,
-        form,
-        save,
-        title=_("File an appeal"),
-        submit=_("File the appeal"),
-        success=_("Appeal filed; the payer's decision clock runs."),
+        selectors.denial_on_stay(stay=stay, denial_id=denial_id),
+        AppealForm,
+        service_step(services.appeal_file, actor, "denial", services.AppealFacts),
+        missing="No such denial.",
+        **_on_stay_page(
+            stay,
+            title=_("File an appeal"),
+            submit=_("File the appeal"),
+            success=_("Appeal filed; the payer's decision clock runs."),
+        ),
     )
 
 
@@ -345,27 +319,18 @@ def stay_appeal_new(request: HttpRequest, actor: Actor, stay: Stay, denial_id: i
 def stay_appeal_outcome_page(
     request: HttpRequest, actor: Actor, stay: Stay, appeal_id: int
 ) -> HttpResponse:
-    appeal = selectors.appeal_of_stay(stay_id=stay.pk, appeal_id=appeal_id)
-    if appeal is None:
-        raise Http404("No such appeal.")
-    appeal.denial.stay = stay
-    form = OutcomeForm(_bound(request), initial={"version": appeal.version})
-
-    def save() -> object:
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        return services.appeal_decide(
-            actor=actor, appeal=appeal, version=version, facts=services.OutcomeFacts(**data)
-        )
-
-    return _stay_form(
+    return step_page(
         request,
-        stay,
-        form,
-        save,
-        title=_("Record the appeal's outcome"),
-        submit=_("Record the outcome"),
-        success=_("Outcome recorded."),
+        selectors.appeal_on_stay(stay=stay, appeal_id=appeal_id),
+        OutcomeForm,
+        service_step(services.appeal_decide, actor, "appeal", services.OutcomeFacts),
+        missing="No such appeal.",
+        **_on_stay_page(
+            stay,
+            title=_("Record the appeal's outcome"),
+            submit=_("Record the outcome"),
+            success=_("Outcome recorded."),
+        ),
     )
 
 
@@ -399,7 +364,7 @@ def stay_peer_to_peer_new(request: HttpRequest, actor: Actor, stay: Stay) -> Htt
     """Request a peer-to-peer with the payer about one of the stay's adverse decisions
     (`?about=authorization-<id>` or `denial-<id>` preselects it)."""
     form = PeerToPeerForm(
-        _bound(request),
+        bound(request),
         subjects=_peer_to_peer_subjects(stay),
         initial={"about": request.GET.get("about", "")},
     )
@@ -426,58 +391,24 @@ def stay_peer_to_peer_new(request: HttpRequest, actor: Actor, stay: Stay) -> Htt
 def stay_peer_to_peer_step_page(
     request: HttpRequest, actor: Actor, stay: Stay, peer_to_peer_id: int
 ) -> HttpResponse:
-    peer = selectors.peer_to_peer_of_stay(stay_id=stay.pk, peer_to_peer_id=peer_to_peer_id)
-    if peer is None:
-        raise Http404("No such peer-to-peer.")
-    peer.stay = stay
-    form = PeerToPeerStepForm(_bound(request), initial={"version": peer.version})
-
-    def save() -> object:
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        return peer_to_peer_services.peer_to_peer_step(
-            actor=actor,
-            peer=peer,
-            version=version,
-            facts=peer_to_peer_services.PeerToPeerStepFacts(**data),
-        )
-
-    return _stay_form(
+    return step_page(
         request,
-        stay,
-        form,
-        save,
-        title=_("Record the peer-to-peer"),
-        submit=_("Record"),
-        success=_("Peer-to-peer updated."),
+        selectors.peer_to_peer_on_stay(stay=stay, peer_to_peer_id=peer_to_peer_id),
+        PeerToPeerStepForm,
+        service_step(
+            peer_to_peer_services.peer_to_peer_step,
+            actor,
+            "peer",
+            peer_to_peer_services.PeerToPeerStepFacts,
+        ),
+        missing="No such peer-to-peer.",
+        **_on_stay_page(
+            stay,
+            title=_("Record the peer-to-peer"),
+            submit=_("Record"),
+            success=_("Peer-to-peer updated."),
+        ),
     )
-
-
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, access_stay)
-def stay_appeal_packet(
-    request: HttpRequest, actor: Actor, stay: Stay, denial_id: int
-) -> HttpResponse:
-    """The appeal packet of a denial (PDF). Audits one print."""
-    denial = selectors.denial_of_stay(stay_id=stay.pk, denial_id=denial_id)
-    if denial is None:
-        raise Http404("No such denial.")
-    denial.stay = stay
-    sections = packet.packet_sections(
-        stay=stay,
-        denial=denial,
-        reviews=selectors.packet_reviews(stay_id=stay.pk),
-        referrals=referral_list(stay_id=stay.pk),
-        appeals=selectors.appeals_of_denial(denial_id=denial.pk),
-    )
-    services.appeal_packet_printed(actor=actor, denial=denial)
-    body = packet.packet_pdf(
-        title=f"Appeal packet: stay {stay.visit_number}, denial {denial.pk}", sections=sections
-    )
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="appeal-packet-{denial.pk}.pdf"'
-    return response
 
 
 # --- the pages a payer clock on the worklist links to ------------------------------------

@@ -1,7 +1,6 @@
 """The handoff to the receiving provider (G3): sent, confirmed by a person or by the
 receiving system's FHIR Task, printed; and the receiving organisation's credential."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -13,6 +12,7 @@ from casework.core.actor import Actor
 from casework.core.audit import audit_record
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import AuditAction, Deadline, DeadlineState
+from casework.core.tokens import token_hash
 from casework.stays.models import Stay
 from casework.stays.rules import StayState
 from casework.transitions import rules
@@ -153,10 +153,6 @@ RECEIVER_TOKEN_PREFIX = "cwr_"  # noqa: S105 (a marker, not a secret)
 RECEIVER_RAW_LENGTH = len(RECEIVER_TOKEN_PREFIX) + 43
 
 
-def _receiver_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def receiver_credential_issue(
     *, provider: PostAcuteProvider, name: str, issued_by: str = ""
 ) -> tuple[ReceiverCredential, str]:
@@ -174,7 +170,7 @@ def receiver_credential_issue(
             provider=provider,
             name=name,
             prefix=raw[:12],
-            key_hash=_receiver_hash(raw),
+            key_hash=token_hash(raw),
             issued_by=issued_by[:150],
             created_at=clock.now(),
         )
@@ -216,7 +212,7 @@ def receiver_verify(raw: str) -> ReceiverCredential | None:
         return None
     credential = (
         ReceiverCredential.objects.select_related("provider")
-        .filter(key_hash=_receiver_hash(raw), revoked_at__isnull=True)
+        .filter(key_hash=token_hash(raw), revoked_at__isnull=True)
         .first()
     )
     if credential is None:
