@@ -136,7 +136,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
+# Session-scoped: xdist may hand a worker this module's tests in more than one batch, and
+# a module fixture would be torn down and the server set up again between them.
+@pytest.fixture(scope="session")
 def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """`casework serve` under the production settings on a real port, after the steps
     docs/deploy.md lists: migrate, collectstatic, an account and an API token."""

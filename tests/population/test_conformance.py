@@ -1,7 +1,11 @@
 """Engine conformance: the same pipeline gives identical output on SQLFrame-DuckDB and
 on PySpark local mode over the same fixtures, down to the bytes of the run folder's
 files. Select with ``-m spark``; CI runs it (Java 17 is installed there). Every Spark
-test uses the one session-scoped ``spark`` fixture of conftest.py: one JVM per run."""
+test uses the one session-scoped ``spark`` fixture of conftest.py: one JVM per run.
+
+The runs both engines make are session fixtures too: xdist hands a worker this module's
+tests in more than one batch, and a module fixture is torn down (and its runs made again)
+whenever another module's test comes between."""
 
 from __future__ import annotations
 
@@ -49,13 +53,13 @@ def outputs(engine: Engine, staging: dict[str, Path]) -> dict[str, list[tuple[An
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def staging(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     staged = read_input_folder(FIXTURES / "claims")
     return write_staging(staged, tmp_path_factory.mktemp("conformance"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def both(duck: Engine, spark: Engine, staging: dict[str, Path]) -> dict[str, Any]:
     return {"duckdb": outputs(duck, staging), "spark": outputs(spark, staging)}
 
@@ -136,14 +140,14 @@ def test_fhir_run_files_are_byte_identical(name: str, fhir_runs: dict[str, Path]
     assert (fhir_runs["spark"] / name).read_bytes() == (fhir_runs["duckdb"] / name).read_bytes()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def claims_runs(
     duck: Engine, spark: Engine, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Path]:
     return run_both(duck, spark, FIXTURES / "claims", tmp_path_factory.mktemp("claims-runs"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fhir_runs(
     duck: Engine, spark: Engine, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Path]:

@@ -50,7 +50,9 @@ def _cli(env: dict[str, str], *args: str) -> None:
     )
 
 
-@pytest.fixture(scope="module")
+# Session-scoped: a module fixture is set up again each time xdist hands this module's
+# tests to the worker in another batch.
+@pytest.fixture(scope="session")
 def feed_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     data_dir = tmp_path_factory.mktemp("adt")
     env = _env(data_dir)
