@@ -66,7 +66,24 @@ def django_db_setup(
         )
     yield
     with django_db_blocker.unblock():
+        _close_other_sessions()
         teardown_databases(config, verbosity=verbosity)
+
+
+def _close_other_sessions() -> None:
+    """Before the test database is dropped: PostgreSQL refuses to drop a database another
+    session is still connected to (a server thread's connection a test left open)."""
+    from django.db import connection, connections
+
+    connections.close_all()
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
 
 
 @pytest.fixture(autouse=True)

@@ -58,6 +58,9 @@ def demo(
             override_settings(DATA_DIR=tmp_path, CASEWORK_AUDIT_CHECKPOINT_FILE=checkpoints),
             time_machine.travel(NOW, tick=False),
         ):
+            # The shipped instruments, which a transactional test run earlier in this
+            # process may have flushed with the other migration data.
+            factories.instruments()
             call_command("demo_data", "--if-empty", stdout=out)
         yield Loaded(out.getvalue(), tmp_path / "demo-accounts.txt")
         transaction.set_rollback(True)
