@@ -53,10 +53,9 @@ def stay_appeal_packet(
 ) -> HttpResponse:
     """The appeal packet of a denial (PDF, in English for the payer's reviewers). Audits
     one print naming the notes it holds and the Part 2 notes it left out."""
-    denial = payers.denial_of_stay(stay_id=stay.pk, denial_id=denial_id)
+    denial = payers.denial_on_stay(stay=stay, denial_id=denial_id)
     if denial is None:
         raise Http404("No such denial.")
-    denial.stay = stay
     versions = coordination.note_versions_signed_between(
         consumer_id=stay.consumer_id,
         program_id=stay.program_id,
