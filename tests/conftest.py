@@ -5,6 +5,7 @@ import copy
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,18 @@ def opens_the_database(item: pytest.Item) -> bool:
     """Whether a test can reach the test database: pytest-django blocks every other test."""
     fixtures = set(getattr(item, "fixturenames", ()))
     return bool(DATABASE_FIXTURES & fixtures) or item.get_closest_marker("django_db") is not None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """CASEWORK_TEST_NOW=<ISO instant> runs the whole session from that instant, the clock
+    ticking on (time-machine), e.g. a few minutes after midnight in the program's zone, when
+    the UTC date and the program's date differ and "an hour ago" was yesterday. Tests that
+    travel themselves still do."""
+    start = os.environ.get("CASEWORK_TEST_NOW")
+    if start:
+        import time_machine
+
+        time_machine.travel(datetime.fromisoformat(start), tick=True).start()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

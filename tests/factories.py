@@ -33,13 +33,14 @@ def typed_time(moment: datetime, program: Program | None = None) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
 
 
-def local_today(program: Program | None = None) -> date:
+def local_today(program: Program | None = None, at: datetime | None = None) -> date:
     """Today in the program's zone: the day a person there types as today, and the day the
-    product compares typed dates with (after midnight UTC it is still yesterday in New York)."""
+    product compares typed dates with (after midnight UTC it is still yesterday in New York).
+    With `at`, the program's day of that instant instead."""
     zone = (
         program.time_zone if program is not None else Program._meta.get_field("time_zone").default
     )
-    return clock.now().astimezone(ZoneInfo(zone)).date()
+    return (at or clock.now()).astimezone(ZoneInfo(zone)).date()
 
 
 if TYPE_CHECKING:

@@ -1445,7 +1445,9 @@ def _denied_stay(w: World, appealed: bool = False) -> tuple[Any, Any, Any]:
             kind="medical_necessity",
             reason="Observation suffices",
             reason_category="lower_level_of_care",
-            received_date=factories.local_today(),
+            # Received on the day of the earliest step below (an hour ago: yesterday, just
+            # after midnight).
+            received_date=factories.local_today(at=clock.now() - timedelta(hours=1)),
             denied_days=2,
         ),
     )

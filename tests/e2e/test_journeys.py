@@ -15,7 +15,10 @@ pytestmark = pytest.mark.e2e
 
 
 def heading(page: Page, text: str) -> None:
+    """The page with this heading, loaded: its scripts (htmx) run, so a filter's change
+    event is caught rather than lost to a page still starting."""
     expect(page.get_by_role("heading", level=1)).to_have_text(text)
+    page.wait_for_load_state("load")
 
 
 def tick(page: Page, label: str) -> None:
