@@ -27,7 +27,7 @@ import os
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -92,6 +92,32 @@ def _sqlite_migrate(alias: str, migrate: Any) -> None:
         for stale in template.parent.glob("casework-test-*.sqlite3"):
             if stale != template:
                 stale.unlink(missing_ok=True)
+
+
+def migrated_sqlite_file(dest: Path, build: Callable[[], None]) -> None:
+    """An SQLite database file at `dest` with every migration applied, for a test that
+    starts the product as its own process on a file (the MLLP listener): a copy of the
+    SQLite template. Where there is none yet (the PostgreSQL leg builds only its own),
+    `build` migrates `dest` and the result becomes the template."""
+    template = _directory() / f"casework-test-{migrations_key('sqlite')}.sqlite3"
+    with _locked(template.with_suffix(".lock")):
+        if not template.exists():
+            build()
+            partial = template.with_suffix(f".{os.getpid()}.partial")
+            _sqlite_copy(dest, partial)
+            partial.replace(template)
+            return
+        _sqlite_copy(template, dest)
+
+
+def _sqlite_copy(source_path: Path, target_path: Path) -> None:
+    source = sqlite3.connect(source_path)
+    target = sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
 
 
 def _postgresql_migrate(alias: str, migrate: Any) -> None:

@@ -17,9 +17,6 @@ from typing import Any
 import pytest
 import requests
 
-# One worker sets up this module's shared fixture once (pytest-xdist, --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("deploy")
-
 
 def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     dropped = ("DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")

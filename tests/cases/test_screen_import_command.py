@@ -11,8 +11,7 @@ from casework.population.cli import main as population_main
 from casework.population.handoff import selected_members
 from tests.conftest import World
 
-# One worker runs the module's screening once (pytest-xdist, --dist loadgroup).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("screen-import")]
+pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).resolve().parents[1] / "population" / "fixtures" / "claims"
 
 

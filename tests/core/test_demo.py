@@ -66,7 +66,6 @@ def demo(
         transaction.set_rollback(True)
 
 
-@pytest.mark.xdist_group("demo")
 class TestTheLoadedDemo:
     """Facts about one loaded demo: each test only reads it."""
 
@@ -194,7 +193,6 @@ def test_without_if_empty_a_second_load_is_refused(tmp_path: Path) -> None:
         call_command("demo_data")
 
 
-@pytest.mark.xdist_group("demo")
 class TestTheDemoTransitions:
     """Each transitions situation of issue 16 is in the demo (transitions/seed.py)."""
 

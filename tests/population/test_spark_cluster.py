@@ -27,7 +27,7 @@ import pytest
 
 from tests.population.conftest import FIXTURES, screen_fixture_claims
 
-pytestmark = [pytest.mark.spark, pytest.mark.spark_cluster, pytest.mark.xdist_group("spark")]
+pytestmark = [pytest.mark.spark, pytest.mark.spark_cluster]
 pyspark = pytest.importorskip("pyspark")
 
 RUN_FILES = ("results.csv", "reasons.csv", "bias.csv", "selected.jsonl", "rejects.csv")

@@ -19,10 +19,9 @@ import pytest
 from hl7.mllp import open_hl7_connection
 
 from tests.stays.messages import adt
+from tests.template_db import migrated_sqlite_file
 
 ROOT = Path(__file__).resolve().parents[2]
-# One worker sets up this module's shared fixture once (pytest-xdist, --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("mllp")
 SETUP = """
 from casework.core.models import Program
 from casework.stays.models import Unit
@@ -56,7 +55,11 @@ def _cli(env: dict[str, str], *args: str) -> None:
 def feed_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     data_dir = tmp_path_factory.mktemp("adt")
     env = _env(data_dir)
-    _cli(env, "migrate", "--no-input")
+    # The migrated schema comes from the test database's template (tests/template_db.py):
+    # migrating a file in a process of its own costs about 20 s of CPU.
+    migrated_sqlite_file(
+        data_dir / "casework.sqlite3", build=lambda: _cli(env, "migrate", "--no-input")
+    )
     _cli(env, "shell", "-c", SETUP)
     yield env
 

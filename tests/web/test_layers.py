@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# One worker sets up this module's shared fixture once (pytest-xdist, --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("layers")
 
 
 def _lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
