@@ -284,11 +284,12 @@ def test_goal_past_target_without_progress_raises_a_work_item(world: World) -> N
         case, _, v1 = first_plan(world)
     goal = PlanGoal.objects.get(plan_version=v1)
     deadline = Deadline.objects.get(kind="goal_target", subject_id=goal.pk)
-    assert deadline.due_at == datetime(2026, 4, 2, tzinfo=UTC)
-    with time_machine.travel(datetime(2026, 4, 1, 23, 0, tzinfo=UTC), tick=False):
+    # The target day (1 April) ends at midnight in New York, the program's zone (EDT).
+    assert deadline.due_at == datetime(2026, 4, 2, 4, 0, tzinfo=UTC)
+    with time_machine.travel(datetime(2026, 4, 2, 3, 59, tzinfo=UTC), tick=False):
         sweep_once()
     assert WorkItem.objects.filter(case=case).count() == 0
-    with time_machine.travel(datetime(2026, 4, 2, 0, 1, tzinfo=UTC), tick=False):
+    with time_machine.travel(datetime(2026, 4, 2, 4, 1, tzinfo=UTC), tick=False):
         sweep_once()
     item = WorkItem.objects.get(case=case)
     assert (item.title, item.owner_id) == (

@@ -1,7 +1,7 @@
 """Writes for the plan of care (E1-E5, F6). Each needs active consent and is one audit
 event. A revision writes a whole new version; earlier versions are never changed."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from uuid import uuid4
 
 from django.db import transaction
@@ -33,9 +33,11 @@ from casework.coordination.services import work_item_raise
 from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
-from casework.core.deadlines import deadline_set, deadlines_close
+from casework.core.clocks import local_datetime
+from casework.core.deadlines import deadline_set, deadlines_close, program_calendar
 from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
 from casework.core.models import AuditAction, Deadline, DeadlineState
+from casework.core.selectors import program_today
 from casework.core.versioning import versioned_update
 
 
@@ -141,16 +143,21 @@ def _goal_deadlines(plan: CarePlan, version: CarePlanVersion, goals: dict[str, P
                 subject_type="plan_goal", subject_id=goal_id, state=DeadlineState.WAIVED
             )
     case = plan.case
-    for goal in goals.values():
-        if goal.status not in rules.OPEN_GOAL_STATUSES:
-            continue
-        if (goal.key, goal.target_date) in already_due:
-            continue
+    open_goals = [
+        goal
+        for goal in goals.values()
+        if goal.status in rules.OPEN_GOAL_STATUSES
+        and (goal.key, goal.target_date) not in already_due
+    ]
+    # A goal is behind once its target day has ended where the program is.
+    calendar = program_calendar(program_id=case.program_id) if open_goals else None
+    for goal in open_goals:
+        assert calendar is not None
         deadline_set(
             kind=PlanDeadline.GOAL_TARGET,
             subject_type="plan_goal",
             subject_id=goal.pk,
-            due_at=datetime.combine(goal.target_date + timedelta(days=1), time(), UTC),
+            due_at=local_datetime(goal.target_date + timedelta(days=1), time(), calendar),
             owner_id=case.assigned_to_id,
             consumer_id=case.consumer_id,
         )
@@ -362,7 +369,9 @@ def goal_target_handle(deadline: Deadline) -> None:
         target_date=goal.target_date,
         status=goal.status,
     )
-    if not rules.goal_behind(spec, today=clock.now().date(), progressed=met.exists()):
+    if not rules.goal_behind(
+        spec, today=program_today(program_id=case.program_id), progressed=met.exists()
+    ):
         return
     title = rules.goal_not_met_title(goal.description)
     if work_item_open_exists(case_id=case.pk, title=title):

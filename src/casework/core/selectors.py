@@ -9,8 +9,9 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, When
 from django.db.models.fields.json import KT
@@ -185,6 +186,27 @@ def program_time_zone(*, program_id: int | None) -> str:
         return ""
     name = Program.objects.filter(pk=program_id).values_list("time_zone", flat=True).first()
     return name or ""
+
+
+def program_today(*, program_id: int | None) -> date:
+    """The day it is now in the program's time zone (the default zone without a program):
+    the day a person there calls today, whatever zone the request runs in (the API's is
+    UTC, whose date is ahead of New York's every evening)."""
+    from casework.core.models import Program
+
+    name = program_time_zone(program_id=program_id) or Program._meta.get_field("time_zone").default
+    return zone_today(str(name))
+
+
+def zone_today(name: str) -> date:
+    """The day it is now in the IANA zone `name` (UTC for an unknown name)."""
+    from casework.core import clock
+
+    try:
+        zone = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return clock.now().astimezone(zone).date()
 
 
 def expired_session_user_id(*, session_key: str) -> str | None:

@@ -5,7 +5,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from casework.core import clock
+from casework.core.selectors import zone_today
 from casework.governance.rules import (
     AccessFormat,
     AccessRequestState,
@@ -179,7 +179,7 @@ class RequirementOut(Schema):
 
     @staticmethod
     def resolve_status(obj: Any) -> str:
-        return review_due(obj.review_date, clock.now().date())
+        return review_due(obj.review_date, zone_today(obj.program.time_zone))
 
 
 class RequirementPage(Schema):

@@ -243,7 +243,7 @@ def requirement_list(
     qs = ComplianceRequirement.objects.filter(program_id=program_id)
     if jurisdiction:
         qs = qs.filter(jurisdiction=jurisdiction)
-    return qs.select_related("owner").order_by("review_date", "pk")
+    return qs.select_related("owner", "program").order_by("review_date", "pk")
 
 
 def requirements_due(*, program_id: int, today: date) -> dict[str, list[ComplianceRequirement]]:

@@ -30,6 +30,7 @@ from casework.core.deadlines import (
 )
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import AuditAction, DeadlineState, Program
+from casework.core.selectors import program_today
 from casework.core.validation import validated
 from casework.core.versioning import versioned_update
 from casework.governance import rules
@@ -539,7 +540,7 @@ def requirement_create(
     Audits one create (no consumer)."""
     owner = User.objects.filter(pk=owner_id).first()
     errors = _register_checks(program.pk, owner, evidence_links, jurisdiction)
-    if review_date < clock.now().date():
+    if review_date < program_today(program_id=program.pk):
         errors["review_date"] = [_("cannot be in the past")]
     if kind not in rules.RequirementKind._value2member_map_:
         errors["kind"] = [_("not one of the choices")]
@@ -586,7 +587,7 @@ def requirement_review(
         requirement.program_id, owner, evidence_links, requirement.jurisdiction
     )
     now = clock.now()
-    if next_review_date <= now.date():
+    if next_review_date <= program_today(program_id=requirement.program_id):
         errors["next_review_date"] = [_("the next review is after today")]
     if errors:
         raise ValidationFailed(errors)

@@ -21,6 +21,7 @@ from casework.core.actor import Actor
 from casework.core.audit import audit_record
 from casework.core.models import AuditAction, Program
 from casework.core.policy import Permission
+from casework.core.selectors import program_today
 from casework.governance import documents, rules, selectors, services
 from casework.governance.forms import (
     AccessCloseForm,
@@ -74,7 +75,9 @@ def governance_overview(request: HttpRequest, actor: Actor) -> HttpResponse:
     requests = list(selectors.access_request_list(program_id=program_id, open_only=True)[:200])
     clocks = selectors.access_request_clocks(request_ids=[r.pk for r in requests])
     plan = selectors.retention_plan(program_id=program_id, now=now)
-    due = selectors.requirements_due(program_id=program_id, today=now.date())
+    due = selectors.requirements_due(
+        program_id=program_id, today=program_today(program_id=program_id)
+    )
     audit_record(
         actor=actor,
         action=AuditAction.LIST,
@@ -389,7 +392,9 @@ def requirement_detail(
         {
             "nav": "governance",
             "item": requirement,
-            "status": rules.review_due(requirement.review_date, clock.now().date()),
+            "status": rules.review_due(
+                requirement.review_date, program_today(program_id=requirement.program_id)
+            ),
         },
     )
 

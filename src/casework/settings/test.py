@@ -20,8 +20,10 @@ CASEWORK_AUDIT_UNLOCKED = True
 # PostgreSQL refuses TRUNCATE on the audit tables (core migration 0004) unless the
 # session allows it; the test runner empties tables with TRUNCATE between tests.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # A test database is thrown away: its commits need not wait for the WAL to reach the
+    # disk (the browser journeys and the servers the tests start commit every request).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
-        "-c casework.allow_truncate=on"
+        "-c casework.allow_truncate=on -c synchronous_commit=off"
     )
 
 # WhiteNoise scans every static file when its middleware is built, and the test client

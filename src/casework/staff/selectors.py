@@ -246,7 +246,7 @@ def _attested(
         return False
     return rules.attestation_current(
         signed_version=document.version if signed_at else None,
-        signed_date=signed_at.date() if signed_at else None,
+        signed_date=timezone.localdate(signed_at) if signed_at else None,
         current_version=document.version,
         on=day,
         settings=settings,

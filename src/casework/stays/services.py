@@ -25,7 +25,7 @@ from casework.core.prepared import PreparedInsert, PreparedUpdate
 from casework.core.versioning import versioned_update
 from casework.staff.models import User
 from casework.stays import rules
-from casework.stays.deadlines import SUBJECT, StayDeadline, stay_clocks_sync
+from casework.stays.deadlines import SUBJECT, StayDeadline, facility_zone, stay_clocks_sync
 from casework.stays.models import (
     AdtMessage,
     AdvisorReferral,
@@ -163,7 +163,7 @@ def _facts_validate(facts: StayFacts, version: str) -> None:
             _("the admission order must be at or before the inpatient admission")
         ]
     if facts.expected_discharge_date is not None and facts.expected_discharge_date < (
-        facts.admitted_at.date()
+        facts.admitted_at.astimezone(facility_zone()).date()
     ):
         errors["expected_discharge_date"] = [_("may not be before the admission")]
     if facts.drg and facts.drg not in rules.drg_table(version).entries:

@@ -473,11 +473,10 @@ def denial_record(*, actor: Actor, stay: Stay, facts: DenialFacts) -> StayDenial
         errors["reason"] = [_("give the payer's reason")]
     taxonomy = rules.denial_taxonomy(settings.CASEWORK_STAYS_DENIAL_TAXONOMY)
     errors.update(rules.category_problems(taxonomy, facts.reason_category))
-    if facts.received_date > clock.now().date():
+    calendar = program_calendar(program_id=stay.program_id)
+    if facts.received_date > calendar.local_date(clock.now()):
         errors["received_date"] = [_("cannot be in the future")]
-    elif facts.received_date < program_calendar(program_id=stay.program_id).local_date(
-        stay.admitted_at
-    ):
+    elif facts.received_date < calendar.local_date(stay.admitted_at):
         errors["received_date"] = [_("cannot be before the admission")]
     authorization = None
     if facts.authorization_id is not None:

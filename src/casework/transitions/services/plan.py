@@ -15,6 +15,7 @@ from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
 from casework.core.models import AuditAction
+from casework.stays.deadlines import facility_zone
 from casework.stays.models import Stay
 from casework.stays.rules import StayState
 from casework.transitions import risk, selectors
@@ -141,7 +142,7 @@ def transition_plan_save(
     if stay.state == StayState.CANCELLED:
         raise RuleViolation(_("the stay was cancelled"))
     day = facts.anticipated_discharge_date
-    if day is not None and day < stay.admitted_at.date():
+    if day is not None and day < stay.admitted_at.astimezone(facility_zone()).date():
         raise ValidationFailed.single(
             "anticipated_discharge_date", _("may not be before the admission")
         )
