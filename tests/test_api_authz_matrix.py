@@ -2386,6 +2386,41 @@ def test_part2_needs_list_shows_a_need_a_part2_screen_suggested_only_to_a_covere
 
 @pytest.mark.parametrize("covered", [True, False], ids=["consent names the role", "no consent"])
 @pytest.mark.parametrize("role", list(Role.values))
+@pytest.mark.parametrize("path", ["care-plan", "care-plan/fhir"])
+def test_part2_plan_problem_is_shown_only_to_a_covered_role(
+    world: World, path: str, role: str, covered: bool
+) -> None:
+    from tests.careplans.test_part2_problems import part2_plan_case
+
+    case, problem = part2_plan_case(world)
+    user = world.by_role(role)
+    if covered:
+        _part2_consent(world, case, role)
+    client = token_client(user)
+    since = last_event_id()
+
+    response = client.get(f"/api/v1/cases/{case.pk}/{path}")
+
+    if not _allowed(role, MATRIX[("GET", f"/api/v1/cases/{{case_id}}/{path}")]):
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200, response.content
+    if path == "care-plan":
+        shown = [p["key"] for p in response.json()["problems"]]
+    else:
+        shown = [
+            e["resource"]["id"].rsplit("-", 1)[1]
+            for e in response.json()["entry"]
+            if e["resource"]["resourceType"] == "Condition"
+        ]
+    seen = _covered(world, user, covered)
+    assert sorted(shown) == (["p1", "p2"] if seen else ["p1"])
+    withheld = {} if seen else {"part2_withheld_problems": [problem.pk]}
+    assert [(e.action, e.detail) for e in events_since(since)] == [(AuditAction.READ, withheld)]
+
+
+@pytest.mark.parametrize("covered", [True, False], ids=["consent names the role", "no consent"])
+@pytest.mark.parametrize("role", list(Role.values))
 def test_part2_fhir_read_is_labelled_for_a_covered_role_and_404_otherwise(
     world: World, role: str, covered: bool
 ) -> None:

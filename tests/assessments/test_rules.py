@@ -422,22 +422,92 @@ def auditc(scores: list[int]) -> dict[str, str]:
     return {f"auditc_{n + 1}": AUDITC_CODES[n][s] for n, s in enumerate(scores)}
 
 
+NEGATIVE_LABEL = "Negative screen"
+POSITIVE_LABEL = "Positive screen: hazardous drinking or an active alcohol use disorder is likely"
+NOTES = {
+    "female": "cut-off 3 or more, for women",
+    "male": "cut-off 4 or more, for men",
+    "default": "cut-off 3 or more: sex not recorded as female or male, the lower cut-off",
+}
+
+
 @pytest.mark.parametrize(
-    ("scores", "total", "band", "alcohol_use"),
+    ("scores", "sex", "band", "label", "cutoff"),
     [
-        ([0, 0, 0], 0, "negative", "negative"),
-        ([1, 1, 0], 2, "negative", "negative"),
-        ([1, 1, 1], 3, "positive_women", "positive"),
-        ([2, 1, 1], 4, "positive", "positive"),
-        ([4, 4, 4], 12, "positive", "positive"),
+        ([1, 1, 0], "female", "negative", NEGATIVE_LABEL, ("female", 3)),
+        ([1, 1, 0], "male", "negative", NEGATIVE_LABEL, ("male", 4)),
+        ([1, 1, 0], "unknown", "negative", NEGATIVE_LABEL, ("default", 3)),
+        ([1, 1, 1], "female", "positive", POSITIVE_LABEL, ("female", 3)),
+        ([1, 1, 1], "male", "negative", NEGATIVE_LABEL, ("male", 4)),
+        ([1, 1, 1], "unknown", "positive", POSITIVE_LABEL, ("default", 3)),
+        ([2, 1, 1], "female", "positive", POSITIVE_LABEL, ("female", 3)),
+        ([2, 1, 1], "male", "positive", POSITIVE_LABEL, ("male", 4)),
+        ([2, 1, 1], "unknown", "positive", POSITIVE_LABEL, ("default", 3)),
     ],
 )
-def test_auditc_bands_at_their_boundaries(
-    scores: list[int], total: int, band: str, alcohol_use: str
+def test_auditc_is_scored_by_sex_and_says_the_cut_off_used(
+    scores: list[int], sex: str, band: str, label: str, cutoff: tuple[str, int]
 ) -> None:
-    result = rules.score(load("auditc"), auditc(scores))
-    assert (result.total, result.band.code if result.band else None) == (total, band)
-    assert result.domains == {"alcohol_use": alcohol_use}
+    result = rules.score(load("auditc"), auditc(scores), sex=sex)
+
+    assert result.as_json() == {
+        "total": sum(scores),
+        "band": band,
+        "band_label": f"{label} ({NOTES[cutoff[0]]})",
+        "domains": {"alcohol_use": band},
+        "urgent": [],
+        "complete": True,
+        "cutoff": {"sex": cutoff[0], "total_min": cutoff[1]},
+    }
+
+
+def test_auditc_takes_the_lower_cut_off_for_another_sex() -> None:
+    result = rules.score(load("auditc"), auditc([1, 1, 1]), sex="other")
+
+    assert (result.band.code if result.band else None, result.cutoff) == (
+        "positive",
+        rules.Cutoff("default", 3, NOTES["default"]),
+    )
+
+
+@pytest.mark.parametrize(("scores", "band"), [([0, 0, 0], "negative"), ([4, 4, 4], "positive")])
+def test_auditc_ends_of_the_range_are_the_same_for_both_sexes(scores: list[int], band: str) -> None:
+    bands = {
+        sex: rules.score(load("auditc"), auditc(scores), sex=sex).band for sex in ("female", "male")
+    }
+    assert {sex: b.code if b else None for sex, b in bands.items()} == {
+        "female": band,
+        "male": band,
+    }
+
+
+def test_auditc_spanish_text_is_complete() -> None:
+    definition = load("auditc")
+    spanish = rules.localized(definition, "es")
+
+    assert rules.translation_errors(definition) == []
+    assert spanish is not None
+    assert [q["text"] for q in spanish["questions"]] == [
+        "¿Con qué frecuencia consume alguna bebida alcohólica?",
+        "¿Cuántas consumiciones de bebidas alcohólicas suele realizar en un día de consumo normal?",
+        "¿Con qué frecuencia toma 6 o más bebidas alcohólicas en un solo día?",
+    ]
+    assert [o["text"] for o in spanish["questions"][2]["options"]] == [
+        "Nunca",
+        "Menos de una vez al mes",
+        "Mensualmente",
+        "Semanalmente",
+        "A diario o casi a diario",
+    ]
+
+
+def test_a_cut_off_band_without_a_cut_off_is_refused() -> None:
+    definition = load("auditc")
+    del definition["scoring"]["cutoff"]
+
+    assert rules.definition_errors(definition) == [
+        "a band or domain uses the cut-off, and scoring has none"
+    ]
 
 
 def test_auditc_is_marked_part2_and_coded_with_loinc() -> None:
@@ -453,4 +523,5 @@ def test_auditc_is_marked_part2_and_coded_with_loinc() -> None:
 
 def test_auditc_with_an_answer_missing_has_no_total() -> None:
     result = rules.score(load("auditc"), {"auditc_1": "LA6270-8", "auditc_2": "LA15694-5"})
-    assert (result.total, result.band) == (None, None)
+    assert (result.total, result.band, result.cutoff) == (None, None, None)
+    assert result.domains == {"alcohol_use": "incomplete"}

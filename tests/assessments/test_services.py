@@ -35,7 +35,7 @@ def test_every_shipped_instrument_is_loaded(db: None) -> None:
     factories.instruments()
     assert sorted(Instrument.objects.values_list("code", "version")) == [
         ("ahc_hrsn", "2018.1"),
-        ("auditc", "1.0"),
+        ("auditc", "1.1"),
         ("cm_comprehensive", "1.1"),
         ("gad7", "1.0"),
         ("hvs", "1.0"),

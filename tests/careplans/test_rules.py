@@ -192,3 +192,76 @@ def test_problems_and_priorities_are_agreed_content() -> None:
         plan(problems=(replace(problem, description="Food insecurity and hunger"),)),
     ]
     assert [rules.agreed_content_changes(plan(), new) for new in changed] == [True] * 3
+
+
+# --- withheld problems (S40) ----------------------------------------------------------------
+
+
+def two_problems() -> rules.PlanSpec:
+    """The plan of `plan()` with a second problem (p2, first in every list) whose goal,
+    intervention and barrier hang from it."""
+    base = plan()
+    return rules.PlanSpec(
+        problems=(
+            rules.ProblemSpec(key="p2", description="Alcohol use", priority=1),
+            *base.problems,
+        ),
+        goals=(
+            replace(base.goals[0], key="g2", problem_key="p2", description="Drink less"),
+            *base.goals,
+        ),
+        interventions=(
+            replace(base.interventions[0], key="i2", goal_key="g2", description="Counselling"),
+            *base.interventions,
+        ),
+        barriers=(rules.BarrierSpec(goal_key="g2", description="Cravings"), *base.barriers),
+    )
+
+
+def test_the_rows_hanging_from_a_withheld_problem_are_withheld() -> None:
+    withheld = rules.withheld_rows(two_problems(), frozenset({"p2"}))
+
+    assert withheld == rules.Withheld(
+        problem_keys=frozenset({"p2"}),
+        goal_keys=frozenset({"g2"}),
+        intervention_keys=frozenset({"i2"}),
+    )
+
+
+def test_a_plan_without_the_withheld_rows_is_what_the_reader_sees() -> None:
+    withheld = rules.withheld_rows(two_problems(), frozenset({"p2"}))
+
+    assert rules.plan_without(two_problems(), withheld) == plan()
+
+
+def test_the_withheld_rows_are_put_back_in_their_places() -> None:
+    whole = two_problems()
+    withheld = rules.withheld_rows(whole, frozenset({"p2"}))
+
+    assert rules.plan_with_withheld(plan(), whole, withheld) == whole
+
+
+def test_putting_back_keeps_the_readers_change() -> None:
+    whole = two_problems()
+    withheld = rules.withheld_rows(whole, frozenset({"p2"}))
+    change = rules.goal_status_set(plan(), "g1", "achieved")
+
+    merged = rules.plan_with_withheld(change, whole, withheld)
+
+    assert [(g.key, g.status) for g in merged.goals] == [("g2", "active"), ("g1", "achieved")]
+
+
+def test_a_change_naming_a_withheld_row_is_told() -> None:
+    withheld = rules.withheld_rows(two_problems(), frozenset({"p2"}))
+    goal_on_it = replace(plan(), goals=(replace(plan().goals[0], problem_key="p2"),))
+    barrier_on_it = replace(plan(), barriers=(rules.BarrierSpec(goal_key="g2", description="x"),))
+
+    assert rules.plan_names_withheld(plan(), withheld) is False
+    assert rules.plan_names_withheld(goal_on_it, withheld) is True
+    assert rules.plan_names_withheld(barrier_on_it, withheld) is True
+
+
+def test_the_withheld_message_counts_and_says_nothing_more() -> None:
+    assert rules.withheld_problems_message(2) == (
+        "2 problems withheld: 42 CFR Part 2 records your access is not covered for"
+    )

@@ -173,7 +173,9 @@ def spanish_document(world: World) -> documents.PlanDocument:
         },
     )
     case.refresh_from_db()
-    return documents.plan_document(case, care_plan_version_view(version=plan.current))
+    return documents.plan_document(
+        case, care_plan_version_view(version=plan.current, actor=factories.actor(world.cm))
+    )
 
 
 def test_every_document_label_has_a_spanish_translation() -> None:
@@ -230,7 +232,9 @@ def test_other_languages_fall_back_to_english_with_a_visible_note(
 
     case, _ = build_plan(world, signed_in(world), preferred_language=language)
     plan = CarePlan.objects.get(case=case)
-    document = documents.plan_document(case, care_plan_version_view(version=plan.current))
+    document = documents.plan_document(
+        case, care_plan_version_view(version=plan.current, actor=factories.actor(world.cm))
+    )
     assert (document.language, document.labels["title"]) == ("en", "Your plan of care")
     assert document.fallback_note.startswith("This document is not yet available")
 
@@ -334,7 +338,9 @@ def test_a_goal_shows_its_target_value_and_its_observable_outcome(world: World) 
         in page
     )
     plan.refresh_from_db()
-    document = documents.plan_document(case, care_plan_version_view(version=plan.current))
+    document = documents.plan_document(
+        case, care_plan_version_view(version=plan.current, actor=factories.actor(world.cm))
+    )
     text = pdf_text(documents.plan_pdf(document))
     assert "Target value: 0 days without a meal" in text
     assert "Observable outcome: Eats three meals a day" in text

@@ -264,3 +264,84 @@ def test_revoking_a_consent_that_is_not_there_is_a_form_error(world: World) -> N
         "no active Part 2 consent names this role"
     ]
     assert not Part2Consent.objects.exists()
+
+
+# --- a consent naming a payer ---------------------------------------------------------------
+
+
+def test_the_case_manager_records_a_consent_naming_a_payer_on_the_page(world: World) -> None:
+    case = factories.active_case(world.cm)
+    client = Client()
+    client.force_login(world.cm)
+    since = last_event_id()
+
+    response = client.post(
+        reverse("part2_consent", args=[case.pk]),
+        {"action": "grant", "role": "", "payer": " Acme Medicaid ", "scope": "Appeals"},
+    )
+
+    assert response.status_code == 302
+    consent = Part2Consent.objects.get()
+    assert (consent.role, consent.payer, consent.scope) == ("", "Acme Medicaid", "Appeals")
+    assert [(e.action, e.object_type, e.detail) for e in events_since(since)] == [
+        (AuditAction.CREATE, "part2_consent", {"payer": "Acme Medicaid"})
+    ]
+
+
+def test_a_consent_naming_a_payer_shows_no_staff_role_anything(world: World) -> None:
+    case, _, _ = _notes(world)
+    services.part2_consent_grant(
+        actor=factories.actor(world.cm), case=case, payer="Acme Medicaid", scope="Appeals"
+    )
+
+    html = _page(world.supervisor, case)
+
+    assert SECRET not in html
+
+
+@pytest.mark.parametrize(
+    ("role", "payer", "errors"),
+    [
+        ("", "", {"role": ["choose a staff role or name a payer"]}),
+        (Role.SUPERVISOR, "Acme Medicaid", {"payer": ["name a role or a payer, not both"]}),
+    ],
+    ids=["neither", "both"],
+)
+def test_a_consent_names_exactly_one_recipient(
+    world: World, role: str, payer: str, errors: dict[str, list[str]]
+) -> None:
+    case = factories.active_case(world.cm)
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.part2_consent_grant(
+            actor=factories.actor(world.cm), case=case, role=role, payer=payer, scope="TPO"
+        )
+
+    assert refused.value.errors == errors
+    assert not Part2Consent.objects.exists()
+
+
+def test_a_second_active_consent_for_the_payer_is_refused_whatever_its_case(
+    world: World,
+) -> None:
+    case = factories.active_case(world.cm)
+    actor = factories.actor(world.cm)
+    services.part2_consent_grant(actor=actor, case=case, payer="Acme Medicaid", scope="TPO")
+
+    with pytest.raises(RuleViolation) as refused:
+        services.part2_consent_grant(actor=actor, case=case, payer="ACME MEDICAID", scope="TPO")
+
+    assert refused.value.reason == "an active Part 2 consent already names this payer"
+    assert Part2Consent.objects.count() == 1
+
+
+def test_revoking_a_consent_naming_a_payer(world: World) -> None:
+    case = factories.active_case(world.cm)
+    actor = factories.actor(world.cm)
+    services.part2_consent_grant(actor=actor, case=case, payer="Acme Medicaid", scope="TPO")
+    since = last_event_id()
+
+    services.part2_consent_revoke(actor=actor, case=case, payer="acme medicaid")
+
+    assert Part2Consent.objects.get().revoked_at is not None
+    assert [e.detail for e in events_since(since)] == [{"payer": "Acme Medicaid", "revoked": True}]

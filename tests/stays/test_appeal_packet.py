@@ -1,8 +1,9 @@
 """The appeal packet (H4) holds the case notes written during the stay and the documents
 of the stay: a UM case manager sends the payer what happened while the patient was in
-the house. A Part 2 note (S40) never goes to the payer (no consent names one), and the
-packet does not betray that it exists; the print's audit event names what went in and
-what was left out."""
+the house. A Part 2 note (S40) goes to the payer only under the consumer's active Part 2
+consent naming the stay's payer, with the 42 CFR 2.32 notice; otherwise it is left out
+and the packet does not betray that it exists; the print's audit event names what went
+in and what was left out."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -14,6 +15,7 @@ from django.test import Client
 
 from casework.coordination import services as coordination_services
 from casework.coordination.models import Note
+from casework.coordination.rules import PART2_NOTICE
 from casework.core import clock
 from casework.core.models import AuditAction, AuditOutcome
 from casework.stays import services as stay_services
@@ -232,3 +234,110 @@ def test_without_notes_or_documents_the_packet_says_so(world: World, payer: Any)
 
     assert "No case note during the stay." in text
     assert "No notice or authorization." in text
+
+
+# --- a Part 2 consent naming the payer ------------------------------------------------------
+
+
+def _payer_consent(world: World, stay: Stay, payer: str = "Acme Medicaid") -> Any:
+    return coordination_services.part2_consent_grant(
+        actor=factories.actor(world.cm),
+        case=stay.consumer.cases.get(),
+        payer=payer,
+        scope="Notes of this stay, to Acme Medicaid, for the appeal of its denial",
+    )
+
+
+def test_a_consent_naming_the_payer_lets_the_part2_note_in_marked(
+    world: World, stay_with_notes: tuple[Stay, StayDenial, dict[str, Note]]
+) -> None:
+    stay, denial, notes = stay_with_notes
+    _payer_consent(world, stay, payer="acme medicaid ")
+
+    text = _packet(world.cm, stay, denial)
+
+    section = _section(text, "Case notes during the stay", "Documents of the stay")
+    author = world.cm.get_full_name() or world.cm.username
+    assert section.endswith(
+        f"{notes['part2'].signed_at.isoformat(timespec='minutes')} Progress note by {author} "
+        "(42 CFR Part 2 record) Opioid use disorder: on buprenorphine."
+    )
+
+
+def test_a_packet_with_a_part2_note_carries_the_notice_and_the_consents_scope(
+    world: World, stay_with_notes: tuple[Stay, StayDenial, dict[str, Note]]
+) -> None:
+    stay, denial, _ = stay_with_notes
+    _payer_consent(world, stay)
+
+    text = _packet(world.cm, stay, denial)
+
+    assert " ".join(PART2_NOTICE.split()) in text
+    assert (
+        "Disclosed with the patient's written consent (42 CFR 2.31) naming this payer. "
+        "Scope of the consent: Notes of this stay, to Acme Medicaid, for the appeal of its "
+        "denial"
+    ) in text
+
+
+def test_the_print_event_names_the_part2_note_disclosed_and_the_consent(
+    world: World, stay_with_notes: tuple[Stay, StayDenial, dict[str, Note]]
+) -> None:
+    stay, denial, notes = stay_with_notes
+    consent = _payer_consent(world, stay)
+    client = _client(world.cm)
+    since = last_event_id()
+
+    client.get(f"/stays/{stay.pk}/denials/{denial.pk}/packet.pdf")
+
+    assert [e.detail for e in events_since(since)] == [
+        {
+            "document": "appeal_packet",
+            "notes": [notes["during"].pk, notes["corrected"].pk, notes["part2"].pk],
+            "part2_disclosed": [notes["part2"].pk],
+            "part2_consent": consent.pk,
+        }
+    ]
+
+
+def test_a_consent_naming_another_payer_leaves_it_out(
+    world: World, stay_with_notes: tuple[Stay, StayDenial, dict[str, Note]]
+) -> None:
+    stay, denial, _ = stay_with_notes
+    _payer_consent(world, stay, payer="Other Health Plan")
+
+    text = _packet(world.cm, stay, denial)
+
+    assert "buprenorphine" not in text
+    assert "Part 2" not in text
+
+
+def test_a_revoked_consent_leaves_it_out(
+    world: World, stay_with_notes: tuple[Stay, StayDenial, dict[str, Note]]
+) -> None:
+    stay, denial, notes = stay_with_notes
+    _payer_consent(world, stay)
+    coordination_services.part2_consent_revoke(
+        actor=factories.actor(world.cm), case=stay.consumer.cases.get(), payer="Acme Medicaid"
+    )
+    client = _client(world.cm)
+    since = last_event_id()
+
+    response = client.get(f"/stays/{stay.pk}/denials/{denial.pk}/packet.pdf")
+
+    assert "buprenorphine" not in " ".join(pdf_text(response.content).split())
+    assert [e.detail.get("part2_withheld") for e in events_since(since)] == [[notes["part2"].pk]]
+
+
+def test_a_consent_naming_a_role_does_not_reach_the_payer(
+    world: World, stay_with_notes: tuple[Stay, StayDenial, dict[str, Note]]
+) -> None:
+    stay, denial, _ = stay_with_notes
+    coordination_services.part2_consent_grant(
+        actor=factories.actor(world.cm),
+        case=stay.consumer.cases.get(),
+        role="case_manager",
+        scope="Care coordination",
+    )
+
+    assert "buprenorphine" not in _packet(world.cm, stay, denial)

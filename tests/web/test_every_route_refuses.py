@@ -356,3 +356,39 @@ def test_part2_pages_show_the_records_only_to_a_covered_role(
         assert [(e.outcome, e.consumer_id) for e in events_since(since)] == [
             (AuditOutcome.DENIED, None)
         ]
+
+
+@pytest.mark.parametrize("covered", [True, False], ids=["consent names the role", "no consent"])
+@pytest.mark.parametrize("role", list(Role.values))
+@pytest.mark.parametrize("route", ["care_plan", "care_plan_pdf"])
+def test_part2_plan_problem_is_shown_only_to_a_covered_role(
+    world: World, route: str, role: str, covered: bool
+) -> None:
+    from tests.careplans.test_part2_problems import part2_plan_case
+    from tests.documents import pdf_text
+
+    case, problem = part2_plan_case(world)
+    user = world.by_role(role)
+    if covered:
+        coordination_services.part2_consent_grant(
+            actor=factories.actor(world.cm), case=case, role=role, scope="Care coordination"
+        )
+    client = _client(user)
+    since = last_event_id()
+
+    response = client.get(reverse(route, args=[case.pk]))
+
+    if response.status_code == 404:  # a role that does not read consumers
+        assert [e.outcome for e in events_since(since)] == [AuditOutcome.DENIED]
+        return
+    assert response.status_code == 200
+    text = (
+        " ".join(pdf_text(response.content).split())
+        if route == "care_plan_pdf"
+        else response.content.decode()
+    )
+    seen = covered or user == world.cm
+    assert ("Alcohol use" in text, "Food insecurity" in text) == (seen, True)
+    assert ("1 problem withheld" in text) is not seen
+    (event,) = events_since(since)
+    assert event.detail.get("part2_withheld_problems") == (None if seen else [problem.pk])

@@ -6,7 +6,7 @@ from typing import Any
 
 from casework.assessments import rules
 from casework.assessments.models import AssessmentResponse, Instrument
-from casework.coordination.rules import PART2_NOTICE, fhir_meta
+from casework.coordination.rules import fhir_part2
 
 LOINC = "http://loinc.org"
 LOCAL = "urn:casework:instrument"
@@ -86,13 +86,7 @@ def _part2(response: AssessmentResponse, *, notice: bool = False) -> dict[str, A
     """A Part 2 record's labels (S40): `meta.security` R and 42CFRPart2 on every resource,
     and on the QuestionnaireResponse (`notice`) the 42 CFR 2.32 redisclosure notice as
     its narrative. Nothing for any other record."""
-    if not response.part2:
-        return {}
-    labelled: dict[str, Any] = {"meta": fhir_meta(part2=True)}
-    if notice:
-        div = f'<div xmlns="http://www.w3.org/1999/xhtml"><p>{PART2_NOTICE}</p></div>'
-        labelled["text"] = {"status": "additional", "div": div}
-    return labelled
+    return fhir_part2(part2=response.part2, notice=notice)
 
 
 def questionnaire_response(response: AssessmentResponse) -> dict[str, Any]:

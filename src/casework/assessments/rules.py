@@ -12,8 +12,15 @@ rule is one of
   sum + min  positive when every item is answered and the sum of scores >= min;
              incomplete when one is missing (AHC HRSN safety, clinical.md §3.1)
   total_min  positive when the instrument's total >= the value
+  cutoff     (true) positive when the total >= the cut-off for the consumer's sex
 A condition is {question, in: [codes]} (an answer among them), {question, not_in:
 [codes]} (an answer outside them) or {question, at_least: n} (an integer answer).
+
+Cut-off by sex (`scoring.cutoff`, the AUDIT-C): ``{"female": {"total_min": 3, "note":
+...}, "male": {...}, "default": {...}}``. The consumer's recorded sex picks the entry, any
+other value (other, unknown) the `default` (the lower cut-off); a band may say `"cutoff":
+"below"` or `"cutoff": "from"` in place of min and max, and its label then says the
+cut-off used (the entry's note). The result records it (`cutoff`: sex and total_min).
 """
 
 from dataclasses import dataclass, field
@@ -44,6 +51,7 @@ class Result:
     domains: dict[str, str] = field(default_factory=dict)
     urgent: tuple[str, ...] = ()
     complete: bool = True
+    cutoff: "Cutoff | None" = None
 
     @property
     def positive_domains(self) -> list[str]:
@@ -57,7 +65,33 @@ class Result:
             "domains": dict(self.domains),
             "urgent": list(self.urgent),
             "complete": self.complete,
+            **(
+                {"cutoff": {"sex": self.cutoff.sex, "total_min": self.cutoff.total_min}}
+                if self.cutoff
+                else {}
+            ),
         }
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """The positive cut-off a score used: the entry of `scoring.cutoff` for `sex` (the
+    consumer's recorded sex, or `default`)."""
+
+    sex: str
+    total_min: int
+    note: str
+
+
+def cutoff_for(defn: Definition, sex: str) -> Cutoff | None:
+    """The cut-off of an instrument scored by sex for a consumer of `sex` (female, male;
+    any other value, unknown included, takes the `default`: the lower cut-off). None for
+    an instrument without one."""
+    table = defn.get("scoring", {}).get("cutoff")
+    if not table:
+        return None
+    key = sex if sex in table and sex != "default" else "default"
+    return Cutoff(key, int(table[key]["total_min"]), str(table[key]["note"]))
 
 
 def definition_errors(defn: Definition) -> list[str]:
@@ -81,6 +115,14 @@ def definition_errors(defn: Definition) -> list[str]:
     for qid in defn.get("scoring", {}).get("sum", []):
         if qid not in ids:
             errors.append(f"scoring names unknown question {qid}")
+    cutoff = defn.get("scoring", {}).get("cutoff")
+    if cutoff is not None and not isinstance(cutoff.get("default", {}).get("total_min"), int):
+        errors.append("scoring cutoff needs a default total_min")
+    uses_cutoff = any(b.get("cutoff") for b in defn.get("scoring", {}).get("bands", [])) or any(
+        d.get("rule", {}).get("cutoff") for d in defn.get("domains", [])
+    )
+    if uses_cutoff and cutoff is None:
+        errors.append("a band or domain uses the cut-off, and scoring has none")
     for domain in defn.get("domains", []):
         rule = domain.get("rule", {})
         names = [c.get("question") for c in rule.get("any", [])] + list(rule.get("sum", []))
@@ -239,8 +281,16 @@ def _holds(condition: dict[str, Any], answer: Any) -> bool:
 
 
 def _domain_status(
-    rule: dict[str, Any], questions: dict[str, dict[str, Any]], answers: Answers, total: int | None
+    rule: dict[str, Any],
+    questions: dict[str, dict[str, Any]],
+    answers: Answers,
+    total: int | None,
+    cutoff: Cutoff | None = None,
 ) -> str:
+    if rule.get("cutoff"):
+        if total is None or cutoff is None:
+            return INCOMPLETE
+        return POSITIVE if total >= cutoff.total_min else NEGATIVE
     if "total_min" in rule:
         if total is None:
             return INCOMPLETE
@@ -262,22 +312,30 @@ def _domain_status(
     return INCOMPLETE if missing else NEGATIVE
 
 
-def band_for(defn: Definition, total: int | None) -> Band | None:
+def band_for(defn: Definition, total: int | None, cutoff: Cutoff | None = None) -> Band | None:
     if total is None:
         return None
     for band in defn.get("scoring", {}).get("bands", []):
-        if band["min"] <= total <= band["max"]:
+        side = band.get("cutoff")
+        if side is not None and cutoff is not None:
+            below = total < cutoff.total_min
+            if below == (side == "below"):
+                return Band(band["code"], f"{band['label']} ({cutoff.note})")
+        elif side is None and band["min"] <= total <= band["max"]:
             return Band(band["code"], band["label"])
     return None
 
 
-def score(defn: Definition, answers: Answers) -> Result:
-    """Score valid answers: total and band, each domain's screen, urgent flags."""
+def score(defn: Definition, answers: Answers, *, sex: str = "unknown") -> Result:
+    """Score valid answers: total and band, each domain's screen, urgent flags. `sex` is
+    the consumer's recorded sex, for an instrument whose cut-off depends on it
+    (`cutoff_for`)."""
     questions = _questions(defn)
     scoring = defn.get("scoring")
     total = _sum(questions, scoring["sum"], answers) if scoring else None
+    cutoff = cutoff_for(defn, sex)
     domains = {
-        d["code"]: _domain_status(d["rule"], questions, answers, total)
+        d["code"]: _domain_status(d["rule"], questions, answers, total, cutoff)
         for d in defn.get("domains", [])
     }
     urgent = tuple(
@@ -289,10 +347,11 @@ def score(defn: Definition, answers: Answers) -> Result:
     complete = (scoring is None or total is not None) and INCOMPLETE not in domains.values()
     return Result(
         total=total,
-        band=band_for(defn, total),
+        band=band_for(defn, total, cutoff),
         domains=domains,
         urgent=urgent,
         complete=complete,
+        cutoff=cutoff if total is not None else None,
     )
 
 

@@ -36,15 +36,16 @@ def response_list_for_case(*, case_id: int, actor: Actor) -> QuerySet[Assessment
     )
 
 
-def need_visible_q(actor: Actor) -> Q:
+def need_visible_q(actor: Actor, *, prefix: str = "") -> Q:
     """The needs `actor` may see (S40): a need recorded by hand, and one suggested by an
     assessment `actor` may see (`response_visible_q`, the assessor as the author). A need
-    derived from a Part 2 record is a Part 2 record, whether suggested or since confirmed."""
-    return Q(source_response=None) | part2_visible_q(
+    derived from a Part 2 record is a Part 2 record, whether suggested or since confirmed.
+    `prefix` is the path to the need from another model (`need__` from a plan problem)."""
+    return Q(**{f"{prefix}source_response": None}) | part2_visible_q(
         actor,
-        consumer_ref="case__consumer_id",
-        author_field="source_response__administered_by_id",
-        flag="source_response__part2",
+        consumer_ref=f"{prefix}case__consumer_id",
+        author_field=f"{prefix}source_response__administered_by_id",
+        flag=f"{prefix}source_response__part2",
     )
 
 

@@ -133,7 +133,7 @@ def assessment_record(
     errors = rules.answer_errors(definition, answers)
     if errors:
         raise ValidationFailed({f"answers.{k}": v for k, v in errors.items()})
-    result = rules.score(definition, answers)
+    result = rules.score(definition, answers, sex=case.consumer.sex)
     now = clock.now()
     labels = rules.domain_labels(definition)
     with transaction.atomic():

@@ -11,8 +11,10 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from casework.careplans import rules
 from casework.careplans.selectors import PlanView
 from casework.cases.models import Case
+from casework.coordination.rules import PART2_NOTICE
 from casework.core.pdf import FONT, NumberedPDF
 
 DOCUMENT_LANGUAGES = ("en", "es")
@@ -52,6 +54,7 @@ LABELS = {
     "contact": _("Questions or concerns"),
     "case_manager": _("Your case manager"),
     "complaints": _("How to make a complaint"),
+    "part2": _("42 CFR Part 2 record"),
 }
 PRIORITY = {1: _("High"), 2: _("Medium"), 3: _("Low")}
 
@@ -75,6 +78,10 @@ class PlanDocument:
     agreements: list[dict[str, str]] = field(default_factory=list)
     choices: list[dict[str, str]] = field(default_factory=list)
     fallback_note: str = ""
+    withheld: str = ""
+    """What stands for the problems withheld from the reader (S40): a count, never more."""
+    part2_notice: str = ""
+    """The 42 CFR 2.32 notice when a problem shown is a Part 2 record (S40), else empty."""
 
 
 def document_language(preferred: str) -> str:
@@ -88,6 +95,11 @@ def plan_document(case: Case, view: PlanView) -> PlanDocument:
     language = document_language(requested)
     with translation.override(language):
         labels = {k: str(v) for k, v in LABELS.items()}
+        withheld = (
+            rules.withheld_problems_message(len(view.withheld_problem_ids))
+            if view.withheld_problem_ids
+            else ""
+        )
         problems = []
         for p in view.problems:
             goals = []
@@ -118,6 +130,7 @@ def plan_document(case: Case, view: PlanView) -> PlanDocument:
                     "description": p.description,
                     "priority": str(PRIORITY.get(p.priority, p.priority)),
                     "consumer_priority": p.consumer_priority,
+                    "part2": p.part2,
                     "goals": goals,
                 }
             )
@@ -165,6 +178,8 @@ def plan_document(case: Case, view: PlanView) -> PlanDocument:
             for c in view.informed_choices
         ],
         fallback_note=note,
+        withheld=withheld,
+        part2_notice=PART2_NOTICE if view.part2 else "",
     )
 
 
@@ -201,8 +216,12 @@ def plan_pdf(document: PlanDocument, *, compress: bool = True) -> bytes:
     line(f"{labels['version']}: {document.version}    {labels['date']}: {document.date}")
     pdf.ln(3)
     heading(labels["problems"])
+    if document.withheld:
+        line(document.withheld)
+        pdf.ln(1)
     for number, problem in enumerate(document.problems, 1):
-        line(f"{number}. {problem['description']}", bold=True)
+        part2 = f" ({labels['part2']})" if problem.get("part2") else ""
+        line(f"{number}. {problem['description']}{part2}", bold=True)
         priority = f"{labels['priority']}: {problem['priority']}"
         if problem["consumer_priority"]:
             priority += f"    {labels['your_priority']}: {problem['consumer_priority']}"
@@ -251,4 +270,9 @@ def plan_pdf(document: PlanDocument, *, compress: bool = True) -> bytes:
     if document.case_manager:
         line(f"{labels['case_manager']}: {document.case_manager}")
     line(f"{labels['complaints']}: {document.program_complaints}")
+    if document.part2_notice:
+        pdf.ln(2)
+        heading(labels["part2"])
+        pdf.set_font(FONT, "", 8)
+        pdf.multi_cell(0, 4.5, document.part2_notice, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -1,11 +1,14 @@
 """FHIR R4 output for the plan of care: a CarePlan with interventions as activities, one
 Goal per goal and one problem-list Condition per problem; the CarePlan and each Goal
-address their Conditions."""
+address their Conditions. Only the problems the reader may see are in it (S40); a Part 2
+problem's Condition and Goals, and the CarePlan holding it, carry the Part 2 security
+labels, and the Condition the 42 CFR 2.32 redisclosure notice as its narrative."""
 
 from typing import Any
 
 from casework.careplans.models import CarePlan
 from casework.careplans.selectors import PlanView
+from casework.coordination.rules import fhir_part2
 
 GOAL_LIFECYCLE = {
     "proposed": "proposed",
@@ -45,6 +48,7 @@ def condition(plan: CarePlan, problem: Any) -> dict[str, Any]:
     return {
         "resourceType": "Condition",
         "id": _problem_id(plan, problem.key),
+        **fhir_part2(part2=problem.part2, notice=True),
         "clinicalStatus": {
             "coding": [
                 {
@@ -73,6 +77,7 @@ def goal(plan: CarePlan, view: PlanView, g: Any, problem: Any) -> dict[str, Any]
     resource: dict[str, Any] = {
         "resourceType": "Goal",
         "id": _goal_id(plan, g.key),
+        **fhir_part2(part2=problem.part2),
         "lifecycleStatus": GOAL_LIFECYCLE[g.status],
         "description": {"text": g.description},
         "subject": {"reference": f"Patient/{plan.case.consumer_id}"},
@@ -128,6 +133,7 @@ def care_plan_bundle(plan: CarePlan, view: PlanView) -> dict[str, Any]:
     care_plan: dict[str, Any] = {
         "resourceType": "CarePlan",
         "id": f"careplan-{plan.pk}-v{view.version.number}",
+        **fhir_part2(part2=view.part2),
         "status": "active",
         "intent": "plan",
         "title": "Plan of care",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 GOAL_STATUSES = ("proposed", "active", "achieved", "not_achieved", "cancelled")
 OPEN_GOAL_STATUSES = ("proposed", "active")
@@ -211,6 +212,109 @@ def agreed_content_changes(old: PlanSpec | None, new: PlanSpec) -> bool:
     """Whether going from `old` (None: no plan yet) to `new` changes agreed content, so
     that the new version needs a reason. A first plan with any problem does."""
     return agreed_content(old or PlanSpec()) != agreed_content(new)
+
+
+# --- withheld problems (S40) ----------------------------------------------------------------
+#
+# A problem started from a need a Part 2 record suggested is withheld, with everything
+# hanging from it, from a reader the consumer's Part 2 consent does not cover. Such a
+# reader may still change the plan: what they send cannot name a withheld row, and the
+# withheld rows go into the new version exactly as they were.
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """The rows of a plan hidden from one reader, by key: the problems and the goals,
+    interventions and barriers hanging from them."""
+
+    problem_keys: frozenset[str] = frozenset()
+    goal_keys: frozenset[str] = frozenset()
+    intervention_keys: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.problem_keys)
+
+
+def withheld_rows(plan: PlanSpec, problem_keys: frozenset[str]) -> Withheld:
+    """The rows of `plan` hanging from the problems `problem_keys`."""
+    goals = frozenset(g.key for g in plan.goals if g.problem_key in problem_keys)
+    return Withheld(
+        problem_keys=problem_keys & {p.key for p in plan.problems},
+        goal_keys=goals,
+        intervention_keys=frozenset(i.key for i in plan.interventions if i.goal_key in goals),
+    )
+
+
+def plan_without(plan: PlanSpec, withheld: Withheld) -> PlanSpec:
+    """`plan` as a reader who may not see `withheld` sees it."""
+    return PlanSpec(
+        problems=tuple(p for p in plan.problems if p.key not in withheld.problem_keys),
+        goals=tuple(g for g in plan.goals if g.key not in withheld.goal_keys),
+        interventions=tuple(
+            i for i in plan.interventions if i.key not in withheld.intervention_keys
+        ),
+        barriers=tuple(b for b in plan.barriers if b.goal_key not in withheld.goal_keys),
+    )
+
+
+def plan_names_withheld(change: PlanSpec, withheld: Withheld) -> bool:
+    """Whether `change` names a withheld row: its key, or a goal, intervention or barrier
+    hanging from one."""
+    return (
+        any(p.key in withheld.problem_keys for p in change.problems)
+        or any(
+            g.key in withheld.goal_keys or g.problem_key in withheld.problem_keys
+            for g in change.goals
+        )
+        or any(
+            i.key in withheld.intervention_keys or i.goal_key in withheld.goal_keys
+            for i in change.interventions
+        )
+        or any(b.goal_key in withheld.goal_keys for b in change.barriers)
+    )
+
+
+def _put_back[T](rows: tuple[T, ...], before: tuple[T, ...], kept: list[bool]) -> tuple[T, ...]:
+    merged = list(rows)
+    for index, (row, keep) in enumerate(zip(before, kept, strict=True)):
+        if keep:
+            merged.insert(min(index, len(merged)), row)
+    return tuple(merged)
+
+
+def plan_with_withheld(change: PlanSpec, before: PlanSpec, withheld: Withheld) -> PlanSpec:
+    """The plan a reader who may not see `withheld` sent (`change`, naming no withheld
+    row), with the withheld rows of `before` put back unchanged, each in its place."""
+    return PlanSpec(
+        problems=_put_back(
+            change.problems,
+            before.problems,
+            [p.key in withheld.problem_keys for p in before.problems],
+        ),
+        goals=_put_back(
+            change.goals, before.goals, [g.key in withheld.goal_keys for g in before.goals]
+        ),
+        interventions=_put_back(
+            change.interventions,
+            before.interventions,
+            [i.key in withheld.intervention_keys for i in before.interventions],
+        ),
+        barriers=_put_back(
+            change.barriers,
+            before.barriers,
+            [b.goal_key in withheld.goal_keys for b in before.barriers],
+        ),
+    )
+
+
+def withheld_problems_message(count: int) -> str:
+    """What a page or a document says in place of `count` withheld problems: the count,
+    never their content."""
+    return ngettext(
+        "%(count)d problem withheld: a 42 CFR Part 2 record your access is not covered for",
+        "%(count)d problems withheld: 42 CFR Part 2 records your access is not covered for",
+        count,
+    ) % {"count": count}
 
 
 def goal_status_set(plan: PlanSpec, goal_key: str, status: str) -> PlanSpec:

@@ -117,6 +117,13 @@ class ProblemOut(Schema):
     priority: int
     consumer_priority: int | None
     need_id: int | None
+    part2: bool = Field(
+        description="started from a need a 42 CFR Part 2 record suggested: listed only to "
+        "a caller the consumer's Part 2 consent covers"
+    )
+    redisclosure_notice: str | None = Field(
+        description="the 42 CFR 2.32 notice that accompanies every Part 2 record"
+    )
     goals: list[GoalOut]
 
 

@@ -4,8 +4,10 @@ number of queries (no N+1)."""
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
+from casework.assessments.selectors import need_visible_q
 from casework.careplans import rules
 from casework.careplans.models import (
     CarePlan,
@@ -13,7 +15,9 @@ from casework.careplans.models import (
     GoalProgress,
     PlanGoal,
     PlanIntervention,
+    PlanProblem,
 )
+from casework.core.actor import Actor
 
 
 def care_plan_for_case(*, case_id: int) -> CarePlan | None:
@@ -30,25 +34,49 @@ def care_plan_version_list(*, plan_id: int) -> QuerySet[CarePlanVersion]:
     )
 
 
+def plan_problem_visible_q(actor: Actor) -> Q:
+    """The plan problems `actor` may see (S40): one written by hand, and one started from
+    a need `actor` may see (`need_visible_q`). A problem started from a need a Part 2
+    record suggested is a Part 2 record, and so is everything hanging from it."""
+    return Q(need=None) | need_visible_q(actor, prefix="need__")
+
+
 @dataclass
 class PlanView:
     """A version laid out for display: problems in priority order, each with its goals,
-    each goal with its interventions, barriers and progress entries."""
+    each goal with its interventions, barriers and progress entries. The problems are
+    those the reader may see; `withheld_problem_ids` are the others (Part 2 records the
+    reader's access is not covered for, S40), to be counted and audited, never shown.
+    Each problem shown has `part2`: whether it is a Part 2 record."""
 
     version: CarePlanVersion
     problems: list = field(default_factory=list)  # type: ignore[type-arg]
     agreements: list = field(default_factory=list)  # type: ignore[type-arg]
     informed_choices: list = field(default_factory=list)  # type: ignore[type-arg]
+    withheld_problem_ids: list[int] = field(default_factory=list)
+
+    @property
+    def part2(self) -> bool:
+        """Whether a problem shown is a Part 2 record (its disclosure carries the notice)."""
+        return any(p.part2 for p in self.problems)
 
 
-def care_plan_version_view(*, version: CarePlanVersion) -> PlanView:
-    """Four queries whatever the size of the plan."""
+def care_plan_version_view(*, version: CarePlanVersion, actor: Actor) -> PlanView:
+    """The version as `actor` may see it (`plan_problem_visible_q`). Five queries whatever
+    the size of the plan."""
     goals = PlanGoal.objects.filter(plan_version=version).order_by("target_date", "id")
     interventions = PlanIntervention.objects.filter(plan_version=version).select_related(
         "responsible"
     )
     problems = list(
-        version.problems.order_by("priority", "consumer_priority", "id").prefetch_related(
+        PlanProblem.objects.filter(plan_problem_visible_q(actor), plan_version=version)
+        .annotate(
+            part2=Coalesce(
+                F("need__source_response__part2"), Value(False), output_field=BooleanField()
+            )
+        )
+        .order_by("priority", "consumer_priority", "id")
+        .prefetch_related(
             Prefetch(
                 "goals",
                 queryset=goals.prefetch_related(
@@ -68,12 +96,30 @@ def care_plan_version_view(*, version: CarePlanVersion) -> PlanView:
     for problem in problems:
         for goal in problem.goals.all():
             goal.progress_entries = progress.get(goal.key, [])  # type: ignore[attr-defined]
+    shown = {p.pk for p in problems}
     return PlanView(
         version=version,
         problems=problems,
         agreements=list(version.agreements.select_related("recorded_by").order_by("agreed_at")),
         informed_choices=list(version.informed_choices.order_by("discussed_at")),
+        withheld_problem_ids=[
+            pk
+            for pk in version.problems.order_by("id").values_list("id", flat=True)
+            if pk not in shown
+        ],
     )
+
+
+def care_plan_spec_seen(
+    *, version: CarePlanVersion, actor: Actor
+) -> tuple[rules.PlanSpec, rules.Withheld]:
+    """The whole of `version` as the plan a revision starts from, and the rows `actor`
+    may not see in it (`plan_problem_visible_q`): a revision by `actor` names none of them
+    and carries them over unchanged (`rules.plan_with_withheld`)."""
+    spec = care_plan_spec(version)
+    seen = set(version.problems.filter(plan_problem_visible_q(actor)).values_list("key", flat=True))
+    hidden = frozenset(p.key for p in spec.problems if p.key not in seen)
+    return spec, rules.withheld_rows(spec, hidden)
 
 
 def care_plan_spec(version: CarePlanVersion) -> rules.PlanSpec:
@@ -125,12 +171,15 @@ def care_plan_spec(version: CarePlanVersion) -> rules.PlanSpec:
     )
 
 
-def case_section(*, case_id: int) -> dict[str, Any]:
-    """The current plan of care, as the case page shows it (E1-E5)."""
+def case_section(*, case_id: int, actor: Actor) -> dict[str, Any]:
+    """The current plan of care as `actor` may see it, as the case page shows it (E1-E5)."""
     plan = care_plan_for_case(case_id=case_id)
     current = plan.current if plan is not None else None
+    view = care_plan_version_view(version=current, actor=actor) if current else None
+    withheld = len(view.withheld_problem_ids) if view is not None else 0
     return {
-        "plan_view": care_plan_version_view(version=current) if current else None,
+        "plan_view": view,
+        "plan_withheld_message": rules.withheld_problems_message(withheld) if withheld else "",
         "plan_versions": list(
             CarePlanVersion.objects.filter(plan__case_id=case_id)
             .select_related("author")

@@ -30,8 +30,9 @@ from casework.careplans.forms import (
 )
 from casework.careplans.models import CarePlan
 from casework.careplans.selectors import (
+    PlanView,
     care_plan_for_case,
-    care_plan_spec,
+    care_plan_spec_seen,
     care_plan_version_list,
     care_plan_version_numbered,
     care_plan_version_view,
@@ -40,6 +41,7 @@ from casework.cases import rules as case_rules
 from casework.cases.models import Case
 from casework.cases.selectors import case_facts
 from casework.coordination import services as coordination_services
+from casework.coordination.rules import PART2_NOTICE
 from casework.coordination.selectors import care_team_for_consumer
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
@@ -49,7 +51,7 @@ from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff.models import User
 from casework.staff.selectors import active_staff
-from casework.web.access import access_case, user_may
+from casework.web.access import access_case, audit_action, audit_load_read, refuse, user_may
 from casework.web.forms import add_domain_error
 from casework.web.guard import guard
 from casework.web.pages import case_form_page
@@ -59,14 +61,31 @@ def _plan_url(case: Case) -> str:
     return reverse("care_plan", args=[case.pk])
 
 
+def _withheld_detail(view: PlanView | None) -> dict[str, object] | None:
+    """The detail of the one read or print of a plan that withheld problems (S40): their
+    ids, as the appeal packet names the Part 2 notes it left out."""
+    if view is None or not view.withheld_problem_ids:
+        return None
+    return {"part2_withheld_problems": view.withheld_problem_ids}
+
+
+def _withheld_message(view: PlanView | None) -> str:
+    count = len(view.withheld_problem_ids) if view is not None else 0
+    return rules.withheld_problems_message(count) if count else ""
+
+
 @login_required
 @require_GET
-@guard(Permission.CONSUMER_READ, access_case, log_read=True)
+@guard(Permission.CONSUMER_READ, access_case)
 def care_plan(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
-    """The current plan with its history. One audited read of the case."""
+    """The current plan with its history, without the problems `actor` may not see (S40:
+    counted, not shown). One audited read of the case, naming what it withheld."""
     plan = care_plan_for_case(case_id=case.pk)
-    view = care_plan_version_view(version=plan.current) if plan and plan.current else None
+    view = (
+        care_plan_version_view(version=plan.current, actor=actor) if plan and plan.current else None
+    )
     clinical = bool(case_rules.may_record_clinical(case_facts(case=case)))
+    audit_load_read(actor, case, detail=_withheld_detail(view))
     return render(
         request,
         "careplans/plan.html",
@@ -76,6 +95,8 @@ def care_plan(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
             "title": _("Plan of care"),
             "plan": plan,
             "view": view,
+            "withheld_message": _withheld_message(view),
+            "part2_notice": PART2_NOTICE,
             "versions": list(care_plan_version_list(plan_id=plan.pk)) if plan else [],
             "care_team": list(care_team_for_consumer(consumer_id=case.consumer_id)),
             "may_plan": clinical and user_may(actor, Permission.CARE_PLAN),
@@ -86,13 +107,16 @@ def care_plan(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
 
 @login_required
 @require_GET
-@guard(Permission.CONSUMER_READ, access_case, log_read=True)
+@guard(Permission.CONSUMER_READ, access_case)
 def care_plan_version(request: HttpRequest, actor: Actor, case: Case, number: int) -> HttpResponse:
-    """An earlier version, read-only. One audited read of the case."""
+    """An earlier version, read-only, without the problems `actor` may not see (S40). One
+    audited read of the case, naming what it withheld."""
     plan = care_plan_for_case(case_id=case.pk)
     version = care_plan_version_numbered(plan_id=plan.pk, number=number) if plan else None
     if version is None:
         raise Http404("No such version")
+    view = care_plan_version_view(version=version, actor=actor)
+    audit_load_read(actor, case, detail=_withheld_detail(view))
     return render(
         request,
         "careplans/version.html",
@@ -100,7 +124,9 @@ def care_plan_version(request: HttpRequest, actor: Actor, case: Case, number: in
             "case": case,
             "consumer": case.consumer,
             "title": _("Plan of care, version %(n)s") % {"n": number},
-            "view": care_plan_version_view(version=version),
+            "view": view,
+            "withheld_message": _withheld_message(view),
+            "part2_notice": PART2_NOTICE,
             "plan": plan,
         },
     )
@@ -109,11 +135,32 @@ def care_plan_version(request: HttpRequest, actor: Actor, case: Case, number: in
 # --- changes: each is a new version -------------------------------------------------------
 
 
-def _current(case: Case) -> tuple[CarePlan | None, rules.PlanSpec]:
+def _current(case: Case, actor: Actor) -> tuple[CarePlan | None, rules.PlanSpec, rules.Withheld]:
+    """The plan, its current version whole (a change carries every row over) and the rows
+    `actor` may not see in it (S40: never offered, never named)."""
     plan = care_plan_for_case(case_id=case.pk)
     if plan is None or plan.current is None:
-        return plan, rules.PlanSpec()
-    return plan, care_plan_spec(plan.current)
+        return plan, rules.PlanSpec(), rules.Withheld()
+    spec, withheld = care_plan_spec_seen(version=plan.current, actor=actor)
+    return plan, spec, withheld
+
+
+def _refuse_withheld(
+    request: HttpRequest,
+    actor: Actor,
+    withheld: rules.Withheld,
+    permission: Permission = Permission.CARE_PLAN,
+) -> None:
+    """A form naming a row `actor` may not see (a withheld problem or a goal of one,
+    S40): the 404 of a row that does not exist, one denied event, nothing changed."""
+    if request.method != "POST":
+        return
+    problem = request.POST.get("problem", "")
+    goal = request.POST.get("goal", "")
+    if problem in withheld.problem_keys:
+        raise refuse(actor, audit_action(permission), "plan_problem", problem)
+    if goal in withheld.goal_keys:
+        raise refuse(actor, audit_action(permission), "plan_goal", goal)
 
 
 def _revise(actor: Actor, case: Case, form: forms.Form, change: rules.PlanSpec) -> object:
@@ -137,7 +184,8 @@ def _revise(actor: Actor, case: Case, form: forms.Form, change: rules.PlanSpec) 
 
 
 def _choices(case: Case, actor: Actor) -> dict[str, list[tuple[Any, str]]]:
-    _plan, spec = _current(case)
+    _plan, whole, withheld = _current(case, actor)
+    spec = rules.plan_without(whole, withheld)
     return {
         "problem": [(p.key, p.description) for p in spec.problems],
         "goal": [(g.key, g.description) for g in spec.goals],
@@ -161,15 +209,18 @@ def _revision_page(
     submit_label: str,
     **page: Any,
 ) -> HttpResponse:
+    _plan, _spec, withheld = _current(case, actor)
+    _refuse_withheld(request, actor, withheld)
+
     def build(case: Case, data: Any) -> forms.Form:
-        plan, _spec = _current(case)
+        plan, _spec, _withheld = _current(case, actor)
         choices = {k: v for k, v in _choices(case, actor).items() if k in form_class.base_fields}
         return form_class(
             data, choices=choices, initial={"version": plan.version if plan else None}
         )
 
     def save(actor: Actor, case: Case, form: forms.Form) -> object:
-        _plan, spec = _current(case)
+        _plan, spec, _withheld = _current(case, actor)
         return _revise(actor, case, form, change(case, spec, form.cleaned_data))
 
     return case_form_page(
@@ -429,6 +480,9 @@ def informed_choice_add(request: HttpRequest, actor: Actor, case: Case) -> HttpR
 @require_http_methods(["GET", "POST"])
 @guard(Permission.RECORD_NOTE, access_case, log_read="get")
 def progress_add(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
+    _plan, _spec, withheld = _current(case, actor)
+    _refuse_withheld(request, actor, withheld, Permission.RECORD_NOTE)
+
     def build(case: Case, data: Any) -> forms.Form:
         return ProgressForm(data, goals=_choices(case, actor)["goal"])
 
@@ -501,14 +555,20 @@ def _document(actor: Actor, case: Case, *, format: str) -> documents.PlanDocumen
     plan = care_plan_for_case(case_id=case.pk)
     if plan is None or plan.current is None:
         raise Http404("No plan of care")
-    document = documents.plan_document(case, care_plan_version_view(version=plan.current))
+    view = care_plan_version_view(version=plan.current, actor=actor)
+    document = documents.plan_document(case, view)
     audit_record(
         actor=actor,
         action=AuditAction.PRINT,
         consumer_id=case.consumer_id,
         object_type="care_plan",
         object_id=plan.pk,
-        detail={"version": plan.current.number, "format": format, "language": document.language},
+        detail={
+            "version": plan.current.number,
+            "format": format,
+            "language": document.language,
+            **(_withheld_detail(view) or {}),
+        },
     )
     return document
 

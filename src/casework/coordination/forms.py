@@ -150,17 +150,29 @@ class NoteForm(forms.Form):
 
 
 class Part2ConsentForm(forms.Form):
-    """Record or revoke the consumer's Part 2 consent for one role (S40)."""
+    """Record or revoke the consumer's Part 2 consent for one recipient (S40): a role of
+    the program, or a payer."""
 
     action = forms.ChoiceField(
         label=_("What to record"),
         choices=[
-            ("grant", _("The consumer consents to this role seeing Part 2 records")),
-            ("revoke", _("The consumer revokes the consent for this role")),
+            ("grant", _("The consumer consents to the role or the payer below")),
+            ("revoke", _("The consumer revokes the consent for the role or the payer below")),
         ],
         widget=forms.RadioSelect,
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("None: a payer")), *Role.choices], required=False
+    )
+    payer = forms.CharField(
+        label=_("Or a payer"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "As the consumer's stays name it: their Part 2 notes then go into the appeal "
+            "packets of those stays."
+        ),
+    )
     scope = forms.CharField(
         label=_("Scope of the consent"),
         required=False,

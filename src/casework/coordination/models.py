@@ -165,13 +165,20 @@ class CareTeamMember(models.Model):
 
 class Part2Consent(models.Model):
     """A consumer's written consent (42 CFR 2.31) to use and disclose their Part 2 records
-    within the program to the staff of one role (one row per role it names); revoked
-    rows stay as the record of what was consented when."""
+    to one recipient: the staff of one role of the program (`role`), or a payer (`payer`,
+    as a stay names it, for the appeal packets of the consumer's stays with that payer).
+    One row per recipient; revoked rows stay as the record of what was consented when."""
 
     consumer = models.ForeignKey(
         "consumers.Consumer", on_delete=models.CASCADE, related_name="part2_consents"
     )
-    role = models.CharField(_("role covered"), max_length=30, choices=Role.choices)
+    role = models.CharField(_("role covered"), max_length=30, choices=Role.choices, blank=True)
+    payer = models.CharField(
+        _("payer named"),
+        max_length=100,
+        blank=True,
+        help_text=_("The payer as the consumer's stays name it."),
+    )
     scope = models.TextField(
         _("scope of the consent"),
         help_text=_("What may be disclosed, to whom and for what purpose, as the consent says."),
@@ -185,10 +192,15 @@ class Part2Consent(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["consumer", "role"],
+                fields=["consumer", "role", "payer"],
                 condition=models.Q(revoked_at=None),
-                name="part2_consent_one_active_per_role",
-            )
+                name="part2_consent_one_active_per_recipient",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(role="") & ~models.Q(payer=""))
+                | (~models.Q(role="") & models.Q(payer="")),
+                name="part2_consent_one_recipient",
+            ),
         ]
 
     def __str__(self) -> str:

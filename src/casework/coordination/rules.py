@@ -52,6 +52,19 @@ def fhir_meta(*, part2: bool) -> dict[str, list[dict[str, str]]]:
     return {"security": [dict(c) for c in PART2_FHIR_SECURITY]} if part2 else {}
 
 
+def fhir_part2(*, part2: bool, notice: bool = False) -> dict[str, Any]:
+    """What a FHIR resource made from a Part 2 record carries (S40): its `meta.security`
+    labels and, with `notice`, the 42 CFR 2.32 statement as its narrative (`text`, status
+    additional). Nothing for any other record."""
+    if not part2:
+        return {}
+    labelled: dict[str, Any] = {"meta": fhir_meta(part2=True)}
+    if notice:
+        div = f'<div xmlns="http://www.w3.org/1999/xhtml"><p>{PART2_NOTICE}</p></div>'
+        labelled["text"] = {"status": "additional", "div": div}
+    return labelled
+
+
 @dataclass(frozen=True)
 class NoteVersion:
     """A note as first signed and in its latest version (the same note when never

@@ -161,6 +161,20 @@ def part2_consent_scopes(*, consumer_id: int, role: str) -> list[str]:
     )
 
 
+def part2_consent_for_payer(*, consumer_id: int, payer: str) -> Part2Consent | None:
+    """The consumer's active Part 2 consent naming `payer` (as a stay names it, ignoring
+    case and surrounding blanks), if any: it lets their Part 2 notes into an appeal packet
+    to that payer. None for an empty payer."""
+    payer = (payer or "").strip()
+    if not payer:
+        return None
+    return (
+        Part2Consent.objects.filter(consumer_id=consumer_id, payer__iexact=payer, revoked_at=None)
+        .order_by("pk")
+        .first()
+    )
+
+
 def care_team_for_consumer(*, consumer_id: int) -> QuerySet[CareTeamMember]:
     return CareTeamMember.objects.filter(consumer_id=consumer_id, ended_at=None).order_by("name")
 

@@ -503,27 +503,45 @@ def care_team_member_add(
     return member
 
 
-def part2_consent_grant(*, actor: Actor, case: Case, role: str, scope: str) -> Part2Consent:
-    """Record the consumer's written Part 2 consent (42 CFR 2.31) naming `role`: from
-    then on that role sees the consumer's Part 2 records within its relationship. Who:
-    case.manage over the case. Refused (nothing written) for an unknown role, without a
-    scope, or when an active consent already names the role. Audits one create."""
-    scope = (scope or "").strip()
-    errors: dict[str, list[str]] = {}
-    if role not in Role.values:
-        errors["role"] = [_("choose a staff role")]
+def _part2_recipient_errors(role: str, payer: str) -> dict[str, list[str]]:
+    if role and payer:
+        return {"payer": [_("name a role or a payer, not both")]}
+    if not role and not payer:
+        return {"role": [_("choose a staff role or name a payer")]}
+    if role and role not in Role.values:
+        return {"role": [_("choose a staff role")]}
+    return {}
+
+
+def part2_consent_grant(
+    *, actor: Actor, case: Case, scope: str, role: str = "", payer: str = ""
+) -> Part2Consent:
+    """Record the consumer's written Part 2 consent (42 CFR 2.31) naming one recipient:
+    `role` (from then on that role sees the consumer's Part 2 records within its
+    relationship) or `payer` (the consumer's Part 2 notes go into the appeal packets of
+    their stays with that payer, matched as the stay names it, ignoring case). Who:
+    case.manage over the case. Refused (nothing written) for an unknown role, for both or
+    neither recipient, without a scope, or when an active consent already names the
+    recipient. Audits one create."""
+    scope, role, payer = (scope or "").strip(), (role or "").strip(), (payer or "").strip()
+    errors = _part2_recipient_errors(role, payer)
     if not scope:
         errors["scope"] = [_("say what may be disclosed, to whom and for what purpose")]
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
         if Part2Consent.objects.filter(
-            consumer_id=case.consumer_id, role=role, revoked_at=None
+            consumer_id=case.consumer_id, role=role, payer__iexact=payer, revoked_at=None
         ).exists():
-            raise RuleViolation(_("an active Part 2 consent already names this role"))
+            raise RuleViolation(
+                _("an active Part 2 consent already names this role")
+                if role
+                else _("an active Part 2 consent already names this payer")
+            )
         consent = Part2Consent.objects.create(
             consumer_id=case.consumer_id,
             role=role,
+            payer=payer,
             scope=scope,
             granted_at=clock.now(),
             recorded_by=actor.user,
@@ -534,20 +552,30 @@ def part2_consent_grant(*, actor: Actor, case: Case, role: str, scope: str) -> P
             consumer_id=case.consumer_id,
             object_type="part2_consent",
             object_id=consent.pk,
-            detail={"role": role},
+            detail={"role": role} if role else {"payer": payer},
         )
     return consent
 
 
-def part2_consent_revoke(*, actor: Actor, case: Case, role: str) -> Part2Consent:
-    """Revoke the consumer's active Part 2 consent naming `role`. Who: case.manage.
-    Refused when none is active. Audits one update."""
+def part2_consent_revoke(
+    *, actor: Actor, case: Case, role: str = "", payer: str = ""
+) -> Part2Consent:
+    """Revoke the consumer's active Part 2 consent naming `role` or `payer`. Who:
+    case.manage. Refused when none is active. Audits one update."""
+    role, payer = (role or "").strip(), (payer or "").strip()
+    errors = _part2_recipient_errors(role, payer)
+    if errors:
+        raise ValidationFailed(errors)
     with transaction.atomic():
         consent = Part2Consent.objects.filter(
-            consumer_id=case.consumer_id, role=role, revoked_at=None
+            consumer_id=case.consumer_id, role=role, payer__iexact=payer, revoked_at=None
         ).first()
         if consent is None:
-            raise RuleViolation(_("no active Part 2 consent names this role"))
+            raise RuleViolation(
+                _("no active Part 2 consent names this role")
+                if role
+                else _("no active Part 2 consent names this payer")
+            )
         consent.revoked_at = clock.now()
         consent.save(update_fields=["revoked_at"])
         audit_record(
@@ -556,6 +584,9 @@ def part2_consent_revoke(*, actor: Actor, case: Case, role: str) -> Part2Consent
             consumer_id=case.consumer_id,
             object_type="part2_consent",
             object_id=consent.pk,
-            detail={"role": role, "revoked": True},
+            detail={
+                **({"role": consent.role} if consent.role else {"payer": consent.payer}),
+                "revoked": True,
+            },
         )
     return consent

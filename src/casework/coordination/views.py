@@ -252,9 +252,11 @@ def note_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
 def _part2_consent_save(actor: Actor, case: Case, form: forms.Form) -> object:
     data = form.cleaned_data
     if data["action"] == "revoke":
-        return services.part2_consent_revoke(actor=actor, case=case, role=data["role"])
+        return services.part2_consent_revoke(
+            actor=actor, case=case, role=data["role"], payer=data["payer"]
+        )
     return services.part2_consent_grant(
-        actor=actor, case=case, role=data["role"], scope=data["scope"]
+        actor=actor, case=case, role=data["role"], payer=data["payer"], scope=data["scope"]
     )
 
 
@@ -262,8 +264,8 @@ def _part2_consent_save(actor: Actor, case: Case, form: forms.Form) -> object:
 @require_http_methods(["GET", "POST"])
 @guard(Permission.CASE_MANAGE, access_case, log_read="get")
 def part2_consent(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
-    """Record or revoke the consumer's 42 CFR Part 2 consent for one role (S40): the
-    service's one audited event."""
+    """Record or revoke the consumer's 42 CFR Part 2 consent for one role or one payer
+    (S40): the service's one audited event."""
     return case_form_page(
         request,
         actor,

@@ -275,13 +275,20 @@ def emergency_until(actor: Actor, record: Model) -> datetime | None:
     return emergency_grants_known(actor.user).get(consumer_id)
 
 
-def _read(actor: Actor, consumer_id: int | None, object_type: str, object_id: object) -> None:
+def _read(
+    actor: Actor,
+    consumer_id: int | None,
+    object_type: str,
+    object_id: object,
+    detail: dict[str, object] | None = None,
+) -> None:
     audit_record(
         actor=acting(actor, consumer_id),
         action=AuditAction.READ,
         consumer_id=consumer_id,
         object_type=object_type,
         object_id=object_id,
+        detail=detail,
     )
 
 
@@ -573,14 +580,17 @@ def _consumer_of_record(record: Model) -> tuple[str, int | None]:
     return "", None  # staff governance records: no consumer, no read event of the guard
 
 
-def audit_load_read(actor: Actor, record: Model) -> None:
+def audit_load_read(
+    actor: Actor, record: Model, *, detail: dict[str, object] | None = None
+) -> None:
     """The one read event of a record a guard loaded, written once the handler has
-    answered (a handler's 404 is a denial, never a read)."""
+    answered (a handler's 404 is a denial, never a read). A handler that writes it itself
+    (`log_read=False`) gives the `detail` (what the answer withheld, S40)."""
     known = READ_EVENTS.get(type(record))
     if known is None:  # pragma: no cover - a load the guard does not know
         raise TypeError(f"no read event for {type(record).__name__}")
     object_type, consumer_of = known
-    _read(actor, consumer_of(record), object_type, record.pk)
+    _read(actor, consumer_of(record), object_type, record.pk, detail)
 
 
 # --- staff records (A1): no consumer data, so no signed-statement gate ------------------

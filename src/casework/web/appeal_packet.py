@@ -6,10 +6,12 @@ composed from several contexts belongs to the web layer.
 Which notes go in: those of the consumer's cases in the stay's program that the reader
 reaches (the relationship filter of `consumer.read`: a unit assignment opens the stay, not
 the consumer's case notes), first signed from admission to discharge (to now while in the
-house), each in its latest version. A Part 2 note (42 CFR Part 2, S40) never goes into a
-payer's packet without a consent naming the payer; the product records Part 2 consents
-for roles of the program only, so no Part 2 note goes in, and the packet does not say
-that one was left out (that would disclose it): the print's audit event names them."""
+house), each in its latest version. A Part 2 note (42 CFR Part 2, S40) goes into a
+payer's packet only under the consumer's active Part 2 consent naming the stay's payer
+(`coordination.selectors.part2_consent_for_payer`): then it is marked as a Part 2 record
+and the packet opens with the 42 CFR 2.32 notice and the consent's scope. Without one it
+is left out, and the packet does not say that one was left out (that would disclose it):
+the print's audit event names what went in and what was left out."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from casework.coordination import selectors as coordination
 from casework.coordination.models import Note
-from casework.coordination.rules import NoteVersion
+from casework.coordination.rules import PART2_NOTICE, NoteVersion
 from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.policy import Permission
@@ -37,6 +39,7 @@ def _author(note: Note) -> str:
 
 def _packet_note(version: NoteVersion) -> packet.PacketNote:
     return packet.PacketNote(
+        part2=version.first.part2 or version.latest.part2,
         signed_at=version.first.signed_at,
         author=_author(version.first),
         kind=version.first.get_kind_display(),
@@ -52,7 +55,8 @@ def stay_appeal_packet(
     request: HttpRequest, actor: Actor, stay: Stay, denial_id: int
 ) -> HttpResponse:
     """The appeal packet of a denial (PDF, in English for the payer's reviewers). Audits
-    one print naming the notes it holds and the Part 2 notes it left out."""
+    one print naming the notes it holds, the Part 2 notes it disclosed and the consent
+    that let them in, or the Part 2 notes it left out."""
     denial = payers.denial_on_stay(stay=stay, denial_id=denial_id)
     if denial is None:
         raise Http404("No such denial.")
@@ -68,7 +72,9 @@ def stay_appeal_packet(
             program="case__program_id",
         ),
     )
-    withheld = [v for v in versions if v.first.part2 or v.latest.part2]
+    part2 = [v for v in versions if v.first.part2 or v.latest.part2]
+    consent = coordination.part2_consent_for_payer(consumer_id=stay.consumer_id, payer=stay.payer)
+    withheld = [] if consent is not None else part2
     shown = [v for v in versions if v not in withheld]
     with translation.override("en"):
         sections = packet.packet_sections(
@@ -80,12 +86,16 @@ def stay_appeal_packet(
             notes=[_packet_note(v) for v in shown],
             notices=stays.notice_list(stay_id=stay.pk),
             authorizations=payers.authorization_list(stay_id=stay.pk).order_by("created_at", "pk"),
+            part2_notice=PART2_NOTICE if consent is not None and part2 else "",
+            part2_scope=consent.scope if consent is not None and part2 else "",
         )
     payer_services.appeal_packet_printed(
         actor=actor,
         denial=denial,
         note_ids=[v.first.pk for v in shown],
         part2_withheld_ids=[v.first.pk for v in withheld],
+        part2_disclosed_ids=[v.first.pk for v in part2] if consent is not None else [],
+        part2_consent_id=consent.pk if consent is not None and part2 else None,
     )
     body = packet.packet_pdf(
         title=f"Appeal packet: stay {stay.visit_number}, denial {denial.pk}", sections=sections

@@ -146,7 +146,7 @@ def case_page_context(actor: Actor, case: Case) -> dict[str, Any]:
             case_id=case.pk, consumer_id=case.consumer_id, now=now, actor=actor
         ),
         **assessments.case_section(case_id=case.pk, actor=actor),
-        **careplans.case_section(case_id=case.pk),
+        **careplans.case_section(case_id=case.pk, actor=actor),
     }
     return {
         **parts,

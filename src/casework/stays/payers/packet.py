@@ -32,6 +32,8 @@ class PacketNote:
     kind: str
     text: str
     amended_at: object = None
+    part2: bool = False
+    """A 42 CFR Part 2 record (only ever here under a consent naming the payer)."""
 
 
 NOTICE_NAMES = {
@@ -75,10 +77,14 @@ def packet_sections(
     notes: Iterable[PacketNote] = (),
     notices: Iterable[MedicareNotice] = (),
     authorizations: Iterable[StayAuthorization] = (),
+    part2_notice: str = "",
+    part2_scope: str = "",
 ) -> list[Section]:
     """What the packet holds, section by section (tested without a PDF reader). `notes`
     are those the caller lets into a payer's packet (never a Part 2 record without a
-    consent naming the payer)."""
+    consent naming the payer). With `part2_notice` (a Part 2 note is in it) the packet
+    opens with the 42 CFR 2.32 notice and the scope of the consent it is disclosed
+    under."""
     facts = Section(
         "Stay",
         [
@@ -138,7 +144,8 @@ def packet_sections(
     ]
     note_lines: list[str] = []
     for note in notes:
-        note_lines.append(f"{_when(note.signed_at)} {note.kind} by {note.author}")
+        marked = " (42 CFR Part 2 record)" if note.part2 else ""
+        note_lines.append(f"{_when(note.signed_at)} {note.kind} by {note.author}{marked}")
         if note.amended_at is not None:
             note_lines.append(f"    Amended {_when(note.amended_at)}; the corrected text:")
         note_lines.extend(f"    {line}" for line in note.text.splitlines() or [""])
@@ -149,7 +156,23 @@ def packet_sections(
         for notice in notices
     ]
     document_lines += [_authorization_line(a) for a in authorizations]
+    notice = (
+        [
+            Section(
+                "42 CFR Part 2 notice",
+                [
+                    part2_notice,
+                    "",
+                    "Disclosed with the patient's written consent (42 CFR 2.31) naming this "
+                    f"payer. Scope of the consent: {part2_scope}",
+                ],
+            )
+        ]
+        if part2_notice
+        else []
+    )
     return [
+        *notice,
         facts,
         denied,
         Section("Utilization reviews and criteria", review_lines or ["No review recorded."]),
