@@ -425,7 +425,9 @@ def adt_receive(raw: str, *, program: Program) -> AdtResult:
         reason, code, outcome = _reason(exc), AckCode.ERROR, AdtOutcome.ERROR
     except IntegrityError:
         # Applied before (a duplicate), or by another connection first: send its ACK.
-        stored = _stored(program, key)
+        # (In a savepoint: the listener's batch transaction survives a failure here.)
+        with transaction.atomic():
+            stored = _stored(program, key)
         if stored is not None:
             return AdtResult(stored.ack, AckCode.ACCEPT, True, stored.pk)
         reason, code, outcome = (
