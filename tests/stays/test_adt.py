@@ -217,14 +217,21 @@ def test_split_batch_reads_newline_separated_messages() -> None:
 
 
 @pytest.mark.parametrize(
-    ("trigger", "extra", "most"), [("A02", {"unit": "5S"}, 12), ("A08", {}, 11)]
+    ("trigger", "extra", "most"),
+    [
+        ("A01", {"visit": "V2", "mrn": "MRN2"}, 23),  # a new patient
+        ("A01", {"visit": "V2"}, 17),  # a patient on file
+        ("A02", {"unit": "5S"}, 12),
+        ("A08", {}, 11),
+    ],
 )
 def test_applying_a_message_takes_a_pinned_number_of_statements(
     hospital, django_assert_max_num_queries, trigger: str, extra: dict[str, str], most: int
 ) -> None:
     """No look-up before storing the message (the unique constraint finds a duplicate),
     no lazy unit load for the history row, no clock re-sync for details the clocks do not
-    depend on. Counted inside the test's transaction (savepoints included)."""
+    depend on, a new stay's clocks inserted without look-ups. Counted inside the test's
+    transaction (savepoints included)."""
     send(hospital, adt("A01"))
     with django_assert_max_num_queries(most):
         result = send(hospital, adt(trigger, **extra))

@@ -49,3 +49,40 @@ def test_a_batch_of_one_is_its_own_transaction(hospital, frozen) -> None:
     assert [_code(a) for a in acks] == ["AA"]
     assert listener.batches == 0
     assert Stay.objects.filter(visit_number="V1").count() == 1
+
+
+def test_a_database_error_rolls_back_that_message_alone(hospital, frozen, monkeypatch) -> None:
+    """No savepoint around each message in the listener: the message's own savepoint
+    (its change with its row) rolls back its writes, and the batch still commits."""
+    from django.db import DatabaseError
+
+    from casework.stays import services
+
+    transfer = services.stay_transfer
+
+    def failing_transfer(**kwargs):
+        transfer(**kwargs)  # writes the history row and the audit event, then fails
+        raise DatabaseError("disk I/O error")
+
+    listener = Listener(hospital)
+    listener._apply_batch([adt("A01", mrn="M1", visit="V1", control_id="E1")])
+    monkeypatch.setattr(services, "stay_transfer", failing_transfer)
+
+    acks = listener._apply_batch(
+        [
+            adt("A02", mrn="M1", visit="V1", unit="5S", control_id="E2"),
+            adt("A01", mrn="M2", visit="V2", control_id="E3"),
+        ]
+    )
+
+    assert [_code(a) for a in acks] == ["AE", "AA"]
+    assert listener.batches == 1
+    assert sorted(AdtMessage.objects.values_list("control_id", "outcome")) == [
+        ("E1", "applied"),
+        ("E3", "applied"),
+    ]
+    assert sorted(Stay.objects.values_list("visit_number", "unit__code")) == [
+        ("V1", "4N"),
+        ("V2", "4N"),
+    ]
+    assert StayStatusChange.objects.filter(stay__visit_number="V1").count() == 1

@@ -2,7 +2,8 @@
 
 `stay_clocks_sync` recomputes every clock of a stay from its current facts: a clock that
 applies is set (or moved), one that no longer applies is waived. Every change of a stay,
-and every cancel that undoes one, ends with it, so a cancelled event takes its clocks with it.
+and every cancel that undoes one, ends with it, so a cancelled event takes its clocks with it;
+a new stay starts its clocks with `stay_clocks_start` (the same rows, nothing to look up).
 """
 
 from datetime import UTC, datetime, time
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from casework.core.deadlines import deadline_set
+from casework.core.deadlines import deadline_set, deadlines_create
 from casework.core.models import Deadline, DeadlineState
 from casework.stays import rules
 from casework.stays.hooks import stay_changed_notify
@@ -40,8 +41,9 @@ def facility_zone() -> rules.ZoneInfo:
     return rules.local_zone(settings.CASEWORK_FACILITY_TIME_ZONE)
 
 
-def _due_now(stay: Stay) -> dict[str, datetime]:
-    """The clocks that apply to the stay now: {kind: due at}."""
+def _due_now(stay: Stay, *, new: bool = False) -> dict[str, datetime]:
+    """The clocks that apply to the stay now: {kind: due at}. A `new` stay has no
+    notice given yet (nothing to look up)."""
     zone = facility_zone()
     due: dict[str, datetime] = {}
     if not stay.medicare or stay.state == StayState.CANCELLED:
@@ -50,10 +52,14 @@ def _due_now(stay: Stay) -> dict[str, datetime]:
     if stay.inpatient_at is not None:
         due[StayDeadline.IM_INITIAL] = rules.im_initial_due(stay.inpatient_at, zone, days)
         initial = (
-            MedicareNotice.objects.filter(stay=stay, kind=rules.NoticeKind.IM_INITIAL)
-            .order_by("delivered_at")
-            .values_list("delivered_at", flat=True)
-            .first()
+            None
+            if new
+            else (
+                MedicareNotice.objects.filter(stay=stay, kind=rules.NoticeKind.IM_INITIAL)
+                .order_by("delivered_at")
+                .values_list("delivered_at", flat=True)
+                .first()
+            )
         )
         follow_up_needed = stay.expected_discharge_date is not None and (
             rules.im_follow_up_required(initial, stay.expected_discharge_date, zone, days)
@@ -68,6 +74,23 @@ def _due_now(stay: Stay) -> dict[str, datetime]:
         ended = stay.discharged_at if stay.state == StayState.DISCHARGED else None
         if ended is None or rules.moon_required(obs_start, ended):
             due[StayDeadline.MOON] = rules.moon_due(obs_start, ended)
+    return due
+
+
+def stay_clocks_start(*, stay: Stay) -> dict[str, datetime]:
+    """The first clocks of a stay just inserted: it has no clock and no notice yet, so
+    the clocks that apply are created in one INSERT (the same rows `stay_clocks_sync`
+    would write, without its look-ups: one admission from the feed in ten messages)."""
+    due = _due_now(stay, new=True)
+    if due:
+        deadlines_create(
+            subject_type=SUBJECT,
+            subject_id=stay.pk,
+            owner_id=stay.reviewer_id,
+            consumer_id=stay.consumer_id,
+            due=due,
+        )
+    stay_changed_notify(stay)
     return due
 
 

@@ -2,8 +2,9 @@
 0005: a lower context never imports a higher one; the higher one registers itself).
 
 Every change of a stay (admit, register, transfer, discharge, class change, update, each
-cancel, merge) ends in `stay_clocks_sync`, which calls each listener with the stay, in the
-change's transaction: a listener's writes commit or roll back with the change.
+cancel, merge) ends in `stay_clocks_sync` (`stay_clocks_start` for a new stay), which
+calls each listener with the stay, in the change's transaction: a listener's writes
+commit or roll back with the change.
 """
 
 from collections.abc import Callable

@@ -21,11 +21,17 @@ from casework.core.audit import audit_record
 from casework.core.deadlines import deadline_set
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.core.models import AuditAction, Deadline, DeadlineState, Program
-from casework.core.prepared import PreparedInsert, PreparedUpdate
+from casework.core.prepared import PreparedInsert, PreparedQuery, PreparedUpdate
 from casework.core.versioning import versioned_update
 from casework.staff.models import User
 from casework.stays import rules
-from casework.stays.deadlines import SUBJECT, StayDeadline, facility_zone, stay_clocks_sync
+from casework.stays.deadlines import (
+    SUBJECT,
+    StayDeadline,
+    facility_zone,
+    stay_clocks_start,
+    stay_clocks_sync,
+)
 from casework.stays.models import (
     AdtMessage,
     AdvisorReferral,
@@ -92,6 +98,15 @@ def _restore(stay: Stay, prior: dict[str, Any]) -> None:
 # compiled once per database (core.prepared), not per message.
 _HISTORY_INSERT = PreparedInsert(StayStatusChange)
 _STAY_UPDATE = PreparedUpdate(Stay)
+# An admission (an A01 or A04 from the feed) checks its visit number and inserts the stay.
+_STAY_INSERT = PreparedInsert(Stay)
+_VISIT_IN_USE = PreparedQuery(
+    lambda program_id, visit: Stay.objects.filter(
+        program_id=program_id, visit_number=visit
+    ).values_list("pk")[:1],
+    program_id=987_654_321,
+    visit="~visit-in-use-sample~",
+)
 
 
 def _history(
@@ -179,10 +194,10 @@ def stay_create(
     """Admit (inpatient) or register (observation, emergency, outpatient in a bed) a stay
     of `consumer`. A visit number already in the program is refused. Audits one create."""
     _facts_validate(facts, drg_version)
-    if Stay.objects.filter(program=program, visit_number=facts.visit_number).exists():
+    if _VISIT_IN_USE.rows(program_id=program.pk, visit=facts.visit_number):
         raise ValidationFailed.single("visit_number", _("this visit number is already in use"))
     now = clock.now()
-    stay = Stay.objects.create(
+    stay = Stay(
         program=program,
         consumer=consumer,
         case_id=facts.case_id,
@@ -205,9 +220,10 @@ def stay_create(
         created_at=now,
         updated_at=now,
     )
+    _STAY_INSERT.insert(stay)
     event = StayEvent.ADMIT if facts.stay_class == StayClass.INPATIENT else StayEvent.REGISTER
     _history(stay, event, facts.admitted_at, via)
-    stay_clocks_sync(stay=stay)
+    stay_clocks_start(stay=stay)
     _audit(via, AuditAction.CREATE, stay, event=event.value)
     return stay
 

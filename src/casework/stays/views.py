@@ -40,7 +40,7 @@ from casework.stays.forms import (
     DecisionForm,
     ReviewForm,
 )
-from casework.stays.models import AdtMessage, Stay
+from casework.stays.models import CLASS_LABELS, AdtMessage, Stay
 from casework.stays.notices import LANGUAGES, notice_language, notice_text
 from casework.stays.payers.views import stay_payer_context
 from casework.stays.rules import AckCode, AdtOutcome
@@ -53,6 +53,7 @@ from casework.web.api import audit_list
 from casework.web.forms import form_saved
 from casework.web.guard import guard
 from casework.web.pages import form_page
+from casework.web.templatetags.casework_ui import when
 
 CENSUS_LIMIT = 200
 
@@ -73,6 +74,40 @@ def _facts(stay: Stay) -> dict[str, object]:
         "drg_title": entry.title if entry else "",
         "days_over": rules.days_over_gmlos(los, gmlos),
     }
+
+
+_URL_SAMPLE_PK = 987_654_329
+
+
+def _census_rows(stays: list[Stay]) -> list[tuple[Stay, dict[str, object]]]:
+    """Each census row's stay and its display values, computed once here rather than by
+    a filter, tag, choices look-up or attribute chain per cell (the census shows up to
+    CENSUS_LIMIT rows; the template reads plain dictionary keys): the facts, the link,
+    the patient, unit and bed, class, payer, admission time, open authorizations, and the
+    next clock with its badge ("overdue", "today" or "")."""
+    labels: dict[str, str] = {value.value: str(label) for value, label in CLASS_LABELS.items()}
+    link = reverse("stay_detail", args=[_URL_SAMPLE_PK])  # one reverse for every row
+    now, due_today = clock.now(), end_of_today()
+    rows = []
+    for stay in stays:
+        facts = _facts(stay)
+        due_at = stay.next_due_at  # type: ignore[attr-defined]  # annotated by the selector
+        facts.update(
+            url=link.replace(str(_URL_SAMPLE_PK), str(stay.pk)),
+            patient=f"{stay.consumer.family_name}, {stay.consumer.given_name}",
+            unit_bed=f"{stay.unit.code if stay.unit else '—'} {stay.bed}",
+            class_label=labels.get(stay.stay_class, stay.stay_class),
+            payer=stay.payer or "—",
+            medicare=stay.medicare,
+            admitted=when(stay.admitted_at),
+            open_authorizations=stay.open_authorizations,  # type: ignore[attr-defined]
+            next_due=when(due_at) or "—",
+            badge="" if due_at is None else "overdue" if due_at < now else (
+                "today" if due_at <= due_today else ""
+            ),
+        )  # fmt: skip
+        rows.append((stay, facts))
+    return rows
 
 
 @login_required
@@ -108,13 +143,10 @@ def census(request: HttpRequest, actor: Actor) -> HttpResponse:
         ]
     )
     audit_list(actor, object_type="stay", count=len(rows), returned=[s.pk for s in rows])
-    due_today = end_of_today()
     context = {
         "nav": "census",
         "form": form,
-        "rows": [(stay, _facts(stay)) for stay in rows],
-        "now": clock.now(),
-        "due_today": due_today,
+        "rows": _census_rows(rows),
         "limit": CENSUS_LIMIT,
     }
     template = "stays/census.html"
