@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from casework.population import plans
+from casework.population.cli import main
 from casework.population.criteria import criteria_library, criteria_load
 from casework.population.engine import Engine
 from casework.population.pipeline import Window
@@ -245,3 +246,25 @@ def test_a_replayed_run_never_imports_sqlframe(duck: Engine, tmp_path: Path) -> 
     )
     assert done.stdout.splitlines()[-1] == "[]"
     assert outputs(tmp_path / "second") == outputs(tmp_path / "first")
+
+
+def test_prepared_plans_make_the_first_screening_a_cached_one(
+    duck: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    built = run(duck, tmp_path / "built", None)
+    cache = tmp_path / "plans"
+    arguments = ["criteria", "prepare", "--plan-cache", str(cache), "--bias-min-count", "1"]
+    assert main(arguments) == 0
+    assert capsys.readouterr().out == f"readmission-risk\t2026.1.0\tplans in {cache}\n"
+    assert len(list(cache.glob("*.json"))) == 1
+
+    def no_building(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a plan was built")
+
+    monkeypatch.setattr(plans, "screen", no_building)
+    first = run(duck, tmp_path / "first", cache)
+    assert outputs(first) == outputs(built)
+    assert len(list(cache.glob("*.json"))) == 1

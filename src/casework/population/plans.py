@@ -298,3 +298,30 @@ def screening_execute(
         tiers=last("tiers"),
         bias=last("bias_report"),
     )
+
+
+def plans_prepare(
+    *, engine: Engine, criteria: Criteria, cache_dir: Path, bias_min_count: int, window: Window
+) -> bool:
+    """Build and keep the plans of ``criteria`` in ``cache_dir`` before any screening, so
+    that the first ``casework screen`` with it runs from the cache (``casework criteria
+    prepare``, for an install step). The plans are built by :func:`screening_execute`
+    itself, over empty staging tables (plans do not depend on the data, and a plan's
+    window is a parameter). Returns whether a plan for its key is in the cache (an
+    existing one is kept)."""
+    from casework.population.readers import Staged, empty_tables, write_staging
+
+    with tempfile.TemporaryDirectory(prefix="casework-plans-") as folder:
+        paths = write_staging(Staged(tables=empty_tables()), Path(folder))
+        screening_execute(
+            engine=engine,
+            paths=paths,
+            criteria=criteria,
+            window=window,
+            bias_min_count=bias_min_count,
+            cache_dir=cache_dir,
+        )
+    key = plan_key(
+        engine=engine, criteria=criteria, bias_min_count=bias_min_count, inputs=list(paths)
+    )
+    return _plan_read(cache_dir / f"{key}.json", key) is not None
