@@ -325,7 +325,11 @@ def end_to_end(members: int, threads: int, repeats: int = 3) -> None:
     As installed, the package and its dependencies have compiled bytecode: the runs use a
     bytecode cache of their own (``PYTHONPYCACHEPREFIX``; ``PYTHONDONTWRITEBYTECODE``
     unset), filled by one warm-up run that is not counted. Without it every run compiles
-    ~700 modules from source (about 2 s of CPU). Prints the median wall time and the
+    ~700 modules from source (about 2 s of CPU). Three cases: the plan cache filled by
+    the warm-up, for the same window; the first run of a new day (each run's window ends
+    a day later than any before, the cache holding the plans of another window, as when
+    the default window moves with today); and no plan cache at all (every plan built, as
+    on the first run of a criteria set). Prints for each the median wall time and the
     median CPU time (user + system of the process; steadier on a loaded machine)."""
     engine = duckdb_engine(threads=threads)
     with tempfile.TemporaryDirectory(prefix="casework-e2e-") as tmp:
@@ -335,15 +339,19 @@ def end_to_end(members: int, threads: int, repeats: int = 3) -> None:
         input_csv(engine.connection, staging, folder)
         environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         environment["PYTHONPYCACHEPREFIX"] = str(Path(tmp, "pycache"))
-        for label, cache in (
-            ("plan cache filled by the warm-up", ["--plan-cache", str(Path(tmp, "plans"))]),
-            ("no plan cache, every plan built", ["--no-plan-cache"]),
+        plans = ["--plan-cache", str(Path(tmp, "plans"))]
+        new_days = iter(range(1, 1000))
+        for label, cache, moves in (
+            ("plan cache filled by the warm-up", plans, False),
+            ("first run of a new day, plans cached for another window", plans, True),
+            ("no plan cache, every plan built", ["--no-plan-cache"], False),
         ):
             walls, cpus = [], []
             for run in range(repeats + 1):
+                window_end = WINDOW_END + dt.timedelta(days=next(new_days) if moves else 0)
                 command = [sys.executable, "-m", "casework.population.cli", "screen", str(folder)]
                 command += ["--criteria", "readmission-risk", "--out", str(Path(tmp, f"run{run}"))]
-                command += ["--window-end", WINDOW_END.isoformat(), "--max-reject-rate", "1"]
+                command += ["--window-end", window_end.isoformat(), "--max-reject-rate", "1"]
                 command += ["--json", *cache]
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.perf_counter()
@@ -361,7 +369,7 @@ def end_to_end(members: int, threads: int, repeats: int = 3) -> None:
                 f"end to end (fresh process, CSV input, {members:,} members, "
                 f"{summary['rows_read']:,} rows, {summary['rows_rejected']:,} rejected; {label}), "
                 f"median of {repeats} after a warm-up: {statistics.median(walls):.2f} s wall, "
-                f"{statistics.median(cpus):.2f} s CPU; target < 2 s at 1,000 members "
+                f"{statistics.median(cpus):.2f} s CPU; target <= 1.6 s wall at 1,000 members "
                 f"(runs: {' '.join(f'{w:.2f}' for w in walls)} s wall; "
                 f"load average {os.getloadavg()[0]:.1f})"
             )

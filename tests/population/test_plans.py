@@ -1,7 +1,8 @@
-"""The plan cache (plans.py): stage SQL rendered once per criteria set and window, re-run.
+"""The plan cache (plans.py): stage SQL rendered once per criteria set, re-run for any window.
 
-A replayed run must write exactly what a run that builds its plans writes, and any change
-to what the SQL depends on (criteria set, window, bias minimum count) must give a new plan.
+A replayed run must write exactly what a run that builds its plans writes (for its own
+window too), and any change to what the SQL depends on (criteria set, bias minimum count)
+must give a new plan.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from casework.population import plans
+from casework.population.cli import main
 from casework.population.criteria import criteria_library, criteria_load
 from casework.population.engine import Engine
 from casework.population.pipeline import Window
@@ -93,14 +96,71 @@ def test_replay_builds_no_plan(
     assert (second / "results.csv").read_text() == (tmp_path / "first/results.csv").read_text()
 
 
-def test_a_changed_window_gets_fresh_sql(duck: Engine, tmp_path: Path) -> None:
+def test_a_changed_window_reruns_the_plan_with_its_own_dates(
+    duck: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    may_end = dt.date(2026, 5, 31)
+    built = run(duck, tmp_path / "built", None, window_end=may_end)
     cache = tmp_path / "plans"
     run(duck, tmp_path / "june", cache)
-    may = run(duck, tmp_path / "may", cache, window_end=dt.date(2026, 5, 31))
-    assert len(list(cache.glob("*.json"))) == 2
+
+    def no_building(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a plan was built")
+
+    monkeypatch.setattr(plans, "screen", no_building)
+    may = run(duck, tmp_path / "may", cache, window_end=may_end)
+    assert len(list(cache.glob("*.json"))) == 1
     sql = stage_sql(may, "diagnoses_in_window")
     assert "CAST('2026-05-31' AS DATE)" in sql
+    assert "CAST('2025-06-01' AS DATE)" in sql
     assert "2026-06-30" not in sql
+    assert outputs(may) == outputs(built)
+
+
+def _templates(engine: Engine, paths: dict[str, Path], criteria_id: str, end: dt.date) -> object:
+    criteria = criteria_load(criteria_id)
+    window = Window.ending(end, criteria.lookback_days)
+    first = len(engine.stages)
+    plans.screening_execute(
+        engine=engine, paths=paths, criteria=criteria, window=window, bias_min_count=11
+    )
+    body = plans._record(engine, first, paths, window)
+    stages = [[name, _aliases_numbered(text)] for name, text in body["stages"]]
+    return (
+        json.loads(json.dumps(stages).replace(body["token"], "TOKEN")),
+        body["references"],
+        body["outputs"],
+    )
+
+
+def _aliases_numbered(text: str) -> str:
+    """``text`` with SQLFrame's CTE names (a hash of their expression, the dates
+    included) replaced by their order of first appearance."""
+    aliases: dict[str, str] = {}
+    return re.sub(r'"t\d+"', lambda m: aliases.setdefault(m[0], f'"cte{len(aliases)}"'), text)
+
+
+@pytest.mark.parametrize("criteria_id", sorted(criteria_library()))
+def test_every_shipped_criteria_set_renders_one_template_for_any_window(
+    duck: Engine, tmp_path: Path, criteria_id: str
+) -> None:
+    staged = run(duck, tmp_path / "staged", None, criteria=criteria_load(criteria_id))
+    paths = {path.stem: path for path in sorted((staged / "staging").glob("*.parquet"))}
+    june = _templates(duck, paths, criteria_id, WINDOW_END)
+    leap_day = _templates(duck, paths, criteria_id, dt.date(2024, 2, 29))
+    assert june == leap_day
+
+
+def test_a_date_in_the_sql_other_than_the_windows_is_not_cached() -> None:
+    window = Window.ending(WINDOW_END, 365)
+    text = (
+        "SELECT * FROM t WHERE d >= CAST('2025-07-01' AS DATE) AND d < CAST('2026-01-01' AS DATE)"
+    )
+    with pytest.raises(plans.UncacheableError, match="a date other than the window's"):
+        plans._template(text, "abc", {}, {}, set(), window)
+    assert plans._template(text.split(" AND")[0], "abc", {}, {}, set(), window) == (
+        "SELECT * FROM t WHERE d >= CAST('__casework_abc_window_start__' AS DATE)"
+    )
 
 
 def test_a_changed_criteria_set_gets_fresh_sql(duck: Engine, tmp_path: Path) -> None:
@@ -127,16 +187,14 @@ def test_a_changed_bias_minimum_gets_fresh_sql(duck: Engine, tmp_path: Path) -> 
     assert "group has fewer than 11 members" in stage_sql(eleven, "bias_report")
 
 
-def test_plan_key_covers_criteria_window_minimum_and_inputs(duck: Engine) -> None:
+def test_plan_key_covers_criteria_minimum_and_inputs_not_the_window(duck: Engine) -> None:
     criteria = criteria_load("readmission-risk")
-    window = Window.ending(WINDOW_END, 365)
     inputs = ["members", "diagnoses"]
 
     def key(**changes: object) -> str:
         arguments: dict[str, object] = {
             "engine": duck,
             "criteria": criteria,
-            "window": window,
             "bias_min_count": 11,
             "inputs": inputs,
         }
@@ -145,13 +203,12 @@ def test_plan_key_covers_criteria_window_minimum_and_inputs(duck: Engine) -> Non
 
     keys = {
         key(),
-        key(window=Window.ending(WINDOW_END, 364)),
-        key(window=Window.ending(dt.date(2026, 7, 1), 365)),
         key(bias_min_count=12),
         key(inputs=["members"]),
         key(criteria=dataclasses.replace(criteria, condition_dating="start_in_window")),
+        key(criteria=dataclasses.replace(criteria, lookback_days=364)),
     }  # fmt: skip
-    assert len(keys) == 6
+    assert len(keys) == 5
     assert key() == key()
 
 
@@ -189,3 +246,25 @@ def test_a_replayed_run_never_imports_sqlframe(duck: Engine, tmp_path: Path) -> 
     )
     assert done.stdout.splitlines()[-1] == "[]"
     assert outputs(tmp_path / "second") == outputs(tmp_path / "first")
+
+
+def test_prepared_plans_make_the_first_screening_a_cached_one(
+    duck: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    built = run(duck, tmp_path / "built", None)
+    cache = tmp_path / "plans"
+    arguments = ["criteria", "prepare", "--plan-cache", str(cache), "--bias-min-count", "1"]
+    assert main(arguments) == 0
+    assert capsys.readouterr().out == f"readmission-risk\t2026.1.0\tplans in {cache}\n"
+    assert len(list(cache.glob("*.json"))) == 1
+
+    def no_building(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a plan was built")
+
+    monkeypatch.setattr(plans, "screen", no_building)
+    first = run(duck, tmp_path / "first", cache)
+    assert outputs(first) == outputs(built)
+    assert len(list(cache.glob("*.json"))) == 1

@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import shutil
+import subprocess
+import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,6 +21,8 @@ from casework.population.readers import (
     Reject,
     RejectRateExceededError,
     Staged,
+    _buffers_array,
+    arrow_array,
     empty_tables,
     read_input_folder,
     snapshot_hash,
@@ -266,3 +271,68 @@ def test_icd10cm_code_set_agrees_with_simple_icd_10_cm_on_every_code() -> None:
             assert (code in billable) == icd10.is_leaf(code), code
     # blocks are never billable (the package calls some of them leaves)
     assert "A00-A09" in codes and "A00-A09" not in billable
+
+
+ARROW_CASES = [
+    (pa.string(), ["a", None, "", "ñ\x00é", "\U0001f600", "dx"]),
+    (pa.string(), []),
+    (pa.int32(), [0, None, -(2**31), 2**31 - 1]),
+    (pa.date32(), [dt.date(1, 1, 1), None, dt.date(1970, 1, 1), dt.date(1969, 12, 31)]),
+    (pa.date32(), [dt.date(9999, 12, 31)]),
+    (pa.float64(), [1.5, None, -0.0, 1e308, 5e-324]),
+    (pa.bool_(), [True, None, False, True, True, False, None, True, False]),
+    (
+        schema.MONEY_TYPE,
+        [
+            *(Decimal(text) for text in ("0.00", "-0.01", "-0.00", "12.30", "5", "1.2")),
+            None,
+            *(Decimal(text) for text in ("999999999999.99", "-999999999999.99")),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "values"), ARROW_CASES)
+def test_staging_arrays_built_from_buffers_equal_pa_array(
+    kind: pa.DataType, values: list[object]
+) -> None:
+    built = _buffers_array(values, kind)
+    assert built is not None
+    assert built.type == kind
+    assert built.equals(pa.array(values, type=kind))
+    assert built.to_pylist() == pa.array(values, type=kind).to_pylist()
+
+
+@pytest.mark.parametrize(
+    ("kind", "values"),
+    [
+        (pa.int32(), [True, 1]),
+        (pa.int32(), [2**31]),
+        (pa.date32(), [dt.datetime(2026, 1, 1, 12, 0)]),
+        (pa.float64(), [1]),
+        (schema.MONEY_TYPE, [Decimal("1.234")]),
+        (schema.MONEY_TYPE, [Decimal("1E+12")]),
+    ],
+)
+def test_other_values_give_what_pa_array_gives(kind: pa.DataType, values: list[object]) -> None:
+    try:
+        expected = pa.array(values, type=kind)
+    except (pa.ArrowException, OverflowError) as error:
+        with pytest.raises(type(error)):
+            arrow_array(values, kind)
+        return
+    assert arrow_array(values, kind).equals(expected)
+
+
+def test_writing_staging_does_not_import_pandas(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from casework.population.readers import read_input_folder, write_staging\n"
+        f"staged = read_input_folder(Path({str(FIXTURES / 'claims')!r}))\n"
+        f"write_staging(staged, Path({str(tmp_path)!r}))\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "False"

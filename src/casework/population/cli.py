@@ -7,6 +7,7 @@ allowed to call ``sqlframe.activate()``; we do not need to, see engine.py).
            [--window-end YYYY-MM-DD] [--max-reject-rate 0.05] [--bias-min-count 11]
            [--json] [--plan-cache DIR | --no-plan-cache]
     criteria list [--reviews LOG]
+    criteria prepare [ID_OR_FILE ...] [--plan-cache DIR] [--bias-min-count 11]
     criteria review ID_OR_FILE --reviewer NAME [--date YYYY-MM-DD] [--notes TEXT]
            [--reviews LOG]
 """
@@ -107,6 +108,14 @@ def _parser() -> argparse.ArgumentParser:
     actions = criteria.add_subparsers(dest="action", required=True)
     listing = actions.add_parser("list")
     listing.add_argument("--reviews", default=None)
+    prepare = actions.add_parser(
+        "prepare",
+        help="build the stage plans of criteria sets into the plan cache, so that the first "
+        "screening with each runs from the cache (an install step)",
+    )
+    prepare.add_argument("criteria", nargs="*", help="default: every shipped criteria set")
+    prepare.add_argument("--plan-cache", default=None, help="as for screen")
+    prepare.add_argument("--bias-min-count", type=int, default=BIAS_MIN_COUNT)
     review = actions.add_parser("review")
     review.add_argument("criteria")
     review.add_argument("--reviewer", required=True)
@@ -130,6 +139,8 @@ def main(argv: list[str]) -> int:
                 state = "OVERDUE" if due < _today() else "ok"
                 print(f"{criteria_id}\t{criteria.version}\treview due {due}\t{state}")
             return 0
+        if args.action == "prepare":
+            return _prepare(args)
         criteria = criteria_load(args.criteria)
         review = criteria_review(
             criteria,
@@ -146,6 +157,31 @@ def main(argv: list[str]) -> int:
     except (CriteriaError, InputError, RejectRateExceededError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def _prepare(args: argparse.Namespace) -> int:
+    from casework.population.engine import engine_create
+    from casework.population.pipeline import Window
+    from casework.population.plans import plans_prepare
+
+    if args.bias_min_count < 1:
+        raise InputError("--bias-min-count must be at least 1")
+    args.no_plan_cache = False
+    cache = _plan_cache(args)
+    assert cache is not None
+    engine = engine_create("duckdb")
+    for name in args.criteria or sorted(criteria_library()):
+        criteria = criteria_load(name)
+        kept = plans_prepare(
+            engine=engine,
+            criteria=criteria,
+            cache_dir=cache,
+            bias_min_count=args.bias_min_count,
+            window=Window.ending(_today(), criteria.lookback_days),
+        )
+        state = "plans in" if kept else "plans NOT cacheable, built on every run; not in"
+        print(f"{criteria.criteria_id}\t{criteria.version}\t{state} {cache}")
+    return 0
 
 
 def _screen(args: argparse.Namespace) -> int:

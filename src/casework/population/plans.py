@@ -1,7 +1,8 @@
-"""The screening's stage SQL, rendered once per criteria set and window and re-run.
+"""The screening's stage SQL, rendered once per criteria set and re-run for any window.
 
 The plans of a screening depend on the criteria set, the window, the bias report's minimum
-count and the code, never on the data: the same stages run over any input. Building them
+count and the code, never on the data: the same stages run over any input, and the window
+enters them only as its two dates. Building them
 in SQLFrame (which copies the whole sqlglot tree on every DataFrame operation) and
 rendering their SQL was most of a small run (docs/population.md, "Fixed cost of a run").
 On DuckDB the first run with a given key builds the plans as usual and keeps each stage's
@@ -10,13 +11,18 @@ execute those statements in order and build no plan at all.
 
 What the key covers (:func:`plan_key`): every file of the ``casework.population``
 package (code, criteria sets, code maps, reference tables), the versions of SQLFrame,
-sqlglot and DuckDB, the criteria set (its file's hash and every parsed field), the window,
-the bias report's minimum count and the names of the staging inputs. What a template
-leaves open: the staging Parquet paths and the stage table names (numbered per process),
-each written as a placeholder with a random token chosen when the plan was recorded, so
-no text of the SQL itself (a tier label, say) can be mistaken for one. A plan is recorded
-only when every staging path and stage table in its SQL was replaced by a placeholder and
-every reference table it reads is known; otherwise the run simply builds its plans.
+sqlglot and DuckDB, the criteria set (its file's hash and every parsed field, the look-back
+days among them), the bias report's minimum count and the names of the staging inputs;
+not the window, so the first run of a new day (the default window ends today) re-runs
+the plans of the day before. What a template leaves open: the window's first and last
+dates, the staging Parquet paths and the stage table names (numbered per process), each
+written as a placeholder with a random token chosen when the plan was recorded, so no
+text of the SQL itself (a tier label, say) can be mistaken for one. A plan is recorded
+only when every staging path and stage table in its SQL was replaced by a placeholder,
+the window's dates occur only as the date literals ``CAST('YYYY-MM-DD' AS DATE)`` and no
+other date literal is left, and every reference table it reads is known; otherwise the
+run simply builds its plans (and keeps none). ``tests/population/test_plans.py`` renders
+each shipped criteria set for two windows and checks that the templates are equal.
 A plan file that cannot be read or fails its checksum is ignored and rewritten.
 
 Spark builds its plans in the JVM (and records analysed plans, not SQL): no cache there.
@@ -40,7 +46,7 @@ from casework.population.criteria import Criteria
 from casework.population.engine import DataFrame, Engine
 from casework.population.pipeline import Inputs, Window, screen
 
-PLAN_FORMAT = 1
+PLAN_FORMAT = 2
 """Version of the plan file layout; part of the key."""
 
 OUTPUTS = ("results", "reasons", "tiers", "bias_report")
@@ -49,6 +55,7 @@ OUTPUTS = ("results", "reasons", "tiers", "bias_report")
 _STAGE_TABLE = re.compile(r"casework_stage_\d+_\w+")
 _REFERENCE_TABLE = re.compile(r"casework_ref_\w+")
 _PARQUET_CALL = re.compile(r"READ_PARQUET\(", re.IGNORECASE)
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class UncacheableError(Exception):
@@ -85,10 +92,9 @@ def _library_versions() -> dict[str, str]:
     return {name: version(name) for name in ("sqlframe", "sqlglot", "duckdb")}
 
 
-def plan_key(
-    *, engine: Engine, criteria: Criteria, window: Window, bias_min_count: int, inputs: list[str]
-) -> str:
-    """The cache key of a screening's plans (see the module docstring for what it covers)."""
+def plan_key(*, engine: Engine, criteria: Criteria, bias_min_count: int, inputs: list[str]) -> str:
+    """The cache key of a screening's plans (see the module docstring for what it covers;
+    the window is a parameter of the plans, not part of the key)."""
     material = {
         "format": PLAN_FORMAT,
         "engine": engine.name,
@@ -96,7 +102,6 @@ def plan_key(
         "libraries": _library_versions(),
         "criteria_sha256": criteria.source_sha256,
         "criteria": repr(criteria),
-        "window": [window.start.isoformat(), window.end.isoformat()],
         "bias_min_count": bias_min_count,
         "inputs": sorted(inputs),
     }
@@ -108,9 +113,15 @@ def _literal(path: Path) -> str:
 
 
 def _template(
-    text: str, token: str, tables: dict[str, int], paths: dict[str, Path], references: set[str]
+    text: str,
+    token: str,
+    tables: dict[str, int],
+    paths: dict[str, Path],
+    references: set[str],
+    window: Window,
 ) -> str:
-    """``text`` with each stage table and staging path replaced by a placeholder."""
+    """``text`` with each stage table, staging path and window date replaced by a
+    placeholder."""
     if token in text:
         raise UncacheableError("the placeholder token occurs in the SQL")
 
@@ -132,10 +143,17 @@ def _template(
     if any(str(path.parent) in text for path in paths.values()):
         raise UncacheableError("the staging folder occurs in the SQL")
     references.update(_REFERENCE_TABLE.findall(text))
+    for bound in ("start", "end"):
+        day = getattr(window, bound).isoformat()
+        text = text.replace(
+            f"CAST('{day}' AS DATE)", f"CAST('__casework_{token}_window_{bound}__' AS DATE)"
+        )
+    if _DATE_TEXT.search(text):
+        raise UncacheableError("a date other than the window's occurs in the SQL")
     return text
 
 
-def _record(engine: Engine, first: int, paths: dict[str, Path]) -> dict[str, Any]:
+def _record(engine: Engine, first: int, paths: dict[str, Path], window: Window) -> dict[str, Any]:
     """The plan of the stages ``engine`` ran from index ``first``, as templates."""
     token = secrets.token_hex(8)
     run_stages = engine.stages[first:]
@@ -145,7 +163,8 @@ def _record(engine: Engine, first: int, paths: dict[str, Path]) -> dict[str, Any
     tables = {table: number for number, table in enumerate(run_tables)}
     references: set[str] = set()
     stages = [
-        [name, _template(text, token, tables, paths, references)] for name, text in run_stages
+        [name, _template(text, token, tables, paths, references, window)]
+        for name, text in run_stages
     ]
     missing = references - set(engine.reference_specs)
     if missing:
@@ -195,21 +214,27 @@ def _plan_write(path: Path, key: str, body: dict[str, Any]) -> None:
         Path(temporary).unlink(missing_ok=True)
 
 
-def _replay(engine: Engine, body: dict[str, Any], paths: dict[str, Path]) -> ScreeningTables:
-    """Run the stages of a recorded plan over the staging files at ``paths``."""
+def _replay(
+    engine: Engine, body: dict[str, Any], paths: dict[str, Path], window: Window
+) -> ScreeningTables:
+    """Run the stages of a recorded plan over the staging files at ``paths`` for
+    ``window``."""
     for table, spec in sorted(body["references"].items()):
         name = table.removeprefix("casework_ref_")
         if table not in engine.reference_specs:
             engine.reference_create(name, [tuple(row) for row in spec["rows"]], spec["ddl"])
     token = body["token"]
-    placeholder = re.compile(rf"__casework_{re.escape(token)}_(stage|input)_(\w+?)__")
+    placeholder = re.compile(rf"__casework_{re.escape(token)}_(stage|input|window)_(\w+?)__")
     tables: list[str] = []
     literals = {name: _literal(path)[1:-1] for name, path in paths.items()}
+    days = {"start": window.start.isoformat(), "end": window.end.isoformat()}
 
     def fill(match: re.Match[str]) -> str:
         kind, value = match.groups()
         if kind == "stage":
             return tables[int(value)]
+        if kind == "window":
+            return days[value]
         return literals[value]
 
     for name, template in body["stages"]:
@@ -236,20 +261,20 @@ def screening_execute(
     """Run the screening and the bias report over the staging files at ``paths``.
 
     With ``cache_dir`` on DuckDB, the stage SQL is taken from the plan cache when a plan
-    with the same key is there, and recorded there otherwise (see the module docstring).
+    with the same key (whatever its window) is there, and recorded there otherwise (see
+    the module docstring).
     """
     key = None
     if cache_dir is not None and engine.name == "duckdb":
         key = plan_key(
             engine=engine,
             criteria=criteria,
-            window=window,
             bias_min_count=bias_min_count,
             inputs=list(paths),
         )
         body = _plan_read(cache_dir / f"{key}.json", key)
         if body is not None:
-            return _replay(engine, body, paths)
+            return _replay(engine, body, paths, window)
     first = len(engine.stages)
     inputs = Inputs.from_parquet(engine, paths)
     screening = screen(engine, inputs, criteria, window)
@@ -260,7 +285,7 @@ def screening_execute(
         )
     if key is not None and cache_dir is not None:
         with contextlib.suppress(UncacheableError):
-            _plan_write(cache_dir / f"{key}.json", key, _record(engine, first, paths))
+            _plan_write(cache_dir / f"{key}.json", key, _record(engine, first, paths, window))
     names = [name for name, _ in engine.stages[first:]]
     tables = engine.stage_tables[first:]
 
@@ -273,3 +298,30 @@ def screening_execute(
         tiers=last("tiers"),
         bias=last("bias_report"),
     )
+
+
+def plans_prepare(
+    *, engine: Engine, criteria: Criteria, cache_dir: Path, bias_min_count: int, window: Window
+) -> bool:
+    """Build and keep the plans of ``criteria`` in ``cache_dir`` before any screening, so
+    that the first ``casework screen`` with it runs from the cache (``casework criteria
+    prepare``, for an install step). The plans are built by :func:`screening_execute`
+    itself, over empty staging tables (plans do not depend on the data, and a plan's
+    window is a parameter). Returns whether a plan for its key is in the cache (an
+    existing one is kept)."""
+    from casework.population.readers import Staged, empty_tables, write_staging
+
+    with tempfile.TemporaryDirectory(prefix="casework-plans-") as folder:
+        paths = write_staging(Staged(tables=empty_tables()), Path(folder))
+        screening_execute(
+            engine=engine,
+            paths=paths,
+            criteria=criteria,
+            window=window,
+            bias_min_count=bias_min_count,
+            cache_dir=cache_dir,
+        )
+    key = plan_key(
+        engine=engine, criteria=criteria, bias_min_count=bias_min_count, inputs=list(paths)
+    )
+    return _plan_read(cache_dir / f"{key}.json", key) is not None
