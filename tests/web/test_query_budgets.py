@@ -153,7 +153,7 @@ def _grow_team(world: World) -> None:
 
 
 BUDGETS: dict[str, Budget] = {
-    "worklist": Budget(_worklist, _grow_cases, 10),
+    "worklist": Budget(_worklist, _grow_cases, 9),
     "case page": Budget(_case_page, _grow_first_case, 19),
     "consent POST (page)": Budget(_consent_post, _grow_cases, 11),
     "work item create (API)": Budget(_api_work_item, _grow_first_case, 11),
