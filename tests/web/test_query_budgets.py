@@ -18,6 +18,7 @@ from casework.cases.models import Case, CaseState, Consent
 from casework.coordination import services as coordination
 from casework.coordination.models import Note, WorkItem
 from casework.core import clock
+from casework.core.models import AuditEvent
 from tests import factories
 from tests.api_helpers import call, token_client
 from tests.conftest import World
@@ -152,7 +153,7 @@ def _grow_team(world: World) -> None:
 
 
 BUDGETS: dict[str, Budget] = {
-    "worklist": Budget(_worklist, _grow_cases, 10),
+    "worklist": Budget(_worklist, _grow_cases, 9),
     "case page": Budget(_case_page, _grow_first_case, 19),
     "consent POST (page)": Budget(_consent_post, _grow_cases, 11),
     "work item create (API)": Budget(_api_work_item, _grow_first_case, 11),
@@ -237,3 +238,52 @@ def test_the_budgeted_requests_did_their_work(busy: World) -> None:
         counts[4] + 1,
         counts[5] + 1,
     )
+
+
+def _statement(sql: str) -> str:
+    """What a captured statement does: its verb and table (a SELECT's: that of its first
+    column)."""
+    words = sql.replace('"', "").split()
+    verb = words[0].upper()
+    if verb == "INSERT":
+        return f"INSERT {words[2]}"
+    if verb == "UPDATE":
+        return f"UPDATE {words[1]}"
+    if verb == "SELECT" and "." in words[1] and "(" not in words[1]:
+        return f"SELECT {words[1].split('.')[0]}"
+    return verb
+
+
+def test_an_api_case_read_is_four_statements_and_one_event(busy: World) -> None:
+    """The hot API read (issue 11 item 7): the token with its user and team, the signed
+    statement, the case within the relationship filter, the audit INSERT; on SQLite the
+    event's id is read first (one more). Nothing is asked twice."""
+    case = Case.objects.filter(assigned_to=busy.cm).order_by("pk").first()
+    assert case is not None
+    client = token_client(busy.cm)
+    assert call(client, "GET", f"/api/v1/cases/{case.pk}").status_code == 200  # last_used_at
+    events = AuditEvent.objects.count()
+
+    with CaptureQueriesContext(connection) as captured:
+        response = call(client, "GET", f"/api/v1/cases/{case.pk}")
+
+    assert response.status_code == 200
+    assert response.json()["id"] == case.pk
+    statements = [_statement(q["sql"]) for q in captured.captured_queries]
+    assert statements == [
+        "SELECT core_apitoken",
+        "SELECT staff_attestationdocument",
+        "SELECT cases_case",
+        *(["SELECT"] if connection.vendor == "sqlite" else []),
+        "INSERT core_auditevent",
+    ]
+    assert AuditEvent.objects.count() == events + 1
+    event = AuditEvent.objects.order_by("-pk").first()
+    assert event is not None
+    assert (event.actor_id, event.action, event.object_type, event.object_id) == (
+        busy.cm.pk,
+        "read",
+        "case",
+        str(case.pk),
+    )
+    assert event.consumer_id == case.consumer_id
