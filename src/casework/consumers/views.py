@@ -41,7 +41,7 @@ from casework.web.access import (
     user_may,
 )
 from casework.web.forms import page_number
-from casework.web.guard import guard
+from casework.web.guard import page_view
 from casework.web.pages import case_form_page, form_page, record_form_page
 
 
@@ -65,9 +65,7 @@ def _create_page(
     return case_form_page(request, actor, case, build_form=build, save=save, **page)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def support_person_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     return _create_page(
         request,
@@ -81,9 +79,7 @@ def support_person_create(request: HttpRequest, actor: Actor, case: Case) -> Htt
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def advance_directive_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     return _create_page(
         request,
@@ -97,9 +93,7 @@ def advance_directive_create(request: HttpRequest, actor: Actor, case: Case) -> 
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def consumer_edit(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     """Change the consumer's details (language, interpreter need, decision-making, contact)
     from one of their cases. Only the changed fields are sent to the service."""
@@ -227,9 +221,7 @@ def _remove_page[R: _Record](
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def support_person_edit(
     request: HttpRequest, actor: Actor, case: Case, support_person_id: int
 ) -> HttpResponse:
@@ -249,9 +241,7 @@ def support_person_edit(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def support_person_remove(
     request: HttpRequest, actor: Actor, case: Case, support_person_id: int
 ) -> HttpResponse:
@@ -271,9 +261,7 @@ def support_person_remove(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def advance_directive_edit(
     request: HttpRequest, actor: Actor, case: Case, directive_id: int
 ) -> HttpResponse:
@@ -292,9 +280,7 @@ def advance_directive_edit(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def advance_directive_remove(
     request: HttpRequest, actor: Actor, case: Case, directive_id: int
 ) -> HttpResponse:
@@ -431,9 +417,7 @@ def _merge_context(actor: Actor, consumer: Consumer) -> dict[str, Any]:
     }
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_REASSIGN, access_consumer, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_REASSIGN, access_consumer, log_read="get")
 def consumer_merge(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     """Merge a duplicate record into this consumer's, and the merges so far (each with
     a way to undo it). Supervisors reaching both records."""
@@ -465,9 +449,7 @@ def consumer_merge(request: HttpRequest, actor: Actor, consumer: Consumer) -> Ht
     )
 
 
-@login_required
-@require_http_methods(["POST"])
-@guard(Permission.CASE_REASSIGN, access_consumer, log_read=False)
+@page_view(["POST"], Permission.CASE_REASSIGN, access_consumer, log_read=False)
 def consumer_merge_undo(
     request: HttpRequest, actor: Actor, consumer: Consumer, merge_id: int
 ) -> HttpResponse:

@@ -4,12 +4,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from casework.cases import rules
 from casework.cases.models import Case
@@ -34,7 +32,7 @@ from casework.staff.models import User
 from casework.staff.selectors import active_staff
 from casework.web.access import access_case, access_work_item
 from casework.web.forms import add_domain_error
-from casework.web.guard import guard
+from casework.web.guard import page_view
 from casework.web.pages import case_form_page, record_form_page, service_save
 
 OWNER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.SENIOR_CLINICAL)
@@ -49,9 +47,7 @@ def _clinical(case: Case) -> bool:
     return bool(rules.may_record_clinical(case_facts(case=case)))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def work_item_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         assert isinstance(request.user, User)
@@ -124,9 +120,7 @@ def _work_item_in_place(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_work_item, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_work_item, log_read="get")
 def work_item_complete(request: HttpRequest, actor: Actor, item: WorkItem) -> HttpResponse:
     def save(actor: Actor, item: WorkItem, form: forms.Form) -> object:
         d = form.cleaned_data
@@ -146,9 +140,7 @@ def work_item_complete(request: HttpRequest, actor: Actor, item: WorkItem) -> Ht
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_work_item, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_work_item, log_read="get")
 def work_item_cancel(request: HttpRequest, actor: Actor, item: WorkItem) -> HttpResponse:
     def save(actor: Actor, item: WorkItem, form: forms.Form) -> object:
         d = form.cleaned_data
@@ -169,9 +161,7 @@ def work_item_cancel(request: HttpRequest, actor: Actor, item: WorkItem) -> Http
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_work_item, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_work_item, log_read="get")
 def work_item_edit(request: HttpRequest, actor: Actor, item: WorkItem) -> HttpResponse:
     """Change an open work item's title, owner, due date or description."""
 
@@ -199,9 +189,7 @@ def work_item_edit(request: HttpRequest, actor: Actor, item: WorkItem) -> HttpRe
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.RECORD_NOTE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.RECORD_NOTE, access_case, log_read="get")
 def communication_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return CommunicationForm(data, clinical=_clinical(case))
@@ -228,9 +216,7 @@ def communication_create(request: HttpRequest, actor: Actor, case: Case) -> Http
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.RECORD_NOTE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.RECORD_NOTE, access_case, log_read="get")
 def note_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return NoteForm(data, clinical=_clinical(case))
@@ -258,9 +244,7 @@ def _part2_consent_save(actor: Actor, case: Case, form: forms.Form) -> object:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def part2_consent(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     """Record or revoke the consumer's 42 CFR Part 2 consent for one role (S40): the
     service's one audited event."""
@@ -276,9 +260,7 @@ def part2_consent(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.RECORD_NOTE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.RECORD_NOTE, access_case, log_read="get")
 def note_amend(request: HttpRequest, actor: Actor, case: Case, note_id: int) -> HttpResponse:
     """Amend a signed note of the case: a new signed note that corrects it, with the
     reason; the original is kept and shown as amended. One create event."""

@@ -8,12 +8,10 @@ service's write)."""
 from collections.abc import Callable
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from casework.consumers.models import Consumer
 from casework.core import clock
@@ -44,7 +42,7 @@ from casework.web.access import (
 )
 from casework.web.api import service_step
 from casework.web.forms import now_minute
-from casework.web.guard import guard
+from casework.web.guard import page_view
 from casework.web.pages import step_page, titled_form_page
 
 TEMPLATE_FORM = "governance/form.html"
@@ -60,9 +58,7 @@ def _program_id(actor: Actor) -> int:
     return actor.user.program_id
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.PRIVACY_MANAGE, object_type="governance")
+@page_view(["GET"], Permission.PRIVACY_MANAGE, object_type="governance")
 def governance_overview(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The governance page: one list event naming the holds and requests shown."""
     page_refused_unless(
@@ -138,9 +134,7 @@ def _form(
 # --- consumer pages ----------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.DISCLOSURE_RECORD, access_consumer, log_read="get")
+@page_view(["GET", "POST"], Permission.DISCLOSURE_RECORD, access_consumer, log_read="get")
 def disclosure_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     """Record a disclosure outside treatment, payment and operations."""
     form = DisclosureForm(request.POST or None, initial={"disclosed_at": now_minute()})
@@ -156,9 +150,7 @@ def disclosure_create(request: HttpRequest, actor: Actor, consumer: Consumer) ->
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.PRIVACY_MANAGE, access_consumer)
+@page_view(["GET"], Permission.PRIVACY_MANAGE, access_consumer)
 def disclosure_accounting(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     """The consumer's accounting of disclosures for the last six years; `?format=pdf` for
     the PDF. Audits one print."""
@@ -191,9 +183,7 @@ def disclosure_accounting(request: HttpRequest, actor: Actor, consumer: Consumer
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PRIVACY_MANAGE, access_consumer, log_read="get")
+@page_view(["GET", "POST"], Permission.PRIVACY_MANAGE, access_consumer, log_read="get")
 def legal_hold_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     """Place a legal hold on all of the consumer's records."""
     form = ReasonForm(request.POST or None)
@@ -212,9 +202,7 @@ def legal_hold_create(request: HttpRequest, actor: Actor, consumer: Consumer) ->
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PRIVACY_MANAGE, access_consumer, log_read="get")
+@page_view(["GET", "POST"], Permission.PRIVACY_MANAGE, access_consumer, log_read="get")
 def access_request_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     """Record a request for the consumer's designated record set: its 30-day clock starts."""
     form = AccessRequestForm(
@@ -238,9 +226,7 @@ def access_request_create(request: HttpRequest, actor: Actor, consumer: Consumer
 # --- holds and access requests -----------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PRIVACY_MANAGE, access_legal_hold, log_read="get")
+@page_view(["GET", "POST"], Permission.PRIVACY_MANAGE, access_legal_hold, log_read="get")
 def legal_hold_release(request: HttpRequest, actor: Actor, hold: LegalHold) -> HttpResponse:
     return step_page(
         request,
@@ -256,9 +242,7 @@ def legal_hold_release(request: HttpRequest, actor: Actor, hold: LegalHold) -> H
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.PRIVACY_MANAGE, access_access_request, log_read=True)
+@page_view(["GET"], Permission.PRIVACY_MANAGE, access_access_request, log_read=True)
 def access_request_detail(
     request: HttpRequest, actor: Actor, access_request: AccessRequest
 ) -> HttpResponse:
@@ -278,9 +262,7 @@ def access_request_detail(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PRIVACY_MANAGE, access_access_request, log_read="get")
+@page_view(["GET", "POST"], Permission.PRIVACY_MANAGE, access_access_request, log_read="get")
 def access_request_extend(
     request: HttpRequest, actor: Actor, access_request: AccessRequest
 ) -> HttpResponse:
@@ -299,9 +281,7 @@ def access_request_extend(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PRIVACY_MANAGE, access_access_request, log_read="get")
+@page_view(["GET", "POST"], Permission.PRIVACY_MANAGE, access_access_request, log_read="get")
 def access_request_close(
     request: HttpRequest, actor: Actor, access_request: AccessRequest
 ) -> HttpResponse:
@@ -319,9 +299,7 @@ def access_request_close(
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.PRIVACY_MANAGE, access_access_request)
+@page_view(["GET"], Permission.PRIVACY_MANAGE, access_access_request)
 def access_request_export(
     request: HttpRequest, actor: Actor, access_request: AccessRequest
 ) -> HttpResponse:
@@ -352,9 +330,7 @@ def _owners(actor: Actor) -> list[tuple[int, str]]:
     ]
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.COMPLIANCE_MANAGE, object_type="compliance_requirement")
+@page_view(["GET", "POST"], Permission.COMPLIANCE_MANAGE, object_type="compliance_requirement")
 def requirement_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     page_refused_unless(
         actor, Permission.COMPLIANCE_MANAGE, action=AuditAction.CREATE, reason="not permitted"
@@ -377,9 +353,7 @@ def requirement_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.COMPLIANCE_MANAGE, access_requirement, log_read=True)
+@page_view(["GET"], Permission.COMPLIANCE_MANAGE, access_requirement, log_read=True)
 def requirement_detail(
     request: HttpRequest, actor: Actor, requirement: ComplianceRequirement
 ) -> HttpResponse:
@@ -394,9 +368,7 @@ def requirement_detail(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.COMPLIANCE_MANAGE, access_requirement, log_read="get")
+@page_view(["GET", "POST"], Permission.COMPLIANCE_MANAGE, access_requirement, log_read="get")
 def requirement_review(
     request: HttpRequest, actor: Actor, requirement: ComplianceRequirement
 ) -> HttpResponse:

@@ -6,12 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from casework.consumers.models import Consumer
 from casework.core import clock
@@ -44,7 +42,7 @@ from casework.web.access import (
     user_may,
 )
 from casework.web.forms import now_minute
-from casework.web.guard import guard
+from casework.web.guard import page_view
 from casework.web.pages import form_page
 
 
@@ -55,9 +53,7 @@ def _clocks(rows: list[Deadline]) -> list[dict[str, Any]]:
     ]
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.PROTECTION_READ, object_type="protections")
+@page_view(["GET"], Permission.PROTECTION_READ, object_type="protections")
 def protection_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The restricted records this person may see. One list event."""
     reach = restricted_reach_q(actor.user)
@@ -112,9 +108,7 @@ def _page(
     return response
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PROTECTION_REPORT, access_consumer, log_read="get")
+@page_view(["GET", "POST"], Permission.PROTECTION_REPORT, access_consumer, log_read="get")
 def abuse_report_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     form = AbuseReportForm(request.POST or None, initial={"suspected_at": now_minute()})
     made: dict[str, AbuseReport] = {}
@@ -139,9 +133,7 @@ def abuse_report_create(request: HttpRequest, actor: Actor, consumer: Consumer) 
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.PROTECTION_READ, access_abuse_report, log_read=True)
+@page_view(["GET"], Permission.PROTECTION_READ, access_abuse_report, log_read=True)
 def abuse_report_detail(request: HttpRequest, actor: Actor, report: AbuseReport) -> HttpResponse:
     return render(
         request,
@@ -156,9 +148,7 @@ def abuse_report_detail(request: HttpRequest, actor: Actor, report: AbuseReport)
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PROTECTION_READ, access_abuse_report, log_read="get")
+@page_view(["GET", "POST"], Permission.PROTECTION_READ, access_abuse_report, log_read="get")
 def abuse_report_step(
     request: HttpRequest, actor: Actor, report: AbuseReport, step: str
 ) -> HttpResponse:
@@ -196,9 +186,7 @@ def abuse_report_step(
     return _page(request, form, save, title=title, submit=submit, success=success, back=back)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PROTECTION_REPORT, object_type="incident")
+@page_view(["GET", "POST"], Permission.PROTECTION_REPORT, object_type="incident")
 def incident_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     staff = active_staff(
         program_id=actor.user.program_id or 0,
@@ -228,9 +216,7 @@ def incident_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.PROTECTION_READ, access_incident, log_read=True)
+@page_view(["GET"], Permission.PROTECTION_READ, access_incident, log_read=True)
 def incident_detail(request: HttpRequest, actor: Actor, incident: Incident) -> HttpResponse:
     return render(
         request,
@@ -245,9 +231,7 @@ def incident_detail(request: HttpRequest, actor: Actor, incident: Incident) -> H
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PROTECTION_READ, access_incident, log_read="get")
+@page_view(["GET", "POST"], Permission.PROTECTION_READ, access_incident, log_read="get")
 def incident_step(
     request: HttpRequest, actor: Actor, incident: Incident, step: str
 ) -> HttpResponse:
@@ -314,9 +298,7 @@ def incident_step(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PROTECTION_REPORT, access_consumer, log_read="get")
+@page_view(["GET", "POST"], Permission.PROTECTION_REPORT, access_consumer, log_read="get")
 def consultation_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     form = ConsultationForm(request.POST or None)
     made: dict[str, EthicsConsultation] = {}
@@ -339,9 +321,7 @@ def consultation_create(request: HttpRequest, actor: Actor, consumer: Consumer) 
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.PROTECTION_READ, access_consultation, log_read=True)
+@page_view(["GET"], Permission.PROTECTION_READ, access_consultation, log_read=True)
 def consultation_detail(
     request: HttpRequest, actor: Actor, consultation: EthicsConsultation
 ) -> HttpResponse:
@@ -360,9 +340,7 @@ def consultation_detail(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PROTECTION_READ, access_consultation, log_read="get")
+@page_view(["GET", "POST"], Permission.PROTECTION_READ, access_consultation, log_read="get")
 def consultation_close(
     request: HttpRequest, actor: Actor, consultation: EthicsConsultation
 ) -> HttpResponse:
@@ -387,9 +365,7 @@ def consultation_close(
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.AUDIT_READ, object_type="equity_report")
+@page_view(["GET"], Permission.AUDIT_READ, object_type="equity_report")
 def equity_report(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Non-discrimination monitoring (J4) for compliance officers and auditors: service
     decisions by group with small cells suppressed. Anyone else: 404, audited. One read

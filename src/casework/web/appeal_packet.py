@@ -11,10 +11,8 @@ payer's packet without a consent naming the payer; the product records Part 2 co
 for roles of the program only, so no Part 2 note goes in, and the packet does not say
 that one was left out (that would disclose it): the print's audit event names them."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
-from django.views.decorators.http import require_http_methods
 
 from casework.coordination import selectors as coordination
 from casework.coordination.models import Note
@@ -28,7 +26,7 @@ from casework.stays.payers import packet
 from casework.stays.payers import selectors as payers
 from casework.stays.payers import services as payer_services
 from casework.web.access import access_stay, reach_q
-from casework.web.guard import guard
+from casework.web.guard import page_view
 
 
 def _author(note: Note) -> str:
@@ -45,9 +43,7 @@ def _packet_note(version: NoteVersion) -> packet.PacketNote:
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, access_stay)
+@page_view(["GET"], Permission.CONSUMER_READ, access_stay)
 def stay_appeal_packet(
     request: HttpRequest, actor: Actor, stay: Stay, denial_id: int
 ) -> HttpResponse:

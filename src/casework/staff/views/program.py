@@ -1,11 +1,9 @@
 """Program-wide governance: caseload guidelines, statements, consultations, job
 descriptions and rule settings."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
@@ -23,13 +21,11 @@ from casework.staff.forms import (
 )
 from casework.staff.views._common import _require, program_form
 from casework.web.access import user_may
-from casework.web.guard import guard
+from casework.web.guard import page_view
 from casework.web.pages import form_page
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.STAFF_READ, object_type="staff_caseload")
+@page_view(["GET", "POST"], Permission.STAFF_READ, object_type="staff_caseload")
 def caseloads(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The team's acuity-weighted loads against the limits, and the guideline form
     (MA 5.1(n)). Read: staff.read; set: caseload.set."""
@@ -83,9 +79,7 @@ def caseloads(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.STAFF_MANAGE, object_type="staff_attestation_document")
+@page_view(["GET", "POST"], Permission.STAFF_MANAGE, object_type="staff_attestation_document")
 def statement_publish(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Publish a new version of a statement: everyone signs again. Who: staff.manage."""
     form = StatementForm(request.POST or None)
@@ -103,9 +97,7 @@ def statement_publish(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.STAFF_MANAGE, object_type="staff_consultation")
+@page_view(["GET", "POST"], Permission.STAFF_MANAGE, object_type="staff_consultation")
 def consultation_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Log a consultation with the clinical director (MA 4.3). Who: staff.manage."""
     directors = selectors.clinical_directors_for(program_id=actor.user.program_id or 0)
@@ -124,9 +116,7 @@ def consultation_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.STAFF_MANAGE, object_type="staff_job_description")
+@page_view(["GET", "POST"], Permission.STAFF_MANAGE, object_type="staff_job_description")
 def job_description_save(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Create or revise a written job description (MA 3.4); the same title revises it.
     Who: staff.manage."""
@@ -145,9 +135,7 @@ def job_description_save(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.STAFF_MANAGE, object_type="staff_rule_settings")
+@page_view(["GET", "POST"], Permission.STAFF_MANAGE, object_type="staff_rule_settings")
 def rule_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The program's rule parameters (years, hours, intervals). Who: staff.manage."""
     current = selectors.rule_settings_row(program_id=actor.user.program_id or 0)

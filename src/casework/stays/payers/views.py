@@ -6,12 +6,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from casework.core import clock
 from casework.core.actor import Actor
@@ -44,7 +42,7 @@ from casework.stays.payers.forms import (
 from casework.stays.payers.models import UNIT_LABELS
 from casework.web.access import access_stay, refuse, stay_reach_q, user_may
 from casework.web.api import audit_list, service_step
-from casework.web.guard import guard
+from casework.web.guard import page_view
 from casework.web.pages import bound, form_page, step_page, titled_form_page
 
 LIST_LIMIT = 200
@@ -118,9 +116,7 @@ def stay_payer_context(stay: Stay, actor: Actor) -> dict[str, Any]:
 # --- program lists -----------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, object_type="payer_settings")
+@page_view(["GET"], Permission.CONSUMER_READ, object_type="payer_settings")
 def payer_settings_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The program's payers and their terms (read only; edited in the admin). Audited
     as one `list` event."""
@@ -134,9 +130,7 @@ def payer_settings_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, object_type="stay_denial")
+@page_view(["GET"], Permission.CONSUMER_READ, object_type="stay_denial")
 def denial_list_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Denials of the stays I reach, newest received first, by payer and state, with the
     days and money denied and recovered. Audited as one `list` event."""
@@ -162,9 +156,7 @@ def denial_list_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.UM_REPORT, object_type="denial_report", action=AuditAction.LIST)
+@page_view(["GET"], Permission.UM_REPORT, object_type="denial_report", action=AuditAction.LIST)
 def denial_report_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Denials of the program by reason category, kind, unit, attending, payer or week,
     with appeal outcomes and what was recovered. Names no consumer. One `list` event."""
@@ -224,9 +216,7 @@ def _stay_form(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_stay, log_read="get")
 def stay_authorization_new(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
     form = AuthorizationForm(bound(request))
 
@@ -246,9 +236,7 @@ def stay_authorization_new(request: HttpRequest, actor: Actor, stay: Stay) -> Ht
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_stay, log_read="get")
 def stay_authorization_step_page(
     request: HttpRequest, actor: Actor, stay: Stay, authorization_id: int
 ) -> HttpResponse:
@@ -267,9 +255,7 @@ def stay_authorization_step_page(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_stay, log_read="get")
 def stay_denial_new(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
     authorizations = [
         (a.pk, f"{a.get_level_of_care_display()} ({a.reference_number or a.pk})")
@@ -294,9 +280,7 @@ def stay_denial_new(request: HttpRequest, actor: Actor, stay: Stay) -> HttpRespo
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_stay, log_read="get")
 def stay_appeal_new(request: HttpRequest, actor: Actor, stay: Stay, denial_id: int) -> HttpResponse:
     return step_page(
         request,
@@ -313,9 +297,7 @@ def stay_appeal_new(request: HttpRequest, actor: Actor, stay: Stay, denial_id: i
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_stay, log_read="get")
 def stay_appeal_outcome_page(
     request: HttpRequest, actor: Actor, stay: Stay, appeal_id: int
 ) -> HttpResponse:
@@ -357,9 +339,7 @@ def _peer_to_peer_subjects(stay: Stay) -> list[tuple[str, str]]:
     return subjects
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_stay, log_read="get")
 def stay_peer_to_peer_new(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
     """Request a peer-to-peer with the payer about one of the stay's adverse decisions
     (`?about=authorization-<id>` or `denial-<id>` preselects it)."""
@@ -385,9 +365,7 @@ def stay_peer_to_peer_new(request: HttpRequest, actor: Actor, stay: Stay) -> Htt
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_stay, log_read="get")
 def stay_peer_to_peer_step_page(
     request: HttpRequest, actor: Actor, stay: Stay, peer_to_peer_id: int
 ) -> HttpResponse:
@@ -423,9 +401,7 @@ def _to_stay(
     return redirect(reverse("stay_detail", args=[stay.pk]) + f"#{anchor}-{record_id}")
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, object_type="stay_authorization")
+@page_view(["GET"], Permission.CONSUMER_READ, object_type="stay_authorization")
 def stay_authorization_page(
     request: HttpRequest, actor: Actor, authorization_id: int
 ) -> HttpResponse:
@@ -434,9 +410,7 @@ def stay_authorization_page(
     return _to_stay(actor, stay_id, "stay_authorization", authorization_id, "authorization")
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, object_type="stay_peer_to_peer")
+@page_view(["GET"], Permission.CONSUMER_READ, object_type="stay_peer_to_peer")
 def stay_peer_to_peer_page(
     request: HttpRequest, actor: Actor, peer_to_peer_id: int
 ) -> HttpResponse:
@@ -445,9 +419,7 @@ def stay_peer_to_peer_page(
     return _to_stay(actor, stay_id, "stay_peer_to_peer", peer_to_peer_id, "peer-to-peer")
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, object_type="stay_denial")
+@page_view(["GET"], Permission.CONSUMER_READ, object_type="stay_denial")
 def stay_denial_page(request: HttpRequest, actor: Actor, denial_id: int) -> HttpResponse:
     """A denial's place on its stay page (the stay page writes the read)."""
     stay_id = selectors.stay_of_denial(denial_id=denial_id)
@@ -457,9 +429,7 @@ def stay_denial_page(request: HttpRequest, actor: Actor, denial_id: int) -> Http
 # --- denial prevention education ---------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.UM_REPORT, object_type=EDUCATION, action=AuditAction.LIST)
+@page_view(["GET"], Permission.UM_REPORT, object_type=EDUCATION, action=AuditAction.LIST)
 def denial_education_list_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The program's open denial education items (prevention), oldest first, each with
     its target, reason category, window, denials counted and owner. One `list` event."""
@@ -480,9 +450,7 @@ def _category_labels() -> dict[str, str]:
     return dict(taxonomy.categories)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.UM_REPORT, object_type=EDUCATION)
+@page_view(["GET", "POST"], Permission.UM_REPORT, object_type=EDUCATION)
 def denial_education_page(request: HttpRequest, actor: Actor, education_id: int) -> HttpResponse:
     """One education item, with the form that marks it done with a note. A GET audits
     one read; the done its update; an item of another program is a 404, one denial."""
