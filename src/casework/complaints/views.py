@@ -35,7 +35,7 @@ from casework.core.policy import Permission
 from casework.web.access import access_complaint, access_consumer, reach_q, refuse, user_may
 from casework.web.forms import now_minute
 from casework.web.guard import page_view
-from casework.web.pages import form_page
+from casework.web.pages import form_page, titled_form_page
 
 
 @page_view(["GET"], Permission.CONSUMER_READ, object_type="complaint")
@@ -161,21 +161,18 @@ def _step_page(
     submit_label: str,
     success: str,
 ) -> HttpResponse:
-    back = reverse("complaint_detail", args=[complaint.pk])
-    return form_page(
+    """A form page of the complaint, returning to it."""
+    return titled_form_page(
         request,
         form,
         save,
-        success=success,
-        redirect_to=back,
         template="complaints/form.html",
-        context={
-            "title": title,
-            "submit_label": submit_label,
-            "complaint": complaint,
-            "consumer": complaint.consumer,
-            "back": back,
-        },
+        title=title,
+        submit=submit_label,
+        success=success,
+        back=reverse("complaint_detail", args=[complaint.pk]),
+        complaint=complaint,
+        consumer=complaint.consumer,
     )
 
 

@@ -27,7 +27,6 @@ from casework.consumers.forms import (
 from casework.consumers.models import AdvanceDirective, Consumer, ConsumerMerge, SupportPerson
 from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_record
-from casework.core.errors import ValidationFailed
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.governance.selectors import consumer_holds
@@ -42,55 +41,40 @@ from casework.web.access import (
 )
 from casework.web.forms import page_number
 from casework.web.guard import page_view
-from casework.web.pages import case_form_page, form_page, record_form_page
+from casework.web.pages import case_form_page, form_page, form_view, record_form_page
 
 
-def _create_page(
-    request: HttpRequest,
-    actor: Actor,
-    case: Case,
+def _create_view(
     form_class: type[forms.Form],
     create: Callable[..., object],
-    **page: str,
-) -> HttpResponse:
+    texts: Callable[[], tuple[str, str, str]],
+) -> Callable[..., HttpResponse]:
     """Add a record to the support system of the case's consumer: `create(actor=…,
-    consumer=…, **the form's fields)`, the one service whose event is the write's."""
-
-    def build(case: Case, data: Any) -> forms.Form:
-        return form_class(data)
+    consumer=…, **the form's fields)`, the one service whose event is the write's;
+    `texts()` gives the page's title, submit label and success message."""
 
     def save(actor: Actor, case: Case, form: forms.Form) -> object:
         return create(actor=actor, consumer=case.consumer, **form.cleaned_data)
 
-    return case_form_page(request, actor, case, build_form=build, save=save, **page)
-
-
-@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
-def support_person_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
-    return _create_page(
-        request,
-        actor,
-        case,
-        SupportPersonForm,
-        services.support_person_create,
-        title=_("Add a support person"),
-        submit_label=_("Add support person"),
-        success_message=_("Support person added."),
+    return form_view(
+        Permission.CASE_MANAGE, access_case, lambda case, data: form_class(data), save, texts
     )
 
 
-@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
-def advance_directive_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
-    return _create_page(
-        request,
-        actor,
-        case,
-        AdvanceDirectiveForm,
-        services.advance_directive_create,
-        title=_("Record an advance directive"),
-        submit_label=_("Record directive"),
-        success_message=_("Advance directive recorded."),
-    )
+support_person_create = _create_view(
+    SupportPersonForm,
+    services.support_person_create,
+    lambda: (_("Add a support person"), _("Add support person"), _("Support person added.")),
+)
+advance_directive_create = _create_view(
+    AdvanceDirectiveForm,
+    services.advance_directive_create,
+    lambda: (
+        _("Record an advance directive"),
+        _("Record directive"),
+        _("Advance directive recorded."),
+    ),
+)
 
 
 @page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
@@ -105,9 +89,7 @@ def consumer_edit(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
 
     def save(actor: Actor, case: Case, form: forms.Form) -> object:
         assert isinstance(form, ConsumerEditForm)
-        changes = form.changed_fields()
-        if not changes:
-            raise ValidationFailed.single("__all__", _("Nothing was changed."))
+        changes = form.changes()
         return services.consumer_update(
             actor=actor,
             consumer=case.consumer,
@@ -171,9 +153,7 @@ def _edit_page[R: _Record](
 
     def save(actor: Actor, record: R, form: forms.Form) -> object:
         assert isinstance(form, form_class)
-        changes = form.changed_fields()
-        if not changes:
-            raise ValidationFailed.single("__all__", _("Nothing was changed."))
+        changes = form.changes()
         return update(actor, record, form.cleaned_data["version"], changes)
 
     return record_form_page(

@@ -6,6 +6,7 @@ write. Each request writes one audit event (the guard's read, the list, or the
 service's write)."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -30,7 +31,7 @@ from casework.governance.forms import (
     VersionedReasonForm,
     initial_links,
 )
-from casework.governance.models import AccessRequest, ComplianceRequirement, LegalHold
+from casework.governance.models import AccessRequest, ComplianceRequirement
 from casework.staff.selectors import active_staff
 from casework.web.access import (
     access_access_request,
@@ -43,7 +44,7 @@ from casework.web.access import (
 from casework.web.api import service_step
 from casework.web.forms import now_minute
 from casework.web.guard import page_view
-from casework.web.pages import step_page, titled_form_page
+from casework.web.pages import step_view, titled_form_page
 
 TEMPLATE_FORM = "governance/form.html"
 
@@ -226,20 +227,49 @@ def access_request_create(request: HttpRequest, actor: Actor, consumer: Consumer
 # --- holds and access requests -----------------------------------------------------------------
 
 
-@page_view(["GET", "POST"], Permission.PRIVACY_MANAGE, access_legal_hold, log_read="get")
-def legal_hold_release(request: HttpRequest, actor: Actor, hold: LegalHold) -> HttpResponse:
-    return step_page(
-        request,
-        hold,
-        VersionedReasonForm,
-        service_step(services.legal_hold_release, actor, "hold"),
-        template=TEMPLATE_FORM,
-        title=_("Release the legal hold"),
-        submit=_("Release"),
-        success=_("Legal hold released."),
-        back=reverse("governance_overview"),
-        consumer=hold.consumer,
+def _privacy_step(
+    load: Callable[..., Any],
+    form_class: type[forms.Form],
+    step: Callable[..., object],
+    record_param: str,
+    page: Callable[[Any], dict[str, Any]],
+) -> Callable[..., HttpResponse]:
+    """The page of one step of the hold or request `load` finds (privacy.manage): the
+    form of `form_class` with the version read, `step(actor=…, <record_param>=…, version=…,
+    **the fields)` the write, `page(record)` its texts and way back."""
+    return step_view(
+        Permission.PRIVACY_MANAGE,
+        load,
+        record_of=lambda record: record,
+        form_class=form_class,
+        step=lambda actor: service_step(step, actor, record_param),
+        page=lambda record: {
+            "template": TEMPLATE_FORM,
+            "consumer": record.consumer,
+            **page(record),
+        },
     )
+
+
+def _request_page(
+    access_request: AccessRequest, title: str, submit: str, success: str
+) -> dict[str, Any]:
+    back = reverse("governance_access_request", args=[access_request.pk])
+    return {"title": title, "submit": submit, "success": success, "back": back}
+
+
+legal_hold_release = _privacy_step(
+    access_legal_hold,
+    VersionedReasonForm,
+    services.legal_hold_release,
+    "hold",
+    lambda hold: {
+        "title": _("Release the legal hold"),
+        "submit": _("Release"),
+        "success": _("Legal hold released."),
+        "back": reverse("governance_overview"),
+    },
+)
 
 
 @page_view(["GET"], Permission.PRIVACY_MANAGE, access_access_request, log_read=True)
@@ -262,41 +292,28 @@ def access_request_detail(
     )
 
 
-@page_view(["GET", "POST"], Permission.PRIVACY_MANAGE, access_access_request, log_read="get")
-def access_request_extend(
-    request: HttpRequest, actor: Actor, access_request: AccessRequest
-) -> HttpResponse:
-    """Take the one 30-day extension; the reason goes in the written notice."""
-    return step_page(
-        request,
+# Take the one 30-day extension; the reason goes in the written notice.
+access_request_extend = _privacy_step(
+    access_access_request,
+    VersionedReasonForm,
+    services.access_request_extend,
+    "request",
+    lambda access_request: _request_page(
         access_request,
-        VersionedReasonForm,
-        service_step(services.access_request_extend, actor, "request"),
-        template=TEMPLATE_FORM,
-        title=_("Extend the access request by 30 days"),
-        submit=_("Take the extension"),
-        success=_("Extension recorded: send the consumer the written notice."),
-        back=reverse("governance_access_request", args=[access_request.pk]),
-        consumer=access_request.consumer,
-    )
-
-
-@page_view(["GET", "POST"], Permission.PRIVACY_MANAGE, access_access_request, log_read="get")
-def access_request_close(
-    request: HttpRequest, actor: Actor, access_request: AccessRequest
-) -> HttpResponse:
-    return step_page(
-        request,
-        access_request,
-        AccessCloseForm,
-        service_step(services.access_request_close, actor, "request"),
-        template=TEMPLATE_FORM,
-        title=_("Close the access request"),
-        submit=_("Close"),
-        success=_("Access request closed."),
-        back=reverse("governance_access_request", args=[access_request.pk]),
-        consumer=access_request.consumer,
-    )
+        _("Extend the access request by 30 days"),
+        _("Take the extension"),
+        _("Extension recorded: send the consumer the written notice."),
+    ),
+)
+access_request_close = _privacy_step(
+    access_access_request,
+    AccessCloseForm,
+    services.access_request_close,
+    "request",
+    lambda access_request: _request_page(
+        access_request, _("Close the access request"), _("Close"), _("Access request closed.")
+    ),
+)
 
 
 @page_view(["GET"], Permission.PRIVACY_MANAGE, access_access_request)

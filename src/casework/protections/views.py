@@ -108,6 +108,24 @@ def _page(
     return response
 
 
+def _detail_view(
+    load: Callable[..., Any], template: str, name: str, subject_type: str
+) -> Callable[..., HttpResponse]:
+    """The page of one restricted record (`protections/<template>.html`, the record as
+    `name`) with its clocks; one read."""
+
+    @page_view(["GET"], Permission.PROTECTION_READ, load, log_read=True)
+    def detail(request: HttpRequest, actor: Actor, record: Any) -> HttpResponse:
+        clocks = selectors.record_clocks(subject_type=subject_type, subject_id=record.pk)
+        return render(
+            request,
+            f"protections/{template}.html",
+            {"nav": "protections", name: record, "clocks": _clocks(clocks)},
+        )
+
+    return detail
+
+
 @page_view(["GET", "POST"], Permission.PROTECTION_REPORT, access_consumer, log_read="get")
 def abuse_report_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     form = AbuseReportForm(request.POST or None, initial={"suspected_at": now_minute()})
@@ -133,19 +151,7 @@ def abuse_report_create(request: HttpRequest, actor: Actor, consumer: Consumer) 
     )
 
 
-@page_view(["GET"], Permission.PROTECTION_READ, access_abuse_report, log_read=True)
-def abuse_report_detail(request: HttpRequest, actor: Actor, report: AbuseReport) -> HttpResponse:
-    return render(
-        request,
-        "protections/abuse_report.html",
-        {
-            "nav": "protections",
-            "report": report,
-            "clocks": _clocks(
-                selectors.record_clocks(subject_type="abuse_report", subject_id=report.pk)
-            ),
-        },
-    )
+abuse_report_detail = _detail_view(access_abuse_report, "abuse_report", "report", "abuse_report")
 
 
 @page_view(["GET", "POST"], Permission.PROTECTION_READ, access_abuse_report, log_read="get")
@@ -216,19 +222,7 @@ def incident_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@page_view(["GET"], Permission.PROTECTION_READ, access_incident, log_read=True)
-def incident_detail(request: HttpRequest, actor: Actor, incident: Incident) -> HttpResponse:
-    return render(
-        request,
-        "protections/incident.html",
-        {
-            "nav": "protections",
-            "incident": incident,
-            "clocks": _clocks(
-                selectors.record_clocks(subject_type="incident", subject_id=incident.pk)
-            ),
-        },
-    )
+incident_detail = _detail_view(access_incident, "incident", "incident", "incident")
 
 
 @page_view(["GET", "POST"], Permission.PROTECTION_READ, access_incident, log_read="get")
@@ -321,23 +315,9 @@ def consultation_create(request: HttpRequest, actor: Actor, consumer: Consumer) 
     )
 
 
-@page_view(["GET"], Permission.PROTECTION_READ, access_consultation, log_read=True)
-def consultation_detail(
-    request: HttpRequest, actor: Actor, consultation: EthicsConsultation
-) -> HttpResponse:
-    return render(
-        request,
-        "protections/consultation.html",
-        {
-            "nav": "protections",
-            "consultation": consultation,
-            "clocks": _clocks(
-                selectors.record_clocks(
-                    subject_type="ethics_consultation", subject_id=consultation.pk
-                )
-            ),
-        },
-    )
+consultation_detail = _detail_view(
+    access_consultation, "consultation", "consultation", "ethics_consultation"
+)
 
 
 @page_view(["GET", "POST"], Permission.PROTECTION_READ, access_consultation, log_read="get")
