@@ -5,6 +5,7 @@ entries), a consumer's accounting of disclosures (page and PDF), and a form page
 write. Each request writes one audit event (the guard's read, the list, or the
 service's write)."""
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -106,30 +107,8 @@ def governance_overview(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-def _form(
-    request: HttpRequest,
-    form: forms.BaseForm,
-    save: Callable[[], object],
-    *,
-    title: str,
-    submit: str,
-    success: str,
-    back: str,
-    redirect_to: str | None = None,
-    consumer: Consumer | None = None,
-) -> HttpResponse:
-    return titled_form_page(
-        request,
-        form,
-        save,
-        template=TEMPLATE_FORM,
-        title=title,
-        submit=submit,
-        success=success,
-        back=back,
-        redirect_to=redirect_to,
-        consumer=consumer,
-    )
+# A governance form page: `titled_form_page` on the governance form template.
+_form = functools.partial(titled_form_page, template=TEMPLATE_FORM)
 
 
 # --- consumer pages ----------------------------------------------------------------------------

@@ -91,20 +91,28 @@ def _page(
     submit: str,
     success: str,
     back: str,
-    done: Callable[[], str] | None = None,
+    done: Callable[[Any], str] | None = None,
     intro: str = "",
 ) -> HttpResponse:
+    """The protections form page; after a save, `done(the record saved)` is where it goes
+    when given, else `back`."""
+    saved: list[object] = []
+
+    def save_and_keep() -> object:
+        saved.append(save())
+        return saved[-1]
+
     response = form_page(
         request,
         form,
-        save,
+        save_and_keep,
         success=success,
         redirect_to=back,
         template="protections/form.html",
         context={"title": title, "submit_label": submit, "back": back, "intro": intro},
     )
     if done is not None and response.status_code == 302:
-        response["Location"] = done()
+        response["Location"] = done(saved[-1])
     return response
 
 
@@ -129,13 +137,9 @@ def _detail_view(
 @page_view(["GET", "POST"], Permission.PROTECTION_REPORT, access_consumer, log_read="get")
 def abuse_report_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     form = AbuseReportForm(request.POST or None, initial={"suspected_at": now_minute()})
-    made: dict[str, AbuseReport] = {}
 
     def save() -> object:
-        made["r"] = services.abuse_report_create(
-            actor=actor, consumer=consumer, **form.cleaned_data
-        )
-        return made["r"]
+        return services.abuse_report_create(actor=actor, consumer=consumer, **form.cleaned_data)
 
     return _page(
         request,
@@ -145,7 +149,7 @@ def abuse_report_create(request: HttpRequest, actor: Actor, consumer: Consumer) 
         submit=_("Record and show the reporting duty"),
         success=_("Recorded. Report to the agency shown, by the times shown."),
         back=reverse("consumer_detail", args=[consumer.pk]),
-        done=lambda: reverse("abuse_report_detail", args=[made["r"].pk]),
+        done=lambda report: reverse("abuse_report_detail", args=[report.pk]),
         intro=_("About %(name)s. Only you and the roles the program names will see it.")
         % {"name": consumer},
     )
@@ -202,13 +206,11 @@ def incident_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = IncidentForm(
         request.POST or None, staff=staff, initial={"occurred_at": now, "learned_at": now}
     )
-    made: dict[str, Incident] = {}
 
     def save() -> object:
-        made["i"] = services.incident_create(
+        return services.incident_create(
             actor=actor, program_id=actor.user.program_id or 0, **form.cleaned_data
         )
-        return made["i"]
 
     return _page(
         request,
@@ -218,7 +220,7 @@ def incident_create(request: HttpRequest, actor: Actor) -> HttpResponse:
         submit=_("Record the incident"),
         success=_("Incident recorded; its follow-ups are on the clock."),
         back=reverse("protection_list"),
-        done=lambda: reverse("incident_detail", args=[made["i"].pk]),
+        done=lambda incident: reverse("incident_detail", args=[incident.pk]),
     )
 
 
@@ -295,13 +297,9 @@ def incident_step(
 @page_view(["GET", "POST"], Permission.PROTECTION_REPORT, access_consumer, log_read="get")
 def consultation_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     form = ConsultationForm(request.POST or None)
-    made: dict[str, EthicsConsultation] = {}
 
     def save() -> object:
-        made["c"] = services.consultation_request(
-            actor=actor, consumer=consumer, **form.cleaned_data
-        )
-        return made["c"]
+        return services.consultation_request(actor=actor, consumer=consumer, **form.cleaned_data)
 
     return _page(
         request,
@@ -311,7 +309,7 @@ def consultation_create(request: HttpRequest, actor: Actor, consumer: Consumer) 
         submit=_("Send the request"),
         success=_("Request recorded."),
         back=reverse("consumer_detail", args=[consumer.pk]),
-        done=lambda: reverse("consultation_detail", args=[made["c"].pk]),
+        done=lambda consultation: reverse("consultation_detail", args=[consultation.pk]),
     )
 
 
