@@ -7,13 +7,11 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
 
 from casework.complaints import letters, rules, selectors, services
 from casework.complaints.forms import (
@@ -36,13 +34,11 @@ from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.web.access import access_complaint, access_consumer, reach_q, refuse, user_may
 from casework.web.forms import now_minute
-from casework.web.guard import guard
-from casework.web.pages import form_page
+from casework.web.guard import page_view
+from casework.web.pages import form_page, titled_form_page
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, object_type="complaint")
+@page_view(["GET"], Permission.CONSUMER_READ, object_type="complaint")
 def complaint_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Complaints the user reaches: open first by default, each with its running clocks,
     how many fall due today, and the categories of the last 90 days. One list event."""
@@ -95,9 +91,7 @@ def _label(kind: str) -> str:
     return str(spec.label) if spec else kind
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.COMPLAINT_MANAGE, access_consumer, log_read="get")
+@page_view(["GET", "POST"], Permission.COMPLAINT_MANAGE, access_consumer, log_read="get")
 def complaint_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     """Receive a complaint or grievance about this consumer from any channel."""
     form = ComplaintForm(
@@ -131,9 +125,7 @@ def complaint_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> 
     return response
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, access_complaint, log_read=True)
+@page_view(["GET"], Permission.CONSUMER_READ, access_complaint, log_read=True)
 def complaint_detail(request: HttpRequest, actor: Actor, complaint: Complaint) -> HttpResponse:
     detail = selectors.ComplaintDetail(complaint)
     now = clock.now()
@@ -169,21 +161,18 @@ def _step_page(
     submit_label: str,
     success: str,
 ) -> HttpResponse:
-    back = reverse("complaint_detail", args=[complaint.pk])
-    return form_page(
+    """A form page of the complaint, returning to it."""
+    return titled_form_page(
         request,
         form,
         save,
-        success=success,
-        redirect_to=back,
         template="complaints/form.html",
-        context={
-            "title": title,
-            "submit_label": submit_label,
-            "complaint": complaint,
-            "consumer": complaint.consumer,
-            "back": back,
-        },
+        title=title,
+        submit=submit_label,
+        success=success,
+        back=reverse("complaint_detail", args=[complaint.pk]),
+        complaint=complaint,
+        consumer=complaint.consumer,
     )
 
 
@@ -248,9 +237,7 @@ STEPS: dict[str, dict[str, Any]] = {
 }
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.COMPLAINT_MANAGE, access_complaint, log_read="get")
+@page_view(["GET", "POST"], Permission.COMPLAINT_MANAGE, access_complaint, log_read="get")
 def complaint_step(
     request: HttpRequest, actor: Actor, complaint: Complaint, step: str
 ) -> HttpResponse:
@@ -274,9 +261,7 @@ def complaint_step(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.COMPLAINT_MANAGE, access_complaint, log_read="get")
+@page_view(["GET", "POST"], Permission.COMPLAINT_MANAGE, access_complaint, log_read="get")
 def complaint_note(request: HttpRequest, actor: Actor, complaint: Complaint) -> HttpResponse:
     form = NoteForm(request.POST if request.method == "POST" else None)
 
@@ -294,9 +279,7 @@ def complaint_note(request: HttpRequest, actor: Actor, complaint: Complaint) -> 
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, access_complaint)
+@page_view(["GET"], Permission.CONSUMER_READ, access_complaint)
 def complaint_letter(request: HttpRequest, actor: Actor, complaint: Complaint) -> HttpResponse:
     """The resolution letter (PDF) in the consumer's language, or `?language=en|es`.
     Audits one print; an open complaint has no letter yet (404, audited as denied)."""

@@ -3,8 +3,11 @@
 Reads need consumer.read over the consumer; writes need case.manage. Each request
 writes exactly one audit event (read, list, create, update or denied)."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
 from casework.consumers import selectors, services
 from casework.consumers.models import AdvanceDirective, Consumer, ConsumerMerge, SupportPerson
@@ -29,7 +32,7 @@ from casework.core.actor import Actor
 from casework.core.errors import ValidationFailed
 from casework.core.policy import Permission
 from casework.web.access import access_consumer, reaches_consumer
-from casework.web.api import responses, service_step, version_step
+from casework.web.api import child_step, responses, service_step, version_step
 from casework.web.guard import guard
 from casework.web.lists import consumer_record_list
 
@@ -141,105 +144,85 @@ def _patch_fields(payload: SupportPersonPatch | AdvanceDirectivePatch) -> dict[s
     return fields
 
 
-@router.patch(
-    "/consumers/{consumer_id}/support-persons/{support_person_id}",
-    response=responses({200: SupportPersonOut}, write=True),
-    summary="Change a support person",
-    operation_id="support_person_update",
+def _kept_record_routes(
+    records: str,
+    child_param: str,
+    child_of: Callable[..., Any],
+    record_param: str,
+    services_of: tuple[Callable[..., Any], Callable[..., Any]],
+    schemas: tuple[type[Schema], type[Schema]],
+    summaries: tuple[str, str],
+    descriptions: tuple[str, str],
+) -> None:
+    """A consumer's record kept when changed or removed (support persons, advance
+    directives): `PATCH <records>/{<child_param>}` changes the fields sent (the earlier
+    version is kept, a stale `version` is 409, one update event) and `POST …/remove` keeps
+    it with the reason, no longer listed (one delete event)."""
+    path = f"/consumers/{{consumer_id}}/{records}/{{{child_param}}}"
+    update, remove = services_of
+    patch, out = schemas
+    operation_prefix = records.removesuffix("s").replace("-", "_")
+
+    def update_step(actor: Actor, record: Any, version: int, payload: Any) -> object:
+        fields = _patch_fields(payload)
+        return update(actor=actor, **{record_param: record}, version=version, **fields)
+
+    def remove_step(actor: Actor, record: Any, version: int, payload: Any) -> object:
+        return service_step(remove, actor, record_param)(
+            record, version, payload.model_dump(exclude={"version"})
+        )
+
+    for operation, verb, suffix, body, step, summary, description in (
+        (router.patch, "update", "", patch, update_step, summaries[0], descriptions[0]),
+        (router.post, "remove", "/remove", RemovalIn, remove_step, summaries[1], descriptions[1]),
+    ):
+        child_step(
+            operation,
+            path + suffix,
+            permission=Permission.CASE_MANAGE,
+            load=access_consumer,
+            child_param=child_param,
+            child_of=lambda consumer, child_id: child_of(
+                consumer_id=consumer.pk, **{child_param: child_id}
+            ),
+            body=body,
+            step=step,
+            response=out,
+            summary=summary,
+            operation_id=f"{operation_prefix}_{verb}",
+            description=description,
+        )
+
+
+_kept_record_routes(
+    "support-persons",
+    "support_person_id",
+    selectors.support_person_of,
+    "person",
+    (services.support_person_update, services.support_person_remove),
+    (SupportPersonPatch, SupportPersonOut),
+    ("Change a support person", "Remove a support person"),
+    (
+        "Change the fields sent; the earlier version is kept. A stale `version` is 409, a\n"
+        "second legal decision maker 422. Audits one update.",
+        "The person is kept with the reason and no longer listed or offered as a surrogate.\n"
+        "Audits one delete.",
+    ),
 )
-@guard(Permission.CASE_MANAGE, access_consumer, log_read=False)
-def support_person_update(
-    request: HttpRequest,
-    actor: Actor,
-    consumer: Consumer,
-    support_person_id: int,
-    payload: SupportPersonPatch,
-) -> SupportPerson:
-    """Change the fields sent; the earlier version is kept. A stale `version` is 409, a
-    second legal decision maker 422. Audits one update."""
-    return version_step(
-        selectors.support_person_of(consumer_id=consumer.pk, support_person_id=support_person_id),
-        payload,
-        lambda person, version, _: services.support_person_update(
-            actor=actor,
-            person=person,
-            version=version,
-            **_patch_fields(payload),  # type: ignore[arg-type]
-        ),
-    )
-
-
-@router.post(
-    "/consumers/{consumer_id}/support-persons/{support_person_id}/remove",
-    response=responses({200: SupportPersonOut}, write=True),
-    summary="Remove a support person",
-    operation_id="support_person_remove",
+_kept_record_routes(
+    "advance-directives",
+    "directive_id",
+    selectors.advance_directive_of,
+    "directive",
+    (services.advance_directive_update, services.advance_directive_remove),
+    (AdvanceDirectivePatch, AdvanceDirectiveOut),
+    ("Change an advance directive", "Remove an advance directive"),
+    (
+        "Change the fields sent; the earlier version is kept. A stale `version` is 409.\n"
+        "Audits one update.",
+        "The directive is kept with the reason and no longer shown. Audits one delete.",
+    ),
 )
-@guard(Permission.CASE_MANAGE, access_consumer, log_read=False)
-def support_person_remove(
-    request: HttpRequest,
-    actor: Actor,
-    consumer: Consumer,
-    support_person_id: int,
-    payload: RemovalIn,
-) -> SupportPerson:
-    """The person is kept with the reason and no longer listed or offered as a surrogate.
-    Audits one delete."""
-    return version_step(
-        selectors.support_person_of(consumer_id=consumer.pk, support_person_id=support_person_id),
-        payload,
-        service_step(services.support_person_remove, actor, "person"),
-    )
-
-
-@router.patch(
-    "/consumers/{consumer_id}/advance-directives/{directive_id}",
-    response=responses({200: AdvanceDirectiveOut}, write=True),
-    summary="Change an advance directive",
-    operation_id="advance_directive_update",
-)
-@guard(Permission.CASE_MANAGE, access_consumer, log_read=False)
-def advance_directive_update(
-    request: HttpRequest,
-    actor: Actor,
-    consumer: Consumer,
-    directive_id: int,
-    payload: AdvanceDirectivePatch,
-) -> AdvanceDirective:
-    """Change the fields sent; the earlier version is kept. A stale `version` is 409.
-    Audits one update."""
-    return version_step(
-        selectors.advance_directive_of(consumer_id=consumer.pk, directive_id=directive_id),
-        payload,
-        lambda directive, version, _: services.advance_directive_update(
-            actor=actor,
-            directive=directive,
-            version=version,
-            **_patch_fields(payload),  # type: ignore[arg-type]
-        ),
-    )
-
-
-@router.post(
-    "/consumers/{consumer_id}/advance-directives/{directive_id}/remove",
-    response=responses({200: AdvanceDirectiveOut}, write=True),
-    summary="Remove an advance directive",
-    operation_id="advance_directive_remove",
-)
-@guard(Permission.CASE_MANAGE, access_consumer, log_read=False)
-def advance_directive_remove(
-    request: HttpRequest,
-    actor: Actor,
-    consumer: Consumer,
-    directive_id: int,
-    payload: RemovalIn,
-) -> AdvanceDirective:
-    """The directive is kept with the reason and no longer shown. Audits one delete."""
-    return version_step(
-        selectors.advance_directive_of(consumer_id=consumer.pk, directive_id=directive_id),
-        payload,
-        service_step(services.advance_directive_remove, actor, "directive"),
-    )
 
 
 @router.post(

@@ -27,7 +27,6 @@ from casework.consumers.forms import (
 from casework.consumers.models import AdvanceDirective, Consumer, ConsumerMerge, SupportPerson
 from casework.core.actor import Actor, actor_from_request
 from casework.core.audit import audit_record
-from casework.core.errors import ValidationFailed
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.governance.selectors import consumer_holds
@@ -41,65 +40,44 @@ from casework.web.access import (
     user_may,
 )
 from casework.web.forms import page_number
-from casework.web.guard import guard
-from casework.web.pages import case_form_page, form_page, record_form_page
+from casework.web.guard import page_view
+from casework.web.pages import case_form_page, form_page, form_view, record_form_page
 
 
-def _create_page(
-    request: HttpRequest,
-    actor: Actor,
-    case: Case,
+def _create_view(
     form_class: type[forms.Form],
     create: Callable[..., object],
-    **page: str,
-) -> HttpResponse:
+    texts: Callable[[], tuple[str, str, str]],
+) -> Callable[..., HttpResponse]:
     """Add a record to the support system of the case's consumer: `create(actor=…,
-    consumer=…, **the form's fields)`, the one service whose event is the write's."""
-
-    def build(case: Case, data: Any) -> forms.Form:
-        return form_class(data)
+    consumer=…, **the form's fields)`, the one service whose event is the write's;
+    `texts()` gives the page's title, submit label and success message."""
 
     def save(actor: Actor, case: Case, form: forms.Form) -> object:
         return create(actor=actor, consumer=case.consumer, **form.cleaned_data)
 
-    return case_form_page(request, actor, case, build_form=build, save=save, **page)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
-def support_person_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
-    return _create_page(
-        request,
-        actor,
-        case,
-        SupportPersonForm,
-        services.support_person_create,
-        title=_("Add a support person"),
-        submit_label=_("Add support person"),
-        success_message=_("Support person added."),
+    return form_view(
+        Permission.CASE_MANAGE, access_case, lambda case, data: form_class(data), save, texts
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
-def advance_directive_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
-    return _create_page(
-        request,
-        actor,
-        case,
-        AdvanceDirectiveForm,
-        services.advance_directive_create,
-        title=_("Record an advance directive"),
-        submit_label=_("Record directive"),
-        success_message=_("Advance directive recorded."),
-    )
+support_person_create = _create_view(
+    SupportPersonForm,
+    services.support_person_create,
+    lambda: (_("Add a support person"), _("Add support person"), _("Support person added.")),
+)
+advance_directive_create = _create_view(
+    AdvanceDirectiveForm,
+    services.advance_directive_create,
+    lambda: (
+        _("Record an advance directive"),
+        _("Record directive"),
+        _("Advance directive recorded."),
+    ),
+)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def consumer_edit(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     """Change the consumer's details (language, interpreter need, decision-making, contact)
     from one of their cases. Only the changed fields are sent to the service."""
@@ -111,9 +89,7 @@ def consumer_edit(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
 
     def save(actor: Actor, case: Case, form: forms.Form) -> object:
         assert isinstance(form, ConsumerEditForm)
-        changes = form.changed_fields()
-        if not changes:
-            raise ValidationFailed.single("__all__", _("Nothing was changed."))
+        changes = form.changes()
         return services.consumer_update(
             actor=actor,
             consumer=case.consumer,
@@ -134,183 +110,109 @@ def consumer_edit(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
     )
 
 
-def _support_person(case: Case, support_person_id: int) -> SupportPerson:
-    """The case's consumer's support person (not removed); a plain 404 otherwise, which
-    the guard records as one denied event."""
-    person = selectors.support_person_of(
-        consumer_id=case.consumer_id, support_person_id=support_person_id
-    )
-    if person is None:
-        raise Http404
-    return person
-
-
-def _directive(case: Case, directive_id: int) -> AdvanceDirective:
-    directive = selectors.advance_directive_of(
-        consumer_id=case.consumer_id, directive_id=directive_id
-    )
-    if directive is None:
-        raise Http404
-    return directive
-
-
 type _Record = SupportPerson | AdvanceDirective
 
 
-def _edit_page[R: _Record](
-    request: HttpRequest,
-    actor: Actor,
-    case: Case,
-    record: R,
+def _kept_record_pages[R: _Record](
+    record_of: Callable[..., R | None],
     form_class: type[SupportPersonEditForm] | type[AdvanceDirectiveEditForm],
-    update: Callable[[Actor, R, int, dict[str, Any]], object],
-    *,
-    title: str,
-    success: str,
-) -> HttpResponse:
-    """Change a record of the support system (the earlier version is kept): the form
-    shows its editable fields, and only the changed ones are sent to `update`."""
+    record_param: str,
+    services_of: tuple[Callable[..., object], Callable[..., object]],
+    edit_texts: Callable[[], tuple[str, str]],
+    remove_texts: Callable[[R], tuple[str, str, str]],
+) -> tuple[Callable[..., HttpResponse], Callable[..., HttpResponse]]:
+    """The edit and remove pages of a record of the support system of the case's
+    consumer, found by `record_of(consumer_id=…, <the URL's record id>)` (a plain 404
+    otherwise, which the guard records as one denied event). Edit: the form shows the
+    editable fields and only the changed ones go to the update service (the earlier
+    version is kept); `edit_texts()` gives its title and success message. Remove: kept
+    with the reason, no longer shown; `remove_texts(record)` gives its title, submit
+    label and success message."""
+    update, remove = services_of
 
-    def build(record: R, data: Any) -> forms.Form:
+    def found(case: Case, values: dict[str, int]) -> R:
+        record = record_of(consumer_id=case.consumer_id, **values)
+        if record is None:
+            raise Http404
+        return record
+
+    def build_edit(record: R, data: Any) -> forms.Form:
         initial = {name: getattr(record, name) for name in form_class.EDITABLE}
         return form_class(data, initial={**initial, "version": record.version})
 
-    def save(actor: Actor, record: R, form: forms.Form) -> object:
+    def save_edit(actor: Actor, record: R, form: forms.Form) -> object:
         assert isinstance(form, form_class)
-        changes = form.changed_fields()
-        if not changes:
-            raise ValidationFailed.single("__all__", _("Nothing was changed."))
-        return update(actor, record, form.cleaned_data["version"], changes)
+        changes = form.changes()
+        version = form.cleaned_data["version"]
+        return update(actor=actor, **{record_param: record}, version=version, **changes)
 
-    return record_form_page(
-        request,
-        actor,
-        record,
-        case=case,
-        build_form=build,
-        save=save,
-        title=title,
-        submit_label=_("Save changes"),
-        success_message=success,
-    )
+    def save_removal(actor: Actor, record: R, form: forms.Form) -> object:
+        fields = form.cleaned_data
+        return remove(
+            actor=actor,
+            **{record_param: record},
+            version=fields["version"],
+            reason=fields["reason"],
+        )
 
+    @page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
+    def edit(request: HttpRequest, actor: Actor, case: Case, **values: int) -> HttpResponse:
+        title, success = edit_texts()
+        return record_form_page(
+            request,
+            actor,
+            found(case, values),
+            case=case,
+            build_form=build_edit,
+            save=save_edit,
+            title=title,
+            submit_label=_("Save changes"),
+            success_message=success,
+        )
 
-def _remove_page[R: _Record](
-    request: HttpRequest,
-    actor: Actor,
-    case: Case,
-    record: R,
-    remove: Callable[[Actor, R, int, str], object],
-    *,
-    title: str,
-    submit: str,
-    success: str,
-) -> HttpResponse:
-    """Remove a record of the support system: kept with the reason, no longer shown."""
+    @page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
+    def removal(request: HttpRequest, actor: Actor, case: Case, **values: int) -> HttpResponse:
+        record = found(case, values)
+        title, submit, success = remove_texts(record)
+        return record_form_page(
+            request,
+            actor,
+            record,
+            case=case,
+            build_form=lambda record, data: RemovalForm(data, initial={"version": record.version}),
+            save=save_removal,
+            title=title,
+            submit_label=submit,
+            success_message=success,
+        )
 
-    def build(record: R, data: Any) -> forms.Form:
-        return RemovalForm(data, initial={"version": record.version})
-
-    def save(actor: Actor, record: R, form: forms.Form) -> object:
-        return remove(actor, record, form.cleaned_data["version"], form.cleaned_data["reason"])
-
-    return record_form_page(
-        request,
-        actor,
-        record,
-        case=case,
-        build_form=build,
-        save=save,
-        title=title,
-        submit_label=submit,
-        success_message=success,
-    )
+    return edit, removal
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
-def support_person_edit(
-    request: HttpRequest, actor: Actor, case: Case, support_person_id: int
-) -> HttpResponse:
-    """Change a support person (the earlier version is kept). Only the changed fields
-    are sent to the service."""
-    return _edit_page(
-        request,
-        actor,
-        case,
-        _support_person(case, support_person_id),
-        SupportPersonEditForm,
-        lambda actor, person, version, changes: services.support_person_update(
-            actor=actor, person=person, version=version, **changes
-        ),
-        title=_("Change a support person"),
-        success=_("Support person changed."),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
-def support_person_remove(
-    request: HttpRequest, actor: Actor, case: Case, support_person_id: int
-) -> HttpResponse:
-    """Remove a support person (kept with the reason; no longer listed or offered)."""
-    person = _support_person(case, support_person_id)
-    return _remove_page(
-        request,
-        actor,
-        case,
-        person,
-        lambda actor, person, version, reason: services.support_person_remove(
-            actor=actor, person=person, version=version, reason=reason
-        ),
-        title=_("Remove %(name)s from the support system") % {"name": person.name},
-        submit=_("Remove support person"),
-        success=_("Support person removed."),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
-def advance_directive_edit(
-    request: HttpRequest, actor: Actor, case: Case, directive_id: int
-) -> HttpResponse:
-    """Change an advance directive (the earlier version is kept)."""
-    return _edit_page(
-        request,
-        actor,
-        case,
-        _directive(case, directive_id),
-        AdvanceDirectiveEditForm,
-        lambda actor, directive, version, changes: services.advance_directive_update(
-            actor=actor, directive=directive, version=version, **changes
-        ),
-        title=_("Change an advance directive"),
-        success=_("Advance directive changed."),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
-def advance_directive_remove(
-    request: HttpRequest, actor: Actor, case: Case, directive_id: int
-) -> HttpResponse:
-    """Remove an advance directive (kept with the reason; no longer shown)."""
-    return _remove_page(
-        request,
-        actor,
-        case,
-        _directive(case, directive_id),
-        lambda actor, directive, version, reason: services.advance_directive_remove(
-            actor=actor, directive=directive, version=version, reason=reason
-        ),
-        title=_("Remove an advance directive"),
-        submit=_("Remove directive"),
-        success=_("Advance directive removed."),
-    )
+support_person_edit, support_person_remove = _kept_record_pages(
+    selectors.support_person_of,
+    SupportPersonEditForm,
+    "person",
+    (services.support_person_update, services.support_person_remove),
+    lambda: (_("Change a support person"), _("Support person changed.")),
+    lambda person: (
+        _("Remove %(name)s from the support system") % {"name": person.name},
+        _("Remove support person"),
+        _("Support person removed."),
+    ),
+)
+advance_directive_edit, advance_directive_remove = _kept_record_pages(
+    selectors.advance_directive_of,
+    AdvanceDirectiveEditForm,
+    "directive",
+    (services.advance_directive_update, services.advance_directive_remove),
+    lambda: (_("Change an advance directive"), _("Advance directive changed.")),
+    lambda directive: (
+        _("Remove an advance directive"),
+        _("Remove directive"),
+        _("Advance directive removed."),
+    ),
+)
 
 
 DIRECTORY_PAGE = 50
@@ -431,9 +333,7 @@ def _merge_context(actor: Actor, consumer: Consumer) -> dict[str, Any]:
     }
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_REASSIGN, access_consumer, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_REASSIGN, access_consumer, log_read="get")
 def consumer_merge(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     """Merge a duplicate record into this consumer's, and the merges so far (each with
     a way to undo it). Supervisors reaching both records."""
@@ -465,9 +365,7 @@ def consumer_merge(request: HttpRequest, actor: Actor, consumer: Consumer) -> Ht
     )
 
 
-@login_required
-@require_http_methods(["POST"])
-@guard(Permission.CASE_REASSIGN, access_consumer, log_read=False)
+@page_view(["POST"], Permission.CASE_REASSIGN, access_consumer, log_read=False)
 def consumer_merge_undo(
     request: HttpRequest, actor: Actor, consumer: Consumer, merge_id: int
 ) -> HttpResponse:

@@ -4,12 +4,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from casework.cases import rules
 from casework.cases.models import Case
@@ -27,15 +25,16 @@ from casework.coordination.forms import (
 )
 from casework.coordination.models import WorkItem
 from casework.core.actor import Actor
-from casework.core.errors import DomainError, ValidationFailed
+from casework.core.errors import DomainError
 from casework.core.policy import Permission
 from casework.core.roles import Role
 from casework.staff.models import User
 from casework.staff.selectors import active_staff
 from casework.web.access import access_case, access_work_item
+from casework.web.api import service_step
 from casework.web.forms import add_domain_error
-from casework.web.guard import guard
-from casework.web.pages import case_form_page, record_form_page, service_save
+from casework.web.guard import page_view
+from casework.web.pages import case_form_page, form_view, record_form_page, service_save
 
 OWNER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.SENIOR_CLINICAL)
 
@@ -49,9 +48,7 @@ def _clinical(case: Case) -> bool:
     return bool(rules.may_record_clinical(case_facts(case=case)))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def work_item_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         assert isinstance(request.user, User)
@@ -124,84 +121,86 @@ def _work_item_in_place(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_work_item, log_read="get")
-def work_item_complete(request: HttpRequest, actor: Actor, item: WorkItem) -> HttpResponse:
-    def save(actor: Actor, item: WorkItem, form: forms.Form) -> object:
-        d = form.cleaned_data
-        return services.work_item_complete(
-            actor=actor, item=item, version=d["version"], outcome=d["outcome"]
-        )
-
-    return _work_item_page(
-        request,
-        actor,
-        item,
-        build_form=lambda item, data: WorkItemCompleteForm(data, initial={"version": item.version}),
-        save=save,
-        title=_("Complete a work item"),
-        submit_label=_("Mark completed"),
-        success_message=_("Work item completed: %(title)s"),
+def _work_item_view(
+    build: Callable[[WorkItem, Any], forms.Form],
+    save: Callable[[Actor, WorkItem, forms.Form], object],
+    texts: Callable[[], tuple[str, str, str]],
+    *,
+    secondary: bool = False,
+) -> Callable[..., HttpResponse]:
+    """The `_work_item_page` of a form about one open item (`texts()`'s success message
+    may name the item's `%(title)s`)."""
+    return form_view(
+        Permission.CASE_MANAGE,
+        access_work_item,
+        build,
+        save,
+        texts,
+        page=_work_item_page,
+        secondary=secondary,
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_work_item, log_read="get")
-def work_item_cancel(request: HttpRequest, actor: Actor, item: WorkItem) -> HttpResponse:
-    def save(actor: Actor, item: WorkItem, form: forms.Form) -> object:
-        d = form.cleaned_data
-        return services.work_item_cancel(
-            actor=actor, item=item, version=d["version"], reason=d["reason"]
-        )
+def _work_item_step(
+    form_class: type[forms.Form],
+    service: Callable[..., object],
+    texts: Callable[[], tuple[str, str, str]],
+    *,
+    secondary: bool = False,
+) -> Callable[..., HttpResponse]:
+    """One step of an open item: `form_class` carries the version read and the step's
+    fields, `service(actor=…, item=…, version=…, **the fields)` is the write."""
 
-    return _work_item_page(
-        request,
-        actor,
-        item,
-        build_form=lambda item, data: WorkItemCancelForm(data, initial={"version": item.version}),
-        save=save,
-        title=_("Cancel a work item"),
-        submit_label=_("Cancel work item"),
-        success_message=_("Work item cancelled: %(title)s"),
-        secondary=True,
+    def save(actor: Actor, item: WorkItem, form: forms.Form) -> object:
+        fields = dict(form.cleaned_data)
+        return service_step(service, actor, "item")(item, fields.pop("version"), fields)
+
+    return _work_item_view(
+        lambda item, data: form_class(data, initial={"version": item.version}),
+        save,
+        texts,
+        secondary=secondary,
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_work_item, log_read="get")
-def work_item_edit(request: HttpRequest, actor: Actor, item: WorkItem) -> HttpResponse:
-    """Change an open work item's title, owner, due date or description."""
+work_item_complete = _work_item_step(
+    WorkItemCompleteForm,
+    services.work_item_complete,
+    lambda: (
+        _("Complete a work item"),
+        _("Mark completed"),
+        _("Work item completed: %(title)s"),
+    ),
+)
+work_item_cancel = _work_item_step(
+    WorkItemCancelForm,
+    services.work_item_cancel,
+    lambda: (_("Cancel a work item"), _("Cancel work item"), _("Work item cancelled: %(title)s")),
+    secondary=True,
+)
 
-    def build(item: WorkItem, data: Any) -> forms.Form:
-        return WorkItemEditForm(data, item=item, owners=_owners(item.case))
 
-    def save(actor: Actor, item: WorkItem, form: forms.Form) -> object:
-        assert isinstance(form, WorkItemEditForm)
-        changes = form.changed_fields()
-        if not changes:
-            raise ValidationFailed.single("__all__", _("Nothing was changed."))
-        return services.work_item_update(
-            actor=actor, item=item, version=form.cleaned_data["version"], **changes
-        )
+def _edit_form(item: WorkItem, data: Any) -> forms.Form:
+    return WorkItemEditForm(data, item=item, owners=_owners(item.case))
 
-    return _work_item_page(
-        request,
-        actor,
-        item,
-        build_form=build,
-        save=save,
-        title=_("Edit a work item"),
-        submit_label=_("Save changes"),
-        success_message=_("Work item saved: %(title)s"),
+
+def _edit_save(actor: Actor, item: WorkItem, form: forms.Form) -> object:
+    assert isinstance(form, WorkItemEditForm)
+    changes = form.changes()
+    return services.work_item_update(
+        actor=actor, item=item, version=form.cleaned_data["version"], **changes
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.RECORD_NOTE, access_case, log_read="get")
+# Change an open work item's title, owner, due date or description.
+work_item_edit = _work_item_view(
+    _edit_form,
+    _edit_save,
+    lambda: (_("Edit a work item"), _("Save changes"), _("Work item saved: %(title)s")),
+)
+
+
+@page_view(["GET", "POST"], Permission.RECORD_NOTE, access_case, log_read="get")
 def communication_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return CommunicationForm(data, clinical=_clinical(case))
@@ -228,9 +227,7 @@ def communication_create(request: HttpRequest, actor: Actor, case: Case) -> Http
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.RECORD_NOTE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.RECORD_NOTE, access_case, log_read="get")
 def note_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return NoteForm(data, clinical=_clinical(case))
@@ -260,9 +257,7 @@ def _part2_consent_save(actor: Actor, case: Case, form: forms.Form) -> object:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def part2_consent(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     """Record or revoke the consumer's 42 CFR Part 2 consent for one role or one payer
     (S40): the service's one audited event."""
@@ -278,9 +273,7 @@ def part2_consent(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.RECORD_NOTE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.RECORD_NOTE, access_case, log_read="get")
 def note_amend(request: HttpRequest, actor: Actor, case: Case, note_id: int) -> HttpResponse:
     """Amend a signed note of the case: a new signed note that corrects it, with the
     reason; the original is kept and shown as amended. One create event."""

@@ -5,15 +5,15 @@ entries), a consumer's accounting of disclosures (page and PDF), and a form page
 write. Each request writes one audit event (the guard's read, the list, or the
 service's write)."""
 
+import functools
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from casework.consumers.models import Consumer
 from casework.core import clock
@@ -33,7 +33,7 @@ from casework.governance.forms import (
     VersionedReasonForm,
     initial_links,
 )
-from casework.governance.models import AccessRequest, ComplianceRequirement, LegalHold
+from casework.governance.models import AccessRequest, ComplianceRequirement
 from casework.staff.selectors import active_staff
 from casework.web.access import (
     access_access_request,
@@ -45,8 +45,8 @@ from casework.web.access import (
 )
 from casework.web.api import service_step
 from casework.web.forms import now_minute
-from casework.web.guard import guard
-from casework.web.pages import step_page, titled_form_page
+from casework.web.guard import page_view
+from casework.web.pages import step_view, titled_form_page
 
 TEMPLATE_FORM = "governance/form.html"
 
@@ -61,9 +61,7 @@ def _program_id(actor: Actor) -> int:
     return actor.user.program_id
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.PRIVACY_MANAGE, object_type="governance")
+@page_view(["GET"], Permission.PRIVACY_MANAGE, object_type="governance")
 def governance_overview(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The governance page: one list event naming the holds and requests shown."""
     page_refused_unless(
@@ -112,38 +110,14 @@ def governance_overview(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-def _form(
-    request: HttpRequest,
-    form: forms.BaseForm,
-    save: Callable[[], object],
-    *,
-    title: str,
-    submit: str,
-    success: str,
-    back: str,
-    redirect_to: str | None = None,
-    consumer: Consumer | None = None,
-) -> HttpResponse:
-    return titled_form_page(
-        request,
-        form,
-        save,
-        template=TEMPLATE_FORM,
-        title=title,
-        submit=submit,
-        success=success,
-        back=back,
-        redirect_to=redirect_to,
-        consumer=consumer,
-    )
+# A governance form page: `titled_form_page` on the governance form template.
+_form = functools.partial(titled_form_page, template=TEMPLATE_FORM)
 
 
 # --- consumer pages ----------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.DISCLOSURE_RECORD, access_consumer, log_read="get")
+@page_view(["GET", "POST"], Permission.DISCLOSURE_RECORD, access_consumer, log_read="get")
 def disclosure_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     """Record a disclosure outside treatment, payment and operations."""
     form = DisclosureForm(request.POST or None, initial={"disclosed_at": now_minute()})
@@ -159,9 +133,7 @@ def disclosure_create(request: HttpRequest, actor: Actor, consumer: Consumer) ->
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.PRIVACY_MANAGE, access_consumer)
+@page_view(["GET"], Permission.PRIVACY_MANAGE, access_consumer)
 def disclosure_accounting(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     """The consumer's accounting of disclosures for the last six years; `?format=pdf` for
     the PDF. Audits one print."""
@@ -194,9 +166,7 @@ def disclosure_accounting(request: HttpRequest, actor: Actor, consumer: Consumer
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PRIVACY_MANAGE, access_consumer, log_read="get")
+@page_view(["GET", "POST"], Permission.PRIVACY_MANAGE, access_consumer, log_read="get")
 def legal_hold_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     """Place a legal hold on all of the consumer's records."""
     form = ReasonForm(request.POST or None)
@@ -215,9 +185,7 @@ def legal_hold_create(request: HttpRequest, actor: Actor, consumer: Consumer) ->
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PRIVACY_MANAGE, access_consumer, log_read="get")
+@page_view(["GET", "POST"], Permission.PRIVACY_MANAGE, access_consumer, log_read="get")
 def access_request_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     """Record a request for the consumer's designated record set: its 30-day clock starts."""
     form = AccessRequestForm(
@@ -241,27 +209,52 @@ def access_request_create(request: HttpRequest, actor: Actor, consumer: Consumer
 # --- holds and access requests -----------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PRIVACY_MANAGE, access_legal_hold, log_read="get")
-def legal_hold_release(request: HttpRequest, actor: Actor, hold: LegalHold) -> HttpResponse:
-    return step_page(
-        request,
-        hold,
-        VersionedReasonForm,
-        service_step(services.legal_hold_release, actor, "hold"),
-        template=TEMPLATE_FORM,
-        title=_("Release the legal hold"),
-        submit=_("Release"),
-        success=_("Legal hold released."),
-        back=reverse("governance_overview"),
-        consumer=hold.consumer,
+def _privacy_step(
+    load: Callable[..., Any],
+    form_class: type[forms.Form],
+    step: Callable[..., object],
+    record_param: str,
+    page: Callable[[Any], dict[str, Any]],
+) -> Callable[..., HttpResponse]:
+    """The page of one step of the hold or request `load` finds (privacy.manage): the
+    form of `form_class` with the version read, `step(actor=…, <record_param>=…, version=…,
+    **the fields)` the write, `page(record)` its texts and way back."""
+    return step_view(
+        Permission.PRIVACY_MANAGE,
+        load,
+        record_of=lambda record: record,
+        form_class=form_class,
+        step=lambda actor: service_step(step, actor, record_param),
+        page=lambda record: {
+            "template": TEMPLATE_FORM,
+            "consumer": record.consumer,
+            **page(record),
+        },
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.PRIVACY_MANAGE, access_access_request, log_read=True)
+def _request_page(
+    access_request: AccessRequest, title: str, submit: str, success: str
+) -> dict[str, Any]:
+    back = reverse("governance_access_request", args=[access_request.pk])
+    return {"title": title, "submit": submit, "success": success, "back": back}
+
+
+legal_hold_release = _privacy_step(
+    access_legal_hold,
+    VersionedReasonForm,
+    services.legal_hold_release,
+    "hold",
+    lambda hold: {
+        "title": _("Release the legal hold"),
+        "submit": _("Release"),
+        "success": _("Legal hold released."),
+        "back": reverse("governance_overview"),
+    },
+)
+
+
+@page_view(["GET"], Permission.PRIVACY_MANAGE, access_access_request, log_read=True)
 def access_request_detail(
     request: HttpRequest, actor: Actor, access_request: AccessRequest
 ) -> HttpResponse:
@@ -281,50 +274,31 @@ def access_request_detail(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PRIVACY_MANAGE, access_access_request, log_read="get")
-def access_request_extend(
-    request: HttpRequest, actor: Actor, access_request: AccessRequest
-) -> HttpResponse:
-    """Take the one 30-day extension; the reason goes in the written notice."""
-    return step_page(
-        request,
+# Take the one 30-day extension; the reason goes in the written notice.
+access_request_extend = _privacy_step(
+    access_access_request,
+    VersionedReasonForm,
+    services.access_request_extend,
+    "request",
+    lambda access_request: _request_page(
         access_request,
-        VersionedReasonForm,
-        service_step(services.access_request_extend, actor, "request"),
-        template=TEMPLATE_FORM,
-        title=_("Extend the access request by 30 days"),
-        submit=_("Take the extension"),
-        success=_("Extension recorded: send the consumer the written notice."),
-        back=reverse("governance_access_request", args=[access_request.pk]),
-        consumer=access_request.consumer,
-    )
+        _("Extend the access request by 30 days"),
+        _("Take the extension"),
+        _("Extension recorded: send the consumer the written notice."),
+    ),
+)
+access_request_close = _privacy_step(
+    access_access_request,
+    AccessCloseForm,
+    services.access_request_close,
+    "request",
+    lambda access_request: _request_page(
+        access_request, _("Close the access request"), _("Close"), _("Access request closed.")
+    ),
+)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PRIVACY_MANAGE, access_access_request, log_read="get")
-def access_request_close(
-    request: HttpRequest, actor: Actor, access_request: AccessRequest
-) -> HttpResponse:
-    return step_page(
-        request,
-        access_request,
-        AccessCloseForm,
-        service_step(services.access_request_close, actor, "request"),
-        template=TEMPLATE_FORM,
-        title=_("Close the access request"),
-        submit=_("Close"),
-        success=_("Access request closed."),
-        back=reverse("governance_access_request", args=[access_request.pk]),
-        consumer=access_request.consumer,
-    )
-
-
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.PRIVACY_MANAGE, access_access_request)
+@page_view(["GET"], Permission.PRIVACY_MANAGE, access_access_request)
 def access_request_export(
     request: HttpRequest, actor: Actor, access_request: AccessRequest
 ) -> HttpResponse:
@@ -355,9 +329,7 @@ def _owners(actor: Actor) -> list[tuple[int, str]]:
     ]
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.COMPLIANCE_MANAGE, object_type="compliance_requirement")
+@page_view(["GET", "POST"], Permission.COMPLIANCE_MANAGE, object_type="compliance_requirement")
 def requirement_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     page_refused_unless(
         actor, Permission.COMPLIANCE_MANAGE, action=AuditAction.CREATE, reason="not permitted"
@@ -380,9 +352,7 @@ def requirement_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.COMPLIANCE_MANAGE, access_requirement, log_read=True)
+@page_view(["GET"], Permission.COMPLIANCE_MANAGE, access_requirement, log_read=True)
 def requirement_detail(
     request: HttpRequest, actor: Actor, requirement: ComplianceRequirement
 ) -> HttpResponse:
@@ -399,9 +369,7 @@ def requirement_detail(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.COMPLIANCE_MANAGE, access_requirement, log_read="get")
+@page_view(["GET", "POST"], Permission.COMPLIANCE_MANAGE, access_requirement, log_read="get")
 def requirement_review(
     request: HttpRequest, actor: Actor, requirement: ComplianceRequirement
 ) -> HttpResponse:

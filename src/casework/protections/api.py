@@ -5,10 +5,12 @@ Recording needs protection.report over the consumer. Reading and working a recor
 restricted (protection.read): its recorder and the roles the program names; anyone
 else gets 404 (audited), and break-glass does not open it. One audit event a request."""
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Query, Router, Schema, Status
 
 from casework.consumers.models import Consumer
 from casework.core.actor import Actor
@@ -38,7 +40,14 @@ from casework.web.access import (
     access_incident,
     restricted_reach_q,
 )
-from casework.web.api import LIST_THROTTLE, PageParams, listed_page, responses, staff_member
+from casework.web.api import (
+    LIST_THROTTLE,
+    PageParams,
+    listed_page,
+    record_step,
+    responses,
+    staff_member,
+)
 from casework.web.guard import guard
 
 router = Router(tags=["protections"])
@@ -63,21 +72,60 @@ def _page(
     return data
 
 
-@router.get(
+def _restricted_list(
+    path: str,
+    subject: str,
+    rows: Callable[..., QuerySet[Any]],
+    *,
+    page_schema: type[Schema],
+    **documented: Any,
+) -> None:
+    """`GET path`: the program's `subject` records the actor may see (restricted), one
+    page with each record's clocks; audits one list."""
+
+    @router.get(
+        path,
+        response=responses({200: page_schema}, listing=True),
+        throttle=LIST_THROTTLE,
+        description=(
+            "Only those you recorded, or all of the program's when the program names your role.\n"
+            "Audits one list."
+        ),
+        **documented,
+    )
+    @guard(Permission.PROTECTION_READ, object_type=subject)
+    def restricted_list(
+        request: HttpRequest, actor: Actor, page: Query[PageParams]
+    ) -> dict[str, Any]:
+        return _page(actor, rows(reach=restricted_reach_q(actor.user)), page, subject, subject)
+
+    restricted_list.__name__ = documented["operation_id"]
+
+
+def _step(
+    path: str, load: Callable[..., Any], record_param: str, subject: str, **operation: Any
+) -> None:
+    """`POST path`: one step of the restricted record named in it, answered with the
+    record and its clocks."""
+    record_step(
+        router,
+        path,
+        permission=Permission.PROTECTION_READ,
+        load=load,
+        record_param=record_param,
+        answer=lambda record: WithClocks(record, subject),
+        **operation,
+    )
+
+
+_restricted_list(
     "/abuse-reports",
-    response=responses({200: AbuseReportPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    "abuse_report",
+    selectors.abuse_report_list,
+    page_schema=AbuseReportPage,
     summary="List the abuse, neglect and exploitation reports you may see (restricted)",
     operation_id="abuse_report_list",
 )
-@guard(Permission.PROTECTION_READ, object_type="abuse_report")
-def abuse_report_list(
-    request: HttpRequest, actor: Actor, page: Query[PageParams]
-) -> dict[str, Any]:
-    """Only those you recorded, or all of the program's when the program names your role.
-    Audits one list."""
-    qs = selectors.abuse_report_list(reach=restricted_reach_q(actor.user))
-    return _page(actor, qs, page, "abuse_report", "abuse_report")
 
 
 @router.post(
@@ -109,51 +157,48 @@ def abuse_report_get(request: HttpRequest, actor: Actor, report: AbuseReport) ->
     return WithClocks(report, "abuse_report")
 
 
-@router.post(
+_step(
     "/abuse-reports/{report_id}/agency-reports",
-    response=responses({200: AbuseReportOut}, write=True),
+    access_abuse_report,
+    "report",
+    "abuse_report",
+    body=AgencyReportIn,
+    response=AbuseReportOut,
+    step=services.abuse_report_agency_report,
     summary="Record a report made to the agency (oral or written)",
     operation_id="abuse_report_agency_report",
+    description=(
+        "Agency, reference and time of an oral or written report; the matching clock is met.\n"
+        "Audits one update."
+    ),
 )
-@guard(Permission.PROTECTION_READ, access_abuse_report)
-def abuse_report_agency_report(
-    request: HttpRequest, actor: Actor, report: AbuseReport, payload: AgencyReportIn
-) -> WithClocks:
-    """Agency, reference and time of an oral or written report; the matching clock is met.
-    Audits one update."""
-    services.abuse_report_agency_report(actor=actor, report=report, **payload.model_dump())
-    return WithClocks(report, "abuse_report")
 
 
-@router.post(
+_step(
     "/abuse-reports/{report_id}/close",
-    response=responses({200: AbuseReportOut}, write=True),
+    access_abuse_report,
+    "report",
+    "abuse_report",
+    body=ProtectionCloseIn,
+    response=AbuseReportOut,
+    step=services.abuse_report_close,
     summary="Close a reported suspicion",
     operation_id="abuse_report_close",
+    description=(
+        "Only once every report the jurisdiction requires is recorded (409 otherwise). Audits one\n"
+        "update."
+    ),
 )
-@guard(Permission.PROTECTION_READ, access_abuse_report)
-def abuse_report_close(
-    request: HttpRequest, actor: Actor, report: AbuseReport, payload: ProtectionCloseIn
-) -> WithClocks:
-    """Only once every report the jurisdiction requires is recorded (409 otherwise). Audits one
-    update."""
-    services.abuse_report_close(actor=actor, report=report, **payload.model_dump())
-    return WithClocks(report, "abuse_report")
 
 
-@router.get(
+_restricted_list(
     "/incidents",
-    response=responses({200: IncidentPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    "incident",
+    selectors.incident_list,
+    page_schema=IncidentPage,
     summary="List the incidents you may see (restricted)",
     operation_id="incident_list",
 )
-@guard(Permission.PROTECTION_READ, object_type="incident")
-def incident_list(request: HttpRequest, actor: Actor, page: Query[PageParams]) -> dict[str, Any]:
-    """Only those you recorded, or all of the program's when the program names your role.
-    Audits one list."""
-    qs = selectors.incident_list(reach=restricted_reach_q(actor.user))
-    return _page(actor, qs, page, "incident", "incident")
 
 
 @router.post(
@@ -219,51 +264,42 @@ def incident_follow_up(
     return WithClocks(incident, "incident")
 
 
-@router.post(
+_step(
     "/incidents/{incident_id}/osha-decision",
-    response=responses({200: IncidentOut}, write=True),
+    access_incident,
+    "incident",
+    "incident",
+    body=OshaDecisionIn,
+    response=IncidentOut,
+    step=services.incident_osha_decide,
     summary="Record the OSHA recordability decision",
     operation_id="incident_osha_decision",
+    description=("Recordable or not, and why; the OSHA decision clock is met. Audits one update."),
 )
-@guard(Permission.PROTECTION_READ, access_incident)
-def incident_osha_decision(
-    request: HttpRequest, actor: Actor, incident: Incident, payload: OshaDecisionIn
-) -> WithClocks:
-    """Recordable or not, and why; the OSHA decision clock is met. Audits one update."""
-    services.incident_osha_decide(actor=actor, incident=incident, **payload.model_dump())
-    return WithClocks(incident, "incident")
 
 
-@router.post(
+_step(
     "/incidents/{incident_id}/close",
-    response=responses({200: IncidentOut}, write=True),
+    access_incident,
+    "incident",
+    "incident",
+    body=ProtectionCloseIn,
+    response=IncidentOut,
+    step=services.incident_close,
     summary="Close an incident whose follow-ups are recorded",
     operation_id="incident_close",
+    description=("Only once every follow-up clock is met (409 otherwise). Audits one update."),
 )
-@guard(Permission.PROTECTION_READ, access_incident)
-def incident_close(
-    request: HttpRequest, actor: Actor, incident: Incident, payload: ProtectionCloseIn
-) -> WithClocks:
-    """Only once every follow-up clock is met (409 otherwise). Audits one update."""
-    services.incident_close(actor=actor, incident=incident, **payload.model_dump())
-    return WithClocks(incident, "incident")
 
 
-@router.get(
+_restricted_list(
     "/ethics-consultations",
-    response=responses({200: ConsultationPage}, listing=True),
-    throttle=LIST_THROTTLE,
+    "ethics_consultation",
+    selectors.consultation_list,
+    page_schema=ConsultationPage,
     summary="List the ethics consultations and routed needs you may see (restricted)",
     operation_id="consultation_list",
 )
-@guard(Permission.PROTECTION_READ, object_type="ethics_consultation")
-def consultation_list(
-    request: HttpRequest, actor: Actor, page: Query[PageParams]
-) -> dict[str, Any]:
-    """Only those you recorded, or all of the program's when the program names your role.
-    Audits one list."""
-    qs = selectors.consultation_list(reach=restricted_reach_q(actor.user))
-    return _page(actor, qs, page, "ethics_consultation", "ethics_consultation")
 
 
 @router.post(
@@ -304,20 +340,18 @@ def consultation_get(
     return WithClocks(consultation, "ethics_consultation")
 
 
-@router.post(
+_step(
     "/ethics-consultations/{consultation_id}/close",
-    response=responses({200: ConsultationOut}, write=True),
+    access_consultation,
+    "consultation",
+    "ethics_consultation",
+    body=ConsultationCloseIn,
+    response=ConsultationOut,
+    step=services.consultation_close,
     summary="Record the recommendation and the outcome",
     operation_id="consultation_close",
+    description=(
+        "The committee's recommendation (or the service's answer) and the outcome. Audits one\n"
+        "update."
+    ),
 )
-@guard(Permission.PROTECTION_READ, access_consultation)
-def consultation_close(
-    request: HttpRequest,
-    actor: Actor,
-    consultation: EthicsConsultation,
-    payload: ConsultationCloseIn,
-) -> WithClocks:
-    """The committee's recommendation (or the service's answer) and the outcome. Audits one
-    update."""
-    services.consultation_close(actor=actor, consultation=consultation, **payload.model_dump())
-    return WithClocks(consultation, "ethics_consultation")

@@ -6,12 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from casework.consumers.models import Consumer
 from casework.core import clock
@@ -44,7 +42,7 @@ from casework.web.access import (
     user_may,
 )
 from casework.web.forms import now_minute
-from casework.web.guard import guard
+from casework.web.guard import page_view
 from casework.web.pages import form_page
 
 
@@ -55,9 +53,7 @@ def _clocks(rows: list[Deadline]) -> list[dict[str, Any]]:
     ]
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.PROTECTION_READ, object_type="protections")
+@page_view(["GET"], Permission.PROTECTION_READ, object_type="protections")
 def protection_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The restricted records this person may see. One list event."""
     reach = restricted_reach_q(actor.user)
@@ -95,35 +91,55 @@ def _page(
     submit: str,
     success: str,
     back: str,
-    done: Callable[[], str] | None = None,
+    done: Callable[[Any], str] | None = None,
     intro: str = "",
 ) -> HttpResponse:
+    """The protections form page; after a save, `done(the record saved)` is where it goes
+    when given, else `back`."""
+    saved: list[object] = []
+
+    def save_and_keep() -> object:
+        saved.append(save())
+        return saved[-1]
+
     response = form_page(
         request,
         form,
-        save,
+        save_and_keep,
         success=success,
         redirect_to=back,
         template="protections/form.html",
         context={"title": title, "submit_label": submit, "back": back, "intro": intro},
     )
     if done is not None and response.status_code == 302:
-        response["Location"] = done()
+        response["Location"] = done(saved[-1])
     return response
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PROTECTION_REPORT, access_consumer, log_read="get")
+def _detail_view(
+    load: Callable[..., Any], template: str, name: str, subject_type: str
+) -> Callable[..., HttpResponse]:
+    """The page of one restricted record (`protections/<template>.html`, the record as
+    `name`) with its clocks; one read."""
+
+    @page_view(["GET"], Permission.PROTECTION_READ, load, log_read=True)
+    def detail(request: HttpRequest, actor: Actor, record: Any) -> HttpResponse:
+        clocks = selectors.record_clocks(subject_type=subject_type, subject_id=record.pk)
+        return render(
+            request,
+            f"protections/{template}.html",
+            {"nav": "protections", name: record, "clocks": _clocks(clocks)},
+        )
+
+    return detail
+
+
+@page_view(["GET", "POST"], Permission.PROTECTION_REPORT, access_consumer, log_read="get")
 def abuse_report_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     form = AbuseReportForm(request.POST or None, initial={"suspected_at": now_minute()})
-    made: dict[str, AbuseReport] = {}
 
     def save() -> object:
-        made["r"] = services.abuse_report_create(
-            actor=actor, consumer=consumer, **form.cleaned_data
-        )
-        return made["r"]
+        return services.abuse_report_create(actor=actor, consumer=consumer, **form.cleaned_data)
 
     return _page(
         request,
@@ -133,32 +149,16 @@ def abuse_report_create(request: HttpRequest, actor: Actor, consumer: Consumer) 
         submit=_("Record and show the reporting duty"),
         success=_("Recorded. Report to the agency shown, by the times shown."),
         back=reverse("consumer_detail", args=[consumer.pk]),
-        done=lambda: reverse("abuse_report_detail", args=[made["r"].pk]),
+        done=lambda report: reverse("abuse_report_detail", args=[report.pk]),
         intro=_("About %(name)s. Only you and the roles the program names will see it.")
         % {"name": consumer},
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.PROTECTION_READ, access_abuse_report, log_read=True)
-def abuse_report_detail(request: HttpRequest, actor: Actor, report: AbuseReport) -> HttpResponse:
-    return render(
-        request,
-        "protections/abuse_report.html",
-        {
-            "nav": "protections",
-            "report": report,
-            "clocks": _clocks(
-                selectors.record_clocks(subject_type="abuse_report", subject_id=report.pk)
-            ),
-        },
-    )
+abuse_report_detail = _detail_view(access_abuse_report, "abuse_report", "report", "abuse_report")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PROTECTION_READ, access_abuse_report, log_read="get")
+@page_view(["GET", "POST"], Permission.PROTECTION_READ, access_abuse_report, log_read="get")
 def abuse_report_step(
     request: HttpRequest, actor: Actor, report: AbuseReport, step: str
 ) -> HttpResponse:
@@ -196,9 +196,7 @@ def abuse_report_step(
     return _page(request, form, save, title=title, submit=submit, success=success, back=back)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PROTECTION_REPORT, object_type="incident")
+@page_view(["GET", "POST"], Permission.PROTECTION_REPORT, object_type="incident")
 def incident_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     staff = active_staff(
         program_id=actor.user.program_id or 0,
@@ -208,13 +206,11 @@ def incident_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = IncidentForm(
         request.POST or None, staff=staff, initial={"occurred_at": now, "learned_at": now}
     )
-    made: dict[str, Incident] = {}
 
     def save() -> object:
-        made["i"] = services.incident_create(
+        return services.incident_create(
             actor=actor, program_id=actor.user.program_id or 0, **form.cleaned_data
         )
-        return made["i"]
 
     return _page(
         request,
@@ -224,30 +220,14 @@ def incident_create(request: HttpRequest, actor: Actor) -> HttpResponse:
         submit=_("Record the incident"),
         success=_("Incident recorded; its follow-ups are on the clock."),
         back=reverse("protection_list"),
-        done=lambda: reverse("incident_detail", args=[made["i"].pk]),
+        done=lambda incident: reverse("incident_detail", args=[incident.pk]),
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.PROTECTION_READ, access_incident, log_read=True)
-def incident_detail(request: HttpRequest, actor: Actor, incident: Incident) -> HttpResponse:
-    return render(
-        request,
-        "protections/incident.html",
-        {
-            "nav": "protections",
-            "incident": incident,
-            "clocks": _clocks(
-                selectors.record_clocks(subject_type="incident", subject_id=incident.pk)
-            ),
-        },
-    )
+incident_detail = _detail_view(access_incident, "incident", "incident", "incident")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PROTECTION_READ, access_incident, log_read="get")
+@page_view(["GET", "POST"], Permission.PROTECTION_READ, access_incident, log_read="get")
 def incident_step(
     request: HttpRequest, actor: Actor, incident: Incident, step: str
 ) -> HttpResponse:
@@ -314,18 +294,12 @@ def incident_step(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PROTECTION_REPORT, access_consumer, log_read="get")
+@page_view(["GET", "POST"], Permission.PROTECTION_REPORT, access_consumer, log_read="get")
 def consultation_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     form = ConsultationForm(request.POST or None)
-    made: dict[str, EthicsConsultation] = {}
 
     def save() -> object:
-        made["c"] = services.consultation_request(
-            actor=actor, consumer=consumer, **form.cleaned_data
-        )
-        return made["c"]
+        return services.consultation_request(actor=actor, consumer=consumer, **form.cleaned_data)
 
     return _page(
         request,
@@ -335,34 +309,16 @@ def consultation_create(request: HttpRequest, actor: Actor, consumer: Consumer) 
         submit=_("Send the request"),
         success=_("Request recorded."),
         back=reverse("consumer_detail", args=[consumer.pk]),
-        done=lambda: reverse("consultation_detail", args=[made["c"].pk]),
+        done=lambda consultation: reverse("consultation_detail", args=[consultation.pk]),
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.PROTECTION_READ, access_consultation, log_read=True)
-def consultation_detail(
-    request: HttpRequest, actor: Actor, consultation: EthicsConsultation
-) -> HttpResponse:
-    return render(
-        request,
-        "protections/consultation.html",
-        {
-            "nav": "protections",
-            "consultation": consultation,
-            "clocks": _clocks(
-                selectors.record_clocks(
-                    subject_type="ethics_consultation", subject_id=consultation.pk
-                )
-            ),
-        },
-    )
+consultation_detail = _detail_view(
+    access_consultation, "consultation", "consultation", "ethics_consultation"
+)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.PROTECTION_READ, access_consultation, log_read="get")
+@page_view(["GET", "POST"], Permission.PROTECTION_READ, access_consultation, log_read="get")
 def consultation_close(
     request: HttpRequest, actor: Actor, consultation: EthicsConsultation
 ) -> HttpResponse:
@@ -387,9 +343,7 @@ def consultation_close(
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.AUDIT_READ, object_type="equity_report")
+@page_view(["GET"], Permission.AUDIT_READ, object_type="equity_report")
 def equity_report(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Non-discrimination monitoring (J4) for compliance officers and auditors: service
     decisions by group with small cells suppressed. Anyone else: 404, audited. One read

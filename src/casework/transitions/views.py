@@ -5,13 +5,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
 
 from casework.consumers.models import Consumer
 from casework.core import clock
@@ -66,7 +64,7 @@ from casework.web.access import (
     user_may,
 )
 from casework.web.api import audit_list
-from casework.web.guard import guard
+from casework.web.guard import page_view
 from casework.web.pages import bound, form_page, titled_form_page
 
 TEMPLATE_FORM = "transitions/form.html"
@@ -101,9 +99,7 @@ def _back(stay: Stay) -> str:
     return reverse("transition_detail", args=[stay.pk])
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, access_stay, log_read=True)
+@page_view(["GET"], Permission.CONSUMER_READ, access_stay, log_read=True)
 def transition_detail(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
     """The stay's transition of care: plan (with every version), choice lists, choices,
     placement, handoff and receipt, follow-up attempts, clocks, readmission. Audits one
@@ -396,9 +392,7 @@ STEPS: dict[str, dict[str, Any]] = {
 }
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_stay, log_read="get")
 def transition_step(request: HttpRequest, actor: Actor, stay: Stay, step: str) -> HttpResponse:
     """One step of the transition, on its own form page (404 for an unknown step)."""
     spec = STEPS.get(step)
@@ -418,9 +412,7 @@ def transition_step(request: HttpRequest, actor: Actor, stay: Stay, step: str) -
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, access_stay)
+@page_view(["GET"], Permission.CONSUMER_READ, access_stay)
 def choice_list_print(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
     """The latest choice list to print, in English or Spanish (`?lang=`; the list's own
     language by default). Audited as one `print` event."""
@@ -449,9 +441,7 @@ def choice_list_print(request: HttpRequest, actor: Actor, stay: Stay) -> HttpRes
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, object_type="stay")
+@page_view(["GET"], Permission.CONSUMER_READ, object_type="stay")
 def follow_up_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Discharges of the last 30 days whose follow-up is still open, soonest due first,
     of the consumers and units the user reaches. Audited as one `list` event."""
@@ -479,9 +469,7 @@ def follow_up_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 # --- sequencing barriers and their escalation path -----------------------------------------
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, access_sequencing_barrier, log_read=True)
+@page_view(["GET"], Permission.CONSUMER_READ, access_sequencing_barrier, log_read=True)
 def sequencing_barrier_detail(
     request: HttpRequest, actor: Actor, barrier: SequencingBarrier
 ) -> HttpResponse:
@@ -527,9 +515,7 @@ def _barrier_page(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_sequencing_barrier, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_sequencing_barrier, log_read="get")
 def sequencing_barrier_escalate(
     request: HttpRequest, actor: Actor, barrier: SequencingBarrier
 ) -> HttpResponse:
@@ -549,9 +535,7 @@ def sequencing_barrier_escalate(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_sequencing_barrier, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_sequencing_barrier, log_read="get")
 def sequencing_barrier_respond(
     request: HttpRequest, actor: Actor, barrier: SequencingBarrier
 ) -> HttpResponse:
@@ -583,9 +567,7 @@ def sequencing_barrier_respond(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_sequencing_barrier, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_sequencing_barrier, log_read="get")
 def sequencing_barrier_resolve(
     request: HttpRequest, actor: Actor, barrier: SequencingBarrier
 ) -> HttpResponse:
@@ -604,9 +586,7 @@ def sequencing_barrier_resolve(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CONSUMER_READ, object_type="sequencing_path")
+@page_view(["GET", "POST"], Permission.CONSUMER_READ, object_type="sequencing_path")
 def sequencing_path_edit(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The program's escalation path for sequencing barriers; its clinical director
     edits it (the service refuses anyone else). Saving audits one update."""
@@ -646,9 +626,7 @@ def sequencing_path_edit(request: HttpRequest, actor: Actor) -> HttpResponse:
 # --- community referrals ------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, access_consumer)
+@page_view(["GET"], Permission.CONSUMER_READ, access_consumer)
 def referral_list(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     """A consumer's community referrals, newest first. Audited as one `list` event."""
     rows = list(selectors.referrals_of_consumer(consumer_id=consumer.pk)[:200])
@@ -670,9 +648,7 @@ def referral_list(request: HttpRequest, actor: Actor, consumer: Consumer) -> Htt
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_consumer, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_consumer, log_read="get")
 def referral_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> HttpResponse:
     """Send a closed-loop referral to a service of the resource directory."""
     initial = {"service_id": request.GET.get("service", "")}
@@ -703,9 +679,7 @@ def referral_create(request: HttpRequest, actor: Actor, consumer: Consumer) -> H
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, access_referral, log_read=True)
+@page_view(["GET"], Permission.CONSUMER_READ, access_referral, log_read=True)
 def referral_detail(
     request: HttpRequest, actor: Actor, referral: CommunityReferral
 ) -> HttpResponse:
@@ -723,9 +697,7 @@ def referral_detail(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_referral, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_referral, log_read="get")
 def referral_status(
     request: HttpRequest, actor: Actor, referral: CommunityReferral
 ) -> HttpResponse:
@@ -754,9 +726,7 @@ def referral_status(
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, access_stay)
+@page_view(["GET"], Permission.CONSUMER_READ, access_stay)
 def handoff_pdf(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
     """The handoff PDF (`?lang=en|es`; the consumer's language by default). Audits one
     print; a stay without a handoff is 404 (one denied event)."""

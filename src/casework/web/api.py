@@ -267,6 +267,49 @@ def record_step(
     )(guard(permission, load)(record_step))
 
 
+def child_step(
+    operation: Callable[..., Callable[[Callable[..., Any]], object]],
+    path: str,
+    *,
+    permission: Permission,
+    load: Callable[..., Any],
+    child_param: str,
+    child_of: Callable[[Any, int], Any],
+    body: type[Schema],
+    step: Callable[[Actor, Any, int, Any], object],
+    **documented: Any,
+) -> None:
+    """Add `path` to `router` through `operation` (`router.patch`, `router.post`): one
+    versioned step of a record under the parent that `load` finds by the first id in the
+    path (guarded by `permission`). `child_of(parent, <child_param>)` finds the record (None
+    is a 404 the guard audits); `step(actor, record, version, payload)` is the one service
+    whose event is the write's. `documented`: response, summary, operation_id and
+    description, as a handler written out would give them."""
+    from casework.web.guard import guard  # the guard uses `require` of this module
+
+    def child_step(request: HttpRequest, actor: Actor, parent: Any, **values: Any) -> object:
+        payload = values["payload"]
+        return version_step(
+            child_of(parent, values[child_param]),
+            payload,
+            lambda record, version, _: step(actor, record, version, payload),
+        )
+
+    params = list(inspect.signature(child_step).parameters.values())
+    child_step.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            *params[:3],
+            inspect.Parameter(child_param, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=int),
+            inspect.Parameter("payload", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=body),
+        ]
+    )
+    child_step.__name__ = documented["operation_id"]
+    response = documented.pop("response")
+    operation(path, response=responses({200: response}, write=True), **documented)(
+        guard(permission, load)(child_step)
+    )
+
+
 def staff_member(actor: Actor, user_id: int, field: str) -> User:
     """A staff member of the actor's program named in a request body; 422 otherwise."""
     user = staff_of_program(program_id=actor.user.program_id, user_id=user_id)

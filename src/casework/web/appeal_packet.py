@@ -13,10 +13,8 @@ and the packet opens with the 42 CFR 2.32 notice and the consent's scope. Withou
 is left out, and the packet does not say that one was left out (that would disclose it):
 the print's audit event names what went in and what was left out."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
-from django.views.decorators.http import require_http_methods
 
 from casework.coordination import selectors as coordination
 from casework.coordination.models import Note
@@ -30,7 +28,7 @@ from casework.stays.payers import packet
 from casework.stays.payers import selectors as payers
 from casework.stays.payers import services as payer_services
 from casework.web.access import access_stay, reach_q
-from casework.web.guard import guard
+from casework.web.guard import page_view
 
 
 def _author(note: Note) -> str:
@@ -48,9 +46,7 @@ def _packet_note(version: NoteVersion) -> packet.PacketNote:
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, access_stay)
+@page_view(["GET"], Permission.CONSUMER_READ, access_stay)
 def stay_appeal_packet(
     request: HttpRequest, actor: Actor, stay: Stay, denial_id: int
 ) -> HttpResponse:

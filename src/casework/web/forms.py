@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casework.core import clock
@@ -87,6 +88,13 @@ class ChangedFieldsMixin:
         return {
             name: self.cleaned_data[name] for name in self.EDITABLE if name in self.changed_data
         }
+
+    def changes(self) -> dict[str, Any]:
+        """`changed_fields()`, refused on the form when the user changed nothing."""
+        changed = self.changed_fields()
+        if not changed:
+            raise ValidationFailed.single("__all__", gettext("Nothing was changed."))
+        return changed
 
 
 def now_minute() -> datetime:

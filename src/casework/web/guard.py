@@ -5,8 +5,7 @@ load → the handler; 404 and one denied audit event otherwise.
     @guard(Permission.CASE_MANAGE, access_case)
     def work_item_create(request, actor: Actor, case: Case, payload: WorkItemIn): ...
 
-    @login_required
-    @guard(Permission.CASE_MANAGE, access_work_item, log_read="get")
+    @page_view(["GET", "POST"], Permission.CASE_MANAGE, access_work_item, log_read="get")
     def work_item_complete(request, actor: Actor, item: WorkItem): ...
 
 The handler receives the actor and the loaded record in place of the record's id: the
@@ -37,8 +36,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest
+from django.views.decorators.http import require_http_methods
 from ninja.errors import HttpError
 
 from casework.core.actor import Actor, actor_from_request
@@ -165,5 +166,21 @@ def guard(
 
         guarded.__signature__ = _exposed_signature(func, id_param)  # type: ignore[attr-defined]
         return guarded
+
+    return decorate
+
+
+def page_view(
+    methods: list[str],
+    permission: Permission,
+    load: Callable[..., Any] | None = None,
+    **options: Any,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a page: sign-in first (`login_required`), then the HTTP `methods` it
+    answers (405 otherwise), then `guard(permission, load, **options)`."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        guarded = guard(permission, load, **options)(func)
+        return login_required(require_http_methods(methods)(guarded))
 
     return decorate

@@ -13,8 +13,10 @@ from django.urls import reverse
 from casework.cases import rules
 from casework.cases.models import Case
 from casework.core.actor import Actor
+from casework.core.policy import Permission
 from casework.web.api import Versioned
 from casework.web.forms import form_saved
+from casework.web.guard import page_view
 
 
 def form_page(
@@ -95,6 +97,35 @@ def step_page[R: Versioned](
     return titled_form_page(request, form, save, **page)
 
 
+def step_view(
+    permission: Permission,
+    load: Callable[..., Any],
+    *,
+    record_of: Callable[..., Any],
+    form_class: Callable[..., forms.Form],
+    step: Callable[[Actor], Callable[[Any, int, dict[str, Any]], object]],
+    page: Callable[[Any], dict[str, Any]],
+    missing: str = "",
+) -> Callable[..., HttpResponse]:
+    """The view of a `step_page`, guarded by `permission` over the record `load` finds by
+    the first id of the URL (a GET audits its read): `record_of(parent, **the URL's other
+    values)` is the record stepped (the parent itself where the URL names it), `step(actor)`
+    the step that `step_page` calls, `page(parent)` what `titled_form_page` shows."""
+
+    @page_view(["GET", "POST"], permission, load, log_read="get")
+    def view(request: HttpRequest, actor: Actor, parent: Any, **values: Any) -> HttpResponse:
+        return step_page(
+            request,
+            record_of(parent, **values),
+            form_class,
+            step(actor),
+            missing=missing,
+            **page(parent),
+        )
+
+    return view
+
+
 def service_save(
     service: Callable[..., object], *fields: str
 ) -> Callable[[Actor, Case, forms.Form], object]:
@@ -150,3 +181,37 @@ def record_form_page[R](
 def case_form_page(request: HttpRequest, actor: Actor, case: Case, **page: Any) -> HttpResponse:
     """A form about one case: `record_form_page` with the case as the record."""
     return record_form_page(request, actor, case, case=case, **page)
+
+
+def form_view[R](
+    permission: Permission,
+    load: Callable[..., R],
+    build: Callable[[R, Any], forms.Form],
+    save: Callable[[Actor, R, forms.Form], object],
+    texts: Callable[[], tuple[str, str, str]],
+    *,
+    page: Callable[..., HttpResponse] = case_form_page,
+    **context: Any,
+) -> Callable[..., HttpResponse]:
+    """The view of a form about the record `load` finds by the URL's id (guarded by
+    `permission`, a GET audits its read): `page` (`case_form_page` by default, or one
+    taking the same arguments) shows `build(record, data)` and saves it through
+    `save(actor, record, form)`; `texts()` gives the title, submit label and success
+    message; `context` goes to `page` beside them."""
+
+    @page_view(["GET", "POST"], permission, load, log_read="get")
+    def view(request: HttpRequest, actor: Actor, record: R) -> HttpResponse:
+        title, submit_label, success_message = texts()
+        return page(
+            request,
+            actor,
+            record,
+            build_form=build,
+            save=save,
+            title=title,
+            submit_label=submit_label,
+            success_message=success_message,
+            **context,
+        )
+
+    return view

@@ -53,7 +53,7 @@ from casework.web.access import (
     reaches_consumer,
 )
 from casework.web.forms import add_domain_error
-from casework.web.guard import guard
+from casework.web.guard import guard, page_view
 from casework.web.pages import case_form_page, service_save
 
 
@@ -150,9 +150,7 @@ NOTICE_DELIVERY = (
 )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def notice_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return NoticeForm(
@@ -179,9 +177,7 @@ def notice_create(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def enrollment_notices_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     """The enrollment notices given together: one form, one audit event, each notice
     stored as one recorded alone (issue 13, item 11)."""
@@ -211,9 +207,7 @@ def enrollment_notices_create(request: HttpRequest, actor: Actor, case: Case) ->
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def consent_create(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         facts = case_facts(case=case)
@@ -266,9 +260,7 @@ def case_activate(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
     return redirect("case_detail", case_id=case.pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def case_withdraw(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         return WithdrawForm(data, initial={"version": case.version})
@@ -291,9 +283,7 @@ def case_withdraw(request: HttpRequest, actor: Actor, case: Case) -> HttpRespons
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_MANAGE, access_case, log_read="get")
 def case_close(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         providers = [
@@ -361,9 +351,7 @@ def case_close(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_REASSIGN, access_case, log_read="get")
+@page_view(["GET", "POST"], Permission.CASE_REASSIGN, access_case, log_read="get")
 def case_reassign(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     def build(case: Case, data: Any) -> forms.Form:
         candidates = team_case_managers(supervisor_id=actor.user.pk)

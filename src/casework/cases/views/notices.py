@@ -1,10 +1,8 @@
 """Printable notices in the consumer's preferred language."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
-from django.views.decorators.http import require_http_methods
 
 from casework.cases.models import Case, CaseState, NoticeKind
 from casework.core import clock
@@ -13,14 +11,12 @@ from casework.core.audit import audit_record
 from casework.core.models import AuditAction
 from casework.core.policy import Permission
 from casework.web.access import access_case, refuse
-from casework.web.guard import guard
+from casework.web.guard import page_view
 
 NOTICE_LANGUAGES = {"en", "es"}
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, access_case, log_read=False)
+@page_view(["GET"], Permission.CONSUMER_READ, access_case, log_read=False)
 def notice_print(request: HttpRequest, actor: Actor, case: Case, kind: str) -> HttpResponse:
     """A printable notice in the consumer's preferred language (English when the program
     has no catalog for it). Audited as one `print` event (S20)."""

@@ -5,10 +5,8 @@ person's second factor; a second administrator or compliance officer approves it
 from collections.abc import Callable
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from casework.core.actor import Actor
 from casework.core.policy import Permission
@@ -17,7 +15,7 @@ from casework.staff.forms import MfaResetApproveForm, MfaResetForm
 from casework.staff.models import User
 from casework.staff.views._common import person_page
 from casework.web.access import access_staff
-from casework.web.guard import guard
+from casework.web.guard import page_view
 from casework.web.pages import bound
 
 
@@ -42,9 +40,7 @@ def _mfa_page(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.MFA_RESET, access_staff, log_read="get")
+@page_view(["GET", "POST"], Permission.MFA_RESET, access_staff, log_read="get")
 def mfa_reset_request(request: HttpRequest, actor: Actor, person: User) -> HttpResponse:
     """Request the reset of a person's second factor, with the reason. Who: mfa.reset
     (administrators); a second person approves."""
@@ -62,9 +58,7 @@ def mfa_reset_request(request: HttpRequest, actor: Actor, person: User) -> HttpR
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.STAFF_MANAGE, access_staff, log_read="get")
+@page_view(["GET", "POST"], Permission.STAFF_MANAGE, access_staff, log_read="get")
 def mfa_reset_approve(request: HttpRequest, actor: Actor, person: User) -> HttpResponse:
     """Approve the open reset of a person's second factor: their authenticators are
     removed. Who: staff.manage, never the requester nor the person."""

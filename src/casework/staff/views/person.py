@@ -3,11 +3,9 @@ profile and corrective actions."""
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from casework.core.actor import Actor
 from casework.core.policy import Permission
@@ -22,13 +20,11 @@ from casework.staff.forms import (
 from casework.staff.models import CorrectiveAction, Credential, User
 from casework.staff.views._common import person_page, program_form
 from casework.web.access import access_corrective_action, access_credential, access_staff
-from casework.web.guard import guard
+from casework.web.guard import page_view
 from casework.web.pages import form_page
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.STAFF_MANAGE, access_staff, log_read="get")
+@page_view(["GET", "POST"], Permission.STAFF_MANAGE, access_staff, log_read="get")
 def credential_create(request: HttpRequest, actor: Actor, person: User) -> HttpResponse:
     """Record a license, certification or degree. Who: staff.manage."""
     form = CredentialForm(request.POST or None)
@@ -51,9 +47,7 @@ def credential_create(request: HttpRequest, actor: Actor, person: User) -> HttpR
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.STAFF_MANAGE, access_credential, log_read="get")
+@page_view(["GET", "POST"], Permission.STAFF_MANAGE, access_credential, log_read="get")
 def verification_create(request: HttpRequest, actor: Actor, credential: Credential) -> HttpResponse:
     """Record a primary-source verification with its evidence. Who: staff.manage."""
     form = VerificationForm(request.POST or None, request.FILES or None)
@@ -73,9 +67,7 @@ def verification_create(request: HttpRequest, actor: Actor, credential: Credenti
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.STAFF_MANAGE, access_staff, log_read="get")
+@page_view(["GET", "POST"], Permission.STAFF_MANAGE, access_staff, log_read="get")
 def training_complete(request: HttpRequest, actor: Actor, person: User) -> HttpResponse:
     """Document completed training (orientation, annual antifraud). Who: staff.manage."""
     courses = selectors.courses_for(program_id=person.program_id or 0)
@@ -108,9 +100,7 @@ PROFILE_FORM_FIELDS = (
 )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.STAFF_MANAGE, access_staff, log_read="get")
+@page_view(["GET", "POST"], Permission.STAFF_MANAGE, access_staff, log_read="get")
 def profile_edit(request: HttpRequest, actor: Actor, person: User) -> HttpResponse:
     """Position, hire date and experience. Who: staff.manage."""
     profile = selectors.staff_profile_of(user=person)
@@ -141,9 +131,7 @@ def profile_edit(request: HttpRequest, actor: Actor, person: User) -> HttpRespon
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.STAFF_MANAGE, access_corrective_action, log_read="get")
+@page_view(["GET", "POST"], Permission.STAFF_MANAGE, access_corrective_action, log_read="get")
 def corrective_resolve(
     request: HttpRequest, actor: Actor, action: CorrectiveAction
 ) -> HttpResponse:

@@ -1,11 +1,13 @@
 """Program-wide governance: caseload guidelines, statements, consultations, job
 descriptions and rule settings."""
 
-from django.contrib.auth.decorators import login_required
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
@@ -23,13 +25,11 @@ from casework.staff.forms import (
 )
 from casework.staff.views._common import _require, program_form
 from casework.web.access import user_may
-from casework.web.guard import guard
+from casework.web.guard import page_view
 from casework.web.pages import form_page
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.STAFF_READ, object_type="staff_caseload")
+@page_view(["GET", "POST"], Permission.STAFF_READ, object_type="staff_caseload")
 def caseloads(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The team's acuity-weighted loads against the limits, and the guideline form
     (MA 5.1(n)). Read: staff.read; set: caseload.set."""
@@ -83,71 +83,65 @@ def caseloads(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.STAFF_MANAGE, object_type="staff_attestation_document")
-def statement_publish(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """Publish a new version of a statement: everyone signs again. Who: staff.manage."""
-    form = StatementForm(request.POST or None)
+def _program_record_page(
+    object_type: str,
+    build: Callable[[Actor, Any], forms.Form],
+    service: Callable[..., object],
+    texts: Callable[[], tuple[str, str, str]],
+) -> Callable[..., HttpResponse]:
+    """A staff.manage form page over the program that records one `object_type` through
+    `service(actor=…, **the form's fields)`, returning to the staff dashboard; `texts()`
+    gives its title, submit label and success message."""
 
-    def save() -> object:
-        return services.attestation_publish(actor=actor, **form.cleaned_data)
+    @page_view(["GET", "POST"], Permission.STAFF_MANAGE, object_type=object_type)
+    def view(request: HttpRequest, actor: Actor) -> HttpResponse:
+        form = build(actor, request.POST or None)
+        title, submit_label, success = texts()
+        return form_page(
+            request,
+            form,
+            lambda: service(actor=actor, **form.cleaned_data),
+            success=success,
+            **program_form(title=title, submit_label=submit_label, back=reverse("staff_dashboard")),
+        )
 
-    title = _("Publish a new statement version")
-    return form_page(
-        request,
-        form,
-        save,
-        success=_("Published. Everyone must sign the new version."),
-        **program_form(title=title, submit_label=_("Publish"), back=reverse("staff_dashboard")),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.STAFF_MANAGE, object_type="staff_consultation")
-def consultation_create(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """Log a consultation with the clinical director (MA 4.3). Who: staff.manage."""
-    directors = selectors.clinical_directors_for(program_id=actor.user.program_id or 0)
-    form = ConsultationForm(request.POST or None, directors=directors)
-
-    def save() -> object:
-        return services.consultation_log(actor=actor, **form.cleaned_data)
-
-    title, submit_label = _("Log a clinical consultation"), _("Log consultation")
-    return form_page(
-        request,
-        form,
-        save,
-        success=_("Consultation logged."),
-        **program_form(title=title, submit_label=submit_label, back=reverse("staff_dashboard")),
-    )
+    return view
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.STAFF_MANAGE, object_type="staff_job_description")
-def job_description_save(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """Create or revise a written job description (MA 3.4); the same title revises it.
-    Who: staff.manage."""
-    form = JobDescriptionForm(request.POST or None)
+# Publish a new version of a statement: everyone signs again.
+statement_publish = _program_record_page(
+    "staff_attestation_document",
+    lambda actor, data: StatementForm(data),
+    services.attestation_publish,
+    lambda: (
+        _("Publish a new statement version"),
+        _("Publish"),
+        _("Published. Everyone must sign the new version."),
+    ),
+)
+# Log a consultation with the clinical director (MA 4.3).
+consultation_create = _program_record_page(
+    "staff_consultation",
+    lambda actor, data: ConsultationForm(
+        data, directors=selectors.clinical_directors_for(program_id=actor.user.program_id or 0)
+    ),
+    services.consultation_log,
+    lambda: (_("Log a clinical consultation"), _("Log consultation"), _("Consultation logged.")),
+)
+# Create or revise a written job description (MA 3.4); the same title revises it.
+job_description_save = _program_record_page(
+    "staff_job_description",
+    lambda actor, data: JobDescriptionForm(data),
+    services.job_description_save,
+    lambda: (
+        _("Write a job description"),
+        _("Save the job description"),
+        _("Job description saved."),
+    ),
+)
 
-    def save() -> object:
-        return services.job_description_save(actor=actor, **form.cleaned_data)
 
-    title, submit_label = _("Write a job description"), _("Save the job description")
-    return form_page(
-        request,
-        form,
-        save,
-        success=_("Job description saved."),
-        **program_form(title=title, submit_label=submit_label, back=reverse("staff_dashboard")),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.STAFF_MANAGE, object_type="staff_rule_settings")
+@page_view(["GET", "POST"], Permission.STAFF_MANAGE, object_type="staff_rule_settings")
 def rule_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The program's rule parameters (years, hours, intervals). Who: staff.manage."""
     current = selectors.rule_settings_row(program_id=actor.user.program_id or 0)

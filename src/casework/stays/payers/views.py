@@ -2,16 +2,15 @@
 list, the authorization, denial, appeal and outcome forms reached from the stay page,
 the appeal packet PDF, and the pages a payer clock on the worklist links to."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from casework.core import clock
 from casework.core.actor import Actor
@@ -44,8 +43,8 @@ from casework.stays.payers.forms import (
 from casework.stays.payers.models import UNIT_LABELS
 from casework.web.access import access_stay, refuse, stay_reach_q, user_may
 from casework.web.api import audit_list, service_step
-from casework.web.guard import guard
-from casework.web.pages import bound, form_page, step_page, titled_form_page
+from casework.web.guard import page_view
+from casework.web.pages import bound, form_page, step_view, titled_form_page
 
 LIST_LIMIT = 200
 
@@ -118,9 +117,7 @@ def stay_payer_context(stay: Stay, actor: Actor) -> dict[str, Any]:
 # --- program lists -----------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, object_type="payer_settings")
+@page_view(["GET"], Permission.CONSUMER_READ, object_type="payer_settings")
 def payer_settings_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The program's payers and their terms (read only; edited in the admin). Audited
     as one `list` event."""
@@ -134,9 +131,7 @@ def payer_settings_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, object_type="stay_denial")
+@page_view(["GET"], Permission.CONSUMER_READ, object_type="stay_denial")
 def denial_list_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Denials of the stays I reach, newest received first, by payer and state, with the
     days and money denied and recovered. Audited as one `list` event."""
@@ -162,9 +157,7 @@ def denial_list_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.UM_REPORT, object_type="denial_report", action=AuditAction.LIST)
+@page_view(["GET"], Permission.UM_REPORT, object_type="denial_report", action=AuditAction.LIST)
 def denial_report_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Denials of the program by reason category, kind, unit, attending, payer or week,
     with appeal outcomes and what was recovered. Names no consumer. One `list` event."""
@@ -209,129 +202,119 @@ def _on_stay_page(stay: Stay, *, title: str, submit: str, success: str) -> dict[
     }
 
 
-def _stay_form(
-    request: HttpRequest,
-    stay: Stay,
-    form: forms.Form,
-    save: Any,
-    *,
-    title: str,
-    submit: str,
-    success: str,
-) -> HttpResponse:
-    return titled_form_page(
-        request, form, save, **_on_stay_page(stay, title=title, submit=submit, success=success)
-    )
+def _stay_new(
+    build: Callable[[Stay, HttpRequest], forms.Form],
+    service: Callable[..., object],
+    facts: Callable[[Any], object],
+    texts: Callable[[], tuple[str, str, str]],
+) -> Callable[..., HttpResponse]:
+    """The page that records a new record of the stay: `build(stay, request)` makes the
+    form, a valid one is saved by `service(actor=…, stay=…, facts=facts(form))`, the one
+    event; `texts()` gives its title, submit label and success message."""
 
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
-def stay_authorization_new(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
-    form = AuthorizationForm(bound(request))
-
-    def save() -> object:
-        return services.authorization_open(
-            actor=actor, stay=stay, facts=services.AuthorizationFacts(**form.cleaned_data)
+    @page_view(["GET", "POST"], Permission.CASE_MANAGE, access_stay, log_read="get")
+    def view(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
+        form = build(stay, request)
+        title, submit, success = texts()
+        return titled_form_page(
+            request,
+            form,
+            lambda: service(actor=actor, stay=stay, facts=facts(form)),
+            **_on_stay_page(stay, title=title, submit=submit, success=success),
         )
 
-    return _stay_form(
-        request,
-        stay,
-        form,
-        save,
-        title=_("Open a payer authorization"),
-        submit=_("Open the authorization"),
-        success=_("Authorization opened."),
+    return view
+
+
+def _stay_step(
+    record_of: Callable[..., Any],
+    form_class: type[forms.Form],
+    step: Callable[[Actor], Callable[[Any, int, dict[str, Any]], object]],
+    missing: str,
+    texts: Callable[[], tuple[str, str, str]],
+) -> Callable[..., HttpResponse]:
+    """The page that records one step of a record of the stay (the record's id is the
+    URL's other value): `texts()` gives its title, submit label and success message."""
+
+    def page(stay: Stay) -> dict[str, Any]:
+        title, submit, success = texts()
+        return _on_stay_page(stay, title=title, submit=submit, success=success)
+
+    return step_view(
+        Permission.CASE_MANAGE,
+        access_stay,
+        record_of=lambda stay, **record_id: record_of(stay=stay, **record_id),
+        form_class=form_class,
+        step=step,
+        page=page,
+        missing=missing,
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
-def stay_authorization_step_page(
-    request: HttpRequest, actor: Actor, stay: Stay, authorization_id: int
-) -> HttpResponse:
-    return step_page(
-        request,
-        selectors.authorization_on_stay(stay=stay, authorization_id=authorization_id),
-        AuthorizationStepForm,
-        service_step(services.authorization_step, actor, "authorization", services.StepFacts),
-        missing="No such authorization.",
-        **_on_stay_page(
-            stay,
-            title=_("Record a step of the authorization"),
-            submit=_("Record"),
-            success=_("Authorization updated."),
-        ),
-    )
+stay_authorization_new = _stay_new(
+    lambda stay, request: AuthorizationForm(bound(request)),
+    services.authorization_open,
+    lambda form: services.AuthorizationFacts(**form.cleaned_data),
+    lambda: (
+        _("Open a payer authorization"),
+        _("Open the authorization"),
+        _("Authorization opened."),
+    ),
+)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
-def stay_denial_new(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
+stay_authorization_step_page = _stay_step(
+    selectors.authorization_on_stay,
+    AuthorizationStepForm,
+    lambda actor: service_step(
+        services.authorization_step, actor, "authorization", services.StepFacts
+    ),
+    "No such authorization.",
+    lambda: (_("Record a step of the authorization"), _("Record"), _("Authorization updated.")),
+)
+
+
+def _denial_form(stay: Stay, request: HttpRequest) -> forms.Form:
     authorizations = [
         (a.pk, f"{a.get_level_of_care_display()} ({a.reference_number or a.pk})")
         for a in selectors.authorization_list(stay_id=stay.pk)
     ]
     taxonomy = rules.denial_taxonomy(settings.CASEWORK_STAYS_DENIAL_TAXONOMY)
-    form = DenialForm(bound(request), authorizations=authorizations, categories=taxonomy.categories)
-
-    def save() -> object:
-        return services.denial_record(
-            actor=actor, stay=stay, facts=services.DenialFacts(**form.cleaned_data)
-        )
-
-    return _stay_form(
-        request,
-        stay,
-        form,
-        save,
-        title=_("Record a denial"),
-        submit=_("Record the denial"),
-        success=_("Denial recorded; the appeal filing clock runs."),
-    )
+    return DenialForm(bound(request), authorizations=authorizations, categories=taxonomy.categories)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
-def stay_appeal_new(request: HttpRequest, actor: Actor, stay: Stay, denial_id: int) -> HttpResponse:
-    return step_page(
-        request,
-        selectors.denial_on_stay(stay=stay, denial_id=denial_id),
-        AppealForm,
-        service_step(services.appeal_file, actor, "denial", services.AppealFacts),
-        missing="No such denial.",
-        **_on_stay_page(
-            stay,
-            title=_("File an appeal"),
-            submit=_("File the appeal"),
-            success=_("Appeal filed; the payer's decision clock runs."),
-        ),
-    )
+stay_denial_new = _stay_new(
+    _denial_form,
+    services.denial_record,
+    lambda form: services.DenialFacts(**form.cleaned_data),
+    lambda: (
+        _("Record a denial"),
+        _("Record the denial"),
+        _("Denial recorded; the appeal filing clock runs."),
+    ),
+)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
-def stay_appeal_outcome_page(
-    request: HttpRequest, actor: Actor, stay: Stay, appeal_id: int
-) -> HttpResponse:
-    return step_page(
-        request,
-        selectors.appeal_on_stay(stay=stay, appeal_id=appeal_id),
-        OutcomeForm,
-        service_step(services.appeal_decide, actor, "appeal", services.OutcomeFacts),
-        missing="No such appeal.",
-        **_on_stay_page(
-            stay,
-            title=_("Record the appeal's outcome"),
-            submit=_("Record the outcome"),
-            success=_("Outcome recorded."),
-        ),
-    )
+stay_appeal_new = _stay_step(
+    selectors.denial_on_stay,
+    AppealForm,
+    lambda actor: service_step(services.appeal_file, actor, "denial", services.AppealFacts),
+    "No such denial.",
+    lambda: (
+        _("File an appeal"),
+        _("File the appeal"),
+        _("Appeal filed; the payer's decision clock runs."),
+    ),
+)
+
+
+stay_appeal_outcome_page = _stay_step(
+    selectors.appeal_on_stay,
+    OutcomeForm,
+    lambda actor: service_step(services.appeal_decide, actor, "appeal", services.OutcomeFacts),
+    "No such appeal.",
+    lambda: (_("Record the appeal's outcome"), _("Record the outcome"), _("Outcome recorded.")),
+)
 
 
 def _peer_to_peer_subjects(stay: Stay) -> list[tuple[str, str]]:
@@ -357,58 +340,40 @@ def _peer_to_peer_subjects(stay: Stay) -> list[tuple[str, str]]:
     return subjects
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
-def stay_peer_to_peer_new(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
-    """Request a peer-to-peer with the payer about one of the stay's adverse decisions
+def _peer_to_peer_form(stay: Stay, request: HttpRequest) -> forms.Form:
+    """The request of a peer-to-peer about one of the stay's adverse decisions
     (`?about=authorization-<id>` or `denial-<id>` preselects it)."""
-    form = PeerToPeerForm(
+    return PeerToPeerForm(
         bound(request),
         subjects=_peer_to_peer_subjects(stay),
         initial={"about": request.GET.get("about", "")},
     )
 
-    def save() -> object:
-        return peer_to_peer_services.peer_to_peer_request(
-            actor=actor, stay=stay, facts=peer_to_peer_services.PeerToPeerFacts(**form.facts())
-        )
 
-    return _stay_form(
-        request,
-        stay,
-        form,
-        save,
-        title=_("Request a peer-to-peer with the payer"),
-        submit=_("Request the peer-to-peer"),
-        success=_("Peer-to-peer requested; the payer's window runs."),
-    )
+stay_peer_to_peer_new = _stay_new(
+    _peer_to_peer_form,
+    peer_to_peer_services.peer_to_peer_request,
+    lambda form: peer_to_peer_services.PeerToPeerFacts(**form.facts()),
+    lambda: (
+        _("Request a peer-to-peer with the payer"),
+        _("Request the peer-to-peer"),
+        _("Peer-to-peer requested; the payer's window runs."),
+    ),
+)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
-def stay_peer_to_peer_step_page(
-    request: HttpRequest, actor: Actor, stay: Stay, peer_to_peer_id: int
-) -> HttpResponse:
-    return step_page(
-        request,
-        selectors.peer_to_peer_on_stay(stay=stay, peer_to_peer_id=peer_to_peer_id),
-        PeerToPeerStepForm,
-        service_step(
-            peer_to_peer_services.peer_to_peer_step,
-            actor,
-            "peer",
-            peer_to_peer_services.PeerToPeerStepFacts,
-        ),
-        missing="No such peer-to-peer.",
-        **_on_stay_page(
-            stay,
-            title=_("Record the peer-to-peer"),
-            submit=_("Record"),
-            success=_("Peer-to-peer updated."),
-        ),
-    )
+stay_peer_to_peer_step_page = _stay_step(
+    selectors.peer_to_peer_on_stay,
+    PeerToPeerStepForm,
+    lambda actor: service_step(
+        peer_to_peer_services.peer_to_peer_step,
+        actor,
+        "peer",
+        peer_to_peer_services.PeerToPeerStepFacts,
+    ),
+    "No such peer-to-peer.",
+    lambda: (_("Record the peer-to-peer"), _("Record"), _("Peer-to-peer updated.")),
+)
 
 
 # --- the pages a payer clock on the worklist links to ------------------------------------
@@ -423,9 +388,7 @@ def _to_stay(
     return redirect(reverse("stay_detail", args=[stay.pk]) + f"#{anchor}-{record_id}")
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, object_type="stay_authorization")
+@page_view(["GET"], Permission.CONSUMER_READ, object_type="stay_authorization")
 def stay_authorization_page(
     request: HttpRequest, actor: Actor, authorization_id: int
 ) -> HttpResponse:
@@ -434,9 +397,7 @@ def stay_authorization_page(
     return _to_stay(actor, stay_id, "stay_authorization", authorization_id, "authorization")
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, object_type="stay_peer_to_peer")
+@page_view(["GET"], Permission.CONSUMER_READ, object_type="stay_peer_to_peer")
 def stay_peer_to_peer_page(
     request: HttpRequest, actor: Actor, peer_to_peer_id: int
 ) -> HttpResponse:
@@ -445,9 +406,7 @@ def stay_peer_to_peer_page(
     return _to_stay(actor, stay_id, "stay_peer_to_peer", peer_to_peer_id, "peer-to-peer")
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.CONSUMER_READ, object_type="stay_denial")
+@page_view(["GET"], Permission.CONSUMER_READ, object_type="stay_denial")
 def stay_denial_page(request: HttpRequest, actor: Actor, denial_id: int) -> HttpResponse:
     """A denial's place on its stay page (the stay page writes the read)."""
     stay_id = selectors.stay_of_denial(denial_id=denial_id)
@@ -457,9 +416,7 @@ def stay_denial_page(request: HttpRequest, actor: Actor, denial_id: int) -> Http
 # --- denial prevention education ---------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET"])
-@guard(Permission.UM_REPORT, object_type=EDUCATION, action=AuditAction.LIST)
+@page_view(["GET"], Permission.UM_REPORT, object_type=EDUCATION, action=AuditAction.LIST)
 def denial_education_list_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The program's open denial education items (prevention), oldest first, each with
     its target, reason category, window, denials counted and owner. One `list` event."""
@@ -480,9 +437,7 @@ def _category_labels() -> dict[str, str]:
     return dict(taxonomy.categories)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@guard(Permission.UM_REPORT, object_type=EDUCATION)
+@page_view(["GET", "POST"], Permission.UM_REPORT, object_type=EDUCATION)
 def denial_education_page(request: HttpRequest, actor: Actor, education_id: int) -> HttpResponse:
     """One education item, with the form that marks it done with a note. A GET audits
     one read; the done its update; an item of another program is a 404, one denial."""
