@@ -80,14 +80,16 @@ _TEAM_NAMES = [f.attname for f in _TEAM_FIELDS]
 
 
 def _verify_query(key: str) -> QuerySet[ApiToken, tuple[Any, ...]]:
-    """The live token with this hash: its id, expiry, last use, and its user's and the
-    user's team's columns (so the request needs no further load of either)."""
+    """The live token with this hash: its id, expiry, last use, its user's and the user's
+    team's columns, and the user's program's time zone (so the request needs no further
+    load of any of them)."""
     return ApiToken.objects.filter(key_hash=key, revoked_at__isnull=True).values_list(
         "id",
         "expires_at",
         "last_used_at",
         *(f"user__{f.attname}" for f in _USER_FIELDS),
         *(f"user__team__{f.attname}" for f in _TEAM_FIELDS),
+        "user__program__time_zone",
     )[:1]
 
 
@@ -99,9 +101,9 @@ _VERIFY = PreparedQuery(_verify_query, key="0" * 64)
 def token_verify(raw: str) -> User | None:
     """The active user a raw token belongs to, or None. Never raises on bad input.
 
-    One query (the token with its user and team) and, at most once a minute per token,
-    an update of `last_used_at`. Nothing is cached between requests: a revoked token, an
-    expiry or a disabled user takes effect from the next request."""
+    One query (the token with its user, team and program time zone) and, at most once a
+    minute per token, an update of `last_used_at`. Nothing is cached between requests: a
+    revoked token, an expiry or a disabled user takes effect from the next request."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) != RAW_LENGTH:
         return None
     found = _VERIFY.rows(key=token_hash(raw))
@@ -116,12 +118,13 @@ def token_verify(raw: str) -> User | None:
     user = User.from_db(DEFAULT_DB_ALIAS, _USER_NAMES, row[3:split])
     if not user.is_active:
         return None
-    team_values = row[split:]
+    team_values = row[split:-1]
     user.team = (
         Team.from_db(DEFAULT_DB_ALIAS, _TEAM_NAMES, team_values)
         if team_values[0] is not None
         else None
     )
+    user.loaded_time_zone = row[-1] or ""
     if last_used_at is None or now - last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
     return user

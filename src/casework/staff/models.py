@@ -19,6 +19,9 @@ class User(AbstractUser):
     languages = models.CharField(
         max_length=100, blank=True, help_text="Languages spoken, comma-separated BCP 47 codes."
     )
+    # Not a column: the program's IANA time zone when the API's token check loaded it with
+    # the user (casework.core.tokens), so the request needs no query to find its day.
+    loaded_time_zone: str | None = None
 
     class Meta:
         constraints = [

@@ -44,6 +44,7 @@ from casework.web.access import (
     user_may,
 )
 from casework.web.exports import audit_csv_response, audit_event_list
+from casework.web.local_time import activate_api_zone
 from casework.web.mfa import second_factor_pending
 
 MAX_PAGE_SIZE = 100
@@ -59,6 +60,7 @@ class TokenAuth(HttpBearer):
             # Fail closed: a bad bearer token never falls through to the session.
             raise AuthenticationError()
         request.user = user
+        activate_api_zone(request, user)
         return user
 
 
@@ -75,6 +77,7 @@ class SessionAuth(APIKeyCookie):
             return None  # signed in with a password only (S17): 401 until the second step
         if check_csrf(request) is not None:
             raise HttpError(403, "CSRF check failed")
+        activate_api_zone(request, user)
         return user
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:

@@ -6,7 +6,12 @@ templates' `{{ dt }}`, the `date`, `when` and `day` filters show local time, for
 `DateTimeField`s read what is typed as local time (refusing a time that a daylight-saving
 change skips or repeats), and `casework.core.clock.today()` is the local day. The zone is
 looked up once, at sign-in, and kept in the session; `TimeZoneMiddleware` activates it for
-each page request. The API stays in UTC (ISO 8601 with its offset; docs/api.md).
+each page request.
+
+The API answers in UTC (ISO 8601 with its offset), but its day is the program's, as on a
+page: once a request is authenticated (`casework.web.api`), `activate_api_zone` activates
+the caller's program zone, so "today", "in the future" and a date's plausibility mean on
+the API what they mean on the form. Stored and returned date-times stay UTC.
 """
 
 from collections.abc import Callable, Iterator
@@ -23,7 +28,8 @@ from casework.core.selectors import program_time_zone
 from casework.staff.models import User
 
 SESSION_KEY = "casework_time_zone"
-# Requests that never show or read a local time: the API answers in UTC.
+# Requests the middleware leaves in UTC: the API activates its caller's zone itself, after
+# authentication (`activate_api_zone`); static and media files have no day.
 UTC_PATH_PREFIXES = ("/api/", "/static/", "/media/")
 
 
@@ -76,12 +82,25 @@ class TimeZoneMiddleware:
         zone = None if request.path.startswith(UTC_PATH_PREFIXES) else _session_zone(request)
         if zone is None:
             timezone.deactivate()
-            return self.get_response(request)
-        timezone.activate(zone)
+        else:
+            timezone.activate(zone)
         try:
             return self.get_response(request)
         finally:
+            # The thread serves other requests (and, in tests, other code) next.
             timezone.deactivate()
+
+
+def activate_api_zone(request: HttpRequest, user: User) -> None:
+    """Activate, for the rest of an authenticated API request, the program zone of the
+    user it authenticated: the one the token check loaded with the user, else the one the
+    session keeps (no query either way). The middleware deactivates it after the response."""
+    if user.loaded_time_zone is not None:
+        zone = zone_named(user.loaded_time_zone)
+    else:
+        zone = _session_zone(request)
+    if zone is not None:
+        timezone.activate(zone)
 
 
 @contextmanager
