@@ -16,6 +16,10 @@ Each is compiled twice, with the samples and with other values, and refused unle
 two compilations differ exactly at the samples' places: a query whose SQL or other
 parameters depend on its arguments cannot be prepared by mistake.
 
+An integer no column can hold (an id of 10**30 typed into a URL) finds nothing, as the
+ORM's own lookups do (Django leaves such a lookup out of the SQL): SQLite cannot bind it
+at all (OverflowError), so a prepared query never sends it.
+
     TOKEN = PreparedQuery(
         lambda key: ApiToken.objects.filter(key_hash=key).values_list("id", "user_id"),
         key="0" * 64,  # a sample of the parameter's type, unlike any other parameter
@@ -99,9 +103,21 @@ class PreparedQuery:
         return compiled
 
     def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Sequence[Any]]:
-        """Run the query with these parameter values; the rows, converted as Django does."""
+        """Run the query with these parameter values; the rows, converted as Django does
+        (none for an integer no column can hold)."""
+        if _unbindable(values, using):
+            return []
         compiled = self._compiled.get(using) or self._compile(using)
         return _run(compiled, compiled.bind(values), using)
+
+
+def _unbindable(values: dict[str, Any], using: str) -> bool:
+    """Whether an integer value lies outside the widest integer column of the database."""
+    low, high = connections[using].ops.integer_field_range("BigIntegerField")
+    return any(
+        type(value) is int and not low <= value <= high  # type(): a bool is no id
+        for value in values.values()
+    )
 
 
 def _run(compiled: _Compiled, params: list[Any], using: str) -> list[Sequence[Any]]:
@@ -134,6 +150,8 @@ class PreparedLoad[M: models.Model]:
         return compiled, fetch_mode
 
     def objects(self, variant: Hashable, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[M]:
+        if _unbindable(values, using):
+            return []  # an integer no column can hold: no row has it
         compiled, fetch_mode = self._compiled.get((using, variant)) or self._compile(using, variant)
         rows = _run(compiled, compiled.bind(values), using)
         compiler = compiled.compiler
