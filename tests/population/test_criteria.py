@@ -135,3 +135,19 @@ def test_cli_unknown_criteria_set_is_an_error(capsys: pytest.CaptureFixture[str]
     argv = ["criteria", "review", "no-such-set", "--reviewer", "A"]
     assert main(argv) == 2
     assert "no criteria set 'no-such-set'" in capsys.readouterr().err
+
+
+def test_the_default_window_ends_on_the_day_where_the_command_runs() -> None:
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from casework.population.cli import _today
+
+    # The same moment, 02:00 UTC on 4 December, on machines in two zones (time-machine
+    # sets the process's zone to the destination's): New York is still on 3 December.
+    moment = dt.datetime(2026, 12, 4, 2, 0, tzinfo=dt.UTC)
+    with time_machine.travel(moment.astimezone(ZoneInfo("America/New_York")), tick=False):
+        assert _today() == dt.date(2026, 12, 3)
+    with time_machine.travel(moment.astimezone(ZoneInfo("UTC")), tick=False):
+        assert _today() == dt.date(2026, 12, 4)

@@ -55,7 +55,10 @@ def _plan_cache(args: argparse.Namespace) -> Path | None:
 
 
 def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
+    """The day it is where the command runs (its `TZ`, e.g. TZ=America/New_York): the
+    day the operator calls today, which UTC's runs ahead of every evening in the
+    Americas. The default window ends on it; `--window-end` names another."""
+    return dt.date.today()
 
 
 def _review_log(value: str | None) -> Path:
