@@ -89,6 +89,11 @@ def main() -> None:
         f"{audit_events:,} audit events"
     )
     worklist.reset_and_migrate(vendor)
+    # A new database starts a new audit trail: the checkpoints an earlier run wrote for
+    # its own chain would (rightly) make sealing refuse ("sealed events were deleted").
+    from casework.core.audit_checkpoints import checkpoint_path
+
+    checkpoint_path().unlink(missing_ok=True)
     print("seeding:")
     seed_started = time.perf_counter()
     worklist.seed(consumers, audit_events)
