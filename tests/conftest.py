@@ -46,14 +46,50 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A second database leg (CASEWORK_DATABASE_TESTS_ONLY=1, scripts/test) runs only the
     tests that reach the database: the others (rules, settings, the production server on
-    its own SQLite file, the catalog) would run the same code again on the same data."""
-    if os.environ.get("CASEWORK_DATABASE_TESTS_ONLY") != "1":
-        return
-    kept = [item for item in items if opens_the_database(item)]
-    left_out = [item for item in items if not opens_the_database(item)]
-    if left_out:
-        config.hook.pytest_deselected(items=left_out)
-        items[:] = kept
+    its own SQLite file, the catalog) would run the same code again on the same data.
+    Then the slowest scopes are put first (`slow_first`)."""
+    if os.environ.get("CASEWORK_DATABASE_TESTS_ONLY") == "1":
+        kept = [item for item in items if opens_the_database(item)]
+        left_out = [item for item in items if not opens_the_database(item)]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = kept
+    items[:] = slow_first(items)
+
+
+def xdist_scope(item: pytest.Item) -> str:
+    """The unit `--dist loadscope` hands to one worker: the module, or the class."""
+    return item.nodeid.rsplit("::", 1)[0]
+
+
+def slow_seconds(item: pytest.Item) -> float:
+    """About how long the test's scope runs, from its `slow(seconds)` marker (0 if none)."""
+    marker = item.get_closest_marker("slow")
+    return float(marker.args[0]) if marker is not None else 0.0
+
+
+def slow_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    """`items` with the scopes marked `slow` first, longest first, then the others by their
+    number of tests, most first (xdist's own `loadscope` order, which scripts/test turns
+    off with --no-loadscope-reorder so that this one holds). A worker takes the next scope
+    when it is free, so a long scope taken last keeps one worker busy while the others
+    are idle: the fuzzer's one 150-s test, ordered by its one test, ran alone for the last
+    2.5 minutes of a SQLite run."""
+    counts: dict[str, int] = {}
+    seconds: dict[str, float] = {}
+    for item in items:
+        scope = xdist_scope(item)
+        counts[scope] = counts.get(scope, 0) + 1
+        seconds[scope] = max(seconds.get(scope, 0.0), slow_seconds(item))
+    first_seen = {scope: index for index, scope in enumerate(dict.fromkeys(counts))}
+    return sorted(
+        items,
+        key=lambda item: (
+            -seconds[xdist_scope(item)],
+            -counts[xdist_scope(item)],
+            first_seen[xdist_scope(item)],
+        ),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -38,6 +38,8 @@ from tests.api_helpers import (
 from tests.conftest import World
 from tests.resources.directory import service as resource_service
 
+pytestmark = pytest.mark.slow(100)
+
 
 @dataclass(frozen=True)
 class Target:

@@ -19,6 +19,8 @@ import requests
 
 from tests.template_db import migrated_sqlite_file
 
+pytestmark = pytest.mark.slow(25)
+
 
 def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     dropped = ("DATABASE_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")

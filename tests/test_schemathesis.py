@@ -23,6 +23,8 @@ from casework.core.tokens import token_issue
 from tests import factories
 from tests.conftest import World
 
+pytestmark = pytest.mark.slow(150)
+
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 SECONDS = int(os.environ.get("CASEWORK_SCHEMATHESIS_SECONDS", "75"))
 SEED = os.environ.get("CASEWORK_SCHEMATHESIS_SEED", "20261203")

@@ -24,7 +24,7 @@ from casework.core.backup_archive import generate_key
 from casework.core.models import AuditAction, AuditEvent, AuditSeal
 from tests import factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow(10)]
 
 CANARY = "Quixotecanary"  # a consumer's name that must not appear in the archive (S48)
 

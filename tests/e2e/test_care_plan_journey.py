@@ -13,7 +13,7 @@ from tests.conftest import World
 from tests.e2e.conftest import Checked
 from tests.e2e.test_journeys import heading, tick
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(15)]
 
 
 def choose(page: Page, field: str, index: int) -> None:

@@ -11,7 +11,7 @@ from tests.conftest import World
 from tests.e2e.conftest import PASSWORD, Checked
 from tests.e2e.test_journeys import heading
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(25)]
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from tests import factories
 from tests.conftest import World
 from tests.e2e.conftest import Checked
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(35)]
 
 
 def heading(page: Page, text: str) -> None:

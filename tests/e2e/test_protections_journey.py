@@ -11,7 +11,7 @@ from tests.conftest import World
 from tests.e2e.conftest import Checked
 from tests.e2e.test_journeys import heading, tick
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(10)]
 
 
 def saved(checked: Checked, message: str) -> None:

@@ -21,7 +21,7 @@ from tests.e2e.conftest import PASSWORD, Checked
 from tests.e2e.test_journeys import heading, tick
 from tests.e2e.test_role_acceptance import fits, sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(10)]
 
 BORN = date(1961, 5, 4)
 

@@ -14,7 +14,7 @@ from tests.conftest import World
 from tests.e2e.conftest import PASSWORD, Checked
 from tests.e2e.test_journeys import heading, tick
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(25)]
 
 
 def _short_sessions(settings: Any, *, idle: int, warn: int) -> None:

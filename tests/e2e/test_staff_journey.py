@@ -18,7 +18,7 @@ from tests.documents import pdf_bytes
 from tests.e2e.conftest import PASSWORD, Checked
 from tests.e2e.test_journeys import heading, tick
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(15)]
 
 
 def sign_out(page: Page) -> None:

@@ -27,7 +27,7 @@ from tests.e2e.conftest import PASSWORD, Checked
 from tests.e2e.test_journeys import heading
 from tests.stays.messages import adt
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(10)]
 
 
 async def _feed(program: Program, raw: str) -> str:

@@ -20,7 +20,7 @@ from tests.e2e.test_journeys import heading, tick
 from tests.resources.directory import service as resource_service
 from tests.transitions.helpers import admit, discharge, load_providers
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(25)]
 
 
 def test_transition_from_plan_to_readmission(checked: Checked, staff: World) -> None:

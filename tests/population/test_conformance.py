@@ -26,7 +26,7 @@ from tests.population.conftest import FIXTURES
 from tests.population.fhir_export import write_export
 from tests.population.test_fhir_screening import resources
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark, pytest.mark.slow(65)]
 pytest.importorskip("pyspark")
 
 

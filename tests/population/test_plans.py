@@ -25,6 +25,8 @@ from casework.population.pipeline import Window
 from casework.population.runs import run_execute
 from tests.population.conftest import FIXTURES
 
+pytestmark = pytest.mark.slow(35)
+
 WINDOW_END = dt.date(2026, 6, 30)
 OUTPUT_FILES = ("results.csv", "reasons.csv", "bias.csv", "selected.jsonl", "rejects.csv")
 

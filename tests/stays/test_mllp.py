@@ -21,6 +21,8 @@ from hl7.mllp import open_hl7_connection
 from tests.stays.messages import adt
 from tests.template_db import migrated_sqlite_file
 
+pytestmark = pytest.mark.slow(10)
+
 ROOT = Path(__file__).resolve().parents[2]
 SETUP = """
 from casework.core.models import Program

@@ -30,7 +30,7 @@ from tests.api_helpers import events_since, last_event_id, snapshot, token_clien
 from tests.conftest import World
 from tests.routes import page_routes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow(30)]
 
 MISSING = 987_654
 
