@@ -10,7 +10,7 @@ import time_machine
 
 from casework.complaints.models import Complaint, ComplaintPolicy
 from casework.core import clocks
-from casework.core.models import AuditAction, Deadline, DeadlineState
+from casework.core.models import AuditAction, AuditOutcome, Deadline, DeadlineState
 from tests import factories
 from tests.api_helpers import call, events_since, first_error, iso, last_event_id, session_client
 from tests.conftest import World
@@ -221,6 +221,20 @@ def test_acknowledge_resolve_and_letter(world: World) -> None:
     assert [(e.action, e.detail) for e in events_since(since)] == [
         (AuditAction.PRINT, {"document": "resolution_letter", "language": "es"})
     ]
+
+
+def test_the_letter_of_an_open_complaint_is_404_and_one_denied_event(world: World) -> None:
+    """As on the page: an open complaint has no letter yet (was a 500 found by the fuzzer)."""
+    data = receive(world)
+    client = session_client(world.cm)
+    since = last_event_id()
+    response = client.get(f"/api/v1/complaints/{data['id']}/letter.pdf")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found"}
+    assert [(e.action, e.outcome) for e in events_since(since)] == [
+        (AuditAction.PRINT, AuditOutcome.DENIED)
+    ]
+    assert Complaint.objects.get(pk=data["id"]).state == "received"
 
 
 def test_care_options_disagreement_goes_to_the_named_reviewer(world: World) -> None:

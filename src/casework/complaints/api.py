@@ -26,8 +26,9 @@ from casework.complaints.schemas import (
 )
 from casework.consumers.models import Consumer
 from casework.core.actor import Actor
+from casework.core.models import AuditAction
 from casework.core.policy import Permission
-from casework.web.access import access_complaint, access_consumer, reach_q
+from casework.web.access import access_complaint, access_consumer, reach_q, refuse
 from casework.web.api import (
     LIST_THROTTLE,
     PageParams,
@@ -222,7 +223,10 @@ class LetterQuery(Schema):
 def complaint_letter(
     request: HttpRequest, actor: Actor, complaint: Complaint, query: Query[LetterQuery]
 ) -> HttpResponse:
-    """In the consumer's language unless `language` says otherwise. Audits one print."""
+    """In the consumer's language unless `language` says otherwise. Audits one print; an
+    open complaint has no letter yet (404, audited as denied, as on the page)."""
+    if not letters.has_letter(complaint):
+        raise refuse(actor, AuditAction.PRINT, "complaint", complaint.pk)
     letter = letters.resolution_letter(complaint, language=query.language)
     services.complaint_letter_printed(actor=actor, complaint=complaint, language=letter.language)
     response = HttpResponse(letters.letter_pdf(letter), content_type="application/pdf")

@@ -149,6 +149,11 @@ def letter_language(preferred: str) -> str:
     return code if code in LETTER_LANGUAGES else "en"
 
 
+def has_letter(complaint: Complaint) -> bool:
+    """Whether the complaint has a resolution letter: only a resolved one has."""
+    return complaint.state == rules.ComplaintState.RESOLVED and complaint.resolved_at is not None
+
+
 def resolution_letter(complaint: Complaint, *, language: str = "") -> Letter:
     """The letter for a resolved complaint, in `language` or the consumer's preferred one."""
     requested = language or complaint.consumer.preferred_language or "en"

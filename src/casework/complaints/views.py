@@ -286,7 +286,7 @@ def complaint_letter(request: HttpRequest, actor: Actor, complaint: Complaint) -
     language = request.GET.get("language", "")
     if language and language not in letters.LETTER_LANGUAGES:
         language = ""
-    if complaint.state != rules.ComplaintState.RESOLVED:
+    if not letters.has_letter(complaint):
         raise refuse(actor, AuditAction.PRINT, "complaint", complaint.pk)
     letter = letters.resolution_letter(complaint, language=language)
     services.complaint_letter_printed(actor=actor, complaint=complaint, language=letter.language)
