@@ -4,12 +4,13 @@ API request runs, with the same results as the ORM calls they replace."""
 from typing import Any
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.db.models.signals import pre_save
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
+from casework.cases.models import Case
 from casework.core import audit
 from casework.core.audit import audit_record
 from casework.core.models import AuditEvent, Program, Team
@@ -134,6 +135,30 @@ def test_a_prepared_load_makes_the_instances_the_orm_makes(world: World) -> None
         assert (found.program.code, found.supervisor_id) == ("main", expected.supervisor_id)
         assert model_to_dict(found.supervisor) == model_to_dict(expected.supervisor)
     assert load.objects("program", program=world.outsider_program.pk, pk=team.pk) == []
+
+
+def test_a_prepared_load_sets_each_annotation_as_the_orm_does(world: World) -> None:
+    """The case lock's load (every case write): its facts, converted as the ORM converts
+    them (booleans, not SQLite's 0 and 1), for each case it is run for."""
+    from casework.cases.selectors import FACT_NOTICE_KINDS, case_fact_annotations
+    from casework.cases.services._common import _lock
+
+    referred = factories.referred_case(world.cm)
+    active = factories.active_case(world.cm)
+    names = ["fact_consent", "fact_open_items", *(f"notice_{k}" for k in FACT_NOTICE_KINDS)]
+    for case in (referred, active):
+        with transaction.atomic():
+            locked = _lock(case)
+        expected = Case.objects.annotate(**case_fact_annotations()).get(pk=case.pk)
+        assert [getattr(locked, n) for n in names] == [getattr(expected, n) for n in names]
+        assert model_to_dict(locked) == model_to_dict(expected)
+        assert locked.consumer.pk == case.consumer_id
+    assert [getattr(_lock(active), f"notice_{k}") for k in FACT_NOTICE_KINDS] == [True] * len(
+        FACT_NOTICE_KINDS
+    )
+    assert _lock(referred).fact_consent is None
+    with pytest.raises(Case.DoesNotExist):
+        _lock(Case(pk=10**9))
 
 
 def test_a_prepared_insert_refuses_a_saved_instance(world: World) -> None:

@@ -133,7 +133,8 @@ class PreparedLoad[M: models.Model]:
     """Model instances (their `select_related` objects filled in) from a query compiled
     once per database and variant: `build(variant, **samples)` returns the queryset, and
     a variant names one shape of it (a scope's filter, say). Instances are made as
-    Django's own `ModelIterable` makes them; the query may not annotate or defer."""
+    Django's own `ModelIterable` makes them, each annotation set as an attribute; the
+    query may not defer."""
 
     def __init__(self, build: Callable[..., QuerySet[M]], **samples: Any) -> None:
         self._build = build
@@ -143,8 +144,8 @@ class PreparedLoad[M: models.Model]:
     def _compile(self, using: str, variant: Hashable) -> tuple[_Compiled, Any]:
         compiled = _compile(lambda **s: self._build(variant, **s), self._samples, using)
         compiler = compiled.compiler
-        if compiler.annotation_col_map or compiler.query.deferred_loading[0]:
-            raise ValueError("a prepared load neither annotates nor defers")
+        if compiler.query.deferred_loading[0]:
+            raise ValueError("a prepared load does not defer")
         fetch_mode = self._build(variant, **self._samples)._fetch_mode  # type: ignore[attr-defined]
         self._compiled[using, variant] = (compiled, fetch_mode)
         return compiled, fetch_mode
@@ -160,11 +161,14 @@ class PreparedLoad[M: models.Model]:
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         names = [f[0].target.attname for f in select[start:end]]
         populators = get_related_populators(klass_info, select, using, fetch_mode)
+        annotations = compiler.annotation_col_map.items()
         found = []
         for row in rows:
             obj = model.from_db(using, names, row[start:end], fetch_mode=fetch_mode)
             for populator in populators:
                 populator.populate(row, obj)
+            for attribute, at in annotations:
+                setattr(obj, attribute, row[at])
             found.append(obj)
         return found
 
