@@ -75,21 +75,14 @@ def slow_first(items: list[pytest.Item]) -> list[pytest.Item]:
     when it is free, so a long scope taken last keeps one worker busy while the others
     are idle: the fuzzer's one 150-s test, ordered by its one test, ran alone for the last
     2.5 minutes of a SQLite run."""
-    counts: dict[str, int] = {}
-    seconds: dict[str, float] = {}
+    scopes: dict[str, list[pytest.Item]] = {}
     for item in items:
-        scope = xdist_scope(item)
-        counts[scope] = counts.get(scope, 0) + 1
-        seconds[scope] = max(seconds.get(scope, 0.0), slow_seconds(item))
-    first_seen = {scope: index for index, scope in enumerate(dict.fromkeys(counts))}
-    return sorted(
-        items,
-        key=lambda item: (
-            -seconds[xdist_scope(item)],
-            -counts[xdist_scope(item)],
-            first_seen[xdist_scope(item)],
-        ),
+        scopes.setdefault(xdist_scope(item), []).append(item)
+    ordered = sorted(
+        scopes.values(),  # in collected order; sorted() keeps it among equals
+        key=lambda scope: (-max(map(slow_seconds, scope)), -len(scope)),
     )
+    return [item for scope in ordered for item in scope]
 
 
 @pytest.fixture(scope="session")
