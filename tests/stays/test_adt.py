@@ -189,6 +189,36 @@ def test_a08_updates_details(hospital) -> None:
     assert {k: v[0] for k, v in clocks(stay).items()} == {"stay_im_initial": "waived"}
 
 
+def test_an_a08_that_changes_nothing_leaves_the_stay_row_and_still_records_it(hospital) -> None:
+    send(hospital, adt("A01"))
+    stay = Stay.objects.get()
+
+    result = send(hospital, adt("A08", control_id="U1"))
+
+    assert result.code == AckCode.ACCEPT
+    again = Stay.objects.get()
+    assert (again.version, again.updated_at) == (stay.version, stay.updated_at)
+    assert list(again.history.values_list("event", flat=True)) == ["admit", "update"]
+    update = AuditEvent.objects.filter(object_type="stay").last()
+    assert (update.action, update.detail["fields"]) == ("update", [])
+    assert AdtMessage.objects.get(control_id="U1").stay_id == stay.pk
+
+
+def test_each_applied_message_row_names_its_stay(hospital) -> None:
+    send(hospital, adt("A01", control_id="M1"))
+    send(hospital, adt("A02", unit="5S", control_id="M2"))
+    send(hospital, adt("A08", payer="Acme Health", control_id="M3"))
+    send(hospital, adt("A03", control_id="M4"))
+    stay = Stay.objects.get()
+    assert stay.version == 4  # admitted, transferred, updated, discharged
+    assert list(AdtMessage.objects.order_by("control_id").values_list("control_id", "stay")) == [
+        ("M1", stay.pk),
+        ("M2", stay.pk),
+        ("M3", stay.pk),
+        ("M4", stay.pk),
+    ]
+
+
 def test_a40_moves_the_prior_patients_stays(hospital) -> None:
     send(hospital, adt("A01", mrn="OLD", visit="V1"))
     send(hospital, adt("A01", mrn="NEW", visit="V2", family="Doe", given="Janet"))
@@ -221,17 +251,18 @@ def test_split_batch_reads_newline_separated_messages() -> None:
     [
         ("A01", {"visit": "V2", "mrn": "MRN2"}, 23),  # a new patient
         ("A01", {"visit": "V2"}, 17),  # a patient on file
-        ("A02", {"unit": "5S"}, 12),
-        ("A08", {}, 11),
+        ("A02", {"unit": "5S"}, 11),
+        ("A08", {}, 9),  # changes nothing: the stay row is not written
     ],
 )
 def test_applying_a_message_takes_a_pinned_number_of_statements(
     hospital, django_assert_max_num_queries, trigger: str, extra: dict[str, str], most: int
 ) -> None:
     """No look-up before storing the message (the unique constraint finds a duplicate),
-    no lazy unit load for the history row, no clock re-sync for details the clocks do not
-    depend on, a new stay's clocks inserted without look-ups. Counted inside the test's
-    transaction (savepoints included)."""
+    the message row stored naming the stay it changes (no update after), no lazy unit
+    load for the history row, no clock re-sync for details the clocks do not depend on,
+    a new stay's clocks inserted without look-ups. Counted inside the test's transaction
+    (savepoints included)."""
     send(hospital, adt("A01"))
     with django_assert_max_num_queries(most):
         result = send(hospital, adt(trigger, **extra))

@@ -1,10 +1,16 @@
 """Group commit in the MLLP listener: a batch of queued messages is applied in one
-transaction, each in a savepoint of its own, so a bad message fails alone (AR/AE) and the
-others commit; a duplicate in the same batch gets the first one's ACK and changes nothing."""
+transaction, first without savepoints; when a message is not applied, again with a
+savepoint each, so a bad message fails alone (AR/AE) and the others commit; a duplicate in
+the same batch gets the first one's ACK and changes nothing. On PostgreSQL two writers
+apply batches at once."""
+
+import asyncio
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.test.utils import CaptureQueriesContext
 
-from casework.stays.listener import Listener
+from casework.stays.listener import Listener, default_writers
 from casework.stays.models import AdtMessage, Stay, StayStatusChange
 from tests.stays.messages import adt
 
@@ -27,7 +33,10 @@ def test_a_batch_commits_once_and_a_bad_message_fails_alone(hospital, frozen) ->
 
     assert [_code(a) for a in acks] == ["AA", "AR", "AA", "AA", "AE", "AA"]
     assert acks[3] == acks[0]  # the duplicate gets the stored ACK
-    assert listener.batches == 1
+    assert (listener.batches, listener.fallbacks) == (1, 1)
+    assert "_savepoint_allowed" not in vars(
+        connections[DEFAULT_DB_ALIAS]
+    )  # restored after the failed pass
     assert listener.applied == 3
     assert sorted(AdtMessage.objects.values_list("control_id", "outcome")) == [
         ("C1", "applied"),
@@ -41,6 +50,52 @@ def test_a_batch_commits_once_and_a_bad_message_fails_alone(hospital, frozen) ->
         ("V2", "4N"),
     ]
     assert StayStatusChange.objects.filter(stay__visit_number="V1").count() == 2
+
+
+def test_a_batch_of_applied_messages_takes_no_savepoint(hospital, frozen) -> None:
+    listener = Listener(hospital)
+    listener._apply_batch([adt("A01", mrn="M1", visit="V1", control_id="S1")])
+    batch = [
+        adt("A01", mrn="M2", visit="V2", control_id="S2"),
+        adt("A02", mrn="M1", visit="V1", unit="5S", control_id="S3"),
+        adt("A08", mrn="M2", visit="V2", payer="Acme Health", control_id="S4"),
+    ]
+
+    with CaptureQueriesContext(connection) as queries:
+        acks = listener._apply_batch(batch)
+
+    assert [_code(a) for a in acks] == ["AA", "AA", "AA"]
+    assert (listener.batches, listener.fallbacks, listener.applied) == (1, 0, 4)
+    statements = [q["sql"].split(" ", 1)[0].upper() for q in queries.captured_queries]
+    assert "SAVEPOINT" not in statements and "RELEASE" not in statements
+    assert "_savepoint_allowed" not in vars(connections[DEFAULT_DB_ALIAS])
+    assert sorted(Stay.objects.values_list("visit_number", "unit__code", "payer")) == [
+        ("V1", "5S", "Medicare"),
+        ("V2", "4N", "Acme Health"),
+    ]
+
+
+def test_writers_take_batches_as_messages_wait(hospital, frozen) -> None:
+    """Messages submitted at once: the first starts a batch alone; on PostgreSQL a second
+    writer takes the next batch once SECOND_WRITER_AT messages wait; every message is
+    applied once, each ACK after its batch committed."""
+    listener = Listener(hospital)
+    raws = [adt("A01", mrn=f"W{i}", visit=f"WV{i}", control_id=f"W{i}") for i in range(6)]
+
+    async def submit_all() -> list[str]:
+        return await asyncio.gather(*(listener.submit(raw) for raw in raws))
+
+    acks = asyncio.run(submit_all())
+
+    assert [_code(a) for a in acks] == ["AA"] * 6
+    assert listener.applied == 6
+    assert listener.writers == default_writers()
+    two = connection.vendor == "postgresql"
+    assert (listener.writers, listener.peak_writing) == ((2, 2) if two else (1, 1))
+    assert sorted(AdtMessage.objects.values_list("control_id", "outcome")) == [
+        (f"W{i}", "applied") for i in range(6)
+    ]
+    assert Stay.objects.count() == 6
 
 
 def test_a_batch_of_one_is_its_own_transaction(hospital, frozen) -> None:

@@ -292,7 +292,19 @@ def _details(msg: hl7.Message) -> dict[str, Any]:
     return out
 
 
-def _apply(program: Program, msg: hl7.Message, trigger: AdtTrigger, via: services.Via) -> Stay:
+# The triggers that create a stay (or, for a merge, name the survivor's) rather than
+# change the one their PV1-19 names.
+_CREATES = frozenset({AdtTrigger.A01, AdtTrigger.A04, AdtTrigger.A40})
+
+
+def _apply(
+    program: Program,
+    msg: hl7.Message,
+    trigger: AdtTrigger,
+    via: services.Via,
+    stay: Stay | None = None,
+) -> Stay:
+    """Apply `msg`; `stay`: the stay it changes when already loaded (under lock)."""
     at = _time(msg, "EVN.F6", "EVN.F2", "MSH.F7")
     version = settings.CASEWORK_STAYS_DRG_TABLE
     if trigger in (AdtTrigger.A01, AdtTrigger.A04):
@@ -327,7 +339,7 @@ def _apply(program: Program, msg: hl7.Message, trigger: AdtTrigger, via: service
             raise AdtError(f"no patient with prior identifier {prior_id}")
         services.stays_merge(survivor=survivor, prior=prior, at=at, via=via)
         return Stay.objects.filter(consumer=survivor).order_by("-admitted_at").first() or _none()
-    stay = _stay(program, msg)
+    stay = stay or _stay(program, msg)
     if trigger == AdtTrigger.A02:
         return services.stay_transfer(
             stay=stay, unit=_unit(program, msg), bed=_bed(msg), at=at, via=via
@@ -386,10 +398,12 @@ def _record(
     outcome: AdtOutcome,
     reason: str,
     ack: str,
+    stay: Stay | None = None,
 ) -> AdtMessage:
     return _MESSAGE_INSERT.insert(
         AdtMessage(
             program=program,
+            stay=stay,
             sending_application=key.sending_application[:180],
             sending_facility=key.sending_facility[:180],
             control_id=key.control_id[:199],
@@ -403,8 +417,18 @@ def _record(
     )
 
 
-def adt_receive(raw: str, *, program: Program) -> AdtResult:
-    """Apply one ADT message and return the ACK to send (see the module docstring)."""
+# What refuses a message: each is answered with an AE or AR and kept in the error queue
+# (an IntegrityError: a duplicate, answered with its stored ACK).
+_REFUSALS = (AdtReject, AdtError, ValidationFailed, RuleViolation, IntegrityError)
+
+
+def adt_receive(raw: str, *, program: Program, strict: bool = False) -> AdtResult:
+    """Apply one ADT message and return the ACK to send (see the module docstring).
+
+    `strict`: a message that is not applied (refused, malformed or a duplicate) raises
+    instead of being answered and queued, and nothing of it is written: the listener's
+    batch without savepoints gives up on the first such message and applies its batch
+    again with a savepoint each (`stays.listener`)."""
     key = rules.MshKey("", "", "")
     parsed: str | None = None  # the message's text once it parsed (the ACK copies its MSH)
     trigger = ""
@@ -419,11 +443,25 @@ def adt_receive(raw: str, *, program: Program) -> AdtResult:
         # No look-up first: storing the message as applied is refused by the unique
         # constraint when it was applied before (IntegrityError below: its stored ACK).
         return _apply_and_ack(program, raw, text, msg, key, trigger)
-    except AdtReject as exc:
+    except _REFUSALS as exc:
+        if strict:
+            raise
+        return _refused(program, raw, parsed, key, str(trigger), exc)
+
+
+def _refused(
+    program: Program,
+    raw: str,
+    parsed: str | None,
+    key: rules.MshKey,
+    trigger: str,
+    exc: Exception,
+) -> AdtResult:
+    """The answer to a message `adt_receive` did not apply (`exc` says why): a duplicate's
+    stored ACK, or an AE/AR with the message kept in the error queue."""
+    if isinstance(exc, AdtReject):
         reason, code, outcome = str(exc), AckCode.REJECT, AdtOutcome.REJECTED
-    except (AdtError, ValidationFailed, RuleViolation) as exc:
-        reason, code, outcome = _reason(exc), AckCode.ERROR, AdtOutcome.ERROR
-    except IntegrityError:
+    elif isinstance(exc, IntegrityError):
         # Applied before (a duplicate), or by another connection first: send its ACK.
         # (In a savepoint: the listener's batch transaction survives a failure here.)
         with transaction.atomic():
@@ -435,9 +473,11 @@ def adt_receive(raw: str, *, program: Program) -> AdtResult:
             AckCode.ERROR,
             AdtOutcome.ERROR,
         )
+    else:
+        reason, code, outcome = _reason(exc), AckCode.ERROR, AdtOutcome.ERROR
     ack = _ack(parsed, code, reason, key.control_id)
     with transaction.atomic():
-        row = _record(program, raw, key, str(trigger), outcome, reason, ack)
+        row = _record(program, raw, key, trigger, outcome, reason, ack)
     return AdtResult(ack, code, False, row.pk)
 
 
@@ -459,15 +499,19 @@ def _apply_and_ack(
 ) -> AdtResult:
     ack = _ack(text, AckCode.ACCEPT, "", key.control_id)
     with transaction.atomic():
-        row = _record(program, raw, key, trigger.value, AdtOutcome.APPLIED, "", ack)
+        # The stay an event changes is loaded (and locked) first, so its message row is
+        # stored naming it: one statement a message fewer than naming it afterwards.
+        stay = None if trigger in _CREATES else _stay(program, msg)
+        row = _record(program, raw, key, trigger.value, AdtOutcome.APPLIED, "", ack, stay)
         via = services.Via(
             source=StatusSource.ADT,
             interface=f"adt:{key.sending_application}"[:150],
             message=row,
         )
-        stay = _apply(program, msg, trigger, via)
-        row.stay = stay
-        _MESSAGE_STAY_UPDATE.update(row)
+        applied = _apply(program, msg, trigger, via, stay)
+        if row.stay_id != applied.pk:
+            row.stay = applied
+            _MESSAGE_STAY_UPDATE.update(row)
     # Committed: only now is the AA returned to the sender.
     return AdtResult(ack, AckCode.ACCEPT, False, row.pk)
 

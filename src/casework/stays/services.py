@@ -346,11 +346,15 @@ def stay_update(
         values["updated_at"] = clock.now()
         stay = versioned_update(stay, version=version, changes=values)
     else:
-        for name, value in fields.items():
-            setattr(stay, name, value)
-        if "drg" in fields:
-            stay.drg_table_version = drg_version if fields["drg"] else ""
-        _save(stay)
+        values = dict(fields)
+        if "drg" in values:
+            values["drg_table_version"] = drg_version if values["drg"] else ""
+        if any(getattr(stay, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(stay, name, value)
+            _save(stay)
+        # else: an update that changes nothing (most of a feed's A08s for a stay) leaves
+        # the row and its version as they are; the history and the audit still record it.
     _history(stay, StayEvent.UPDATE, at or clock.now(), via)
     if CLOCK_FIELDS.intersection(changed):
         stay_clocks_sync(stay=stay)

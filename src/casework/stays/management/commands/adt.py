@@ -75,3 +75,5 @@ class Command(BaseCommand):
             asyncio.run(listener.serve(options["host"], options["port"], tls, ready))
         except KeyboardInterrupt:
             return
+        finally:
+            self.stderr.write(listener.summary())
