@@ -201,9 +201,20 @@ def token_client(user: User) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
+# A body holding this key is sent as multipart/form-data, with a file made fresh for each
+# call from its (field, file name, bytes).
+FILE_FIELD = "__file__"
+
+
 def call(client: Client, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
     if method == "GET":
         return client.get(path)
+    if body is not None and FILE_FIELD in body:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        field, name, data = body[FILE_FIELD]
+        fields = {k: v for k, v in body.items() if k != FILE_FIELD}
+        return client.post(path, {**fields, field: SimpleUploadedFile(name, data)})
     return client.generic(method, path, data=_json(body or {}), content_type="application/json")
 
 

@@ -26,6 +26,7 @@ from casework.core.roles import Role
 from casework.staff.models import User
 from tests import factories
 from tests.api_helpers import (
+    FILE_FIELD,
     api_routes,
     call,
     events_since,
@@ -2111,8 +2112,40 @@ def _education_target(w: World) -> Target:
     return Target({"education_id": item.pk}, {"version": 1, "note": "Taught 4N"}, None)
 
 
+def _document_body(stay: Any) -> dict[str, Any]:
+    from tests.documents import pdf_bytes
+
+    return {"title": "Scan", "kind": "other", FILE_FIELD: ("file", "scan.pdf", pdf_bytes())}
+
+
+def _document_target(w: World) -> Target:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from casework.stays.document_services import stay_document_attach
+    from tests.documents import pdf_bytes
+
+    stay = _stay(w)
+    document = stay_document_attach(
+        actor=factories.actor(w.cm),
+        stay=stay,
+        title="Scan",
+        kind="other",
+        upload=SimpleUploadedFile("scan.pdf", pdf_bytes()),
+    )
+    return Target({"stay_id": stay.pk, "document_id": document.pk}, None, stay.consumer_id)
+
+
 MATRIX.update(
     {
+        ("GET", "/api/v1/stays/{stay_id}/documents"): Entry(
+            Permission.CONSUMER_READ, stay_target(), AuditAction.LIST
+        ),
+        ("POST", "/api/v1/stays/{stay_id}/documents"): Entry(
+            Permission.CASE_MANAGE, stay_target(_document_body), AuditAction.CREATE, ok=201
+        ),
+        ("GET", "/api/v1/stays/{stay_id}/documents/{document_id}/file"): Entry(
+            Permission.CONSUMER_READ, _document_target, AuditAction.PRINT
+        ),
         ("GET", "/api/v1/stays/{stay_id}/avoidable-days"): Entry(
             Permission.CONSUMER_READ, stay_target(), AuditAction.LIST
         ),

@@ -5,7 +5,14 @@ import io
 
 import pytest
 from pypdf import PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from casework.core.documents import document_problem
 from tests.documents import image_bytes, pdf_bytes
@@ -33,6 +40,21 @@ def js_action() -> DictionaryObject:
     )
 
 
+def goto_action() -> DictionaryObject:
+    return DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/GoTo"),
+            NameObject("/D"): ArrayObject([NumberObject(0), NameObject("/Fit")]),
+        }
+    )
+
+
+def test_a_pdf_that_opens_at_a_page_and_zoom_passes() -> None:
+    """Most PDF writers (fpdf2 among them) set an /OpenAction destination: it only shows."""
+    destination = ArrayObject([NumberObject(0), NameObject("/FitH"), NullObject()])
+    assert document_problem(pdf_with(OpenAction=destination), "pdf") is None
+
+
 def test_clean_documents_pass() -> None:
     assert document_problem(pdf_bytes(), "pdf") is None
     assert document_problem(image_bytes("PNG"), "png") is None
@@ -53,6 +75,8 @@ def test_clean_documents_pass() -> None:
         ("valid PDF with HTML appended", pdf_bytes() + HTML, "the PDF has data after its end"),
         ("valid PDF with ELF appended", pdf_bytes() + ELF, "the PDF has data after its end"),
         ("valid PDF with JavaScript on open", pdf_with(OpenAction=js_action()),
+         "the PDF contains scripts, attachments or other active content"),
+        ("valid PDF with an action on open", pdf_with(OpenAction=goto_action()),
          "the PDF contains scripts, attachments or other active content"),
         ("truncated PDF", pdf_bytes()[:-40] + b"%%EOF", "the PDF is damaged or not a PDF"),
     ],

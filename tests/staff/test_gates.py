@@ -286,6 +286,7 @@ def _page_urls(w: World) -> dict[str, str]:
         "barrier_id": 1,
         "peer_to_peer_id": 1,
         "education_id": 1,
+        "document_id": 1,
     }
     return {
         p.name: reverse(p.name, kwargs={k: values[k] for k in p.pattern.converters})
@@ -328,6 +329,7 @@ def test_the_page_list_covers_every_consumer_page() -> None:
         "barrier_id",
         "peer_to_peer_id",
         "education_id",
+        "document_id",
     }
     for page in _consumer_pages():
         assert set(page.pattern.converters) <= known, page.name

@@ -71,6 +71,7 @@ def test_the_route_list_is_read_from_the_url_conf() -> None:
         "stay_appeal_outcome",
         "stay_peer_to_peer_step",
         "stay_review_new",
+        "stay_document_download",
         "complaint_step",
         "abuse_report_step",
         "incident_step",
@@ -137,6 +138,7 @@ def _records(world: World, cm: Any) -> dict[str, Any]:
         "education_id": MISSING,
         "appeal_id": MISSING,
         "peer_to_peer_id": MISSING,
+        "document_id": MISSING,
         "referral_id": MISSING,
         "barrier_id": MISSING,
         "access_id": MISSING,  # a break-glass declaration (reviewed by compliance only)

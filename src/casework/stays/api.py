@@ -5,13 +5,21 @@ writes need case.manage. Each request writes exactly one audit event."""
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
-from ninja import Body, Query, Router, Status
+from django.http import FileResponse, HttpRequest
+from ninja import Body, File, Form, Query, Router, Status, UploadedFile
 
 from casework.core.actor import Actor
 from casework.core.errors import RuleViolation, ValidationFailed
+from casework.core.models import AuditAction
 from casework.core.policy import Permission
-from casework.stays import avoidable_selectors, avoidable_services, selectors, services
+from casework.stays import (
+    avoidable_selectors,
+    avoidable_services,
+    document_services,
+    documents,
+    selectors,
+    services,
+)
 from casework.stays.avoidable_rules import ReportDimension
 from casework.stays.fhir import encounter_facts, encounter_of
 from casework.stays.models import (
@@ -19,6 +27,7 @@ from casework.stays.models import (
     AvoidableDay,
     MedicareNotice,
     Stay,
+    StayDocument,
     StayReview,
     Unit,
 )
@@ -48,11 +57,13 @@ from casework.stays.schemas import (
     ReviewIn,
     ReviewOut,
     ReviewPage,
+    StayDocumentOut,
+    StayDocumentPage,
     StayIn,
     StayOut,
     TransferIn,
 )
-from casework.web.access import access_consumer, access_stay, stay_reach_q
+from casework.web.access import access_consumer, access_stay, refuse, stay_reach_q
 from casework.web.api import (
     LIST_THROTTLE,
     NUL_REFUSED,
@@ -389,6 +400,77 @@ def medicare_notice_create(
         }
     )
     return Status(201, services.notice_record(stay=stay, actor=actor, facts=facts))
+
+
+# --- documents attached to a stay (H4) -----------------------------------------------------
+
+
+stay_record_list(
+    router,
+    "/stays/{stay_id}/documents",
+    page_schema=StayDocumentPage,
+    rows=lambda stay: selectors.document_list(stay_id=stay.pk),
+    object_type="stay_document",
+    summary="The documents attached to a stay",
+    operation_id="stay_document_list",
+    description="The first attached first; the file itself from `.../file`. Audits one list.",
+)
+
+
+@router.post(
+    "/stays/{stay_id}/documents",
+    response=responses({201: StayDocumentOut}, write=True),
+    summary="Attach a document (PDF, PNG or JPEG) to a stay",
+    operation_id="stay_document_attach",
+)
+@guard(Permission.CASE_MANAGE, access_stay)
+def stay_document_attach(
+    request: HttpRequest,
+    actor: Actor,
+    stay: Stay,
+    title: Form[str],
+    kind: Form[str],
+    file: File[UploadedFile],
+) -> Status[StayDocument]:
+    """multipart/form-data: `title`, `kind` (medical_record, physician_letter,
+    payer_correspondence, other) and `file`, checked whole (size, type, the document's
+    structure; 422 naming the field otherwise, nothing stored). The appeal packet carries
+    it. Audits one create."""
+    return Status(
+        201,
+        document_services.stay_document_attach(
+            actor=actor, stay=stay, title=title, kind=kind, upload=file
+        ),
+    )
+
+
+@router.get(
+    "/stays/{stay_id}/documents/{document_id}/file",
+    response=responses({}),
+    summary="Download a document attached to a stay",
+    operation_id="stay_document_file",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "the file (PDF, PNG or JPEG)",
+                "content": {
+                    media: {"schema": {"type": "string", "format": "binary"}}
+                    for media in ("application/pdf", "image/png", "image/jpeg")
+                },
+            }
+        }
+    },
+)
+@guard(Permission.CONSUMER_READ, access_stay)
+def stay_document_file(
+    request: HttpRequest, actor: Actor, stay: Stay, document_id: int
+) -> FileResponse:
+    """The file under a generated name with its checked media type, as an attachment.
+    Audits one print; 404 (one denied event) for a document not of this stay."""
+    response = documents.document_download(actor, stay, document_id)
+    if response is None:
+        raise refuse(actor, AuditAction.PRINT, "stay_document", document_id)
+    return response
 
 
 # --- avoidable days (H3) -------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.core.dates import Span
 from casework.stays.avoidable_rules import AvoidableTaxonomy
-from casework.stays.models import CLASS_CHOICES
+from casework.stays.models import CLASS_CHOICES, StayDocumentKind
 from casework.web.forms import date_field, datetime_field
 
 SORTS = [
@@ -220,3 +220,14 @@ class AvoidableReportForm(forms.Form):
 
 class AdtResolveForm(forms.Form):
     note = forms.CharField(label=_("How it was resolved"), max_length=300, widget=forms.Textarea)
+
+
+# --- documents attached to a stay (H4) ---------------------------------------------------
+
+
+class StayDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=StayDocumentKind.choices)
+    file = forms.FileField(
+        label=_("File"), help_text=_("PDF, PNG or JPEG, at most 5 MB"), allow_empty_file=True
+    )

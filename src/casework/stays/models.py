@@ -353,3 +353,34 @@ class AvoidableDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} {self.start_date}..{self.end_date}"
+
+
+class StayDocumentKind(models.TextChoices):
+    MEDICAL_RECORD = "medical_record", _("Medical record excerpt")
+    PHYSICIAN_LETTER = "physician_letter", _("Physician letter")
+    PAYER_CORRESPONDENCE = "payer_correspondence", _("Payer correspondence")
+    OTHER = "other", _("Other document")
+
+
+class StayDocument(models.Model):
+    """A document attached to a stay (H4: the appeal packet carries them): a PDF, PNG or
+    JPEG checked whole on upload (S37, S38), stored under a generated name with its
+    media type, size and SHA-256. Never changed once attached."""
+
+    stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=StayDocumentKind.choices)
+    file = models.FileField(upload_to="stays/documents/")
+    media_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["stay", "uploaded_at"], name="staydocument_stay_time")]
+
+    def __str__(self) -> str:
+        return self.title

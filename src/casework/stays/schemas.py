@@ -266,3 +266,20 @@ class AvoidableReportOut(Schema):
     taxonomy: str
     total_days: int
     rows: list[AvoidableReportRowOut]
+
+
+class StayDocumentOut(Schema):
+    id: int
+    stay_id: int
+    title: str
+    kind: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_by_id: int
+    uploaded_at: datetime
+
+
+class StayDocumentPage(Schema):
+    count: int
+    items: list[StayDocumentOut]

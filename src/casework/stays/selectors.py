@@ -24,6 +24,7 @@ from casework.stays.models import (
     AdvisorReferral,
     MedicareNotice,
     Stay,
+    StayDocument,
     StayReview,
     StayStatusChange,
     Unit,
@@ -170,3 +171,16 @@ def advisor_queue(*, program_id: int) -> QuerySet[AdvisorReferral]:
         .select_related("stay", "stay__consumer", "stay__unit", "review")
         .order_by("due_at", "pk")
     )
+
+
+def document_list(*, stay_id: int) -> QuerySet[StayDocument]:
+    """The documents attached to a stay, the first attached first."""
+    return (
+        StayDocument.objects.filter(stay_id=stay_id)
+        .select_related("uploaded_by")
+        .order_by("uploaded_at", "pk")
+    )
+
+
+def document_of_stay(*, stay_id: int, document_id: int) -> StayDocument | None:
+    return StayDocument.objects.filter(stay_id=stay_id, pk=document_id).first()

@@ -23,6 +23,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.avoidable_day_create,
         name="stay_avoidable_day_new",
     ),
+    path("stays/<int:stay_id>/documents/new/", views.document_attach, name="stay_document_new"),
+    path(
+        "stays/<int:stay_id>/documents/<int:document_id>/",
+        views.document_download,
+        name="stay_document_download",
+    ),
     path("avoidable-days/", views.avoidable_report, name="avoidable_report"),
     path("adt/errors/", views.adt_queue, name="adt_queue"),
     path("adt/errors/<int:message_id>/", views.adt_message_detail, name="adt_message_detail"),

@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,8 @@ from casework.stays import (
     avoidable_rules,
     avoidable_selectors,
     avoidable_services,
+    document_services,
+    documents,
     rules,
     selectors,
     services,
@@ -39,6 +41,7 @@ from casework.stays.forms import (
     CensusFilterForm,
     DecisionForm,
     ReviewForm,
+    StayDocumentForm,
 )
 from casework.stays.models import CLASS_LABELS, AdtMessage, Stay
 from casework.stays.notices import LANGUAGES, notice_language, notice_text
@@ -47,6 +50,7 @@ from casework.stays.rules import AckCode, AdtOutcome
 from casework.web.access import (
     access_adt_message,
     access_stay,
+    refuse,
     stay_reach_q,
 )
 from casework.web.api import audit_list
@@ -172,6 +176,7 @@ def stay_detail(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
             "reviews": selectors.review_list(stay_id=stay.pk).select_related("reviewer"),
             "referrals": selectors.referral_list(stay_id=stay.pk).select_related("advisor"),
             "avoidable_days": avoidable_selectors.avoidable_day_list(stay_id=stay.pk),
+            "documents": selectors.document_list(stay_id=stay.pk),
             "now": clock.now(),
             **stay_payer_context(stay, actor),
         },
@@ -375,6 +380,50 @@ def avoidable_day_create(request: HttpRequest, actor: Actor, stay: Stay) -> Http
         success=str(_("Avoidable days recorded.")),
         intro=f"{taxonomy.key}",
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@guard(Permission.CASE_MANAGE, access_stay, log_read="get")
+def document_attach(request: HttpRequest, actor: Actor, stay: Stay) -> HttpResponse:
+    """Attach a document (PDF, PNG or JPEG) to the stay: the appeal packet carries it.
+    GET audits one read; POST the document's one create."""
+    form = StayDocumentForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+
+    def save() -> object:
+        return document_services.stay_document_attach(
+            actor=actor,
+            stay=stay,
+            title=form.cleaned_data["title"],
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+        )
+
+    return _stay_form_page(
+        request,
+        stay,
+        form,
+        save,
+        title=str(_("Attach a document")),
+        submit_label=str(_("Attach the document")),
+        success=str(_("Document attached.")),
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+@guard(Permission.CONSUMER_READ, access_stay)
+def document_download(
+    request: HttpRequest, actor: Actor, stay: Stay, document_id: int
+) -> FileResponse:
+    """A document attached to the stay (`stays.documents`). Audits one `print` event."""
+    response = documents.document_download(actor, stay, document_id)
+    if response is None:
+        raise refuse(actor, AuditAction.PRINT, "stay_document", document_id)
+    return response
 
 
 @login_required

@@ -23,7 +23,7 @@ from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.policy import Permission
 from casework.stays import selectors as stays
-from casework.stays.models import Stay
+from casework.stays.models import Stay, StayDocument
 from casework.stays.payers import packet
 from casework.stays.payers import selectors as payers
 from casework.stays.payers import services as payer_services
@@ -33,6 +33,20 @@ from casework.web.guard import page_view
 
 def _author(note: Note) -> str:
     return note.author.get_full_name() or note.author.username
+
+
+def _attachment(document: StayDocument) -> packet.PacketAttachment:
+    with document.file.open("rb") as stored:
+        data = stored.read()
+    return packet.PacketAttachment(
+        title=document.title,
+        kind=document.get_kind_display(),
+        attached_at=document.uploaded_at,
+        attached_by=document.uploaded_by.get_full_name() or document.uploaded_by.username,
+        media_type=document.media_type,
+        sha256=document.sha256,
+        data=data,
+    )
 
 
 def _packet_note(version: NoteVersion) -> packet.PacketNote:
@@ -72,7 +86,9 @@ def stay_appeal_packet(
     consent = coordination.part2_consent_for_payer(consumer_id=stay.consumer_id, payer=stay.payer)
     withheld = [] if consent is not None else part2
     shown = [v for v in versions if v not in withheld]
+    documents = list(stays.document_list(stay_id=stay.pk))
     with translation.override("en"):
+        attachments = [_attachment(d) for d in documents]
         sections = packet.packet_sections(
             stay=stay,
             denial=denial,
@@ -82,6 +98,7 @@ def stay_appeal_packet(
             notes=[_packet_note(v) for v in shown],
             notices=stays.notice_list(stay_id=stay.pk),
             authorizations=payers.authorization_list(stay_id=stay.pk).order_by("created_at", "pk"),
+            attachments=attachments,
             part2_notice=PART2_NOTICE if consent is not None and part2 else "",
             part2_scope=consent.scope if consent is not None and part2 else "",
         )
@@ -89,12 +106,15 @@ def stay_appeal_packet(
         actor=actor,
         denial=denial,
         note_ids=[v.first.pk for v in shown],
+        document_ids=[d.pk for d in documents],
         part2_withheld_ids=[v.first.pk for v in withheld],
         part2_disclosed_ids=[v.first.pk for v in part2] if consent is not None else [],
         part2_consent_id=consent.pk if consent is not None and part2 else None,
     )
     body = packet.packet_pdf(
-        title=f"Appeal packet: stay {stay.visit_number}, denial {denial.pk}", sections=sections
+        title=f"Appeal packet: stay {stay.visit_number}, denial {denial.pk}",
+        sections=sections,
+        attachments=attachments,
     )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="appeal-packet-{denial.pk}.pdf"'

@@ -6,6 +6,7 @@ consumer records. The API is gated in `casework.web.api.require` and every
 The same middleware refuses (403, audited) a page asked with a purpose of use the role
 may not state (`X-Purpose-Of-Use`, N2); the API refuses it in its own error handler."""
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -149,7 +150,8 @@ class InputContractMiddleware:
     - A NUL character in the path or a query parameter is refused: 422 naming the
       parameter under /api/, 400 on pages (PostgreSQL refuses NUL in text; request
       bodies are checked per field by the API schemas and the forms).
-    - An API request with a body must send it as `application/json` (415 otherwise).
+    - An API request with a body must send it as `application/json` (415 otherwise),
+      except a file upload to one of `UPLOAD_PATHS`, sent as `multipart/form-data`.
     - Every API error is JSON (`{"detail": ...}`), including Django's own 404, 405 and
       500 pages for paths under /api/."""
 
@@ -170,7 +172,12 @@ class InputContractMiddleware:
                 status=400,
                 content_type="text/plain; charset=utf-8",
             )
-        if api and _has_body(request) and request.content_type != JSON_MEDIA_TYPE:
+        if (
+            api
+            and _has_body(request)
+            and request.content_type != JSON_MEDIA_TYPE
+            and not _upload(request)
+        ):
             return _json_error(415, "send the request body as application/json")
         response = self.get_response(request)
         if api and response.status_code >= 400 and not _is_json(response):
@@ -179,6 +186,17 @@ class InputContractMiddleware:
 
 
 NUL_REFUSED = "must not contain a NUL character"
+
+# The API operations that take a file, as multipart/form-data (POST only).
+UPLOAD_PATHS = (re.compile(r"/api/v1/stays/[0-9]+/documents"),)
+
+
+def _upload(request: HttpRequest) -> bool:
+    return (
+        request.method == "POST"
+        and request.content_type == "multipart/form-data"
+        and any(path.fullmatch(request.path) for path in UPLOAD_PATHS)
+    )
 
 
 def _has_body(request: HttpRequest) -> bool:

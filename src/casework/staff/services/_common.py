@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
+from casework.core.documents import UPLOAD_TYPES
 from casework.core.errors import RuleViolation, ValidationFailed
 from casework.staff.models import (
     User,
@@ -23,12 +24,7 @@ class StaffDeadline(models.TextChoices):
     TRAINING = "staff_training_due", _("Training due")
 
 
-EVIDENCE_TYPES: dict[str, tuple[bytes, str]] = {
-    "pdf": (b"%PDF-", "application/pdf"),
-    "png": (b"\x89PNG\r\n\x1a\n", "image/png"),
-    "jpg": (b"\xff\xd8\xff", "image/jpeg"),
-    "jpeg": (b"\xff\xd8\xff", "image/jpeg"),
-}
+EVIDENCE_TYPES = UPLOAD_TYPES
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 
 

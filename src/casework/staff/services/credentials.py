@@ -16,7 +16,7 @@ from casework.core import clock
 from casework.core.actor import Actor
 from casework.core.audit import audit_record
 from casework.core.deadlines import deadline_set, deadlines_close
-from casework.core.documents import DocumentKind, document_problem
+from casework.core.documents import upload_check
 from casework.core.errors import RuleViolation, StaleVersion, ValidationFailed
 from casework.core.models import AuditAction, Deadline, DeadlineState
 from casework.core.validation import validated
@@ -37,7 +37,6 @@ from casework.staff.models import (
 )
 from casework.staff.services._common import (
     EVIDENCE_MAX_BYTES,
-    EVIDENCE_TYPES,
     StaffDeadline,
     _at,
     _audit,
@@ -337,29 +336,10 @@ def credential_update(
 
 
 def evidence_check(upload: UploadedFile) -> tuple[str, str]:
-    """The upload's extension and media type, checked by extension, size and the whole
-    document's structure (S37, S38): a PDF must parse, end at its %%EOF and hold no
-    scripts, attachments or launch actions; an image must decode completely and end at
-    its end marker (casework.core.documents). The stored name is generated here, never
-    the client's."""
-    name = (upload.name or "").lower()
-    ext = name.rsplit(".", 1)[-1] if "." in name else ""
+    """The evidence file's extension and media type (`core.documents.upload_check`: size,
+    type and the whole document's structure, S37, S38)."""
     limit = int(getattr(settings, "CASEWORK_EVIDENCE_MAX_BYTES", EVIDENCE_MAX_BYTES))
-    if upload.size is None or upload.size > limit:
-        raise ValidationFailed.single("evidence", _("the file is larger than the limit"))
-    if ext not in EVIDENCE_TYPES:
-        raise ValidationFailed.single("evidence", _("only PDF, PNG or JPEG files"))
-    magic, media_type = EVIDENCE_TYPES[ext]
-    upload.seek(0)
-    data = upload.read(limit + 1)
-    upload.seek(0)
-    if not data.startswith(magic):
-        raise ValidationFailed.single("evidence", _("the file content does not match its type"))
-    kind: DocumentKind = "pdf" if ext == "pdf" else "png" if ext == "png" else "jpeg"
-    problem = document_problem(data, kind)
-    if problem is not None:
-        raise ValidationFailed.single("evidence", problem)
-    return ext, media_type
+    return upload_check(upload, field="evidence", limit=limit)
 
 
 def verification_record(

@@ -1,14 +1,20 @@
 """The appeal packet of a denial (H4): a PDF with a table of contents, the stay's facts,
 the denial, every utilization review with its criteria results, the physician advisor's
 determinations and rationale, the case notes written during the stay, the documents of
-the stay (the Medicare notices given and the payer's authorizations) and the appeals so
-far. fpdf2 with its core fonts (the machinery of the notices and letters, `core.pdf`)."""
+the stay (the Medicare notices given and the payer's authorizations), the appeals so far,
+and the documents attached to the stay, each after a cover page of its own that the table
+of contents lists: an image on its cover page, a PDF's pages after it, each page scaled
+onto a page of the packet (its links and form fields are not carried over). fpdf2 with
+its core fonts (the machinery of the notices and letters, `core.pdf`); pypdf places the
+attached PDFs' pages."""
 
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from fpdf import FPDF
 from fpdf.outline import OutlineSection
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 
 from casework.core.pdf import FONT, NumberedPDF
 from casework.stays.models import AdvisorReferral, MedicareNotice, Stay, StayReview
@@ -34,6 +40,25 @@ class PacketNote:
     amended_at: object = None
     part2: bool = False
     """A 42 CFR Part 2 record (only ever here under a consent naming the payer)."""
+
+
+@dataclass(frozen=True)
+class PacketAttachment:
+    """A document attached to the stay, as the packet carries it."""
+
+    title: str
+    kind: str
+    attached_at: object
+    attached_by: str
+    media_type: str
+    sha256: str
+    data: bytes
+
+    def pages(self) -> int:
+        """The pages it adds after its cover page (an image sits on its cover page)."""
+        if self.media_type != "application/pdf":
+            return 0
+        return len(PdfReader(io.BytesIO(self.data)).pages)
 
 
 NOTICE_NAMES = {
@@ -77,6 +102,7 @@ def packet_sections(
     notes: Iterable[PacketNote] = (),
     notices: Iterable[MedicareNotice] = (),
     authorizations: Iterable[StayAuthorization] = (),
+    attachments: Sequence[PacketAttachment] = (),
     part2_notice: str = "",
     part2_scope: str = "",
 ) -> list[Section]:
@@ -180,6 +206,15 @@ def packet_sections(
         Section("Case notes during the stay", note_lines or ["No case note during the stay."]),
         Section("Documents of the stay", document_lines or ["No notice or authorization."]),
         Section("Appeals", appeal_lines or ["No appeal filed yet."]),
+        Section(
+            "Attached documents",
+            [
+                f"Attachment {n}: {a.title} ({a.kind}), attached {_when(a.attached_at)} by "
+                f"{a.attached_by}; {a.media_type}; SHA-256 {a.sha256}"
+                for n, a in enumerate(attachments, 1)
+            ]
+            or ["No document attached to the stay."],
+        ),
     ]
 
 
@@ -192,7 +227,13 @@ def _toc(pdf: FPDF, outline: list[OutlineSection]) -> None:
         pdf.cell(0, 7, str(section.page_number), align="R", new_x="LMARGIN", new_y="NEXT")
 
 
-def packet_pdf(*, title: str, sections: list[Section], compress: bool = True) -> bytes:
+def packet_pdf(
+    *,
+    title: str,
+    sections: list[Section],
+    attachments: Sequence[PacketAttachment] = (),
+    compress: bool = True,
+) -> bytes:
     # The packet is written in English for the payer's reviewers.
     pdf = NumberedPDF(title=title, language="en")
     pdf.set_compression(compress)
@@ -201,7 +242,8 @@ def packet_pdf(*, title: str, sections: list[Section], compress: bool = True) ->
     pdf.set_font(FONT, "B", 18)
     pdf.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.insert_toc_placeholder(_toc, pages=1)
+    # One contents page holds about 30 lines.
+    pdf.insert_toc_placeholder(_toc, pages=1 + (len(sections) + len(attachments)) // 30)
     for section in sections:
         pdf.add_page()
         pdf.start_section(section.title)
@@ -210,4 +252,86 @@ def packet_pdf(*, title: str, sections: list[Section], compress: bool = True) ->
         pdf.set_font(FONT, "", 10)
         for line in section.lines:
             pdf.multi_cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    # Each attachment: a cover page in the contents, then its pages. A PDF's pages are
+    # left blank here (numbered in the footer) and filled below, so that the contents'
+    # page numbers hold.
+    placeholders: list[tuple[int, PacketAttachment]] = []
+    for n, attachment in enumerate(attachments, 1):
+        pdf.add_page()
+        pdf.start_section(f"Attachment {n}: {attachment.title}")
+        pdf.set_font(FONT, "B", 14)
+        pdf.multi_cell(0, 7, f"Attachment {n}: {attachment.title}", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 10)
+        pages = attachment.pages()
+        pdf.multi_cell(
+            0,
+            5.5,
+            f"{attachment.kind}, attached {_when(attachment.attached_at)} by "
+            f"{attachment.attached_by}; SHA-256 {attachment.sha256}"
+            + (f"; {pages} page(s) follow." if pages else ""),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        if not pages:
+            pdf.ln(4)
+            pdf.image(
+                io.BytesIO(attachment.data),
+                w=pdf.epw,
+                h=pdf.eph - pdf.get_y(),
+                keep_aspect_ratio=True,
+            )
+        if pages:
+            placeholders.append((pdf.page_no(), attachment))  # the index of its first page
+        for _ in range(pages):
+            pdf.add_page()
+    body = bytes(pdf.output())
+    if not placeholders:
+        return body
+    return _place_pages(body, placeholders, compress=compress)
+
+
+def _place_pages(
+    body: bytes, placeholders: list[tuple[int, PacketAttachment]], *, compress: bool
+) -> bytes:
+    """Scale each attached PDF's pages onto its blank packet pages (from the index given,
+    in `body`), within the margins and above the page number."""
+    writer = PdfWriter(clone_from=io.BytesIO(body))
+    for first, attachment in placeholders:
+        for offset, source in enumerate(PdfReader(io.BytesIO(attachment.data)).pages):
+            target = writer.pages[first + offset]
+            width, height = float(target.mediabox.width), float(target.mediabox.height)
+            box_w, box_h = width - 2 * MARGIN_PT, height - MARGIN_PT - FOOTER_PT
+            upright, src_w, src_h = _upright(source)
+            scale = min(box_w / src_w, box_h / src_h)
+            left = MARGIN_PT + (box_w - src_w * scale) / 2
+            bottom = FOOTER_PT + (box_h - src_h * scale) / 2
+            target.merge_transformed_page(
+                source, upright.scale(scale, scale).translate(left, bottom)
+            )
+            if compress:
+                target.compress_content_streams()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _upright(page: PageObject) -> tuple[Transformation, float, float]:
+    """The transformation that brings `page`'s content to the origin as it is shown (its
+    /Rotate applied, clockwise), with the width and height it then has."""
+    box = page.mediabox
+    width, height = float(box.width), float(box.height)
+    to_origin = Transformation().translate(-float(box.left), -float(box.bottom))
+    rotation = page.rotation % 360
+    if rotation == 90:
+        return to_origin.rotate(-90).translate(0, width), height, width
+    if rotation == 180:
+        return to_origin.rotate(180).translate(width, height), width, height
+    if rotation == 270:
+        return to_origin.rotate(90).translate(height, 0), height, width
+    return to_origin, width, height
+
+
+# Where an attached page goes on a packet page (points): the margins, and the band at the
+# bottom that holds the page number.
+MARGIN_PT = 28.0
+FOOTER_PT = 42.0

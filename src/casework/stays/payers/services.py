@@ -679,6 +679,7 @@ def appeal_packet_printed(
     actor: Actor,
     denial: StayDenial,
     note_ids: list[int] | None = None,
+    document_ids: list[int] | None = None,
     part2_withheld_ids: list[int] | None = None,
     part2_disclosed_ids: list[int] | None = None,
     part2_consent_id: int | None = None,
@@ -686,10 +687,13 @@ def appeal_packet_printed(
     """The appeal packet of a denial was printed: with the case notes `note_ids`, among
     them the Part 2 notes `part2_disclosed_ids` under the consent `part2_consent_id`
     naming the payer, or without the Part 2 notes `part2_withheld_ids` of the stay (S40:
-    no consent names the payer). Audits one print naming them. A packet goes to the payer
+    no consent names the payer), and the stay's attached documents `document_ids`.
+    Audits one print naming them. A packet goes to the payer
     for payment (TPO), so it is no entry in the accounting of disclosures
     (`governance.disclosure_record` covers disclosures outside TPO)."""
     notes: dict[str, object] = {} if note_ids is None else {"notes": note_ids}
+    if document_ids:
+        notes["documents"] = document_ids
     if part2_withheld_ids:
         notes["part2_withheld"] = part2_withheld_ids
     if part2_disclosed_ids:
