@@ -145,6 +145,7 @@ def test_creates_answer_201_and_other_operations_200(document: dict[str, Any]) -
         ("POST", "/api/v1/stays/{stay_id}/peer-to-peers"),
         ("POST", "/api/v1/stays/{stay_id}/denials/{denial_id}/appeals"),
         ("POST", "/api/v1/stays/{stay_id}/avoidable-days"),
+        ("POST", "/api/v1/stays/{stay_id}/documents"),
         ("POST", "/api/v1/fhir/Encounter"),
         ("POST", "/api/v1/stays/{stay_id}/choice-lists"),
         ("POST", "/api/v1/stays/{stay_id}/handoff"),
@@ -167,6 +168,13 @@ def test_input_schemas_forbid_unknown_fields(document: dict[str, Any]) -> None:
             # A FHIR resource carries elements we do not read (extensions, narrative…):
             # the handler reads named elements and refuses bad ones by name (422).
             assert body["content"]["application/json"]["schema"]["type"] == "object", key
+            continue
+        if "multipart/form-data" in body["content"]:
+            # A file upload (web.middleware.UPLOAD_PATHS): its form fields, all required;
+            # the handler refuses any other field by name (tests/stays/test_stay_documents.py).
+            assert key == ("POST", "/api/v1/stays/{stay_id}/documents"), key
+            form = body["content"]["multipart/form-data"]["schema"]
+            assert form["required"] == ["title", "kind", "file"] == list(form["properties"])
             continue
         ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
         assert schemas[ref].get("additionalProperties") is False, (key, ref)

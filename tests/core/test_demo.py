@@ -4,6 +4,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -237,3 +238,54 @@ class TestTheDemoTransitions:
                 subject_type="sequencing_barrier", subject_id=waiting.pk
             ).values_list("state", "escalation_level")
         ) == [("open", 1)]
+
+
+class TestTheDemoUtilizationManagement:
+    """Each utilization-management situation of issue 15 is on the demo feed's stays
+    (stays/seed.py `utilization_seed`)."""
+
+    def test_reviews_referrals_notices_and_authorizations(self, demo: Loaded) -> None:
+        from casework.stays.models import AdvisorReferral, MedicareNotice, StayReview
+        from casework.stays.payers.models import StayAuthorization
+
+        assert sorted(StayReview.objects.values_list("stay__visit_number", "outcome")) == [
+            ("DV0000", "met"),
+            ("DV0005", "met"),
+            ("DV0008", "met"),
+            ("DV0013", "met"),
+            ("DV0016", "not_met"),
+            ("DV0021", "not_met"),
+        ]
+        assert sorted(
+            AdvisorReferral.objects.values_list("stay__visit_number", "state", "determination")
+        ) == [("DV0016", "decided", "not_necessary"), ("DV0021", "open", "")]
+        assert sorted(
+            MedicareNotice.objects.filter(kind="im_initial").values_list(
+                "stay__visit_number", "response"
+            )
+        ) == [("DV0000", "signed"), ("DV0008", "signed")]
+        assert list(StayAuthorization.objects.values_list("stay__visit_number", "payer__name")) == [
+            ("DV0001", "Medicare Advantage Gold")
+        ]
+
+    def test_avoidable_days_denials_appeals_and_an_attached_letter(self, demo: Loaded) -> None:
+        from casework.stays.models import AvoidableDay, StayDocument
+        from casework.stays.payers.models import StayAppeal
+
+        assert list(AvoidableDay.objects.values_list("stay__visit_number", "reason", "days")) == [
+            ("DV0013", "CP01", 2)
+        ]
+        assert sorted(
+            StayAppeal.objects.values_list(
+                "denial__stay__visit_number", "denial__state", "outcome", "overturned_amount"
+            )
+        ) == [
+            ("DV0010", "appealing", "", None),
+            ("DV0018", "overturned", "overturned", Decimal("3800.00")),
+        ]
+        (letter,) = StayDocument.objects.select_related("stay")
+        assert (letter.stay.visit_number, letter.kind, letter.media_type) == (
+            "DV0010",
+            "physician_letter",
+            "application/pdf",
+        )

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from casework.stays.listener import Listener, default_writers
 from casework.stays.models import AdtMessage, Stay, StayStatusChange
 from tests.stays.messages import adt
+from tests.stays.test_mllp import _run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,7 +86,7 @@ def test_writers_take_batches_as_messages_wait(hospital, frozen) -> None:
     async def submit_all() -> list[str]:
         return await asyncio.gather(*(listener.submit(raw) for raw in raws))
 
-    acks = asyncio.run(submit_all())
+    acks = _run(submit_all())  # in a thread of its own: a browser test may hold a loop
 
     assert [_code(a) for a in acks] == ["AA"] * 6
     assert listener.applied == 6

@@ -429,7 +429,7 @@ def test_the_stay_page_shows_the_payer_authorizations_and_denials(world, payer) 
     )
     with CaptureQueriesContext(connection) as two_each:
         client.get(f"/stays/{stay.pk}/")
-    assert len(two_each) == len(one_each) <= 18
+    assert len(two_each) == len(one_each) <= 19  # 18, and the attached documents' list
 
 
 def test_the_denial_form_refuses_bad_input_and_records_good(world, payer) -> None:
@@ -477,6 +477,7 @@ def test_the_appeal_packet_holds_the_reviews_and_is_one_print(world, payer) -> N
         "Case notes during the stay",
         "Documents of the stay",
         "Appeals",
+        "Attached documents",
     ]
     assert "    no_lower_level: not met" in sections[2].lines
     since = last_event_id()

@@ -322,6 +322,20 @@ def test_the_api_refuses_a_bad_file_naming_the_field_and_stores_nothing(
     assert events_since(since) == []
 
 
+def test_the_api_refuses_a_field_it_does_not_declare(world: World, media: Path) -> None:
+    stay = _stay(world)
+    response = token_client(world.cm).post(
+        f"/api/v1/stays/{stay.pk}/documents",
+        {"title": "Scan", "kind": "other", "owner": "x",
+         "file": SimpleUploadedFile("scan.pdf", SUMMARY)},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"loc": ["body", "owner"], "msg": "Extra inputs are not permitted", "type": "value_error"}
+    ]
+    assert (StayDocument.objects.count(), _stored(media)) == (0, [])
+
+
 def test_the_api_answers_404_for_a_missing_document(world: World) -> None:
     stay = _stay(world)
     client = token_client(world.cm)

@@ -223,6 +223,9 @@ def demo_load(*, url: str | None = None) -> DemoResult:
         )
         protections.protections_seed(program=program, manager=managers[0], now=story.now)
         stays.hospital_seed(program=program, covering=managers[:2])
+        stays.utilization_seed(
+            program=program, manager=managers[0], physician=users["physician"], now=clock.now()
+        )
         resources.directory_seed()
         transitions.transitions_seed(program=program, manager=managers[0], now=story.now)
         governance.governance_seed(

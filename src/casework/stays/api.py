@@ -436,6 +436,9 @@ def stay_document_attach(
     payer_correspondence, other) and `file`, checked whole (size, type, the document's
     structure; 422 naming the field otherwise, nothing stored). The appeal packet carries
     it. Audits one create."""
+    unknown = sorted((set(request.POST) - {"title", "kind"}) | (set(request.FILES) - {"file"}))
+    if unknown:
+        raise ValidationFailed({name: ["Extra inputs are not permitted"] for name in unknown})
     return Status(
         201,
         document_services.stay_document_attach(

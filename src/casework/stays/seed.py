@@ -6,23 +6,40 @@ package's client, the ADT messages of every situation: inpatients (Medicare and 
 observation and emergency patients, transfers, an expected discharge, discharges, a
 cancelled admission, a cancelled transfer and one message for a unit the hospital has not
 set up (left in the error queue to replay).
+After the feed, `utilization_seed` records on those stays what a hospital case manager
+and the physician advisor would have by now, through this context's services: admission
+reviews met, and two not met (one decided by the physician advisor, not necessary with
+the attending concurring, so the written-notice clock runs; one waiting in the advisor's
+queue); the Important Message given and signed on two Medicare inpatients; an
+authorization requested from a Medicare Advantage plan; avoidable days waiting for a
+skilled nursing bed; two denials from the Medicaid plan, one appealed and overturned with
+the days and money recovered, one appealed and pending with a physician's letter attached
+to its stay for the appeal packet.
 """
 
 import asyncio
 import queue
 import threading
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import hl7
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from fpdf import FPDF
 from hl7.mllp import open_hl7_connection, start_hl7_server
 
 from casework.core import clock
+from casework.core.actor import actor_for
 from casework.core.models import Program
 from casework.staff.models import User
-from casework.stays import services
+from casework.stays import avoidable_services, document_services, rules, selectors, services
 from casework.stays.adt import adt_receive
+from casework.stays.deadlines import facility_zone
 from casework.stays.listener import Listener
-from casework.stays.models import Unit
+from casework.stays.models import Stay, Unit
+from casework.stays.payers import services as payers
+from casework.stays.payers.rules import AppealOutcome
 from casework.stays.payers.seed import payers_seed
 
 UNITS = (("4N", "4 North (medical)"), ("5S", "5 South (surgical)"))
@@ -159,3 +176,149 @@ def hospital_seed(*, program: Program, covering: list[User]) -> dict[str, int]:
         code = next(s for s in ack.split("\r") if s.startswith("MSA")).split("|")[1]
         counts[code] = counts.get(code, 0) + 1
     return counts
+
+
+MET = {"order": True, "two_midnight": True, "inpatient_only": False, "exception": False,
+       "intensity": True}  # fmt: skip
+NOT_MET = {**MET, "two_midnight": False, "intensity": False}
+CLEAN = services.Attestation(involved_in_care=False, financial_interest=False)
+
+
+def _stay(program: Program, n: int) -> Stay:
+    return Stay.objects.get(program=program, visit_number=f"DV{n:04d}")
+
+
+def _letter() -> bytes:
+    """A physician's letter for the appeal, made here (no file is shipped)."""
+    pdf = FPDF(format="Letter")
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    for line in (
+        "Letter of medical necessity",
+        "The patient required inpatient care: intravenous diuresis with daily",
+        "laboratory monitoring and telemetry; discharge was not safe before day 4.",
+        "Dr. Ruth Okafor, attending physician",
+    ):
+        pdf.cell(0, 9, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def utilization_seed(
+    *, program: Program, manager: User, physician: User, now: datetime
+) -> dict[str, int]:
+    cm = actor_for(manager, address="127.0.0.1")
+    advisor = actor_for(physician, address="127.0.0.1")
+    criteria = settings.CASEWORK_STAYS_CRITERIA
+    today = now.astimezone(facility_zone()).date()
+
+    def review(n: int, results: dict[str, bool], question: str = "") -> None:
+        services.review_record(
+            stay=_stay(program, n),
+            actor=cm,
+            facts=services.ReviewFacts(
+                kind=rules.ReviewKind.ADMISSION,
+                results=results,
+                two_midnight_expected=results["two_midnight"],
+                inpatient_only=False,
+                question=question,
+            ),
+            criteria_key=criteria,
+        )
+
+    for n in (0, 5, 8, 13):
+        review(n, MET)
+    review(16, NOT_MET, "Could observation have sufficed?")
+    review(21, NOT_MET, "Telemetry only: inpatient criteria not met?")
+    referral = selectors.open_referral(stay_id=_stay(program, 16).pk)
+    assert referral is not None
+    services.referral_decide(
+        referral=referral,
+        actor=advisor,
+        facts=services.DecisionFacts(
+            determination=rules.Determination.NOT_NECESSARY,
+            rationale="Stable on oral therapy since day 1; observation would have sufficed.",
+            attestation=CLEAN,
+            attending_view=rules.AttendingView.CONCURS,
+            peer_to_peer="Spoke with the attending, who agreed.",
+        ),
+    )
+    for n in (0, 8):  # Medicare inpatients: the IM given and signed
+        services.notice_record(
+            stay=_stay(program, n),
+            actor=cm,
+            facts=services.NoticeFacts(
+                kind=rules.NoticeKind.IM_INITIAL,
+                delivered_at=now - timedelta(hours=2),
+                response=rules.NoticeResponse.SIGNED,
+                signer="the patient",
+                staff_name=manager.get_full_name(),
+                staff_title="Case manager",
+            ),
+        )
+    payers.authorization_open(
+        actor=cm,
+        stay=_stay(program, 1),
+        facts=payers.AuthorizationFacts(
+            level_of_care="acute", requested_days=3, notification_sent_at=now - timedelta(hours=1)
+        ),
+    )
+    avoidable_services.avoidable_day_record(
+        stay=_stay(program, 13),
+        actor=cm,
+        facts=avoidable_services.AvoidableDayFacts(
+            start_date=today - timedelta(days=2),
+            end_date=today - timedelta(days=1),
+            category="community_post_acute",
+            reason="CP01",
+            responsible_party="Sunrise Skilled Nursing",
+            note="Medically ready; no SNF bed accepted yet.",
+            medically_ready_at=now - timedelta(days=2, hours=3),
+        ),
+    )
+    denials = 0
+    for n, outcome in ((18, AppealOutcome.OVERTURNED), (10, None)):
+        stay = _stay(program, n)
+        denial = payers.denial_record(
+            actor=cm,
+            stay=stay,
+            facts=payers.DenialFacts(
+                kind="medical_necessity",
+                reason="Inpatient level not supported after day 2",
+                reason_category="continued_stay",
+                received_date=today,
+                denied_days=2,
+                denied_amount=Decimal("3800.00"),
+                reference_number=f"SMP-{n:04d}",
+            ),
+        )
+        denials += 1
+        appeal = payers.appeal_file(
+            actor=cm,
+            denial=denial,
+            version=denial.version,
+            facts=payers.AppealFacts(
+                filed_at=now - timedelta(hours=1),
+                argument="Intravenous therapy and telemetry through day 4.",
+            ),
+        )
+        if outcome is not None:
+            payers.appeal_decide(
+                actor=cm,
+                appeal=appeal,
+                version=appeal.version,
+                facts=payers.OutcomeFacts(
+                    outcome=outcome,
+                    decided_at=now - timedelta(minutes=20),
+                    overturned_days=2,
+                    overturned_amount=Decimal("3800.00"),
+                ),
+            )
+        else:
+            document_services.stay_document_attach(
+                actor=cm,
+                stay=stay,
+                title="Letter of medical necessity",
+                kind="physician_letter",
+                upload=SimpleUploadedFile("letter.pdf", _letter()),
+            )
+    return {"reviews": 6, "denials": denials}
