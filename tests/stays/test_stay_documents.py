@@ -5,8 +5,6 @@ image on its cover page), listed in its contents and named by the print's audit 
 
 import hashlib
 import io
-from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,19 +14,18 @@ from django.test import Client
 from fpdf import FPDF
 from pypdf import PdfReader
 
-from casework.core import clock
 from casework.core.errors import ValidationFailed
 from casework.core.models import AuditAction, AuditEvent, AuditOutcome
-from casework.stays import services as stay_services
 from casework.stays.document_services import stay_document_attach
 from casework.stays.models import Stay, StayDocument
 from casework.stays.payers import services as payer_services
 from casework.stays.payers.models import StayDenial
-from casework.stays.rules import StatusSource, StayClass
 from tests import factories
 from tests.api_helpers import events_since, last_event_id, token_client
 from tests.conftest import World
 from tests.documents import image_bytes, pdf_text
+from tests.stays.test_appeal_packet import _denial as packet_denial
+from tests.stays.test_appeal_packet import _stay
 
 pytestmark = pytest.mark.django_db
 
@@ -50,22 +47,6 @@ def summary_pdf(*lines: str) -> bytes:
 
 
 SUMMARY = summary_pdf("Discharge summary: walks with a frame.", "Page two: home with daughter.")
-
-
-def _stay(world: World) -> Stay:
-    case = factories.active_case(world.cm)
-    return stay_services.stay_create(
-        program=world.program,
-        consumer=factories.consumer_of(case),
-        facts=stay_services.StayFacts(
-            visit_number=f"D{case.pk}",
-            stay_class=StayClass.INPATIENT,
-            admitted_at=clock.now() - timedelta(days=4),
-            payer="Acme Medicaid",
-        ),
-        via=stay_services.Via(source=StatusSource.API, actor=factories.actor(world.cm)),
-        drg_version="demo-v42",
-    )
 
 
 def _attach(world: World, stay: Stay, name: str = "summary.pdf", data: bytes = SUMMARY, **kw: Any):
@@ -357,18 +338,7 @@ def _denial(world: World, stay: Stay) -> StayDenial:
     payer_services.payer_settings_from_preset(
         program=world.program, name="Acme Medicaid", payer_type="medicaid_managed_care"
     )
-    return payer_services.denial_record(
-        actor=factories.actor(world.cm),
-        stay=stay,
-        facts=payer_services.DenialFacts(
-            kind="medical_necessity",
-            reason="Observation level suffices",
-            reason_category="lower_level_of_care",
-            received_date=clock.today() - timedelta(days=1),
-            denied_days=2,
-            denied_amount=Decimal("4200.00"),
-        ),
-    )
+    return packet_denial(world, stay)
 
 
 def test_the_packet_carries_each_attached_document_after_its_cover_page(world: World) -> None:
