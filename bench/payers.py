@@ -166,7 +166,7 @@ def main() -> None:
             stay=stay,
             facts=services.DenialFacts(
                 kind="medical_necessity", reason="Not necessary", received_date=now.date(),
-                denied_days=1, denied_amount=Decimal("1200.00"),
+                denied_days=1, denied_amount=Decimal("1200.00"), reason_category="criteria_not_met",
             ),
         )  # fmt: skip
         writes += 1
