@@ -11,6 +11,7 @@ attached PDFs' pages."""
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from fpdf import FPDF
 from fpdf.outline import OutlineSection
@@ -54,11 +55,16 @@ class PacketAttachment:
     sha256: str
     data: bytes
 
+    @cached_property
+    def pdf(self) -> PdfReader | None:
+        """The document read as a PDF, once (None for an image)."""
+        if self.media_type != "application/pdf":
+            return None
+        return PdfReader(io.BytesIO(self.data))
+
     def pages(self) -> int:
         """The pages it adds after its cover page (an image sits on its cover page)."""
-        if self.media_type != "application/pdf":
-            return 0
-        return len(PdfReader(io.BytesIO(self.data)).pages)
+        return 0 if self.pdf is None else len(self.pdf.pages)
 
 
 NOTICE_NAMES = {
@@ -297,7 +303,8 @@ def _place_pages(
     in `body`), within the margins and above the page number."""
     writer = PdfWriter(clone_from=io.BytesIO(body))
     for first, attachment in placeholders:
-        for offset, source in enumerate(PdfReader(io.BytesIO(attachment.data)).pages):
+        assert attachment.pdf is not None  # only a PDF has pages to place
+        for offset, source in enumerate(attachment.pdf.pages):
             target = writer.pages[first + offset]
             width, height = float(target.mediabox.width), float(target.mediabox.height)
             box_w, box_h = width - 2 * MARGIN_PT, height - MARGIN_PT - FOOTER_PT
